@@ -1,0 +1,21 @@
+import { Type } from 'typebox';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Variables every service reads; compose them into a service's own schema in its config.ts. */
+export const serviceEnv = (defaultPort: number) => ({
+  PORT: Type.Integer({ minimum: 1, maximum: 65535, default: defaultPort }),
+  HOST: Type.String({ minLength: 1, default: '0.0.0.0' }),
+  LOG_LEVEL: Type.Union(LOG_LEVELS.map((level) => Type.Literal(level)), { default: 'info' }),
+});
+
+export const databaseEnv = {
+  DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://.+' }),
+  DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
+};
+
+export const jwksEnv = {
+  JWKS_URL: Type.String({ pattern: '^https?://.+', default: 'http://127.0.0.1:8081/.well-known/jwks.json' }),
+};
+
+export type LogLevel = (typeof LOG_LEVELS)[number];

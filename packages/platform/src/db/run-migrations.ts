@@ -1,0 +1,46 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import type pg from 'pg';
+import type { Logger } from '../logging/logger.js';
+
+/** Arbitrary but fixed: every replica of every service takes the same lock id in its own database. */
+const MIGRATION_LOCK_ID = 7_351_202;
+const STARTUP_DEADLINE_MS = 60_000;
+
+const isConnectionFailure = (error: unknown): boolean => {
+  const code = (error as { code?: string }).code;
+  return code === 'ECONNREFUSED' || code === '57P03' || code === 'ECONNRESET' || /timeout|terminat/i.test(String(error));
+};
+
+const migrateUnderLock = async (pool: pg.Pool, migrationsFolder: string): Promise<void> => {
+  const client = await pool.connect();
+  try {
+    // Replicas starting together serialise here; the losers find nothing left to apply.
+    await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
+    await migrate(drizzle(client), { migrationsFolder });
+  } finally {
+    await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]).catch(() => undefined);
+    client.release();
+  }
+};
+
+/**
+ * Applies pending migrations. The database may still be starting (the launcher starts everything at once,
+ * and Kubernetes restarts pods in any order), so connection failures are retried until a deadline.
+ */
+export const runMigrations = async (pool: pg.Pool, migrationsFolder: string, logger: Logger): Promise<void> => {
+  const deadline = Date.now() + STARTUP_DEADLINE_MS;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await migrateUnderLock(pool, migrationsFolder);
+      logger.info({ migrationsFolder }, 'database migrations applied');
+      return;
+    } catch (error) {
+      if (!isConnectionFailure(error) || Date.now() > deadline) throw error;
+      const delay = Math.min(200 * 2 ** attempt, 3000);
+      logger.warn({ err: error, attempt, delay }, 'database not reachable yet, retrying migrations');
+      await sleep(delay);
+    }
+  }
+};

@@ -1,0 +1,252 @@
+import path from 'node:path';
+
+/** The only file of the launcher that reads process.env: everything else receives this frozen object. */
+
+export const SERVICE_NAMES = ['customer', 'order', 'account', 'orchestrator'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export type LogFormat = 'pretty' | 'json';
+
+export interface LauncherConfig {
+  /** Absolute; holds the embedded cluster (`<dataDir>/postgres`) and `launcher-state.json`. */
+  readonly dataDir: string;
+  readonly gatewayPort: number;
+  readonly servicePorts: Readonly<Record<ServiceName, number>>;
+  readonly replicas: number;
+  readonly embeddedPostgresPort: number;
+  /** Set: use this server instead of the embedded one. */
+  readonly postgresUrl: string | undefined;
+  readonly databasePrefix: string;
+  readonly brokerUrl: string | undefined;
+  readonly adminEmail: string;
+  readonly adminPassword: string;
+  /** True when the admin credentials are the development defaults, so the banner can warn. */
+  readonly adminCredentialsAreDefaults: boolean;
+  readonly logLevel: LogLevel;
+  readonly logFormat: LogFormat;
+  readonly colour: boolean;
+  /** Service settings the launcher does not interpret but forwards to every process when set. */
+  readonly forwardedEnv: Readonly<Record<string, string>>;
+  /** PATH, HOME, locale and the like: what a child needs from the parent to run at all. */
+  readonly inheritedEnv: Readonly<Record<string, string>>;
+  /**
+   * Test-only: run this script for every service instead of `services/<name>/src/main.ts`, so the supervisor can be
+   * exercised with a fake service. Not part of the documented interface.
+   */
+  readonly serviceEntryOverride: string | undefined;
+}
+
+export type ConfigResult = { readonly ok: true; readonly config: LauncherConfig } | { readonly ok: false; readonly problems: readonly string[] };
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const DEFAULT_ADMIN_EMAIL = 'admin@example.com';
+const DEFAULT_ADMIN_PASSWORD = 'admin-password-change-me';
+const MAX_REPLICAS = 10;
+const SYSTEM_POSTGRES_PORT = 5432;
+const REPLICA_PORT_STEP = 10;
+
+const FORWARDED_VARIABLES = [
+  'RATE_LIMIT_MAX',
+  'RATE_LIMIT_WINDOW_SECONDS',
+  'TOKEN_TTL_SECONDS',
+  'UPSTREAM_TIMEOUT_MS',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+] as const;
+
+const INHERITED_VARIABLES = ['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LANGUAGE', 'TZ', 'TMPDIR', 'TMP', 'TEMP', 'CI', 'NODE_EXTRA_CA_CERTS'];
+
+/** `FOO=` in a compose file or shell usually means "not set", so empty counts as absent. */
+const read = (env: Env, name: string): string | undefined => {
+  const value = env[name];
+  return value === undefined || value === '' ? undefined : value;
+};
+
+const describe = (name: string, value: string, reason: string): string => `${name}=${JSON.stringify(value)} is invalid: ${reason}`;
+
+class ProblemCollector {
+  readonly problems: string[] = [];
+
+  port(env: Env, name: string, fallback: number): number {
+    const raw = read(env, name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || !Number.isInteger(value) || value < 1 || value > 65535) {
+      this.problems.push(describe(name, raw, 'must be an integer port between 1 and 65535'));
+      return fallback;
+    }
+    return value;
+  }
+
+  oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+    const raw = read(env, name);
+    if (raw === undefined) return fallback;
+    if (!(allowed as readonly string[]).includes(raw)) {
+      this.problems.push(describe(name, raw, `must be one of ${allowed.join(', ')}`));
+      return fallback;
+    }
+    return raw as T;
+  }
+
+  url(env: Env, name: string, protocols: readonly string[]): string | undefined {
+    const raw = read(env, name);
+    if (raw === undefined) return undefined;
+    let parsed: URL;
+    try {
+      parsed = new URL(raw);
+    } catch {
+      this.problems.push(describe(name, redactUrl(raw), 'must be an absolute URL'));
+      return undefined;
+    }
+    if (!protocols.includes(parsed.protocol)) {
+      this.problems.push(describe(name, redactUrl(raw), `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`));
+      return undefined;
+    }
+    return raw;
+  }
+}
+
+/** Never echo a password from a connection string into a terminal or CI log. */
+const redactUrl = (raw: string): string => raw.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
+
+const parseReplicasArgument = (argv: readonly string[], problems: string[]): string | undefined => {
+  let replicas: string | undefined;
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i] ?? '';
+    if (arg === '--replicas') {
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith('--')) {
+        problems.push('--replicas needs a value, e.g. --replicas 2');
+      } else {
+        replicas = next;
+        i += 1;
+      }
+    } else if (arg.startsWith('--replicas=')) {
+      replicas = arg.slice('--replicas='.length);
+    } else {
+      problems.push(`unknown argument ${JSON.stringify(arg)} (the launcher accepts only --replicas N)`);
+    }
+  }
+  return replicas;
+};
+
+const parseReplicas = (raw: string | undefined, source: string, problems: string[]): number => {
+  if (raw === undefined) return 1;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < 1 || value > MAX_REPLICAS) {
+    problems.push(describe(source, raw, `must be an integer between 1 and ${MAX_REPLICAS}`));
+    return 1;
+  }
+  return value;
+};
+
+/** Replica i of a service listens on its port + 10·i, so overlapping ranges must be caught before anything starts. */
+const findPortClashes = (owners: ReadonlyArray<{ owner: string; port: number }>): string[] => {
+  const problems: string[] = [];
+  const taken = new Map<number, string>();
+  for (const { owner, port } of owners) {
+    if (port > 65535) {
+      problems.push(`${owner} would listen on port ${port}, above 65535: lower the base port or REPLICAS`);
+      continue;
+    }
+    const previous = taken.get(port);
+    if (previous !== undefined) problems.push(`${owner} and ${previous} would both listen on port ${port}: choose distinct ports`);
+    else taken.set(port, owner);
+  }
+  return problems;
+};
+
+const pickPresent = (env: Env, names: readonly string[], matches?: (name: string) => boolean): Record<string, string> => {
+  const picked: Record<string, string> = {};
+  for (const name of names) {
+    const value = read(env, name);
+    if (value !== undefined) picked[name] = value;
+  }
+  if (matches) {
+    for (const [name, value] of Object.entries(env)) if (matches(name) && value !== undefined) picked[name] = value;
+  }
+  return picked;
+};
+
+export const loadLauncherConfig = (env: Env, argv: readonly string[], cwd: string, stdoutIsTty = false): ConfigResult => {
+  const collector = new ProblemCollector();
+  const { problems } = collector;
+
+  const dataDir = path.resolve(cwd, read(env, 'DATA_DIR') ?? '.data');
+  const gatewayPort = collector.port(env, 'GATEWAY_PORT', 8080);
+  const servicePorts: Record<ServiceName, number> = {
+    customer: collector.port(env, 'CUSTOMER_PORT', 8081),
+    order: collector.port(env, 'ORDER_PORT', 8082),
+    account: collector.port(env, 'ACCOUNT_PORT', 8083),
+    orchestrator: collector.port(env, 'ORCHESTRATOR_PORT', 8084),
+  };
+
+  const embeddedPostgresPort = collector.port(env, 'PGPORT_EMBEDDED', 54329);
+  if (embeddedPostgresPort === SYSTEM_POSTGRES_PORT) {
+    problems.push(describe('PGPORT_EMBEDDED', String(SYSTEM_POSTGRES_PORT), 'a system PostgreSQL may run on 5432; choose another port (default 54329)'));
+  }
+
+  const argumentReplicas = parseReplicasArgument(argv, problems);
+  const replicas =
+    argumentReplicas !== undefined
+      ? parseReplicas(argumentReplicas, '--replicas', problems)
+      : parseReplicas(read(env, 'REPLICAS'), 'REPLICAS', problems);
+
+  const postgresUrl = collector.url(env, 'POSTGRES_URL', ['postgres:', 'postgresql:']);
+  const databasePrefix = read(env, 'DB_PREFIX') ?? '';
+  if (!/^[a-z_][a-z0-9_]{0,40}$/.test(databasePrefix) && databasePrefix !== '') {
+    problems.push(describe('DB_PREFIX', databasePrefix, 'use lower-case letters, digits and _ (starting with a letter or _), at most 41 characters'));
+  }
+  const brokerUrl = collector.url(env, 'BROKER_URL', ['amqp:', 'amqps:']);
+
+  const adminEmail = read(env, 'ADMIN_EMAIL') ?? DEFAULT_ADMIN_EMAIL;
+  if (!/^[^\s@]+@[^\s@]+$/.test(adminEmail)) problems.push(describe('ADMIN_EMAIL', adminEmail, 'must be an e-mail address'));
+  const adminPassword = read(env, 'ADMIN_PASSWORD') ?? DEFAULT_ADMIN_PASSWORD;
+  if (adminPassword.length < 8) problems.push('ADMIN_PASSWORD is invalid: must be at least 8 characters');
+
+  const logLevel = collector.oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info');
+  const logFormat = collector.oneOf<LogFormat>(env, 'LAUNCHER_LOG_FORMAT', ['pretty', 'json'], 'pretty');
+
+  const ports = [
+    { owner: 'gateway', port: gatewayPort },
+    ...SERVICE_NAMES.flatMap((name) =>
+      Array.from({ length: replicas }, (_, i) => ({ owner: i === 0 ? name : `${name}#${i}`, port: servicePorts[name] + REPLICA_PORT_STEP * i })),
+    ),
+    ...(postgresUrl === undefined ? [{ owner: 'embedded PostgreSQL', port: embeddedPostgresPort }] : []),
+  ];
+  problems.push(...findPortClashes(ports));
+
+  if (problems.length > 0) return { ok: false, problems: Object.freeze([...problems]) };
+
+  const config: LauncherConfig = {
+    dataDir,
+    gatewayPort,
+    servicePorts: Object.freeze(servicePorts),
+    replicas,
+    embeddedPostgresPort,
+    postgresUrl,
+    databasePrefix,
+    brokerUrl,
+    adminEmail,
+    adminPassword,
+    adminCredentialsAreDefaults: adminEmail === DEFAULT_ADMIN_EMAIL && adminPassword === DEFAULT_ADMIN_PASSWORD,
+    logLevel,
+    logFormat,
+    colour: stdoutIsTty && read(env, 'NO_COLOR') === undefined,
+    forwardedEnv: Object.freeze(pickPresent(env, FORWARDED_VARIABLES)),
+    inheritedEnv: Object.freeze(pickPresent(env, INHERITED_VARIABLES, (name) => name.startsWith('LC_'))),
+    serviceEntryOverride: read(env, 'LAUNCHER_SERVICE_ENTRY'),
+  };
+  return { ok: true, config: Object.freeze(config) };
+};
+
+/** For the composition root: one line per problem on stderr, then exit 78 (EX_CONFIG) like the services do. */
+export const readLauncherConfigOrExit = (): LauncherConfig => {
+  const result = loadLauncherConfig(process.env, process.argv.slice(2), process.cwd(), process.stdout.isTTY === true);
+  if (result.ok) return result.config;
+  for (const problem of result.problems) process.stderr.write(`launcher: config error: ${problem}\n`);
+  process.exit(78);
+};
