@@ -1,11 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 // Workspace packages export their TypeScript sources under the "development" condition.
-const conditions = ['development', 'node', 'import', 'default'];
+const conditions = ['development'];
 
 export default defineConfig({
-  resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions: conditions } },
+    ssr: { resolve: { externalConditions: conditions } },
   test: {
     testTimeout: 30_000,
     hookTimeout: 90_000,

@@ -16,12 +16,20 @@ export class ConfigError extends Error {
   }
 }
 
+const variableOf = (error: ErrorObject): string =>
+  error.keyword === 'required' ? String(error.params['missingProperty']) : error.instancePath.replace(/^\//, '');
+
 const describeProblem = (error: ErrorObject, env: Record<string, string | undefined>): string => {
-  if (error.keyword === 'required') return `${String(error.params['missingProperty'])} is required but not set`;
-  const name = error.instancePath.replace(/^\//, '');
-  const value = env[name];
-  return `${name}=${JSON.stringify(value)} is invalid: ${error.message ?? 'bad value'}`;
+  const name = variableOf(error);
+  if (error.keyword === 'required') return `${name} is required but not set`;
+  const allowed = error.keyword === 'enum' ? `: ${(error.params['allowedValues'] as unknown[]).join(', ')}` : '';
+  return `${name}=${JSON.stringify(env[name])} is invalid: ${error.message ?? 'bad value'}${allowed}`;
 };
+
+/** One line per variable: a value that breaks several rules is still one problem to fix. */
+const firstProblemPerVariable = (errors: ErrorObject[]): ErrorObject[] => [
+  ...new Map(errors.map((error) => [variableOf(error), error] as const).reverse()).values(),
+].reverse();
 
 /** Picks only the schema's variables out of the environment, so unrelated variables never leak in. */
 const pickDeclared = (schema: TObject, env: Record<string, string | undefined>): Record<string, string> => {
@@ -38,8 +46,7 @@ export const parseConfig = <S extends TObject>(schema: S, env: Record<string, st
   const candidate = pickDeclared(schema, env);
   const validate = ajv.compile(schema);
   if (!validate(candidate)) {
-    const problems = (validate.errors ?? []).map((error) => describeProblem(error, env));
-    throw new ConfigError([...new Set(problems)]);
+    throw new ConfigError(firstProblemPerVariable(validate.errors ?? []).map((error) => describeProblem(error, env)));
   }
   return Object.freeze(candidate as Static<S>);
 };

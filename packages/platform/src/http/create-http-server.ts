@@ -23,7 +23,8 @@ export interface HttpServerOptions {
   logger: Logger;
   metrics: ServiceMetrics;
   readiness: ReadinessCheck[];
-  openapi: { title: string; description: string; version?: string };
+  /** Omit for a server that publishes no OpenAPI document of its own (the gateway merges the others'). */
+  openapi?: { title: string; description: string; version?: string };
 }
 
 /** An empty body with a JSON content type (e.g. a bodiless cancel) is no body, not a 400. */
@@ -62,11 +63,11 @@ const registerMetricsRoute = (app: FastifyInstance, metrics: ServiceMetrics): vo
   );
 };
 
-const registerOpenApi = async (app: FastifyInstance, options: HttpServerOptions): Promise<void> => {
+const registerOpenApi = async (app: FastifyInstance, openapi: NonNullable<HttpServerOptions['openapi']>): Promise<void> => {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: options.openapi.title, description: options.openapi.description, version: options.openapi.version ?? '0.1.0' },
+      info: { title: openapi.title, description: openapi.description, version: openapi.version ?? '0.1.0' },
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     },
   });
@@ -89,7 +90,7 @@ export const createHttpServer = async (options: HttpServerOptions): Promise<Http
   registerErrorHandling(app);
   registerJsonParser(app);
   registerRequestObservation(app, options.metrics);
-  await registerOpenApi(app, options);
+  if (options.openapi) await registerOpenApi(app, options.openapi);
   registerHealthRoutes(app, options.readiness);
   registerMetricsRoute(app, options.metrics);
   return app;

@@ -1,0 +1,54 @@
+import { createLogger, createMetrics, runMigrations, type HttpServer } from '@ordering/platform';
+import type { LightMyRequestResponse } from 'fastify';
+import { createTestDatabase, createTestTokens, type TestTokens } from '@ordering/testing';
+import { buildApp } from '../src/app.js';
+import type { Order } from '../src/domain/order.js';
+import { MIGRATIONS_FOLDER } from '../src/db/migrations-folder.js';
+import { connectOrderDatabase, type OrderDatabase } from '../src/db/order-database.js';
+import { createOrderRepository, type OrderRepository } from '../src/db/order-repository.js';
+
+export interface OrderServiceUnderTest {
+  app: HttpServer;
+  database: OrderDatabase;
+  orders: OrderRepository;
+  tokens: TestTokens;
+  /** Stores orders the way the sagas will: each with its lines, in one transaction. */
+  given(...orders: Order[]): Promise<void>;
+  tokenFor(customerId: string, role?: 'customer' | 'admin'): Promise<string>;
+  get(url: string, token?: string): Promise<LightMyRequestResponse>;
+  countRows(table: 'orders' | 'order_items' | 'menu_items'): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** The real service on a fresh, migrated database of its own. */
+export const startOrderService = async (): Promise<OrderServiceUnderTest> => {
+  const testDatabase = await createTestDatabase();
+  const logger = createLogger({ service: 'order', level: 'silent' });
+  const database = connectOrderDatabase(testDatabase.url, 4, logger);
+  await runMigrations(database.pool, MIGRATIONS_FOLDER, logger);
+  const tokens = await createTestTokens();
+  const app = await buildApp({ logger, metrics: createMetrics('order'), database, verifier: tokens.verifier });
+  const orders = createOrderRepository(database);
+  return {
+    app,
+    database,
+    orders,
+    tokens,
+    async given(...list) {
+      await database.db.transaction(async (tx) => {
+        for (const order of list) await orders.insertOrder(tx, order);
+      });
+    },
+    tokenFor: (customerId, role = 'customer') => tokens.issue({ customerId, role }),
+    get: (url, token) => app.inject({ method: 'GET', url, headers: token ? { authorization: `Bearer ${token}` } : {} }),
+    async countRows(table) {
+      const result = await database.pool.query<{ count: string }>(`select count(*) from ${table}`);
+      return Number(result.rows[0]?.count);
+    },
+    async close() {
+      await app.close();
+      await database.close();
+      await testDatabase.drop();
+    },
+  };
+};
