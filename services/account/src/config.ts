@@ -1,0 +1,25 @@
+import { databaseEnv, jwksEnv, parseConfig, serviceEnv, type LogLevel } from '@ordering/platform';
+import { Type } from 'typebox';
+
+const AccountEnv = Type.Object({ ...serviceEnv(8083), ...databaseEnv, ...jwksEnv });
+
+export interface AccountConfig {
+  port: number;
+  host: string;
+  logLevel: LogLevel;
+  databaseUrl: string;
+  databasePoolSize: number;
+  jwksUrl: string;
+}
+
+export const readConfig = (env: Record<string, string | undefined> = process.env): AccountConfig => {
+  const values = parseConfig(AccountEnv, env);
+  return Object.freeze({
+    port: values.PORT,
+    host: values.HOST,
+    logLevel: values.LOG_LEVEL,
+    databaseUrl: values.DATABASE_URL,
+    databasePoolSize: values.DATABASE_POOL_SIZE,
+    jwksUrl: values.JWKS_URL,
+  });
+};

@@ -1,0 +1,13 @@
+import { connectDatabase, type Database, type Logger } from '@ordering/platform';
+import * as schema from './schema.js';
+
+export type AccountDatabase = Database<typeof schema>;
+
+export const connectAccountDatabase = (url: string, poolSize: number, logger: Logger): AccountDatabase =>
+  connectDatabase({ url, schema, logger, maxConnections: poolSize, applicationName: 'account' });
+
+/** The Drizzle handle use cases run queries and transactions on. */
+export type AccountDb = AccountDatabase['db'];
+
+/** Either the database or an open transaction: repository functions take part in the caller's transaction. */
+export type AccountExecutor = Pick<AccountDb, 'select' | 'insert' | 'update'>;

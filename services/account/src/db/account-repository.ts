@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
+import type { Account, LedgerEntry } from '../domain/account.js';
+import type { BalanceChange, BalanceFailure } from '../domain/balance-rules.js';
+import { fail, succeed, type Outcome } from '../domain/outcome.js';
+import type { AccountExecutor } from './account-database.js';
+import { toLedgerEntry } from './ledger-repository.js';
+import { accounts, ledgerEntries } from './schema.js';
+
+type AccountRow = typeof accounts.$inferSelect;
+
+const toAccount = (row: AccountRow): Account => ({
+  customerId: row.customerId,
+  balance: row.balance,
+  currency: row.currency,
+  updatedAt: row.updatedAt,
+});
+
+/**
+ * Every customer has exactly one account. Idempotent and safe under concurrency: a racing second insert waits
+ * for the first to commit and then does nothing. Used lazily by the HTTP routes and, later, by the
+ * CustomerRegistered handler.
+ */
+export const ensureAccount = async (executor: AccountExecutor, customerId: string): Promise<void> => {
+  await executor.insert(accounts).values({ customerId }).onConflictDoNothing({ target: accounts.customerId });
+};
+
+export const findAccount = async (executor: AccountExecutor, customerId: string): Promise<Account | undefined> => {
+  const rows = await executor.select().from(accounts).where(eq(accounts.customerId, customerId));
+  return rows[0] ? toAccount(rows[0]) : undefined;
+};
+
+export interface RecordedChange {
+  account: Account;
+  entry: LedgerEntry;
+}
+
+/**
+ * Applies a balance change and appends its ledger entry; call it inside the caller's transaction so both
+ * commit together. The guarded UPDATE locks the account row and checks the new balance atomically, so
+ * concurrent changes serialise on the row and no read-modify-write race can overdraw the account.
+ *
+ * `updated_at` moves strictly forward per account (at least 1 ms per change) and becomes the entry's
+ * `created_at`: a customer's ledger sorts newest first exactly in the order the changes were applied,
+ * even for changes within the same millisecond or from transactions that started in another order.
+ */
+export const recordBalanceChange = async (
+  tx: AccountExecutor,
+  customerId: string,
+  change: BalanceChange,
+): Promise<Outcome<RecordedChange, BalanceFailure>> => {
+  const [updated] = await tx
+    .update(accounts)
+    .set({
+      balance: sql`${accounts.balance} + ${change.delta}`,
+      updatedAt: sql`greatest(clock_timestamp(), ${accounts.updatedAt} + interval '1 millisecond')`,
+    })
+    .where(and(eq(accounts.customerId, customerId), sql`${accounts.balance} + ${change.delta} >= 0`))
+    .returning();
+  if (!updated) {
+    if (!(await findAccount(tx, customerId))) throw new Error('recordBalanceChange needs an existing account: call ensureAccount first');
+    return fail('INSUFFICIENT_FUNDS');
+  }
+  const [entry] = await tx
+    .insert(ledgerEntries)
+    .values({
+      id: randomUUID(),
+      customerId,
+      kind: change.kind,
+      amount: change.amount,
+      balanceAfter: updated.balance,
+      orderId: change.orderId,
+      createdAt: updated.updatedAt,
+    })
+    .returning();
+  if (!entry) throw new Error('inserting a ledger entry returned no row');
+  return succeed({ account: toAccount(updated), entry: toLedgerEntry(entry) });
+};

@@ -1,0 +1,86 @@
+import { createLogger, createMetrics, runMigrations, type HttpServer } from '@ordering/platform';
+import type { LightMyRequestResponse } from 'fastify';
+import { createTestDatabase, createTestTokens, type TestTokens } from '@ordering/testing';
+import { buildApp } from '../src/app.js';
+import type { EntryKind } from '../src/domain/account.js';
+import { connectAccountDatabase, type AccountDatabase } from '../src/db/account-database.js';
+import { MIGRATIONS_FOLDER } from '../src/db/migrations-folder.js';
+
+export interface DepositOptions {
+  idempotencyKey?: string;
+  /** Sent verbatim instead of JSON-encoding `body`, for malformed and hostile payloads. */
+  rawBody?: string;
+  contentType?: string;
+}
+
+export interface StoredEntry {
+  kind: EntryKind;
+  amount: number;
+  balanceAfter: number;
+}
+
+export interface AccountServiceUnderTest {
+  app: HttpServer;
+  database: AccountDatabase;
+  tokens: TestTokens;
+  tokenFor(customerId: string, role?: 'customer' | 'admin'): Promise<string>;
+  getMe(token?: string): Promise<LightMyRequestResponse>;
+  deposit(token: string | undefined, body: unknown, options?: DepositOptions): Promise<LightMyRequestResponse>;
+  entries(token?: string, query?: string): Promise<LightMyRequestResponse>;
+  /** Read straight from the database, so assertions do not trust the API under test. */
+  balanceOf(customerId: string): Promise<number | undefined>;
+  ledgerOf(customerId: string): Promise<StoredEntry[]>;
+  countRows(table: 'accounts' | 'ledger_entries' | 'idempotency_keys', customerId: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+const bearer = (token: string | undefined): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
+
+/** The real service on a fresh, migrated database of its own; the pool is large enough for concurrency tests. */
+export const startAccountService = async (): Promise<AccountServiceUnderTest> => {
+  const testDatabase = await createTestDatabase();
+  const logger = createLogger({ service: 'account', level: 'silent' });
+  const database = connectAccountDatabase(testDatabase.url, 25, logger);
+  await runMigrations(database.pool, MIGRATIONS_FOLDER, logger);
+  const tokens = await createTestTokens();
+  const app = await buildApp({ logger, metrics: createMetrics('account'), database, verifier: tokens.verifier });
+  return {
+    app,
+    database,
+    tokens,
+    tokenFor: (customerId, role = 'customer') => tokens.issue({ customerId, role }),
+    getMe: (token) => app.inject({ method: 'GET', url: '/api/accounts/me', headers: bearer(token) }),
+    deposit: (token, body, options = {}) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/accounts/me/deposits',
+        headers: {
+          ...bearer(token),
+          'content-type': options.contentType ?? 'application/json',
+          ...(options.idempotencyKey === undefined ? {} : { 'idempotency-key': options.idempotencyKey }),
+        },
+        payload: options.rawBody ?? JSON.stringify(body),
+      }),
+    entries: (token, query = '') => app.inject({ method: 'GET', url: `/api/accounts/me/entries${query}`, headers: bearer(token) }),
+    async balanceOf(customerId) {
+      const result = await database.pool.query<{ balance: number }>('select balance from accounts where customer_id = $1', [customerId]);
+      return result.rows[0]?.balance;
+    },
+    async ledgerOf(customerId) {
+      const result = await database.pool.query<StoredEntry>(
+        'select kind, amount, balance_after as "balanceAfter" from ledger_entries where customer_id = $1 order by created_at, id',
+        [customerId],
+      );
+      return result.rows;
+    },
+    async countRows(table, customerId) {
+      const result = await database.pool.query<{ count: string }>(`select count(*) from ${table} where customer_id = $1`, [customerId]);
+      return Number(result.rows[0]?.count);
+    },
+    async close() {
+      await app.close();
+      await database.close();
+      await testDatabase.drop();
+    },
+  };
+};
