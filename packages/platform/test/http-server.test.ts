@@ -174,3 +174,24 @@ describe('http server kit', () => {
     expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
   });
 });
+
+describe('error logging', () => {
+  it('when a failing query carries bound parameters, then the log keeps the SQL but not the values', async () => {
+    const { lines, destination } = captureLines();
+    const logger = createLogger({ service: 'test', level: 'info', destination });
+    app = await createHttpServer({ service: 'test', logger, metrics: createMetrics('test'), readiness: [] });
+    app.get('/query', async () => {
+      const failure = Object.assign(new Error('Failed query: insert into customers values ($1)'), {
+        query: 'insert into customers values ($1)',
+        params: ['scrypt$16384$secret-hash'],
+        cause: Object.assign(new Error('duplicate key'), { code: '23505', parameters: ['nested-secret'] }),
+      });
+      throw failure;
+    });
+    expect((await app.inject({ method: 'GET', url: '/query' })).statusCode).toBe(500);
+    const logged = JSON.stringify(lines);
+    expect(logged).toContain('insert into customers');
+    expect(logged).not.toContain('secret-hash');
+    expect(logged).not.toContain('nested-secret');
+  });
+});

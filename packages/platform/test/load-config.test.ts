@@ -37,3 +37,18 @@ describe('parseConfig', () => {
     expect(problems.join('\n')).toMatch(/TOKEN_TTL_SECONDS="5" is invalid/);
   });
 });
+
+describe('parseConfig secrecy', () => {
+  it('when a secret or a URL with credentials is invalid, then the problem line does not echo the secret', () => {
+    const Secrets = Type.Object({ ADMIN_PASSWORD: Type.String({ minLength: 8 }), DATABASE_URL: Type.String({ pattern: '^postgres://.+/db$' }) });
+    try {
+      parseConfig(Secrets, { ADMIN_PASSWORD: 'short', DATABASE_URL: 'mysql://root:hunter2@host/x' });
+      expect.unreachable();
+    } catch (error) {
+      const text = (error as ConfigError).problems.join('\n');
+      expect(text).toContain('ADMIN_PASSWORD=(value hidden)');
+      expect(text).toContain('mysql://***@host/x');
+      expect(text).not.toMatch(/short|hunter2/);
+    }
+  });
+});

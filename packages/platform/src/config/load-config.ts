@@ -19,11 +19,19 @@ export class ConfigError extends Error {
 const variableOf = (error: ErrorObject): string =>
   error.keyword === 'required' ? String(error.params['missingProperty']) : error.instancePath.replace(/^\//, '');
 
+const SECRET_NAME = /PASSWORD|SECRET|PRIVATE_KEY|API_KEY|(^|_)TOKEN$/i;
+
+/** Echo a bad value to help the operator, but never a secret, nor the credentials inside a URL. */
+const showValue = (name: string, value: string | undefined): string => {
+  if (SECRET_NAME.test(name)) return '(value hidden)';
+  return JSON.stringify((value ?? '').replace(/\/\/[^/@\s]*@/, '//***@'));
+};
+
 const describeProblem = (error: ErrorObject, env: Record<string, string | undefined>): string => {
   const name = variableOf(error);
   if (error.keyword === 'required') return `${name} is required but not set`;
   const allowed = error.keyword === 'enum' ? `: ${(error.params['allowedValues'] as unknown[]).join(', ')}` : '';
-  return `${name}=${JSON.stringify(env[name])} is invalid: ${error.message ?? 'bad value'}${allowed}`;
+  return `${name}=${showValue(name, env[name])} is invalid: ${error.message ?? 'bad value'}${allowed}`;
 };
 
 /** One line per variable: a value that breaks several rules is still one problem to fix. */

@@ -26,6 +26,23 @@ const REDACTED_PATHS = [
   '*.privateKey',
 ];
 
+/**
+ * Query errors from the ORM carry the statement's bound parameters (password hashes, keys, emails). Logs keep
+ * the SQL text and the database's error code, never the values.
+ */
+const serializeError = (error: unknown): unknown => {
+  const serialized = pino.stdSerializers.err(error as Error) as unknown as Record<string, unknown>;
+  const strip = (value: unknown): void => {
+    if (!value || typeof value !== 'object') return;
+    const record = value as Record<string, unknown>;
+    delete record['params'];
+    delete record['parameters'];
+    strip(record['cause']);
+  };
+  strip(serialized);
+  return serialized;
+};
+
 export const createLogger = (settings: LoggerSettings): Logger => {
   const options: LoggerOptions = {
     level: settings.level,
@@ -33,6 +50,7 @@ export const createLogger = (settings: LoggerSettings): Logger => {
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    serializers: { err: serializeError },
   };
   return settings.destination ? pino(options, settings.destination) : pino(options);
 };

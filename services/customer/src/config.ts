@@ -1,0 +1,69 @@
+import { ConfigError, databaseEnv, parseConfig, serviceEnv, type LogLevel } from '@ordering/platform';
+import { Type } from 'typebox';
+import { EMAIL_MAX_LENGTH, PASSWORD_LENGTH } from './domain/registration-rules.js';
+
+const CustomerEnv = Type.Object({
+  ...serviceEnv(8081),
+  ...databaseEnv,
+  TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 86_400, default: 3600 }),
+  ADMIN_EMAIL: Type.Optional(Type.String({ format: 'email', maxLength: EMAIL_MAX_LENGTH })),
+  // Its length is checked by adminProblems: the generic config error echoes bad values, and this one is a secret.
+  ADMIN_PASSWORD: Type.Optional(Type.String()),
+});
+
+export interface CustomerConfig {
+  port: number;
+  host: string;
+  logLevel: LogLevel;
+  databaseUrl: string;
+  databasePoolSize: number;
+  tokenTtlSeconds: number;
+  /** Present when the service should make sure this admin exists at start-up. */
+  admin: { email: string; password: string } | undefined;
+}
+
+// Like parseConfig, an empty variable counts as unset.
+const setValue = (value: string | undefined): string | undefined => (value === '' ? undefined : value);
+
+/** Half an admin is a mistake, not an intent: refuse to start rather than silently skip the bootstrap. */
+const adminProblems = (email: string | undefined, password: string | undefined): string[] => {
+  const problems: string[] = [];
+  if (email !== undefined && password === undefined) problems.push('ADMIN_PASSWORD is required when ADMIN_EMAIL is set (set both or neither)');
+  if (password !== undefined && email === undefined) problems.push('ADMIN_EMAIL is required when ADMIN_PASSWORD is set (set both or neither)');
+  // Counted in code points, as the HTTP schemas count them.
+  const length = [...(password ?? '')].length;
+  if (password !== undefined && (length < PASSWORD_LENGTH.min || length > PASSWORD_LENGTH.max)) {
+    problems.push(`ADMIN_PASSWORD is invalid: must be ${PASSWORD_LENGTH.min} to ${PASSWORD_LENGTH.max} characters long (value not shown)`);
+  }
+  return problems;
+};
+
+/** Reports every problem at once, the schema's and the admin pair's. */
+const parseCustomerEnv = (env: Record<string, string | undefined>) => {
+  const admin = adminProblems(setValue(env['ADMIN_EMAIL']), setValue(env['ADMIN_PASSWORD']));
+  let values;
+  try {
+    values = parseConfig(CustomerEnv, env);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ConfigError([...error.problems, ...admin]);
+    throw error;
+  }
+  if (admin.length > 0) throw new ConfigError(admin);
+  return values;
+};
+
+export const readConfig = (env: Record<string, string | undefined> = process.env): CustomerConfig => {
+  const values = parseCustomerEnv(env);
+  return Object.freeze({
+    port: values.PORT,
+    host: values.HOST,
+    logLevel: values.LOG_LEVEL,
+    databaseUrl: values.DATABASE_URL,
+    databasePoolSize: values.DATABASE_POOL_SIZE,
+    tokenTtlSeconds: values.TOKEN_TTL_SECONDS,
+    admin:
+      values.ADMIN_EMAIL !== undefined && values.ADMIN_PASSWORD !== undefined
+        ? Object.freeze({ email: values.ADMIN_EMAIL, password: values.ADMIN_PASSWORD })
+        : undefined,
+  });
+};

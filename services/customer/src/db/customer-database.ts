@@ -1,0 +1,7 @@
+import { connectDatabase, type Database, type Logger } from '@ordering/platform';
+import * as schema from './schema.js';
+
+export type CustomerDatabase = Database<typeof schema>;
+
+export const connectCustomerDatabase = (url: string, poolSize: number, logger: Logger): CustomerDatabase =>
+  connectDatabase({ url, schema, logger, maxConnections: poolSize, applicationName: 'customer' });

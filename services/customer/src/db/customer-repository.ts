@@ -1,0 +1,63 @@
+import { AppError } from '@ordering/platform';
+import { eq, sql } from 'drizzle-orm';
+import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
+import type { Customer, CustomerRole, CustomerWithCredentials } from '../domain/customer.js';
+import { emailComparisonKey } from '../domain/registration-rules.js';
+import { hidingParameters, isUniqueViolation, withoutParameters } from './query-errors.js';
+import { customers } from './schema.js';
+import type * as schema from './schema.js';
+
+/** The database or a transaction on it: repository functions take either, so callers choose the unit of work. */
+export type CustomerExecutor = Pick<NodePgDatabase<typeof schema>, 'select' | 'insert' | 'update'>;
+
+const EMAIL_INDEX = 'customers_email_lower_key';
+
+const publicColumns = {
+  id: customers.id,
+  name: customers.name,
+  email: customers.email,
+  role: customers.role,
+  createdAt: customers.createdAt,
+};
+
+const matchesEmail = (email: string) => sql`lower(${customers.email}) = ${emailComparisonKey(email)}`;
+
+export const findCustomerById = async (executor: CustomerExecutor, id: string): Promise<Customer | undefined> => {
+  const rows = await executor.select(publicColumns).from(customers).where(eq(customers.id, id));
+  return rows[0];
+};
+
+/** The only read that returns a password hash: for checking credentials, never for presenting. */
+export const findCustomerWithCredentialsByEmail = async (
+  executor: CustomerExecutor,
+  email: string,
+): Promise<CustomerWithCredentials | undefined> => {
+  const rows = await executor.select().from(customers).where(matchesEmail(email));
+  return rows[0];
+};
+
+export interface NewCustomer {
+  id: string;
+  name: string;
+  email: string;
+  passwordHash: string;
+  role: CustomerRole;
+}
+
+/** The unique index decides between racing registrations; the loser gets EMAIL_TAKEN, not a 500. */
+export const insertCustomer = async (executor: CustomerExecutor, customer: NewCustomer): Promise<Customer> => {
+  try {
+    const rows = await executor.insert(customers).values(customer).returning(publicColumns);
+    return rows[0] as Customer;
+  } catch (error) {
+    if (isUniqueViolation(error, EMAIL_INDEX)) throw new AppError('EMAIL_TAKEN', 409, { detail: 'This email is already registered' });
+    throw withoutParameters(error);
+  }
+};
+
+/** Inserts unless the email is taken (in any case); a concurrent insert of the same email makes this a no-op. */
+export const insertCustomerUnlessEmailTaken = (executor: CustomerExecutor, customer: NewCustomer): Promise<unknown> =>
+  hidingParameters(() => executor.insert(customers).values(customer).onConflictDoNothing());
+
+export const grantAdminWithPassword = (executor: CustomerExecutor, email: string, passwordHash: string): Promise<unknown> =>
+  hidingParameters(() => executor.update(customers).set({ role: 'admin', passwordHash }).where(matchesEmail(email)));

@@ -1,0 +1,35 @@
+import { sql } from 'drizzle-orm';
+import { check, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import type { JWK } from 'jose';
+import type { CustomerRole } from '../domain/customer.js';
+
+export const customers = pgTable(
+  'customers',
+  {
+    id: uuid('id').primaryKey(),
+    name: text('name').notNull(),
+    // As the customer typed it; uniqueness and login go through lower(email).
+    email: text('email').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    role: text('role').$type<CustomerRole>().notNull().default('customer'),
+    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  },
+  (table) => [
+    // Race-safe uniqueness: concurrent registrations of the same address (in any case) cannot both commit.
+    uniqueIndex('customers_email_lower_key').on(sql`lower(${table.email})`),
+    check('customers_role_check', sql`${table.role} in ('customer', 'admin')`),
+  ],
+);
+
+/**
+ * Token signing keys, shared by every replica. `generation` is a fixed slot per key: replicas that start together
+ * all try to insert generation 1 and exactly one wins, so they converge on one key. Rotation adds generation 2.
+ */
+export const signingKeys = pgTable('signing_keys', {
+  generation: integer('generation').primaryKey(),
+  kid: text('kid').notNull().unique(),
+  alg: text('alg').notNull(),
+  privateJwk: jsonb('private_jwk').$type<JWK>().notNull(),
+  publicJwk: jsonb('public_jwk').$type<JWK>().notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+});

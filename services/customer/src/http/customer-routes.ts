@@ -1,0 +1,43 @@
+import { authenticate, principalOf, type HttpServer, type TokenVerifier } from '@ordering/platform';
+import type { CustomerDatabase } from '../db/customer-database.js';
+import { findOwnProfile } from '../use-cases/find-own-profile.js';
+import { registerCustomer } from '../use-cases/register-customer.js';
+import { CustomerResponse, presentCustomer, RegistrationBody } from './customer-schemas.js';
+
+export interface CustomerRouteDeps {
+  database: CustomerDatabase;
+  verifier: TokenVerifier;
+}
+
+export const registerCustomerRoutes = (app: HttpServer, deps: CustomerRouteDeps): void => {
+  app.post(
+    '/api/customers',
+    {
+      schema: {
+        tags: ['customers'],
+        summary: 'Register a customer',
+        description: 'Emails are unique regardless of case; the email is stored and returned exactly as given.',
+        body: RegistrationBody,
+        response: { 201: CustomerResponse },
+      },
+    },
+    async (request, reply) => {
+      const customer = await registerCustomer(deps.database, request.body);
+      return reply.status(201).header('location', '/api/customers/me').send(presentCustomer(customer));
+    },
+  );
+
+  app.get(
+    '/api/customers/me',
+    {
+      onRequest: authenticate(deps.verifier, ['customer', 'admin']),
+      schema: {
+        tags: ['customers'],
+        summary: 'The calling customer',
+        security: [{ bearerAuth: [] }],
+        response: { 200: CustomerResponse },
+      },
+    },
+    async (request) => presentCustomer(await findOwnProfile(deps.database, principalOf(request).customerId)),
+  );
+};

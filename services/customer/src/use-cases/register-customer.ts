@@ -1,0 +1,25 @@
+import { randomUUID } from 'node:crypto';
+import type { CustomerDatabase } from '../db/customer-database.js';
+import { insertCustomer } from '../db/customer-repository.js';
+import type { Customer } from '../domain/customer.js';
+import type { Registration } from '../domain/registration-rules.js';
+import { hashPassword } from '../security/password-hashing.js';
+
+/**
+ * Registers a customer. The hash is computed before the transaction so no connection is held during scrypt.
+ * A taken email (in any case) fails inside the insert with EMAIL_TAKEN, which also settles concurrent attempts.
+ */
+export const registerCustomer = async (database: CustomerDatabase, registration: Registration): Promise<Customer> => {
+  const passwordHash = await hashPassword(registration.password);
+  return database.db.transaction(async (tx) => {
+    const customer = await insertCustomer(tx, {
+      id: randomUUID(),
+      name: registration.name,
+      email: registration.email,
+      passwordHash,
+      role: 'customer',
+    });
+    // The CustomerRegistered event joins this transaction through the outbox when messaging arrives.
+    return customer;
+  });
+};

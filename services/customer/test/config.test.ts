@@ -1,0 +1,66 @@
+import { ConfigError } from '@ordering/platform';
+import { describe, expect, it } from 'vitest';
+import { readConfig } from '../src/config.js';
+
+const base = { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/customer' };
+
+const problemsOf = (env: Record<string, string>): string[] => {
+  try {
+    readConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+};
+
+describe('customer config', () => {
+  it('when only the database is set, then the documented defaults apply and no admin is bootstrapped', () => {
+    expect(readConfig(base)).toEqual({
+      port: 8081,
+      host: '0.0.0.0',
+      logLevel: 'info',
+      databaseUrl: base.DATABASE_URL,
+      databasePoolSize: 10,
+      tokenTtlSeconds: 3600,
+      admin: undefined,
+    });
+  });
+
+  it('when both admin variables are set, then the admin is configured', () => {
+    const config = readConfig({ ...base, ADMIN_EMAIL: 'admin@example.com', ADMIN_PASSWORD: 'admin password', TOKEN_TTL_SECONDS: '600' });
+
+    expect(config.admin).toEqual({ email: 'admin@example.com', password: 'admin password' });
+    expect(config.tokenTtlSeconds).toBe(600);
+  });
+
+  it('when only one admin variable is set, then it is a config error naming the missing one', () => {
+    expect(problemsOf({ ...base, ADMIN_EMAIL: 'admin@example.com' })).toEqual([expect.stringMatching(/^ADMIN_PASSWORD is required/)]);
+    expect(problemsOf({ ...base, ADMIN_PASSWORD: 'admin password' })).toEqual([expect.stringMatching(/^ADMIN_EMAIL is required/)]);
+  });
+
+  it('when the admin password is too short, then the error says so without echoing it', () => {
+    const problems = problemsOf({ ...base, ADMIN_EMAIL: 'admin@example.com', ADMIN_PASSWORD: 'secret1' });
+
+    expect(problems).toEqual([expect.stringMatching(/^ADMIN_PASSWORD is invalid/)]);
+    expect(problems.join('\n')).not.toContain('secret1');
+  });
+
+  it('when several values are bad, then every problem is reported at once', () => {
+    const problems = problemsOf({ ADMIN_EMAIL: 'not-an-email', TOKEN_TTL_SECONDS: '59' });
+
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^DATABASE_URL is required/),
+        expect.stringMatching(/^TOKEN_TTL_SECONDS=/),
+        expect.stringMatching(/^ADMIN_EMAIL=/),
+        expect.stringMatching(/^ADMIN_PASSWORD is required/),
+      ]),
+    );
+  });
+
+  it('when the token lifetime is out of bounds, then it is refused', () => {
+    expect(problemsOf({ ...base, TOKEN_TTL_SECONDS: '86401' })).toHaveLength(1);
+    expect(problemsOf({ ...base, TOKEN_TTL_SECONDS: '86400' })).toEqual([]);
+  });
+});

@@ -1,0 +1,71 @@
+import { createLogger, createMetrics, runMigrations, type HttpServer, type Logger } from '@ordering/platform';
+import type { LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../src/app.js';
+import { connectCustomerDatabase, type CustomerDatabase } from '../src/db/customer-database.js';
+import { MIGRATIONS_FOLDER } from '../src/db/migrations-folder.js';
+import { createLocalTokenVerifier, createTokenSigner, type TokenSigner } from '../src/security/token-signer.js';
+import { bootstrapAdmin, type AdminCredentials } from '../src/use-cases/bootstrap-admin.js';
+import { ensureSigningKeys } from '../src/use-cases/ensure-signing-keys.js';
+import type { RegistrationBody } from './builders.js';
+
+export const silentLogger = (): Logger => createLogger({ service: 'customer', level: 'silent' });
+
+export interface CustomerTestApp {
+  app: HttpServer;
+  database: CustomerDatabase;
+  tokenSigner: TokenSigner;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  admin?: AdminCredentials;
+  tokenTtlSeconds?: number;
+}
+
+/** Wires the app exactly as main.ts does: migrations, the stored signing key, the admin bootstrap, buildApp. */
+export const startCustomerApp = async (url: string, options: StartOptions = {}): Promise<CustomerTestApp> => {
+  const logger = options.logger ?? silentLogger();
+  const database = connectCustomerDatabase(url, 5, logger);
+  await runMigrations(database.pool, MIGRATIONS_FOLDER, logger);
+  const tokenSigner = await createTokenSigner(await ensureSigningKeys(database), options.tokenTtlSeconds ?? 3600);
+  if (options.admin) await bootstrapAdmin(database, options.admin);
+  const app = await buildApp({
+    logger,
+    metrics: createMetrics('customer'),
+    database,
+    verifier: createLocalTokenVerifier(tokenSigner.jwks),
+    tokenSigner,
+  });
+  return {
+    app,
+    database,
+    tokenSigner,
+    async close() {
+      await app.close();
+      await database.close();
+    },
+  };
+};
+
+export const register = (app: HttpServer, body: RegistrationBody): Promise<LightMyRequestResponse> =>
+  app.inject({ method: 'POST', url: '/api/customers', payload: body });
+
+/** Sends only email and password, so a registration body can be passed as it is. */
+export const requestToken = (app: HttpServer, { email, password }: { email: string; password: string }): Promise<LightMyRequestResponse> =>
+  app.inject({ method: 'POST', url: '/api/auth/token', payload: { email, password } });
+
+/** Logs in and returns the access token; fails the test if login does not succeed. */
+export const loginAs = async (app: HttpServer, credentials: { email: string; password: string }): Promise<string> => {
+  const response = await requestToken(app, credentials);
+  if (response.statusCode !== 200) throw new Error(`login failed: ${response.statusCode} ${response.body}`);
+  return (response.json() as { accessToken: string }).accessToken;
+};
+
+export const getMe = (app: HttpServer, token?: string): Promise<LightMyRequestResponse> =>
+  app.inject({ method: 'GET', url: '/api/customers/me', headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
+
+export const countCustomers = async (database: CustomerDatabase): Promise<number> => {
+  const result = await database.pool.query<{ count: string }>('select count(*) from customers');
+  return Number(result.rows[0]?.count);
+};

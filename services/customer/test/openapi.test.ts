@@ -1,0 +1,31 @@
+import { createTestDatabase } from '@ordering/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCustomerApp, type CustomerTestApp } from './customer-test-app.js';
+
+describe('GET /docs/json', () => {
+  let testDatabase: { url: string; drop(): Promise<void> };
+  let service: CustomerTestApp;
+
+  beforeAll(async () => {
+    testDatabase = await createTestDatabase();
+    service = await startCustomerApp(testDatabase.url);
+  });
+
+  afterAll(async () => {
+    await service?.close();
+    await testDatabase?.drop();
+  });
+
+  it('when the API document is read, then every public route is described and only /me asks for a bearer token', async () => {
+    const response = await service.app.inject({ method: 'GET', url: '/docs/json' });
+
+    expect(response.statusCode).toBe(200);
+    const { paths } = response.json();
+    expect(Object.keys(paths).sort()).toEqual(['/api/auth/token', '/api/customers', '/api/customers/me']);
+    expect(paths['/api/customers'].post).toMatchObject({ tags: ['customers'], summary: expect.any(String) });
+    expect(paths['/api/customers'].post.responses).toHaveProperty('201');
+    expect(paths['/api/auth/token'].post).toMatchObject({ tags: ['auth'], summary: expect.any(String) });
+    expect(paths['/api/auth/token'].post.security).toBeUndefined();
+    expect(paths['/api/customers/me'].get).toMatchObject({ security: [{ bearerAuth: [] }] });
+  });
+});

@@ -1,0 +1,88 @@
+import { runMigrations, TOKEN_AUDIENCE, TOKEN_ISSUER } from '@ordering/platform';
+import { createTestDatabase } from '@ordering/testing';
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectCustomerDatabase } from '../src/db/customer-database.js';
+import { MIGRATIONS_FOLDER } from '../src/db/migrations-folder.js';
+import { ensureSigningKeys } from '../src/use-cases/ensure-signing-keys.js';
+import { aRegistration } from './builders.js';
+import { getMe, loginAs, register, silentLogger, startCustomerApp, type CustomerTestApp } from './customer-test-app.js';
+
+describe('token signing keys and GET /.well-known/jwks.json', () => {
+  let testDatabase: { url: string; drop(): Promise<void> };
+  let service: CustomerTestApp;
+  const registration = aRegistration();
+
+  beforeAll(async () => {
+    testDatabase = await createTestDatabase();
+    service = await startCustomerApp(testDatabase.url);
+    await register(service.app, registration);
+  });
+
+  afterAll(async () => {
+    await service?.close();
+    await testDatabase?.drop();
+  });
+
+  it('when the key set is fetched, then it holds only public EC members and may be cached for five minutes', async () => {
+    const response = await service.app.inject({ method: 'GET', url: '/.well-known/jwks.json' });
+
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['cache-control']).toBe('public, max-age=300');
+    const { keys } = response.json();
+    expect(keys).toHaveLength(1);
+    expect(Object.keys(keys[0]).sort()).toEqual(['alg', 'crv', 'kid', 'kty', 'use', 'x', 'y']);
+    expect(keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig', kid: service.tokenSigner.kid });
+  });
+
+  it('when a token is issued, then the published key set verifies it', async () => {
+    const token = await loginAs(service.app, registration);
+    const jwks = (await service.app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json() as JSONWebKeySet;
+
+    const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(jwks), { issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE });
+
+    expect(protectedHeader.alg).toBe('ES256');
+    expect(payload.role).toBe('customer');
+  });
+
+  it('when the service restarts on the same database, then it keeps its key and earlier tokens stay valid', async () => {
+    const token = await loginAs(service.app, registration);
+
+    const restarted = await startCustomerApp(testDatabase.url);
+    try {
+      expect(restarted.tokenSigner.kid).toBe(service.tokenSigner.kid);
+      expect((await getMe(restarted.app, token)).statusCode).toBe(200);
+    } finally {
+      await restarted.close();
+    }
+  });
+
+  it('when several replicas start together on an empty database, then they all sign with the same single key', async () => {
+    const empty = await createTestDatabase();
+    try {
+      const replicas = await Promise.all(Array.from({ length: 5 }, () => startCustomerApp(empty.url)));
+      await Promise.all(replicas.map((replica) => replica.close()));
+
+      expect(new Set(replicas.map((replica) => replica.tokenSigner.kid)).size).toBe(1);
+    } finally {
+      await empty.drop();
+    }
+  });
+
+  it('when replicas generate the first key at the same moment, then exactly one key is stored and all of them read it', async () => {
+    const empty = await createTestDatabase();
+    const pools = Array.from({ length: 5 }, () => connectCustomerDatabase(empty.url, 2, silentLogger()));
+    try {
+      await runMigrations(pools[0]!.pool, MIGRATIONS_FOLDER, silentLogger());
+
+      const keySets = await Promise.all(pools.map((database) => ensureSigningKeys(database)));
+
+      expect(new Set(keySets.map(([current]) => current.kid)).size).toBe(1);
+      const { rows } = await pools[0]!.pool.query('select kid from signing_keys');
+      expect(rows).toEqual([{ kid: keySets[0]?.[0].kid }]);
+    } finally {
+      await Promise.all(pools.map((database) => database.close()));
+      await empty.drop();
+    }
+  });
+});

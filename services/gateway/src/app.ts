@@ -1,0 +1,50 @@
+import replyFrom from '@fastify/reply-from';
+import { createHttpServer, type HttpServer, type Logger, type ServiceMetrics, type TokenVerifier } from '@ordering/platform';
+import { Agent } from 'undici';
+import type { GatewayConfig } from './config.js';
+import { UPSTREAM_NAMES, type UpstreamName } from './domain/upstreams.js';
+import { registerDocsRoutes } from './http/docs-routes.js';
+import { createOpenApiDocuments } from './http/openapi-merge.js';
+import { acceptAnyBodyAsBytes } from './http/pass-through-body.js';
+import { registerProxyRoutes } from './http/proxy-routes.js';
+import { registerRateLimiting } from './http/rate-limiting.js';
+import { ROUTE_TABLE } from './http/route-table.js';
+import { createUpstreamPool, type UpstreamPool } from './http/upstream-pool.js';
+import { upstreamReadiness } from './http/upstream-readiness.js';
+
+export interface GatewayDeps {
+  logger: Logger;
+  metrics: ServiceMetrics;
+  verifier: TokenVerifier;
+  config: Pick<GatewayConfig, 'upstreams' | 'rateLimit' | 'upstreamTimeoutMs'>;
+}
+
+export const buildApp = async (deps: GatewayDeps): Promise<HttpServer> => {
+  const pools = Object.fromEntries(
+    UPSTREAM_NAMES.map((name) => [name, createUpstreamPool(name, deps.config.upstreams[name])]),
+  ) as Record<UpstreamName, UpstreamPool>;
+  // The gateway's own calls (readiness probes, OpenAPI documents); proxied traffic has reply-from's agent.
+  const client = new Agent({ connections: 8 });
+
+  const app = await createHttpServer({
+    service: 'gateway',
+    logger: deps.logger,
+    metrics: deps.metrics,
+    readiness: UPSTREAM_NAMES.map((name) => upstreamReadiness(pools[name], client)),
+  });
+  app.addHook('onClose', () => client.close());
+  acceptAnyBodyAsBytes(app);
+  await app.register(replyFrom, {
+    undici: { connections: 128, headersTimeout: deps.config.upstreamTimeoutMs, bodyTimeout: deps.config.upstreamTimeoutMs },
+    disableRequestLogging: true,
+    destroyAgent: true,
+  });
+
+  // Everything clients call goes through one scope with rate limiting; /healthz, /readyz and /metrics stay outside.
+  await app.register(async (edge) => {
+    await registerRateLimiting(edge, deps.config.rateLimit);
+    registerProxyRoutes(edge, { routes: ROUTE_TABLE, pools, verifier: deps.verifier });
+    await registerDocsRoutes(edge, createOpenApiDocuments(Object.values(pools), client, deps.logger));
+  });
+  return app;
+};

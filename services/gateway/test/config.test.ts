@@ -1,0 +1,44 @@
+import { ConfigError } from '@ordering/platform';
+import { describe, expect, it } from 'vitest';
+import { readConfig } from '../src/config.js';
+
+describe('gateway config', () => {
+  it('when nothing is set, then the documented defaults apply', () => {
+    const config = readConfig({});
+
+    expect(config.port).toBe(8080);
+    expect(config.upstreams).toEqual({
+      customer: ['http://127.0.0.1:8081'],
+      order: ['http://127.0.0.1:8082'],
+      account: ['http://127.0.0.1:8083'],
+      orchestrator: ['http://127.0.0.1:8084'],
+    });
+    expect(config.rateLimit).toEqual({ max: 1200, windowSeconds: 10 });
+    expect(config.upstreamTimeoutMs).toBe(35_000);
+  });
+
+  it('when an upstream lists several replicas, then each becomes a bare origin', () => {
+    const config = readConfig({ ORDER_URL: 'http://10.0.0.5:8082/, http://order-1.internal:8092' });
+
+    expect(config.upstreams.order).toEqual(['http://10.0.0.5:8082', 'http://order-1.internal:8092']);
+  });
+
+  it('when upstream lists are invalid, then every problem is reported at once', () => {
+    const read = () =>
+      readConfig({ CUSTOMER_URL: 'not a url', ORDER_URL: 'ftp://x:1', ACCOUNT_URL: 'http://a:1,,http://b:2', ORCHESTRATOR_URL: 'http://o:1/base' });
+
+    expect(read).toThrow(ConfigError);
+    try {
+      read();
+    } catch (error) {
+      const problems = (error as ConfigError).problems;
+      expect(problems).toHaveLength(4);
+      expect(problems.join('\n')).toMatch(/CUSTOMER_URL.*ORDER_URL.*ACCOUNT_URL.*ORCHESTRATOR_URL/s);
+    }
+  });
+
+  it('when a number is out of range, then the config is refused', () => {
+    expect(() => readConfig({ RATE_LIMIT_MAX: '0' })).toThrow(ConfigError);
+    expect(() => readConfig({ UPSTREAM_TIMEOUT_MS: 'soon' })).toThrow(ConfigError);
+  });
+});
