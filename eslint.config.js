@@ -17,7 +17,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/src/config.ts', 'tools/*/src/*-config.ts', '**/test/**', 'tests/**', 'tools/testing/**', 'vitest.config.ts', 'drizzle.config.ts', '**/drizzle.config.ts', 'tools/launcher/src/**', 'tools/bench/src/**'],
+    files: ['**/src/config.ts', 'tools/*/src/*-config.ts', '**/test/**', 'tests/**', 'tools/testing/**', 'vitest.config.ts', 'drizzle.config.ts', '**/drizzle.config.ts', 'tools/launcher/src/**', 'tools/bench/src/**', 'tools/ci/src/**'],
     rules: { 'no-restricted-properties': 'off', 'no-console': 'off' },
   },
 );

@@ -47,7 +47,8 @@ const DEFAULT_ADMIN_EMAIL = 'admin@example.com';
 const DEFAULT_ADMIN_PASSWORD = 'admin-password-change-me';
 const MAX_REPLICAS = 10;
 const SYSTEM_POSTGRES_PORT = 5432;
-const REPLICA_PORT_STEP = 10;
+/** Replica i of a service listens on its port + REPLICA_PORT_STEP·i. */
+export const REPLICA_PORT_STEP = 10;
 
 const FORWARDED_VARIABLES = [
   'RATE_LIMIT_MAX',

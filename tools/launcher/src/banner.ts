@@ -1,0 +1,40 @@
+import { SERVICE_NAMES, type LauncherConfig } from './launcher-config.js';
+import type { ProcessSpec } from './service-plan.js';
+
+export const redactPassword = (url: string): string => {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+};
+
+/**
+ * What a newcomer needs once everything answers /readyz. The last line is exactly `ready: <gateway URL>`: tests and
+ * scripts wait for it.
+ */
+export const formatBanner = (config: LauncherConfig, specs: readonly ProcessSpec[], databaseServerUrl: string, stateFile: string): string[] => {
+  const gatewayUrl = `http://127.0.0.1:${config.gatewayPort}`;
+  const urlsOf = (service: string): string =>
+    specs
+      .filter((spec) => spec.service === service)
+      .map((spec) => spec.url)
+      .join(', ');
+  const database = config.postgresUrl === undefined ? `${databaseServerUrl} (embedded, data in ${config.dataDir})` : redactPassword(databaseServerUrl);
+  const adminPassword = config.adminCredentialsAreDefaults ? config.adminPassword : '(the value of ADMIN_PASSWORD)';
+  const defaultsHint = config.adminCredentialsAreDefaults ? '  <- development defaults: set ADMIN_EMAIL and ADMIN_PASSWORD for anything shared' : '';
+  return [
+    '',
+    `  gateway        ${gatewayUrl}`,
+    ...SERVICE_NAMES.map((service) => `  ${service.padEnd(14)} ${urlsOf(service)}`),
+    `  postgres       ${database}`,
+    `  transport      ${config.brokerUrl === undefined ? 'HTTP push between services' : `RabbitMQ ${redactPassword(config.brokerUrl)}`}`,
+    `  API docs       http://localhost:${config.gatewayPort}/docs`,
+    `  admin          ${config.adminEmail} / ${adminPassword}${defaultsHint}`,
+    `  state file     ${stateFile}`,
+    '',
+    `ready: ${gatewayUrl}`,
+  ];
+};

@@ -1,0 +1,14 @@
+/**
+ * The launcher's reusable parts: the embedded PostgreSQL (also used by the test set-up in @ordering/testing), database
+ * administration helpers, and the state file format that e2e tests read to find pids and ports.
+ */
+export {
+  startEmbeddedPostgres,
+  EMBEDDED_POSTGRES_CREDENTIALS,
+  type EmbeddedPostgres,
+  type EmbeddedPostgresOptions,
+  type ServerExit,
+} from './embedded-postgres.js';
+export { assertDatabaseName, databaseUrl, dropDatabase, ensureDatabase } from './postgres-admin.js';
+export { startOrphanReaper, type OrphanReaper, type WatchedProcesses } from './orphan-reaper.js';
+export { launcherStatePath, readLauncherState, type LauncherState, type ProcessState } from './launcher-state.js';

@@ -1,0 +1,187 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { formatBanner, redactPassword } from './banner.js';
+import { claimDataDir } from './data-dir-claim.js';
+import { startEmbeddedPostgres } from './embedded-postgres.js';
+import { SERVICE_NAMES, readLauncherConfigOrExit, type ServiceName } from './launcher-config.js';
+import { launcherStatePath, removeLauncherState, writeLauncherState, type LauncherState, type ProcessState } from './launcher-state.js';
+import { createLogPrefixer } from './log-prefixer.js';
+import { startOrphanReaper } from './orphan-reaper.js';
+import { assertPortsFree } from './port-check.js';
+import { ensureDatabase } from './postgres-admin.js';
+import { signalGroup } from './process-probe.js';
+import { superviseProcess, type SupervisedProcess } from './process-supervisor.js';
+import { waitUntilReady } from './readiness.js';
+import { databaseName, planProcesses, plannedPorts, type ProcessSpec } from './service-plan.js';
+import { spawnServiceProcess } from './service-process.js';
+
+const config = readLauncherConfigOrExit();
+/** Services are started relative to the repository, wherever the launcher was started from. */
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const stateFile = launcherStatePath(config.dataDir);
+const postgresDataDir = path.join(config.dataDir, 'postgres');
+
+const longestName = Math.max(
+  ...['launcher', 'postgres', 'gateway', ...SERVICE_NAMES.map((name) => (config.replicas > 1 ? `${name}#${config.replicas - 1}` : name))].map(
+    (name) => name.length,
+  ),
+);
+const prefixer = createLogPrefixer({ format: config.logFormat, colour: config.colour, nameWidth: longestName });
+const say = prefixer('launcher');
+
+let status: LauncherState['status'] = 'starting';
+let postgres: SupervisedProcess | undefined;
+let services: Array<{ spec: ProcessSpec; supervisor: SupervisedProcess }> = [];
+let shuttingDown = false;
+/** Ours only once claimed (never delete another launcher's file); released before deleting it, so a late update cannot bring it back. */
+let stateFileOwnership: 'unclaimed' | 'owned' | 'released' = 'unclaimed';
+const startupAborted = new AbortController();
+const reaper = startOrphanReaper();
+
+const publishState = (): void => {
+  const processes: ProcessState[] = [
+    ...(postgres
+      ? [{ name: 'postgres', pid: postgres.pid() ?? null, port: config.embeddedPostgresPort, url: null, restarts: postgres.restarts(), command: `postgres -D ${postgresDataDir}` }]
+      : []),
+    ...services.map(({ spec, supervisor }) => ({
+      name: spec.name,
+      pid: supervisor.pid() ?? null,
+      port: spec.port,
+      url: spec.url,
+      restarts: supervisor.restarts(),
+      command: spec.entry,
+    })),
+  ];
+  reaper.watch({
+    services: processes.filter((entry) => entry.name !== 'postgres' && entry.pid !== null).map((entry) => entry.pid as number),
+    postgres: postgres?.pid() ?? null,
+  });
+  if (stateFileOwnership !== 'owned') return;
+  writeLauncherState(stateFile, {
+    launcherPid: process.pid,
+    status,
+    gatewayUrl: `http://127.0.0.1:${config.gatewayPort}`,
+    updatedAt: new Date().toISOString(),
+    processes,
+  });
+};
+
+const startDatabaseServer = async (): Promise<string> => {
+  if (config.postgresUrl !== undefined) {
+    say(`using the PostgreSQL server at ${redactPassword(config.postgresUrl)}`);
+    return config.postgresUrl;
+  }
+  const printPostgresLine = prefixer('postgres');
+  let url = '';
+  postgres = superviseProcess({
+    name: 'postgres',
+    launch: async () => {
+      const server = await startEmbeddedPostgres({ dataDir: postgresDataDir, port: config.embeddedPostgresPort, onLog: printPostgresLine, detached: true });
+      url = server.url;
+      return server;
+    },
+    log: say,
+    onChange: publishState,
+  });
+  say(`starting the embedded PostgreSQL on port ${config.embeddedPostgresPort} (data in ${postgresDataDir})`);
+  await postgres.start();
+  return url;
+};
+
+const ensureDatabases = async (serverUrl: string): Promise<Record<ServiceName, string>> => {
+  const entries = await Promise.all(
+    SERVICE_NAMES.map(async (service) => [service, await ensureDatabase(serverUrl, databaseName(config, service))] as const),
+  );
+  return Object.fromEntries(entries) as Record<ServiceName, string>;
+};
+
+const startServices = async (databaseUrls: Record<ServiceName, string>): Promise<ProcessSpec[]> => {
+  const specs = planProcesses(config, databaseUrls);
+  services = specs.map((spec) => ({
+    spec,
+    supervisor: superviseProcess({
+      name: spec.name,
+      launch: () => spawnServiceProcess(spec, { repoRoot, print: prefixer(spec.name) }),
+      log: say,
+      onChange: publishState,
+    }),
+  }));
+  await Promise.all(services.map(({ supervisor }) => supervisor.start()));
+  return specs;
+};
+
+const releaseStateFile = (): void => {
+  if (stateFileOwnership === 'owned') removeLauncherState(stateFile);
+  stateFileOwnership = 'released';
+};
+
+const shutDown = async (exitCode: number): Promise<never> => {
+  shuttingDown = true;
+  status = 'stopping';
+  startupAborted.abort();
+  publishState();
+  say('stopping services');
+  await Promise.all(services.map(({ supervisor }) => supervisor.stop()));
+  if (postgres) {
+    say('stopping PostgreSQL');
+    await postgres.stop();
+  }
+  reaper.close();
+  releaseStateFile();
+  say('stopped');
+  process.exit(exitCode);
+};
+
+/** A second Ctrl-C means "now": no more waiting for graceful shutdowns. */
+const killEverything = (): never => {
+  say('second signal: killing every process now');
+  for (const { supervisor } of services) {
+    const pid = supervisor.pid();
+    if (pid !== undefined) signalGroup(pid, 'SIGKILL');
+  }
+  const postgresPid = postgres?.pid();
+  if (postgresPid !== undefined) signalGroup(postgresPid, 'SIGKILL');
+  reaper.close();
+  releaseStateFile();
+  process.exit(1);
+};
+
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    if (shuttingDown) killEverything();
+    say(`${signal} received`);
+    void shutDown(0);
+  });
+}
+
+const fail = (error: unknown): void => {
+  if (shuttingDown) return;
+  say(`error: ${error instanceof Error ? error.message : String(error)}`);
+  void shutDown(1);
+};
+process.on('uncaughtException', fail);
+process.on('unhandledRejection', fail);
+
+const start = async (): Promise<void> => {
+  await mkdir(config.dataDir, { recursive: true });
+  await claimDataDir(stateFile, say);
+  stateFileOwnership = 'owned';
+  publishState();
+  // Not the embedded PostgreSQL's port: an orphaned server of ours may hold it, and startEmbeddedPostgres stops it.
+  await assertPortsFree(plannedPorts(config));
+  const serverUrl = await startDatabaseServer();
+  if (shuttingDown) return;
+  const databaseUrls = await ensureDatabases(serverUrl);
+  if (shuttingDown) return;
+  const specs = await startServices(databaseUrls);
+  if (shuttingDown) return;
+  say('waiting for every process to answer /readyz');
+  await waitUntilReady(specs, { signal: startupAborted.signal });
+  if (shuttingDown) return;
+  status = 'ready';
+  publishState();
+  process.stdout.write(`${formatBanner(config, specs, serverUrl, stateFile).join('\n')}\n`);
+};
+
+start().catch(fail);

@@ -1,0 +1,84 @@
+import { REPLICA_PORT_STEP, SERVICE_NAMES, type LauncherConfig, type ServiceName } from './launcher-config.js';
+
+export type ProcessKind = ServiceName | 'gateway';
+
+/** Everything needed to start one OS process of one service replica. */
+export interface ProcessSpec {
+  /** `customer` for replica 0, `customer#1` for replica 1: the log prefix and the name in the state file. */
+  readonly name: string;
+  readonly service: ProcessKind;
+  readonly replica: number;
+  readonly port: number;
+  readonly url: string;
+  /** Relative to the repository root. */
+  readonly entry: string;
+  readonly env: Readonly<Record<string, string>>;
+}
+
+const HOST = '127.0.0.1';
+
+export const databaseName = (config: Pick<LauncherConfig, 'databasePrefix'>, service: ServiceName): string =>
+  `${config.databasePrefix}${service}`;
+
+const baseUrl = (port: number): string => `http://${HOST}:${port}`;
+
+const replicaPorts = (config: LauncherConfig, service: ServiceName): number[] =>
+  Array.from({ length: config.replicas }, (_, replica) => config.servicePorts[service] + REPLICA_PORT_STEP * replica);
+
+const replicaName = (service: ServiceName, replica: number): string => (replica === 0 ? service : `${service}#${replica}`);
+
+/** Which process will listen where, before anything (databases included) exists. */
+export const plannedPorts = (config: LauncherConfig): Array<{ owner: string; port: number }> => [
+  ...SERVICE_NAMES.flatMap((service) => replicaPorts(config, service).map((port, replica) => ({ owner: replicaName(service, replica), port }))),
+  { owner: 'gateway', port: config.gatewayPort },
+];
+
+/**
+ * Every replica of every service (in SERVICE_NAMES order), then the single gateway. Services get their own database
+ * URL and the URLs of every peer replica; only the customer service gets the admin credentials.
+ */
+export const planProcesses = (config: LauncherConfig, databaseUrls: Readonly<Record<ServiceName, string>>): ProcessSpec[] => {
+  const peerUrls = Object.fromEntries(
+    SERVICE_NAMES.map((service) => [`${service.toUpperCase()}_URL`, replicaPorts(config, service).map(baseUrl).join(',')]),
+  );
+  const sharedEnv = {
+    ...config.inheritedEnv,
+    ...config.forwardedEnv,
+    HOST,
+    LOG_LEVEL: config.logLevel,
+    JWKS_URL: `${baseUrl(config.servicePorts.customer)}/.well-known/jwks.json`,
+    ...peerUrls,
+    ...(config.brokerUrl !== undefined ? { BROKER_URL: config.brokerUrl } : {}),
+  };
+  const entryOf = (service: ProcessKind): string => config.serviceEntryOverride ?? `services/${service}/src/main.ts`;
+
+  const services = SERVICE_NAMES.flatMap((service) =>
+    replicaPorts(config, service).map((port, replica): ProcessSpec => ({
+      name: replicaName(service, replica),
+      service,
+      replica,
+      port,
+      url: baseUrl(port),
+      entry: entryOf(service),
+      env: {
+        ...sharedEnv,
+        SERVICE_NAME: service,
+        PORT: String(port),
+        DATABASE_URL: databaseUrls[service],
+        ...(service === 'customer' ? { ADMIN_EMAIL: config.adminEmail, ADMIN_PASSWORD: config.adminPassword } : {}),
+      },
+    })),
+  );
+
+  const gateway: ProcessSpec = {
+    name: 'gateway',
+    service: 'gateway',
+    replica: 0,
+    port: config.gatewayPort,
+    url: baseUrl(config.gatewayPort),
+    entry: entryOf('gateway'),
+    env: { ...sharedEnv, SERVICE_NAME: 'gateway', PORT: String(config.gatewayPort) },
+  };
+
+  return [...services, gateway];
+};

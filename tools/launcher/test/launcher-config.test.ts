@@ -1,0 +1,169 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadLauncherConfig, type LauncherConfig } from '../src/launcher-config.js';
+
+const CWD = '/work/project';
+
+const load = (env: Record<string, string | undefined>, argv: string[] = []) => loadLauncherConfig(env, argv, CWD);
+
+const loadOk = (env: Record<string, string | undefined>, argv: string[] = []): LauncherConfig => {
+  const result = load(env, argv);
+  if (!result.ok) throw new Error(`expected a valid config, got: ${result.problems.join('; ')}`);
+  return result.config;
+};
+
+const problemsOf = (env: Record<string, string | undefined>, argv: string[] = []): readonly string[] => {
+  const result = load(env, argv);
+  if (result.ok) throw new Error('expected configuration problems');
+  return result.problems;
+};
+
+describe('loadLauncherConfig', () => {
+  it('when the environment is empty, then the documented development defaults apply', () => {
+    const config = loadOk({});
+
+    expect(config).toMatchObject({
+      dataDir: path.join(CWD, '.data'),
+      gatewayPort: 8080,
+      servicePorts: { customer: 8081, order: 8082, account: 8083, orchestrator: 8084 },
+      embeddedPostgresPort: 54329,
+      replicas: 1,
+      postgresUrl: undefined,
+      databasePrefix: '',
+      brokerUrl: undefined,
+      adminEmail: 'admin@example.com',
+      adminPassword: 'admin-password-change-me',
+      adminCredentialsAreDefaults: true,
+      logLevel: 'info',
+      logFormat: 'pretty',
+    });
+  });
+
+  it('when variables are set, then they win over the defaults', () => {
+    const config = loadOk({
+      DATA_DIR: '/var/lib/ordering',
+      GATEWAY_PORT: '9080',
+      CUSTOMER_PORT: '9081',
+      ORDER_PORT: '9082',
+      ACCOUNT_PORT: '9083',
+      ORCHESTRATOR_PORT: '9084',
+      PGPORT_EMBEDDED: '55432',
+      ADMIN_EMAIL: 'root@shop.test',
+      ADMIN_PASSWORD: 'a-long-secret',
+      POSTGRES_URL: 'postgres://app:pw@db:5432/postgres',
+      DB_PREFIX: 'dev_',
+      BROKER_URL: 'amqp://guest:guest@127.0.0.1:5672',
+      REPLICAS: '3',
+      LOG_LEVEL: 'debug',
+      LAUNCHER_LOG_FORMAT: 'json',
+    });
+
+    expect(config).toMatchObject({
+      dataDir: '/var/lib/ordering',
+      gatewayPort: 9080,
+      servicePorts: { customer: 9081, order: 9082, account: 9083, orchestrator: 9084 },
+      embeddedPostgresPort: 55432,
+      adminEmail: 'root@shop.test',
+      adminPassword: 'a-long-secret',
+      adminCredentialsAreDefaults: false,
+      postgresUrl: 'postgres://app:pw@db:5432/postgres',
+      databasePrefix: 'dev_',
+      brokerUrl: 'amqp://guest:guest@127.0.0.1:5672',
+      replicas: 3,
+      logLevel: 'debug',
+      logFormat: 'json',
+    });
+  });
+
+  it('when DATA_DIR is relative, then it is resolved against the working directory', () => {
+    expect(loadOk({ DATA_DIR: 'tmp/state' }).dataDir).toBe(path.join(CWD, 'tmp/state'));
+  });
+
+  it('when --replicas is given, then it wins over REPLICAS', () => {
+    expect(loadOk({ REPLICAS: '2' }, ['--replicas', '3']).replicas).toBe(3);
+    expect(loadOk({}, ['--replicas=2']).replicas).toBe(2);
+  });
+
+  it('when a variable is set to an empty string, then it counts as unset', () => {
+    const config = loadOk({ GATEWAY_PORT: '', BROKER_URL: '', POSTGRES_URL: '' });
+
+    expect(config.gatewayPort).toBe(8080);
+    expect(config.brokerUrl).toBeUndefined();
+    expect(config.postgresUrl).toBeUndefined();
+  });
+
+  it('when PGPORT_EMBEDDED is 5432, then it is refused with one problem line naming the variable', () => {
+    const problems = problemsOf({ PGPORT_EMBEDDED: '5432' });
+
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^PGPORT_EMBEDDED="5432" is invalid: .*5432/);
+  });
+
+  it.each(['0', '-1', 'abc', '2.5', '11'])('when REPLICAS is %s, then one problem line explains the allowed range', (value) => {
+    const problems = problemsOf({ REPLICAS: value });
+
+    expect(problems).toEqual([`REPLICAS=${JSON.stringify(value)} is invalid: must be an integer between 1 and 10`]);
+  });
+
+  it.each(['GATEWAY_PORT', 'CUSTOMER_PORT', 'ORDER_PORT', 'ACCOUNT_PORT', 'ORCHESTRATOR_PORT', 'PGPORT_EMBEDDED'])(
+    'when %s is not a port number, then one problem line names it',
+    (name) => {
+      for (const value of ['http', '0', '65536', '80a']) {
+        expect(problemsOf({ [name]: value })).toEqual([
+          `${name}=${JSON.stringify(value)} is invalid: must be an integer port between 1 and 65535`,
+        ]);
+      }
+    },
+  );
+
+  it('when several values are bad, then every problem is reported at once, one line each', () => {
+    const problems = problemsOf({ GATEWAY_PORT: 'x', REPLICAS: '0', LOG_LEVEL: 'loud', BROKER_URL: 'http://rabbit' });
+
+    expect(problems).toHaveLength(4);
+    expect(problems.join('\n')).toMatch(/GATEWAY_PORT/);
+    expect(problems.join('\n')).toMatch(/REPLICAS/);
+    expect(problems.join('\n')).toMatch(/LOG_LEVEL="loud" is invalid: must be one of fatal, error, warn, info, debug, trace, silent/);
+    expect(problems.join('\n')).toMatch(/BROKER_URL="http:\/\/rabbit" is invalid: must start with amqp:\/\/ or amqps:\/\//);
+  });
+
+  it('when replica ports would overlap another service, then the clash is reported', () => {
+    const problems = problemsOf({ REPLICAS: '2', ORDER_PORT: '8091' });
+
+    expect(problems).toEqual(['order and customer#1 would both listen on port 8091: choose distinct ports']);
+  });
+
+  it('when POSTGRES_URL is not a postgres URL, then the problem line does not echo its password', () => {
+    const problems = problemsOf({ POSTGRES_URL: 'mysql://app:secret@db/app' });
+
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^POSTGRES_URL=/);
+    expect(problems[0]).not.toMatch(/secret/);
+  });
+
+  it('when an unknown argument is passed, then it is reported', () => {
+    expect(problemsOf({}, ['--replica', '2'])).toContain('unknown argument "--replica" (the launcher accepts only --replicas N)');
+  });
+
+  it('when service settings are set, then exactly those are forwarded, and only harmless parent variables are inherited', () => {
+    const config = loadOk({
+      RATE_LIMIT_MAX: '50',
+      TOKEN_TTL_SECONDS: '900',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
+      PATH: '/usr/bin',
+      HOME: '/home/dev',
+      LC_ALL: 'C.UTF-8',
+      AWS_SECRET_ACCESS_KEY: 'do-not-leak',
+      DATABASE_URL: 'postgres://elsewhere/db',
+    });
+
+    expect(config.forwardedEnv).toEqual({ RATE_LIMIT_MAX: '50', TOKEN_TTL_SECONDS: '900', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' });
+    expect(config.inheritedEnv).toEqual({ PATH: '/usr/bin', HOME: '/home/dev', LC_ALL: 'C.UTF-8' });
+  });
+
+  it('when the config is loaded, then it is frozen', () => {
+    const config = loadOk({});
+
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.servicePorts)).toBe(true);
+  });
+});
