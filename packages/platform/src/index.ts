@@ -17,3 +17,7 @@ export * from './db/idempotency.js';
 export * from './lifecycle/graceful-shutdown.js';
 export * from './lifecycle/serve.js';
 export * from './http/database-readiness.js';
+export * from './tracing/tracing.js';
+export * from './tracing/http-server-spans.js';
+export * from './tracing/pg-spans.js';
+export * from './lifecycle/observability.js';

@@ -15,6 +15,7 @@ export interface CustomerConfig {
   port: number;
   host: string;
   logLevel: LogLevel;
+  otlpEndpoint: string | undefined;
   databaseUrl: string;
   databasePoolSize: number;
   tokenTtlSeconds: number;
@@ -58,6 +59,7 @@ export const readConfig = (env: Record<string, string | undefined> = process.env
     port: values.PORT,
     host: values.HOST,
     logLevel: values.LOG_LEVEL,
+    otlpEndpoint: values.OTEL_EXPORTER_OTLP_ENDPOINT,
     databaseUrl: values.DATABASE_URL,
     databasePoolSize: values.DATABASE_POOL_SIZE,
     tokenTtlSeconds: values.TOKEN_TTL_SECONDS,

@@ -29,6 +29,7 @@ export interface GatewayConfig {
   port: number;
   host: string;
   logLevel: LogLevel;
+  otlpEndpoint: string | undefined;
   jwksUrl: string;
   /** Replica origins per upstream, e.g. `http://127.0.0.1:8081` (no trailing slash, no path). */
   upstreams: Readonly<Record<UpstreamName, readonly string[]>>;
@@ -73,6 +74,7 @@ export const readConfig = (env: Record<string, string | undefined> = process.env
     port: values.PORT,
     host: values.HOST,
     logLevel: values.LOG_LEVEL,
+    otlpEndpoint: values.OTEL_EXPORTER_OTLP_ENDPOINT,
     jwksUrl: values.JWKS_URL,
     upstreams: Object.freeze(upstreams),
     rateLimit: Object.freeze({ max: values.RATE_LIMIT_MAX, windowSeconds: values.RATE_LIMIT_WINDOW_SECONDS }),

@@ -1,13 +1,13 @@
-import { createJwksTokenVerifier, createLogger, createMetrics, exitOnConfigError, serve } from '@ordering/platform';
+import { createJwksTokenVerifier, exitOnConfigError, serve, startObservability } from '@ordering/platform';
 import { buildApp } from './app.js';
 import { readConfig } from './config.js';
 
 const config = exitOnConfigError('gateway', readConfig);
-const logger = createLogger({ service: 'gateway', level: config.logLevel });
+const { logger, metrics, tracing } = startObservability('gateway', config);
 const app = await buildApp({
   logger,
-  metrics: createMetrics('gateway'),
+  metrics,
   verifier: createJwksTokenVerifier(config.jwksUrl),
   config,
 });
-await serve({ app, host: config.host, port: config.port, logger, afterHttpClosed: [] });
+await serve({ app, host: config.host, port: config.port, logger, afterHttpClosed: [{ name: 'tracing', run: () => tracing.shutdown() }] });

@@ -7,6 +7,7 @@ export interface OrderConfig {
   port: number;
   host: string;
   logLevel: LogLevel;
+  otlpEndpoint: string | undefined;
   databaseUrl: string;
   databasePoolSize: number;
   jwksUrl: string;
@@ -18,6 +19,7 @@ export const readConfig = (env: Record<string, string | undefined> = process.env
     port: values.PORT,
     host: values.HOST,
     logLevel: values.LOG_LEVEL,
+    otlpEndpoint: values.OTEL_EXPORTER_OTLP_ENDPOINT,
     databaseUrl: values.DATABASE_URL,
     databasePoolSize: values.DATABASE_POOL_SIZE,
     jwksUrl: values.JWKS_URL,

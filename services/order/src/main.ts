@@ -1,17 +1,26 @@
-import { createJwksTokenVerifier, createLogger, createMetrics, exitOnConfigError, runMigrations, serve } from '@ordering/platform';
+import { createJwksTokenVerifier, exitOnConfigError, runMigrations, serve, startObservability } from '@ordering/platform';
 import { buildApp } from './app.js';
 import { readConfig } from './config.js';
 import { MIGRATIONS_FOLDER } from './db/migrations-folder.js';
 import { connectOrderDatabase } from './db/order-database.js';
 
 const config = exitOnConfigError('order', readConfig);
-const logger = createLogger({ service: 'order', level: config.logLevel });
+const { logger, metrics, tracing } = startObservability('order', config);
 const database = connectOrderDatabase(config.databaseUrl, config.databasePoolSize, logger);
 await runMigrations(database.pool, MIGRATIONS_FOLDER, logger);
 const app = await buildApp({
   logger,
-  metrics: createMetrics('order'),
+  metrics,
   database,
   verifier: createJwksTokenVerifier(config.jwksUrl),
 });
-await serve({ app, host: config.host, port: config.port, logger, afterHttpClosed: [{ name: 'database', run: () => database.close() }] });
+await serve({
+  app,
+  host: config.host,
+  port: config.port,
+  logger,
+  afterHttpClosed: [
+    { name: 'database', run: () => database.close() },
+    { name: 'tracing', run: () => tracing.shutdown() },
+  ],
+});

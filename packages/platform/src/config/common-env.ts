@@ -7,6 +7,7 @@ export const serviceEnv = (defaultPort: number) => ({
   PORT: Type.Integer({ minimum: 1, maximum: 65535, default: defaultPort }),
   HOST: Type.String({ minLength: 1, default: '0.0.0.0' }),
   LOG_LEVEL: Type.Enum(LOG_LEVELS, { default: 'info' }),
+  OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://.+' })),
 });
 
 export const databaseEnv = {

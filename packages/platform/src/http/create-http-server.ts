@@ -7,6 +7,7 @@ import { registerErrorHandling } from './error-handler.js';
 import { registerHealthRoutes, type ReadinessCheck } from './health-routes.js';
 import { resolveRequestId } from './request-id.js';
 import { compileValidator } from './schema-validation.js';
+import { registerHttpServerSpans } from '../tracing/http-server-spans.js';
 
 export type HttpServer = FastifyInstance<
   RawServerDefault,
@@ -89,6 +90,7 @@ export const createHttpServer = async (options: HttpServerOptions): Promise<Http
   app.setValidatorCompiler(compileValidator);
   registerErrorHandling(app);
   registerJsonParser(app);
+  registerHttpServerSpans(app);
   registerRequestObservation(app, options.metrics);
   if (options.openapi) await registerOpenApi(app, options.openapi);
   registerHealthRoutes(app, options.readiness);

@@ -1,4 +1,5 @@
 import { pino, type Logger, type LoggerOptions } from 'pino';
+import { activeSpanIds } from '../tracing/tracing.js';
 
 export type { Logger } from 'pino';
 
@@ -51,6 +52,8 @@ export const createLogger = (settings: LoggerSettings): Logger => {
     formatters: { level: (label) => ({ level: label }) },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     serializers: { err: serializeError },
+    // Correlate every line with the trace it belongs to.
+    mixin: () => activeSpanIds() ?? {},
   };
   return settings.destination ? pino(options, settings.destination) : pino(options);
 };

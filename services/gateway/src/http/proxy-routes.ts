@@ -1,4 +1,4 @@
-import { AppError, notFound, type TokenVerifier } from '@ordering/platform';
+import { AppError, currentTraceHeaders, notFound, type TokenVerifier } from '@ordering/platform';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { UpstreamName } from '../domain/upstreams.js';
@@ -36,6 +36,8 @@ const appendForwardedFor = (existing: string | string[] | undefined, clientIp: s
 const upstreamRequestHeaders = (request: FastifyRequest, headers: IncomingHttpHeaders): IncomingHttpHeaders => {
   const forwarded: IncomingHttpHeaders = {
     ...headers,
+    // The service's span becomes a child of the gateway's (when tracing runs; otherwise the caller's header stays).
+    ...currentTraceHeaders(),
     'x-request-id': request.id,
     'x-forwarded-for': appendForwardedFor(request.headers['x-forwarded-for'], request.ip),
   };

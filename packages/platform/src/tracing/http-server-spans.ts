@@ -1,0 +1,34 @@
+import { context, SpanKind, trace } from '@opentelemetry/api';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { contextFromHeaders, tracer } from './tracing.js';
+
+const spans = new WeakMap<FastifyRequest, import('@opentelemetry/api').Span>();
+
+/**
+ * A SERVER span per request, continuing the caller's `traceparent`. The rest of the request runs inside the
+ * span's context (hooks and handler are continuations of `done`), so log lines, SQL spans and outgoing messages
+ * join the same trace.
+ */
+export const registerHttpServerSpans = (app: FastifyInstance): void => {
+  app.addHook('onRequest', (request, _reply, done) => {
+    const parent = contextFromHeaders(request.headers);
+    const route = request.routeOptions.url ?? 'unmatched';
+    const span = tracer().startSpan(
+      `${request.method} ${route}`,
+      {
+        kind: SpanKind.SERVER,
+        attributes: { 'http.request.method': request.method, 'http.route': route, 'url.path': request.url.split('?')[0] ?? '' },
+      },
+      parent,
+    );
+    spans.set(request, span);
+    context.with(trace.setSpan(parent, span), done);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const span = spans.get(request);
+    if (!span) return;
+    span.setAttribute('http.response.status_code', reply.statusCode);
+    if (reply.statusCode >= 500) span.setStatus({ code: 2 });
+    span.end();
+  });
+};
