@@ -1,0 +1,228 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ApiClient, type ApiResponse } from './support/api-client.js';
+import { aCustomer, DEV_ADMIN } from './support/builders.js';
+import { expectStatus } from './support/expectations.js';
+import { HTTP_PROCESS_NAMES, printLogsOnFailure, SERVICE_NAMES, startSystem, type LogLine, type RunningSystem } from './support/system.js';
+import { eventually } from './support/wait.js';
+
+/** Metrics, one structured log line per request, and no secrets in any captured output. */
+describe('observability', () => {
+  let system: RunningSystem | undefined;
+  let api: ApiClient;
+  /** Every password and token this file sent; none may appear in any captured line. */
+  const secrets = new Set<string>();
+
+  beforeAll(async () => {
+    system = await startSystem();
+    api = new ApiClient(system.gatewayUrl);
+  });
+  afterAll(async () => {
+    await system?.stop();
+  });
+  beforeEach(printLogsOnFailure(() => system));
+
+  const running = (): RunningSystem => {
+    if (!system) throw new Error('the system did not start');
+    return system;
+  };
+
+  const signUp = async (): Promise<{ token: string; email: string }> => {
+    const details = aCustomer();
+    secrets.add(details.password);
+    const { token } = await api.signUp(details);
+    secrets.add(token);
+    return { token, email: details.email };
+  };
+
+  /** The `request completed` lines that carry this request id, by process. */
+  const completedLines = (requestId: string): LogLine[] =>
+    running()
+      .logLines()
+      .filter((line) => line.json !== undefined && line.json['msg'] === 'request completed' && line.text.includes(requestId));
+
+  const countByProcess = (lines: readonly LogLine[]): Record<string, number> =>
+    lines.reduce<Record<string, number>>((counts, line) => ({ ...counts, [line.process]: (counts[line.process] ?? 0) + 1 }), {});
+
+  /**
+   * Waits until each named process logged the request, then sends one more request along the same path and waits
+   * for its lines too: a process writes its lines in order, so once the later request is logged, any duplicate line
+   * of the earlier one would already be in the capture. No sleeping, no timing assumption.
+   */
+  const settledLines = async (requestId: string, processes: readonly string[], send: (id: string) => Promise<ApiResponse>): Promise<LogLine[]> => {
+    const logged = (id: string): Promise<true> =>
+      eventually(
+        async () => {
+          const counts = countByProcess(completedLines(id));
+          return processes.every((name) => (counts[name] ?? 0) >= 1) ? true : undefined;
+        },
+        { what: `a "request completed" line for ${id} from ${processes.join(' and ')}`, timeoutMs: 15_000, intervalMs: 100, context: () => running().tail(40) },
+      );
+    await logged(requestId);
+    const barrier = `e2e-barrier-${randomUUID()}`;
+    await send(barrier);
+    await logged(barrier);
+    return completedLines(requestId);
+  };
+
+  const expectOneLinePerProcess = (lines: readonly LogLine[], processes: readonly string[], response: ApiResponse): void => {
+    const what = lines.map((line) => `${line.process} | ${line.text}`).join('\n');
+    expect(countByProcess(lines), what).toEqual(Object.fromEntries(processes.map((name) => [name, 1])));
+    for (const line of lines) {
+      const record = line.json ?? {};
+      expect(record, what).toMatchObject({ service: line.process, level: 'info', time: expect.any(String), msg: 'request completed' });
+      expect(Number.isNaN(Date.parse(String(record['time']))), `time of ${line.text}`).toBe(false);
+      expect(record['status'], what).toBe(response.status);
+      expect(record['method'], what).toBe(response.method);
+    }
+  };
+
+  describe('metrics', () => {
+    it.each(HTTP_PROCESS_NAMES)('when %s is asked for /metrics directly, then it exposes the request duration histogram and process metrics', async (name) => {
+      // Make sure each service has served at least one request of its own.
+      await api.menu();
+      const url = name === 'gateway' ? running().gatewayUrl : running().serviceUrls[name];
+      const response = await new ApiClient(url).get('/metrics');
+      expectStatus(response, 200);
+      expect(response.headers.get('content-type')).toMatch(/^text\/plain\b/);
+      expect(response.text).toContain('# TYPE http_server_request_duration_seconds histogram');
+      expect(response.text).toMatch(/^http_server_request_duration_seconds_bucket\{/m);
+      expect(response.text).toMatch(/^process_cpu_seconds_total\b/m);
+      expect(response.text).toMatch(/^process_resident_memory_bytes\b/m);
+      expect(response.text).toMatch(/^nodejs_eventloop_lag_seconds\b/m);
+      expect(response.text).toContain(`service="${name}"`);
+    });
+
+    it('when the menu was served through the gateway, then the order service counts it under its route template', async () => {
+      expectStatus(await api.menu(), 200);
+      const metrics = await new ApiClient(running().serviceUrls.order).get('/metrics');
+      expect(metrics.text).toMatch(/^http_server_request_duration_seconds_count\{[^}]*route="\/api\/menu"[^}]*status="200"[^}]*\} [1-9]/m);
+    });
+
+    it('when an order id is read, then the metrics label it by route template, not by the concrete id', async () => {
+      const { token } = await signUp();
+      const id = randomUUID();
+      await api.get(`/api/orders/${id}`, { token });
+      const metrics = await new ApiClient(running().serviceUrls.order).get('/metrics');
+      expect(metrics.text).not.toContain(id);
+      expect(metrics.text).toContain('route="/api/orders/:id"');
+    });
+  });
+
+  describe('request logs', () => {
+    it('when a public GET goes through the gateway, then the gateway and the order service each log exactly one line for it', async () => {
+      const id = `e2e-menu-${randomUUID()}`;
+      const send = (requestId: string) => api.get('/api/menu', { headers: { 'x-request-id': requestId } });
+      const response = await send(id);
+      expectStatus(response, 200);
+      expect(response.headers.get('x-request-id')).toBe(id);
+      expectOneLinePerProcess(await settledLines(id, ['gateway', 'order'], send), ['gateway', 'order'], response);
+    });
+
+    it('when a deposit goes through the gateway, then the gateway and the account service each log exactly one line for it', async () => {
+      const { token } = await signUp();
+      const id = `e2e-deposit-${randomUUID()}`;
+      const send = (requestId: string) => api.post('/api/accounts/me/deposits', { json: { amount: 5 }, token, headers: { 'x-request-id': requestId } });
+      const response = await send(id);
+      expectStatus(response, 201);
+      expectOneLinePerProcess(await settledLines(id, ['gateway', 'account'], send), ['gateway', 'account'], response);
+    });
+
+    it('when a login fails through the gateway, then the gateway and the customer service each log exactly one line for it', async () => {
+      const { email } = await signUp();
+      const wrong = `wrong-${randomUUID()}`;
+      secrets.add(wrong);
+      const id = `e2e-login-${randomUUID()}`;
+      const send = (requestId: string) => api.post('/api/auth/token', { json: { email, password: wrong }, headers: { 'x-request-id': requestId } });
+      const response = await send(id);
+      expectStatus(response, 401);
+      expectOneLinePerProcess(await settledLines(id, ['gateway', 'customer'], send), ['gateway', 'customer'], response);
+    });
+
+    it('when an unknown route is requested, then only the gateway logs it, once', async () => {
+      const id = `e2e-unknown-${randomUUID()}`;
+      const send = (requestId: string) => api.get('/api/no-such-route', { headers: { 'x-request-id': requestId } });
+      const response = await send(id);
+      expectStatus(response, 404);
+      expectOneLinePerProcess(await settledLines(id, ['gateway'], send), ['gateway'], response);
+    });
+
+    it('when a service is called directly, then only that service logs the request, once', async () => {
+      const { token } = await signUp();
+      const direct = new ApiClient(running().serviceUrls.account);
+      const id = `e2e-direct-${randomUUID()}`;
+      const send = (requestId: string) => direct.get('/api/accounts/me', { token, headers: { 'x-request-id': requestId } });
+      const response = await send(id);
+      expectStatus(response, 200);
+      expectOneLinePerProcess(await settledLines(id, ['account'], send), ['account'], response);
+    });
+
+    it('when services log, then every JSON line carries service, level and time', () => {
+      const jsonLines = running()
+        .logLines()
+        .filter((line) => line.json !== undefined);
+      expect(jsonLines.length).toBeGreaterThan(10);
+      for (const line of jsonLines) {
+        expect(line.json, `${line.process} | ${line.text}`).toMatchObject({
+          service: expect.any(String),
+          level: expect.any(String),
+          time: expect.any(String),
+        });
+        expect((SERVICE_NAMES as readonly string[]).concat('gateway')).toContain(line.json?.['service']);
+      }
+    });
+  });
+
+  describe('secrets', () => {
+    it('when passwords and tokens were used in bodies, headers and query strings, then no captured line contains any of them', async () => {
+      const { token, email } = await signUp();
+      const admin = await api.login(DEV_ADMIN.email, DEV_ADMIN.password);
+      expectStatus(admin, 200);
+      secrets.add(admin.body.accessToken);
+      const leakyPassword = `leaky-${randomUUID()}`;
+      secrets.add(leakyPassword);
+
+      const attempts: Array<Promise<ApiResponse>> = [
+        api.me(token),
+        api.me(admin.body.accessToken),
+        api.get('/api/admin/sagas', { token: admin.body.accessToken }),
+        api.account(token),
+        api.deposit(token, 10),
+        api.post('/api/auth/token', { json: { email, password: leakyPassword } }),
+        api.post('/api/customers', { raw: `{"name":"x","email":"${email}","password":"${leakyPassword}"`, contentType: 'application/json' }),
+        api.post('/api/customers', { json: { name: 'x', email: 'not-an-email', password: leakyPassword } }),
+        api.post('/api/customers', { json: { name: 'x', email, password: leakyPassword, role: 'admin' } }),
+        api.post('/api/auth/token', { raw: `email=${email}&password=${leakyPassword}`, contentType: 'application/x-www-form-urlencoded' }),
+        api.get(`/api/menu?password=${encodeURIComponent(leakyPassword)}&access_token=${encodeURIComponent(token)}`),
+        api.get(`/api/accounts/me?access_token=${encodeURIComponent(token)}`, { token }),
+        api.get('/api/customers/me', { headers: { authorization: `Bearer ${token}x` } }),
+        api.get('/api/no-such-route', { token }),
+        new ApiClient(running().serviceUrls.customer).get('/api/customers/me', { token }),
+        new ApiClient(running().serviceUrls.order).get(`/api/orders?cursor=${encodeURIComponent(token)}`, { token }),
+      ];
+      for (const attempt of attempts) expect((await attempt).status).toBeLessThan(500);
+
+      // Barriers: once a later request is logged by a process, every earlier line of that process is captured too.
+      for (const [service, path] of [
+        ['customer', '/api/customers/me'],
+        ['order', '/api/orders'],
+        ['account', '/api/accounts/me'],
+      ] as const) {
+        const send = (id: string) => api.get(path, { token, headers: { 'x-request-id': id } });
+        const barrier = `e2e-secrets-barrier-${randomUUID()}`;
+        await send(barrier);
+        await settledLines(barrier, ['gateway', service], send);
+      }
+
+      expect(secrets.size).toBeGreaterThan(8);
+      const lines = running().logs();
+      const leaks: string[] = [];
+      for (const secret of secrets) {
+        // A token's signature alone is a secret too (the header and claims are not).
+        const needles = secret.split('.').length === 3 ? [secret, secret.split('.')[2] ?? secret] : [secret];
+        for (const line of lines) if (needles.some((needle) => line.includes(needle))) leaks.push(line);
+      }
+      expect(leaks, leaks.join('\n')).toEqual([]);
+    });
+  });
+});

@@ -1,0 +1,370 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { databaseUrl as databaseUrlOn, dropDatabase, launcherStatePath, readLauncherState, type LauncherState, type ProcessState } from '@ordering/launcher';
+import { eventually } from './wait.js';
+
+/**
+ * The whole system as a black box: the real launcher (`npm start`), started on a throwaway DATA_DIR and free ports,
+ * observed only through HTTP, its output and its state file.
+ */
+
+export type { LauncherState, ProcessState } from '@ordering/launcher';
+
+export const SERVICE_NAMES = ['customer', 'order', 'account', 'orchestrator'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+/** Every supervised HTTP process. */
+export type HttpProcessName = ServiceName | 'gateway';
+export const HTTP_PROCESS_NAMES: readonly HttpProcessName[] = [...SERVICE_NAMES, 'gateway'];
+
+export interface StartSystemOptions {
+  /** Extra launcher environment, e.g. `{ RATE_LIMIT_MAX: '50' }`. Applied last. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Processes per service (the launcher's REPLICAS). Default 1. */
+  readonly replicas?: number;
+  /** How long to wait for the `ready:` line. Default 120 s. */
+  readonly readyTimeoutMs?: number;
+}
+
+export interface LogLine {
+  /** `gateway`, `customer`, `customer#1`, `postgres`, `launcher`, or '' for an unprefixed line (the banner). */
+  readonly process: string;
+  /** The text after `name | `. */
+  readonly text: string;
+  /** The parsed pino record, when the text is a JSON object. */
+  readonly json: Record<string, unknown> | undefined;
+}
+
+export interface RunningSystem {
+  readonly gatewayUrl: string;
+  readonly serviceUrls: Readonly<Record<ServiceName, string>>;
+  readonly dataDir: string;
+  /** True when the system runs on the external PostgreSQL named by TEST_DATABASE_URL (no `postgres` process). */
+  readonly externalPostgres: boolean;
+  /** Every captured line of the launcher's stdout and stderr (the last MAX_KEPT_LINES), raw. */
+  logs(): string[];
+  /** The captured lines, split into process name and (for JSON lines) the parsed record. */
+  logLines(): LogLine[];
+  /** The last `count` lines, as one string for failure messages. */
+  tail(count?: number): string;
+  /** What a process printed and what the launcher said about it (its exits and restarts), for a crash's failure message. */
+  crashReport(name: string, count?: number): string;
+  /** The launcher's state file, as it is now. Throws if it is missing. */
+  state(): LauncherState;
+  processState(name: string): ProcessState;
+  /** Sends `signal` to the pid the state file names for `name`; returns that pid. */
+  killProcess(name: string, signal?: NodeJS.Signals): number;
+  /** Waits until the state file shows a new pid for `name` and, for an HTTP process, its own `/readyz` answers 200. */
+  waitForRestart(name: string, previousPid: number, timeoutMs?: number): Promise<ProcessState>;
+  /** Waits until the gateway's and every service's `/readyz` answer 200. */
+  waitUntilReady(timeoutMs?: number): Promise<void>;
+  /** A connection URL for a service's own database (for the few white-box reads a black-box suite needs). */
+  databaseUrl(service: ServiceName): string;
+  /** SIGTERM to the launcher, expects exit code 0 within 30 s, then removes DATA_DIR (and external databases). */
+  stop(): Promise<void>;
+}
+
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const LAUNCHER_ARGS = ['--conditions=development', '--import', 'tsx', 'tools/launcher/src/main.ts'];
+const MAX_KEPT_LINES = 20_000;
+const READY_LINE = /^ready: (http:\/\/127\.0\.0\.1:(\d+))$/;
+const PREFIXED_LINE = /^([A-Za-z0-9#_-]+)\s*\| (.*)$/;
+const STOP_TIMEOUT_MS = 30_000;
+const REPLICA_PORT_STEP = 10;
+
+/** Variables of the developer's or CI's shell that would change what the launcher starts; the suite sets its own. */
+const SCRUBBED_VARIABLES = [
+  'DATA_DIR',
+  'POSTGRES_URL',
+  'DB_PREFIX',
+  'BROKER_URL',
+  'REPLICAS',
+  'LOG_LEVEL',
+  'ADMIN_EMAIL',
+  'ADMIN_PASSWORD',
+  'RATE_LIMIT_MAX',
+  'RATE_LIMIT_WINDOW_SECONDS',
+  'TOKEN_TTL_SECONDS',
+  'UPSTREAM_TIMEOUT_MS',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'LAUNCHER_SERVICE_ENTRY',
+];
+
+const isPortFree = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+
+interface PortPlan {
+  gateway: number;
+  services: Record<ServiceName, number>;
+  postgres: number;
+}
+
+/**
+ * Six consecutive ports (gateway, four services, the embedded PostgreSQL) from a random base, checked free together
+ * with every replica port (+10·i). The base stays below Linux's ephemeral range (32768+), so the outgoing connections
+ * of this machine never sit on a port that a killed process must bind again when the launcher restarts it.
+ */
+const pickPorts = async (replicas: number): Promise<PortPlan> => {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const base = 20_000 + Math.floor(Math.random() * 12_000);
+    const plan: PortPlan = {
+      gateway: base,
+      services: { customer: base + 1, order: base + 2, account: base + 3, orchestrator: base + 4 },
+      postgres: base + 5,
+    };
+    const wanted = [
+      plan.gateway,
+      plan.postgres,
+      ...SERVICE_NAMES.flatMap((name) => Array.from({ length: replicas }, (_, i) => plan.services[name] + REPLICA_PORT_STEP * i)),
+    ];
+    const free = await Promise.all(wanted.map(isPortFree));
+    if (free.every(Boolean)) return plan;
+  }
+  throw new Error('could not find a block of free ports in 20000-32000 after 50 attempts');
+};
+
+/** `postgres://user@host:port/db` -> `postgres://user@host:port`: the launcher creates its own databases there. */
+const serverBaseUrl = (url: string): string => {
+  const parsed = new URL(url);
+  parsed.pathname = '';
+  parsed.search = '';
+  return parsed.toString().replace(/\/$/, '');
+};
+
+const parseLine = (raw: string): LogLine => {
+  const match = PREFIXED_LINE.exec(raw);
+  if (!match) return { process: '', text: raw, json: undefined };
+  const text = match[2] ?? '';
+  let json: Record<string, unknown> | undefined;
+  if (text.startsWith('{')) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) json = parsed as Record<string, unknown>;
+    } catch {
+      json = undefined;
+    }
+  }
+  return { process: match[1] ?? '', text, json };
+};
+
+const statusOf = async (url: string): Promise<number> => {
+  const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+  await response.arrayBuffer();
+  return response.status;
+};
+
+export const startSystem = async (options: StartSystemOptions = {}): Promise<RunningSystem> => {
+  const replicas = options.replicas ?? 1;
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ordering-e2e-'));
+  // PostgreSQL runs as the `postgres` user and must be able to enter its data directory's parents.
+  await chmod(dataDir, 0o755);
+  const ports = await pickPorts(replicas);
+
+  const testDatabaseUrl = process.env.TEST_DATABASE_URL;
+  const external = testDatabaseUrl !== undefined && testDatabaseUrl !== '' ? { serverUrl: serverBaseUrl(testDatabaseUrl), prefix: `e2e_${randomBytes(4).toString('hex')}_` } : undefined;
+
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) if (value !== undefined && !SCRUBBED_VARIABLES.includes(name)) env[name] = value;
+  Object.assign(env, {
+    DATA_DIR: dataDir,
+    GATEWAY_PORT: String(ports.gateway),
+    CUSTOMER_PORT: String(ports.services.customer),
+    ORDER_PORT: String(ports.services.order),
+    ACCOUNT_PORT: String(ports.services.account),
+    ORCHESTRATOR_PORT: String(ports.services.orchestrator),
+    PGPORT_EMBEDDED: String(ports.postgres),
+    LAUNCHER_LOG_FORMAT: 'json',
+    NO_COLOR: '1',
+    ...(replicas > 1 ? { REPLICAS: String(replicas) } : {}),
+    ...(external ? { POSTGRES_URL: external.serverUrl, DB_PREFIX: external.prefix } : {}),
+    ...options.env,
+  });
+
+  const child: ChildProcess = spawn(process.execPath, LAUNCHER_ARGS, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  let readyUrl: string | undefined;
+  let announceReady: (url: string) => void = () => undefined;
+  const ready = new Promise<string>((resolve) => (announceReady = resolve));
+  const keep = (line: string): void => {
+    lines.push(line);
+    if (lines.length > MAX_KEPT_LINES) lines.splice(0, lines.length - MAX_KEPT_LINES);
+    const match = READY_LINE.exec(line);
+    if (match && readyUrl === undefined) {
+      readyUrl = match[1];
+      announceReady(match[1] ?? '');
+    }
+  };
+  if (child.stdout) createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', keep);
+  if (child.stderr) createInterface({ input: child.stderr, crlfDelay: Infinity }).on('line', keep);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+    child.once('error', (error) => {
+      keep(`(e2e harness) could not spawn the launcher: ${error.message}`);
+      resolve({ code: null, signal: null });
+    });
+  });
+  // If the test process goes away without stop(), the launcher still shuts its process tree down in order.
+  const killOnExit = (): void => void child.kill('SIGTERM');
+  process.once('exit', killOnExit);
+
+  const tail = (count = 80): string => `--- last ${Math.min(count, lines.length)} launcher lines ---\n${lines.slice(-count).join('\n')}`;
+
+  const cleanUp = async (): Promise<void> => {
+    process.removeListener('exit', killOnExit);
+    if (external) {
+      for (const service of SERVICE_NAMES) await dropDatabase(external.serverUrl, `${external.prefix}${service}`).catch(() => undefined);
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  };
+
+  const readyTimeoutMs = options.readyTimeoutMs ?? 120_000;
+  let timer: NodeJS.Timeout | undefined;
+  const outcome = await Promise.race([
+    ready.then((url) => ({ kind: 'ready' as const, url })),
+    exited.then((exit) => ({ kind: 'exited' as const, exit })),
+    new Promise<{ kind: 'timeout' }>((resolve) => (timer = setTimeout(resolve, readyTimeoutMs, { kind: 'timeout' as const }))),
+  ]);
+  clearTimeout(timer);
+  if (outcome.kind !== 'ready') {
+    if (outcome.kind === 'timeout') {
+      child.kill('SIGTERM');
+      const stopped = await Promise.race([exited.then(() => true), new Promise<false>((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS, false))]);
+      if (!stopped) child.kill('SIGKILL');
+      await exited;
+    }
+    const why = outcome.kind === 'timeout' ? `did not print "ready: …" within ${readyTimeoutMs} ms` : `exited first (${JSON.stringify(outcome.exit)})`;
+    const output = tail(150);
+    await cleanUp();
+    throw new Error(`the launcher ${why}\n${output}`);
+  }
+
+  const gatewayUrl = outcome.url;
+  const stateFile = launcherStatePath(dataDir);
+  const state = (): LauncherState => {
+    const current = readLauncherState(stateFile);
+    if (!current) throw new Error(`no launcher state file at ${stateFile}\n${tail(40)}`);
+    return current;
+  };
+  const processState = (name: string): ProcessState => {
+    const found = state().processes.find((entry) => entry.name === name);
+    if (!found) throw new Error(`the state file names no process "${name}": ${JSON.stringify(state().processes.map((p) => p.name))}`);
+    return found;
+  };
+  const urlOf = (name: ServiceName): string => {
+    const url = processState(name).url;
+    if (url === null) throw new Error(`the state file has no URL for ${name}`);
+    return url;
+  };
+  const serviceUrls = Object.fromEntries(SERVICE_NAMES.map((name) => [name, urlOf(name)])) as Record<ServiceName, string>;
+
+  const waitUntilReady = async (timeoutMs = 90_000): Promise<void> => {
+    const urls = [gatewayUrl, ...SERVICE_NAMES.map((name) => serviceUrls[name])];
+    await eventually(
+      async () => {
+        const statuses = await Promise.all(urls.map((url) => statusOf(`${url}/readyz`).catch((error: unknown) => String(error))));
+        const notReady = urls.filter((_, i) => statuses[i] !== 200).map((url, i) => `${url} -> ${String(statuses[i])}`);
+        if (notReady.length > 0) throw new Error(`not ready: ${notReady.join(', ')}`);
+        return true;
+      },
+      { what: 'every /readyz to answer 200', timeoutMs, context: () => tail(60) },
+    );
+  };
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        const output = tail(100);
+        await cleanUp();
+        throw new Error(`the launcher had already exited (code ${child.exitCode}, signal ${child.signalCode}) before stop()\n${output}`);
+      }
+      child.kill('SIGTERM');
+      let stopTimer: NodeJS.Timeout | undefined;
+      const exit = await Promise.race([exited, new Promise<'timeout'>((resolve) => (stopTimer = setTimeout(resolve, STOP_TIMEOUT_MS, 'timeout')))]);
+      clearTimeout(stopTimer);
+      if (exit === 'timeout') {
+        child.kill('SIGKILL');
+        await exited;
+        const output = tail(100);
+        await cleanUp();
+        throw new Error(`the launcher did not exit within ${STOP_TIMEOUT_MS} ms of SIGTERM (killed it)\n${output}`);
+      }
+      const output = tail(100);
+      await cleanUp();
+      if (exit.code !== 0) throw new Error(`the launcher exited with ${JSON.stringify(exit)} after SIGTERM, expected code 0\n${output}`);
+    })();
+    return stopping;
+  };
+
+  return {
+    gatewayUrl,
+    serviceUrls,
+    dataDir,
+    externalPostgres: external !== undefined,
+    logs: () => [...lines],
+    logLines: () => lines.map(parseLine),
+    tail,
+    crashReport: (name, count = 60) => {
+      const relevant = lines.filter((line) => {
+        const parsed = parseLine(line);
+        return parsed.process === name || (parsed.process === 'launcher' && parsed.text.startsWith(`${name} `));
+      });
+      return `--- last ${Math.min(count, relevant.length)} lines of ${name} and the launcher about it ---\n${relevant.slice(-count).join('\n')}`;
+    },
+    state,
+    processState,
+    killProcess: (name, signal = 'SIGKILL') => {
+      const { pid } = processState(name);
+      if (pid === null) throw new Error(`${name} has no pid right now (it is between restarts)`);
+      process.kill(pid, signal);
+      return pid;
+    },
+    waitForRestart: async (name, previousPid, timeoutMs = 90_000) => {
+      const deadline = Date.now() + timeoutMs;
+      const restarted = await eventually(
+        async () => {
+          const entry = processState(name);
+          return entry.pid !== null && entry.pid !== previousPid ? entry : undefined;
+        },
+        { what: `${name} to get a new pid (was ${previousPid}) in the state file`, timeoutMs, context: () => tail(60) },
+      );
+      if (restarted.url === null) return restarted;
+      const url = restarted.url;
+      await eventually(async () => ((await statusOf(`${url}/readyz`)) === 200 ? true : undefined), {
+        what: `${name} (${url}) to answer /readyz with 200 after its restart`,
+        timeoutMs: Math.max(deadline - Date.now(), 1_000),
+        context: () => tail(60),
+      });
+      return processState(name);
+    },
+    waitUntilReady,
+    databaseUrl: (service) => {
+      if (external) return databaseUrlOn(external.serverUrl, `${external.prefix}${service}`);
+      const postgres = processState('postgres');
+      return `postgres://postgres:postgres@127.0.0.1:${postgres.port}/${service}`;
+    },
+    stop,
+  };
+};
+
+/**
+ * Prints the system's last log lines next to a failing test's error, so a failure says what the services did. Call it
+ * at the top of a describe block, after the system variable is declared.
+ */
+export const printLogsOnFailure = (system: () => RunningSystem | undefined, count = 120): ((context: { onTestFailed: (handler: () => void) => void }) => void) =>
+  (context) => {
+    context.onTestFailed(() => {
+      const running = system();
+      if (running) console.error(`\n${running.tail(count)}\n`);
+    });
+  };
