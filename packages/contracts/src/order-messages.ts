@@ -1,11 +1,11 @@
-import { Type, type Static } from 'typebox';
+import { Type, type Static, type TSchema } from 'typebox';
 import { PositiveYen, ReasonCode, Uuid, Yen } from './primitives.js';
 
 const Succeeded = Type.Literal('SUCCEEDED');
 const Failed = Type.Literal('FAILED');
 
 /** Every reply says whether the step succeeded; a failure carries a stable reason code. */
-const stepReply = <T extends Record<string, import('typebox').TSchema>>(onSuccess: T) =>
+const stepReply = <T extends Record<string, TSchema>>(onSuccess: T) =>
   Type.Union([
     Type.Object({ orderId: Uuid, outcome: Succeeded, ...onSuccess }, { additionalProperties: false }),
     Type.Object({ orderId: Uuid, outcome: Failed, reason: ReasonCode }, { additionalProperties: false }),

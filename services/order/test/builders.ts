@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { MessageTypes, type Envelope, type OrderMessages } from '@ordering/contracts';
+import { createEnvelope } from '@ordering/messaging';
 import type { MenuItem } from '../src/domain/menu.js';
 import { pendingOrder, type Order } from '../src/domain/order.js';
 import { priceOrder, type RequestedLine } from '../src/domain/order-pricing.js';
@@ -67,3 +69,33 @@ export const simultaneousOrders = (count: number, spec: Omit<OrderSpec, 'created
 };
 
 export const SQL_METACHARACTERS = "'; DROP TABLE orders; --";
+
+/** A saga command as the orchestrator sends it: from 'orchestrator' to 'order', in the saga's conversation. */
+export const anOrderCommand = <P>(type: string, payload: P, sagaId: string = randomUUID()): Envelope<P> =>
+  createEnvelope({ type, source: 'orchestrator', destination: 'order', correlationId: sagaId, payload });
+
+export const aCreatePendingOrder = (overrides: Partial<OrderMessages.CreatePendingOrder> = {}): Envelope<OrderMessages.CreatePendingOrder> =>
+  anOrderCommand(MessageTypes.CreatePendingOrder, {
+    orderId: randomUUID(),
+    customerId: aCustomerId(),
+    items: [aLine(SEEDED_MENU.shoyuRamen, 2), aLine(SEEDED_MENU.greenTea)],
+    ...overrides,
+  });
+
+/** What aCreatePendingOrder's default items cost: 2 x 980 + 180. */
+export const DEFAULT_ORDER_TOTAL = 2_140;
+
+export const anApproveOrder = (orderId: string): Envelope<OrderMessages.ApproveOrder> => anOrderCommand(MessageTypes.ApproveOrder, { orderId });
+
+export const aRejectOrder = (orderId: string, reason = 'INSUFFICIENT_FUNDS'): Envelope<OrderMessages.RejectOrder> =>
+  anOrderCommand(MessageTypes.RejectOrder, { orderId, reason });
+
+export const aBeginCancel = (orderId: string, customerId: string): Envelope<OrderMessages.BeginCancel> =>
+  anOrderCommand(MessageTypes.BeginCancel, { orderId, customerId });
+
+export const aConfirmCancel = (orderId: string): Envelope<OrderMessages.ConfirmCancel> => anOrderCommand(MessageTypes.ConfirmCancel, { orderId });
+
+export const anUndoCancel = (orderId: string): Envelope<OrderMessages.UndoCancel> => anOrderCommand(MessageTypes.UndoCancel, { orderId });
+
+/** The same command sent again, as the sweeper retries a timed-out step: same saga and payload, a new message id. */
+export const aRetryOf = <P>(command: Envelope<P>): Envelope<P> => ({ ...command, id: randomUUID(), occurredAt: new Date().toISOString() });

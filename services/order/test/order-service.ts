@@ -16,15 +16,15 @@ export interface OrderServiceUnderTest {
   given(...orders: Order[]): Promise<void>;
   tokenFor(customerId: string, role?: 'customer' | 'admin'): Promise<string>;
   get(url: string, token?: string): Promise<LightMyRequestResponse>;
-  countRows(table: 'orders' | 'order_items' | 'menu_items'): Promise<number>;
+  countRows(table: 'orders' | 'order_items' | 'menu_items' | 'order_tombstones' | 'outbox_messages'): Promise<number>;
   close(): Promise<void>;
 }
 
-/** The real service on a fresh, migrated database of its own. */
-export const startOrderService = async (): Promise<OrderServiceUnderTest> => {
+/** The real service on a fresh, migrated database of its own; concurrency tests ask for a larger pool. */
+export const startOrderService = async (options: { poolSize?: number } = {}): Promise<OrderServiceUnderTest> => {
   const testDatabase = await createTestDatabase();
   const logger = createLogger({ service: 'order', level: 'silent' });
-  const database = connectOrderDatabase(testDatabase.url, 4, logger);
+  const database = connectOrderDatabase(testDatabase.url, options.poolSize ?? 4, logger);
   await runMigrations(database.pool, MIGRATIONS_FOLDER, logger);
   const tokens = await createTestTokens();
   const app = await buildApp({ logger, metrics: createMetrics('order'), database, verifier: tokens.verifier });

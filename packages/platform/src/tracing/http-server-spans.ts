@@ -1,8 +1,8 @@
-import { context, SpanKind, trace } from '@opentelemetry/api';
+import { context, SpanKind, trace, type Span } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { contextFromHeaders, tracer } from './tracing.js';
 
-const spans = new WeakMap<FastifyRequest, import('@opentelemetry/api').Span>();
+const spans = new WeakMap<FastifyRequest, Span>();
 
 /**
  * A SERVER span per request, continuing the caller's `traceparent`. The rest of the request runs inside the

@@ -11,3 +11,6 @@ export type AccountDb = AccountDatabase['db'];
 
 /** Either the database or an open transaction: repository functions take part in the caller's transaction. */
 export type AccountExecutor = Pick<AccountDb, 'select' | 'insert' | 'update'>;
+
+/** The transaction a message handler runs in: the consumer opens it with `database.db.transaction(...)`. */
+export type AccountTx = Parameters<Parameters<AccountDb['transaction']>[0]>[0];

@@ -18,11 +18,20 @@ const toAccount = (row: AccountRow): Account => ({
 
 /**
  * Every customer has exactly one account. Idempotent and safe under concurrency: a racing second insert waits
- * for the first to commit and then does nothing. Used lazily by the HTTP routes and, later, by the
- * CustomerRegistered handler.
+ * for the first to commit and then does nothing. Used lazily by the HTTP routes and the saga
+ * operations, and eagerly by the CustomerRegistered handler.
  */
 export const ensureAccount = async (executor: AccountExecutor, customerId: string): Promise<void> => {
   await executor.insert(accounts).values({ customerId }).onConflictDoNothing({ target: accounts.customerId });
+};
+
+/**
+ * Holds the account's row lock until commit. Saga operations take it before reading what was recorded for their
+ * order, so a debit and a refund of one order (or two copies of either) run one after the other.
+ */
+export const lockAccount = async (tx: AccountExecutor, customerId: string): Promise<void> => {
+  const rows = await tx.select({ customerId: accounts.customerId }).from(accounts).where(eq(accounts.customerId, customerId)).for('update');
+  if (rows.length === 0) throw new Error('lockAccount needs an existing account: call ensureAccount first');
 };
 
 export const findAccount = async (executor: AccountExecutor, customerId: string): Promise<Account | undefined> => {

@@ -55,9 +55,14 @@ export const insertCustomer = async (executor: CustomerExecutor, customer: NewCu
   }
 };
 
-/** Inserts unless the email is taken (in any case); a concurrent insert of the same email makes this a no-op. */
-export const insertCustomerUnlessEmailTaken = (executor: CustomerExecutor, customer: NewCustomer): Promise<unknown> =>
-  hidingParameters(() => executor.insert(customers).values(customer).onConflictDoNothing());
+/**
+ * Inserts unless the email is taken (in any case); a concurrent insert of the same email makes this a no-op.
+ * Returns the customer when this call created it.
+ */
+export const insertCustomerUnlessEmailTaken = async (executor: CustomerExecutor, customer: NewCustomer): Promise<Customer | undefined> => {
+  const rows = await hidingParameters(() => executor.insert(customers).values(customer).onConflictDoNothing().returning(publicColumns));
+  return rows[0];
+};
 
 export const grantAdminWithPassword = (executor: CustomerExecutor, email: string, passwordHash: string): Promise<unknown> =>
   hidingParameters(() => executor.update(customers).set({ role: 'admin', passwordHash }).where(matchesEmail(email)));

@@ -3,6 +3,9 @@ import { check, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } fr
 import type { JWK } from 'jose';
 import type { CustomerRole } from '../domain/customer.js';
 
+// CustomerRegistered leaves through the outbox, written in the registration's own transaction.
+export { deadLetters, inboxMessages, messageAttempts, outboxMessages } from '@ordering/messaging';
+
 export const customers = pgTable(
   'customers',
   {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { CustomerDatabase } from '../db/customer-database.js';
 import { findCustomerWithCredentialsByEmail, grantAdminWithPassword, insertCustomerUnlessEmailTaken } from '../db/customer-repository.js';
 import { ADMIN_NAME } from '../domain/registration-rules.js';
+import { publishCustomerRegistered } from '../messages/customer-registered.js';
 import { hashPassword, verifyPassword } from '../security/password-hashing.js';
 
 export interface AdminCredentials {
@@ -23,7 +24,9 @@ export const bootstrapAdmin = async (database: CustomerDatabase, admin: AdminCre
 
   const passwordHash = existing && passwordMatches ? existing.passwordHash : await hashPassword(admin.password);
   await database.db.transaction(async (tx) => {
-    await insertCustomerUnlessEmailTaken(tx, { id: randomUUID(), name: ADMIN_NAME, email: admin.email, passwordHash, role: 'admin' });
+    const created = await insertCustomerUnlessEmailTaken(tx, { id: randomUUID(), name: ADMIN_NAME, email: admin.email, passwordHash, role: 'admin' });
+    // A new admin is a new customer like any other; a promoted one was announced when it registered.
+    if (created) await publishCustomerRegistered(tx, created);
     // Also covers a customer who registered this email first: the configured password replaces theirs.
     await grantAdminWithPassword(tx, admin.email, passwordHash);
   });

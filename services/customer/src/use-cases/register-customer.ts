@@ -3,11 +3,14 @@ import type { CustomerDatabase } from '../db/customer-database.js';
 import { insertCustomer } from '../db/customer-repository.js';
 import type { Customer } from '../domain/customer.js';
 import type { Registration } from '../domain/registration-rules.js';
+import { publishCustomerRegistered } from '../messages/customer-registered.js';
 import { hashPassword } from '../security/password-hashing.js';
 
 /**
  * Registers a customer. The hash is computed before the transaction so no connection is held during scrypt.
  * A taken email (in any case) fails inside the insert with EMAIL_TAKEN, which also settles concurrent attempts.
+ * CustomerRegistered joins the same transaction through the outbox, so the account service hears of exactly the
+ * customers that exist.
  */
 export const registerCustomer = async (database: CustomerDatabase, registration: Registration): Promise<Customer> => {
   const passwordHash = await hashPassword(registration.password);
@@ -19,7 +22,7 @@ export const registerCustomer = async (database: CustomerDatabase, registration:
       passwordHash,
       role: 'customer',
     });
-    // The CustomerRegistered event joins this transaction through the outbox when messaging arrives.
+    await publishCustomerRegistered(tx, customer);
     return customer;
   });
 };

@@ -5,3 +5,8 @@ export type OrderDatabase = Database<typeof schema>;
 
 export const connectOrderDatabase = (url: string, poolSize: number, logger: Logger): OrderDatabase =>
   connectDatabase({ url, schema, logger, maxConnections: poolSize, applicationName: 'order' });
+
+export type OrderDb = OrderDatabase['db'];
+
+/** The transaction a message handler runs in: the consumer opens it with `database.db.transaction(...)`. */
+export type OrderTx = Parameters<Parameters<OrderDb['transaction']>[0]>[0];

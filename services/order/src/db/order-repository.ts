@@ -55,6 +55,14 @@ const toOrder = (row: OrderRow, lines: OrderLine[]): Order => ({
   updatedAt: row.updatedAt,
 });
 
+/** The menu items with these ids, read through the caller's executor (a saga step reads them in its transaction). */
+export const findMenuItemsWith = async (executor: Pick<OrderExecutor, 'select'>, ids: readonly string[]): Promise<MenuItem[]> => {
+  const wanted = [...new Set(ids.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
+  if (wanted.length === 0) return [];
+  const rows = await executor.select().from(menuItems).where(inArray(menuItems.id, wanted));
+  return rows.map(toMenuItem);
+};
+
 export const createOrderRepository = ({ db }: Pick<OrderDatabase, 'db'>): OrderRepository => {
   /** One query for the lines of any number of orders, so a page never costs N+1 round trips. */
   const linesByOrder = async (orderIds: string[]): Promise<Map<string, OrderLine[]>> => {
@@ -113,12 +121,7 @@ export const createOrderRepository = ({ db }: Pick<OrderDatabase, 'db'>): OrderR
       return withLines(rows);
     },
 
-    async findMenuItems(ids) {
-      const wanted = [...new Set(ids.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
-      if (wanted.length === 0) return [];
-      const rows = await db.select().from(menuItems).where(inArray(menuItems.id, wanted));
-      return rows.map(toMenuItem);
-    },
+    findMenuItems: (ids) => findMenuItemsWith(db, ids),
 
     async listMenu() {
       const rows = await db

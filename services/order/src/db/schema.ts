@@ -2,6 +2,10 @@ import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, index, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { MENU_KINDS } from '../domain/menu.js';
 import { ORDER_STATUSES } from '../domain/order-state.js';
+import { TOMBSTONE_CAUSES } from '../domain/order-steps.js';
+
+// Saga commands arrive through the inbox and replies leave through the outbox, in the transaction of their effect.
+export { deadLetters, inboxMessages, messageAttempts, outboxMessages } from '@ordering/messaging';
 
 const quoted = (values: readonly string[]) => sql.raw(values.map((value) => `'${value}'`).join(', '));
 
@@ -70,4 +74,20 @@ export const orderItems = pgTable(
     check('order_items_unit_price_check', sql`${table.unitPrice} > 0`),
     check('order_items_subtotal_check', sql`${table.subtotal} = ${table.unitPrice} * ${table.quantity}`),
   ],
+);
+
+/**
+ * Order ids the saga used but that have no order, and never will: a creation refused (e.g. UNKNOWN_MENU_ITEM, so
+ * GET /api/orders/{id} stays 404) or a RejectOrder that arrived before its CreatePendingOrder. A later
+ * CreatePendingOrder for the id replies FAILED with the recorded reason and creates nothing.
+ */
+export const orderTombstones = pgTable(
+  'order_tombstones',
+  {
+    orderId: uuid('order_id').primaryKey(),
+    cause: text('cause', { enum: TOMBSTONE_CAUSES }).notNull(),
+    reason: text('reason').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  },
+  (table) => [check('order_tombstones_cause_check', sql`${table.cause} in (${quoted(TOMBSTONE_CAUSES)})`)],
 );

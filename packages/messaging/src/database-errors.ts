@@ -1,0 +1,69 @@
+/** Error codes and messages that mean "the database is not reachable right now", not "this message is bad". */
+const CONNECTIVITY_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now (starting up, shutting down, recovering)
+  '53300', // too_many_connections
+]);
+const CONNECTIVITY_MESSAGE = /connection terminated|timeout exceeded when trying to connect|connection timeout|client has encountered a connection error|cannot use a pool after calling end|terminating connection/i;
+
+/** Two transactions collided; running the work again usually succeeds. */
+const COLLISION_CODES = new Set(['40001', '40P01']);
+
+interface ErrorLike {
+  code?: unknown;
+  message?: unknown;
+  cause?: unknown;
+  errors?: unknown;
+}
+
+/** The error and everything it wraps: drizzle wraps driver errors (`cause`), Node wraps dual-stack connects (`errors`). */
+const chainOf = (error: unknown): ErrorLike[] => {
+  const chain: ErrorLike[] = [];
+  const visit = (value: unknown, depth: number): void => {
+    if (!value || typeof value !== 'object' || depth > 5 || chain.includes(value as ErrorLike)) return;
+    const current = value as ErrorLike;
+    chain.push(current);
+    visit(current.cause, depth + 1);
+    if (Array.isArray(current.errors)) for (const inner of current.errors) visit(inner, depth + 1);
+  };
+  visit(error, 0);
+  return chain;
+};
+
+const codeOf = (error: ErrorLike): string | undefined => (typeof error.code === 'string' ? error.code : undefined);
+
+export const isConnectivityFailure = (error: unknown): boolean =>
+  chainOf(error).some((e) => {
+    const code = codeOf(e);
+    if (code && (CONNECTIVITY_CODES.has(code) || code.startsWith('08'))) return true;
+    return typeof e.message === 'string' && CONNECTIVITY_MESSAGE.test(e.message);
+  });
+
+export const isTransactionCollision = (error: unknown): boolean => chainOf(error).some((e) => COLLISION_CODES.has(codeOf(e) ?? ''));
+
+const MAX_DESCRIPTION_LENGTH = 1000;
+
+/**
+ * A one-line description safe to store and log: drizzle's own message embeds the statement's bound parameters
+ * (which may hold personal data), so the innermost driver error is described instead. NUL characters are
+ * removed because PostgreSQL text columns refuse them.
+ */
+export const describeError = (error: unknown): string => {
+  const chain = chainOf(error);
+  const meaningful = [...chain].reverse().find((e) => typeof e.message === 'string' && e.message !== '') ?? chain[0];
+  const message = typeof meaningful?.message === 'string' && meaningful.message !== '' ? meaningful.message : String(error);
+  const code = meaningful ? codeOf(meaningful) : undefined;
+  const text = code && !message.includes(code) ? `${message} (${code})` : message;
+  return sanitizeText(text).slice(0, MAX_DESCRIPTION_LENGTH);
+};
+
+export const sanitizeText = (text: string): string => text.replaceAll('\u0000', '\\u0000');

@@ -1,0 +1,97 @@
+import type { Envelope } from '@ordering/contracts';
+import { Agent, request } from 'undici';
+import { DeliveryFailedError, UnknownDestinationError, type Transport } from './transport.js';
+
+export interface HttpTransportOptions {
+  /** Base URLs per service name, one per replica, e.g. `{ order: ['http://127.0.0.1:8082'] }`. */
+  peers: Record<string, string[]>;
+  /** Per request: connecting, then waiting for the answer. Default 5000 ms. */
+  timeoutMs?: number;
+}
+
+export const MESSAGES_PATH = '/internal/messages';
+
+/** 200 = processed or a duplicate; 202 = parked as a dead letter by the receiver. Both mean "do not resend". */
+const DELIVERED = new Set([200, 202]);
+
+/**
+ * Errors raised before the receiver could have seen the request (nothing listens, the name does not resolve),
+ * or on a kept-alive socket the receiver had just closed: the next replica gets the message. Resending is safe
+ * in any case, the receiver's inbox drops duplicates.
+ */
+const TRY_NEXT_REPLICA = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET']);
+
+const codesOf = (error: unknown): string[] => {
+  const record = error as { code?: unknown; cause?: unknown; errors?: unknown };
+  const own = typeof record?.code === 'string' ? [record.code] : [];
+  const inner = Array.isArray(record?.errors) ? record.errors.flatMap(codesOf) : [];
+  const cause = record?.cause && record.cause !== error ? codesOf(record.cause) : [];
+  return [...own, ...inner, ...cause];
+};
+
+const isUnreachable = (error: unknown): boolean => codesOf(error).some((code) => TRY_NEXT_REPLICA.has(code));
+
+const normalise = (peers: Record<string, string[]>): Map<string, string[]> =>
+  new Map(
+    Object.entries(peers)
+      .map(([service, urls]) => [service, urls.map((url) => url.trim().replace(/\/+$/, '')).filter((url) => url !== '')] as const)
+      .filter(([, urls]) => urls.length > 0),
+  );
+
+const MAX_ERROR_BODY = 300;
+
+/** POSTs each envelope as JSON to `<replica>/internal/messages`, round-robin over the destination's replicas. */
+export const createHttpTransport = (options: HttpTransportOptions): Transport => {
+  const peers = normalise(options.peers);
+  const timeoutMs = options.timeoutMs ?? 5_000;
+  const agent = new Agent({
+    keepAliveTimeout: 10_000,
+    connections: 64,
+    connect: { timeout: Math.min(timeoutMs, 2_000) },
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
+  const nextReplica = new Map<string, number>();
+
+  const post = async (destination: string, url: string, body: string): Promise<void> => {
+    const response = await request(`${url}${MESSAGES_PATH}`, {
+      method: 'POST',
+      dispatcher: agent,
+      headers: { 'content-type': 'application/json' },
+      body,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
+    const text = await response.body.text();
+    if (!DELIVERED.has(response.statusCode)) {
+      throw new DeliveryFailedError(destination, url, response.statusCode, text.slice(0, MAX_ERROR_BODY));
+    }
+  };
+
+  return {
+    async publish(envelope: Envelope) {
+      const replicas = peers.get(envelope.destination);
+      if (!replicas) throw new UnknownDestinationError(envelope.destination, [...peers.keys()]);
+      const body = JSON.stringify(envelope);
+      const start = nextReplica.get(envelope.destination) ?? 0;
+      nextReplica.set(envelope.destination, (start + 1) % replicas.length);
+      // Every replica once; a single replica gets a second chance for a stale kept-alive socket.
+      const tries = Math.max(replicas.length, 2);
+      let lastError: unknown;
+      for (let i = 0; i < tries; i += 1) {
+        const url = replicas[(start + i) % replicas.length] as string;
+        try {
+          await post(envelope.destination, url, body);
+          return;
+        } catch (error) {
+          lastError = error;
+          if (!isUnreachable(error)) throw error;
+        }
+      }
+      throw lastError;
+    },
+    async close() {
+      await agent.close();
+    },
+  };
+};

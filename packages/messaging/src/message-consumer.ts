@@ -1,0 +1,242 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { contractOf, type Envelope } from '@ordering/contracts';
+import type { Logger, ServiceMetrics } from '@ordering/platform';
+import { sql } from 'drizzle-orm';
+import { Counter } from 'prom-client';
+import { inboxMessages, messageAttempts } from './consumer-schema.js';
+import { describeError, isConnectivityFailure, isTransactionCollision } from './database-errors.js';
+import { isUuid, parkMessage, type ParkedMessage } from './dead-letter-store.js';
+import type { MessageHandler } from './message-handler.js';
+import { checkEnvelope, compilePayloadValidators } from './message-validation.js';
+import type { SqlExecutor } from './sql-executor.js';
+
+/**
+ * - processed: the handler's effect committed.
+ * - duplicate: the inbox already had this message; nothing was done.
+ * - dead-lettered: parked for an operator (invalid, or failed too often); the sender must not resend.
+ * - retry: a transient failure; the sender should resend later.
+ */
+export type ConsumeOutcome = 'processed' | 'duplicate' | 'dead-lettered' | 'retry';
+
+export interface ConsumeResult {
+  outcome: ConsumeOutcome;
+  messageId?: string;
+  type?: string;
+  /** Why it was dead-lettered or must be retried. */
+  error?: string;
+  deadLetterId?: string;
+}
+
+export interface ConsumeOptions {
+  /** Set by a replay: a failure updates this dead letter instead of parking a new one. */
+  deadLetterId?: string;
+}
+
+/** Runs work in one transaction of the service's own database, e.g. `(work) => database.db.transaction(work)`. */
+export type RunInTransaction<Tx> = <T>(work: (tx: Tx) => Promise<T>) => Promise<T>;
+
+export interface MessageConsumerDeps<Tx extends SqlExecutor> {
+  service: string;
+  runInTransaction: RunInTransaction<Tx>;
+  /** The same database, for the bookkeeping that happens outside a handler's transaction. */
+  db: SqlExecutor;
+  handlers: MessageHandler<Tx>[];
+  logger: Logger;
+  metrics: ServiceMetrics;
+  /** Failed handler runs before a message is dead-lettered. Default 5. */
+  maxAttempts?: number;
+  /** Called after a handler's transaction committed, typically `relay.wake` (the handler may have sent messages). */
+  onCommitted?: () => void;
+}
+
+export interface MessageConsumer {
+  /** `raw` is the request body as text, or an already parsed object. Never throws. */
+  consume(raw: unknown, options?: ConsumeOptions): Promise<ConsumeResult>;
+}
+
+/** Serialization failures and deadlocks are retried here before they count as a failed attempt. */
+const COLLISION_RETRIES = 3;
+
+type Parsed = { ok: true; value: unknown; text: string | undefined } | { ok: false; text: string; error: string };
+
+const parse = (raw: unknown): Parsed => {
+  const text = typeof raw === 'string' ? raw : Buffer.isBuffer(raw) ? raw.toString('utf8') : undefined;
+  if (text === undefined) return raw === undefined || raw === null ? { ok: false, text: '', error: 'The message body is empty' } : { ok: true, value: raw, text };
+  if (text.trim() === '') return { ok: false, text, error: 'The message body is empty' };
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown, text };
+  } catch (error) {
+    return { ok: false, text, error: `The message body is not valid JSON: ${(error as Error).message}` };
+  }
+};
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** What an operator sees: the parsed JSON when it is a JSON object or array, otherwise the text as received. */
+const storable = (parsed: Parsed): unknown => {
+  if (parsed.ok && typeof parsed.value === 'object' && parsed.value !== null) return parsed.value;
+  return { raw: parsed.ok ? (parsed.text ?? JSON.stringify(parsed.value)) : parsed.text };
+};
+
+const identityOf = (value: unknown): { messageId: string | null; messageType: string | null } => {
+  if (!isRecord(value)) return { messageId: null, messageType: null };
+  return { messageId: isUuid(value['id']) ? value['id'] : null, messageType: typeof value['type'] === 'string' ? value['type'] : null };
+};
+
+/**
+ * The receiving half of reliable messaging: validates a message against its contract, and runs its handler in
+ * one transaction together with the inbox record, so each message takes effect at most once however often it
+ * is delivered. Invalid messages and messages whose handler keeps failing are parked as dead letters.
+ */
+export const createMessageConsumer = <Tx extends SqlExecutor>(deps: MessageConsumerDeps<Tx>): MessageConsumer => {
+  const { service, db, runInTransaction } = deps;
+  const log = deps.logger.child({ component: 'message-consumer' });
+  const maxAttempts = deps.maxAttempts ?? 5;
+  const handlers = new Map(deps.handlers.map((handler) => [handler.type, handler] as const));
+  if (handlers.size !== deps.handlers.length) throw new Error(`Two handlers are registered for the same message type in ${service}`);
+  const payloadValidators = compilePayloadValidators([...handlers.keys()]);
+
+  const registry = deps.metrics.registry;
+  const existing = registry.getSingleMetric('messages_consumed_total');
+  const consumed =
+    existing instanceof Counter
+      ? (existing as Counter<'type' | 'outcome'>)
+      : new Counter({
+          name: 'messages_consumed_total',
+          help: 'Messages received by the consumer runtime, by outcome',
+          labelNames: ['type', 'outcome'] as const,
+          registers: [registry],
+        });
+
+  // Label values come from untrusted input: only catalog types become labels.
+  const labelOf = (type: string | null | undefined): string => (type && contractOf(type) ? type : 'unknown');
+
+  const finish = (result: ConsumeResult, context: Record<string, unknown>): ConsumeResult => {
+    consumed.inc({ type: labelOf(result.type), outcome: result.outcome });
+    const fields = { ...context, messageId: result.messageId, type: result.type, outcome: result.outcome };
+    if (result.outcome === 'dead-lettered') log.error({ ...fields, error: result.error, deadLetterId: result.deadLetterId }, 'message dead-lettered');
+    else if (result.outcome === 'retry') log.warn({ ...fields, error: result.error }, 'message failed, the sender will retry it');
+    else log.debug(fields, 'message consumed');
+    return result;
+  };
+
+  const deadLetter = async (parked: Omit<ParkedMessage, 'consumer'>, parsed: Parsed, context: Record<string, unknown> = {}): Promise<ConsumeResult> => {
+    let deadLetterId: string;
+    try {
+      deadLetterId = await parkMessage(db, { ...parked, consumer: service });
+    } catch (error) {
+      // e.g. JSON that PostgreSQL's jsonb refuses (a \u0000 in a string): park the text as received instead.
+      if (isConnectivityFailure(error) || !parsed.ok) throw error;
+      deadLetterId = await parkMessage(db, { ...parked, consumer: service, message: { raw: parsed.text ?? JSON.stringify(parsed.value) } });
+    }
+    const result: ConsumeResult = { outcome: 'dead-lettered', error: parked.error, deadLetterId };
+    if (parked.messageId) result.messageId = parked.messageId;
+    if (parked.messageType) result.type = parked.messageType;
+    return finish(result, { attempts: parked.attempts, ...context });
+  };
+
+  const countFailure = async (envelope: Envelope, error: unknown, options: ConsumeOptions): Promise<ConsumeResult> => {
+    const lastError = describeError(error);
+    const [counted] = await db
+      .insert(messageAttempts)
+      .values({ consumer: service, messageId: envelope.id, attempts: 1, lastError })
+      .onConflictDoUpdate({
+        target: [messageAttempts.consumer, messageAttempts.messageId],
+        set: { attempts: sql`${messageAttempts.attempts} + 1`, lastError, updatedAt: sql`now()` },
+      })
+      .returning({ attempts: messageAttempts.attempts });
+    const attempts = counted?.attempts ?? 1;
+    if (attempts >= maxAttempts) {
+      return deadLetter(
+        {
+          messageId: envelope.id,
+          messageType: envelope.type,
+          message: envelope,
+          error: `The handler failed ${attempts} times; last error: ${lastError}`,
+          attempts,
+          ...(options.deadLetterId ? { deadLetterId: options.deadLetterId } : {}),
+        },
+        { ok: true, value: envelope, text: undefined },
+        { source: envelope.source, correlationId: envelope.correlationId },
+      );
+    }
+    return finish(
+      { outcome: 'retry', messageId: envelope.id, type: envelope.type, error: lastError },
+      { source: envelope.source, correlationId: envelope.correlationId, attempts, maxAttempts },
+    );
+  };
+
+  const handle = async (envelope: Envelope, handler: MessageHandler<Tx>, options: ConsumeOptions): Promise<ConsumeResult> => {
+    const context = { source: envelope.source, correlationId: envelope.correlationId };
+    for (let collisions = 0; ; collisions += 1) {
+      try {
+        const outcome = await runInTransaction(async (tx) => {
+          const recorded = await tx
+            .insert(inboxMessages)
+            .values({ consumer: service, messageId: envelope.id, messageType: envelope.type })
+            .onConflictDoNothing()
+            .returning({ messageId: inboxMessages.messageId });
+          if (recorded.length === 0) return 'duplicate' as const;
+          await handler.handle(tx, envelope);
+          return 'processed' as const;
+        });
+        if (outcome === 'processed') {
+          try {
+            deps.onCommitted?.();
+          } catch (error) {
+            log.warn({ err: error }, 'onCommitted callback failed');
+          }
+        }
+        return finish({ outcome, messageId: envelope.id, type: envelope.type }, context);
+      } catch (error) {
+        if (isConnectivityFailure(error)) {
+          // The database is away: not the message's fault, so the attempt is not counted.
+          return finish({ outcome: 'retry', messageId: envelope.id, type: envelope.type, error: describeError(error) }, context);
+        }
+        if (isTransactionCollision(error) && collisions < COLLISION_RETRIES) {
+          await sleep(10 + Math.random() * 40 * (collisions + 1));
+          continue;
+        }
+        return countFailure(envelope, error, options);
+      }
+    }
+  };
+
+  const consumeOrThrow = async (raw: unknown, options: ConsumeOptions): Promise<ConsumeResult> => {
+    const replay = options.deadLetterId ? { deadLetterId: options.deadLetterId } : {};
+    const parsed = parse(raw);
+    if (!parsed.ok) {
+      return deadLetter({ messageId: null, messageType: null, message: storable(parsed), error: parsed.error, attempts: 1, ...replay }, parsed);
+    }
+    const invalid = (error: string): Promise<ConsumeResult> =>
+      deadLetter({ ...identityOf(parsed.value), message: storable(parsed), error, attempts: 1, ...replay }, parsed);
+
+    const envelope = checkEnvelope(parsed.value);
+    if (!envelope.valid) return invalid(envelope.error);
+    const message = envelope.value;
+    if (message.destination !== service) {
+      return invalid(`The message is addressed to '${message.destination}', but this is '${service}'`);
+    }
+    const handler = handlers.get(message.type);
+    const validatePayload = payloadValidators.get(message.type);
+    if (!handler || !validatePayload) {
+      return invalid(`'${service}' has no handler for message type '${message.type}' (handled: ${[...handlers.keys()].join(', ') || 'none'})`);
+    }
+    const payload = validatePayload(message.payload);
+    if (!payload.valid) return invalid(payload.error);
+    return handle(message, handler, options);
+  };
+
+  return {
+    async consume(raw, options = {}) {
+      try {
+        return await consumeOrThrow(raw, options);
+      } catch (error) {
+        // Even parking failed (the database is away): the sender keeps the message and resends it later.
+        const parsed = parse(raw);
+        const { messageId, messageType } = identityOf(parsed.ok ? parsed.value : undefined);
+        return finish({ outcome: 'retry', error: describeError(error), ...(messageId ? { messageId } : {}), ...(messageType ? { type: messageType } : {}) }, {});
+      }
+    },
+  };
+};

@@ -1,0 +1,150 @@
+import { notFound, PageQuery, type HttpServer } from '@ordering/platform';
+import type { DeadLetter, DeadLetterStore, DeadOutboxMessage } from './dead-letter-store.js';
+import { MESSAGES_PATH } from './http-transport.js';
+import type { ConsumeOutcome, MessageConsumer } from './message-consumer.js';
+import {
+  DeadLetterPage,
+  DeadLetterSchema,
+  DeadOutboxPage,
+  IdParams,
+  ReplayBody,
+  ReplayResultSchema,
+  RetriedOutboxMessage,
+} from './message-route-schemas.js';
+import { replayDeadLetter } from './replay-dead-letter.js';
+
+export interface MessageRoutesDeps {
+  consumer: MessageConsumer;
+  deadLetters: DeadLetterStore;
+  /** Woken after an outbox row is made PENDING again, so it goes out at once. */
+  relay?: { wake(): void };
+}
+
+/** The status contract senders rely on: 200 and 202 mean "delivered, do not resend"; 503 means "resend later". */
+export const STATUS_BY_OUTCOME: Record<ConsumeOutcome, number> = {
+  processed: 200,
+  duplicate: 200,
+  'dead-lettered': 202,
+  retry: 503,
+};
+
+const TAGS = ['internal'];
+
+/** Read by @fastify/swagger; a plain constant so this package needs no type augmentation from it. */
+const HIDDEN_FROM_OPENAPI: Record<string, unknown> = { hide: true };
+
+const presentDeadLetter = (letter: DeadLetter) => ({
+  id: letter.id,
+  consumer: letter.consumer,
+  messageId: letter.messageId,
+  messageType: letter.messageType,
+  message: letter.message,
+  error: letter.error,
+  attempts: letter.attempts,
+  deadAt: letter.deadAt.toISOString(),
+  replayedAt: letter.replayedAt ? letter.replayedAt.toISOString() : null,
+});
+
+const presentDeadOutbox = (row: DeadOutboxMessage) => ({
+  id: row.id,
+  messageId: row.messageId,
+  messageType: row.messageType,
+  destination: row.destination,
+  attempts: row.attempts,
+  lastError: row.lastError,
+  createdAt: row.createdAt.toISOString(),
+  envelope: row.envelope,
+});
+
+/**
+ * Every body reaches the consumer as text, whatever its content type and even when it is not JSON, so that a
+ * malformed message is parked as a dead letter (202) instead of being refused with a 400 the sender would retry.
+ * The parsers are replaced only inside this encapsulated plugin; the service's other routes keep strict JSON.
+ */
+const registerInboundRoute = (app: HttpServer, consumer: MessageConsumer): void => {
+  void app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+    scope.post(MESSAGES_PATH, { schema: HIDDEN_FROM_OPENAPI }, async (request, reply) => {
+      const result = await consumer.consume(request.body);
+      return reply.status(STATUS_BY_OUTCOME[result.outcome]).send({ outcome: result.outcome });
+    });
+  });
+};
+
+const registerDeadLetterRoutes = (app: HttpServer, deps: MessageRoutesDeps): void => {
+  app.get(
+    '/internal/dead-letters',
+    { schema: { tags: TAGS, summary: 'List dead letters, newest first (cluster-internal)', querystring: PageQuery, response: { 200: DeadLetterPage } } },
+    async (request) => {
+      const page = await deps.deadLetters.list({ limit: request.query.limit, ...(request.query.cursor ? { cursor: request.query.cursor } : {}) });
+      return { items: page.items.map(presentDeadLetter), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get(
+    '/internal/dead-letters/:id',
+    { schema: { tags: TAGS, summary: 'Show one dead letter (cluster-internal)', params: IdParams, response: { 200: DeadLetterSchema } } },
+    async (request) => {
+      const letter = await deps.deadLetters.find(request.params.id);
+      if (!letter) throw notFound('No dead letter with this id');
+      return presentDeadLetter(letter);
+    },
+  );
+
+  app.post(
+    '/internal/dead-letters/:id/replay',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Consume a dead letter again, optionally as a repaired envelope (cluster-internal)',
+        params: IdParams,
+        body: ReplayBody,
+        response: { 200: ReplayResultSchema },
+      },
+    },
+    async (request) => {
+      const result = await replayDeadLetter(deps, request.params.id, request.body?.message);
+      if (!result) throw notFound('No dead letter with this id');
+      return {
+        deadLetterId: result.deadLetterId,
+        outcome: result.outcome,
+        ...(result.messageId ? { messageId: result.messageId } : {}),
+        ...(result.type ? { type: result.type } : {}),
+        ...(result.error ? { error: result.error } : {}),
+      };
+    },
+  );
+};
+
+const registerOutboxRoutes = (app: HttpServer, deps: MessageRoutesDeps): void => {
+  app.get(
+    '/internal/outbox/dead',
+    { schema: { tags: TAGS, summary: 'List outbox messages that could not be delivered (cluster-internal)', querystring: PageQuery, response: { 200: DeadOutboxPage } } },
+    async (request) => {
+      const page = await deps.deadLetters.listDeadOutbox({ limit: request.query.limit, ...(request.query.cursor ? { cursor: request.query.cursor } : {}) });
+      return { items: page.items.map(presentDeadOutbox), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.post(
+    '/internal/outbox/:id/retry',
+    { schema: { tags: TAGS, summary: 'Make a DEAD outbox message PENDING again (cluster-internal)', params: IdParams, response: { 200: RetriedOutboxMessage } } },
+    async (request) => {
+      if (!(await deps.deadLetters.retryDeadOutbox(request.params.id))) throw notFound('No DEAD outbox message with this id');
+      deps.relay?.wake();
+      return { id: request.params.id, status: 'PENDING' as const };
+    },
+  );
+};
+
+/**
+ * `POST /internal/messages` (the receiving end of the HTTP transport) and the operator routes for dead letters
+ * and DEAD outbox rows. None of these are routed by the gateway; in production they must be reachable only from
+ * inside the cluster (network policy or service mesh), since they carry no authentication.
+ */
+export const registerMessageRoutes = (app: HttpServer, deps: MessageRoutesDeps): void => {
+  registerInboundRoute(app, deps.consumer);
+  registerDeadLetterRoutes(app, deps);
+  registerOutboxRoutes(app, deps);
+};

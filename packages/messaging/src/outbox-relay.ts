@@ -1,0 +1,294 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Envelope } from '@ordering/contracts';
+import type { Logger, ServiceMetrics } from '@ordering/platform';
+import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { describeError, isConnectivityFailure } from './database-errors.js';
+import { cleanupExpiredMessages } from './expired-message-cleanup.js';
+import { registerOutboxMetrics, type OutboxMetrics } from './outbox-metrics.js';
+import { outboxMessages } from './outbox-schema.js';
+import { createRateLimitedLog } from './rate-limited-log.js';
+import { DEFAULT_BACKOFF, retryDelayMs, type BackoffSettings } from './retry-delay.js';
+import type { SqlExecutor } from './sql-executor.js';
+import type { Transport } from './transport.js';
+import { createWakeableSleep } from './wakeable-sleep.js';
+
+/** Any Drizzle node-postgres database, whatever its schema; the relay only touches the messaging tables. */
+export interface RelayDatabase extends SqlExecutor {
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+}
+
+export interface OutboxRelayOptions {
+  /** Rows claimed per transaction. Default 100. */
+  batchSize?: number;
+  /** Publishes in flight at once within a batch. Default 16. */
+  concurrency?: number;
+  /** Fallback poll when nobody calls wake(). Default 250 ms. */
+  pollIntervalMs?: number;
+  /** Failed publishes before a row becomes DEAD. Default 12. */
+  maxAttempts?: number;
+  /** Retry delays of a failing row, and of the loop while the database is unreachable. Default 200 ms .. 30 s. */
+  backoff?: BackoffSettings;
+  /** SENT rows are kept this long, for inspection. Default 1 h. */
+  retentionMs?: number;
+  /** Inbox records are kept this long (the window in which a duplicate is recognised). Default 7 days. */
+  inboxRetentionMs?: number;
+  /** How often expired rows are deleted. Default 30 s. */
+  cleanupIntervalMs?: number;
+  /** Rows per cleanup DELETE. Default 1000. */
+  cleanupBatchSize?: number;
+  /** Upper bound of each shutdown phase: waiting for in-flight publishes, then the final flush. Default 3 s. */
+  flushTimeoutMs?: number;
+}
+
+export interface OutboxRelayDeps {
+  db: RelayDatabase;
+  transport: Transport;
+  logger: Logger;
+  metrics: ServiceMetrics;
+  service: string;
+  options?: OutboxRelayOptions;
+}
+
+export interface OutboxRelay {
+  /** Starts the publish loop and the periodic cleanup. Calling it again does nothing. */
+  start(): void;
+  /** Call after committing outbox rows: the loop publishes now instead of at its next poll. */
+  wake(): void;
+  /** Stops claiming, lets in-flight publishes finish, flushes what is still pending (bounded), then resolves. */
+  stop(): Promise<void>;
+}
+
+type OutboxRow = Pick<typeof outboxMessages.$inferSelect, 'id' | 'messageId' | 'messageType' | 'destination' | 'envelope' | 'attempts'>;
+
+interface PublishOutcome {
+  row: OutboxRow;
+  error?: unknown;
+}
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+const DATABASE_BACKOFF: BackoffSettings = { baseMs: 200, maxMs: 5_000 };
+
+/** Runs `work` over `items` with at most `limit` in flight. */
+const mapWithConcurrency = async <T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> => {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next;
+      next += 1;
+      results[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+};
+
+/** Resolves with the promise's value, or with undefined once `ms` have passed (the promise keeps running). */
+const within = async <T>(promise: Promise<T>, ms: number): Promise<T | undefined> => {
+  const controller = new AbortController();
+  try {
+    return await Promise.race([promise, sleep(ms, undefined, { signal: controller.signal }).catch(() => undefined)]);
+  } finally {
+    controller.abort();
+  }
+};
+
+/**
+ * Publishes the transactional outbox. Each pass claims due PENDING rows with FOR UPDATE SKIP LOCKED (replicas
+ * share the table without publishing a row twice at the same time), publishes them, and marks them in the same
+ * transaction: SENT, or retried later with backoff, or DEAD after too many failures. A crash between publish
+ * and commit leaves the rows PENDING, so they are published again: delivery is at least once, and receivers
+ * drop duplicates through their inbox.
+ */
+export const createOutboxRelay = (deps: OutboxRelayDeps): OutboxRelay => {
+  const { db, transport, logger } = deps;
+  const log = logger.child({ component: 'outbox-relay' });
+  const settings = {
+    batchSize: deps.options?.batchSize ?? 100,
+    concurrency: deps.options?.concurrency ?? 16,
+    pollIntervalMs: deps.options?.pollIntervalMs ?? 250,
+    maxAttempts: deps.options?.maxAttempts ?? 12,
+    backoff: deps.options?.backoff ?? DEFAULT_BACKOFF,
+    retentionMs: deps.options?.retentionMs ?? HOUR_MS,
+    inboxRetentionMs: deps.options?.inboxRetentionMs ?? 7 * DAY_MS,
+    cleanupIntervalMs: deps.options?.cleanupIntervalMs ?? 30_000,
+    cleanupBatchSize: deps.options?.cleanupBatchSize ?? 1_000,
+    flushTimeoutMs: deps.options?.flushTimeoutMs ?? 3_000,
+  };
+  const metrics: OutboxMetrics = registerOutboxMetrics(db, deps.metrics, log);
+  const loopFailures = createRateLimitedLog(log);
+  const publishFailures = createRateLimitedLog(log, 5_000);
+  const cleanupFailures = createRateLimitedLog(log, 60_000);
+  const pause = createWakeableSleep();
+
+  let running = false;
+  let stopping = false;
+  let databaseFailing = false;
+  let loop: Promise<void> | undefined;
+  let cleanupTimer: NodeJS.Timeout | undefined;
+  let cleanup: Promise<void> | undefined;
+  let stopped: Promise<void> | undefined;
+
+  const publish = async (row: OutboxRow): Promise<PublishOutcome> => {
+    try {
+      await transport.publish(row.envelope as Envelope);
+      return { row };
+    } catch (error) {
+      return { row, error };
+    }
+  };
+
+  const markFailed = async (tx: SqlExecutor, failure: PublishOutcome): Promise<void> => {
+    const attempts = failure.row.attempts + 1;
+    const lastError = describeError(failure.error);
+    if (attempts >= settings.maxAttempts) {
+      await tx.update(outboxMessages).set({ status: 'DEAD', attempts, lastError }).where(eq(outboxMessages.id, failure.row.id));
+      log.error(
+        { outboxId: failure.row.id, messageId: failure.row.messageId, type: failure.row.messageType, destination: failure.row.destination, attempts, lastError },
+        'outbox message could not be delivered and is now DEAD (retry: POST /internal/outbox/:id/retry)',
+      );
+      return;
+    }
+    // clock_timestamp(), not now(): the transaction started before the publishes, which may have taken a while.
+    const delayMs = retryDelayMs(attempts, settings.backoff);
+    await tx
+      .update(outboxMessages)
+      .set({ attempts, lastError, nextAttemptAt: sql`clock_timestamp() + make_interval(secs => ${delayMs / 1000})` })
+      .where(eq(outboxMessages.id, failure.row.id));
+  };
+
+  /** One claim-publish-mark transaction. Returns how many rows it claimed. */
+  const relayBatch = (): Promise<number> =>
+    db.transaction(async (tx) => {
+      const rows: OutboxRow[] = await tx
+        .select({
+          id: outboxMessages.id,
+          messageId: outboxMessages.messageId,
+          messageType: outboxMessages.messageType,
+          destination: outboxMessages.destination,
+          envelope: outboxMessages.envelope,
+          attempts: outboxMessages.attempts,
+        })
+        .from(outboxMessages)
+        .where(and(eq(outboxMessages.status, 'PENDING'), lte(outboxMessages.nextAttemptAt, sql`now()`)))
+        .orderBy(asc(outboxMessages.createdAt))
+        .limit(settings.batchSize)
+        .for('update', { skipLocked: true });
+      if (rows.length === 0) return 0;
+
+      const outcomes = await mapWithConcurrency(rows, settings.concurrency, publish);
+      const sent = outcomes.filter((o) => o.error === undefined);
+      const failed = outcomes.filter((o) => o.error !== undefined);
+      if (sent.length > 0) {
+        await tx
+          .update(outboxMessages)
+          .set({ status: 'SENT', sentAt: sql`clock_timestamp()` })
+          .where(inArray(outboxMessages.id, sent.map((o) => o.row.id)));
+      }
+      for (const failure of failed) await markFailed(tx, failure);
+
+      for (const { row } of sent) metrics.published.inc({ type: row.messageType });
+      const first = failed[0];
+      if (first) {
+        publishFailures.warn(
+          { failed: failed.length, claimed: rows.length, destinations: [...new Set(failed.map((o) => o.row.destination))], error: describeError(first.error) },
+          'outbox messages could not be published, will retry with backoff',
+        );
+      } else {
+        publishFailures.reset();
+      }
+      log.debug({ claimed: rows.length, sent: sent.length, failed: failed.length }, 'outbox batch relayed');
+      return rows.length;
+    });
+
+  const runLoop = async (): Promise<void> => {
+    let databaseFailures = 0;
+    while (!stopping) {
+      try {
+        const claimed = await relayBatch();
+        if (databaseFailures > 0) log.info({ failures: databaseFailures }, 'outbox relay reached the database again');
+        databaseFailures = 0;
+        databaseFailing = false;
+        loopFailures.reset();
+        // A full batch means there is probably more: go again at once. Otherwise wait for a wake or the poll.
+        if (claimed < settings.batchSize) await pause.sleep(settings.pollIntervalMs);
+      } catch (error) {
+        databaseFailures += 1;
+        databaseFailing = true;
+        const delayMs = retryDelayMs(databaseFailures, DATABASE_BACKOFF);
+        loopFailures.warn(
+          { err: error, databaseUnreachable: isConnectivityFailure(error), failures: databaseFailures, retryInMs: delayMs },
+          'outbox relay pass failed, backing off',
+        );
+        // A wake cannot help while the database is away: only stop() ends this pause early.
+        await pause.sleep(delayMs, { wakeable: false });
+      }
+    }
+  };
+
+  const runCleanup = async (): Promise<void> => {
+    try {
+      const removed = await cleanupExpiredMessages(db, {
+        outboxRetentionMs: settings.retentionMs,
+        inboxRetentionMs: settings.inboxRetentionMs,
+        batchSize: settings.cleanupBatchSize,
+        shouldStop: () => stopping,
+      });
+      cleanupFailures.reset();
+      if (removed.outbox + removed.inbox + removed.attempts > 0) log.debug(removed, 'expired messaging rows deleted');
+    } catch (error) {
+      cleanupFailures.warn({ err: error }, 'expired messaging rows could not be deleted, will try again');
+    }
+  };
+
+  const scheduleCleanup = (): void => {
+    cleanupTimer = setTimeout(() => {
+      cleanup = runCleanup().finally(() => {
+        cleanup = undefined;
+        if (!stopping) scheduleCleanup();
+      });
+    }, settings.cleanupIntervalMs);
+    cleanupTimer.unref();
+  };
+
+  /** Shutdown: publish what is due right now, batch after batch, until empty or out of time. */
+  const flush = async (): Promise<void> => {
+    const deadline = Date.now() + settings.flushTimeoutMs;
+    const drain = async (): Promise<void> => {
+      while (Date.now() < deadline && (await relayBatch()) === settings.batchSize) {
+        // keep going
+      }
+    };
+    await within(
+      drain().catch((error: unknown) => log.warn({ err: error }, 'final outbox flush failed; pending rows are published after restart')),
+      settings.flushTimeoutMs,
+    );
+  };
+
+  return {
+    start() {
+      if (running || stopping) return;
+      running = true;
+      loop = runLoop();
+      scheduleCleanup();
+      log.info({ batchSize: settings.batchSize, pollIntervalMs: settings.pollIntervalMs }, 'outbox relay started');
+    },
+    wake() {
+      pause.wake();
+    },
+    stop() {
+      stopped ??= (async () => {
+        stopping = true;
+        clearTimeout(cleanupTimer);
+        pause.interrupt();
+        // Both phases are bounded, so a relay stuck on a hung peer or database cannot hold up the shutdown deadline.
+        await within(Promise.all([loop, cleanup]), settings.flushTimeoutMs);
+        if (databaseFailing) log.warn('outbox relay stopped without a final flush: the database is unreachable; pending rows go out after restart');
+        else await flush();
+        log.info('outbox relay stopped');
+      })();
+      return stopped;
+    },
+  };
+};

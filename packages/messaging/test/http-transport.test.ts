@@ -1,0 +1,94 @@
+import { createMetrics } from '@ordering/platform';
+import { findFreePort } from '@ordering/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHttpTransport, DeliveryFailedError, UnknownDestinationError, type Transport } from '../src/index.js';
+import { aDebitCommand, someDebitCommands } from './builders.js';
+import { ledgerHandler, startService, startTestDatabase, type RunningService, type TestDatabaseHandle } from './messaging-harness.js';
+
+let handle: TestDatabaseHandle;
+let replicaA: RunningService;
+let replicaB: RunningService;
+let unavailable: RunningService;
+const committed = { a: 0, b: 0 };
+
+const transports: Transport[] = [];
+const aTransport = (peers: Record<string, string[]>): Transport => {
+  const transport = createHttpTransport({ peers, timeoutMs: 2_000 });
+  transports.push(transport);
+  return transport;
+};
+
+beforeAll(async () => {
+  handle = await startTestDatabase();
+  replicaA = await startService(handle, { handlers: [ledgerHandler()], metrics: createMetrics('account'), onCommitted: () => (committed.a += 1) });
+  replicaB = await startService(handle, { handlers: [ledgerHandler()], metrics: createMetrics('account'), onCommitted: () => (committed.b += 1) });
+  // A receiver whose database is "down": every handler run fails as a connectivity problem, so it answers 503.
+  const down = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+  unavailable = await startService(handle, { handlers: [ledgerHandler({ failTimes: Infinity, failWith: down })] });
+});
+
+afterAll(async () => {
+  await Promise.all(transports.map((t) => t.close()));
+  await Promise.all([replicaA, replicaB, unavailable].map((s) => s?.close()));
+  await handle?.close();
+});
+
+describe('HTTP transport', () => {
+  it('when a destination has two replicas, then messages alternate between them', async () => {
+    const transport = aTransport({ account: [replicaA.url, `${replicaB.url}/`] });
+    const before = { ...committed };
+
+    for (const command of someDebitCommands(4)) await transport.publish(command);
+
+    expect(committed.a - before.a).toBe(2);
+    expect(committed.b - before.b).toBe(2);
+  });
+
+  it('when a replica refuses connections, then the next replica gets the message', async () => {
+    const dead = `http://127.0.0.1:${await findFreePort()}`;
+    const transport = aTransport({ account: [dead, replicaA.url] });
+    const commands = someDebitCommands(3);
+
+    for (const command of commands) await transport.publish(command);
+
+    expect(await handle.count('select count(*) from ledger where message_id = any($1::uuid[])', [commands.map((c) => c.id)])).toBe(3);
+  });
+
+  it('when the receiver parks the message (202), then publish resolves: it was delivered and must not be resent', async () => {
+    const transport = aTransport({ account: [replicaA.url] });
+    const poison = aDebitCommand({}, { amount: -1 });
+
+    await expect(transport.publish(poison)).resolves.toBeUndefined();
+    expect(await handle.count('select count(*) from dead_letters where message_id = $1', [poison.id])).toBe(1);
+  });
+
+  it('when the receiver answers 503, then publish throws so the relay retries', async () => {
+    const transport = aTransport({ account: [unavailable.url] });
+
+    const failure = await transport.publish(aDebitCommand()).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(DeliveryFailedError);
+    expect((failure as DeliveryFailedError).statusCode).toBe(503);
+  });
+
+  it('when the receiver has no message route (404), then publish throws', async () => {
+    const transport = aTransport({ account: [`${replicaA.url}/not-here`] });
+
+    await expect(transport.publish(aDebitCommand())).rejects.toMatchObject({ statusCode: 404 });
+  });
+
+  it('when every replica is down, then publish throws the connection error', async () => {
+    const transport = aTransport({ account: [`http://127.0.0.1:${await findFreePort()}`] });
+
+    await expect(transport.publish(aDebitCommand())).rejects.toThrow(/ECONNREFUSED|connect/);
+  });
+
+  it('when the destination is not configured, then publish throws a clear error naming it', async () => {
+    const transport = aTransport({ order: ['http://127.0.0.1:1'] });
+
+    const failure = await transport.publish(aDebitCommand()).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(UnknownDestinationError);
+    expect(String(failure)).toContain("destination 'account' (configured: order)");
+  });
+});

@@ -1,0 +1,28 @@
+import type { AccountMessages } from '@ordering/contracts';
+import type { AccountExecutor } from '../db/account-database.js';
+import { ensureAccount, lockAccount, recordBalanceChange } from '../db/account-repository.js';
+import { findOperations, recordOperation } from '../db/account-operation-repository.js';
+import { debitOutcome, decideDebit, failedDebit, succeededOperation, type Debited } from '../domain/account-operations.js';
+import { debit } from '../domain/balance-rules.js';
+import type { Outcome } from '../domain/outcome.js';
+
+/**
+ * Checkout's payment step: takes the order's total from the customer's account, or refuses with
+ * INSUFFICIENT_FUNDS and leaves the balance untouched. The outcome is recorded by order, so a repeated command
+ * gets the same answer (a refusal stays a refusal even after a deposit), and a debit that comes after the order's
+ * refund was recorded is refused as COMPENSATED.
+ */
+export const debitAccount = async (tx: AccountExecutor, command: AccountMessages.DebitAccount): Promise<Outcome<Debited, string>> => {
+  const { customerId, orderId, amount } = command;
+  await ensureAccount(tx, customerId);
+  await lockAccount(tx, customerId);
+  const decision = decideDebit(await findOperations(tx, orderId));
+  if (decision.action === 'repeat') return debitOutcome(decision.operation);
+  if (decision.action === 'refuse') return debitOutcome(await recordOperation(tx, failedDebit({ orderId, customerId }, amount, decision.reason)));
+
+  const change = debit(amount, orderId);
+  if (!change.ok) return debitOutcome(await recordOperation(tx, failedDebit({ orderId, customerId }, amount, change.failure)));
+  const applied = await recordBalanceChange(tx, customerId, change.value);
+  if (!applied.ok) return debitOutcome(await recordOperation(tx, failedDebit({ orderId, customerId }, amount, applied.failure)));
+  return debitOutcome(await recordOperation(tx, succeededOperation({ orderId, customerId }, 'DEBIT', applied.value.entry)));
+};
