@@ -1,0 +1,10 @@
+export * from './saga-definition.js';
+export * from './saga-state-machine.js';
+export * from './saga-schema.js';
+export * from './saga-errors.js';
+export * from './saga-metrics.js';
+export type { SagaDatabase, SagaRecord, SagaStepRecord, SagaCommandRecord, SagaView } from './saga-repository.js';
+export * from './saga-engine.js';
+export * from './saga-sweeper.js';
+export * from './saga-queries.js';
+export * from './present-saga.js';

@@ -1,0 +1,91 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { DIRECTIONS, SAGA_STATUSES, STEP_STATUSES } from './saga-state-machine.js';
+
+const timestamptz = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
+
+const oneOf = (values: readonly string[]) => sql.raw(values.map((value) => `'${value}'`).join(', '));
+
+/**
+ * One row per saga instance: everything the engine needs to resume it after a restart. Every update checks and
+ * bumps `version`, so two writers can never both apply a transition computed from the same state.
+ */
+export const sagas = pgTable(
+  'sagas',
+  {
+    id: uuid('id').primaryKey(),
+    type: text('type').notNull(),
+    status: text('status', { enum: SAGA_STATUSES }).notNull(),
+    currentStep: integer('current_step').notNull(),
+    data: jsonb('data').notNull(),
+    reason: text('reason'),
+    version: integer('version').notNull(),
+    /** Sends of the command in flight (forward or compensation); drives the timeout policy. */
+    stepAttempt: integer('step_attempt').notNull(),
+    /** When the sweeper should look again if no reply arrives; null once terminal. */
+    deadlineAt: timestamptz('deadline_at'),
+    customerId: uuid('customer_id').notNull(),
+    orderId: uuid('order_id').notNull(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+    finishedAt: timestamptz('finished_at'),
+  },
+  (table) => [
+    index('sagas_due_idx').on(table.deadlineAt).where(sql`${table.status} in ('RUNNING', 'COMPENSATING')`),
+    index('sagas_created_idx').on(table.createdAt.desc(), table.id.desc()),
+    index('sagas_customer_created_idx').on(table.customerId, table.createdAt.desc(), table.id.desc()),
+    index('sagas_status_created_idx').on(table.status, table.createdAt.desc(), table.id.desc()),
+    index('sagas_type_created_idx').on(table.type, table.createdAt.desc(), table.id.desc()),
+    // Two concurrent cancellations of one order must not both run: the second start fails on this index.
+    uniqueIndex('sagas_one_active_cancel_per_order').on(table.orderId).where(sql`${table.type} = 'cancel-order' and ${table.status} <> 'ABORTED'`),
+    check('sagas_status_known', sql`${table.status} in (${oneOf(SAGA_STATUSES)})`),
+    check('sagas_current_step_non_negative', sql`${table.currentStep} >= 0`),
+  ],
+);
+
+/** The step history shown by the API: one row per definition step, with the time of its last change. */
+export const sagaSteps = pgTable(
+  'saga_steps',
+  {
+    sagaId: uuid('saga_id')
+      .notNull()
+      .references(() => sagas.id, { onDelete: 'cascade' }),
+    stepIndex: integer('step_index').notNull(),
+    name: text('name').notNull(),
+    status: text('status', { enum: STEP_STATUSES }).notNull(),
+    /** Forward sends, including resends after a timeout. */
+    attempts: integer('attempts').notNull().default(0),
+    /** Compensation sends, including resends after a failure or a timeout. */
+    compensationAttempts: integer('compensation_attempts').notNull().default(0),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.sagaId, table.stepIndex] }),
+    check('saga_steps_status_known', sql`${table.status} in (${oneOf(STEP_STATUSES)})`),
+  ],
+);
+
+/**
+ * Every command the engine sent, by message id. A reply names the command it answers (its causationId), which
+ * tells which step and direction it is about; a resend adds a row, so a late reply to the first send still matches.
+ */
+export const sagaCommands = pgTable(
+  'saga_commands',
+  {
+    messageId: uuid('message_id').primaryKey(),
+    sagaId: uuid('saga_id')
+      .notNull()
+      .references(() => sagas.id, { onDelete: 'cascade' }),
+    stepIndex: integer('step_index').notNull(),
+    direction: text('direction', { enum: DIRECTIONS }).notNull(),
+    attempt: integer('attempt').notNull(),
+    sentAt: timestamptz('sent_at').notNull().defaultNow(),
+  },
+  (table) => [
+    index('saga_commands_saga_idx').on(table.sagaId),
+    check('saga_commands_direction_known', sql`${table.direction} in (${oneOf(DIRECTIONS)})`),
+  ],
+);
+
+/** Re-export these from the owning service's Drizzle schema (one by one, so drizzle-kit sees them) to migrate them. */
+export const sagaTables = { sagas, sagaSteps, sagaCommands };

@@ -1,0 +1,77 @@
+import { MessageTypes } from '@ordering/contracts';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { aCheckout, theSameCheckoutAgain } from './builders.js';
+import { createSagaTestBed, type SagaTestBed } from './support/saga-test-bed.js';
+import { fail, succeed, twice } from './support/simulated-participants.js';
+
+let bed: SagaTestBed;
+
+beforeEach(async () => {
+  bed = await createSagaTestBed();
+});
+
+afterEach(async () => {
+  await bed?.close();
+});
+
+const run = async (checkout: ReturnType<typeof aCheckout>): Promise<void> => {
+  const engine = bed.newEngine();
+  await bed.database.db.transaction((tx) => engine.start(tx, checkout));
+  await bed.participants.runUntilQuiet(engine);
+};
+
+describe('every reply delivered twice', () => {
+  it('when each reply of a successful checkout arrives twice, then the outcome is the same and each command was sent once', async () => {
+    const baseline = aCheckout();
+    await run(baseline);
+
+    for (const type of [MessageTypes.CreatePendingOrder, MessageTypes.DebitAccount, MessageTypes.ApproveOrder]) bed.participants.script(type, twice());
+    const duplicated = theSameCheckoutAgain(baseline);
+    await run(duplicated);
+
+    const outcome = await bed.outcomeOf(duplicated.sagaId);
+    expect(outcome).toEqual(await bed.outcomeOf(baseline.sagaId));
+    expect(outcome.status).toBe('COMPLETED');
+    expect(outcome.sent).toEqual([MessageTypes.CreatePendingOrder, MessageTypes.DebitAccount, MessageTypes.ApproveOrder]);
+    expect(await bed.metricValue('saga_stale_replies_total', { type: 'test-checkout' })).toBe(3);
+  });
+
+  it('when each reply of a failing checkout arrives twice, including the compensation reply, then it aborts once, as without duplicates', async () => {
+    bed.participants.script(MessageTypes.DebitAccount, fail('INSUFFICIENT_FUNDS'));
+    const baseline = aCheckout();
+    await run(baseline);
+
+    bed.participants.script(MessageTypes.CreatePendingOrder, twice());
+    bed.participants.script(MessageTypes.DebitAccount, twice(fail('INSUFFICIENT_FUNDS')));
+    bed.participants.script(MessageTypes.RejectOrder, twice(succeed()));
+    const duplicated = theSameCheckoutAgain(baseline);
+    await run(duplicated);
+
+    const outcome = await bed.outcomeOf(duplicated.sagaId);
+    expect(outcome).toEqual(await bed.outcomeOf(baseline.sagaId));
+    expect(outcome).toMatchObject({ status: 'ABORTED', reason: 'INSUFFICIENT_FUNDS' });
+    expect(outcome.sent).toEqual([MessageTypes.CreatePendingOrder, MessageTypes.DebitAccount, MessageTypes.RejectOrder]);
+    expect(outcome.steps.map((step) => [step.status, step.attempts, step.compensationAttempts])).toEqual([
+      ['COMPENSATED', 1, 1],
+      ['FAILED', 1, 0],
+      ['PENDING', 0, 0],
+    ]);
+  });
+
+  it('when the same reply is delivered twice in a row, then the second delivery changes nothing, not even the version', async () => {
+    const checkout = aCheckout();
+    const engine = bed.newEngine();
+    await bed.database.db.transaction((tx) => engine.start(tx, checkout));
+    const [command] = await bed.participants.takeCommands();
+    if (!command) throw new Error('no command');
+    const reply = bed.participants.replyTo(command);
+
+    await bed.participants.deliver(engine, reply);
+    const afterFirst = await bed.readSaga(checkout.sagaId);
+    const outboxAfterFirst = await bed.outboxOf(checkout.sagaId);
+    await bed.participants.deliver(engine, reply);
+
+    expect(await bed.readSaga(checkout.sagaId)).toEqual(afterFirst);
+    expect(await bed.outboxOf(checkout.sagaId)).toEqual(outboxAfterFirst);
+  });
+});

@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import { MessageTypes } from '@ordering/contracts';
+import { AppError } from '@ordering/platform';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { findSaga, listSagas, SagaAlreadyActiveError, type SagaEngine, type StartSagaInput } from '../src/index.js';
+import { aCancellation, aCheckout } from './builders.js';
+import { createSagaTestBed, type SagaTestBed } from './support/saga-test-bed.js';
+import { fail } from './support/simulated-participants.js';
+
+let bed: SagaTestBed;
+let engine: SagaEngine;
+
+beforeEach(async () => {
+  bed = await createSagaTestBed();
+  engine = bed.newEngine();
+});
+
+afterEach(async () => {
+  await bed?.close();
+});
+
+const start = async (input: StartSagaInput): Promise<string> => {
+  const view = await bed.database.db.transaction((tx) => engine.start(tx, input));
+  bed.clock.advance(1);
+  return view.saga.id;
+};
+
+describe('finding a saga', () => {
+  it('when the saga exists, then it comes with its steps in definition order', async () => {
+    const sagaId = await start(aCheckout());
+    const view = await findSaga(bed.database.db, sagaId);
+    expect(view?.saga).toMatchObject({ id: sagaId, type: 'test-checkout', status: 'RUNNING' });
+    expect(view?.steps.map((step) => step.name)).toEqual(['createOrder', 'debitAccount', 'approveOrder']);
+  });
+
+  it('when the id is unknown or not even a UUID, then there is no saga (and no database error)', async () => {
+    expect(await findSaga(bed.database.db, randomUUID())).toBeUndefined();
+    expect(await findSaga(bed.database.db, "'; DROP TABLE sagas; --")).toBeUndefined();
+  });
+});
+
+describe('listing sagas', () => {
+  it('when a customer pages through their sagas, then they come newest first, each exactly once, and only theirs', async () => {
+    const customerId = randomUUID();
+    const mine: string[] = [];
+    for (let index = 0; index < 5; index += 1) mine.push(await start(aCheckout({ customerId })));
+    await start(aCheckout());
+
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 5; page += 1) {
+      const result = await listSagas(bed.database.db, { customerId, limit: 2, ...(cursor ? { cursor } : {}) });
+      seen.push(...result.items.map((item) => item.saga.id));
+      if (!result.nextCursor) break;
+      cursor = result.nextCursor;
+    }
+    expect(seen).toEqual([...mine].reverse());
+  });
+
+  it('when filtering by status and type, then only matching sagas are listed, with their steps', async () => {
+    bed.participants.script(MessageTypes.CreatePendingOrder, fail('UNKNOWN_MENU_ITEM'));
+    const aborted = await start(aCheckout());
+    await bed.participants.runUntilQuiet(engine);
+    const running = await start(aCheckout());
+    const cancellation = await start(aCancellation());
+
+    const abortedPage = await listSagas(bed.database.db, { status: 'ABORTED', limit: 10 });
+    expect(abortedPage.items.map((item) => item.saga.id)).toEqual([aborted]);
+    expect(abortedPage.items[0]?.steps.map((step) => step.status)).toEqual(['FAILED', 'PENDING', 'PENDING']);
+    expect((await listSagas(bed.database.db, { type: 'cancel-order', limit: 10 })).items.map((item) => item.saga.id)).toEqual([cancellation]);
+    expect((await listSagas(bed.database.db, { status: 'RUNNING', type: 'test-checkout', limit: 10 })).items.map((item) => item.saga.id)).toEqual([running]);
+  });
+
+  it('when the cursor is garbage, then the listing is refused with a 400 validation error', async () => {
+    await expect(listSagas(bed.database.db, { limit: 10, cursor: 'not-a-cursor' })).rejects.toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+    await expect(listSagas(bed.database.db, { limit: 10, cursor: "'; DROP TABLE sagas; --" })).rejects.toBeInstanceOf(AppError);
+  });
+});
+
+describe('one cancellation at a time per order', () => {
+  it('when a second cancel-order saga starts for an order whose first one is not ABORTED, then it is refused', async () => {
+    const first = aCancellation();
+    await start(first);
+
+    const second = aCancellation(first.orderId, first.customerId);
+    await expect(bed.database.db.transaction((tx) => engine.start(tx, second))).rejects.toBeInstanceOf(SagaAlreadyActiveError);
+    expect(await findSaga(bed.database.db, second.sagaId)).toBeUndefined();
+  });
+
+  it('when the earlier cancellation was ABORTED, then a new one may start', async () => {
+    bed.participants.script(MessageTypes.BeginCancel, fail('ORDER_NOT_CANCELLABLE'));
+    const first = aCancellation();
+    await start(first);
+    await bed.participants.runUntilQuiet(engine);
+    expect((await findSaga(bed.database.db, first.sagaId))?.saga.status).toBe('ABORTED');
+
+    const second = aCancellation(first.orderId, first.customerId);
+    await start(second);
+    expect((await findSaga(bed.database.db, second.sagaId))?.saga.status).toBe('RUNNING');
+  });
+});
