@@ -1,11 +1,16 @@
 import { createHttpServer, databaseReadiness, type HttpServer, type Logger, type ServiceMetrics, type TokenVerifier } from '@ordering/platform';
+import type { Messaging } from '@ordering/messaging';
+import type { SagaEngine } from '@ordering/saga';
 import type { OrchestratorDatabase } from './db/orchestrator-database.js';
+import { registerSagaRoutes } from './http/saga-routes.js';
 
 export interface OrchestratorDeps {
   logger: Logger;
   metrics: ServiceMetrics;
   database: OrchestratorDatabase;
   verifier: TokenVerifier;
+  engine: SagaEngine;
+  messaging: Messaging;
 }
 
 export const buildApp = async (deps: OrchestratorDeps): Promise<HttpServer> => {
@@ -16,5 +21,7 @@ export const buildApp = async (deps: OrchestratorDeps): Promise<HttpServer> => {
     readiness: [databaseReadiness(deps.database)],
     openapi: { title: 'Orchestrator service', description: 'Checkout and cancel-order sagas' },
   });
+  deps.messaging.registerRoutes(app);
+  registerSagaRoutes(app, { database: deps.database, engine: deps.engine, verifier: deps.verifier, wakeOutbox: () => deps.messaging.wake() });
   return app;
 };

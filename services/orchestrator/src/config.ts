@@ -1,7 +1,15 @@
-import { databaseEnv, jwksEnv, parseConfig, serviceEnv, type LogLevel } from '@ordering/platform';
+import { databaseEnv, jwksEnv, parseConfig, peerEnv, readPeerUrls, serviceEnv, type LogLevel } from '@ordering/platform';
 import { Type } from 'typebox';
 
-const OrchestratorEnv = Type.Object({ ...serviceEnv(8084), ...databaseEnv, ...jwksEnv });
+const OrchestratorEnv = Type.Object({
+  ...serviceEnv(8084),
+  ...databaseEnv,
+  ...jwksEnv,
+  ...peerEnv('order', 'account'),
+  /** How long a participant may take to answer one step before it is resent (then compensated, with TIMEOUT). */
+  SAGA_STEP_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 10_000 }),
+  SAGA_MAX_FORWARD_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 3 }),
+});
 
 export interface OrchestratorConfig {
   port: number;
@@ -11,6 +19,8 @@ export interface OrchestratorConfig {
   databaseUrl: string;
   databasePoolSize: number;
   jwksUrl: string;
+  peers: Readonly<Record<'order' | 'account', string[]>>;
+  saga: { stepTimeoutMs: number; maxForwardAttempts: number };
 }
 
 export const readConfig = (env: Record<string, string | undefined> = process.env): OrchestratorConfig => {
@@ -23,5 +33,7 @@ export const readConfig = (env: Record<string, string | undefined> = process.env
     databaseUrl: values.DATABASE_URL,
     databasePoolSize: values.DATABASE_POOL_SIZE,
     jwksUrl: values.JWKS_URL,
+    peers: readPeerUrls(values, ['order', 'account']),
+    saga: Object.freeze({ stepTimeoutMs: values.SAGA_STEP_TIMEOUT_MS, maxForwardAttempts: values.SAGA_MAX_FORWARD_ATTEMPTS }),
   });
 };

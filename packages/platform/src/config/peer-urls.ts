@@ -40,15 +40,15 @@ const parseReplicaList = (raw: string): string[] | string => {
 };
 
 /** The replica origins of each peer, from values parsed with `peerEnv`; throws one ConfigError listing every bad list. */
-export const readPeerUrls = <P extends PeerService>(values: Record<string, unknown>, peers: readonly P[]): Readonly<Record<P, readonly string[]>> => {
+export const readPeerUrls = <P extends PeerService>(values: Record<string, unknown>, peers: readonly P[]): Readonly<Record<P, string[]>> => {
   const problems: string[] = [];
-  const urls = {} as Record<P, readonly string[]>;
+  const urls = {} as Record<P, string[]>;
   for (const peer of peers) {
     const variable = PEER_VARIABLES[peer];
     const raw = String(values[variable] ?? '');
     const replicas = parseReplicaList(raw);
     if (typeof replicas === 'string') problems.push(`${variable}=${JSON.stringify(raw)} is invalid: ${replicas}`);
-    else urls[peer] = Object.freeze(replicas);
+    else urls[peer] = Object.freeze(replicas) as string[];
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(urls);

@@ -90,7 +90,7 @@ export const createHttpServer = async (options: HttpServerOptions): Promise<Http
   app.setValidatorCompiler(compileValidator);
   registerErrorHandling(app);
   registerJsonParser(app);
-  registerHttpServerSpans(app);
+  registerHttpServerSpans(app, { service: options.service });
   registerRequestObservation(app, options.metrics);
   if (options.openapi) await registerOpenApi(app, options.openapi);
   registerHealthRoutes(app, options.readiness);

@@ -1,6 +1,6 @@
 import { SpanKind } from '@opentelemetry/api';
 import pg from 'pg';
-import { tracer } from './tracing.js';
+import { tracer } from './trace-context.js';
 
 let installed = false;
 

@@ -1,4 +1,3 @@
-import { context, propagation, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
@@ -37,46 +36,5 @@ export const startTracing = (settings: TracingSettings): Tracing => {
   return { shutdown: () => sdk.shutdown() };
 };
 
-export const tracer = (): Tracer => trace.getTracer('ordering');
-
-export type TraceHeaders = { traceparent?: string; tracestate?: string };
-
-/** The active trace context as W3C headers, to put on an outgoing request or message. */
-export const currentTraceHeaders = (from: Context = context.active()): TraceHeaders => {
-  const carrier: Record<string, string> = {};
-  propagation.inject(from, carrier);
-  return {
-    ...(carrier['traceparent'] ? { traceparent: carrier['traceparent'] } : {}),
-    ...(carrier['tracestate'] ? { tracestate: carrier['tracestate'] } : {}),
-  };
-};
-
-/** The context a caller sent us (HTTP headers or a message's envelope headers). */
-export const contextFromHeaders = (headers: Record<string, unknown>): Context =>
-  propagation.extract(context.active(), headers, {
-    get: (carrier, key) => {
-      const value = (carrier as Record<string, unknown>)[key];
-      return typeof value === 'string' ? value : undefined;
-    },
-    keys: (carrier) => Object.keys(carrier as object),
-  });
-
-/** Runs `work` inside a new span, ending it (with the error recorded) however `work` finishes. */
-export const inSpan = async <T>(span: Span, work: () => Promise<T>): Promise<T> =>
-  context.with(trace.setSpan(context.active(), span), async () => {
-    try {
-      return await work();
-    } catch (error) {
-      span.recordException(error as Error);
-      span.setStatus({ code: 2 });
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
-
-/** For log lines: the ids of the span active right now, if any. */
-export const activeSpanIds = (): { traceId: string; spanId: string } | undefined => {
-  const spanContext = trace.getActiveSpan()?.spanContext();
-  return spanContext && trace.isSpanContextValid(spanContext) ? { traceId: spanContext.traceId, spanId: spanContext.spanId } : undefined;
-};
+export * from './trace-context.js';
+export * from './message-spans.js';

@@ -1,0 +1,110 @@
+import { authenticate, Page, principalOf, type HttpServer, type TokenVerifier } from '@ordering/platform';
+import { SagaJsonSchema, type SagaEngine, type SagaJson } from '@ordering/saga';
+import type { FastifyReply } from 'fastify';
+import type { OrchestratorDatabase } from '../db/orchestrator-database.js';
+import { startCancellation } from '../use-cases/start-cancellation.js';
+import { startCheckout } from '../use-cases/start-checkout.js';
+import { awaitTerminalSaga, isTerminal, listAllSagas, viewSaga } from '../use-cases/view-saga.js';
+import { AdminSagasQuery, CheckoutBody, IdempotencyHeaders, OrderParams, SagaParams, WaitQuery } from './saga-schemas.js';
+
+export interface SagaRouteDeps {
+  database: OrchestratorDatabase;
+  engine: SagaEngine;
+  verifier: TokenVerifier;
+  /** Publish the first command right after commit instead of at the relay's next poll. */
+  wakeOutbox: () => void;
+}
+
+const sagaLocation = (saga: SagaJson): string => `/api/checkout/${saga.sagaId}`;
+
+/** 202 while the saga runs; with `?wait`, 200 once it is terminal within that time. */
+const answer = (reply: FastifyReply, saga: SagaJson, waited: boolean) =>
+  waited && isTerminal(saga) ? reply.status(200).send(saga) : reply.status(202).header('location', sagaLocation(saga)).send(saga);
+
+const sagaResponses = { 200: SagaJsonSchema, 202: SagaJsonSchema };
+
+export const registerSagaRoutes = (app: HttpServer, deps: SagaRouteDeps): void => {
+  const customerOnly = authenticate(deps.verifier, ['customer', 'admin']);
+
+  app.post(
+    '/api/checkout',
+    {
+      onRequest: customerOnly,
+      schema: {
+        tags: ['checkout'],
+        summary: 'Check out an order: starts the checkout saga (create the order, debit the account, approve)',
+        security: [{ bearerAuth: [] }],
+        body: CheckoutBody,
+        querystring: WaitQuery,
+        headers: IdempotencyHeaders,
+        response: sagaResponses,
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const started = await startCheckout(deps, principal, request.body, request.headers['idempotency-key']);
+      deps.wakeOutbox();
+      const wait = request.query.wait ?? 0;
+      if (wait === 0) return reply.status(started.statusCode === 200 ? 200 : 202).header('location', sagaLocation(started.saga)).send(started.saga);
+      return answer(reply, await awaitTerminalSaga(deps, principal, started.saga, wait), true);
+    },
+  );
+
+  app.get(
+    '/api/checkout/:sagaId',
+    {
+      onRequest: customerOnly,
+      schema: {
+        tags: ['checkout'],
+        summary: 'Read a checkout or cancel-order saga (its owner or an admin)',
+        security: [{ bearerAuth: [] }],
+        params: SagaParams,
+        response: { 200: SagaJsonSchema },
+      },
+    },
+    async (request) => viewSaga(deps, principalOf(request), request.params.sagaId),
+  );
+
+  app.post(
+    '/api/orders/:id/cancel',
+    {
+      onRequest: customerOnly,
+      schema: {
+        tags: ['orders'],
+        summary: 'Cancel an APPROVED order: starts the cancel-order saga, which refunds exactly what was debited',
+        security: [{ bearerAuth: [] }],
+        params: OrderParams,
+        querystring: WaitQuery,
+        response: sagaResponses,
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const saga = await startCancellation(deps, principal, request.params.id);
+      deps.wakeOutbox();
+      const wait = request.query.wait ?? 0;
+      return wait === 0 ? answer(reply, saga, false) : answer(reply, await awaitTerminalSaga(deps, principal, saga, wait), true);
+    },
+  );
+
+  app.get(
+    '/api/admin/sagas',
+    {
+      onRequest: authenticate(deps.verifier, ['admin']),
+      schema: {
+        tags: ['admin'],
+        summary: 'List every saga newest first, optionally by status and type (admins only)',
+        security: [{ bearerAuth: [] }],
+        querystring: AdminSagasQuery,
+        response: { 200: Page(SagaJsonSchema) },
+      },
+    },
+    async (request) =>
+      listAllSagas(deps, {
+        limit: request.query.limit,
+        ...(request.query.cursor ? { cursor: request.query.cursor } : {}),
+        ...(request.query.status ? { status: request.query.status } : {}),
+        ...(request.query.type ? { type: request.query.type } : {}),
+      }),
+  );
+};
