@@ -16,7 +16,7 @@ export interface MessagingOptions<TSchema extends Record<string, unknown>> {
   /** The service's database (platform's `Database`); only `db` is used. */
   database: { db: NodePgDatabase<TSchema> };
   /** Base URLs per peer service (from `<SERVICE>_URL` config, comma-separated replicas). */
-  peers: Record<string, string[]>;
+  peers: Readonly<Record<string, readonly string[]>>;
   handlers: MessageHandler<ServiceTransaction<TSchema>>[];
   logger: Logger;
   metrics: ServiceMetrics;
@@ -65,6 +65,7 @@ export const createMessaging = <TSchema extends Record<string, unknown>>(options
     metrics: options.metrics,
     ...(options.consumer?.maxAttempts ? { maxAttempts: options.consumer.maxAttempts } : {}),
     onCommitted: () => relay.wake(),
+    ...(transport.name ? { messagingSystem: transport.name } : {}),
   });
   const deadLetters = createDeadLetterStore(db, options.service);
   return {

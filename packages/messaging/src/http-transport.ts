@@ -1,10 +1,11 @@
 import type { Envelope } from '@ordering/contracts';
+import { activeTraceHeaders } from '@ordering/platform';
 import { Agent, request } from 'undici';
 import { DeliveryFailedError, UnknownDestinationError, type Transport } from './transport.js';
 
 export interface HttpTransportOptions {
   /** Base URLs per service name, one per replica, e.g. `{ order: ['http://127.0.0.1:8082'] }`. */
-  peers: Record<string, string[]>;
+  peers: Readonly<Record<string, readonly string[]>>;
   /** Per request: connecting, then waiting for the answer. Default 5000 ms. */
   timeoutMs?: number;
 }
@@ -31,7 +32,7 @@ const codesOf = (error: unknown): string[] => {
 
 const isUnreachable = (error: unknown): boolean => codesOf(error).some((code) => TRY_NEXT_REPLICA.has(code));
 
-const normalise = (peers: Record<string, string[]>): Map<string, string[]> =>
+const normalise = (peers: Readonly<Record<string, readonly string[]>>): Map<string, string[]> =>
   new Map(
     Object.entries(peers)
       .map(([service, urls]) => [service, urls.map((url) => url.trim().replace(/\/+$/, '')).filter((url) => url !== '')] as const)
@@ -40,7 +41,10 @@ const normalise = (peers: Record<string, string[]>): Map<string, string[]> =>
 
 const MAX_ERROR_BODY = 300;
 
-/** POSTs each envelope as JSON to `<replica>/internal/messages`, round-robin over the destination's replicas. */
+/**
+ * POSTs each envelope as JSON to `<replica>/internal/messages`, round-robin over the destination's replicas. The
+ * request carries the active trace context (`traceparent`) as HTTP headers; the envelope is sent as it is.
+ */
 export const createHttpTransport = (options: HttpTransportOptions): Transport => {
   const peers = normalise(options.peers);
   const timeoutMs = options.timeoutMs ?? 5_000;
@@ -57,7 +61,8 @@ export const createHttpTransport = (options: HttpTransportOptions): Transport =>
     const response = await request(`${url}${MESSAGES_PATH}`, {
       method: 'POST',
       dispatcher: agent,
-      headers: { 'content-type': 'application/json' },
+      // The active span is the relay's PRODUCER span: the receiver's HTTP span becomes its child.
+      headers: { 'content-type': 'application/json', ...activeTraceHeaders() },
       body,
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
@@ -69,6 +74,7 @@ export const createHttpTransport = (options: HttpTransportOptions): Transport =>
   };
 
   return {
+    name: 'http',
     async publish(envelope: Envelope) {
       const replicas = peers.get(envelope.destination);
       if (!replicas) throw new UnknownDestinationError(envelope.destination, [...peers.keys()]);

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { contractOf, type Envelope } from '@ordering/contracts';
-import type { Logger, ServiceMetrics } from '@ordering/platform';
+import { inConsumerSpan, type Logger, type MessageSpan, type ServiceMetrics } from '@ordering/platform';
 import { sql } from 'drizzle-orm';
 import { Counter } from 'prom-client';
 import { inboxMessages, messageAttempts } from './consumer-schema.js';
@@ -47,6 +47,8 @@ export interface MessageConsumerDeps<Tx extends SqlExecutor> {
   maxAttempts?: number;
   /** Called after a handler's transaction committed, typically `relay.wake` (the handler may have sent messages). */
   onCommitted?: () => void;
+  /** `messaging.system` of the consumer spans (the transport the messages arrive by). Default 'http'. */
+  messagingSystem?: string;
 }
 
 export interface MessageConsumer {
@@ -95,6 +97,7 @@ export const createMessageConsumer = <Tx extends SqlExecutor>(deps: MessageConsu
   const handlers = new Map(deps.handlers.map((handler) => [handler.type, handler] as const));
   if (handlers.size !== deps.handlers.length) throw new Error(`Two handlers are registered for the same message type in ${service}`);
   const payloadValidators = compilePayloadValidators([...handlers.keys()]);
+  const spanSettings = { service, system: deps.messagingSystem ?? 'http' };
 
   const registry = deps.metrics.registry;
   const existing = registry.getSingleMetric('messages_consumed_total');
@@ -166,7 +169,7 @@ export const createMessageConsumer = <Tx extends SqlExecutor>(deps: MessageConsu
     );
   };
 
-  const handle = async (envelope: Envelope, handler: MessageHandler<Tx>, options: ConsumeOptions): Promise<ConsumeResult> => {
+  const handle = async (envelope: Envelope, handler: MessageHandler<Tx>, options: ConsumeOptions, span: MessageSpan): Promise<ConsumeResult> => {
     const context = { source: envelope.source, correlationId: envelope.correlationId };
     for (let collisions = 0; ; collisions += 1) {
       try {
@@ -190,6 +193,7 @@ export const createMessageConsumer = <Tx extends SqlExecutor>(deps: MessageConsu
         return finish({ outcome, messageId: envelope.id, type: envelope.type }, context);
       } catch (error) {
         if (isConnectivityFailure(error)) {
+          span.fail(error);
           // The database is away: not the message's fault, so the attempt is not counted.
           return finish({ outcome: 'retry', messageId: envelope.id, type: envelope.type, error: describeError(error) }, context);
         }
@@ -197,6 +201,7 @@ export const createMessageConsumer = <Tx extends SqlExecutor>(deps: MessageConsu
           await sleep(10 + Math.random() * 40 * (collisions + 1));
           continue;
         }
+        span.fail(error);
         return countFailure(envelope, error, options);
       }
     }
@@ -214,6 +219,16 @@ export const createMessageConsumer = <Tx extends SqlExecutor>(deps: MessageConsu
     const envelope = checkEnvelope(parsed.value);
     if (!envelope.valid) return invalid(envelope.error);
     const message = envelope.value;
+    // The handler's transaction runs in this span: its SQL, and the replies and commands it creates, join the sender's trace.
+    return inConsumerSpan(message, spanSettings, async (span) => {
+      const result = await dispatch(message, options, invalid, span);
+      span.setAttribute('ordering.message.outcome', result.outcome);
+      if (result.outcome === 'retry' || result.outcome === 'dead-lettered') span.fail(undefined, result.error);
+      return result;
+    });
+  };
+
+  const dispatch = async (message: Envelope, options: ConsumeOptions, invalid: (error: string) => Promise<ConsumeResult>, span: MessageSpan): Promise<ConsumeResult> => {
     if (message.destination !== service) {
       return invalid(`The message is addressed to '${message.destination}', but this is '${service}'`);
     }
@@ -224,7 +239,7 @@ export const createMessageConsumer = <Tx extends SqlExecutor>(deps: MessageConsu
     }
     const payload = validatePayload(message.payload);
     if (!payload.valid) return invalid(payload.error);
-    return handle(message, handler, options);
+    return handle(message, handler, options, span);
   };
 
   return {

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Envelope } from '@ordering/contracts';
-import type { Logger, ServiceMetrics } from '@ordering/platform';
+import { inProducerSpan, withoutTracing, type Logger, type ServiceMetrics } from '@ordering/platform';
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { describeError, isConnectivityFailure } from './database-errors.js';
 import { cleanupExpiredMessages } from './expired-message-cleanup.js';
@@ -130,9 +130,16 @@ export const createOutboxRelay = (deps: OutboxRelayDeps): OutboxRelay => {
   let cleanup: Promise<void> | undefined;
   let stopped: Promise<void> | undefined;
 
+  const spanSettings = { service: deps.service, system: transport.name ?? 'http' };
+
+  /** One delivery attempt, traced as a PRODUCER span in the trace of whoever created the message. */
   const publish = async (row: OutboxRow): Promise<PublishOutcome> => {
+    const envelope = row.envelope as Envelope;
     try {
-      await transport.publish(row.envelope as Envelope);
+      await inProducerSpan(envelope, spanSettings, (span) => {
+        span.setAttribute('ordering.outbox.attempt', row.attempts + 1);
+        return transport.publish(envelope);
+      });
       return { row };
     } catch (error) {
       return { row, error };
@@ -270,8 +277,11 @@ export const createOutboxRelay = (deps: OutboxRelayDeps): OutboxRelay => {
     start() {
       if (running || stopping) return;
       running = true;
-      loop = runLoop();
-      scheduleCleanup();
+      // Polling and cleanup SQL would start a new trace every poll; each publish gets its own span in its message's trace.
+      withoutTracing(() => {
+        loop = runLoop();
+        scheduleCleanup();
+      });
       log.info({ batchSize: settings.batchSize, pollIntervalMs: settings.pollIntervalMs }, 'outbox relay started');
     },
     wake() {
@@ -285,7 +295,7 @@ export const createOutboxRelay = (deps: OutboxRelayDeps): OutboxRelay => {
         // Both phases are bounded, so a relay stuck on a hung peer or database cannot hold up the shutdown deadline.
         await within(Promise.all([loop, cleanup]), settings.flushTimeoutMs);
         if (databaseFailing) log.warn('outbox relay stopped without a final flush: the database is unreachable; pending rows go out after restart');
-        else await flush();
+        else await withoutTracing(flush);
         log.info('outbox relay stopped');
       })();
       return stopped;

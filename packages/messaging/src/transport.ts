@@ -6,6 +6,8 @@ import type { Envelope } from '@ordering/contracts';
  * HTTP today, RabbitMQ later, behind the same interface.
  */
 export interface Transport {
+  /** `messaging.system` of the spans around its deliveries, e.g. 'http' or 'rabbitmq'. Default 'http'. */
+  readonly name?: string;
   publish(envelope: Envelope): Promise<void>;
   close(): Promise<void>;
 }

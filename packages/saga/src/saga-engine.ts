@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Envelope } from '@ordering/contracts';
 import { enqueueMessages, type MessageHandler, type SqlExecutor } from '@ordering/messaging';
-import type { Logger, ServiceMetrics } from '@ordering/platform';
+import { activeTraceHeaders, type Logger, type ServiceMetrics } from '@ordering/platform';
 import { buildCommand } from './saga-command.js';
 import type { SagaDefinition, SucceededReply } from './saga-definition.js';
 import { SagaAlreadyActiveError, SagaVersionConflictError, UnknownSagaTypeError } from './saga-errors.js';
@@ -163,7 +163,8 @@ export const createSagaEngine = (options: SagaEngineOptions): SagaEngine => {
           data,
           reason: transition.reason,
           causationId: cause.causationId,
-          headers: cause.headers,
+          // Inside the consumer span of the reply, so the next command continues the orchestrator's part of the trace.
+          headers: activeTraceHeaders() ?? cause.headers,
         })
       : undefined;
     const finishing = isTerminal(transition.status);

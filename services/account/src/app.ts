@@ -1,3 +1,4 @@
+import type { Messaging } from '@ordering/messaging';
 import { createHttpServer, databaseReadiness, type HttpServer, type Logger, type ServiceMetrics, type TokenVerifier } from '@ordering/platform';
 import type { AccountDatabase } from './db/account-database.js';
 import { registerAccountRoutes } from './http/account-routes.js';
@@ -7,6 +8,8 @@ export interface AccountDeps {
   metrics: ServiceMetrics;
   database: AccountDatabase;
   verifier: TokenVerifier;
+  /** The outbox relay, the consumer behind `POST /internal/messages` and the dead-letter routes (from createMessaging). */
+  messaging: Messaging;
 }
 
 export const buildApp = async (deps: AccountDeps): Promise<HttpServer> => {
@@ -18,5 +21,6 @@ export const buildApp = async (deps: AccountDeps): Promise<HttpServer> => {
     openapi: { title: 'Account service', description: 'Balances, deposits and the append-only ledger' },
   });
   registerAccountRoutes(app, { db: deps.database.db, verifier: deps.verifier });
+  deps.messaging.registerRoutes(app);
   return app;
 };

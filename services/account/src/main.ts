@@ -1,18 +1,22 @@
+import { createMessaging } from '@ordering/messaging';
 import { createJwksTokenVerifier, exitOnConfigError, runMigrations, serve, startObservability } from '@ordering/platform';
 import { buildApp } from './app.js';
 import { readConfig } from './config.js';
-import { connectAccountDatabase } from './db/account-database.js';
 import { MIGRATIONS_FOLDER } from './db/migrations-folder.js';
+import { connectAccountDatabase } from './db/account-database.js';
+import { createAccountMessageHandlers } from './messages/account-message-handlers.js';
 
 const config = exitOnConfigError('account', readConfig);
 const { logger, metrics, tracing } = startObservability('account', config);
 const database = connectAccountDatabase(config.databaseUrl, config.databasePoolSize, logger);
 await runMigrations(database.pool, MIGRATIONS_FOLDER, logger);
+const messaging = createMessaging({ service: 'account', database, peers: config.peers, handlers: createAccountMessageHandlers({ logger }), logger, metrics });
 const app = await buildApp({
   logger,
   metrics,
   database,
   verifier: createJwksTokenVerifier(config.jwksUrl),
+  messaging,
 });
 await serve({
   app,
@@ -20,7 +24,9 @@ await serve({
   port: config.port,
   logger,
   afterHttpClosed: [
+    { name: 'messaging', run: () => messaging.stop() },
     { name: 'database', run: () => database.close() },
     { name: 'tracing', run: () => tracing.shutdown() },
   ],
 });
+messaging.start();

@@ -1,3 +1,4 @@
+import { createMessaging, type Messaging } from '@ordering/messaging';
 import { createLogger, createMetrics, runMigrations, type HttpServer } from '@ordering/platform';
 import type { LightMyRequestResponse } from 'fastify';
 import { createTestDatabase, createTestTokens, type TestTokens } from '@ordering/testing';
@@ -5,6 +6,10 @@ import { buildApp } from '../src/app.js';
 import type { EntryKind } from '../src/domain/account.js';
 import { connectAccountDatabase, type AccountDatabase } from '../src/db/account-database.js';
 import { MIGRATIONS_FOLDER } from '../src/db/migrations-folder.js';
+import { createAccountMessageHandlers } from '../src/messages/account-message-handlers.js';
+
+/** Nothing listens on port 1: publishing there (a started relay, or stop()'s final flush) fails at once and the rows stay PENDING. */
+const UNREACHABLE_PEER = 'http://127.0.0.1:1';
 
 export interface DepositOptions {
   idempotencyKey?: string;
@@ -23,6 +28,8 @@ export interface AccountServiceUnderTest {
   app: HttpServer;
   database: AccountDatabase;
   tokens: TestTokens;
+  /** Wired as main.ts wires it, with the orchestrator unreachable; its relay is not started. */
+  messaging: Messaging;
   tokenFor(customerId: string, role?: 'customer' | 'admin'): Promise<string>;
   getMe(token?: string): Promise<LightMyRequestResponse>;
   deposit(token: string | undefined, body: unknown, options?: DepositOptions): Promise<LightMyRequestResponse>;
@@ -43,11 +50,21 @@ export const startAccountService = async (): Promise<AccountServiceUnderTest> =>
   const database = connectAccountDatabase(testDatabase.url, 25, logger);
   await runMigrations(database.pool, MIGRATIONS_FOLDER, logger);
   const tokens = await createTestTokens();
-  const app = await buildApp({ logger, metrics: createMetrics('account'), database, verifier: tokens.verifier });
+  const metrics = createMetrics('account');
+  const messaging = createMessaging({
+    service: 'account',
+    database,
+    peers: { orchestrator: [UNREACHABLE_PEER] },
+    handlers: createAccountMessageHandlers({ logger }),
+    logger,
+    metrics,
+  });
+  const app = await buildApp({ logger, metrics, database, verifier: tokens.verifier, messaging });
   return {
     app,
     database,
     tokens,
+    messaging,
     tokenFor: (customerId, role = 'customer') => tokens.issue({ customerId, role }),
     getMe: (token) => app.inject({ method: 'GET', url: '/api/accounts/me', headers: bearer(token) }),
     deposit: (token, body, options = {}) =>
@@ -79,6 +96,7 @@ export const startAccountService = async (): Promise<AccountServiceUnderTest> =>
     },
     async close() {
       await app.close();
+      await messaging.stop();
       await database.close();
       await testDatabase.drop();
     },

@@ -13,7 +13,19 @@ describe('account configuration', () => {
       databaseUrl: DATABASE_URL,
       databasePoolSize: 10,
       jwksUrl: 'http://127.0.0.1:8081/.well-known/jwks.json',
+      peers: { orchestrator: ['http://127.0.0.1:8084'] },
     });
+  });
+
+  it('when ORCHESTRATOR_URL lists replicas, then replies can go to each of them', () => {
+    const config = readConfig({ DATABASE_URL, ORCHESTRATOR_URL: 'http://orchestrator-1:8084,http://orchestrator-2:8084' });
+    expect(config.peers).toEqual({ orchestrator: ['http://orchestrator-1:8084', 'http://orchestrator-2:8084'] });
+  });
+
+  it('when ORCHESTRATOR_URL has an empty entry or is not http, then it is a config error', () => {
+    for (const bad of ['http://orchestrator:8084,', 'ftp://orchestrator']) {
+      expect(() => readConfig({ DATABASE_URL, ORCHESTRATOR_URL: bad })).toThrow(ConfigError);
+    }
   });
 
   it('when variables are set, then they win and are coerced to their types', () => {

@@ -1,3 +1,4 @@
+import type { Messaging } from '@ordering/messaging';
 import { createHttpServer, databaseReadiness, type HttpServer, type Logger, type ServiceMetrics, type TokenVerifier } from '@ordering/platform';
 import type { CustomerDatabase } from './db/customer-database.js';
 import { registerCustomerRoutes } from './http/customer-routes.js';
@@ -11,6 +12,8 @@ export interface CustomerDeps {
   database: CustomerDatabase;
   /** Verifies tokens on authenticated routes; in production it holds this service's own stored public keys. */
   verifier: TokenVerifier;
+  /** The outbox relay, the consumer behind `POST /internal/messages` and the dead-letter routes (from createMessaging). */
+  messaging: Messaging;
   tokenSigner: TokenSigner;
 }
 
@@ -25,5 +28,6 @@ export const buildApp = async (deps: CustomerDeps): Promise<HttpServer> => {
   registerCustomerRoutes(app, deps);
   registerTokenRoutes(app, deps);
   registerJwksRoutes(app, deps);
+  deps.messaging.registerRoutes(app);
   return app;
 };

@@ -1,10 +1,15 @@
-import { ConfigError, databaseEnv, parseConfig, serviceEnv, type LogLevel } from '@ordering/platform';
+import { ConfigError, databaseEnv, parseConfig, peerEnv, readPeerUrls, serviceEnv, type LogLevel } from '@ordering/platform';
 import { Type } from 'typebox';
 import { EMAIL_MAX_LENGTH, PASSWORD_LENGTH } from './domain/registration-rules.js';
+
+/** The services this one sends messages to: CustomerRegistered goes to the account service. */
+const PEERS = ['account'] as const;
+type Peer = (typeof PEERS)[number];
 
 const CustomerEnv = Type.Object({
   ...serviceEnv(8081),
   ...databaseEnv,
+  ...peerEnv(...PEERS),
   TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 86_400, default: 3600 }),
   ADMIN_EMAIL: Type.Optional(Type.String({ format: 'email', maxLength: EMAIL_MAX_LENGTH })),
   // Its length is checked by adminProblems: the generic config error echoes bad values, and this one is a secret.
@@ -21,6 +26,8 @@ export interface CustomerConfig {
   tokenTtlSeconds: number;
   /** Present when the service should make sure this admin exists at start-up. */
   admin: { email: string; password: string } | undefined;
+  /** Replica origins per peer (`ACCOUNT_URL`, comma-separated), where the outbox relay delivers. */
+  peers: Readonly<Record<Peer, readonly string[]>>;
 }
 
 // Like parseConfig, an empty variable counts as unset.
@@ -39,22 +46,27 @@ const adminProblems = (email: string | undefined, password: string | undefined):
   return problems;
 };
 
-/** Reports every problem at once, the schema's and the admin pair's. */
-const parseCustomerEnv = (env: Record<string, string | undefined>) => {
-  const admin = adminProblems(setValue(env['ADMIN_EMAIL']), setValue(env['ADMIN_PASSWORD']));
-  let values;
+/** Runs one reading step; if it fails, its problems and the admin pair's are reported together. */
+const withAdminProblems = <T>(read: () => T, admin: string[]): T => {
   try {
-    values = parseConfig(CustomerEnv, env);
+    return read();
   } catch (error) {
     if (error instanceof ConfigError) throw new ConfigError([...error.problems, ...admin]);
     throw error;
   }
+};
+
+/** Reports every problem at once, the schema's and the admin pair's. */
+const parseCustomerEnv = (env: Record<string, string | undefined>) => {
+  const admin = adminProblems(setValue(env['ADMIN_EMAIL']), setValue(env['ADMIN_PASSWORD']));
+  const values = withAdminProblems(() => parseConfig(CustomerEnv, env), admin);
+  const peers = withAdminProblems(() => readPeerUrls(values, PEERS), admin);
   if (admin.length > 0) throw new ConfigError(admin);
-  return values;
+  return { values, peers };
 };
 
 export const readConfig = (env: Record<string, string | undefined> = process.env): CustomerConfig => {
-  const values = parseCustomerEnv(env);
+  const { values, peers } = parseCustomerEnv(env);
   return Object.freeze({
     port: values.PORT,
     host: values.HOST,
@@ -67,5 +79,6 @@ export const readConfig = (env: Record<string, string | undefined> = process.env
       values.ADMIN_EMAIL !== undefined && values.ADMIN_PASSWORD !== undefined
         ? Object.freeze({ email: values.ADMIN_EMAIL, password: values.ADMIN_PASSWORD })
         : undefined,
+    peers,
   });
 };

@@ -1,3 +1,4 @@
+import { createMessaging } from '@ordering/messaging';
 import { exitOnConfigError, runMigrations, serve, startObservability } from '@ordering/platform';
 import { buildApp } from './app.js';
 import { readConfig } from './config.js';
@@ -11,15 +12,22 @@ const config = exitOnConfigError('customer', readConfig);
 const { logger, metrics, tracing } = startObservability('customer', config);
 const database = connectCustomerDatabase(config.databaseUrl, config.databasePoolSize, logger);
 await runMigrations(database.pool, MIGRATIONS_FOLDER, logger);
+// It only publishes (CustomerRegistered); it consumes nothing, so any inbound message is parked as a dead letter.
+const messaging = createMessaging({ service: 'customer', database, peers: config.peers, handlers: [], logger, metrics });
 const tokenSigner = await createTokenSigner(await ensureSigningKeys(database), config.tokenTtlSeconds);
 logger.info({ kid: tokenSigner.kid }, 'token signing key loaded');
-if (config.admin) logger.info({ email: config.admin.email, outcome: await bootstrapAdmin(database, config.admin) }, 'admin account ensured');
+if (config.admin) {
+  logger.info({ email: config.admin.email, outcome: await bootstrapAdmin(database, config.admin) }, 'admin account ensured');
+  // A newly created admin's CustomerRegistered is in the outbox: the relay's first pass sends it.
+  messaging.wake();
+}
 const app = await buildApp({
   logger,
   metrics,
   database,
   verifier: createLocalTokenVerifier(tokenSigner.jwks),
   tokenSigner,
+  messaging,
 });
 await serve({
   app,
@@ -27,7 +35,9 @@ await serve({
   port: config.port,
   logger,
   afterHttpClosed: [
+    { name: 'messaging', run: () => messaging.stop() },
     { name: 'database', run: () => database.close() },
     { name: 'tracing', run: () => tracing.shutdown() },
   ],
 });
+messaging.start();

@@ -24,7 +24,20 @@ describe('customer config', () => {
       databasePoolSize: 10,
       tokenTtlSeconds: 3600,
       admin: undefined,
+      peers: { account: ['http://127.0.0.1:8083'] },
     });
+  });
+
+  it('when ACCOUNT_URL lists replicas, then the relay gets each origin without trailing slashes', () => {
+    expect(readConfig({ ...base, ACCOUNT_URL: 'http://account-1:8083/, http://account-2:8083' }).peers).toEqual({
+      account: ['http://account-1:8083', 'http://account-2:8083'],
+    });
+  });
+
+  it('when ACCOUNT_URL is not a list of bare origins, then it is reported together with the admin problems', () => {
+    const problems = problemsOf({ ...base, ACCOUNT_URL: 'http://account:8083/base', ADMIN_EMAIL: 'admin@example.com' });
+
+    expect(problems).toEqual([expect.stringMatching(/^ACCOUNT_URL=.*must be a bare origin/), expect.stringMatching(/^ADMIN_PASSWORD is required/)]);
   });
 
   it('when both admin variables are set, then the admin is configured', () => {

@@ -1,3 +1,4 @@
+import { createMessaging, type Messaging, type OutboxRelayOptions } from '@ordering/messaging';
 import { createLogger, createMetrics, runMigrations, type HttpServer, type Logger } from '@ordering/platform';
 import type { LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../src/app.js';
@@ -10,10 +11,15 @@ import type { RegistrationBody } from './builders.js';
 
 export const silentLogger = (): Logger => createLogger({ service: 'customer', level: 'silent' });
 
+/** Nothing listens on port 1: publishing there (a started relay, or stop()'s final flush) fails at once and the rows stay PENDING. */
+const UNREACHABLE_PEER = 'http://127.0.0.1:1';
+
 export interface CustomerTestApp {
   app: HttpServer;
   database: CustomerDatabase;
   tokenSigner: TokenSigner;
+  /** Wired as main.ts wires it; its relay runs only once a test calls `messaging.start()`. */
+  messaging: Messaging;
   close(): Promise<void>;
 }
 
@@ -21,28 +27,47 @@ export interface StartOptions {
   logger?: Logger;
   admin?: AdminCredentials;
   tokenTtlSeconds?: number;
+  /** Where the outbox relay delivers; the account service is unreachable unless a test says otherwise. */
+  peers?: Record<string, string[]>;
+  relay?: OutboxRelayOptions;
 }
 
-/** Wires the app exactly as main.ts does: migrations, the stored signing key, the admin bootstrap, buildApp. */
+/** Wires the app exactly as main.ts does: migrations, messaging, the stored signing key, the admin bootstrap, buildApp. */
 export const startCustomerApp = async (url: string, options: StartOptions = {}): Promise<CustomerTestApp> => {
   const logger = options.logger ?? silentLogger();
   const database = connectCustomerDatabase(url, 5, logger);
   await runMigrations(database.pool, MIGRATIONS_FOLDER, logger);
+  const metrics = createMetrics('customer');
+  const messaging = createMessaging({
+    service: 'customer',
+    database,
+    peers: options.peers ?? { account: [UNREACHABLE_PEER] },
+    handlers: [],
+    logger,
+    metrics,
+    ...(options.relay ? { relay: options.relay } : {}),
+  });
   const tokenSigner = await createTokenSigner(await ensureSigningKeys(database), options.tokenTtlSeconds ?? 3600);
-  if (options.admin) await bootstrapAdmin(database, options.admin);
+  if (options.admin) {
+    await bootstrapAdmin(database, options.admin);
+    messaging.wake();
+  }
   const app = await buildApp({
     logger,
-    metrics: createMetrics('customer'),
+    metrics,
     database,
     verifier: createLocalTokenVerifier(tokenSigner.jwks),
     tokenSigner,
+    messaging,
   });
   return {
     app,
     database,
     tokenSigner,
+    messaging,
     async close() {
       await app.close();
+      await messaging.stop();
       await database.close();
     },
   };

@@ -1,3 +1,4 @@
+import type { Messaging } from '@ordering/messaging';
 import { createHttpServer, databaseReadiness, type HttpServer, type Logger, type ServiceMetrics, type TokenVerifier } from '@ordering/platform';
 import type { OrderDatabase } from './db/order-database.js';
 import { createOrderRepository } from './db/order-repository.js';
@@ -9,6 +10,8 @@ export interface OrderDeps {
   metrics: ServiceMetrics;
   database: OrderDatabase;
   verifier: TokenVerifier;
+  /** The outbox relay, the consumer behind `POST /internal/messages` and the dead-letter routes (from createMessaging). */
+  messaging: Messaging;
 }
 
 export const buildApp = async (deps: OrderDeps): Promise<HttpServer> => {
@@ -22,5 +25,6 @@ export const buildApp = async (deps: OrderDeps): Promise<HttpServer> => {
   const orders = createOrderRepository(deps.database);
   registerMenuRoutes(app, { orders });
   registerOrderRoutes(app, { orders, verifier: deps.verifier });
+  deps.messaging.registerRoutes(app);
   return app;
 };

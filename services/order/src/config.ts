@@ -1,7 +1,11 @@
-import { databaseEnv, jwksEnv, parseConfig, serviceEnv, type LogLevel } from '@ordering/platform';
+import { databaseEnv, jwksEnv, parseConfig, peerEnv, readPeerUrls, serviceEnv, type LogLevel } from '@ordering/platform';
 import { Type } from 'typebox';
 
-const OrderEnv = Type.Object({ ...serviceEnv(8082), ...databaseEnv, ...jwksEnv });
+/** The services this one sends messages to: its saga replies go to the orchestrator. */
+const PEERS = ['orchestrator'] as const;
+type Peer = (typeof PEERS)[number];
+
+const OrderEnv = Type.Object({ ...serviceEnv(8082), ...databaseEnv, ...jwksEnv, ...peerEnv(...PEERS) });
 
 export interface OrderConfig {
   port: number;
@@ -11,6 +15,8 @@ export interface OrderConfig {
   databaseUrl: string;
   databasePoolSize: number;
   jwksUrl: string;
+  /** Replica origins per peer (`ORCHESTRATOR_URL`, comma-separated), where the outbox relay delivers. */
+  peers: Readonly<Record<Peer, readonly string[]>>;
 }
 
 export const readConfig = (env: Record<string, string | undefined> = process.env): OrderConfig => {
@@ -23,5 +29,6 @@ export const readConfig = (env: Record<string, string | undefined> = process.env
     databaseUrl: values.DATABASE_URL,
     databasePoolSize: values.DATABASE_POOL_SIZE,
     jwksUrl: values.JWKS_URL,
+    peers: readPeerUrls(values, PEERS),
   });
 };

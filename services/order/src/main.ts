@@ -1,18 +1,22 @@
+import { createMessaging } from '@ordering/messaging';
 import { createJwksTokenVerifier, exitOnConfigError, runMigrations, serve, startObservability } from '@ordering/platform';
 import { buildApp } from './app.js';
 import { readConfig } from './config.js';
 import { MIGRATIONS_FOLDER } from './db/migrations-folder.js';
 import { connectOrderDatabase } from './db/order-database.js';
+import { createOrderMessageHandlers } from './messages/order-message-handlers.js';
 
 const config = exitOnConfigError('order', readConfig);
 const { logger, metrics, tracing } = startObservability('order', config);
 const database = connectOrderDatabase(config.databaseUrl, config.databasePoolSize, logger);
 await runMigrations(database.pool, MIGRATIONS_FOLDER, logger);
+const messaging = createMessaging({ service: 'order', database, peers: config.peers, handlers: createOrderMessageHandlers({ logger }), logger, metrics });
 const app = await buildApp({
   logger,
   metrics,
   database,
   verifier: createJwksTokenVerifier(config.jwksUrl),
+  messaging,
 });
 await serve({
   app,
@@ -20,7 +24,9 @@ await serve({
   port: config.port,
   logger,
   afterHttpClosed: [
+    { name: 'messaging', run: () => messaging.stop() },
     { name: 'database', run: () => database.close() },
     { name: 'tracing', run: () => tracing.shutdown() },
   ],
 });
+messaging.start();

@@ -1,3 +1,4 @@
+import { createMessaging, type Messaging } from '@ordering/messaging';
 import { createLogger, createMetrics, runMigrations, type HttpServer } from '@ordering/platform';
 import type { LightMyRequestResponse } from 'fastify';
 import { createTestDatabase, createTestTokens, type TestTokens } from '@ordering/testing';
@@ -6,12 +7,18 @@ import type { Order } from '../src/domain/order.js';
 import { MIGRATIONS_FOLDER } from '../src/db/migrations-folder.js';
 import { connectOrderDatabase, type OrderDatabase } from '../src/db/order-database.js';
 import { createOrderRepository, type OrderRepository } from '../src/db/order-repository.js';
+import { createOrderMessageHandlers } from '../src/messages/order-message-handlers.js';
+
+/** Nothing listens on port 1: publishing there (a started relay, or stop()'s final flush) fails at once and the rows stay PENDING. */
+const UNREACHABLE_PEER = 'http://127.0.0.1:1';
 
 export interface OrderServiceUnderTest {
   app: HttpServer;
   database: OrderDatabase;
   orders: OrderRepository;
   tokens: TestTokens;
+  /** Wired as main.ts wires it, with the orchestrator unreachable; its relay is not started. */
+  messaging: Messaging;
   /** Stores orders the way the sagas will: each with its lines, in one transaction. */
   given(...orders: Order[]): Promise<void>;
   tokenFor(customerId: string, role?: 'customer' | 'admin'): Promise<string>;
@@ -27,13 +34,23 @@ export const startOrderService = async (options: { poolSize?: number } = {}): Pr
   const database = connectOrderDatabase(testDatabase.url, options.poolSize ?? 4, logger);
   await runMigrations(database.pool, MIGRATIONS_FOLDER, logger);
   const tokens = await createTestTokens();
-  const app = await buildApp({ logger, metrics: createMetrics('order'), database, verifier: tokens.verifier });
+  const metrics = createMetrics('order');
+  const messaging = createMessaging({
+    service: 'order',
+    database,
+    peers: { orchestrator: [UNREACHABLE_PEER] },
+    handlers: createOrderMessageHandlers({ logger }),
+    logger,
+    metrics,
+  });
+  const app = await buildApp({ logger, metrics, database, verifier: tokens.verifier, messaging });
   const orders = createOrderRepository(database);
   return {
     app,
     database,
     orders,
     tokens,
+    messaging,
     async given(...list) {
       await database.db.transaction(async (tx) => {
         for (const order of list) await orders.insertOrder(tx, order);
@@ -47,6 +64,7 @@ export const startOrderService = async (options: { poolSize?: number } = {}): Pr
     },
     async close() {
       await app.close();
+      await messaging.stop();
       await database.close();
       await testDatabase.drop();
     },

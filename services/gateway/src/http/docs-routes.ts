@@ -1,3 +1,4 @@
+import type {} from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { OpenApiDocument } from '../domain/merge-openapi-documents.js';

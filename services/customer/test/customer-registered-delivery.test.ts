@@ -1,0 +1,148 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { MessageTypes, type Envelope } from '@ordering/contracts';
+import { createEnvelope } from '@ordering/messaging';
+import { createTestDatabase, type TestDatabase } from '@ordering/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aRegistration, anAdmin } from './builders.js';
+import { register, startCustomerApp, type CustomerTestApp } from './customer-test-app.js';
+
+/** A stand-in for the account service's `POST /internal/messages`: it records every delivery and acknowledges it. */
+interface RecordingPeer {
+  url: string;
+  received: { path: string | undefined; contentType: string | undefined; envelope: Envelope }[];
+  close(): Promise<void>;
+}
+
+const startRecordingPeer = async (): Promise<RecordingPeer> => {
+  const received: RecordingPeer['received'] = [];
+  const server: Server = createServer((request, response) => {
+    let body = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk: string) => (body += chunk));
+    request.on('end', () => {
+      received.push({ path: request.url, contentType: request.headers['content-type'], envelope: JSON.parse(body) as Envelope });
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{"outcome":"processed"}');
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    received,
+    async close() {
+      server.closeAllConnections();
+      server.close();
+      await once(server, 'close');
+    },
+  };
+};
+
+/** Generous: delivery normally takes milliseconds; this only bounds a broken relay. */
+const DELIVERY_BOUND = { timeout: 10_000, interval: 50 };
+
+const deliveriesFor = (peer: RecordingPeer, customerId: string) =>
+  peer.received.filter(({ envelope }) => (envelope.payload as { customerId?: string }).customerId === customerId);
+
+const outboxStatusOf = async (service: CustomerTestApp, customerId: string): Promise<string[]> =>
+  (
+    await service.database.pool.query<{ status: string }>("select status from outbox_messages where envelope->'payload'->>'customerId' = $1", [
+      customerId,
+    ])
+  ).rows.map((row) => row.status);
+
+describe('CustomerRegistered leaving through the outbox relay', () => {
+  let testDatabase: TestDatabase;
+  let peer: RecordingPeer;
+  let service: CustomerTestApp;
+
+  beforeAll(async () => {
+    testDatabase = await createTestDatabase();
+    peer = await startRecordingPeer();
+    // A poll far longer than the wait below: only the wake after the registration's commit can deliver in time.
+    service = await startCustomerApp(testDatabase.url, { peers: { account: [peer.url] }, relay: { pollIntervalMs: 60_000 } });
+    service.messaging.start();
+  });
+
+  afterAll(async () => {
+    await service?.close();
+    await peer?.close();
+    await testDatabase?.drop();
+  });
+
+  it('when a customer registers, then the running relay delivers CustomerRegistered to the account service at once and marks it SENT', async () => {
+    const response = await register(service.app, aRegistration());
+    expect(response.statusCode).toBe(201);
+    const customer = response.json();
+
+    await expect.poll(() => deliveriesFor(peer, customer.id).length, DELIVERY_BOUND).toBe(1);
+    const [delivery] = deliveriesFor(peer, customer.id);
+    expect(delivery?.path).toBe('/internal/messages');
+    expect(delivery?.contentType).toBe('application/json');
+    expect(delivery?.envelope).toMatchObject({
+      type: MessageTypes.CustomerRegistered,
+      source: 'customer',
+      destination: 'account',
+      correlationId: customer.id,
+      payload: { customerId: customer.id, role: 'customer', registeredAt: customer.createdAt },
+    });
+    await expect.poll(() => outboxStatusOf(service, customer.id), DELIVERY_BOUND).toEqual(['SENT']);
+  });
+
+  it('when the body is not JSON, then it is parked (202) and GET /internal/dead-letters lists it with its error', async () => {
+    const response = await service.app.inject({ method: 'POST', url: '/internal/messages', headers: { 'content-type': 'text/plain' }, payload: 'not json' });
+
+    expect(response.statusCode).toBe(202);
+    expect(response.json()).toEqual({ outcome: 'dead-lettered' });
+    const listed = await service.app.inject({ method: 'GET', url: '/internal/dead-letters' });
+    expect(listed.statusCode).toBe(200);
+    expect(listed.json().items).toContainEqual(
+      expect.objectContaining({ consumer: 'customer', messageId: null, message: { raw: 'not json' }, error: expect.stringMatching(/not valid JSON/) }),
+    );
+  });
+
+  it('when a well-formed message is addressed to the customer service, which consumes nothing, then it is parked rather than lost', async () => {
+    const stray = createEnvelope({
+      type: MessageTypes.CustomerRegistered,
+      source: 'customer',
+      destination: 'customer',
+      correlationId: randomUUID(),
+      payload: { customerId: randomUUID(), role: 'customer', registeredAt: new Date().toISOString() },
+    });
+
+    const response = await service.app.inject({ method: 'POST', url: '/internal/messages', payload: stray });
+
+    expect(response.statusCode).toBe(202);
+    const listed = (await service.app.inject({ method: 'GET', url: '/internal/dead-letters' })).json();
+    expect(listed.items).toContainEqual(expect.objectContaining({ consumer: 'customer', messageId: stray.id, messageType: MessageTypes.CustomerRegistered }));
+  });
+});
+
+describe('the bootstrapped admin leaving through the outbox relay', () => {
+  let testDatabase: TestDatabase;
+  let peer: RecordingPeer;
+  let service: CustomerTestApp;
+
+  beforeAll(async () => {
+    testDatabase = await createTestDatabase();
+    peer = await startRecordingPeer();
+  });
+
+  afterAll(async () => {
+    await service?.close();
+    await peer?.close();
+    await testDatabase?.drop();
+  });
+
+  it('when the service starts with an admin to create, then its CustomerRegistered reaches the account service', async () => {
+    const admin = anAdmin();
+    service = await startCustomerApp(testDatabase.url, { admin, peers: { account: [peer.url] } });
+    service.messaging.start();
+
+    await expect.poll(() => peer.received.length, DELIVERY_BOUND).toBe(1);
+    const { rows } = await service.database.pool.query<{ id: string }>('select id from customers where lower(email) = lower($1)', [admin.email]);
+    expect(peer.received[0]?.envelope).toMatchObject({ type: MessageTypes.CustomerRegistered, destination: 'account', payload: { customerId: rows[0]?.id, role: 'admin' } });
+  });
+});

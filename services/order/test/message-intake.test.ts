@@ -1,0 +1,80 @@
+import { MessageTypes } from '@ordering/contracts';
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aCreatePendingOrder, DEFAULT_ORDER_TOTAL } from './builders.js';
+import { participantOf, type OrderParticipant } from './order-participant.js';
+import { startOrderService, type OrderServiceUnderTest } from './order-service.js';
+
+describe('POST /internal/messages on the order service', () => {
+  let service: OrderServiceUnderTest;
+  let participant: OrderParticipant;
+
+  beforeAll(async () => {
+    service = await startOrderService();
+    participant = participantOf(service);
+  });
+  afterAll(async () => {
+    await service?.close();
+  });
+
+  /** What the orchestrator's HTTP transport sends: the envelope as the raw body. */
+  const post = (body: string, contentType = 'application/json'): Promise<LightMyRequestResponse> =>
+    service.app.inject({ method: 'POST', url: '/internal/messages', headers: { 'content-type': contentType }, payload: body });
+
+  it('when a CreatePendingOrder command arrives, then it is processed: the order is PENDING and its reply waits in the outbox for the orchestrator', async () => {
+    const command = aCreatePendingOrder();
+    const { orderId } = command.payload;
+
+    const response = await post(JSON.stringify(command));
+
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ outcome: 'processed' });
+    expect(await participant.orderState(orderId)).toEqual({ status: 'PENDING', reason: null });
+    const outbox = await service.database.pool.query(
+      "select destination, message_type, status, envelope->'payload' as payload from outbox_messages where envelope->>'causationId' = $1",
+      [command.id],
+    );
+    expect(outbox.rows).toEqual([
+      {
+        destination: 'orchestrator',
+        message_type: MessageTypes.CreatePendingOrderReply,
+        status: 'PENDING',
+        payload: { orderId, outcome: 'SUCCEEDED', total: DEFAULT_ORDER_TOTAL, currency: 'JPY' },
+      },
+    ]);
+  });
+
+  it('when the same command is delivered again, then it is a duplicate 200 and nothing more is written', async () => {
+    const command = aCreatePendingOrder();
+    expect((await post(JSON.stringify(command))).statusCode).toBe(200);
+    const outboxBefore = await service.countRows('outbox_messages');
+
+    const again = await post(JSON.stringify(command));
+
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toEqual({ outcome: 'duplicate' });
+    expect(await service.countRows('outbox_messages')).toBe(outboxBefore);
+    expect(await participant.repliesTo(command)).toHaveLength(1);
+  });
+
+  it('when the body is not JSON, then it is parked (202) and GET /internal/dead-letters lists it with its error', async () => {
+    const ordersBefore = await service.countRows('orders');
+
+    const response = await post('not json', 'text/plain');
+
+    expect(response.statusCode).toBe(202);
+    expect(response.json()).toEqual({ outcome: 'dead-lettered' });
+    const listed = await service.app.inject({ method: 'GET', url: '/internal/dead-letters' });
+    expect(listed.statusCode).toBe(200);
+    expect(listed.json().items).toContainEqual(
+      expect.objectContaining({
+        consumer: 'order',
+        messageId: null,
+        message: { raw: 'not json' },
+        error: expect.stringMatching(/not valid JSON/),
+        attempts: 1,
+      }),
+    );
+    expect(await service.countRows('orders')).toBe(ordersBefore);
+  });
+});
