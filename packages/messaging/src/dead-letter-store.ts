@@ -1,7 +1,6 @@
-import { decodeCursor, toPage } from '@ordering/platform';
+import { decodeCursor, sanitizeText, toPage } from '@ordering/platform';
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { deadLetters } from './consumer-schema.js';
-import { sanitizeText } from './database-errors.js';
 import { outboxMessages } from './outbox-schema.js';
 import type { SqlExecutor } from './sql-executor.js';
 

@@ -1,10 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { contractOf, type Envelope } from '@ordering/contracts';
-import { inConsumerSpan, type Logger, type MessageSpan, type ServiceMetrics } from '@ordering/platform';
+import { describeError, inConsumerSpan, isConnectivityFailure, isTransactionCollision, type Logger, type MessageSpan, type ServiceMetrics } from '@ordering/platform';
 import { sql } from 'drizzle-orm';
 import { Counter } from 'prom-client';
 import { inboxMessages, messageAttempts } from './consumer-schema.js';
-import { describeError, isConnectivityFailure, isTransactionCollision } from './database-errors.js';
 import { isUuid, parkMessage, type ParkedMessage } from './dead-letter-store.js';
 import type { MessageHandler } from './message-handler.js';
 import { checkEnvelope, compilePayloadValidators } from './message-validation.js';

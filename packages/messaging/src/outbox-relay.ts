@@ -1,8 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Envelope } from '@ordering/contracts';
-import { inProducerSpan, withoutTracing, type Logger, type ServiceMetrics } from '@ordering/platform';
+import { describeError, inProducerSpan, isConnectivityFailure, type Logger, type ServiceMetrics, withoutTracing } from '@ordering/platform';
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
-import { describeError, isConnectivityFailure } from './database-errors.js';
 import { cleanupExpiredMessages } from './expired-message-cleanup.js';
 import { registerOutboxMetrics, type OutboxMetrics } from './outbox-metrics.js';
 import { outboxMessages } from './outbox-schema.js';

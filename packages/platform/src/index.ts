@@ -22,3 +22,4 @@ export * from './tracing/tracing.js';
 export * from './tracing/http-server-spans.js';
 export * from './tracing/pg-spans.js';
 export * from './lifecycle/observability.js';
+export * from './db/database-errors.js';

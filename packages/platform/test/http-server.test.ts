@@ -195,3 +195,17 @@ describe('error logging', () => {
     expect(logged).not.toContain('nested-secret');
   });
 });
+
+describe('dependency outages', () => {
+  it('when the database connection drops during a request, then 503 SERVICE_UNAVAILABLE with Retry-After, not 500', async () => {
+    app = await createHttpServer({ service: 'test', logger: createLogger({ service: 'test', level: 'silent' }), metrics: createMetrics('test'), readiness: [] });
+    app.get('/orders', async () => {
+      const driverError = Object.assign(new Error('terminating connection due to unexpected postmaster exit'), { code: '57P01' });
+      throw Object.assign(new Error('Failed query: select …'), { cause: driverError });
+    });
+    const response = await app.inject({ method: 'GET', url: '/orders' });
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBe('1');
+    expect(response.json()).toMatchObject({ code: 'SERVICE_UNAVAILABLE', status: 503 });
+  });
+});

@@ -59,6 +59,76 @@ export interface Problem {
   errors?: Array<{ path: string; message: string }>;
 }
 
+export type OrderStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'CANCEL_PENDING' | 'CANCELLED';
+
+export interface OrderItem {
+  menuItemId: string;
+  name: string;
+  quantity: number;
+  unitPrice: number;
+  subtotal: number;
+}
+
+export interface Order {
+  id: string;
+  customerId: string;
+  items: OrderItem[];
+  total: number;
+  currency: string;
+  status: OrderStatus;
+  reason?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type SagaType = 'checkout' | 'cancel-order';
+export type SagaStatus = 'RUNNING' | 'COMPENSATING' | 'COMPLETED' | 'ABORTED';
+export type SagaStepStatus = 'PENDING' | 'RUNNING' | 'DONE' | 'FAILED' | 'COMPENSATED';
+
+export interface SagaStep {
+  name: string;
+  status: SagaStepStatus;
+  at: string;
+}
+
+export interface Saga {
+  sagaId: string;
+  type: SagaType;
+  orderId: string;
+  status: SagaStatus;
+  reason?: string;
+  steps: SagaStep[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One line of a checkout body. */
+export interface CheckoutLine {
+  menuItemId: string;
+  quantity: number;
+}
+
+export interface CheckoutOptions {
+  /** `?wait=N`; sent as given (a number or any string, for the bad-query cases). */
+  readonly wait?: number | string;
+  readonly idempotencyKey?: string;
+  readonly timeoutMs?: number;
+}
+
+export interface PageQuery {
+  readonly limit?: number;
+  readonly cursor?: string;
+}
+
+export const TERMINAL_SAGA_STATUSES: readonly SagaStatus[] = ['COMPLETED', 'ABORTED'];
+export const isTerminalSaga = (saga: Pick<Saga, 'status'>): boolean => TERMINAL_SAGA_STATUSES.includes(saga.status);
+
+const queryString = (query: Readonly<Record<string, string | number | undefined>>): string => {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, String(value));
+  return params.size > 0 ? `?${params.toString()}` : '';
+};
+
 export interface ApiResponse<T = unknown> {
   readonly status: number;
   readonly headers: Headers;
@@ -77,6 +147,8 @@ export interface RequestOptions {
   readonly contentType?: string;
   readonly token?: string;
   readonly headers?: Readonly<Record<string, string>>;
+  /** Aborts the request after this long (the fetch then throws a TimeoutError). Default 60 s. */
+  readonly timeoutMs?: number;
 }
 
 /** Every response this client saw, so a file can assert properties of all of them (e.g. `x-request-id`). */
@@ -107,7 +179,7 @@ export class ApiClient {
       if (options.contentType !== undefined) headers['content-type'] = options.contentType;
     }
     if (options.token !== undefined) headers['authorization'] = `Bearer ${options.token}`;
-    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body, signal: AbortSignal.timeout(60_000) });
+    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body, signal: AbortSignal.timeout(options.timeoutMs ?? 60_000) });
     const text = await response.text();
     const contentType = response.headers.get('content-type');
     let parsed: unknown;
@@ -178,6 +250,69 @@ export class ApiClient {
       cursor = response.body.nextCursor;
     }
     throw new Error('the ledger pagination did not end after 1000 pages');
+  }
+
+  /** `POST /api/checkout[?wait=N]`; the body is sent as given, so a test can send a bad one. */
+  checkout(token: string, body: unknown, options: CheckoutOptions = {}): Promise<ApiResponse<Saga>> {
+    return this.post<Saga>(`/api/checkout${queryString({ wait: options.wait })}`, {
+      json: body,
+      token,
+      headers: options.idempotencyKey === undefined ? {} : { 'idempotency-key': options.idempotencyKey },
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    });
+  }
+
+  /** A well-formed checkout of these lines. */
+  checkoutItems(token: string, items: readonly CheckoutLine[], options: CheckoutOptions = {}): Promise<ApiResponse<Saga>> {
+    return this.checkout(token, { items }, options);
+  }
+
+  saga(token: string, sagaId: string, options: { timeoutMs?: number } = {}): Promise<ApiResponse<Saga>> {
+    return this.get<Saga>(`/api/checkout/${sagaId}`, { token, ...options });
+  }
+
+  /** `POST /api/orders/{id}/cancel[?wait=N]`, with no body. */
+  cancelOrder(token: string, orderId: string, options: { wait?: number | string; timeoutMs?: number } = {}): Promise<ApiResponse<Saga>> {
+    return this.post<Saga>(`/api/orders/${orderId}/cancel${queryString({ wait: options.wait })}`, {
+      token,
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    });
+  }
+
+  order(token: string, orderId: string): Promise<ApiResponse<Order>> {
+    return this.get<Order>(`/api/orders/${orderId}`, { token });
+  }
+
+  orders(token: string, query: PageQuery & { status?: string } = {}): Promise<ApiResponse<Page<Order>>> {
+    return this.get<Page<Order>>(`/api/orders${queryString({ limit: query.limit, cursor: query.cursor, status: query.status })}`, { token });
+  }
+
+  /** Every order the token may see (a customer's own, or all for an admin), following nextCursor to the end. */
+  async allOrders(token: string, query: { status?: string } = {}, limit = 100): Promise<Order[]> {
+    return this.collectPages('GET /api/orders', (cursor) => this.orders(token, { ...query, limit, ...(cursor === undefined ? {} : { cursor }) }));
+  }
+
+  adminSagas(token: string, query: PageQuery & { status?: string; type?: string } = {}): Promise<ApiResponse<Page<Saga>>> {
+    return this.get<Page<Saga>>(`/api/admin/sagas${queryString({ limit: query.limit, cursor: query.cursor, status: query.status, type: query.type })}`, { token });
+  }
+
+  /** Every saga (admin), following nextCursor to the end. */
+  async allAdminSagas(token: string, query: { status?: string; type?: string } = {}, limit = 100): Promise<Saga[]> {
+    return this.collectPages('GET /api/admin/sagas', (cursor) => this.adminSagas(token, { ...query, limit, ...(cursor === undefined ? {} : { cursor }) }));
+  }
+
+  /** Follows nextCursor to the end; fails loudly on an error status or a cursor that never ends. */
+  private async collectPages<T>(what: string, fetchPage: (cursor: string | undefined) => Promise<ApiResponse<Page<T>>>): Promise<T[]> {
+    const all: T[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 1_000; page += 1) {
+      const response = await fetchPage(cursor);
+      if (response.status !== 200) throw new Error(`${response.method} ${response.path} answered ${response.status}: ${response.text.slice(0, 400)}`);
+      all.push(...response.body.items);
+      if (response.body.nextCursor === null) return all;
+      cursor = response.body.nextCursor;
+    }
+    throw new Error(`the pagination of ${what} did not end after 1000 pages`);
   }
 
   /** Registers and logs in; throws with the answer if either step fails. */

@@ -3,15 +3,11 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import type pg from 'pg';
 import type { Logger } from '../logging/logger.js';
+import { isConnectivityFailure } from './database-errors.js';
 
 /** Arbitrary but fixed: every replica of every service takes the same lock id in its own database. */
 const MIGRATION_LOCK_ID = 7_351_202;
 const STARTUP_DEADLINE_MS = 60_000;
-
-const isConnectionFailure = (error: unknown): boolean => {
-  const code = (error as { code?: string }).code;
-  return code === 'ECONNREFUSED' || code === '57P03' || code === 'ECONNRESET' || /timeout|terminat/i.test(String(error));
-};
 
 const migrateUnderLock = async (pool: pg.Pool, migrationsFolder: string): Promise<void> => {
   const client = await pool.connect();
@@ -37,7 +33,7 @@ export const runMigrations = async (pool: pg.Pool, migrationsFolder: string, log
       logger.info({ migrationsFolder }, 'database migrations applied');
       return;
     } catch (error) {
-      if (!isConnectionFailure(error) || Date.now() > deadline) throw error;
+      if (!isConnectivityFailure(error) || Date.now() > deadline) throw error;
       const delay = Math.min(200 * 2 ** attempt, 3000);
       logger.warn({ err: error, attempt, delay }, 'database not reachable yet, retrying migrations');
       await sleep(delay);

@@ -3,6 +3,7 @@ import type { ErrorObject } from 'ajv';
 import { AppError, isAppError, type ErrorCode } from '../errors/app-error.js';
 import { buildProblem, PROBLEM_CONTENT_TYPE, type ProblemDetails } from '../errors/problem-details.js';
 import { describeValidationErrors } from './schema-validation.js';
+import { isConnectivityFailure } from '../db/database-errors.js';
 
 const codeByStatus: Record<number, ErrorCode> = {
   401: 'UNAUTHENTICATED',
@@ -42,6 +43,13 @@ const fromClientError = (error: FastifyError, status: number): Omit<ProblemDetai
   return { title: new AppError(code, status).title, status, detail, code };
 };
 
+const databaseUnavailable: Omit<ProblemDetails, 'type'> = {
+  title: 'Service unavailable',
+  status: 503,
+  detail: 'A dependency is temporarily unavailable. Retry shortly (with the same Idempotency-Key, where one applies).',
+  code: 'SERVICE_UNAVAILABLE',
+};
+
 const internal: Omit<ProblemDetails, 'type'> = {
   title: 'Internal server error',
   status: 500,
@@ -59,6 +67,11 @@ export const registerErrorHandling = (app: FastifyInstance): void => {
     if (error.validation) return sendProblem(reply, request, fromValidation(error));
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) return sendProblem(reply, request, fromClientError(error, status));
+    // The database going away (a restart, a failover) is an outage the client may retry, not a bug.
+    if (isConnectivityFailure(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      return sendProblem(reply.header('retry-after', '1'), request, databaseUnavailable);
+    }
     request.log.error({ err: error }, 'unhandled error');
     return sendProblem(reply, request, internal);
   });
