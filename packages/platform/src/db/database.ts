@@ -36,6 +36,11 @@ export const connectDatabase = <TSchema extends Record<string, unknown>>(
     application_name: settings.applicationName,
   });
   pool.on('error', (error) => settings.logger.warn({ err: error }, 'idle database connection failed'));
+  // The pool only listens on idle clients. A checked-out client whose server goes away (a restart, kill -9) emits
+  // 'error' too; unheard, that would crash the process. Its pending query still fails and the caller handles it.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => settings.logger.warn({ err: error }, 'database connection lost while in use'));
+  });
   const db = drizzle(pool, { schema: settings.schema });
   let closed = false;
   return {
