@@ -9,10 +9,13 @@ import { spawnServiceProcess } from '../src/service-process.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** Stand-ins for a service: one that drains on SIGTERM, one that ignores it. */
+/**
+ * Stand-ins for a service: one that drains on SIGTERM, one that ignores it.
+ * Each installs its handler before announcing "up", so a stop sent after "up" always meets the handler.
+ */
 const POLITE = `
-console.log(JSON.stringify({ msg: 'up', env: process.env.SERVICE_NAME }));
 process.on('SIGTERM', () => { console.log('draining'); process.exit(0); });
+console.log(JSON.stringify({ msg: 'up', env: process.env.SERVICE_NAME }));
 setInterval(() => undefined, 1000);
 `;
 const STUBBORN = `
