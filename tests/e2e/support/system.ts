@@ -7,6 +7,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { databaseUrl as databaseUrlOn, dropDatabase, launcherStatePath, readLauncherState, type LauncherState, type ProcessState } from '@ordering/launcher';
+import { brokerUrlOnVhost, createBrokerVhost, deleteBrokerVhost, testBrokerUrl } from './infrastructure.js';
 import { eventually } from './wait.js';
 
 /**
@@ -25,7 +26,7 @@ export const HTTP_PROCESS_NAMES: readonly HttpProcessName[] = [...SERVICE_NAMES,
 export interface StartSystemOptions {
   /** Extra launcher environment, e.g. `{ RATE_LIMIT_MAX: '50' }`. Applied last. */
   readonly env?: Readonly<Record<string, string>>;
-  /** Processes per service (the launcher's REPLICAS). Default 1. */
+  /** Processes per service (the launcher's REPLICAS). Default 1, or 2 on RabbitMQ (production mode runs replicated). */
   readonly replicas?: number;
   /** How long to wait for the `ready:` line. Default 120 s. */
   readonly readyTimeoutMs?: number;
@@ -46,6 +47,10 @@ export interface RunningSystem {
   readonly dataDir: string;
   /** True when the system runs on the external PostgreSQL named by TEST_DATABASE_URL (no `postgres` process). */
   readonly externalPostgres: boolean;
+  /** The BROKER_URL the services got (a virtual host of its own on TEST_BROKER_URL's server), or undefined on HTTP. */
+  readonly brokerUrl: string | undefined;
+  /** Processes per service. */
+  readonly replicas: number;
   /** Every captured line of the launcher's stdout and stderr (the last MAX_KEPT_LINES), raw. */
   logs(): string[];
   /** The captured lines, split into process name and (for JSON lines) the parsed record. */
@@ -163,8 +168,18 @@ const statusOf = async (url: string): Promise<number> => {
   return response.status;
 };
 
+/** On TEST_BROKER_URL's server, a virtual host of this system's own: queues left by an earlier system never reach it. */
+const prepareBroker = async (): Promise<{ url: string; vhost: string } | undefined> => {
+  const serverUrl = testBrokerUrl();
+  if (serverUrl === undefined) return undefined;
+  const vhost = `e2e_${randomBytes(4).toString('hex')}`;
+  await createBrokerVhost(serverUrl, vhost);
+  return { url: brokerUrlOnVhost(serverUrl, vhost), vhost };
+};
+
 export const startSystem = async (options: StartSystemOptions = {}): Promise<RunningSystem> => {
-  const replicas = options.replicas ?? 1;
+  const broker = await prepareBroker();
+  const replicas = options.replicas ?? (broker ? 2 : 1);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ordering-e2e-'));
   // PostgreSQL runs as the `postgres` user and must be able to enter its data directory's parents.
   await chmod(dataDir, 0o755);
@@ -187,6 +202,7 @@ export const startSystem = async (options: StartSystemOptions = {}): Promise<Run
     NO_COLOR: '1',
     ...(replicas > 1 ? { REPLICAS: String(replicas) } : {}),
     ...(external ? { POSTGRES_URL: external.serverUrl, DB_PREFIX: external.prefix } : {}),
+    ...(broker ? { BROKER_URL: broker.url } : {}),
     ...options.env,
   });
 
@@ -224,6 +240,7 @@ export const startSystem = async (options: StartSystemOptions = {}): Promise<Run
     if (external) {
       for (const service of SERVICE_NAMES) await dropDatabase(external.serverUrl, `${external.prefix}${service}`).catch(() => undefined);
     }
+    if (broker) await deleteBrokerVhost(broker.vhost).catch(() => undefined);
     await rm(dataDir, { recursive: true, force: true });
   };
 
@@ -311,6 +328,8 @@ export const startSystem = async (options: StartSystemOptions = {}): Promise<Run
     serviceUrls,
     dataDir,
     externalPostgres: external !== undefined,
+    brokerUrl: broker?.url,
+    replicas,
     logs: () => [...lines],
     logLines: () => lines.map(parseLine),
     tail,
