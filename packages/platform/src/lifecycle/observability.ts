@@ -2,6 +2,7 @@ import { createLogger, type Logger } from '../logging/logger.js';
 import { createMetrics, type ServiceMetrics } from '../metrics/metrics.js';
 import { instrumentPostgres } from '../tracing/pg-spans.js';
 import { startTracing, type Tracing } from '../tracing/tracing.js';
+import { exitOnFatalErrors } from './serve.js';
 
 export interface Observability {
   logger: Logger;
@@ -13,5 +14,7 @@ export interface Observability {
 export const startObservability = (service: string, settings: { logLevel: string; otlpEndpoint?: string | undefined }): Observability => {
   const tracing = startTracing({ service, ...(settings.otlpEndpoint ? { otlpEndpoint: settings.otlpEndpoint } : {}) });
   instrumentPostgres();
-  return { logger: createLogger({ service, level: settings.logLevel }), metrics: createMetrics(service), tracing };
+  const logger = createLogger({ service, level: settings.logLevel });
+  exitOnFatalErrors(logger);
+  return { logger, metrics: createMetrics(service), tracing };
 };

@@ -11,8 +11,15 @@ export interface ServeOptions {
   afterHttpClosed: ShutdownStep[];
 }
 
-/** A crash must be loud and final: the supervisor (launcher or Kubernetes) restarts a clean process. */
-const exitOnFatalErrors = (logger: Logger): void => {
+let fatalHandlersInstalled = false;
+
+/**
+ * A crash must be loud and final: the supervisor (launcher or Kubernetes) restarts a clean process. Logged through the
+ * service's logger, so even a start-up failure (a rejected top-level await) is one JSON line without secrets.
+ */
+export const exitOnFatalErrors = (logger: Logger): void => {
+  if (fatalHandlersInstalled) return;
+  fatalHandlersInstalled = true;
   process.on('uncaughtException', (error) => {
     logger.fatal({ err: error }, 'uncaught exception');
     process.exit(1);

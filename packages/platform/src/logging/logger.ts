@@ -27,9 +27,13 @@ const REDACTED_PATHS = [
   '*.privateKey',
 ];
 
+/** Drizzle writes the bound values into the message itself, as a line `params: a,b,c` after the SQL text. */
+const BOUND_VALUES_LINE = /\nparams: .*/g;
+const withoutBoundValues = (text: unknown): unknown => (typeof text === 'string' ? text.replace(BOUND_VALUES_LINE, '\nparams: [not logged]') : text);
+
 /**
- * Query errors from the ORM carry the statement's bound parameters (password hashes, keys, emails). Logs keep
- * the SQL text and the database's error code, never the values.
+ * Query errors from the ORM carry the statement's bound parameters (password hashes, keys, emails), both as a
+ * property and inside the message and stack. Logs keep the SQL text and the database's error, never the values.
  */
 const serializeError = (error: unknown): unknown => {
   const serialized = pino.stdSerializers.err(error as Error) as unknown as Record<string, unknown>;
@@ -38,6 +42,8 @@ const serializeError = (error: unknown): unknown => {
     const record = value as Record<string, unknown>;
     delete record['params'];
     delete record['parameters'];
+    record['message'] = withoutBoundValues(record['message']);
+    record['stack'] = withoutBoundValues(record['stack']);
     strip(record['cause']);
   };
   strip(serialized);

@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type { Customer, CustomerRole, CustomerWithCredentials } from '../domain/customer.js';
 import { emailComparisonKey } from '../domain/registration-rules.js';
-import { hidingParameters, isUniqueViolation, withoutParameters } from './query-errors.js';
+import { isUniqueViolation } from './query-errors.js';
 import { customers } from './schema.js';
 import type * as schema from './schema.js';
 
@@ -51,7 +51,7 @@ export const insertCustomer = async (executor: CustomerExecutor, customer: NewCu
     return rows[0] as Customer;
   } catch (error) {
     if (isUniqueViolation(error, EMAIL_INDEX)) throw new AppError('EMAIL_TAKEN', 409, { detail: 'This email is already registered' });
-    throw withoutParameters(error);
+    throw error;
   }
 };
 
@@ -60,9 +60,9 @@ export const insertCustomer = async (executor: CustomerExecutor, customer: NewCu
  * Returns the customer when this call created it.
  */
 export const insertCustomerUnlessEmailTaken = async (executor: CustomerExecutor, customer: NewCustomer): Promise<Customer | undefined> => {
-  const rows = await hidingParameters(() => executor.insert(customers).values(customer).onConflictDoNothing().returning(publicColumns));
+  const rows = await executor.insert(customers).values(customer).onConflictDoNothing().returning(publicColumns);
   return rows[0];
 };
 
 export const grantAdminWithPassword = (executor: CustomerExecutor, email: string, passwordHash: string): Promise<unknown> =>
-  hidingParameters(() => executor.update(customers).set({ role: 'admin', passwordHash }).where(matchesEmail(email)));
+  executor.update(customers).set({ role: 'admin', passwordHash }).where(matchesEmail(email));
