@@ -1,5 +1,8 @@
 import type { Logger, HttpServer, ServiceMetrics } from '@ordering/platform';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { createAmqpConsumer, type AmqpConsumer } from './amqp/amqp-consumer.js';
+import { createAmqpTransport } from './amqp/amqp-transport.js';
+import { createBrokerConnection, type BrokerConnection } from './amqp/broker-connection.js';
 import { createDeadLetterStore, type DeadLetterStore } from './dead-letter-store.js';
 import { createHttpTransport } from './http-transport.js';
 import { createMessageConsumer, type MessageConsumer } from './message-consumer.js';
@@ -20,7 +23,14 @@ export interface MessagingOptions<TSchema extends Record<string, unknown>> {
   handlers: MessageHandler<ServiceTransaction<TSchema>>[];
   logger: Logger;
   metrics: ServiceMetrics;
-  /** Defaults to the HTTP transport over `peers`. */
+  /**
+   * `amqp://…` or `amqps://…`: messages go through RabbitMQ (publisher confirms) and the service consumes its
+   * queues. Unset: HTTP push to `peers`.
+   */
+  brokerUrl?: string;
+  /** RabbitMQ settings: `namespace` prefixes every exchange and queue (default 'ordering'). */
+  amqp?: { namespace?: string; prefetch?: number };
+  /** Overrides the transport chosen by `brokerUrl`/`peers` (tests). */
   transport?: Transport;
   relay?: OutboxRelayOptions;
   consumer?: { maxAttempts?: number };
@@ -35,7 +45,12 @@ export interface Messaging {
   /** Registers `POST /internal/messages` and the dead-letter and outbox operator routes. */
   registerRoutes(app: HttpServer): void;
   start(): void;
-  /** Flushes the outbox (bounded) and closes the transport; call after the HTTP server closed, before the database. */
+  /** The RabbitMQ connection when `brokerUrl` is set. */
+  broker?: BrokerConnection;
+  /**
+   * Stops consuming (waits, bounded, for deliveries in flight), flushes the outbox (bounded), then closes the
+   * transport and the broker connection; call after the HTTP server closed, before the database.
+   */
   stop(): Promise<void>;
   /** Convenience for use cases that commit outbox rows outside a message handler (HTTP handlers). */
   wake(): void;
@@ -47,7 +62,20 @@ export interface Messaging {
  */
 export const createMessaging = <TSchema extends Record<string, unknown>>(options: MessagingOptions<TSchema>): Messaging => {
   const db = options.database.db;
-  const transport = options.transport ?? createHttpTransport({ peers: options.peers, ...(options.httpTimeoutMs ? { timeoutMs: options.httpTimeoutMs } : {}) });
+  const broker = options.brokerUrl
+    ? createBrokerConnection({
+        url: options.brokerUrl,
+        service: options.service,
+        logger: options.logger,
+        metrics: options.metrics,
+        ...(options.amqp?.namespace ? { namespace: options.amqp.namespace } : {}),
+      })
+    : undefined;
+  const transport =
+    options.transport ??
+    (broker
+      ? createAmqpTransport({ connection: broker, logger: options.logger })
+      : createHttpTransport({ peers: options.peers, ...(options.httpTimeoutMs ? { timeoutMs: options.httpTimeoutMs } : {}) }));
   const relay = createOutboxRelay({
     db: db,
     transport,
@@ -68,16 +96,35 @@ export const createMessaging = <TSchema extends Record<string, unknown>>(options
     ...(transport.name ? { messagingSystem: transport.name } : {}),
   });
   const deadLetters = createDeadLetterStore(db, options.service);
+  const amqpConsumer: AmqpConsumer | undefined = broker
+    ? createAmqpConsumer({
+        connection: broker,
+        service: options.service,
+        consumer,
+        logger: options.logger,
+        ...(options.amqp?.prefetch ? { prefetch: options.amqp.prefetch } : {}),
+      })
+    : undefined;
   return {
     transport,
     relay,
     consumer,
     deadLetters,
+    ...(broker ? { broker } : {}),
+    // With a broker the HTTP message route stays registered: harmless, and what `replay` uses is the consumer.
     registerRoutes: (app) => registerMessageRoutes(app, { consumer, deadLetters, relay }),
-    start: () => relay.start(),
+    start() {
+      relay.start();
+      amqpConsumer?.start();
+      // In the background: the service serves HTTP (and fills its outbox) while the broker is still away.
+      broker?.start();
+    },
     async stop() {
+      // Consumers first, so nothing new starts while the relay flushes what the last handlers wrote.
+      await amqpConsumer?.stop();
       await relay.stop();
       await transport.close();
+      await broker?.close();
     },
     wake: () => relay.wake(),
   };

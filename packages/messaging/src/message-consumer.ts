@@ -29,6 +29,12 @@ export interface ConsumeResult {
 export interface ConsumeOptions {
   /** Set by a replay: a failure updates this dead letter instead of parking a new one. */
   deadLetterId?: string;
+  /**
+   * Where a dead letter goes; resolves with its id. Default: the service's `dead_letters` table. The RabbitMQ
+   * consumer parks in the queue's DLQ instead, with the original body. Throwing means "not parked": the
+   * outcome is then 'retry'.
+   */
+  park?: (parked: ParkedMessage) => Promise<string | undefined>;
 }
 
 /** Runs work in one transaction of the service's own database, e.g. `(work) => database.db.transaction(work)`. */
@@ -51,7 +57,7 @@ export interface MessageConsumerDeps<Tx extends SqlExecutor> {
 }
 
 export interface MessageConsumer {
-  /** `raw` is the request body as text, or an already parsed object. Never throws. */
+  /** `raw` is the body as text or a Buffer (parsed here, so garbage is parked), or an already parsed object. Never throws. */
   consume(raw: unknown, options?: ConsumeOptions): Promise<ConsumeResult>;
 }
 
@@ -122,16 +128,24 @@ export const createMessageConsumer = <Tx extends SqlExecutor>(deps: MessageConsu
     return result;
   };
 
-  const deadLetter = async (parked: Omit<ParkedMessage, 'consumer'>, parsed: Parsed, context: Record<string, unknown> = {}): Promise<ConsumeResult> => {
-    let deadLetterId: string;
+  const parkInDatabase = async (parked: ParkedMessage, parsed: Parsed): Promise<string> => {
     try {
-      deadLetterId = await parkMessage(db, { ...parked, consumer: service });
+      return await parkMessage(db, parked);
     } catch (error) {
       // e.g. JSON that PostgreSQL's jsonb refuses (a \u0000 in a string): park the text as received instead.
       if (isConnectivityFailure(error) || !parsed.ok) throw error;
-      deadLetterId = await parkMessage(db, { ...parked, consumer: service, message: { raw: parsed.text ?? JSON.stringify(parsed.value) } });
+      return parkMessage(db, { ...parked, message: { raw: parsed.text ?? JSON.stringify(parsed.value) } });
     }
-    const result: ConsumeResult = { outcome: 'dead-lettered', error: parked.error, deadLetterId };
+  };
+
+  const deadLetter = async (
+    parked: Omit<ParkedMessage, 'consumer'>,
+    parsed: Parsed,
+    options: ConsumeOptions,
+    context: Record<string, unknown> = {},
+  ): Promise<ConsumeResult> => {
+    const deadLetterId = options.park ? await options.park({ ...parked, consumer: service }) : await parkInDatabase({ ...parked, consumer: service }, parsed);
+    const result: ConsumeResult = { outcome: 'dead-lettered', error: parked.error, ...(deadLetterId ? { deadLetterId } : {}) };
     if (parked.messageId) result.messageId = parked.messageId;
     if (parked.messageType) result.type = parked.messageType;
     return finish(result, { attempts: parked.attempts, ...context });
@@ -159,6 +173,7 @@ export const createMessageConsumer = <Tx extends SqlExecutor>(deps: MessageConsu
           ...(options.deadLetterId ? { deadLetterId: options.deadLetterId } : {}),
         },
         { ok: true, value: envelope, text: undefined },
+        options,
         { source: envelope.source, correlationId: envelope.correlationId },
       );
     }
@@ -210,10 +225,10 @@ export const createMessageConsumer = <Tx extends SqlExecutor>(deps: MessageConsu
     const replay = options.deadLetterId ? { deadLetterId: options.deadLetterId } : {};
     const parsed = parse(raw);
     if (!parsed.ok) {
-      return deadLetter({ messageId: null, messageType: null, message: storable(parsed), error: parsed.error, attempts: 1, ...replay }, parsed);
+      return deadLetter({ messageId: null, messageType: null, message: storable(parsed), error: parsed.error, attempts: 1, ...replay }, parsed, options);
     }
     const invalid = (error: string): Promise<ConsumeResult> =>
-      deadLetter({ ...identityOf(parsed.value), message: storable(parsed), error, attempts: 1, ...replay }, parsed);
+      deadLetter({ ...identityOf(parsed.value), message: storable(parsed), error, attempts: 1, ...replay }, parsed, options);
 
     const envelope = checkEnvelope(parsed.value);
     if (!envelope.valid) return invalid(envelope.error);

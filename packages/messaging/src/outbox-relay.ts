@@ -8,7 +8,7 @@ import { outboxMessages } from './outbox-schema.js';
 import { createRateLimitedLog } from './rate-limited-log.js';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffSettings } from './retry-delay.js';
 import type { SqlExecutor } from './sql-executor.js';
-import type { Transport } from './transport.js';
+import { TransportUnavailableError, type Transport } from './transport.js';
 import { createWakeableSleep } from './wakeable-sleep.js';
 
 /** Any Drizzle node-postgres database, whatever its schema; the relay only touches the messaging tables. */
@@ -64,8 +64,15 @@ interface PublishOutcome {
   error?: unknown;
 }
 
+interface BatchResult {
+  claimed: number;
+  /** The transport as a whole could not publish (broker away): the rows were left as they were. */
+  transportUnavailable: boolean;
+}
+
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
+/** Backoff of the loop while the database or the whole transport is away: not any one row's fault. */
 const DATABASE_BACKOFF: BackoffSettings = { baseMs: 200, maxMs: 5_000 };
 
 /** Runs `work` over `items` with at most `limit` in flight. */
@@ -118,6 +125,7 @@ export const createOutboxRelay = (deps: OutboxRelayDeps): OutboxRelay => {
   const metrics: OutboxMetrics = registerOutboxMetrics(db, deps.metrics, log);
   const loopFailures = createRateLimitedLog(log);
   const publishFailures = createRateLimitedLog(log, 5_000);
+  const transportOutage = createRateLimitedLog(log);
   const cleanupFailures = createRateLimitedLog(log, 60_000);
   const pause = createWakeableSleep();
 
@@ -125,6 +133,9 @@ export const createOutboxRelay = (deps: OutboxRelayDeps): OutboxRelay => {
   let stopping = false;
   let databaseFailing = false;
   let loop: Promise<void> | undefined;
+  let stopListening: (() => void) | undefined;
+  /** Set when the transport reports it is back; remembered if it happens while a batch is in flight. */
+  let transportBack = false;
   let cleanupTimer: NodeJS.Timeout | undefined;
   let cleanup: Promise<void> | undefined;
   let stopped: Promise<void> | undefined;
@@ -164,8 +175,8 @@ export const createOutboxRelay = (deps: OutboxRelayDeps): OutboxRelay => {
       .where(eq(outboxMessages.id, failure.row.id));
   };
 
-  /** One claim-publish-mark transaction. Returns how many rows it claimed. */
-  const relayBatch = (): Promise<number> =>
+  /** One claim-publish-mark transaction. */
+  const relayBatch = (): Promise<BatchResult> =>
     db.transaction(async (tx) => {
       const rows: OutboxRow[] = await tx
         .select({
@@ -181,11 +192,13 @@ export const createOutboxRelay = (deps: OutboxRelayDeps): OutboxRelay => {
         .orderBy(asc(outboxMessages.createdAt))
         .limit(settings.batchSize)
         .for('update', { skipLocked: true });
-      if (rows.length === 0) return 0;
+      if (rows.length === 0) return { claimed: 0, transportUnavailable: false };
 
       const outcomes = await mapWithConcurrency(rows, settings.concurrency, publish);
       const sent = outcomes.filter((o) => o.error === undefined);
-      const failed = outcomes.filter((o) => o.error !== undefined);
+      // Unavailable rows are left untouched (PENDING, same attempts, same due time): the outage is not theirs.
+      const unavailable = outcomes.filter((o) => o.error instanceof TransportUnavailableError);
+      const failed = outcomes.filter((o) => o.error !== undefined && !(o.error instanceof TransportUnavailableError));
       if (sent.length > 0) {
         await tx
           .update(outboxMessages)
@@ -204,19 +217,35 @@ export const createOutboxRelay = (deps: OutboxRelayDeps): OutboxRelay => {
       } else {
         publishFailures.reset();
       }
-      log.debug({ claimed: rows.length, sent: sent.length, failed: failed.length }, 'outbox batch relayed');
-      return rows.length;
+      const outage = unavailable[0];
+      if (outage) {
+        transportOutage.warn({ unpublished: unavailable.length, error: describeError(outage.error) }, 'transport unavailable, outbox messages stay pending until it is back');
+      } else {
+        transportOutage.reset();
+      }
+      log.debug({ claimed: rows.length, sent: sent.length, failed: failed.length, unavailable: unavailable.length }, 'outbox batch relayed');
+      return { claimed: rows.length, transportUnavailable: unavailable.length > 0 };
     });
 
   const runLoop = async (): Promise<void> => {
     let databaseFailures = 0;
+    let transportOutages = 0;
     while (!stopping) {
       try {
-        const claimed = await relayBatch();
+        const { claimed, transportUnavailable } = await relayBatch();
         if (databaseFailures > 0) log.info({ failures: databaseFailures }, 'outbox relay reached the database again');
         databaseFailures = 0;
         databaseFailing = false;
         loopFailures.reset();
+        if (transportUnavailable) {
+          transportOutages += 1;
+          // Like a database outage (wakes cannot help), but the transport says when it is back.
+          if (!transportBack) await pause.sleep(retryDelayMs(transportOutages, DATABASE_BACKOFF), { wakeable: false });
+          transportBack = false;
+          continue;
+        }
+        transportOutages = 0;
+        transportBack = false;
         // A full batch means there is probably more: go again at once. Otherwise wait for a wake or the poll.
         if (claimed < settings.batchSize) await pause.sleep(settings.pollIntervalMs);
       } catch (error) {
@@ -262,8 +291,14 @@ export const createOutboxRelay = (deps: OutboxRelayDeps): OutboxRelay => {
   const flush = async (): Promise<void> => {
     const deadline = Date.now() + settings.flushTimeoutMs;
     const drain = async (): Promise<void> => {
-      while (Date.now() < deadline && (await relayBatch()) === settings.batchSize) {
-        // keep going
+      for (;;) {
+        if (Date.now() >= deadline) return;
+        const { claimed, transportUnavailable } = await relayBatch();
+        if (transportUnavailable) {
+          log.warn('outbox relay stopped without a final flush: the transport is unavailable; pending rows go out after restart');
+          return;
+        }
+        if (claimed < settings.batchSize) return;
       }
     };
     await within(
@@ -281,6 +316,10 @@ export const createOutboxRelay = (deps: OutboxRelayDeps): OutboxRelay => {
         loop = runLoop();
         scheduleCleanup();
       });
+      stopListening = transport.onAvailable?.(() => {
+        transportBack = true;
+        pause.interrupt();
+      });
       log.info({ batchSize: settings.batchSize, pollIntervalMs: settings.pollIntervalMs }, 'outbox relay started');
     },
     wake() {
@@ -289,6 +328,7 @@ export const createOutboxRelay = (deps: OutboxRelayDeps): OutboxRelay => {
     stop() {
       stopped ??= (async () => {
         stopping = true;
+        stopListening?.();
         clearTimeout(cleanupTimer);
         pause.interrupt();
         // Both phases are bounded, so a relay stuck on a hung peer or database cannot hold up the shutdown deadline.

@@ -1,4 +1,4 @@
-import { ConfigError, databaseEnv, parseConfig, peerEnv, readPeerUrls, serviceEnv, type LogLevel } from '@ordering/platform';
+import { brokerEnv, ConfigError, databaseEnv, parseConfig, peerEnv, readPeerUrls, serviceEnv, type LogLevel } from '@ordering/platform';
 import { Type } from 'typebox';
 import { EMAIL_MAX_LENGTH, PASSWORD_LENGTH } from './domain/registration-rules.js';
 
@@ -9,6 +9,7 @@ type Peer = (typeof PEERS)[number];
 const CustomerEnv = Type.Object({
   ...serviceEnv(8081),
   ...databaseEnv,
+  ...brokerEnv,
   ...peerEnv(...PEERS),
   TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 86_400, default: 3600 }),
   ADMIN_EMAIL: Type.Optional(Type.String({ format: 'email', maxLength: EMAIL_MAX_LENGTH })),
@@ -23,6 +24,8 @@ export interface CustomerConfig {
   otlpEndpoint: string | undefined;
   databaseUrl: string;
   databasePoolSize: number;
+  /** RabbitMQ (`BROKER_URL`); unset, messages are pushed to the peers over HTTP. */
+  brokerUrl: string | undefined;
   tokenTtlSeconds: number;
   /** Present when the service should make sure this admin exists at start-up. */
   admin: { email: string; password: string } | undefined;
@@ -74,6 +77,7 @@ export const readConfig = (env: Record<string, string | undefined> = process.env
     otlpEndpoint: values.OTEL_EXPORTER_OTLP_ENDPOINT,
     databaseUrl: values.DATABASE_URL,
     databasePoolSize: values.DATABASE_POOL_SIZE,
+    brokerUrl: values.BROKER_URL,
     tokenTtlSeconds: values.TOKEN_TTL_SECONDS,
     admin:
       values.ADMIN_EMAIL !== undefined && values.ADMIN_PASSWORD !== undefined

@@ -1,9 +1,10 @@
-import { databaseEnv, jwksEnv, parseConfig, peerEnv, readPeerUrls, serviceEnv, type LogLevel } from '@ordering/platform';
+import { brokerEnv, databaseEnv, jwksEnv, parseConfig, peerEnv, readPeerUrls, serviceEnv, type LogLevel } from '@ordering/platform';
 import { Type } from 'typebox';
 
 const OrchestratorEnv = Type.Object({
   ...serviceEnv(8084),
   ...databaseEnv,
+  ...brokerEnv,
   ...jwksEnv,
   ...peerEnv('order', 'account'),
   /** How long a participant may take to answer one step before it is resent (then compensated, with TIMEOUT). */
@@ -18,6 +19,8 @@ export interface OrchestratorConfig {
   otlpEndpoint: string | undefined;
   databaseUrl: string;
   databasePoolSize: number;
+  /** RabbitMQ (`BROKER_URL`); unset, messages are pushed to the peers over HTTP. */
+  brokerUrl: string | undefined;
   jwksUrl: string;
   peers: Readonly<Record<'order' | 'account', string[]>>;
   saga: { stepTimeoutMs: number; maxForwardAttempts: number };
@@ -32,6 +35,7 @@ export const readConfig = (env: Record<string, string | undefined> = process.env
     otlpEndpoint: values.OTEL_EXPORTER_OTLP_ENDPOINT,
     databaseUrl: values.DATABASE_URL,
     databasePoolSize: values.DATABASE_POOL_SIZE,
+    brokerUrl: values.BROKER_URL,
     jwksUrl: values.JWKS_URL,
     peers: readPeerUrls(values, ['order', 'account']),
     saga: Object.freeze({ stepTimeoutMs: values.SAGA_STEP_TIMEOUT_MS, maxForwardAttempts: values.SAGA_MAX_FORWARD_ATTEMPTS }),

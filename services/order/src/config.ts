@@ -1,11 +1,11 @@
-import { databaseEnv, jwksEnv, parseConfig, peerEnv, readPeerUrls, serviceEnv, type LogLevel } from '@ordering/platform';
+import { brokerEnv, databaseEnv, jwksEnv, parseConfig, peerEnv, readPeerUrls, serviceEnv, type LogLevel } from '@ordering/platform';
 import { Type } from 'typebox';
 
 /** The services this one sends messages to: its saga replies go to the orchestrator. */
 const PEERS = ['orchestrator'] as const;
 type Peer = (typeof PEERS)[number];
 
-const OrderEnv = Type.Object({ ...serviceEnv(8082), ...databaseEnv, ...jwksEnv, ...peerEnv(...PEERS) });
+const OrderEnv = Type.Object({ ...serviceEnv(8082), ...databaseEnv, ...brokerEnv, ...jwksEnv, ...peerEnv(...PEERS) });
 
 export interface OrderConfig {
   port: number;
@@ -14,6 +14,8 @@ export interface OrderConfig {
   otlpEndpoint: string | undefined;
   databaseUrl: string;
   databasePoolSize: number;
+  /** RabbitMQ (`BROKER_URL`); unset, messages are pushed to the peers over HTTP. */
+  brokerUrl: string | undefined;
   jwksUrl: string;
   /** Replica origins per peer (`ORCHESTRATOR_URL`, comma-separated), where the outbox relay delivers. */
   peers: Readonly<Record<Peer, readonly string[]>>;
@@ -28,6 +30,7 @@ export const readConfig = (env: Record<string, string | undefined> = process.env
     otlpEndpoint: values.OTEL_EXPORTER_OTLP_ENDPOINT,
     databaseUrl: values.DATABASE_URL,
     databasePoolSize: values.DATABASE_POOL_SIZE,
+    brokerUrl: values.BROKER_URL,
     jwksUrl: values.JWKS_URL,
     peers: readPeerUrls(values, PEERS),
   });

@@ -15,6 +15,11 @@ export const databaseEnv = {
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
 };
 
+/** Optional: set, messages go through RabbitMQ; unset, services push them to each other over HTTP. */
+export const brokerEnv = {
+  BROKER_URL: Type.Optional(Type.String({ format: 'uri', pattern: '^amqps?://.+' })),
+};
+
 export const jwksEnv = {
   JWKS_URL: Type.String({ pattern: '^https?://.+', default: 'http://127.0.0.1:8081/.well-known/jwks.json' }),
 };

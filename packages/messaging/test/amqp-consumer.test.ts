@@ -1,0 +1,142 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Envelope } from '@ordering/contracts';
+import { DEAD_LETTER_HEADERS } from '../src/index.js';
+import { aDebitCommand } from './builders.js';
+import {
+  consumedCount,
+  declareTestTopology,
+  deleteTopology,
+  drainQueue,
+  headerOf,
+  ledgerCountFor,
+  openAdminChannel,
+  publishRaw,
+  randomNamespace,
+  startAmqpNode,
+  startTcpProxy,
+  targetOf,
+  TEST_BROKER_URL,
+  type AdminChannel,
+  type AmqpNode,
+} from './broker-harness.js';
+import { eventually, ledgerHandler, outboxRowsOf, startTestDatabase, type TestDatabaseHandle } from './messaging-harness.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+describe.skipIf(!TEST_BROKER_URL)('amqp consumer', () => {
+  const namespace = randomNamespace();
+  const commands = `${namespace}.account.commands`;
+  const dlq = `${commands}.dlq`;
+  let handle: TestDatabaseHandle;
+  let admin: AdminChannel;
+  // One consumer per test: a node left running would compete for the next test's deliveries.
+  let node: AmqpNode | undefined;
+
+  beforeAll(async () => {
+    handle = await startTestDatabase();
+    await declareTestTopology(namespace);
+    admin = await openAdminChannel();
+  });
+
+  afterEach(async () => {
+    await node?.stop();
+    node = undefined;
+    await drainQueue(admin.channel, dlq);
+  });
+
+  afterAll(async () => {
+    await admin?.close();
+    await deleteTopology(namespace);
+    await handle?.close();
+  });
+
+  const publishCommand = (command: Envelope<unknown>): void =>
+    publishRaw(admin.channel, commands, JSON.stringify(command), { messageId: command.id, type: command.type, contentType: 'application/json' });
+
+  it('when the relay publishes a command, then the consumer applies it once; the same envelope published again is acked as a duplicate', async () => {
+    node = await startAmqpNode(handle, { namespace });
+    const command = aDebitCommand();
+
+    await handle.enqueue([command]);
+    node.messaging.wake();
+    await eventually(() => ledgerCountFor(handle, command.id), (count) => count === 1);
+    await eventually(async () => (await outboxRowsOf(handle)).map((row) => row.status), (statuses) => statuses.every((s) => s === 'SENT'));
+
+    await node.messaging.transport.publish(command);
+    await eventually(() => consumedCount(node!.metrics, 'duplicate'), (count) => count === 1);
+    await node.stop();
+    node = undefined;
+
+    expect(await ledgerCountFor(handle, command.id)).toBe(1);
+    // Nothing was left unacked (it would be back in the queue now that the consumer is gone).
+    expect((await admin.channel.checkQueue(commands)).messageCount).toBe(0);
+  });
+
+  it.each([
+    ['a body that is not JSON', () => Buffer.from('{"this is": not json'), /not valid JSON/],
+    ['a payload that breaks its schema', () => Buffer.from(JSON.stringify(aDebitCommand({}, { amount: -5 }))), /amount/],
+    ['a message addressed to another service', () => Buffer.from(JSON.stringify(aDebitCommand({ destination: 'order' }))), /addressed to 'order'/],
+  ])('when %s is published straight to the queue, then it is parked in the DLQ with its error, and the consumer keeps working', async (_case, body, error) => {
+    node = await startAmqpNode(handle, { namespace });
+    const poison = body();
+
+    publishRaw(admin.channel, commands, poison);
+    const [parked] = await eventually(() => drainQueue(admin.channel, dlq), (messages) => messages.length === 1);
+
+    expect(parked?.content.equals(poison)).toBe(true);
+    expect(headerOf(parked!, DEAD_LETTER_HEADERS.error)).toMatch(error);
+    expect(headerOf(parked!, DEAD_LETTER_HEADERS.attempts)).toBe(1);
+    expect(headerOf(parked!, DEAD_LETTER_HEADERS.id)).toMatch(UUID);
+    expect(headerOf(parked!, DEAD_LETTER_HEADERS.originalQueue)).toBe(commands);
+    expect(new Date(String(headerOf(parked!, DEAD_LETTER_HEADERS.deadAt))).getTime()).not.toBeNaN();
+    // In AMQP mode dead letters live in the DLQ, not in the service's table.
+    expect(await handle.count('select count(*) from dead_letters')).toBe(0);
+
+    const healthy = aDebitCommand();
+    publishCommand(healthy);
+    await eventually(() => ledgerCountFor(handle, healthy.id), (count) => count === 1);
+  });
+
+  it('when a handler fails every time, then the message goes round the retry queue and lands in the DLQ after maxAttempts', async () => {
+    const handler = ledgerHandler({ failTimes: Infinity });
+    node = await startAmqpNode(handle, { namespace, handlers: [handler], maxAttempts: 3 });
+    const command = aDebitCommand();
+
+    publishCommand(command);
+    const [parked] = await eventually(() => drainQueue(admin.channel, dlq), (messages) => messages.length === 1);
+
+    expect(handler.calls).toBe(3);
+    expect(JSON.parse(parked!.content.toString('utf8'))).toEqual(command);
+    expect(headerOf(parked!, DEAD_LETTER_HEADERS.attempts)).toBe(3);
+    expect(headerOf(parked!, DEAD_LETTER_HEADERS.error)).toMatch(/failed 3 times; last error: handler failure number 3/);
+    // Each retry waited out the retry queue's TTL: the broker recorded two expiries there.
+    const deaths = headerOf(parked!, 'x-death') as { queue: string; reason: string; count: number }[];
+    expect(deaths).toEqual([expect.objectContaining({ queue: `${commands}.retry`, reason: 'expired', count: 2 })]);
+    expect(await ledgerCountFor(handle, command.id)).toBe(0);
+  });
+
+  it('when the database is unavailable while a message is handled, then it is not acked as processed, is retried, and is processed once the database is back', async () => {
+    const proxy = await startTcpProxy(targetOf(handle.testDatabase.url));
+    try {
+      node = await startAmqpNode(handle, { namespace, databaseUrl: proxy.urlFor(handle.testDatabase.url) });
+      const command = aDebitCommand();
+      proxy.cut();
+
+      await node.messaging.transport.publish(command);
+      // Two retry outcomes mean the message came back through the retry queue at least once.
+      await eventually(() => consumedCount(node!.metrics, 'retry'), (count) => count >= 2);
+      expect(await ledgerCountFor(handle, command.id)).toBe(0);
+
+      proxy.restore();
+      await eventually(() => ledgerCountFor(handle, command.id), (count) => count === 1);
+      expect(await consumedCount(node.metrics, 'processed')).toBe(1);
+      // The outage was not the message's fault: no attempt was counted against it, nothing was parked.
+      expect(await handle.count('select count(*) from message_attempts where message_id = $1', [command.id])).toBe(0);
+      expect(await drainQueue(admin.channel, dlq)).toHaveLength(0);
+    } finally {
+      await node?.stop();
+      node = undefined;
+      await proxy.close();
+    }
+  });
+});

@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { connect, type ChannelModel } from 'amqplib';
+import pg from 'pg';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ApiClient, type MenuItem } from './support/api-client.js';
+import { aCustomer, anIdempotencyKey } from './support/builders.js';
+import { describeResponse, expectStatus } from './support/expectations.js';
+import { isProductionMode } from './support/infrastructure.js';
+import { runCommand } from './support/run-command.js';
+import { type CustomerSession } from './support/sagas.js';
+import { printLogsOnFailure, startSystem, type RunningSystem } from './support/system.js';
+import { eventually } from './support/wait.js';
+
+/**
+ * Poison published straight to the broker (issue 4): a malformed message lands in its queue's DLQ with the error,
+ * `npm run dlq` lists and shows it, and replays a repaired message, which then takes effect. Production mode only.
+ */
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+interface ListedDeadLetter {
+  id: string;
+  queue: string;
+  service: string;
+  messageId: string | null;
+  messageType: string | null;
+  error: string;
+  attempts: number;
+  message: unknown;
+}
+
+const anEnvelope = (destination: string, type: string, payload: unknown): Record<string, unknown> => ({
+  id: randomUUID(),
+  type,
+  source: 'customer',
+  destination,
+  correlationId: randomUUID(),
+  causationId: null,
+  occurredAt: new Date().toISOString(),
+  headers: {},
+  payload,
+});
+
+describe.skipIf(!isProductionMode())('poison messages published straight to RabbitMQ, and npm run dlq', () => {
+  let system: RunningSystem | undefined;
+  let connection: ChannelModel | undefined;
+  let api: ApiClient;
+  let buyer: CustomerSession;
+  let item: MenuItem;
+  let scratch: string;
+
+  beforeAll(async () => {
+    system = await startSystem();
+    api = new ApiClient(system.gatewayUrl);
+    connection = await connect(system.brokerUrl ?? '');
+    const menu = await api.menu();
+    expectStatus(menu, 200);
+    item = menu.body.items[0] as MenuItem;
+    buyer = await api.signUp(aCustomer());
+    expectStatus(await api.deposit(buyer.token, 10 * item.price, anIdempotencyKey()), 201);
+    scratch = await mkdtemp(path.join(os.tmpdir(), 'e2e-dlq-'));
+  });
+  afterAll(async () => {
+    await connection?.close().catch(() => undefined);
+    await system?.stop();
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  });
+  beforeEach(printLogsOnFailure(() => system));
+
+  const running = (): RunningSystem => {
+    if (!system) throw new Error('the system did not start');
+    return system;
+  };
+
+  /** The documented command, against this system's broker. */
+  const dlq = async (...args: string[]) => {
+    const result = await runCommand('npm', ['run', '--silent', 'dlq', '--', ...args, '--broker', running().brokerUrl ?? ''], { cwd: REPO_ROOT, timeoutMs: 60_000 });
+    return result;
+  };
+  const listed = async (): Promise<ListedDeadLetter[]> => {
+    const result = await dlq('list', '--json');
+    expect(result.code, result.stderr).toBe(0);
+    return JSON.parse(result.stdout) as ListedDeadLetter[];
+  };
+  const waitForDeadLetter = (matches: (letter: ListedDeadLetter) => boolean, what: string): Promise<ListedDeadLetter> =>
+    eventually(async () => (await listed()).find(matches), { what, timeoutMs: 30_000, context: () => running().tail(40) });
+
+  /** Straight into a queue through the default exchange, as a misbehaving producer would. */
+  const publishRaw = async (queue: string, body: string): Promise<void> => {
+    const channel = await (connection as ChannelModel).createConfirmChannel();
+    try {
+      channel.sendToQueue(queue, Buffer.from(body), { persistent: true, contentType: 'application/json' });
+      await channel.waitForConfirms();
+    } finally {
+      await channel.close();
+    }
+  };
+
+  it('when text that is not JSON is published to the order command queue, then it lands in that queue\'s DLQ with the error, and dlq show prints it', async () => {
+    const marker = `not json ${randomUUID()}`;
+    await publishRaw('ordering.order.commands', marker);
+
+    const letter = await waitForDeadLetter((entry) => JSON.stringify(entry.message).includes(marker), 'the text message in a DLQ');
+    expect(letter).toMatchObject({ queue: 'ordering.order.commands.dlq', service: 'order', messageId: null });
+    expect(letter.error).toMatch(/JSON/i);
+    expect(letter.attempts).toBeGreaterThanOrEqual(1);
+
+    const shown = await dlq('show', letter.id, '--json');
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ id: letter.id, error: letter.error });
+  });
+
+  it('when an event with an invalid payload reaches account, then it is dead-lettered; replayed repaired, it creates the account', async () => {
+    const customerId = randomUUID();
+    const broken = anEnvelope('account', 'customer.CustomerRegistered.v1', { customerId, role: 'emperor', registeredAt: new Date().toISOString() });
+    await publishRaw('ordering.account.events', JSON.stringify(broken));
+
+    const letter = await waitForDeadLetter((entry) => entry.messageId === broken['id'], 'the invalid CustomerRegistered in a DLQ');
+    expect(letter).toMatchObject({ queue: 'ordering.account.events.dlq', service: 'account', messageType: 'customer.CustomerRegistered.v1' });
+    expect(letter.error).toMatch(/payload|role/i);
+
+    const repairedFile = path.join(scratch, 'repaired.json');
+    await writeFile(repairedFile, JSON.stringify({ ...broken, payload: { customerId, role: 'customer', registeredAt: new Date().toISOString() } }));
+    const replay = await dlq('replay', letter.id, '--message', repairedFile);
+    expect(replay.code, `${replay.stdout}\n${replay.stderr}`).toBe(0);
+
+    const client = new pg.Client({ connectionString: running().databaseUrl('account') });
+    await client.connect();
+    try {
+      const account = await eventually(
+        async () => (await client.query<{ balance: string }>('select balance from accounts where customer_id = $1', [customerId])).rows[0],
+        { what: `the account of ${customerId} created by the replayed event`, timeoutMs: 30_000, context: () => running().tail(40) },
+      );
+      expect(Number(account.balance)).toBe(0);
+    } finally {
+      await client.end();
+    }
+    expect((await listed()).some((entry) => entry.id === letter.id)).toBe(false);
+  });
+
+  it('when unknown ids or bad arguments are given, then dlq fails with one line, no stack trace', async () => {
+    const missing = await dlq('show', randomUUID());
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+    const usage = await dlq('frobnicate');
+    expect(usage.code).toBe(64);
+    expect(usage.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('when the poison was parked, then a checkout still completes through two replicas of every service', async () => {
+    const response = await api.checkoutItems(buyer.token, [{ menuItemId: item.id, quantity: 1 }], { wait: 10 });
+    expect(response.status, describeResponse(response)).toBe(200);
+    expect(response.body.status).toBe('COMPLETED');
+  });
+});

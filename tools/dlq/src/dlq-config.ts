@@ -1,0 +1,25 @@
+import { PEER_SERVICES } from '@ordering/platform';
+
+/** The only module of the tool that reads the environment; everything else gets these values passed in. */
+export interface DlqEnvironment {
+  brokerUrl?: string;
+  dataDir?: string;
+  /** `CUSTOMER_URL`, `ORDER_URL`, … by service name. */
+  serviceUrls: Record<string, string>;
+}
+
+/** The services that consume messages, hence hold dead letters. */
+export const SERVICES = PEER_SERVICES;
+
+const nonEmpty = (value: string | undefined): string | undefined => (value === undefined || value.trim() === '' ? undefined : value.trim());
+
+export const readDlqEnvironment = (env: NodeJS.ProcessEnv = process.env): DlqEnvironment => {
+  const serviceUrls: Record<string, string> = {};
+  for (const service of SERVICES) {
+    const url = nonEmpty(env[`${service.toUpperCase()}_URL`]);
+    if (url) serviceUrls[service] = url;
+  }
+  const brokerUrl = nonEmpty(env['BROKER_URL']);
+  const dataDir = nonEmpty(env['DATA_DIR']);
+  return { ...(brokerUrl ? { brokerUrl } : {}), ...(dataDir ? { dataDir } : {}), serviceUrls };
+};

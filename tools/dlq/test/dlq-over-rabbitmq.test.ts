@@ -1,0 +1,83 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { allConsumerQueues, commandExchangeOf, consumerQueuesOf, DEAD_LETTER_HEADERS, declareTopology, eventExchangeOf, REPLAYED_FROM_HEADER, type ConsumerQueue } from '@ordering/messaging';
+import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aDebitCommand, cli } from './dlq-harness.js';
+
+const brokerUrl = process.env['TEST_BROKER_URL'] ?? '';
+const namespace = `test-${randomBytes(4).toString('hex')}`;
+
+let connection: ChannelModel;
+let channel: ConfirmChannel;
+let account: ConsumerQueue;
+
+/** Parks a body in the account commands DLQ with the headers the AMQP consumer writes. */
+const park = async (body: string, messageId?: string): Promise<string> => {
+  const id = randomUUID();
+  channel.sendToQueue(account.dlq, Buffer.from(body), {
+    persistent: true,
+    contentType: 'application/json',
+    ...(messageId ? { messageId, type: 'account.DebitAccount.v1' } : {}),
+    headers: {
+      [DEAD_LETTER_HEADERS.id]: id,
+      [DEAD_LETTER_HEADERS.error]: 'payload.amount: must be >= 1',
+      [DEAD_LETTER_HEADERS.attempts]: 1,
+      [DEAD_LETTER_HEADERS.originalQueue]: account.queue,
+      [DEAD_LETTER_HEADERS.deadAt]: new Date().toISOString(),
+    },
+  });
+  await channel.waitForConfirms();
+  return id;
+};
+
+const overRabbitMq = (argv: string[], stdin = '') => cli([...argv, '--broker', brokerUrl, '--namespace', namespace], {}, stdin);
+
+describe.skipIf(!brokerUrl)('npm run dlq over RabbitMQ', () => {
+  beforeAll(async () => {
+    connection = await amqp.connect(brokerUrl);
+    channel = await connection.createConfirmChannel();
+    await declareTopology(channel, namespace);
+    [account] = consumerQueuesOf('account', namespace) as [ConsumerQueue];
+  });
+
+  afterAll(async () => {
+    if (!channel) return;
+    for (const queue of allConsumerQueues(namespace)) for (const name of [queue.queue, queue.retry, queue.dlq]) await channel.deleteQueue(name);
+    await channel.deleteExchange(commandExchangeOf(namespace));
+    await channel.deleteExchange(eventExchangeOf(namespace));
+    await connection.close();
+  });
+
+  it('when dead letters sit in a DLQ, then list, show and a repaired replay from stdin work, and only the replayed one leaves', async () => {
+    const broken = aDebitCommand(-5);
+    const brokenId = await park(JSON.stringify(broken), broken.id);
+    const garbageId = await park('not json at all');
+
+    const table = await overRabbitMq(['list']);
+    const shown = await overRabbitMq(['show', brokenId, '--json']);
+    const repaired = { ...broken, payload: { ...(broken.payload as object), amount: 500 } };
+    const replayed = await overRabbitMq(['replay', brokenId, '--message', '-'], JSON.stringify(repaired));
+    const after = await overRabbitMq(['list', '--json', '--service', 'account']);
+
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(new RegExp(`${brokenId}\\s+${account.dlq.replaceAll('.', '\\.')}\\s+account\\.DebitAccount\\.v1\\s+1\\s+`));
+    expect(table.stdout).toContain(garbageId);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ id: brokenId, service: 'account', consumerQueue: account.queue, message: broken, error: 'payload.amount: must be >= 1' });
+    expect(replayed).toEqual({ code: 0, stderr: '', stdout: `replayed ${brokenId}: the repaired message ${broken.id} is in queue ${account.queue} and left the dead-letter queue\n` });
+    expect((JSON.parse(after.stdout) as Array<{ id: string }>).map((letter) => letter.id)).toEqual([garbageId]);
+    const delivered = await channel.get(account.queue, { noAck: true });
+    expect(delivered && JSON.parse(delivered.content.toString())).toEqual(repaired);
+    expect(delivered && delivered.properties.headers?.[REPLAYED_FROM_HEADER]).toBe(brokenId);
+  });
+
+  it('when an id is unknown or the broker cannot be reached, then exit 1 with one line', async () => {
+    const missing = randomUUID();
+
+    const unknown = await overRabbitMq(['replay', missing]);
+    const unreachable = await cli(['list', '--broker', 'amqp://guest:secret@127.0.0.1:1']);
+
+    expect(unknown).toEqual({ code: 1, stdout: '', stderr: `dlq: no dead letter with id ${missing}\n` });
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr).toMatch(/^dlq: RabbitMQ at amqp:\/\/guest:\*\*\*@127\.0\.0\.1:1: connect ECONNREFUSED 127\.0\.0\.1:1\n$/);
+  });
+});
