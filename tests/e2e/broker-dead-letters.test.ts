@@ -105,7 +105,7 @@ describe.skipIf(!isProductionMode())('poison messages published straight to Rabb
     await publishRaw('ordering.order.commands', marker);
 
     const letter = await waitForDeadLetter((entry) => JSON.stringify(entry.message).includes(marker), 'the text message in a DLQ');
-    expect(letter).toMatchObject({ queue: 'ordering.order.commands.dlq', service: 'order', messageId: null });
+    expect(letter).toMatchObject({ queue: 'ordering.order.commands.dlq', service: 'order', messageType: null });
     expect(letter.error).toMatch(/JSON/i);
     expect(letter.attempts).toBeGreaterThanOrEqual(1);
 

@@ -102,7 +102,11 @@ export const createAmqpConsumer = (options: AmqpConsumerOptions): AmqpConsumer =
       [DEAD_LETTER_HEADERS.originalQueue]: subscription.queue.queue,
       [DEAD_LETTER_HEADERS.deadAt]: new Date().toISOString(),
     };
-    await subscription.publisher.publish('', subscription.queue.dlq, message.content, copyOf(message, headers));
+    // What the consumer read from the body names the message for an operator, even when its producer set no properties.
+    const copy = copyOf(message, headers);
+    if (parked.messageId) copy.messageId = parked.messageId;
+    if (parked.messageType) copy.type = parked.messageType;
+    await subscription.publisher.publish('', subscription.queue.dlq, message.content, copy);
     return id;
   };
 
