@@ -8,3 +8,4 @@ export * from './saga-engine.js';
 export * from './saga-sweeper.js';
 export * from './saga-queries.js';
 export * from './present-saga.js';
+export * from './participant-command-handler.js';

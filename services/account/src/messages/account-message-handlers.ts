@@ -1,11 +1,12 @@
 import { AccountMessages, CustomerMessages, MessageTypes } from '@ordering/contracts';
 import type { MessageHandler } from '@ordering/messaging';
 import type { Logger } from '@ordering/platform';
+import { decodePayload, participantCommandHandler, type ParticipantOutcome } from '@ordering/saga';
+import type { Outcome } from '../domain/outcome.js';
 import type { AccountTx } from '../db/account-database.js';
 import { debitAccount } from '../use-cases/debit-account.js';
 import { openAccount } from '../use-cases/open-account.js';
 import { refundAccount } from '../use-cases/refund-account.js';
-import { commandHandler, decodePayload } from './command-handler.js';
 
 /** The inbox consumer name of this service. */
 export const ACCOUNT_CONSUMER = 'account';
@@ -15,21 +16,25 @@ export interface AccountMessageDeps {
 }
 
 /** The account service's part in the sagas, and its subscription to new customers. */
+/** The ledger's outcomes name their failure; a saga reply calls it the reason. */
+const asStepOutcome = <T extends object>(outcome: Outcome<T, string>): ParticipantOutcome<T> =>
+  outcome.ok ? outcome : { ok: false, reason: outcome.failure };
+
 export const createAccountMessageHandlers = ({ logger }: AccountMessageDeps): MessageHandler<AccountTx>[] => [
-  commandHandler(logger, {
+  participantCommandHandler({ service: ACCOUNT_CONSUMER, logger }, {
     type: MessageTypes.DebitAccount,
     replyType: MessageTypes.DebitAccountReply,
     schema: AccountMessages.DebitAccount,
     // INSUFFICIENT_FUNDS is the customer's; COMPENSATED is a saga that timed out and gave up first.
     unexpectedFailures: ['AMOUNT_OUT_OF_RANGE'],
-    run: (tx, command: AccountMessages.DebitAccount) => debitAccount(tx, command),
+    run: async (tx, command: AccountMessages.DebitAccount) => asStepOutcome(await debitAccount(tx, command)),
   }),
-  commandHandler(logger, {
+  participantCommandHandler({ service: ACCOUNT_CONSUMER, logger }, {
     type: MessageTypes.RefundAccount,
     replyType: MessageTypes.RefundAccountReply,
     schema: AccountMessages.RefundAccount,
     unexpectedFailures: [],
-    run: (tx, command: AccountMessages.RefundAccount) => refundAccount(tx, command),
+    run: async (tx, command: AccountMessages.RefundAccount) => asStepOutcome(await refundAccount(tx, command)),
   }),
   {
     type: MessageTypes.CustomerRegistered,

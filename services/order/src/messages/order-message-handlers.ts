@@ -1,6 +1,7 @@
 import { MessageTypes, OrderMessages } from '@ordering/contracts';
 import type { MessageHandler } from '@ordering/messaging';
 import type { Logger } from '@ordering/platform';
+import { participantCommandHandler } from '@ordering/saga';
 import type { OrderTx } from '../db/order-database.js';
 import { ORDER_ID_CONFLICT } from '../domain/order-steps.js';
 import { approveOrder } from '../use-cases/approve-order.js';
@@ -9,7 +10,6 @@ import { confirmCancel } from '../use-cases/confirm-cancel.js';
 import { createPendingOrder } from '../use-cases/create-pending-order.js';
 import { rejectOrder } from '../use-cases/reject-order.js';
 import { undoCancel } from '../use-cases/undo-cancel.js';
-import { commandHandler } from './command-handler.js';
 
 /** The inbox consumer name of this service. */
 export const ORDER_CONSUMER = 'order';
@@ -19,49 +19,52 @@ export interface OrderMessageDeps {
 }
 
 /** The order service's part in the checkout and cancel-order sagas: one handler per command it owns. */
-export const createOrderMessageHandlers = ({ logger }: OrderMessageDeps): MessageHandler<OrderTx>[] => [
-  commandHandler(logger, {
-    type: MessageTypes.CreatePendingOrder,
-    replyType: MessageTypes.CreatePendingOrderReply,
-    schema: OrderMessages.CreatePendingOrder,
-    // UNKNOWN_MENU_ITEM is the customer's; a tombstone's reason is a saga that gave up first.
-    unexpectedFailures: [ORDER_ID_CONFLICT],
-    run: (tx, command: OrderMessages.CreatePendingOrder) => createPendingOrder(tx, command),
-  }),
-  commandHandler(logger, {
-    type: MessageTypes.ApproveOrder,
-    replyType: MessageTypes.ApproveOrderReply,
-    schema: OrderMessages.ApproveOrder,
-    unexpectedFailures: 'all',
-    run: (tx, command: OrderMessages.ApproveOrder) => approveOrder(tx, command),
-  }),
-  commandHandler(logger, {
-    type: MessageTypes.RejectOrder,
-    replyType: MessageTypes.RejectOrderReply,
-    schema: OrderMessages.RejectOrder,
-    unexpectedFailures: 'all',
-    run: (tx, command: OrderMessages.RejectOrder) => rejectOrder(tx, command),
-  }),
-  commandHandler(logger, {
-    type: MessageTypes.BeginCancel,
-    replyType: MessageTypes.BeginCancelReply,
-    schema: OrderMessages.BeginCancel,
-    // NOT_FOUND and ORDER_NOT_CANCELLABLE answer what the customer asked for.
-    unexpectedFailures: [],
-    run: (tx, command: OrderMessages.BeginCancel) => beginCancel(tx, command),
-  }),
-  commandHandler(logger, {
-    type: MessageTypes.ConfirmCancel,
-    replyType: MessageTypes.ConfirmCancelReply,
-    schema: OrderMessages.ConfirmCancel,
-    unexpectedFailures: 'all',
-    run: (tx, command: OrderMessages.ConfirmCancel) => confirmCancel(tx, command),
-  }),
-  commandHandler(logger, {
-    type: MessageTypes.UndoCancel,
-    replyType: MessageTypes.UndoCancelReply,
-    schema: OrderMessages.UndoCancel,
-    unexpectedFailures: 'all',
-    run: (tx, command: OrderMessages.UndoCancel) => undoCancel(tx, command),
-  }),
-];
+export const createOrderMessageHandlers = ({ logger }: OrderMessageDeps): MessageHandler<OrderTx>[] => {
+  const participant = { service: ORDER_CONSUMER, logger };
+  return [
+    participantCommandHandler(participant, {
+      type: MessageTypes.CreatePendingOrder,
+      replyType: MessageTypes.CreatePendingOrderReply,
+      schema: OrderMessages.CreatePendingOrder,
+      // UNKNOWN_MENU_ITEM is the customer's; a tombstone's reason is a saga that gave up first.
+      unexpectedFailures: [ORDER_ID_CONFLICT],
+      run: (tx, command: OrderMessages.CreatePendingOrder) => createPendingOrder(tx, command),
+    }),
+    participantCommandHandler(participant, {
+      type: MessageTypes.ApproveOrder,
+      replyType: MessageTypes.ApproveOrderReply,
+      schema: OrderMessages.ApproveOrder,
+      unexpectedFailures: 'all',
+      run: (tx, command: OrderMessages.ApproveOrder) => approveOrder(tx, command),
+    }),
+    participantCommandHandler(participant, {
+      type: MessageTypes.RejectOrder,
+      replyType: MessageTypes.RejectOrderReply,
+      schema: OrderMessages.RejectOrder,
+      unexpectedFailures: 'all',
+      run: (tx, command: OrderMessages.RejectOrder) => rejectOrder(tx, command),
+    }),
+    participantCommandHandler(participant, {
+      type: MessageTypes.BeginCancel,
+      replyType: MessageTypes.BeginCancelReply,
+      schema: OrderMessages.BeginCancel,
+      // NOT_FOUND and ORDER_NOT_CANCELLABLE answer what the customer asked for.
+      unexpectedFailures: [],
+      run: (tx, command: OrderMessages.BeginCancel) => beginCancel(tx, command),
+    }),
+    participantCommandHandler(participant, {
+      type: MessageTypes.ConfirmCancel,
+      replyType: MessageTypes.ConfirmCancelReply,
+      schema: OrderMessages.ConfirmCancel,
+      unexpectedFailures: 'all',
+      run: (tx, command: OrderMessages.ConfirmCancel) => confirmCancel(tx, command),
+    }),
+    participantCommandHandler(participant, {
+      type: MessageTypes.UndoCancel,
+      replyType: MessageTypes.UndoCancelReply,
+      schema: OrderMessages.UndoCancel,
+      unexpectedFailures: 'all',
+      run: (tx, command: OrderMessages.UndoCancel) => undoCancel(tx, command),
+    }),
+  ];
+};
