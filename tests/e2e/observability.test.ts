@@ -41,13 +41,17 @@ describe('observability', () => {
       .logLines()
       .filter((line) => line.json !== undefined && line.json['msg'] === 'request completed' && line.text.includes(requestId));
 
+  /** `order#1` (a replica) -> `order`: a request is logged once by whichever replica served it. */
+  const serviceOf = (process: string): string => process.replace(/#\d+$/, '');
+
   const countByProcess = (lines: readonly LogLine[]): Record<string, number> =>
-    lines.reduce<Record<string, number>>((counts, line) => ({ ...counts, [line.process]: (counts[line.process] ?? 0) + 1 }), {});
+    lines.reduce<Record<string, number>>((counts, line) => ({ ...counts, [serviceOf(line.process)]: (counts[serviceOf(line.process)] ?? 0) + 1 }), {});
 
   /**
    * Waits until each named process logged the request, then sends one more request along the same path and waits
    * for its lines too: a process writes its lines in order, so once the later request is logged, any duplicate line
-   * of the earlier one would already be in the capture. No sleeping, no timing assumption.
+   * of the earlier one would already be in the capture. With replicas, one later request per replica (the gateway
+   * takes them in turn). No sleeping, no timing assumption.
    */
   const settledLines = async (requestId: string, processes: readonly string[], send: (id: string) => Promise<ApiResponse>): Promise<LogLine[]> => {
     const logged = (id: string): Promise<true> =>
@@ -59,9 +63,11 @@ describe('observability', () => {
         { what: `a "request completed" line for ${id} from ${processes.join(' and ')}`, timeoutMs: 15_000, intervalMs: 100, context: () => running().tail(40) },
       );
     await logged(requestId);
-    const barrier = `e2e-barrier-${randomUUID()}`;
-    await send(barrier);
-    await logged(barrier);
+    for (let replica = 0; replica < running().replicas; replica += 1) {
+      const barrier = `e2e-barrier-${randomUUID()}`;
+      await send(barrier);
+      await logged(barrier);
+    }
     return completedLines(requestId);
   };
 
@@ -70,7 +76,7 @@ describe('observability', () => {
     expect(countByProcess(lines), what).toEqual(Object.fromEntries(processes.map((name) => [name, 1])));
     for (const line of lines) {
       const record = line.json ?? {};
-      expect(record, what).toMatchObject({ service: line.process, level: 'info', time: expect.any(String), msg: 'request completed' });
+      expect(record, what).toMatchObject({ service: serviceOf(line.process), level: 'info', time: expect.any(String), msg: 'request completed' });
       expect(Number.isNaN(Date.parse(String(record['time']))), `time of ${line.text}`).toBe(false);
       expect(record['status'], what).toBe(response.status);
       expect(record['method'], what).toBe(response.method);
