@@ -39,6 +39,8 @@ let stateFileOwnership: 'unclaimed' | 'owned' | 'released' = 'unclaimed';
 const startupAborted = new AbortController();
 const reaper = startOrphanReaper();
 
+let stateWriteFailed = false;
+
 const publishState = (): void => {
   const processes: ProcessState[] = [
     ...(postgres
@@ -58,13 +60,21 @@ const publishState = (): void => {
     postgres: postgres?.pid() ?? null,
   });
   if (stateFileOwnership !== 'owned') return;
-  writeLauncherState(stateFile, {
-    launcherPid: process.pid,
-    status,
-    gatewayUrl: `http://127.0.0.1:${config.gatewayPort}`,
-    updatedAt: new Date().toISOString(),
-    processes,
-  });
+  try {
+    writeLauncherState(stateFile, {
+      launcherPid: process.pid,
+      status,
+      gatewayUrl: `http://127.0.0.1:${config.gatewayPort}`,
+      updatedAt: new Date().toISOString(),
+      processes,
+    });
+  } catch (error) {
+    // The state file is for observers; a launcher that cannot write it (DATA_DIR removed, disk full) still supervises and still stops.
+    if (!stateWriteFailed) say(`warning: cannot write ${stateFile}: ${error instanceof Error ? error.message : String(error)}`);
+    stateWriteFailed = true;
+    return;
+  }
+  stateWriteFailed = false;
 };
 
 const startDatabaseServer = async (): Promise<string> => {
