@@ -8,4 +8,5 @@ export * from './saga-engine.js';
 export * from './saga-sweeper.js';
 export * from './saga-queries.js';
 export * from './present-saga.js';
+export * from './saga-finished-signal.js';
 export * from './participant-command-handler.js';

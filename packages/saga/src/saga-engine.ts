@@ -5,6 +5,7 @@ import { activeTraceHeaders, type Logger, type ServiceMetrics } from '@ordering/
 import { buildCommand } from './saga-command.js';
 import type { SagaDefinition, SucceededReply } from './saga-definition.js';
 import { SagaAlreadyActiveError, SagaVersionConflictError, UnknownSagaTypeError } from './saga-errors.js';
+import { signalSagaFinished } from './saga-finished-signal.js';
 import { createSagaMetrics, NO_REASON, type SagaMetrics } from './saga-metrics.js';
 import {
   claimDueSagas,
@@ -181,6 +182,8 @@ export const createSagaEngine = (options: SagaEngineOptions): SagaEngine => {
     if (!updated) throw new SagaVersionConflictError(saga.id, saga.version);
     for (const change of transition.stepChanges) await setStepStatus(tx, saga.id, change.stepIndex, change.status, now);
     if (transition.send && envelope) await recordSend(tx, saga.id, transition.send, envelope, now);
+    // Delivered on commit: a `?wait` request for this saga answers now instead of at its next poll.
+    if (finishing) await signalSagaFinished(tx, saga.id);
 
     const stepName = definition.steps[transition.currentStep]?.name;
     const context = { sagaId: saga.id, sagaType: saga.type, step: stepName, status: transition.status, reason: transition.reason ?? undefined };

@@ -9,6 +9,6 @@ export {
   type EmbeddedPostgresOptions,
   type ServerExit,
 } from './embedded-postgres.js';
-export { assertDatabaseName, databaseUrl, dropDatabase, ensureDatabase } from './postgres-admin.js';
+export { assertDatabaseName, databaseUrl, dropDatabase, ensureDatabase, withClient } from './postgres-admin.js';
 export { startOrphanReaper, type OrphanReaper, type WatchedProcesses } from './orphan-reaper.js';
 export { launcherStatePath, readLauncherState, type LauncherState, type ProcessState } from './launcher-state.js';

@@ -20,7 +20,8 @@ export const databaseUrl = (serverUrl: string, name: string): string => {
   return url.toString();
 };
 
-const withClient = async <T>(serverUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> => {
+/** One short-lived connection for administrative statements; never crashes the process if the server goes away. */
+export const withClient = async <T>(serverUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> => {
   const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 10_000 });
   // An 'error' event without a listener would crash the process if the server goes away mid-call.
   client.on('error', () => undefined);

@@ -1,5 +1,5 @@
 import { authenticate, Page, principalOf, type HttpServer, type TokenVerifier } from '@ordering/platform';
-import { SagaJsonSchema, type SagaEngine, type SagaJson } from '@ordering/saga';
+import { createSagaFinishedListener, SagaJsonSchema, type SagaEngine, type SagaFinishedListener, type SagaJson } from '@ordering/saga';
 import type { FastifyReply } from 'fastify';
 import type { OrchestratorDatabase } from '../db/orchestrator-database.js';
 import { startCancellation } from '../use-cases/start-cancellation.js';
@@ -23,7 +23,18 @@ const answer = (reply: FastifyReply, saga: SagaJson, waited: boolean) =>
 
 const sagaResponses = { 200: SagaJsonSchema, 202: SagaJsonSchema };
 
-export const registerSagaRoutes = (app: HttpServer, deps: SagaRouteDeps): void => {
+/**
+ * `?wait` requests are woken by the saga-finished signal: one LISTEN connection per process, opened on the first
+ * wait (same server and credentials as the pool), closed with the app.
+ */
+const listenForFinishedSagas = (app: HttpServer, deps: SagaRouteDeps): SagaFinishedListener => {
+  const listener = createSagaFinishedListener(deps.database.pool.options, app.log);
+  app.addHook('onClose', () => listener.close());
+  return listener;
+};
+
+export const registerSagaRoutes = (app: HttpServer, routeDeps: SagaRouteDeps): void => {
+  const deps = { ...routeDeps, finishedSagas: listenForFinishedSagas(app, routeDeps) };
   const customerOnly = authenticate(deps.verifier, ['customer', 'admin']);
 
   app.post(

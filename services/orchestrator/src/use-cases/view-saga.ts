@@ -1,5 +1,5 @@
 import { notFound, type Principal } from '@ordering/platform';
-import { findSaga, listSagas, presentSaga, type SagaEngine, type SagaJson, type SagaListQuery } from '@ordering/saga';
+import { findSaga, listSagas, presentSaga, type SagaEngine, type SagaFinishedListener, type SagaJson, type SagaListQuery } from '@ordering/saga';
 import type { OrchestratorDatabase } from '../db/orchestrator-database.js';
 
 const present = (engine: SagaEngine, view: { saga: Parameters<typeof presentSaga>[0]; steps: Parameters<typeof presentSaga>[1] }): SagaJson => {
@@ -24,21 +24,34 @@ const TERMINAL = new Set(['COMPLETED', 'ABORTED']);
 
 export const isTerminal = (saga: SagaJson): boolean => TERMINAL.has(saga.status);
 
+/** Polls while the saga-finished signal is down: from 25 ms up to 250 ms, cheap under many waiting requests. */
+const FIRST_POLL_MS = 25;
+const MAX_POLL_MS = 250;
+/** With the signal up, a poll is only the safety net for a lost signal. */
+const SIGNALLED_POLL_MS = 1_000;
+
 /**
- * Holds a request until the saga is terminal or the time is up. Replies may be handled by another replica, so
- * this polls the database, backing off from 25 ms to 250 ms to stay cheap under many waiting requests.
+ * Holds a request until the saga is terminal or the time is up. Replies may be handled by another replica, so the
+ * saga is re-read from the database: when the saga-finished signal (PostgreSQL NOTIFY, sent on commit by whichever
+ * replica finished it) arrives, or at the next poll.
  */
 export const awaitTerminalSaga = async (
-  deps: { database: OrchestratorDatabase; engine: SagaEngine },
+  deps: { database: OrchestratorDatabase; engine: SagaEngine; finishedSagas?: SagaFinishedListener },
   principal: Principal,
   saga: SagaJson,
   seconds: number,
 ): Promise<SagaJson> => {
   const deadline = Date.now() + seconds * 1000;
-  let current = saga;
-  for (let delay = 25; !isTerminal(current) && Date.now() < deadline; delay = Math.min(delay * 2, 250)) {
-    await new Promise((resolve) => setTimeout(resolve, Math.min(delay, Math.max(deadline - Date.now(), 0))));
-    current = await viewSaga(deps, principal, saga.sagaId);
+  const watch = deps.finishedSagas?.watch(saga.sagaId);
+  try {
+    let current = saga;
+    for (let delay = FIRST_POLL_MS; !isTerminal(current) && Date.now() < deadline; delay = Math.min(delay * 2, MAX_POLL_MS)) {
+      const pause = Math.min(deps.finishedSagas?.listening() ? SIGNALLED_POLL_MS : delay, Math.max(deadline - Date.now(), 0));
+      await (watch ? watch.next(pause) : new Promise((resolve) => setTimeout(resolve, pause)));
+      current = await viewSaga(deps, principal, saga.sagaId);
+    }
+    return current;
+  } finally {
+    watch?.close();
   }
-  return current;
 };

@@ -1,0 +1,79 @@
+import { MessageTypes } from '@ordering/contracts';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSagaFinishedListener, type SagaFinishedListener } from '../src/index.js';
+import { aCheckout } from './builders.js';
+import { createSagaTestBed, type SagaTestBed } from './support/saga-test-bed.js';
+import { silent } from './support/simulated-participants.js';
+
+let bed: SagaTestBed;
+let listener: SagaFinishedListener;
+
+beforeEach(async () => {
+  bed = await createSagaTestBed();
+  listener = createSagaFinishedListener(bed.database.pool.options, bed.newLogger());
+});
+
+afterEach(async () => {
+  await listener?.close();
+  await bed?.close();
+});
+
+const LONG_MS = 20_000;
+
+/** How a waiter's `next` ended: by the signal, or by its timer. */
+const nextOutcome = async (watch: { next(ms: number): Promise<void> }, ms: number): Promise<'signalled' | 'timed out'> => {
+  const started = Date.now();
+  await watch.next(ms);
+  return Date.now() - started < ms - 50 ? 'signalled' : 'timed out';
+};
+
+const untilListening = async (): Promise<void> => {
+  for (let i = 0; i < 100 && !listener.listening(); i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(listener.listening()).toBe(true);
+};
+
+describe('the saga-finished signal', () => {
+  it('when a saga becomes terminal, then a waiter on any connection is woken after the commit', async () => {
+    const engine = bed.newEngine();
+    const checkout = aCheckout();
+    await bed.database.db.transaction((tx) => engine.start(tx, checkout));
+    const watch = listener.watch(checkout.sagaId);
+    await untilListening();
+
+    const woken = nextOutcome(watch, LONG_MS);
+    await bed.participants.runUntilQuiet(engine);
+
+    expect(await woken).toBe('signalled');
+    expect((await bed.readSaga(checkout.sagaId)).status).toBe('COMPLETED');
+    watch.close();
+  });
+
+  it('when the saga only moves a step on, then the waiter is not woken', async () => {
+    bed.participants.script(MessageTypes.DebitAccount, silent());
+    const engine = bed.newEngine();
+    const checkout = aCheckout();
+    await bed.database.db.transaction((tx) => engine.start(tx, checkout));
+    const watch = listener.watch(checkout.sagaId);
+    await untilListening();
+
+    await bed.participants.runUntilQuiet(engine);
+
+    expect((await bed.readSaga(checkout.sagaId)).status).toBe('RUNNING');
+    expect(await nextOutcome(watch, 300)).toBe('timed out');
+    watch.close();
+  });
+
+  it('when the signal arrives between two waits, then the next wait returns at once', async () => {
+    const engine = bed.newEngine();
+    const checkout = aCheckout();
+    await bed.database.db.transaction((tx) => engine.start(tx, checkout));
+    const watch = listener.watch(checkout.sagaId);
+    await untilListening();
+
+    await bed.participants.runUntilQuiet(engine);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    expect(await nextOutcome(watch, LONG_MS)).toBe('signalled');
+    watch.close();
+  });
+});
