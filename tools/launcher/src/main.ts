@@ -122,7 +122,11 @@ const startServices = async (databaseUrls: Record<ServiceName, string>): Promise
 };
 
 const releaseStateFile = (): void => {
-  if (stateFileOwnership === 'owned') removeLauncherState(stateFile);
+  try {
+    if (stateFileOwnership === 'owned') removeLauncherState(stateFile);
+  } catch (error) {
+    say(`warning: cannot remove ${stateFile}: ${error instanceof Error ? error.message : String(error)}`);
+  }
   stateFileOwnership = 'released';
 };
 
