@@ -9,7 +9,7 @@ import { createRateLimitedLog } from './rate-limited-log.js';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffSettings } from './retry-delay.js';
 import type { SqlExecutor } from './sql-executor.js';
 import { TransportUnavailableError, type Transport } from './transport.js';
-import { createWakeableSleep } from './wakeable-sleep.js';
+import { createWakeableSleepGroup, type WakeableSleep } from './wakeable-sleep.js';
 
 /** Any Drizzle node-postgres database, whatever its schema; the relay only touches the messaging tables. */
 export interface RelayDatabase extends SqlExecutor {
@@ -21,6 +21,12 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Publishes in flight at once within a batch. Default 16. */
   concurrency?: number;
+  /**
+   * Claim-publish-mark passes running at once. While one waits for its batch's publishes, another claims the rows
+   * committed meanwhile, so a new message never waits for a batch it was not part of. Each pass in flight holds
+   * one database connection. Default 3.
+   */
+  passes?: number;
   /** Fallback poll when nobody calls wake(). Default 250 ms. */
   pollIntervalMs?: number;
   /** Failed publishes before a row becomes DEAD. Default 12. */
@@ -113,6 +119,7 @@ export const createOutboxRelay = (deps: OutboxRelayDeps): OutboxRelay => {
   const settings = {
     batchSize: deps.options?.batchSize ?? 100,
     concurrency: deps.options?.concurrency ?? 16,
+    passes: deps.options?.passes ?? 3,
     pollIntervalMs: deps.options?.pollIntervalMs ?? 250,
     maxAttempts: deps.options?.maxAttempts ?? 12,
     backoff: deps.options?.backoff ?? DEFAULT_BACKOFF,
@@ -127,15 +134,15 @@ export const createOutboxRelay = (deps: OutboxRelayDeps): OutboxRelay => {
   const publishFailures = createRateLimitedLog(log, 5_000);
   const transportOutage = createRateLimitedLog(log);
   const cleanupFailures = createRateLimitedLog(log, 60_000);
-  const pause = createWakeableSleep();
+  const pauses = createWakeableSleepGroup(settings.passes);
 
   let running = false;
   let stopping = false;
   let databaseFailing = false;
-  let loop: Promise<void> | undefined;
+  let loops: Promise<void> | undefined;
   let stopListening: (() => void) | undefined;
-  /** Set when the transport reports it is back; remembered if it happens while a batch is in flight. */
-  let transportBack = false;
+  /** Counts the transport's "I am back" signals, so a pass can tell whether one arrived during its batch. */
+  let transportReturns = 0;
   let cleanupTimer: NodeJS.Timeout | undefined;
   let cleanup: Promise<void> | undefined;
   let stopped: Promise<void> | undefined;
@@ -227,25 +234,33 @@ export const createOutboxRelay = (deps: OutboxRelayDeps): OutboxRelay => {
       return { claimed: rows.length, transportUnavailable: unavailable.length > 0 };
     });
 
-  const runLoop = async (): Promise<void> => {
+  /** True while the last pass found the transport away: like the database, probed by the first pass only. */
+  let transportFailing = false;
+
+  const runLoop = async (pause: WakeableSleep, index: number): Promise<void> => {
     let databaseFailures = 0;
     let transportOutages = 0;
     while (!stopping) {
+      // During an outage only the first pass probes (with backoff); the others wait, so the outage is not probed N times as often.
+      if (index > 0 && (databaseFailing || transportFailing)) {
+        await pause.sleep(settings.pollIntervalMs, { wakeable: false });
+        continue;
+      }
       try {
+        const returnsBefore = transportReturns;
         const { claimed, transportUnavailable } = await relayBatch();
         if (databaseFailures > 0) log.info({ failures: databaseFailures }, 'outbox relay reached the database again');
         databaseFailures = 0;
         databaseFailing = false;
         loopFailures.reset();
+        transportFailing = transportUnavailable;
         if (transportUnavailable) {
           transportOutages += 1;
           // Like a database outage (wakes cannot help), but the transport says when it is back.
-          if (!transportBack) await pause.sleep(retryDelayMs(transportOutages, DATABASE_BACKOFF), { wakeable: false });
-          transportBack = false;
+          if (transportReturns === returnsBefore) await pause.sleep(retryDelayMs(transportOutages, DATABASE_BACKOFF), { wakeable: false });
           continue;
         }
         transportOutages = 0;
-        transportBack = false;
         // A full batch means there is probably more: go again at once. Otherwise wait for a wake or the poll.
         if (claimed < settings.batchSize) await pause.sleep(settings.pollIntervalMs);
       } catch (error) {
@@ -313,26 +328,27 @@ export const createOutboxRelay = (deps: OutboxRelayDeps): OutboxRelay => {
       running = true;
       // Polling and cleanup SQL would start a new trace every poll; each publish gets its own span in its message's trace.
       withoutTracing(() => {
-        loop = runLoop();
+        loops = Promise.all(pauses.members.map(runLoop)).then(() => undefined);
         scheduleCleanup();
       });
       stopListening = transport.onAvailable?.(() => {
-        transportBack = true;
-        pause.interrupt();
+        transportReturns += 1;
+        transportFailing = false;
+        pauses.interrupt();
       });
-      log.info({ batchSize: settings.batchSize, pollIntervalMs: settings.pollIntervalMs }, 'outbox relay started');
+      log.info({ batchSize: settings.batchSize, passes: settings.passes, pollIntervalMs: settings.pollIntervalMs }, 'outbox relay started');
     },
     wake() {
-      pause.wake();
+      pauses.wake();
     },
     stop() {
       stopped ??= (async () => {
         stopping = true;
         stopListening?.();
         clearTimeout(cleanupTimer);
-        pause.interrupt();
+        pauses.interrupt();
         // Both phases are bounded, so a relay stuck on a hung peer or database cannot hold up the shutdown deadline.
-        await within(Promise.all([loop, cleanup]), settings.flushTimeoutMs);
+        await within(Promise.all([loops, cleanup]), settings.flushTimeoutMs);
         if (databaseFailing) log.warn('outbox relay stopped without a final flush: the database is unreachable; pending rows go out after restart');
         else await withoutTracing(flush);
         log.info('outbox relay stopped');

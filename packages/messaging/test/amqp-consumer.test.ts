@@ -21,6 +21,9 @@ import {
 } from './broker-harness.js';
 import { eventually, ledgerHandler, outboxRowsOf, startTestDatabase, type TestDatabaseHandle } from './messaging-harness.js';
 
+/** A bound, not an expectation: on a loaded 2-core machine the retry round trips of an outage can take a while. */
+const OUTAGE_BOUND_MS = 45_000;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe.skipIf(!TEST_BROKER_URL)('amqp consumer', () => {
@@ -124,11 +127,11 @@ describe.skipIf(!TEST_BROKER_URL)('amqp consumer', () => {
 
       await node.messaging.transport.publish(command);
       // Two retry outcomes mean the message came back through the retry queue at least once.
-      await eventually(() => consumedCount(node!.metrics, 'retry'), (count) => count >= 2);
+      await eventually(() => consumedCount(node!.metrics, 'retry'), (count) => count >= 2, OUTAGE_BOUND_MS);
       expect(await ledgerCountFor(handle, command.id)).toBe(0);
 
       proxy.restore();
-      await eventually(() => ledgerCountFor(handle, command.id), (count) => count === 1);
+      await eventually(() => ledgerCountFor(handle, command.id), (count) => count === 1, OUTAGE_BOUND_MS);
       expect(await consumedCount(node.metrics, 'processed')).toBe(1);
       // The outage was not the message's fault: no attempt was counted against it, nothing was parked.
       expect(await handle.count('select count(*) from message_attempts where message_id = $1', [command.id])).toBe(0);
@@ -138,5 +141,5 @@ describe.skipIf(!TEST_BROKER_URL)('amqp consumer', () => {
       node = undefined;
       await proxy.close();
     }
-  });
+  }, 3 * OUTAGE_BOUND_MS);
 });

@@ -3,6 +3,7 @@ import { connectDatabase, createMetrics } from '@ordering/platform';
 import { findFreePort } from '@ordering/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpTransport, createOutboxRelay, type OutboxRelay, type OutboxRelayOptions, type RelayDatabase, type Transport } from '../src/index.js';
+import type { Envelope } from '@ordering/contracts';
 import { aDebitCommand, someDebitCommands } from './builders.js';
 import * as schema from './fixtures/schema.js';
 import {
@@ -167,6 +168,49 @@ describe('outbox relay', () => {
 
     expect(row?.attempts).toBe(2);
     expect(row?.lastError).toMatch(/No peer URL is configured for destination 'account'/);
+  });
+
+  it('when a batch waits for a slow publish, then a row committed meanwhile is published without waiting for that batch', async () => {
+    const handle = await aDatabase();
+    const [slow, next] = someDebitCommands(2) as [Envelope, Envelope];
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const delivered: string[] = [];
+    let slowStarted = false;
+    // Holds the first message until the test releases it: its batch (and that pass's transaction) stays open.
+    const transport: Transport = {
+      async publish(envelope) {
+        if (envelope.id === slow.id) {
+          slowStarted = true;
+          await released;
+        }
+        delivered.push(envelope.id);
+      },
+      async close() {},
+    };
+    const relay = aRelay(handle.database.db, transport, { pollIntervalMs: 60_000 });
+    await handle.enqueue([slow]);
+    relay.start();
+    relay.wake();
+    await eventually(
+      async () => slowStarted,
+      (started) => started,
+    );
+
+    await handle.enqueue([next]);
+    relay.wake();
+
+    try {
+      await eventually(
+        async () => delivered,
+        (ids) => ids.includes(next.id),
+        5_000,
+      );
+      expect(delivered).toEqual([next.id]);
+    } finally {
+      release();
+    }
+    await allSent(handle, 2);
   });
 
   it('when stop() is called, then rows enqueued just before are flushed first', async () => {
