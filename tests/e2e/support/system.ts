@@ -7,7 +7,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { databaseUrl as databaseUrlOn, dropDatabase, launcherStatePath, readLauncherState, type LauncherState, type ProcessState } from '@ordering/launcher';
-import { brokerUrlOnVhost, createBrokerVhost, deleteBrokerVhost, testBrokerUrl } from './infrastructure.js';
+import { brokerUrlOnVhost, createBrokerVhost, deleteBrokerVhost, testBrokerUrl, testDatabaseUrl } from './infrastructure.js';
 import { eventually } from './wait.js';
 
 /**
@@ -185,8 +185,8 @@ export const startSystem = async (options: StartSystemOptions = {}): Promise<Run
   await chmod(dataDir, 0o755);
   const ports = await pickPorts(replicas);
 
-  const testDatabaseUrl = process.env.TEST_DATABASE_URL;
-  const external = testDatabaseUrl !== undefined && testDatabaseUrl !== '' ? { serverUrl: serverBaseUrl(testDatabaseUrl), prefix: `e2e_${randomBytes(4).toString('hex')}_` } : undefined;
+  const databaseServer = testDatabaseUrl();
+  const external = databaseServer !== undefined ? { serverUrl: serverBaseUrl(databaseServer), prefix: `e2e_${randomBytes(4).toString('hex')}_` } : undefined;
 
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(process.env)) if (value !== undefined && !SCRUBBED_VARIABLES.includes(name)) env[name] = value;

@@ -1,3 +1,4 @@
+import { isUuid } from '@ordering/messaging';
 import { DlqFailure, newestFirst, type DeadLetterSource, type DeadLetterView, type ReplayOutcome } from './dead-letter-source.js';
 
 /** What `GET /internal/dead-letters[/:id]` answers (see packages/messaging message-route-schemas.ts). */
@@ -24,7 +25,6 @@ interface ReplayResource {
 /** The routes' page size limit. */
 const PAGE_LIMIT = 100;
 const REQUEST_TIMEOUT_MS = 10_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const reasonOf = (error: unknown): string => {
   const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
@@ -118,7 +118,7 @@ export const createHttpDeadLetters = (urls: Record<string, string>): DeadLetterS
 
   const find = async (id: string): Promise<DeadLetterView | undefined> => {
     // The routes take uuids only (400 otherwise): anything else cannot be a dead letter.
-    if (!UUID.test(id)) return undefined;
+    if (!isUuid(id)) return undefined;
     const answers = await Promise.allSettled(services.map(([service, url]) => findAt(service, url, id)));
     const found = answers.find((answer) => answer.status === 'fulfilled' && answer.value !== undefined);
     if (found?.status === 'fulfilled') return found.value;

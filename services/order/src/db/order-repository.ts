@@ -9,6 +9,18 @@ import { menuItems, orderItems, orders } from './schema.js';
 /** The database or a transaction on it: writes that must commit with other effects take the caller's `tx`. */
 export type OrderExecutor = Pick<OrderDatabase['db'], 'insert' | 'select' | 'update' | 'execute'>;
 
+/** An order's head row, as both the saga step and the seeding path insert it. */
+export const orderRowOf = (order: Order): typeof orders.$inferInsert => ({
+  id: order.id,
+  customerId: order.customerId,
+  status: order.status,
+  reason: order.reason,
+  total: order.total,
+  currency: order.currency,
+  createdAt: order.createdAt,
+  updatedAt: order.updatedAt,
+});
+
 export interface ListOrdersQuery {
   /** null lists every customer's orders (admins). */
   customerId: string | null;
@@ -84,16 +96,7 @@ export const createOrderRepository = ({ db }: Pick<OrderDatabase, 'db'>): OrderR
 
   return {
     async insertOrder(tx, order) {
-      await tx.insert(orders).values({
-        id: order.id,
-        customerId: order.customerId,
-        status: order.status,
-        reason: order.reason,
-        total: order.total,
-        currency: order.currency,
-        createdAt: order.createdAt,
-        updatedAt: order.updatedAt,
-      });
+      await tx.insert(orders).values(orderRowOf(order));
       await tx.insert(orderItems).values(order.lines.map((line, index) => ({ orderId: order.id, lineNo: index + 1, ...line })));
     },
 

@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Order } from '../domain/order.js';
 import type { OrderStatus } from '../domain/order-state.js';
 import type { OrderHead, Tombstone } from '../domain/order-steps.js';
-import type { OrderExecutor } from './order-repository.js';
+import { orderRowOf, type OrderExecutor } from './order-repository.js';
 import { orderItems, orders, orderTombstones } from './schema.js';
 
 /**
@@ -38,16 +38,7 @@ export const findOrderHead = async (tx: OrderExecutor, orderId: string): Promise
 export const insertPendingOrder = async (tx: OrderExecutor, order: Order): Promise<boolean> => {
   const inserted = await tx
     .insert(orders)
-    .values({
-      id: order.id,
-      customerId: order.customerId,
-      status: order.status,
-      reason: order.reason,
-      total: order.total,
-      currency: order.currency,
-      createdAt: order.createdAt,
-      updatedAt: order.updatedAt,
-    })
+    .values(orderRowOf(order))
     .onConflictDoNothing({ target: orders.id })
     .returning({ id: orders.id });
   if (inserted.length === 0) return false;
