@@ -14,6 +14,7 @@ export * from './message-consumer.js';
 export * from './dead-letter-store.js';
 export * from './replay-dead-letter.js';
 export * from './message-routes.js';
+export type { DeadLetterResource, ReplayResource } from './message-route-schemas.js';
 export * from './create-messaging.js';
 export * from './amqp/dead-letter-queue.js';
 export * from './amqp/amqp-topology.js';

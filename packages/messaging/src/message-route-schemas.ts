@@ -1,5 +1,5 @@
 import { Page } from '@ordering/platform';
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 
 const Uuid = Type.String({ format: 'uuid' });
 const Timestamp = Type.String({ format: 'date-time' });
@@ -28,6 +28,9 @@ export const DeadLetterSchema = Type.Object({
 
 export const DeadLetterPage = Page(DeadLetterSchema);
 
+/** What `GET /internal/dead-letters/:id` answers, for clients such as the dlq tool. */
+export type DeadLetterResource = Static<typeof DeadLetterSchema>;
+
 /** Optional: without a body (Fastify validates a missing body as null) the stored message is replayed. */
 export const ReplayBody = Type.Union([
   Type.Object({ message: Type.Unknown({ description: 'A repaired envelope to consume instead of the stored message' }) }, { additionalProperties: false }),
@@ -41,6 +44,9 @@ export const ReplayResultSchema = Type.Object({
   type: Type.Optional(Type.String()),
   error: Type.Optional(Type.String()),
 });
+
+/** What `POST /internal/dead-letters/:id/replay` answers. */
+export type ReplayResource = Static<typeof ReplayResultSchema>;
 
 export const DeadOutboxMessageSchema = Type.Object({
   id: Uuid,

@@ -1,26 +1,5 @@
-import { isUuid } from '@ordering/messaging';
+import { isUuid, type DeadLetterResource, type ReplayResource } from '@ordering/messaging';
 import { DlqFailure, newestFirst, type DeadLetterSource, type DeadLetterView, type ReplayOutcome } from './dead-letter-source.js';
-
-/** What `GET /internal/dead-letters[/:id]` answers (see packages/messaging message-route-schemas.ts). */
-interface DeadLetterResource {
-  id: string;
-  consumer: string;
-  messageId: string | null;
-  messageType: string | null;
-  message: unknown;
-  error: string;
-  attempts: number;
-  deadAt: string;
-  replayedAt: string | null;
-}
-
-interface ReplayResource {
-  deadLetterId: string;
-  outcome: 'processed' | 'duplicate' | 'dead-lettered' | 'retry';
-  messageId?: string;
-  type?: string;
-  error?: string;
-}
 
 /** The routes' page size limit. */
 const PAGE_LIMIT = 100;

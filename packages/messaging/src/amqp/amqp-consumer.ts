@@ -47,16 +47,26 @@ const deliveriesOf = (message: ConsumeMessage): number => {
   return Number.isInteger(value) && value > 0 ? value : 1;
 };
 
-/** The original message's properties, for a copy into the retry queue or the DLQ; the body travels untouched. */
-const copyOf = (message: ConsumeMessage, headers: Record<string, unknown>): Options.Publish & { messageId: string } => {
+const nonEmpty = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+
+/**
+ * The original message's properties, for a copy into the retry queue or the DLQ; the body travels untouched. What the
+ * consumer read from the body (`read`) names the message for an operator, even when its producer set no properties.
+ */
+const copyOf = (
+  message: ConsumeMessage,
+  headers: Record<string, unknown>,
+  read: Partial<Pick<ParkedMessage, 'messageId' | 'messageType'>> = {},
+): Options.Publish & { messageId: string } => {
   const { properties } = message;
+  const type = nonEmpty(read.messageType) ?? nonEmpty(properties.type);
   return {
     persistent: true,
     // A body that never had an id (garbage) gets one, so the broker's return can be matched to this publish.
-    messageId: typeof properties.messageId === 'string' && properties.messageId !== '' ? properties.messageId : randomUUID(),
+    messageId: nonEmpty(read.messageId) ?? nonEmpty(properties.messageId) ?? randomUUID(),
     ...(properties.contentType ? { contentType: properties.contentType as string } : {}),
     ...(properties.contentEncoding ? { contentEncoding: properties.contentEncoding as string } : {}),
-    ...(properties.type ? { type: properties.type as string } : {}),
+    ...(type ? { type } : {}),
     ...(properties.timestamp ? { timestamp: properties.timestamp as number } : {}),
     ...(properties.correlationId ? { correlationId: properties.correlationId as string } : {}),
     headers: { ...(properties.headers ?? {}), ...headers },
@@ -102,10 +112,7 @@ export const createAmqpConsumer = (options: AmqpConsumerOptions): AmqpConsumer =
       [DEAD_LETTER_HEADERS.originalQueue]: subscription.queue.queue,
       [DEAD_LETTER_HEADERS.deadAt]: new Date().toISOString(),
     };
-    // What the consumer read from the body names the message for an operator, even when its producer set no properties.
-    const copy = copyOf(message, headers);
-    if (parked.messageId) copy.messageId = parked.messageId;
-    if (parked.messageType) copy.type = parked.messageType;
+    const copy = copyOf(message, headers, parked);
     await subscription.publisher.publish('', subscription.queue.dlq, message.content, copy);
     return id;
   };
