@@ -29,7 +29,7 @@ export interface MessagingOptions<TSchema extends Record<string, unknown>> {
    */
   brokerUrl?: string;
   /** RabbitMQ settings: `namespace` prefixes every exchange and queue (default 'ordering'). */
-  amqp?: { namespace?: string; prefetch?: number };
+  amqp?: { namespace?: string | undefined; prefetch?: number };
   /** Overrides the transport chosen by `brokerUrl`/`peers` (tests). */
   transport?: Transport;
   relay?: OutboxRelayOptions;

@@ -2,8 +2,8 @@ import { brokerEnv, parseConfig, type ConfigError } from '@ordering/platform';
 import { Type } from 'typebox';
 import { describe, expect, it } from 'vitest';
 
-// BROKER_URL is validated by platform's `brokerEnv`; it lives here, next to the transport it selects.
-describe('BROKER_URL (brokerEnv)', () => {
+// BROKER_URL and BROKER_NAMESPACE are validated by platform's `brokerEnv`; this lives here, next to the transport they select.
+describe('BROKER_URL and BROKER_NAMESPACE (brokerEnv)', () => {
   const BrokerSchema = Type.Object({ ...brokerEnv });
 
   it('when BROKER_URL is unset, then it stays undefined (HTTP transport)', () => {
@@ -24,6 +24,25 @@ describe('BROKER_URL (brokerEnv)', () => {
       expect(problems).toHaveLength(1);
       expect(problems[0]).toMatch(/^BROKER_URL="http:\/\/\*\*\*@broker:5672" is invalid/);
       expect(problems[0]).not.toContain('secret');
+    }
+  });
+
+  it('when BROKER_NAMESPACE is unset, then it stays undefined and the transport uses its default', () => {
+    expect(parseConfig(BrokerSchema, {}).BROKER_NAMESPACE).toBeUndefined();
+  });
+
+  it('when BROKER_NAMESPACE is a lower-case name, then it is taken as it is', () => {
+    expect(parseConfig(BrokerSchema, { BROKER_NAMESPACE: 'bench_1f2e-a' }).BROKER_NAMESPACE).toBe('bench_1f2e-a');
+  });
+
+  it.each(['Ordering', 'ordering.prod', '1st', 'a'.repeat(41), 'two words'])('when BROKER_NAMESPACE is %j, then there is one problem line naming it', (value) => {
+    try {
+      parseConfig(BrokerSchema, { BROKER_NAMESPACE: value });
+      expect.unreachable();
+    } catch (error) {
+      const problems = (error as ConfigError).problems;
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^BROKER_NAMESPACE=.* is invalid/);
     }
   });
 });

@@ -5,7 +5,7 @@ import { aDebitCommand } from './builders.js';
 import {
   consumedCount,
   declareTestTopology,
-  deleteTopology,
+  deleteTestTopology,
   drainQueue,
   headerOf,
   ledgerCountFor,
@@ -49,7 +49,7 @@ describe.skipIf(!TEST_BROKER_URL)('amqp consumer', () => {
 
   afterAll(async () => {
     await admin?.close();
-    await deleteTopology(namespace);
+    await deleteTestTopology(namespace);
     await handle?.close();
   });
 

@@ -8,7 +8,7 @@ import {
   brokerConnectedGauge,
   consumedCount,
   declareTestTopology,
-  deleteTopology,
+  deleteTestTopology,
   ledgerCountFor,
   openAdminChannel,
   randomNamespace,
@@ -50,7 +50,7 @@ describe.skipIf(!TEST_BROKER_URL)('amqp recovery', () => {
 
   afterAll(async () => {
     await admin?.close();
-    await deleteTopology(namespace);
+    await deleteTestTopology(namespace);
   });
 
   const ledgerRows = (): Promise<number> => handle.count('select count(*) from ledger');

@@ -9,6 +9,7 @@ import {
   createBrokerConnection,
   createEnvelope,
   declareTopology,
+  deleteTopology,
   eventExchangeOf,
   PublishRejectedError,
   RETRY_DELAY_MS,
@@ -16,7 +17,7 @@ import {
   type Transport,
 } from '../src/index.js';
 import { aDebitCommand } from './builders.js';
-import { brokerRefusal, deleteTopology, drainQueue, openAdminChannel, randomNamespace, TEST_BROKER_URL, type AdminChannel } from './broker-harness.js';
+import { brokerRefusal, deleteTestTopology, drainQueue, openAdminChannel, randomNamespace, TEST_BROKER_URL, type AdminChannel } from './broker-harness.js';
 import { eventually, silentLogger } from './messaging-harness.js';
 
 describe('amqp topology (pure)', () => {
@@ -55,7 +56,7 @@ describe.skipIf(!TEST_BROKER_URL)('amqp topology on RabbitMQ', () => {
     await transport?.close();
     await broker?.close();
     await admin?.close();
-    await deleteTopology(namespace);
+    await deleteTestTopology(namespace);
   });
 
   it('when the topology is declared again (another service starting), then it succeeds and changes nothing', async () => {
@@ -139,5 +140,20 @@ describe.skipIf(!TEST_BROKER_URL)('amqp topology on RabbitMQ', () => {
 
     await expect(transport.publish(unroutable)).rejects.toThrow(PublishRejectedError);
     await expect(transport.publish(unroutable)).rejects.toThrow(/unroutable/);
+  });
+
+  it('when a second namespace shares the broker, then a command published in one never reaches the other, and deleting it leaves the first intact', async () => {
+    const other = randomNamespace();
+    await declareTopology(admin.channel, other);
+    const command = aDebitCommand();
+
+    await transport.publish(command);
+
+    expect(await drainQueue(admin.channel, `${other}.account.commands`)).toHaveLength(0);
+    expect((await drainQueue(admin.channel, `${namespace}.account.commands`)).map((m) => m.properties.messageId)).toEqual([command.id]);
+    await deleteTopology(admin.channel, other);
+    for (const consumer of allConsumerQueues(other)) expect(await brokerRefusal(admin, (ch) => ch.checkQueue(consumer.queue))).toMatch(/NOT_FOUND/);
+    expect(await brokerRefusal(admin, (ch) => ch.checkExchange(commandExchangeOf(other)))).toMatch(/NOT_FOUND/);
+    expect(await brokerRefusal(admin, (ch) => ch.checkQueue(`${namespace}.account.commands`))).toBeUndefined();
   });
 });

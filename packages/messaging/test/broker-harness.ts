@@ -3,11 +3,9 @@ import { createServer, connect as connectTcp, type AddressInfo, type Socket } fr
 import { connectDatabase, createMetrics, type Database, type Logger, type ServiceMetrics } from '@ordering/platform';
 import { connect, type Channel, type ChannelModel, type GetMessage, type Options } from 'amqplib';
 import {
-  allConsumerQueues,
-  commandExchangeOf,
   createMessaging,
   declareTopology,
-  eventExchangeOf,
+  deleteTopology,
   type MessageHandler,
   type Messaging,
 } from '../src/index.js';
@@ -57,14 +55,10 @@ export const brokerRefusal = async (admin: AdminChannel, work: (channel: Channel
   }
 };
 
-export const deleteTopology = async (namespace: string, url = TEST_BROKER_URL): Promise<void> => {
+export const deleteTestTopology = async (namespace: string, url = TEST_BROKER_URL): Promise<void> => {
   const admin = await openAdminChannel(url);
   try {
-    for (const consumer of allConsumerQueues(namespace)) {
-      for (const queue of [consumer.queue, consumer.retry, consumer.dlq]) await admin.channel.deleteQueue(queue);
-    }
-    await admin.channel.deleteExchange(commandExchangeOf(namespace));
-    await admin.channel.deleteExchange(eventExchangeOf(namespace));
+    await deleteTopology(admin.channel, namespace);
   } finally {
     await admin.close();
   }

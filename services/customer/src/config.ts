@@ -26,6 +26,8 @@ export interface CustomerConfig {
   databasePoolSize: number;
   /** RabbitMQ (`BROKER_URL`); unset, messages are pushed to the peers over HTTP. */
   brokerUrl: string | undefined;
+  /** Prefix of the broker's exchanges and queues (`BROKER_NAMESPACE`); unset, the transport's default. */
+  brokerNamespace: string | undefined;
   tokenTtlSeconds: number;
   /** Present when the service should make sure this admin exists at start-up. */
   admin: { email: string; password: string } | undefined;
@@ -78,6 +80,7 @@ export const readConfig = (env: Record<string, string | undefined> = process.env
     databaseUrl: values.DATABASE_URL,
     databasePoolSize: values.DATABASE_POOL_SIZE,
     brokerUrl: values.BROKER_URL,
+    brokerNamespace: values.BROKER_NAMESPACE,
     tokenTtlSeconds: values.TOKEN_TTL_SECONDS,
     admin:
       values.ADMIN_EMAIL !== undefined && values.ADMIN_PASSWORD !== undefined

@@ -21,6 +21,8 @@ export interface OrchestratorConfig {
   databasePoolSize: number;
   /** RabbitMQ (`BROKER_URL`); unset, messages are pushed to the peers over HTTP. */
   brokerUrl: string | undefined;
+  /** Prefix of the broker's exchanges and queues (`BROKER_NAMESPACE`); unset, the transport's default. */
+  brokerNamespace: string | undefined;
   jwksUrl: string;
   peers: Readonly<Record<'order' | 'account', string[]>>;
   saga: { stepTimeoutMs: number; maxForwardAttempts: number };
@@ -36,6 +38,7 @@ export const readConfig = (env: Record<string, string | undefined> = process.env
     databaseUrl: values.DATABASE_URL,
     databasePoolSize: values.DATABASE_POOL_SIZE,
     brokerUrl: values.BROKER_URL,
+    brokerNamespace: values.BROKER_NAMESPACE,
     jwksUrl: values.JWKS_URL,
     peers: readPeerUrls(values, ['order', 'account']),
     saga: Object.freeze({ stepTimeoutMs: values.SAGA_STEP_TIMEOUT_MS, maxForwardAttempts: values.SAGA_MAX_FORWARD_ATTEMPTS }),

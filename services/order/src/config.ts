@@ -16,6 +16,8 @@ export interface OrderConfig {
   databasePoolSize: number;
   /** RabbitMQ (`BROKER_URL`); unset, messages are pushed to the peers over HTTP. */
   brokerUrl: string | undefined;
+  /** Prefix of the broker's exchanges and queues (`BROKER_NAMESPACE`); unset, the transport's default. */
+  brokerNamespace: string | undefined;
   jwksUrl: string;
   /** Replica origins per peer (`ORCHESTRATOR_URL`, comma-separated), where the outbox relay delivers. */
   peers: Readonly<Record<Peer, readonly string[]>>;
@@ -31,6 +33,7 @@ export const readConfig = (env: Record<string, string | undefined> = process.env
     databaseUrl: values.DATABASE_URL,
     databasePoolSize: values.DATABASE_POOL_SIZE,
     brokerUrl: values.BROKER_URL,
+    brokerNamespace: values.BROKER_NAMESPACE,
     jwksUrl: values.JWKS_URL,
     peers: readPeerUrls(values, PEERS),
   });

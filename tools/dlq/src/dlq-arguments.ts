@@ -11,7 +11,8 @@ commands:
   help                                      this text
 
 transport:
-  --broker <url> or BROKER_URL              the RabbitMQ dead-letter queues (--namespace, default ordering)
+  --broker <url> or BROKER_URL              the RabbitMQ dead-letter queues
+  --namespace <ns> or BROKER_NAMESPACE      their exchanges' and queues' prefix (default ordering)
   otherwise                                 the services' /internal/dead-letters routes, found in
                                             <--data-dir|DATA_DIR|.data>/launcher-state.json (npm start) or in
                                             CUSTOMER_URL, ORDER_URL, ACCOUNT_URL, ORCHESTRATOR_URL

@@ -3,6 +3,8 @@ import { PEER_SERVICES } from '@ordering/platform';
 /** The only module of the tool that reads the environment; everything else gets these values passed in. */
 export interface DlqEnvironment {
   brokerUrl?: string;
+  /** `BROKER_NAMESPACE`, as the services read it. */
+  brokerNamespace?: string;
   dataDir?: string;
   /** `CUSTOMER_URL`, `ORDER_URL`, … by service name. */
   serviceUrls: Record<string, string>;
@@ -20,6 +22,7 @@ export const readDlqEnvironment = (env: NodeJS.ProcessEnv = process.env): DlqEnv
     if (url) serviceUrls[service] = url;
   }
   const brokerUrl = nonEmpty(env['BROKER_URL']);
+  const brokerNamespace = nonEmpty(env['BROKER_NAMESPACE']);
   const dataDir = nonEmpty(env['DATA_DIR']);
-  return { ...(brokerUrl ? { brokerUrl } : {}), ...(dataDir ? { dataDir } : {}), serviceUrls };
+  return { ...(brokerUrl ? { brokerUrl } : {}), ...(brokerNamespace ? { brokerNamespace } : {}), ...(dataDir ? { dataDir } : {}), serviceUrls };
 };

@@ -22,7 +22,7 @@ export interface DlqIo {
 /** `--broker` or BROKER_URL selects RabbitMQ; otherwise the services' HTTP routes. */
 const sourceFor = (options: TransportOptions, env: DlqEnvironment): DeadLetterSource => {
   const brokerUrl = options.broker ?? env.brokerUrl;
-  if (brokerUrl) return createBrokerDeadLetters(brokerUrl, options.namespace);
+  if (brokerUrl) return createBrokerDeadLetters(brokerUrl, options.namespace ?? env.brokerNamespace);
   return createHttpDeadLetters(resolveServiceUrls(env.serviceUrls, options.dataDir ?? env.dataDir ?? '.data'));
 };
 

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { allConsumerQueues, commandExchangeOf, consumerQueuesOf, DEAD_LETTER_HEADERS, declareTopology, eventExchangeOf, REPLAYED_FROM_HEADER, type ConsumerQueue } from '@ordering/messaging';
+import { consumerQueuesOf, DEAD_LETTER_HEADERS, declareTopology, deleteTopology, REPLAYED_FROM_HEADER, type ConsumerQueue } from '@ordering/messaging';
 import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aDebitCommand, cli } from './dlq-harness.js';
@@ -42,9 +42,7 @@ describe.skipIf(!brokerUrl)('npm run dlq over RabbitMQ', () => {
 
   afterAll(async () => {
     if (!channel) return;
-    for (const queue of allConsumerQueues(namespace)) for (const name of [queue.queue, queue.retry, queue.dlq]) await channel.deleteQueue(name);
-    await channel.deleteExchange(commandExchangeOf(namespace));
-    await channel.deleteExchange(eventExchangeOf(namespace));
+    await deleteTopology(channel, namespace);
     await connection.close();
   });
 
@@ -79,5 +77,14 @@ describe.skipIf(!brokerUrl)('npm run dlq over RabbitMQ', () => {
     expect(unknown).toEqual({ code: 1, stdout: '', stderr: `dlq: no dead letter with id ${missing}\n` });
     expect(unreachable.code).toBe(1);
     expect(unreachable.stderr).toMatch(/^dlq: RabbitMQ at amqp:\/\/guest:\*\*\*@127\.0\.0\.1:1: connect ECONNREFUSED 127\.0\.0\.1:1\n$/);
+  });
+
+  it('when the broker and namespace come from BROKER_URL and BROKER_NAMESPACE instead of flags, then the same DLQs are read', async () => {
+    const id = await park('{"still": "broken"}');
+
+    const shown = await cli(['show', id, '--json'], { brokerUrl, brokerNamespace: namespace });
+
+    expect(shown.code).toBe(0);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ id, consumerQueue: account.queue });
   });
 });

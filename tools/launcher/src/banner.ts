@@ -11,6 +11,13 @@ export const redactPassword = (url: string): string => {
   }
 };
 
+/** The broker's namespace is worth a line only when it is not the default every service would otherwise use. */
+const transportOf = (config: LauncherConfig): string => {
+  if (config.brokerUrl === undefined) return 'HTTP push between services';
+  const namespace = config.forwardedEnv['BROKER_NAMESPACE'];
+  return `RabbitMQ ${redactPassword(config.brokerUrl)}${namespace === undefined ? '' : ` (namespace ${namespace})`}`;
+};
+
 /**
  * What a newcomer needs once everything answers /readyz. The last line is exactly `ready: <gateway URL>`: tests and
  * scripts wait for it.
@@ -30,7 +37,7 @@ export const formatBanner = (config: LauncherConfig, specs: readonly ProcessSpec
     `  gateway        ${gatewayUrl}`,
     ...SERVICE_NAMES.map((service) => `  ${service.padEnd(14)} ${urlsOf(service)}`),
     `  postgres       ${database}`,
-    `  transport      ${config.brokerUrl === undefined ? 'HTTP push between services' : `RabbitMQ ${redactPassword(config.brokerUrl)}`}`,
+    `  transport      ${transportOf(config)}`,
     `  API docs       http://localhost:${config.gatewayPort}/docs`,
     `  admin          ${config.adminEmail} / ${adminPassword}${defaultsHint}`,
     `  state file     ${stateFile}`,

@@ -63,11 +63,11 @@ describe('planProcesses', () => {
   });
 
   it('when BROKER_URL and service settings are set, then they reach every process, and nothing else of the parent does', () => {
-    const config = configFrom({ BROKER_URL: 'amqp://127.0.0.1', RATE_LIMIT_MAX: '5', PATH: '/bin', SECRET: 'x' });
+    const config = configFrom({ BROKER_URL: 'amqp://127.0.0.1', BROKER_NAMESPACE: 'bench_1', RATE_LIMIT_MAX: '5', PATH: '/bin', SECRET: 'x' });
     const specs = planProcesses(config, DATABASE_URLS);
 
     for (const spec of specs) {
-      expect(spec.env).toMatchObject({ BROKER_URL: 'amqp://127.0.0.1', RATE_LIMIT_MAX: '5', PATH: '/bin' });
+      expect(spec.env).toMatchObject({ BROKER_URL: 'amqp://127.0.0.1', BROKER_NAMESPACE: 'bench_1', RATE_LIMIT_MAX: '5', PATH: '/bin' });
       expect(spec.env.SECRET).toBeUndefined();
     }
   });

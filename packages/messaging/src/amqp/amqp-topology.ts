@@ -103,3 +103,15 @@ export const declareTopology = async (channel: Channel, namespace: string = DEFA
   await channel.assertExchange(eventExchangeOf(namespace), 'topic', { durable: true });
   for (const consumer of allConsumerQueues(namespace)) await declareConsumerQueue(channel, namespace, consumer);
 };
+
+/**
+ * Removes every queue and exchange of the namespace, messages included: for a namespace that was only ever
+ * temporary (a benchmark run, a test), never for one that a system uses.
+ */
+export const deleteTopology = async (channel: Channel, namespace: string): Promise<void> => {
+  for (const consumer of allConsumerQueues(namespace)) {
+    for (const queue of [consumer.queue, consumer.retry, consumer.dlq]) await channel.deleteQueue(queue);
+  }
+  await channel.deleteExchange(commandExchangeOf(namespace));
+  await channel.deleteExchange(eventExchangeOf(namespace));
+};

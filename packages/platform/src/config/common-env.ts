@@ -1,5 +1,8 @@
 import { Type } from 'typebox';
 
+/** Lower-case, as queue names go into metrics labels and shell commands unquoted. */
+export const BROKER_NAMESPACE_PATTERN = '^[a-z][a-z0-9_-]{0,39}$';
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Variables every service reads; compose them into a service's own schema in its config.ts. */
@@ -18,6 +21,11 @@ export const databaseEnv = {
 /** Optional: set, messages go through RabbitMQ; unset, services push them to each other over HTTP. */
 export const brokerEnv = {
   BROKER_URL: Type.Optional(Type.String({ format: 'uri', pattern: '^amqps?://.+' })),
+  /**
+   * Prefixes every exchange and queue (default `ordering`): two systems on one broker and virtual host, e.g. a
+   * benchmark next to a running system, then never consume each other's messages.
+   */
+  BROKER_NAMESPACE: Type.Optional(Type.String({ pattern: BROKER_NAMESPACE_PATTERN })),
 };
 
 export const jwksEnv = {
