@@ -1,12 +1,19 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import { databaseUrl as databaseUrlOn, dropDatabase, launcherStatePath, readLauncherState, type LauncherState, type ProcessState } from '@ordering/launcher';
+import {
+  databaseUrl as databaseUrlOn,
+  dropDatabase,
+  launcherStatePath,
+  omitVariables,
+  pickFreePortBlock,
+  readLauncherState,
+  spawnLauncher,
+  toPortEnv,
+  type LauncherState,
+  type ProcessState,
+} from '@ordering/launcher';
 import { brokerUrlOnVhost, createBrokerVhost, deleteBrokerVhost, testBrokerUrl, testDatabaseUrl } from './infrastructure.js';
 import { eventually } from './wait.js';
 
@@ -74,13 +81,9 @@ export interface RunningSystem {
   stop(): Promise<void>;
 }
 
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const LAUNCHER_ARGS = ['--conditions=development', '--import', 'tsx', 'tools/launcher/src/main.ts'];
 const MAX_KEPT_LINES = 20_000;
-const READY_LINE = /^ready: (http:\/\/127\.0\.0\.1:(\d+))$/;
 const PREFIXED_LINE = /^([A-Za-z0-9#_-]+)\s*\| (.*)$/;
 const STOP_TIMEOUT_MS = 30_000;
-const REPLICA_PORT_STEP = 10;
 
 /** Variables of the developer's or CI's shell that would change what the launcher starts; the suite sets its own. */
 const SCRUBBED_VARIABLES = [
@@ -88,6 +91,7 @@ const SCRUBBED_VARIABLES = [
   'POSTGRES_URL',
   'DB_PREFIX',
   'BROKER_URL',
+  'BROKER_NAMESPACE',
   'REPLICAS',
   'LOG_LEVEL',
   'ADMIN_EMAIL',
@@ -99,44 +103,6 @@ const SCRUBBED_VARIABLES = [
   'OTEL_EXPORTER_OTLP_ENDPOINT',
   'LAUNCHER_SERVICE_ENTRY',
 ];
-
-const isPortFree = (port: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-
-interface PortPlan {
-  gateway: number;
-  services: Record<ServiceName, number>;
-  postgres: number;
-}
-
-/**
- * Six consecutive ports (gateway, four services, the embedded PostgreSQL) from a random base, checked free together
- * with every replica port (+10·i). The base stays below Linux's ephemeral range (32768+), so the outgoing connections
- * of this machine never sit on a port that a killed process must bind again when the launcher restarts it.
- */
-const pickPorts = async (replicas: number): Promise<PortPlan> => {
-  for (let attempt = 0; attempt < 50; attempt += 1) {
-    const base = 20_000 + Math.floor(Math.random() * 12_000);
-    const plan: PortPlan = {
-      gateway: base,
-      services: { customer: base + 1, order: base + 2, account: base + 3, orchestrator: base + 4 },
-      postgres: base + 5,
-    };
-    const wanted = [
-      plan.gateway,
-      plan.postgres,
-      ...SERVICE_NAMES.flatMap((name) => Array.from({ length: replicas }, (_, i) => plan.services[name] + REPLICA_PORT_STEP * i)),
-    ];
-    const free = await Promise.all(wanted.map(isPortFree));
-    if (free.every(Boolean)) return plan;
-  }
-  throw new Error('could not find a block of free ports in 20000-32000 after 50 attempts');
-};
 
 /** `postgres://user@host:port/db` -> `postgres://user@host:port`: the launcher creates its own databases there. */
 const serverBaseUrl = (url: string): string => {
@@ -183,60 +149,24 @@ export const startSystem = async (options: StartSystemOptions = {}): Promise<Run
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ordering-e2e-'));
   // PostgreSQL runs as the `postgres` user and must be able to enter its data directory's parents.
   await chmod(dataDir, 0o755);
-  const ports = await pickPorts(replicas);
+  const ports = await pickFreePortBlock(replicas);
 
   const databaseServer = testDatabaseUrl();
   const external = databaseServer !== undefined ? { serverUrl: serverBaseUrl(databaseServer), prefix: `e2e_${randomBytes(4).toString('hex')}_` } : undefined;
 
-  const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(process.env)) if (value !== undefined && !SCRUBBED_VARIABLES.includes(name)) env[name] = value;
-  Object.assign(env, {
+  const env: Record<string, string> = {
+    ...omitVariables(process.env, SCRUBBED_VARIABLES),
     DATA_DIR: dataDir,
-    GATEWAY_PORT: String(ports.gateway),
-    CUSTOMER_PORT: String(ports.services.customer),
-    ORDER_PORT: String(ports.services.order),
-    ACCOUNT_PORT: String(ports.services.account),
-    ORCHESTRATOR_PORT: String(ports.services.orchestrator),
-    PGPORT_EMBEDDED: String(ports.postgres),
+    ...toPortEnv(ports),
     LAUNCHER_LOG_FORMAT: 'json',
     NO_COLOR: '1',
     ...(replicas > 1 ? { REPLICAS: String(replicas) } : {}),
     ...(external ? { POSTGRES_URL: external.serverUrl, DB_PREFIX: external.prefix } : {}),
     ...(broker ? { BROKER_URL: broker.url } : {}),
     ...options.env,
-  });
-
-  const child: ChildProcess = spawn(process.execPath, LAUNCHER_ARGS, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: string[] = [];
-  let readyUrl: string | undefined;
-  let announceReady: (url: string) => void = () => undefined;
-  const ready = new Promise<string>((resolve) => (announceReady = resolve));
-  const keep = (line: string): void => {
-    lines.push(line);
-    if (lines.length > MAX_KEPT_LINES) lines.splice(0, lines.length - MAX_KEPT_LINES);
-    const match = READY_LINE.exec(line);
-    if (match && readyUrl === undefined) {
-      readyUrl = match[1];
-      announceReady(match[1] ?? '');
-    }
   };
-  if (child.stdout) createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', keep);
-  if (child.stderr) createInterface({ input: child.stderr, crlfDelay: Infinity }).on('line', keep);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal }));
-    child.once('error', (error) => {
-      keep(`(e2e harness) could not spawn the launcher: ${error.message}`);
-      resolve({ code: null, signal: null });
-    });
-  });
-  // If the test process goes away without stop(), the launcher still shuts its process tree down in order.
-  const killOnExit = (): void => void child.kill('SIGTERM');
-  process.once('exit', killOnExit);
-
-  const tail = (count = 80): string => `--- last ${Math.min(count, lines.length)} launcher lines ---\n${lines.slice(-count).join('\n')}`;
 
   const cleanUp = async (): Promise<void> => {
-    process.removeListener('exit', killOnExit);
     if (external) {
       for (const service of SERVICE_NAMES) await dropDatabase(external.serverUrl, `${external.prefix}${service}`).catch(() => undefined);
     }
@@ -244,28 +174,19 @@ export const startSystem = async (options: StartSystemOptions = {}): Promise<Run
     await rm(dataDir, { recursive: true, force: true });
   };
 
-  const readyTimeoutMs = options.readyTimeoutMs ?? 120_000;
-  let timer: NodeJS.Timeout | undefined;
-  const outcome = await Promise.race([
-    ready.then((url) => ({ kind: 'ready' as const, url })),
-    exited.then((exit) => ({ kind: 'exited' as const, exit })),
-    new Promise<{ kind: 'timeout' }>((resolve) => (timer = setTimeout(resolve, readyTimeoutMs, { kind: 'timeout' as const }))),
-  ]);
-  clearTimeout(timer);
-  if (outcome.kind !== 'ready') {
-    if (outcome.kind === 'timeout') {
-      child.kill('SIGTERM');
-      const stopped = await Promise.race([exited.then(() => true), new Promise<false>((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS, false))]);
-      if (!stopped) child.kill('SIGKILL');
-      await exited;
-    }
-    const why = outcome.kind === 'timeout' ? `did not print "ready: …" within ${readyTimeoutMs} ms` : `exited first (${JSON.stringify(outcome.exit)})`;
-    const output = tail(150);
+  const launcher = await spawnLauncher({
+    env,
+    keptLines: MAX_KEPT_LINES,
+    readyTimeoutMs: options.readyTimeoutMs ?? 120_000,
+    stopTimeoutMs: STOP_TIMEOUT_MS,
+    failureTailLines: 150,
+  }).catch(async (error: unknown) => {
     await cleanUp();
-    throw new Error(`the launcher ${why}\n${output}`);
-  }
+    throw error;
+  });
+  const tail = (count = 80): string => launcher.tail(count);
 
-  const gatewayUrl = outcome.url;
+  const gatewayUrl = launcher.gatewayUrl;
   const stateFile = launcherStatePath(dataDir);
   const state = (): LauncherState => {
     const current = readLauncherState(stateFile);
@@ -300,24 +221,11 @@ export const startSystem = async (options: StartSystemOptions = {}): Promise<Run
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
-      if (child.exitCode !== null || child.signalCode !== null) {
-        const output = tail(100);
-        await cleanUp();
-        throw new Error(`the launcher had already exited (code ${child.exitCode}, signal ${child.signalCode}) before stop()\n${output}`);
-      }
-      child.kill('SIGTERM');
-      let stopTimer: NodeJS.Timeout | undefined;
-      const exit = await Promise.race([exited, new Promise<'timeout'>((resolve) => (stopTimer = setTimeout(resolve, STOP_TIMEOUT_MS, 'timeout')))]);
-      clearTimeout(stopTimer);
-      if (exit === 'timeout') {
-        child.kill('SIGKILL');
-        await exited;
-        const output = tail(100);
-        await cleanUp();
-        throw new Error(`the launcher did not exit within ${STOP_TIMEOUT_MS} ms of SIGTERM (killed it)\n${output}`);
-      }
+      const { exit, alreadyExited, killed } = await launcher.stop(STOP_TIMEOUT_MS);
       const output = tail(100);
       await cleanUp();
+      if (alreadyExited) throw new Error(`the launcher had already exited (code ${exit.code}, signal ${exit.signal}) before stop()\n${output}`);
+      if (killed) throw new Error(`the launcher did not exit within ${STOP_TIMEOUT_MS} ms of SIGTERM (killed it)\n${output}`);
       if (exit.code !== 0) throw new Error(`the launcher exited with ${JSON.stringify(exit)} after SIGTERM, expected code 0\n${output}`);
     })();
     return stopping;
@@ -330,11 +238,11 @@ export const startSystem = async (options: StartSystemOptions = {}): Promise<Run
     externalPostgres: external !== undefined,
     brokerUrl: broker?.url,
     replicas,
-    logs: () => [...lines],
-    logLines: () => lines.map(parseLine),
+    logs: () => launcher.lines(),
+    logLines: () => launcher.lines().map(parseLine),
     tail,
     crashReport: (name, count = 60) => {
-      const relevant = lines.filter((line) => {
+      const relevant = launcher.lines().filter((line) => {
         const parsed = parseLine(line);
         return parsed.process === name || (parsed.process === 'launcher' && parsed.text.startsWith(`${name} `));
       });

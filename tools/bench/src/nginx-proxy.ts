@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { anyFreePort } from './free-ports.js';
+import { anyFreePort } from '@ordering/launcher';
 
 /**
  * nginx as a plain reverse proxy in front of one service: the cost of a well-known proxy hop, to compare the

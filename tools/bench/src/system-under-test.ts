@@ -1,31 +1,35 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import { EMBEDDED_POSTGRES_CREDENTIALS, dropDatabase, launcherStatePath, readLauncherState } from '@ordering/launcher';
+import {
+  EMBEDDED_POSTGRES_CREDENTIALS,
+  dropDatabase,
+  launcherStatePath,
+  omitVariables,
+  pickFreePortBlock,
+  readLauncherState,
+  spawnLauncher,
+  toPortEnv,
+} from '@ordering/launcher';
 import type { BenchConfig } from './bench-config.js';
-import { pickPortBlock } from './free-ports.js';
+import { deleteBrokerNamespace } from './broker-namespace.js';
 
 /**
  * The whole system, started the way a user starts it (the launcher, `npm start`), on a throwaway DATA_DIR and free
  * ports; in production mode on the given PostgreSQL and RabbitMQ with a unique database prefix, dropped afterwards.
  */
 
-export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const LAUNCHER_ARGS = ['--conditions=development', '--import', 'tsx', 'tools/launcher/src/main.ts'];
 /** Run by the launcher instead of each service's main.ts when profiling (its documented test hook). */
 const PROFILED_ENTRY = 'tools/bench/src/profiled-service.ts';
-const READY_LINE = /^ready: (http:\/\/127\.0\.0\.1:\d+)$/;
 const SERVICE_NAMES = ['customer', 'order', 'account', 'orchestrator'] as const;
 const KEPT_LINES = 400;
+const FAILURE_TAIL_LINES = 80;
 const READY_TIMEOUT_MS = 180_000;
 const STOP_TIMEOUT_MS = 40_000;
 
 /** Variables of the caller's shell that would change what the launcher starts; the bench sets its own. */
-const SCRUBBED = ['DATA_DIR', 'POSTGRES_URL', 'DB_PREFIX', 'BROKER_URL', 'REPLICAS', 'LOG_LEVEL', 'RATE_LIMIT_MAX', 'RATE_LIMIT_WINDOW_SECONDS', 'LAUNCHER_SERVICE_ENTRY', 'NODE_OPTIONS'];
+const SCRUBBED = ['DATA_DIR', 'POSTGRES_URL', 'DB_PREFIX', 'BROKER_URL', 'BROKER_NAMESPACE', 'REPLICAS', 'LOG_LEVEL', 'RATE_LIMIT_MAX', 'RATE_LIMIT_WINDOW_SECONDS', 'LAUNCHER_SERVICE_ENTRY', 'NODE_OPTIONS'];
 
 export interface RunningSystem {
   readonly gatewayUrl: string;
@@ -64,84 +68,53 @@ export const startSystem = async (config: BenchConfig, log: (line: string) => vo
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ordering-bench-'));
   // PostgreSQL runs as the `postgres` user and must be able to enter its data directory's parents.
   await chmod(dataDir, 0o755);
-  const ports = await pickPortBlock(config.replicas);
-  const prefix = config.mode === 'production' ? `bench_${randomBytes(4).toString('hex')}_` : undefined;
+  const ports = await pickFreePortBlock(config.replicas);
+  // A database prefix and a broker namespace of its own: a bench never reads or consumes a running system's data.
+  const runId = `bench_${randomBytes(4).toString('hex')}`;
+  const prefix = config.mode === 'production' ? `${runId}_` : undefined;
   const profileDir = config.profile ? path.join(dataDir, 'profiles') : undefined;
   if (profileDir) await mkdir(profileDir, { recursive: true, mode: 0o777 });
 
-  const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(process.env)) if (value !== undefined && !SCRUBBED.includes(name)) env[name] = value;
-  Object.assign(env, {
-    DATA_DIR: path.join(dataDir, 'data'),
-    GATEWAY_PORT: String(ports.gateway),
-    CUSTOMER_PORT: String(ports.customer),
-    ORDER_PORT: String(ports.order),
-    ACCOUNT_PORT: String(ports.account),
-    ORCHESTRATOR_PORT: String(ports.orchestrator),
-    PGPORT_EMBEDDED: String(ports.postgres),
+  const launcherDataDir = path.join(dataDir, 'data');
+  const env: Record<string, string> = {
+    ...omitVariables(process.env, SCRUBBED),
+    DATA_DIR: launcherDataDir,
+    ...toPortEnv(ports),
     REPLICAS: String(config.replicas),
     LOG_LEVEL: config.logLevel,
     RATE_LIMIT_MAX: BENCH_RATE_LIMIT,
     // Plain JSON lines: the launcher then only prefixes them, instead of pretty-printing every request log under load.
     LAUNCHER_LOG_FORMAT: 'json',
     NO_COLOR: '1',
-    ...(prefix ? { POSTGRES_URL: config.postgresUrl, DB_PREFIX: prefix, BROKER_URL: config.brokerUrl } : {}),
+    ...(prefix ? { POSTGRES_URL: config.postgresUrl, DB_PREFIX: prefix, BROKER_URL: config.brokerUrl, BROKER_NAMESPACE: runId } : {}),
     // The launcher passes TMPDIR through to every service: the profiled entry writes its profile there.
     ...(profileDir ? { LAUNCHER_SERVICE_ENTRY: PROFILED_ENTRY, TMPDIR: profileDir } : {}),
-  });
+  };
 
   log(`starting the system (${config.mode}, ${config.replicas} replica(s) per service) on ports ${ports.gateway}-${ports.postgres}`);
-  const child: ChildProcess = spawn(process.execPath, LAUNCHER_ARGS, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: string[] = [];
-  let announceReady: (url: string) => void = () => undefined;
-  const ready = new Promise<string>((resolve) => (announceReady = resolve));
-  const keep = (line: string): void => {
-    lines.push(line);
-    if (lines.length > KEPT_LINES) lines.splice(0, lines.length - KEPT_LINES);
-    const match = READY_LINE.exec(line);
-    if (match?.[1]) announceReady(match[1]);
-  };
-  if (child.stdout) createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', keep);
-  if (child.stderr) createInterface({ input: child.stderr, crlfDelay: Infinity }).on('line', keep);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal }));
-    child.once('error', (error) => {
-      keep(`bench: could not spawn the launcher: ${error.message}`);
-      resolve({ code: null, signal: null });
-    });
-  });
-  // Ctrl-C or a crash of the bench still shuts the launcher's process tree down in order.
-  const killOnExit = (): void => void child.kill('SIGTERM');
-  process.once('exit', killOnExit);
-
-  const tail = (count = 60): string => `--- last ${Math.min(count, lines.length)} launcher lines ---\n${lines.slice(-count).join('\n')}`;
   const postgresServerUrl = serverUrlFor(config, ports.postgres);
   const cleanUp = async (): Promise<void> => {
-    process.removeListener('exit', killOnExit);
     if (prefix) {
       for (const service of SERVICE_NAMES) await dropDatabase(postgresServerUrl, `${prefix}${service}`).catch(() => undefined);
+      await deleteBrokerNamespace(config.brokerUrl, runId).catch((error: unknown) => log(`could not delete the broker namespace ${runId}: ${String(error)}`));
     }
     // With --profile the directory stays until the caller has copied the profiles next to the report (removeProfileDir).
-    await rm(path.join(dataDir, 'data'), { recursive: true, force: true });
+    await rm(launcherDataDir, { recursive: true, force: true });
     if (!profileDir) await rm(dataDir, { recursive: true, force: true });
   };
 
-  let timer: NodeJS.Timeout | undefined;
-  const outcome = await Promise.race([
-    ready.then((url) => ({ kind: 'ready' as const, url })),
-    exited.then((exit) => ({ kind: 'exited' as const, exit })),
-    new Promise<{ kind: 'timeout' }>((resolve) => (timer = setTimeout(resolve, READY_TIMEOUT_MS, { kind: 'timeout' as const }))),
-  ]);
-  clearTimeout(timer);
-  if (outcome.kind !== 'ready') {
-    child.kill('SIGTERM');
-    await exited;
-    const output = tail(80);
+  const launcher = await spawnLauncher({
+    env,
+    keptLines: KEPT_LINES,
+    readyTimeoutMs: READY_TIMEOUT_MS,
+    stopTimeoutMs: STOP_TIMEOUT_MS,
+    failureTailLines: FAILURE_TAIL_LINES,
+  }).catch(async (error: unknown) => {
     await cleanUp();
-    throw new Error(`the system did not start: the launcher ${outcome.kind === 'timeout' ? `printed no "ready:" line within ${READY_TIMEOUT_MS / 1000} s` : `exited first (${JSON.stringify(outcome.exit)})`}\n${output}`);
-  }
+    throw new Error(`the system did not start: ${error instanceof Error ? error.message : String(error)}`);
+  });
 
-  const stateFile = launcherStatePath(env.DATA_DIR ?? '');
+  const stateFile = launcherStatePath(launcherDataDir);
   const state = readLauncherState(stateFile);
   if (!state) throw new Error(`no launcher state file at ${stateFile}`);
   const urlOf = (name: string): string => {
@@ -151,30 +124,24 @@ export const startSystem = async (config: BenchConfig, log: (line: string) => vo
   };
 
   let stopping: Promise<void> | undefined;
+  // Lenient, unlike the e2e harness: the measurements are taken by now; how the launcher exited changes none of them.
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      let stopTimer: NodeJS.Timeout | undefined;
-      const exit = await Promise.race([exited, new Promise<'timeout'>((resolve) => (stopTimer = setTimeout(resolve, STOP_TIMEOUT_MS, 'timeout')))]);
-      clearTimeout(stopTimer);
-      if (exit === 'timeout') {
-        child.kill('SIGKILL');
-        await exited;
-      }
+      await launcher.stop(STOP_TIMEOUT_MS);
       await cleanUp();
     })();
     return stopping;
   };
 
   return {
-    gatewayUrl: outcome.url,
+    gatewayUrl: launcher.gatewayUrl,
     serviceUrls: Object.fromEntries(SERVICE_NAMES.map((name) => [name, urlOf(name)])) as RunningSystem['serviceUrls'],
     orchestratorUrls: state.processes.filter((entry) => /^orchestrator(#\d+)?$/.test(entry.name) && entry.url).map((entry) => entry.url as string),
     postgresServerUrl,
     transport: prefix ? 'rabbitmq' : 'http',
     databasePrefix: prefix ?? '',
     profileDir,
-    tail,
+    tail: (count = 60) => launcher.tail(count),
     restarts: () => Object.fromEntries((readLauncherState(stateFile)?.processes ?? []).filter((entry) => entry.restarts > 0).map((entry) => [entry.name, entry.restarts])),
     stop,
   };

@@ -1,6 +1,7 @@
 /**
  * The launcher's reusable parts: the embedded PostgreSQL (also used by the test set-up in @ordering/testing), database
- * administration helpers, and the state file format that e2e tests read to find pids and ports.
+ * administration helpers, the state file format that e2e tests read to find pids and ports, and the launcher itself as
+ * a child process on a block of free ports, which the e2e suite and the bench start.
  */
 export {
   startEmbeddedPostgres,
@@ -12,3 +13,12 @@ export {
 export { assertDatabaseName, databaseUrl, dropDatabase, ensureDatabase, withClient } from './postgres-admin.js';
 export { startOrphanReaper, type OrphanReaper, type WatchedProcesses } from './orphan-reaper.js';
 export { launcherStatePath, readLauncherState, type LauncherState, type ProcessState } from './launcher-state.js';
+export { anyFreePort, isPortFree, pickFreePortBlock, toPortEnv, type PortPlan } from './free-ports.js';
+export {
+  omitVariables,
+  spawnLauncher,
+  type LauncherChild,
+  type LauncherExit,
+  type LauncherStop,
+  type SpawnLauncherOptions,
+} from './launcher-child.js';

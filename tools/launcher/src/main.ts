@@ -8,7 +8,7 @@ import { SERVICE_NAMES, readLauncherConfigOrExit, type ServiceName } from './lau
 import { launcherStatePath, removeLauncherState, writeLauncherState, type LauncherState, type ProcessState } from './launcher-state.js';
 import { createLogPrefixer } from './log-prefixer.js';
 import { startOrphanReaper } from './orphan-reaper.js';
-import { assertPortsFree } from './port-check.js';
+import { assertPortsFree } from './free-ports.js';
 import { ensureDatabase } from './postgres-admin.js';
 import { signalGroup } from './process-probe.js';
 import { superviseProcess, type SupervisedProcess } from './process-supervisor.js';
