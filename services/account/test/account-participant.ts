@@ -1,6 +1,5 @@
-import { contractOf, type Envelope } from '@ordering/contracts';
 import { createLogger, type Logger } from '@ordering/platform';
-import { Value } from 'typebox/value';
+import { driveParticipant, type ParticipantDriver } from '@ordering/testing';
 import { expect } from 'vitest';
 import { createAccountMessageHandlers } from '../src/messages/account-message-handlers.js';
 import type { AccountServiceUnderTest } from './account-service.js';
@@ -12,12 +11,7 @@ export interface OrderLedgerEntry {
   customerId: string;
 }
 
-export interface AccountParticipant {
-  /** Runs the handler for the envelope's type in its own transaction, exactly as the consumer runtime does. */
-  deliver(message: Envelope): Promise<void>;
-  /** Delivers a command and returns its one reply from the outbox, checked against the reply contract. */
-  send(command: Envelope): Promise<Envelope>;
-  repliesTo(command: Envelope): Promise<Envelope[]>;
+export interface AccountParticipant extends ParticipantDriver {
   /** Deposits over the real HTTP route. */
   fund(customerId: string, amount: number): Promise<void>;
   /** Read straight from the database, so assertions do not trust the code under test. */
@@ -31,33 +25,10 @@ export const participantOf = (service: AccountServiceUnderTest, logger: Logger =
   const handlers = createAccountMessageHandlers({ logger });
   const pool = service.database.pool;
 
-  const deliver = async (message: Envelope): Promise<void> => {
-    const handler = handlers.find((candidate) => candidate.type === message.type);
-    if (!handler) throw new Error(`no handler for ${message.type}`);
-    await service.database.db.transaction((tx) => handler.handle(tx, message));
-  };
-
-  const repliesTo = async (command: Envelope): Promise<Envelope[]> => {
-    const result = await pool.query<{ envelope: Envelope }>(
-      "select envelope from outbox_messages where envelope->>'causationId' = $1 order by created_at, id",
-      [command.id],
-    );
-    return result.rows.map((row) => row.envelope);
-  };
+  const driver = driveParticipant({ handlers, transaction: (work) => service.database.db.transaction(work), pool });
 
   return {
-    deliver,
-    repliesTo,
-    async send(command) {
-      await deliver(command);
-      const replies = await repliesTo(command);
-      expect(replies).toHaveLength(1);
-      const reply = replies[0] as Envelope;
-      const contract = contractOf(reply.type);
-      expect(contract?.kind).toBe('reply');
-      expect(Value.Check(contract!.schema, reply.payload), JSON.stringify(reply.payload)).toBe(true);
-      return reply;
-    },
+    ...driver,
     async fund(customerId, amount) {
       const response = await service.deposit(await service.tokenFor(customerId), aDepositRequest(amount));
       expect(response.statusCode).toBe(201);
