@@ -6,6 +6,7 @@ export * from './saga-metrics.js';
 export type { SagaDatabase, SagaRecord, SagaStepRecord, SagaCommandRecord, SagaView } from './saga-repository.js';
 export * from './saga-engine.js';
 export * from './saga-sweeper.js';
+export * from './saga-command-retention.js';
 export * from './saga-queries.js';
 export * from './present-saga.js';
 export * from './saga-finished-signal.js';

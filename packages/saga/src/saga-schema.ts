@@ -36,6 +36,8 @@ export const sagas = pgTable(
     index('sagas_customer_created_idx').on(table.customerId, table.createdAt.desc(), table.id.desc()),
     index('sagas_status_created_idx').on(table.status, table.createdAt.desc(), table.id.desc()),
     index('sagas_type_created_idx').on(table.type, table.createdAt.desc(), table.id.desc()),
+    // The retention pass looks for sagas finished before a cutoff; running sagas have no finished_at and stay out.
+    index('sagas_finished_idx').on(table.finishedAt).where(sql`${table.finishedAt} is not null`),
     // Two concurrent cancellations of one order must not both run: the second start fails on this index.
     uniqueIndex('sagas_one_active_cancel_per_order').on(table.orderId).where(sql`${table.type} = 'cancel-order' and ${table.status} <> 'ABORTED'`),
     check('sagas_status_known', sql`${table.status} in (${oneOf(SAGA_STATUSES)})`),

@@ -1,0 +1,1 @@
+CREATE INDEX "sagas_finished_idx" ON "sagas" USING btree ("finished_at") WHERE "sagas"."finished_at" is not null;
