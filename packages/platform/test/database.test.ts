@@ -1,4 +1,6 @@
+import type { Socket } from 'node:net';
 import { createTestDatabase } from '@ordering/testing';
+import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { connectDatabase, createLogger } from '../src/index.js';
@@ -23,4 +25,31 @@ describe('connectDatabase', () => {
       await testDatabase.drop();
     }
   });
+
+  it('when a connection dies between checkout and BEGIN, then the transaction fails and its pool slot is given back', async () => {
+    const testDatabase = await createTestDatabase();
+    // One slot: the second transaction can only run if the failed one released its client.
+    const database = connectDatabase({ url: testDatabase.url, schema: {}, logger: createLogger({ service: 'test', level: 'silent' }), applicationName: 'test', maxConnections: 1 });
+    try {
+      await database.ping();
+      let sabotage = true;
+      database.pool.on('acquire', (client) => {
+        if (!sabotage) return;
+        sabotage = false;
+        // The idle connection's server went away while it sat in the pool (a restart, a pooler closing it).
+        (client as unknown as { connection: { stream: Socket } }).connection.stream.destroy();
+      });
+
+      await expect(database.db.transaction((tx) => tx.execute(sql`select 1`))).rejects.toThrow();
+
+      let timer: NodeJS.Timeout | undefined;
+      const stuck = new Promise<'stuck'>((resolve) => (timer = setTimeout(resolve, 10_000, 'stuck')));
+      const next = database.db.transaction(async (tx) => (await tx.execute<{ answer: number }>(sql`select 42 as answer`)).rows[0]?.answer);
+      expect(await Promise.race([next, stuck])).toBe(42);
+      clearTimeout(timer);
+    } finally {
+      await database.close();
+      await testDatabase.drop();
+    }
+  }, 60_000);
 });

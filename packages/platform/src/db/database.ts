@@ -21,6 +21,52 @@ export interface Database<TSchema extends Record<string, unknown>> {
 // Money and counts are bigint columns; parse int8 as a JS number (yen amounts stay far below 2^53).
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
 
+const BEGIN = /^\s*begin\b/i;
+
+const textOf = (query: unknown): string =>
+  typeof query === 'string' ? query : typeof query === 'object' && query !== null && 'text' in query ? String(query.text) : '';
+
+/**
+ * drizzle-orm 0.45 sends a transaction's BEGIN outside the try/finally that releases its client (drizzle-orm#6241):
+ * a BEGIN on a connection that died while idle would keep that client checked out for good, and every database
+ * restart would shrink the pool by one until it hangs. So a BEGIN that fails as the first statement of a
+ * promise-style checkout (the only kind drizzle makes) releases and discards the client; a later release is a no-op.
+ */
+const releaseOnFailedBegin = (client: pg.PoolClient): pg.PoolClient => {
+  let released = false;
+  let first = true;
+  const release = (error?: Error | boolean): void => {
+    if (released) return;
+    released = true;
+    client.release(error);
+  };
+  const query = (...args: unknown[]): unknown => {
+    const result: unknown = Reflect.apply(client.query, client, args);
+    const guarded = first && BEGIN.test(textOf(args[0]));
+    first = false;
+    if (!guarded || !(result instanceof Promise)) return result;
+    return result.catch((error: unknown) => {
+      release(error instanceof Error ? error : true);
+      throw error;
+    });
+  };
+  return new Proxy(client, {
+    get(target, property) {
+      if (property === 'release') return release;
+      if (property === 'query') return query;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+};
+
+const guardCheckouts = (pool: pg.Pool): void => {
+  const connect = pool.connect.bind(pool);
+  // Callback-style checkouts are pool.query's own, which always releases; only promise-style ones need the guard.
+  pool.connect = ((callback?: Parameters<pg.Pool['connect']>[0]) =>
+    callback ? connect(callback) : connect().then(releaseOnFailedBegin)) as pg.Pool['connect'];
+};
+
 /**
  * A pool survives the database going away: broken idle clients are reported and discarded, and the
  * next query opens a fresh connection, so a restarted PostgreSQL heals without restarting the service.
@@ -41,6 +87,7 @@ export const connectDatabase = <TSchema extends Record<string, unknown>>(
   pool.on('connect', (client) => {
     client.on('error', (error) => settings.logger.warn({ err: error }, 'database connection lost while in use'));
   });
+  guardCheckouts(pool);
   const db = drizzle(pool, { schema: settings.schema });
   let closed = false;
   return {
