@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ApiClient, type ApiResponse, type CheckoutLine, type LedgerEntry, type MenuItem, type Order, type Saga } from './support/api-client.js';
 import { aCustomer, anIdempotencyKey } from './support/builders.js';
 import { describeResponse, expectProblem, expectStatus } from './support/expectations.js';
-import { adminToken, expectMoneyInvariants, expectSagaShape, menuByKind, waitForQuietSagas, waitForTerminalSaga, type CustomerSession } from './support/sagas.js';
+import { adminToken, expectMoneyInvariants, expectSagaShape, menuByKind, terminalSagaOf, waitForQuietSagas, waitForTerminalSaga, type CustomerSession } from './support/sagas.js';
 import { printLogsOnFailure, startSystem, type RunningSystem } from './support/system.js';
 
 /**
@@ -75,12 +75,19 @@ describe('checkout and cancellation sagas through the gateway', () => {
   const totalOf = (lines: readonly CheckoutLine[]): number =>
     lines.reduce((total, line) => total + line.quantity * (menu.find((item) => item.id === line.menuItemId)?.price ?? Number.NaN), 0);
 
-  /** A checkout with ?wait=10 that must answer 200 with a terminal saga. */
+  /**
+   * A checkout with ?wait=30, then its terminal saga. On a loaded CI machine with replicas a saga can outlast the
+   * wait; the 202 is then followed by polling. The strict ?wait contract has a test of its own.
+   */
   const checkoutAndWait = async (session: CustomerSession, lines: readonly CheckoutLine[]): Promise<Saga> => {
-    const response = await api.checkoutItems(session.token, lines, { wait: 10 });
-    expect(response.status, `${describeResponse(response)}\n${logs()}`).toBe(200);
-    expectSagaShape(response.body, 'checkout');
-    return response.body;
+    const response = await api.checkoutItems(session.token, lines, { wait: 30 });
+    return terminalSagaFor(session, response, 'checkout');
+  };
+
+  const terminalSagaFor = async (session: CustomerSession, response: ApiResponse<Saga>, type: Saga['type']): Promise<Saga> => {
+    const saga = await terminalSagaOf(api, session.token, response, { context: logs });
+    expectSagaShape(saga, type);
+    return saga;
   };
 
   /** `Location` resolves, against the gateway, to `/api/checkout/{sagaId}`. */
@@ -116,7 +123,7 @@ describe('checkout and cancellation sagas through the gateway', () => {
     let balanceBefore: number;
     let saga: Saga;
 
-    it('when a funded customer checks out with ?wait=10, then the answer is 200 with the COMPLETED checkout saga, every step DONE', async () => {
+    it('when a funded customer checks out, then the checkout saga is COMPLETED, every step DONE', async () => {
       lines = [
         { menuItemId: food.id, quantity: 2 },
         { menuItemId: drink.id, quantity: 1 },
@@ -225,9 +232,7 @@ describe('checkout and cancellation sagas through the gateway', () => {
 
     it('when an unfunded customer checks out 20 lines (menu items repeated) with quantity 100, then the shape is accepted and the saga ends ABORTED with INSUFFICIENT_FUNDS', async () => {
       const lines = Array.from({ length: 20 }, (_, i) => ({ menuItemId: (menu[i % menu.length] as MenuItem).id, quantity: i === 0 ? 100 : 1 }));
-      const response = await api.checkoutItems(dave.token, lines, { wait: 10 });
-      expect([200, 202], `${describeResponse(response)}\n${logs()}`).toContain(response.status);
-      const saga = response.status === 200 ? response.body : await waitForTerminalSaga(api, dave.token, response.body.sagaId, { timeoutMs: 90_000, context: logs });
+      const saga = await checkoutAndWait(dave, lines);
       expectAborted(saga, 'INSUFFICIENT_FUNDS');
       const order = await api.order(dave.token, saga.orderId);
       expectStatus(order, 200);
@@ -242,20 +247,18 @@ describe('checkout and cancellation sagas through the gateway', () => {
     let balanceBeforeCheckout: number;
     let cancelSaga: Saga;
 
-    it('when the owner cancels an APPROVED order with ?wait=10, then the answer is 200 with a COMPLETED cancel-order saga for that order', async () => {
+    it('when the owner cancels an APPROVED order, then a cancel-order saga for that order is COMPLETED', async () => {
       balanceBeforeCheckout = await balanceOf(alice);
       const lines = [{ menuItemId: food.id, quantity: 1 }];
       approvedTotal = totalOf(lines);
       approved = await checkoutAndWait(alice, lines);
       expectCompleted(approved, 'checkout');
       expect(await balanceOf(alice)).toBe(balanceBeforeCheckout - approvedTotal);
-      const response = await api.cancelOrder(alice.token, approved.orderId, { wait: 10 });
-      expect(response.status, `${describeResponse(response)}\n${logs()}`).toBe(200);
-      expectSagaShape(response.body, 'cancel-order');
-      expectCompleted(response.body, 'cancel-order');
-      expect(response.body.orderId).toBe(approved.orderId);
-      expect(response.body.sagaId).not.toBe(approved.sagaId);
-      cancelSaga = response.body;
+      const response = await api.cancelOrder(alice.token, approved.orderId, { wait: 30 });
+      cancelSaga = await terminalSagaFor(alice, response, 'cancel-order');
+      expectCompleted(cancelSaga, 'cancel-order');
+      expect(cancelSaga.orderId).toBe(approved.orderId);
+      expect(cancelSaga.sagaId).not.toBe(approved.sagaId);
     });
 
     it('then the order is CANCELLED, the balance is what it was before the checkout, and the ledger has one REFUND of exactly the total', async () => {
@@ -428,8 +431,8 @@ describe('checkout and cancellation sagas through the gateway', () => {
     let saga: Saga;
 
     beforeAll(async () => {
-      const response = await api.checkoutItems(alice.token, [{ menuItemId: drink.id, quantity: 1 }], { wait: 10 });
-      saga = response.body;
+      // Terminal first: a saga still moving could change between the owner's read and the admin's.
+      saga = await checkoutAndWait(alice, [{ menuItemId: drink.id, quantity: 1 }]);
     });
 
     it("when a customer reads another customer's saga, then the answer is 404", async () => {

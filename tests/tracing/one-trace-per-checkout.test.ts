@@ -197,7 +197,7 @@ describe('tracing across the system', () => {
     const item = menu.body.items[0];
     expect(item).toBeDefined();
 
-    const checkout = await call<{ status: string; reason?: string }>('POST', '/api/checkout?wait=10', {
+    const checkout = await call<{ status: string; reason?: string }>('POST', '/api/checkout?wait=30', {
       token,
       body: { items: [{ menuItemId: item?.id, quantity: 1 }] },
       headers: { traceparent: `00-${TRACE_ID}-${CALLER_SPAN_ID}-01` },

@@ -26,7 +26,8 @@ const OUTAGE_BOUND_MS = 45_000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-describe.skipIf(!TEST_BROKER_URL)('amqp consumer', () => {
+// Each test waits up to 15–20 s several times; the default 30 s limit would cut its own clearer message short.
+describe.skipIf(!TEST_BROKER_URL)('amqp consumer', { timeout: 90_000 }, () => {
   const namespace = randomNamespace();
   const commands = `${namespace}.account.commands`;
   const dlq = `${commands}.dlq`;

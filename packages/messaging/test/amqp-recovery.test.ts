@@ -22,7 +22,8 @@ import {
 } from './broker-harness.js';
 import { capturingLogger, eventually, outboxRowsOf, startTestDatabase, statusCounts, type TestDatabaseHandle, type TestTx } from './messaging-harness.js';
 
-describe.skipIf(!TEST_BROKER_URL)('amqp recovery', () => {
+// Each test waits up to 15–20 s several times; the default 30 s limit would cut its own clearer message short.
+describe.skipIf(!TEST_BROKER_URL)('amqp recovery', { timeout: 90_000 }, () => {
   const namespace = randomNamespace();
   const commands = `${namespace}.account.commands`;
   let handle: TestDatabaseHandle;

@@ -1,5 +1,5 @@
 import { MessageTypes } from '@ordering/contracts';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSagaFinishedListener, type SagaFinishedListener } from '../src/index.js';
 import { aCheckout } from './builders.js';
 import { createSagaTestBed, type SagaTestBed } from './support/saga-test-bed.js';
@@ -27,9 +27,9 @@ const nextOutcome = async (watch: { next(ms: number): Promise<void> }, ms: numbe
   return Date.now() - started < ms - 50 ? 'signalled' : 'timed out';
 };
 
+/** A new connection plus LISTEN: allow for a loaded machine. */
 const untilListening = async (): Promise<void> => {
-  for (let i = 0; i < 100 && !listener.listening(); i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
-  expect(listener.listening()).toBe(true);
+  await vi.waitFor(() => expect(listener.listening()).toBe(true), { timeout: 15_000, interval: 20 });
 };
 
 describe('the saga-finished signal', () => {

@@ -66,8 +66,9 @@ describe('replicas', () => {
 
 describe('slow and failing upstreams', () => {
   it('when the upstream answers later than the configured timeout, then 504 UPSTREAM_UNAVAILABLE', async () => {
-    gateway = await startGateway({ env: { UPSTREAM_TIMEOUT_MS: '100' } });
-    gateway.upstreams.orchestrator.delayMs = 1000;
+    // Room for a descheduled test process: the upstream must still have read the request when the timeout fires.
+    gateway = await startGateway({ env: { UPSTREAM_TIMEOUT_MS: '300' } });
+    gateway.upstreams.orchestrator.delayMs = 2_000;
     const token = await gateway.tokens.issue();
 
     const response = await gateway.app.inject({
@@ -81,7 +82,7 @@ describe('slow and failing upstreams', () => {
     expect(response.headers['content-type']).toContain('application/problem+json');
     expect(response.json()).toMatchObject({ status: 504, code: 'UPSTREAM_UNAVAILABLE' });
     // Not retried: a timed-out POST may have been processed.
-    expect(gateway.upstreams.orchestrator.received).toHaveLength(1);
+    await expect.poll(() => gateway!.upstreams.orchestrator.received.length, { timeout: 5_000 }).toBe(1);
   });
 
   it('when a replica answers 503 to a GET, then it is relayed and not retried', async () => {

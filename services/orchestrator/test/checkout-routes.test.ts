@@ -99,7 +99,7 @@ describe('POST /api/checkout', () => {
 
   it('when ?wait is given and the saga finishes in time, then 200 with the terminal saga', async () => {
     const pending = checkout(aCheckout(), {}, '?wait=10');
-    await expect.poll(() => orchestrator.database.pool.query('select count(*)::int as n from outbox_messages').then((r) => r.rows[0].n)).toBe(1);
+    await expect.poll(() => orchestrator.database.pool.query('select count(*)::int as n from outbox_messages').then((r) => r.rows[0].n), { timeout: 15_000 }).toBe(1);
     await completeCheckout();
     const response = await pending;
     expect(response.statusCode).toBe(200);

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
-import { isTerminalSaga, type ApiClient, type LedgerEntry, type MenuItem, type Order, type Saga } from './api-client.js';
+import { isTerminalSaga, type ApiClient, type ApiResponse, type LedgerEntry, type MenuItem, type Order, type Saga } from './api-client.js';
 import { DEV_ADMIN } from './builders.js';
-import { ISO_UTC, UUID } from './expectations.js';
+import { describeResponse, ISO_UTC, UUID } from './expectations.js';
 import { eventually } from './wait.js';
 
 /**
@@ -119,6 +119,15 @@ export const waitForTerminalSaga = async (client: ApiClient, token: string, saga
   const saga = done.get(sagaId);
   if (!saga) throw new Error(`saga ${sagaId} vanished from the results`);
   return saga;
+};
+
+/**
+ * The terminal saga behind a `?wait` answer: the body of a 200, or after a 202 (on a loaded CI machine with replicas a
+ * saga can outlast the wait) the saga polled by its id. The strict `?wait` contract has tests of its own.
+ */
+export const terminalSagaOf = async (client: ApiClient, token: string, response: ApiResponse<Saga>, options: WaitForSagasOptions = {}): Promise<Saga> => {
+  expect([200, 202], `${describeResponse(response)}${options.context ? `\n${options.context()}` : ''}`).toContain(response.status);
+  return response.status === 200 ? response.body : waitForTerminalSaga(client, token, response.body.sagaId, { timeoutMs: 90_000, ...options });
 };
 
 /** Asks the admin listing until nothing is RUNNING or COMPENSATING any more (a quiet moment, API.md). */

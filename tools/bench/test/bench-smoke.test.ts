@@ -30,7 +30,8 @@ const runBench = (args: string[], timeoutMs: number): Promise<Finished> =>
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const timer = setTimeout(() => child.kill('SIGINT'), timeoutMs);
-    child.on('exit', (code) => {
+    // 'close', not 'exit': only then has all of the output been read.
+    child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });

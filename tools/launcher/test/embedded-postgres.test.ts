@@ -51,6 +51,9 @@ describe('startEmbeddedPostgres', () => {
     await rm(path.dirname(dataDir), { recursive: true, force: true });
   });
 
+  // initdb and a crash recovery can each take longer than the default test timeout on a loaded machine.
+  const CLUSTER_START_MS = 120_000;
+
   it('when started on an empty directory, then it initialises a cluster and creates databases idempotently', async () => {
     server = await startEmbeddedPostgres({ dataDir, port });
 
@@ -61,7 +64,7 @@ describe('startEmbeddedPostgres', () => {
     await query(url, "INSERT INTO kept VALUES ('before the crash')");
     const encoding = await query(url, 'SELECT pg_encoding_to_char(encoding) AS encoding FROM pg_database WHERE datname = current_database()');
     expect(encoding.rows[0]).toEqual({ encoding: 'UTF8' });
-  });
+  }, CLUSTER_START_MS);
 
   it('when a database name is not a plain identifier, then it is refused', async () => {
     await expect(server?.ensureDatabase('x; DROP DATABASE postgres')).rejects.toThrow(/invalid database name/);
@@ -77,7 +80,7 @@ describe('startEmbeddedPostgres', () => {
     server = await startEmbeddedPostgres({ dataDir, port });
     const rows = await query(server.databaseUrl('order'), 'SELECT value FROM kept');
     expect(rows.rows).toEqual([{ value: 'before the crash' }]);
-  });
+  }, CLUSTER_START_MS);
 
   it('when stopped, then the exit is expected and no process of the cluster is left', async () => {
     const stopped = server as EmbeddedPostgres;

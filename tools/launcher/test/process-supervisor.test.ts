@@ -71,7 +71,7 @@ describe('superviseProcess', () => {
 
     launched[0]?.die({ code: null, signal: 'SIGKILL' });
 
-    await vi.waitFor(() => expect(supervisor.pid()).toBe(101));
+    await vi.waitFor(() => expect(supervisor.pid()).toBe(101), { timeout: 10_000 });
     expect(supervisor.restarts()).toBe(1);
     expect(log).toHaveBeenCalledWith('order exited (signal SIGKILL), restarting in 5 ms');
     await supervisor.stop();
@@ -96,7 +96,7 @@ describe('superviseProcess', () => {
 
     first.die();
 
-    await vi.waitFor(() => expect(supervisor.pid()).toBe(3));
+    await vi.waitFor(() => expect(supervisor.pid()).toBe(3), { timeout: 10_000 });
     expect(log).toHaveBeenCalledWith('postgres failed to start (shared memory still in use), restarting in 10 ms');
     await supervisor.stop();
   });

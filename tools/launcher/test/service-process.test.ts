@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isProcessAlive } from '../src/process-probe.js';
 import type { ProcessSpec } from '../src/service-plan.js';
 import { spawnServiceProcess } from '../src/service-process.js';
@@ -63,7 +63,8 @@ describe('spawnServiceProcess', () => {
     await running.stop();
 
     expect(await running.exited).toEqual({ code: 0, signal: null });
-    expect(lines).toEqual(['{"msg":"up","env":"order"}', 'draining']);
+    // 'exit' can come before the pipe has delivered the last line.
+    await vi.waitFor(() => expect(lines).toEqual(['{"msg":"up","env":"order"}', 'draining']), { timeout: 5_000 });
   });
 
   it('when the process ignores SIGTERM, then it is killed after the grace period', async () => {
@@ -75,6 +76,6 @@ describe('spawnServiceProcess', () => {
 
     expect(await running.exited).toEqual({ code: null, signal: 'SIGKILL' });
     expect(isProcessAlive(running.pid)).toBe(false);
-    expect(lines).toContain('ignoring SIGTERM');
+    await vi.waitFor(() => expect(lines).toContain('ignoring SIGTERM'), { timeout: 5_000 });
   });
 });
