@@ -1,15 +1,17 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ApiClient, type ApiResponse, type MenuItem, type Page } from './support/api-client.js';
 import { aCustomer, anIdempotencyKey } from './support/builders.js';
 import { describeResponse, expectProblem, expectStatus } from './support/expectations.js';
-import { adminToken, expectMoneyInvariants, waitForQuietSagas, type CustomerSession } from './support/sagas.js';
+import { internalTokenOf } from './support/internal-token.js';
+import { adminToken, expectMoneyInvariants, terminalSagaOf, waitForQuietSagas, type CustomerSession } from './support/sagas.js';
 import { printLogsOnFailure, startSystem, type RunningSystem } from './support/system.js';
 
 /**
  * Poison messages sent straight to a service's `POST /internal/messages` (the receiving end of the HTTP transport,
- * /work/briefs/sagas-design.md): each is parked as a dead letter (202, "do not resend") and listed at
- * `GET /internal/dead-letters`; nothing is blocked behind them, and the gateway does not route `/internal/*`.
+ * /work/briefs/sagas-design.md), with the internal token the launcher generated: each is parked as a dead letter
+ * (202, "do not resend") and listed at `GET /internal/dead-letters`; nothing is blocked behind them, the gateway does
+ * not route `/internal/*`, and without the token a service refuses them all (401).
  */
 
 interface DeadLetter {
@@ -129,13 +131,16 @@ describe('poison messages at the internal message endpoint', () => {
     return system;
   };
   const logs = (): string => running().tail(60);
+  const internalToken = (): string => internalTokenOf(running());
 
   const deadLetters = async (service: 'order' | 'account'): Promise<DeadLetter[]> => {
     const client = new ApiClient(running().serviceUrls[service]);
     const all: DeadLetter[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < 100; page += 1) {
-      const response: ApiResponse<Page<DeadLetter>> = await client.get(`/internal/dead-letters?limit=100${cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`}`);
+      const response: ApiResponse<Page<DeadLetter>> = await client.get(`/internal/dead-letters?limit=100${cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`}`, {
+        token: internalToken(),
+      });
       expect(response.status, describeResponse(response)).toBe(200);
       all.push(...response.body.items);
       if (response.body.nextCursor === null) return all;
@@ -145,10 +150,10 @@ describe('poison messages at the internal message endpoint', () => {
   };
 
   const checkoutCompletes = async (): Promise<void> => {
-    const response = await api.checkoutItems(buyer.token, [{ menuItemId: item.id, quantity: 1 }], { wait: 10 });
-    expect(response.status, `${describeResponse(response)}\n${logs()}`).toBe(200);
-    expect(response.body.status, `${JSON.stringify(response.body)}\n${logs()}`).toBe('COMPLETED');
-    expect((await api.order(buyer.token, response.body.orderId)).body.status).toBe('APPROVED');
+    const response = await api.checkoutItems(buyer.token, [{ menuItemId: item.id, quantity: 1 }], { wait: 30 });
+    const saga = await terminalSagaOf(api, buyer.token, response, { context: logs });
+    expect(saga.status, `${JSON.stringify(saga)}\n${logs()}`).toBe('COMPLETED');
+    expect((await api.order(buyer.token, saga.orderId)).body.status).toBe('APPROVED');
   };
 
   it('when nothing was sent yet, then a checkout completes (the message path works)', async () => {
@@ -160,7 +165,7 @@ describe('poison messages at the internal message endpoint', () => {
       it.each(POISON.map((poison) => [poison.name, poison] as const))(`when %s is posted to ${service}'s /internal/messages, then it is answered 202 and listed as a dead letter with its error`, async (_name, poison) => {
         const { raw, contentType, matches, error } = poison.build(service);
         const client = new ApiClient(running().serviceUrls[service]);
-        const response = await client.post('/internal/messages', { raw, contentType });
+        const response = await client.post('/internal/messages', { raw, contentType, token: internalToken() });
         expect(response.status, `${describeResponse(response)}\nsent: ${raw}\n${logs()}`).toBe(202);
         const letters = (await deadLetters(service)).filter(matches);
         expect(letters, `the dead letters of ${service} hold exactly one letter for: ${raw}`).toHaveLength(1);
@@ -176,7 +181,7 @@ describe('poison messages at the internal message endpoint', () => {
         const envelope = anEnvelope(service, type, payload);
         const client = new ApiClient(running().serviceUrls[service]);
         for (let i = 0; i < 2; i += 1) {
-          const response = await client.post('/internal/messages', { json: envelope });
+          const response = await client.post('/internal/messages', { json: envelope, token: internalToken() });
           expect(response.status, describeResponse(response)).toBe(202);
         }
         expect((await deadLetters(service)).filter(byMessageId(envelope))).toHaveLength(1);
@@ -202,6 +207,37 @@ describe('poison messages at the internal message endpoint', () => {
     ];
     for (const response of attempts) expectProblem(response, 404, 'NOT_FOUND');
     expect((await deadLetters('order')).filter(byMessageId(envelope)), 'nothing reached the order service through the gateway').toEqual([]);
+  });
+
+  it('when a service\'s /internal/messages and /internal/dead-letters are called without the internal token or with a wrong one, then they answer 401 problem+json', async () => {
+    const wrong = randomBytes(32).toString('base64url');
+    for (const service of ['order', 'account'] as const) {
+      const client = new ApiClient(running().serviceUrls[service]);
+      const envelope = anEnvelope(service, INVALID_PAYLOADS[service]?.type ?? '', {});
+      for (const token of [undefined, wrong]) {
+        const credentials = token === undefined ? {} : { token };
+        expectProblem(await client.post('/internal/messages', { json: envelope, ...credentials }), 401, 'UNAUTHENTICATED');
+        expectProblem(await client.get('/internal/dead-letters', credentials), 401, 'UNAUTHENTICATED');
+      }
+      expect((await deadLetters(service)).filter(byMessageId(envelope)), `nothing was parked at ${service}`).toEqual([]);
+    }
+  });
+
+  it('when a RefundAccount for a paid order is forged without the internal token, then it is refused and no balance changes', async () => {
+    const victim = await api.signUp(aCustomer());
+    expectStatus(await api.deposit(victim.token, 3 * item.price, anIdempotencyKey()), 201);
+    const paid = await terminalSagaOf(api, victim.token, await api.checkoutItems(victim.token, [{ menuItemId: item.id, quantity: 1 }], { wait: 30 }), { context: logs });
+    expect(paid.status, `${JSON.stringify(paid)}\n${logs()}`).toBe('COMPLETED');
+    const before = await api.account(victim.token);
+    const forged = anEnvelope('account', 'account.RefundAccount.v1', { customerId: victim.customer.id, orderId: paid.orderId });
+
+    const response = await new ApiClient(running().serviceUrls.account).post('/internal/messages', { json: forged });
+
+    expectProblem(response, 401, 'UNAUTHENTICATED');
+    expect((await api.account(victim.token)).body.balance).toBe(before.body.balance);
+    expect(before.body.balance).toBe(2 * item.price);
+    expect((await api.allEntries(victim.token)).map((entry) => entry.kind).sort()).toEqual(['DEBIT', 'DEPOSIT']);
+    expect((await deadLetters('account')).filter(byMessageId(forged))).toEqual([]);
   });
 
   it('when the poison is over, then the money invariants hold for the buyer', async () => {

@@ -32,6 +32,11 @@ export interface MessagingOptions<TSchema extends Record<string, unknown>> {
   amqp?: { namespace?: string | undefined; prefetch?: number };
   /** Overrides the transport chosen by `brokerUrl`/`peers` (tests). */
   transport?: Transport;
+  /**
+   * `INTERNAL_TOKEN`: the `/internal/*` routes require it as `Authorization: Bearer <token>`, and the HTTP transport
+   * sends it. Unset: the routes are open to anything that reaches the port (a warning says so at start-up).
+   */
+  internalToken?: string | undefined;
   relay?: OutboxRelayOptions;
   consumer?: { maxAttempts?: number };
   httpTimeoutMs?: number;
@@ -62,6 +67,11 @@ export interface Messaging {
  */
 export const createMessaging = <TSchema extends Record<string, unknown>>(options: MessagingOptions<TSchema>): Messaging => {
   const db = options.database.db;
+  if (!options.internalToken) {
+    options.logger.warn(
+      'the /internal/* routes (message intake, dead letters, outbox) are unauthenticated: set INTERNAL_TOKEN for anything shared',
+    );
+  }
   const broker = options.brokerUrl
     ? createBrokerConnection({
         url: options.brokerUrl,
@@ -75,7 +85,11 @@ export const createMessaging = <TSchema extends Record<string, unknown>>(options
     options.transport ??
     (broker
       ? createAmqpTransport({ connection: broker, logger: options.logger })
-      : createHttpTransport({ peers: options.peers, ...(options.httpTimeoutMs ? { timeoutMs: options.httpTimeoutMs } : {}) }));
+      : createHttpTransport({
+          peers: options.peers,
+          internalToken: options.internalToken,
+          ...(options.httpTimeoutMs ? { timeoutMs: options.httpTimeoutMs } : {}),
+        }));
   const relay = createOutboxRelay({
     db: db,
     transport,
@@ -112,7 +126,7 @@ export const createMessaging = <TSchema extends Record<string, unknown>>(options
     deadLetters,
     ...(broker ? { broker } : {}),
     // With a broker the HTTP message route stays registered: harmless, and what `replay` uses is the consumer.
-    registerRoutes: (app) => registerMessageRoutes(app, { consumer, deadLetters, relay }),
+    registerRoutes: (app) => registerMessageRoutes(app, { consumer, deadLetters, relay, internalToken: options.internalToken }),
     start() {
       relay.start();
       amqpConsumer?.start();

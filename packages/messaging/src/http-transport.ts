@@ -1,6 +1,7 @@
 import type { Envelope } from '@ordering/contracts';
 import { activeTraceHeaders } from '@ordering/platform';
 import { Agent, request } from 'undici';
+import { internalAuthorization } from './internal-token.js';
 import { DeliveryFailedError, UnknownDestinationError, type Transport } from './transport.js';
 
 export interface HttpTransportOptions {
@@ -8,6 +9,8 @@ export interface HttpTransportOptions {
   peers: Readonly<Record<string, readonly string[]>>;
   /** Per request: connecting, then waiting for the answer. Default 5000 ms. */
   timeoutMs?: number;
+  /** Sent as `Authorization: Bearer <internalToken>` with every push; the receivers refuse a push without it (401). */
+  internalToken?: string | undefined;
 }
 
 export const MESSAGES_PATH = '/internal/messages';
@@ -56,13 +59,14 @@ export const createHttpTransport = (options: HttpTransportOptions): Transport =>
     bodyTimeout: timeoutMs,
   });
   const nextReplica = new Map<string, number>();
+  const authorization: Record<string, string> = options.internalToken ? { authorization: internalAuthorization(options.internalToken) } : {};
 
   const post = async (destination: string, url: string, body: string): Promise<void> => {
     const response = await request(`${url}${MESSAGES_PATH}`, {
       method: 'POST',
       dispatcher: agent,
       // The active span is the relay's PRODUCER span: the receiver's HTTP span becomes its child.
-      headers: { 'content-type': 'application/json', ...activeTraceHeaders() },
+      headers: { 'content-type': 'application/json', ...authorization, ...activeTraceHeaders() },
       body,
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,

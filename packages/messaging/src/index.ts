@@ -13,6 +13,7 @@ export * from './expired-message-cleanup.js';
 export * from './message-consumer.js';
 export * from './dead-letter-store.js';
 export * from './replay-dead-letter.js';
+export * from './internal-token.js';
 export * from './message-routes.js';
 export type { DeadLetterResource, ReplayResource } from './message-route-schemas.js';
 export * from './create-messaging.js';

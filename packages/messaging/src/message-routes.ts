@@ -1,6 +1,7 @@
-import { notFound, PageQuery, type HttpServer } from '@ordering/platform';
+import { notFound, PageQuery, unauthenticated, type HttpServer } from '@ordering/platform';
 import type { DeadLetter, DeadLetterStore, DeadOutboxMessage } from './dead-letter-store.js';
 import { MESSAGES_PATH } from './http-transport.js';
+import { createInternalTokenCheck } from './internal-token.js';
 import type { ConsumeOutcome, MessageConsumer } from './message-consumer.js';
 import {
   DeadLetterPage,
@@ -18,6 +19,8 @@ export interface MessageRoutesDeps {
   deadLetters: DeadLetterStore;
   /** Woken after an outbox row is made PENDING again, so it goes out at once. */
   relay?: { wake(): void };
+  /** Set: every route below requires `Authorization: Bearer <internalToken>`. Unset: they are open. */
+  internalToken?: string | undefined;
 }
 
 /** The status contract senders rely on: 200 and 202 mean "delivered, do not resend"; 503 means "resend later". */
@@ -139,12 +142,26 @@ const registerOutboxRoutes = (app: HttpServer, deps: MessageRoutesDeps): void =>
 };
 
 /**
+ * Refuses a request without the token in its onRequest phase: before its body is read or parsed, so a refused
+ * message is not consumed, parked or even looked at. The answer is the platform's 401 problem+json.
+ */
+const requireInternalToken = (scope: HttpServer, token: string): void => {
+  const accepts = createInternalTokenCheck(token);
+  scope.addHook('onRequest', async (request) => {
+    if (!accepts(request.headers.authorization)) throw unauthenticated('The internal routes require Authorization: Bearer <INTERNAL_TOKEN>');
+  });
+};
+
+/**
  * `POST /internal/messages` (the receiving end of the HTTP transport) and the operator routes for dead letters
- * and DEAD outbox rows. None of these are routed by the gateway; in production they must be reachable only from
- * inside the cluster (network policy or service mesh), since they carry no authentication.
+ * and DEAD outbox rows, in one encapsulated scope whose hook checks the internal token when one is configured.
+ * None of these are routed by the gateway; in production they are also reachable only from inside the cluster.
  */
 export const registerMessageRoutes = (app: HttpServer, deps: MessageRoutesDeps): void => {
-  registerInboundRoute(app, deps.consumer);
-  registerDeadLetterRoutes(app, deps);
-  registerOutboxRoutes(app, deps);
+  void app.register(async (scope) => {
+    if (deps.internalToken) requireInternalToken(scope, deps.internalToken);
+    registerInboundRoute(scope, deps.consumer);
+    registerDeadLetterRoutes(scope, deps);
+    registerOutboxRoutes(scope, deps);
+  });
 };

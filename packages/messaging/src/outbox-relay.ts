@@ -5,10 +5,10 @@ import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { cleanupExpiredMessages } from './expired-message-cleanup.js';
 import { registerOutboxMetrics, type OutboxMetrics } from './outbox-metrics.js';
 import { outboxMessages } from './outbox-schema.js';
-import { createRateLimitedLog } from './rate-limited-log.js';
+import { createRateLimitedLog, type RateLimitedLog } from './rate-limited-log.js';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffSettings } from './retry-delay.js';
 import type { SqlExecutor } from './sql-executor.js';
-import { TransportUnavailableError, type Transport } from './transport.js';
+import { DeliveryFailedError, TransportUnavailableError, type Transport } from './transport.js';
 import { createWakeableSleepGroup, type WakeableSleep } from './wakeable-sleep.js';
 
 /** Any Drizzle node-postgres database, whatever its schema; the relay only touches the messaging tables. */
@@ -81,6 +81,14 @@ const DAY_MS = 24 * HOUR_MS;
 /** Backoff of the loop while the database or the whole transport is away: not any one row's fault. */
 const DATABASE_BACKOFF: BackoffSettings = { baseMs: 200, maxMs: 5_000 };
 
+/**
+ * The receiver refused this service's internal token (401): nothing was consumed, and the message is not at fault;
+ * a deployment is, until INTERNAL_TOKEN is the same on both sides.
+ */
+const isTokenRefusal = (outcome: PublishOutcome): boolean => outcome.error instanceof DeliveryFailedError && outcome.error.statusCode === 401;
+
+const destinationsOf = (outcomes: PublishOutcome[]): string[] => [...new Set(outcomes.map((o) => o.row.destination))];
+
 /** Runs `work` over `items` with at most `limit` in flight. */
 const mapWithConcurrency = async <T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> => {
   const results: R[] = new Array<R>(items.length);
@@ -133,6 +141,7 @@ export const createOutboxRelay = (deps: OutboxRelayDeps): OutboxRelay => {
   const loopFailures = createRateLimitedLog(log);
   const publishFailures = createRateLimitedLog(log, 5_000);
   const transportOutage = createRateLimitedLog(log);
+  const tokenRefusals = createRateLimitedLog(log);
   const cleanupFailures = createRateLimitedLog(log, 60_000);
   const pauses = createWakeableSleepGroup(settings.passes);
 
@@ -164,7 +173,9 @@ export const createOutboxRelay = (deps: OutboxRelayDeps): OutboxRelay => {
   };
 
   const markFailed = async (tx: SqlExecutor, failure: PublishOutcome): Promise<void> => {
-    const attempts = failure.row.attempts + 1;
+    // Retried with backoff like an unreachable peer, but a refused token never uses up the last attempt: once the
+    // operator makes the tokens match, every waiting row goes out by itself instead of having to be retried as DEAD.
+    const attempts = isTokenRefusal(failure) ? Math.min(failure.row.attempts + 1, settings.maxAttempts - 1) : failure.row.attempts + 1;
     const lastError = describeError(failure.error);
     if (attempts >= settings.maxAttempts) {
       await tx.update(outboxMessages).set({ status: 'DEAD', attempts, lastError }).where(eq(outboxMessages.id, failure.row.id));
@@ -180,6 +191,26 @@ export const createOutboxRelay = (deps: OutboxRelayDeps): OutboxRelay => {
       .update(outboxMessages)
       .set({ attempts, lastError, nextAttemptAt: sql`clock_timestamp() + make_interval(secs => ${delayMs / 1000})` })
       .where(eq(outboxMessages.id, failure.row.id));
+  };
+
+  const reportFailures = (failed: PublishOutcome[], claimed: number): void => {
+    const report = (outcomes: PublishOutcome[], limited: RateLimitedLog, level: 'warn' | 'error', message: string): void => {
+      const first = outcomes[0];
+      if (!first) return limited.reset();
+      limited[level]({ failed: outcomes.length, claimed, destinations: destinationsOf(outcomes), error: describeError(first.error) }, message);
+    };
+    report(
+      failed.filter(isTokenRefusal),
+      tokenRefusals,
+      'error',
+      'a peer refused the internal token: its messages stay pending, retried with backoff, until INTERNAL_TOKEN is the same on both sides',
+    );
+    report(
+      failed.filter((o) => !isTokenRefusal(o)),
+      publishFailures,
+      'warn',
+      'outbox messages could not be published, will retry with backoff',
+    );
   };
 
   /** One claim-publish-mark transaction. */
@@ -215,15 +246,7 @@ export const createOutboxRelay = (deps: OutboxRelayDeps): OutboxRelay => {
       for (const failure of failed) await markFailed(tx, failure);
 
       for (const { row } of sent) metrics.published.inc({ type: row.messageType });
-      const first = failed[0];
-      if (first) {
-        publishFailures.warn(
-          { failed: failed.length, claimed: rows.length, destinations: [...new Set(failed.map((o) => o.row.destination))], error: describeError(first.error) },
-          'outbox messages could not be published, will retry with backoff',
-        );
-      } else {
-        publishFailures.reset();
-      }
+      reportFailures(failed, rows.length);
       const outage = unavailable[0];
       if (outage) {
         transportOutage.warn({ unpublished: unavailable.length, error: describeError(outage.error) }, 'transport unavailable, outbox messages stay pending until it is back');

@@ -7,17 +7,21 @@ import type { Logger } from '@ordering/platform';
 export const createRateLimitedLog = (logger: Logger, intervalMs = 10_000) => {
   let lastLoggedAt = -Infinity;
   let suppressed = 0;
-  return {
-    warn(fields: Record<string, unknown>, message: string): void {
+  const at =
+    (level: 'warn' | 'error') =>
+    (fields: Record<string, unknown>, message: string): void => {
       const now = Date.now();
       if (now - lastLoggedAt < intervalMs) {
         suppressed += 1;
         return;
       }
-      logger.warn({ ...fields, ...(suppressed > 0 ? { suppressed } : {}) }, message);
+      logger[level]({ ...fields, ...(suppressed > 0 ? { suppressed } : {}) }, message);
       lastLoggedAt = now;
       suppressed = 0;
-    },
+    };
+  return {
+    warn: at('warn'),
+    error: at('error'),
     /** After recovery the next failure is logged at once. */
     reset(): void {
       lastLoggedAt = -Infinity;
@@ -25,3 +29,5 @@ export const createRateLimitedLog = (logger: Logger, intervalMs = 10_000) => {
     },
   };
 };
+
+export type RateLimitedLog = ReturnType<typeof createRateLimitedLog>;

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import { MessageTypes, type Envelope } from '@ordering/contracts';
 import { createHttpServer, createMetrics, type HttpServer } from '@ordering/platform';
 import { findFreePort } from '@ordering/testing';
@@ -5,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMessaging, createReply, enqueueMessages, type MessageHandler, type Messaging } from '../src/index.js';
 import { aDebitCommand, type DebitPayload } from './builders.js';
 import * as schema from './fixtures/schema.js';
-import { eventually, silentLogger, startTestDatabase, type TestDatabaseHandle, type TestTx } from './messaging-harness.js';
+import { capturingLogger, eventually, silentLogger, startTestDatabase, type TestDatabaseHandle, type TestTx } from './messaging-harness.js';
 
 interface RunningNode {
   handle: TestDatabaseHandle;
@@ -14,8 +16,10 @@ interface RunningNode {
 }
 
 const nodes: RunningNode[] = [];
+/** Both nodes share it, as the launcher gives every service the same INTERNAL_TOKEN. */
+const INTERNAL_TOKEN = randomBytes(32).toString('base64url');
 
-/** One service as its main.ts would wire it: database, messaging bundle, routes, relay, listen. */
+/** One service as its main.ts would wire it: database, messaging bundle (with the shared token), routes, relay, listen. */
 const startNode = async (
   service: string,
   port: number,
@@ -25,7 +29,7 @@ const startNode = async (
   const handle = await startTestDatabase();
   const logger = silentLogger();
   const metrics = createMetrics(service);
-  const messaging = createMessaging({ service, database: handle.database, peers, handlers, logger, metrics, relay: { pollIntervalMs: 50 } });
+  const messaging = createMessaging({ service, database: handle.database, peers, handlers, logger, metrics, internalToken: INTERNAL_TOKEN, relay: { pollIntervalMs: 50 } });
   const app = await createHttpServer({ service, logger, metrics, readiness: [] });
   messaging.registerRoutes(app);
   await app.listen({ host: '127.0.0.1', port });
@@ -88,6 +92,8 @@ describe('createMessaging', () => {
     expect(await account.handle.count('select count(*) from ledger where order_id = $1', [orderId])).toBe(1);
     const reply = await orchestrator.handle.database.pool.query('select message_type from inbox_messages');
     expect(reply.rows).toEqual([{ message_type: MessageTypes.DebitAccountReply }]);
+    // The account relay marks its reply SENT (and counts it) only after the orchestrator answered: the next test reads both.
+    await eventually(() => account.handle.count("select count(*) from outbox_messages where status <> 'SENT'"), (count) => count === 0);
   });
 
   it('when the services are scraped, then both expose the messaging metrics', async () => {
@@ -95,5 +101,31 @@ describe('createMessaging', () => {
     expect(text).toMatch(/messages_consumed_total\{type="account\.DebitAccount\.v1",outcome="processed",service="account"\} 1/);
     expect(text).toMatch(/messages_published_total\{type="account\.DebitAccountReply\.v1",service="account"\} 1/);
     expect(text).toContain('outbox_pending{service="account"} 0');
+  });
+
+  it('when a node is called without the shared token, then its internal routes answer 401 and a push with it is accepted', async () => {
+    const base = `http://127.0.0.1:${(account.app.server.address() as AddressInfo).port}`;
+    const body = JSON.stringify(aDebitCommand());
+
+    const refused = await fetch(`${base}/internal/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const listing = await fetch(`${base}/internal/dead-letters`);
+    const accepted = await fetch(`${base}/internal/messages`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${INTERNAL_TOKEN}` }, body });
+
+    expect([refused.status, listing.status, accepted.status]).toEqual([401, 401, 200]);
+  });
+
+  it('when the internal token is unset, then createMessaging warns once that the internal routes are open, and not when it is set', async () => {
+    // Created, never started: nothing is sent or consumed, only the start-up warning matters.
+    const warnings = async (internalToken: string | undefined) => {
+      const { logger, lines } = capturingLogger();
+      const messaging = createMessaging({ service: 'account', database: account.handle.database, peers: {}, handlers: [], logger, metrics: createMetrics('account'), internalToken });
+      await messaging.transport.close();
+      return lines.filter((line) => line['level'] === 'warn');
+    };
+
+    const open = await warnings(undefined);
+    expect(open).toHaveLength(1);
+    expect(open[0]?.['msg']).toMatch(/unauthenticated.*INTERNAL_TOKEN/);
+    expect(await warnings(INTERNAL_TOKEN)).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createMetrics } from '@ordering/platform';
 import { findFreePort } from '@ordering/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,11 +10,14 @@ let handle: TestDatabaseHandle;
 let replicaA: RunningService;
 let replicaB: RunningService;
 let unavailable: RunningService;
+let guarded: RunningService;
 const committed = { a: 0, b: 0 };
 
 const transports: Transport[] = [];
-const aTransport = (peers: Record<string, string[]>): Transport => {
-  const transport = createHttpTransport({ peers, timeoutMs: 2_000 });
+const SHARED_TOKEN = randomBytes(32).toString('base64url');
+
+const aTransport = (peers: Record<string, string[]>, internalToken?: string): Transport => {
+  const transport = createHttpTransport({ peers, timeoutMs: 2_000, internalToken });
   transports.push(transport);
   return transport;
 };
@@ -25,11 +29,12 @@ beforeAll(async () => {
   // A receiver whose database is "down": every handler run fails as a connectivity problem, so it answers 503.
   const down = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
   unavailable = await startService(handle, { handlers: [ledgerHandler({ failTimes: Infinity, failWith: down })] });
+  guarded = await startService(handle, { handlers: [ledgerHandler()], internalToken: SHARED_TOKEN });
 });
 
 afterAll(async () => {
   await Promise.all(transports.map((t) => t.close()));
-  await Promise.all([replicaA, replicaB, unavailable].map((s) => s?.close()));
+  await Promise.all([replicaA, replicaB, unavailable, guarded].map((s) => s?.close()));
   await handle?.close();
 });
 
@@ -81,6 +86,32 @@ describe('HTTP transport', () => {
     const transport = aTransport({ account: [`http://127.0.0.1:${await findFreePort()}`] });
 
     await expect(transport.publish(aDebitCommand())).rejects.toThrow(/ECONNREFUSED|connect/);
+  });
+
+  it('when sender and receiver share the internal token, then the push is delivered and applied', async () => {
+    const transport = aTransport({ account: [guarded.url] }, SHARED_TOKEN);
+    const command = aDebitCommand();
+
+    await transport.publish(command);
+
+    expect(await handle.count('select count(*) from ledger where message_id = $1', [command.id])).toBe(1);
+  });
+
+  it('when the sender has another internal token or none, then publish throws a 401 and the receiver consumed nothing', async () => {
+    const [first, second] = [aDebitCommand(), aDebitCommand()];
+    const otherToken = aTransport({ account: [guarded.url] }, randomBytes(32).toString('base64url'));
+    const noToken = aTransport({ account: [guarded.url] });
+
+    const failures = [
+      await otherToken.publish(first).catch((error: unknown) => error),
+      await noToken.publish(second).catch((error: unknown) => error),
+    ];
+
+    for (const failure of failures) {
+      expect(failure).toBeInstanceOf(DeliveryFailedError);
+      expect(failure).toMatchObject({ statusCode: 401 });
+    }
+    expect(await handle.count('select count(*) from inbox_messages where message_id = any($1::uuid[])', [[first.id, second.id]])).toBe(0);
   });
 
   it('when the destination is not configured, then publish throws a clear error naming it', async () => {

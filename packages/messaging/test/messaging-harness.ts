@@ -119,7 +119,7 @@ export interface RunningService {
  */
 export const startService = async (
   handle: TestDatabaseHandle,
-  options: ConsumerOptions & { port?: number; relay?: Pick<OutboxRelay, 'wake'> } = {},
+  options: ConsumerOptions & { port?: number; relay?: Pick<OutboxRelay, 'wake'>; internalToken?: string } = {},
 ): Promise<RunningService> => {
   const service = options.service ?? 'account';
   const logger = options.logger ?? silentLogger();
@@ -127,7 +127,7 @@ export const startService = async (
   const consumer = createTestConsumer(handle, { ...options, service, logger, metrics });
   const deadLetters = createDeadLetterStore(handle.database.db, service);
   const app = await createHttpServer({ service, logger, metrics, readiness: [], openapi: { title: service, description: 'test' } });
-  registerMessageRoutes(app, { consumer, deadLetters, ...(options.relay ? { relay: options.relay } : {}) });
+  registerMessageRoutes(app, { consumer, deadLetters, internalToken: options.internalToken, ...(options.relay ? { relay: options.relay } : {}) });
   await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
   const { port } = app.server.address() as AddressInfo;
   return { app, url: `http://127.0.0.1:${port}`, consumer, deadLetters, close: () => app.close() };

@@ -1,4 +1,4 @@
-import { brokerEnv, ConfigError, databaseEnv, parseConfig, peerEnv, readPeerUrls, serviceEnv, type LogLevel } from '@ordering/platform';
+import { brokerEnv, ConfigError, databaseEnv, internalTokenEnv, parseConfig, peerEnv, readPeerUrls, serviceEnv, type LogLevel } from '@ordering/platform';
 import { Type } from 'typebox';
 import { EMAIL_MAX_LENGTH, PASSWORD_LENGTH } from './domain/registration-rules.js';
 
@@ -10,6 +10,7 @@ const CustomerEnv = Type.Object({
   ...serviceEnv(8081),
   ...databaseEnv,
   ...brokerEnv,
+  ...internalTokenEnv,
   ...peerEnv(...PEERS),
   TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 86_400, default: 3600 }),
   ADMIN_EMAIL: Type.Optional(Type.String({ format: 'email', maxLength: EMAIL_MAX_LENGTH })),
@@ -28,6 +29,8 @@ export interface CustomerConfig {
   brokerUrl: string | undefined;
   /** Prefix of the broker's exchanges and queues (`BROKER_NAMESPACE`); unset, the transport's default. */
   brokerNamespace: string | undefined;
+  /** `INTERNAL_TOKEN`: required as a bearer token on the `/internal/*` routes and sent to peers; unset, those routes are open. */
+  internalToken: string | undefined;
   tokenTtlSeconds: number;
   /** Present when the service should make sure this admin exists at start-up. */
   admin: { email: string; password: string } | undefined;
@@ -81,6 +84,7 @@ export const readConfig = (env: Record<string, string | undefined> = process.env
     databasePoolSize: values.DATABASE_POOL_SIZE,
     brokerUrl: values.BROKER_URL,
     brokerNamespace: values.BROKER_NAMESPACE,
+    internalToken: values.INTERNAL_TOKEN,
     tokenTtlSeconds: values.TOKEN_TTL_SECONDS,
     admin:
       values.ADMIN_EMAIL !== undefined && values.ADMIN_PASSWORD !== undefined

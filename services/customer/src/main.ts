@@ -13,7 +13,7 @@ const { logger, metrics, tracing } = startObservability('customer', config);
 const database = connectCustomerDatabase(config.databaseUrl, config.databasePoolSize, logger);
 await runMigrations(database.pool, MIGRATIONS_FOLDER, logger);
 // It only publishes (CustomerRegistered); it consumes nothing, so any inbound message is parked as a dead letter.
-const messaging = createMessaging({ service: 'customer', database, peers: config.peers, brokerUrl: config.brokerUrl, amqp: { namespace: config.brokerNamespace }, handlers: [], logger, metrics });
+const messaging = createMessaging({ service: 'customer', database, peers: config.peers, brokerUrl: config.brokerUrl, amqp: { namespace: config.brokerNamespace }, internalToken: config.internalToken, handlers: [], logger, metrics });
 const tokenSigner = await createTokenSigner(await ensureSigningKeys(database), config.tokenTtlSeconds);
 logger.info({ kid: tokenSigner.kid }, 'token signing key loaded');
 if (config.admin) {

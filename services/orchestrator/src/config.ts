@@ -1,10 +1,11 @@
-import { brokerEnv, databaseEnv, jwksEnv, parseConfig, peerEnv, readPeerUrls, serviceEnv, type LogLevel } from '@ordering/platform';
+import { brokerEnv, databaseEnv, internalTokenEnv, jwksEnv, parseConfig, peerEnv, readPeerUrls, serviceEnv, type LogLevel } from '@ordering/platform';
 import { Type } from 'typebox';
 
 const OrchestratorEnv = Type.Object({
   ...serviceEnv(8084),
   ...databaseEnv,
   ...brokerEnv,
+  ...internalTokenEnv,
   ...jwksEnv,
   ...peerEnv('order', 'account'),
   /** How long a participant may take to answer one step before it is resent (then compensated, with TIMEOUT). */
@@ -23,6 +24,8 @@ export interface OrchestratorConfig {
   brokerUrl: string | undefined;
   /** Prefix of the broker's exchanges and queues (`BROKER_NAMESPACE`); unset, the transport's default. */
   brokerNamespace: string | undefined;
+  /** `INTERNAL_TOKEN`: required as a bearer token on the `/internal/*` routes and sent to peers; unset, those routes are open. */
+  internalToken: string | undefined;
   jwksUrl: string;
   peers: Readonly<Record<'order' | 'account', string[]>>;
   saga: { stepTimeoutMs: number; maxForwardAttempts: number };
@@ -39,6 +42,7 @@ export const readConfig = (env: Record<string, string | undefined> = process.env
     databasePoolSize: values.DATABASE_POOL_SIZE,
     brokerUrl: values.BROKER_URL,
     brokerNamespace: values.BROKER_NAMESPACE,
+    internalToken: values.INTERNAL_TOKEN,
     jwksUrl: values.JWKS_URL,
     peers: readPeerUrls(values, ['order', 'account']),
     saga: Object.freeze({ stepTimeoutMs: values.SAGA_STEP_TIMEOUT_MS, maxForwardAttempts: values.SAGA_MAX_FORWARD_ATTEMPTS }),

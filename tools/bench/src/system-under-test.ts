@@ -29,7 +29,7 @@ const READY_TIMEOUT_MS = 180_000;
 const STOP_TIMEOUT_MS = 40_000;
 
 /** Variables of the caller's shell that would change what the launcher starts; the bench sets its own. */
-const SCRUBBED = ['DATA_DIR', 'POSTGRES_URL', 'DB_PREFIX', 'BROKER_URL', 'BROKER_NAMESPACE', 'REPLICAS', 'LOG_LEVEL', 'RATE_LIMIT_MAX', 'RATE_LIMIT_WINDOW_SECONDS', 'LAUNCHER_SERVICE_ENTRY', 'NODE_OPTIONS'];
+const SCRUBBED = ['DATA_DIR', 'POSTGRES_URL', 'DB_PREFIX', 'BROKER_URL', 'BROKER_NAMESPACE', 'INTERNAL_TOKEN', 'REPLICAS', 'LOG_LEVEL', 'RATE_LIMIT_MAX', 'RATE_LIMIT_WINDOW_SECONDS', 'LAUNCHER_SERVICE_ENTRY', 'NODE_OPTIONS'];
 
 export interface RunningSystem {
   readonly gatewayUrl: string;

@@ -6,6 +6,8 @@ export interface DlqEnvironment {
   /** `BROKER_NAMESPACE`, as the services read it. */
   brokerNamespace?: string;
   dataDir?: string;
+  /** `INTERNAL_TOKEN`, for the services' `/internal/*` routes; unset, the tool reads `<data dir>/internal-token`. */
+  internalToken?: string;
   /** `CUSTOMER_URL`, `ORDER_URL`, … by service name. */
   serviceUrls: Record<string, string>;
 }
@@ -24,5 +26,12 @@ export const readDlqEnvironment = (env: NodeJS.ProcessEnv = process.env): DlqEnv
   const brokerUrl = nonEmpty(env['BROKER_URL']);
   const brokerNamespace = nonEmpty(env['BROKER_NAMESPACE']);
   const dataDir = nonEmpty(env['DATA_DIR']);
-  return { ...(brokerUrl ? { brokerUrl } : {}), ...(brokerNamespace ? { brokerNamespace } : {}), ...(dataDir ? { dataDir } : {}), serviceUrls };
+  const internalToken = nonEmpty(env['INTERNAL_TOKEN']);
+  return {
+    ...(brokerUrl ? { brokerUrl } : {}),
+    ...(brokerNamespace ? { brokerNamespace } : {}),
+    ...(dataDir ? { dataDir } : {}),
+    ...(internalToken ? { internalToken } : {}),
+    serviceUrls,
+  };
 };

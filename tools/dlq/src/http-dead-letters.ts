@@ -1,4 +1,4 @@
-import { isUuid, type DeadLetterResource, type ReplayResource } from '@ordering/messaging';
+import { internalAuthorization, isUuid, type DeadLetterResource, type ReplayResource } from '@ordering/messaging';
 import { DlqFailure, newestFirst, type DeadLetterSource, type DeadLetterView, type ReplayOutcome } from './dead-letter-source.js';
 
 /** The routes' page size limit. */
@@ -17,23 +17,50 @@ interface Answer {
   body: unknown;
 }
 
-/** One request to one service; anything but an HTTP answer becomes a one-line failure naming the service. */
-const call = async (service: string, baseUrl: string, pathAndQuery: string, init: RequestInit = {}): Promise<Answer> => {
-  let response: Response;
-  try {
-    response = await fetch(`${baseUrl}${pathAndQuery}`, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-  } catch (error) {
-    throw new DlqFailure(`the ${service} service at ${baseUrl} does not answer (${reasonOf(error)})`);
-  }
+/** The services' INTERNAL_TOKEN, and where it was found (for the line that says it was refused). */
+export interface InternalToken {
+  value: string;
+  from: string;
+}
+
+type Call = (service: string, baseUrl: string, pathAndQuery: string, init?: RequestInit) => Promise<Answer>;
+
+const tokenRefused = (service: string, baseUrl: string, token: InternalToken | undefined): DlqFailure =>
+  new DlqFailure(
+    token
+      ? `the ${service} service at ${baseUrl} refused the internal token from ${token.from}: set INTERNAL_TOKEN to the token the services run with`
+      : `the ${service} service at ${baseUrl} requires the internal token: set INTERNAL_TOKEN, or --data-dir/DATA_DIR to the npm start data directory that keeps it (internal-token)`,
+  );
+
+/** JSON when it is JSON; otherwise the text (a proxy's error page), for the error line. */
+const bodyOf = async (response: Response): Promise<unknown> => {
   const text = await response.text();
-  let body: unknown = text;
   try {
-    body = JSON.parse(text) as unknown;
+    return JSON.parse(text) as unknown;
   } catch {
-    // Not JSON (a proxy's error page): keep the text for the error line.
+    return text;
   }
-  return { status: response.status, body };
 };
+
+/**
+ * One request to one service, with the internal token when there is one; anything but an HTTP answer, and a
+ * refused token, becomes a one-line failure naming the service.
+ */
+const caller =
+  (token: InternalToken | undefined): Call =>
+  async (service, baseUrl, pathAndQuery, init = {}) => {
+    const headers = new Headers(init.headers);
+    if (token) headers.set('authorization', internalAuthorization(token.value));
+    let response: Response;
+    try {
+      response = await fetch(`${baseUrl}${pathAndQuery}`, { ...init, headers, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    } catch (error) {
+      throw new DlqFailure(`the ${service} service at ${baseUrl} does not answer (${reasonOf(error)})`);
+    }
+    const body = await bodyOf(response);
+    if (response.status === 401) throw tokenRefused(service, baseUrl, token);
+    return { status: response.status, body };
+  };
 
 const unexpected = (service: string, baseUrl: string, what: string, answer: Answer): DlqFailure => {
   const detail = (answer.body as { detail?: unknown; title?: unknown })?.detail ?? (answer.body as { title?: unknown })?.title ?? '';
@@ -54,7 +81,7 @@ const toView = (service: string, url: string, letter: DeadLetterResource): DeadL
 });
 
 /** Follows the cursor until `limit` items or the last page. */
-const listService = async (service: string, url: string, limit: number): Promise<DeadLetterView[]> => {
+const listService = async (call: Call, service: string, url: string, limit: number): Promise<DeadLetterView[]> => {
   const views: DeadLetterView[] = [];
   let cursor: string | null = null;
   do {
@@ -68,7 +95,7 @@ const listService = async (service: string, url: string, limit: number): Promise
   return views;
 };
 
-const findAt = async (service: string, url: string, id: string): Promise<DeadLetterView | undefined> => {
+const findAt = async (call: Call, service: string, url: string, id: string): Promise<DeadLetterView | undefined> => {
   const answer = await call(service, url, `/internal/dead-letters/${id}`);
   if (answer.status === 404) return undefined;
   if (answer.status !== 200) throw unexpected(service, url, `dead letter ${id}`, answer);
@@ -92,13 +119,14 @@ const describeReplay = (service: string, result: ReplayResource): ReplayOutcome 
  * The services' operator routes. Every service holds only its own dead letters, so a list asks all of them (in
  * parallel) and merges newest first; show and replay first find the service that holds the id.
  */
-export const createHttpDeadLetters = (urls: Record<string, string>): DeadLetterSource => {
+export const createHttpDeadLetters = (urls: Record<string, string>, token?: InternalToken): DeadLetterSource => {
   const services = Object.entries(urls);
+  const call = caller(token);
 
   const find = async (id: string): Promise<DeadLetterView | undefined> => {
     // The routes take uuids only (400 otherwise): anything else cannot be a dead letter.
     if (!isUuid(id)) return undefined;
-    const answers = await Promise.allSettled(services.map(([service, url]) => findAt(service, url, id)));
+    const answers = await Promise.allSettled(services.map(([service, url]) => findAt(call, service, url, id)));
     const found = answers.find((answer) => answer.status === 'fulfilled' && answer.value !== undefined);
     if (found?.status === 'fulfilled') return found.value;
     // Not found anywhere we could ask: a service that did not answer might hold it, so say so.
@@ -111,7 +139,7 @@ export const createHttpDeadLetters = (urls: Record<string, string>): DeadLetterS
     async list(request) {
       const chosen = services.filter(([service]) => request.service === undefined || service === request.service);
       if (chosen.length === 0) throw new DlqFailure(`no URL for the ${request.service} service: set ${String(request.service).toUpperCase()}_URL or start it with npm start`);
-      const perService = await Promise.all(chosen.map(([service, url]) => listService(service, url, request.limit)));
+      const perService = await Promise.all(chosen.map(([service, url]) => listService(call, service, url, request.limit)));
       return perService.flat().sort(newestFirst).slice(0, request.limit);
     },
     find,

@@ -1,9 +1,11 @@
+import path from 'node:path';
+import { internalTokenPath, readInternalToken } from '@ordering/launcher';
 import { createBrokerDeadLetters } from './broker-dead-letters.js';
 import { formatDetail, formatJson, formatTable } from './dead-letter-format.js';
 import { DlqFailure, type DeadLetterSource } from './dead-letter-source.js';
 import { parseDlqArguments, UsageError, USAGE, type DlqCommand, type TransportOptions } from './dlq-arguments.js';
 import type { DlqEnvironment } from './dlq-config.js';
-import { createHttpDeadLetters } from './http-dead-letters.js';
+import { createHttpDeadLetters, type InternalToken } from './http-dead-letters.js';
 import { readRepairedMessage } from './repaired-message.js';
 import { resolveServiceUrls } from './service-urls.js';
 
@@ -19,11 +21,21 @@ export interface DlqIo {
   stdin: () => NodeJS.ReadableStream;
 }
 
-/** `--broker` or BROKER_URL selects RabbitMQ; otherwise the services' HTTP routes. */
+const internalTokenFor = (env: DlqEnvironment, dataDir: string): InternalToken | undefined => {
+  if (env.internalToken) return { value: env.internalToken, from: 'INTERNAL_TOKEN' };
+  const kept = readInternalToken(dataDir);
+  return kept ? { value: kept, from: internalTokenPath(dataDir) } : undefined;
+};
+
+/**
+ * `--broker` or BROKER_URL selects RabbitMQ; otherwise the services' HTTP routes, with INTERNAL_TOKEN or else the
+ * token the launcher keeps next to its state file.
+ */
 const sourceFor = (options: TransportOptions, env: DlqEnvironment): DeadLetterSource => {
   const brokerUrl = options.broker ?? env.brokerUrl;
   if (brokerUrl) return createBrokerDeadLetters(brokerUrl, options.namespace ?? env.brokerNamespace);
-  return createHttpDeadLetters(resolveServiceUrls(env.serviceUrls, options.dataDir ?? env.dataDir ?? '.data'));
+  const dataDir = path.resolve(options.dataDir ?? env.dataDir ?? '.data');
+  return createHttpDeadLetters(resolveServiceUrls(env.serviceUrls, dataDir), internalTokenFor(env, dataDir));
 };
 
 const notFound = (id: string): DlqFailure => new DlqFailure(`no dead letter with id ${id}`);

@@ -39,7 +39,7 @@ export interface ServiceSurfaces {
  * inbox consumer and the dead-letter store, on a fresh database of the test PostgreSQL. Several services share
  * that database here; each sees only its own dead letters, as in production.
  */
-export const startServiceSurfaces = async (names: readonly string[]): Promise<ServiceSurfaces> => {
+export const startServiceSurfaces = async (names: readonly string[], options: { internalToken?: string } = {}): Promise<ServiceSurfaces> => {
   const testDatabase: TestDatabase = await createTestDatabase();
   const logger = createLogger({ service: 'dlq-test', level: 'silent' });
   const database: Database<typeof schema> = connectDatabase({ url: testDatabase.url, schema, logger, maxConnections: 5, applicationName: 'dlq-test' });
@@ -57,7 +57,7 @@ export const startServiceSurfaces = async (names: readonly string[]): Promise<Se
       metrics,
     });
     const app = await createHttpServer({ service: name, logger, metrics, readiness: [], openapi: { title: name, description: 'test' } });
-    registerMessageRoutes(app, { consumer, deadLetters: createDeadLetterStore(database.db, name) });
+    registerMessageRoutes(app, { consumer, deadLetters: createDeadLetterStore(database.db, name), internalToken: options.internalToken });
     await app.listen({ host: '127.0.0.1', port: 0 });
     services[name] = { name, app, url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
   }
@@ -74,8 +74,9 @@ export const startServiceSurfaces = async (names: readonly string[]): Promise<Se
 };
 
 /** Posts a body to a service's message intake, as another service's relay would; returns the outcome. */
-export const deliver = async (service: ServiceSurface, body: string): Promise<string> => {
-  const response = await fetch(`${service.url}/internal/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+export const deliver = async (service: ServiceSurface, body: string, internalToken?: string): Promise<string> => {
+  const headers = { 'content-type': 'application/json', ...(internalToken ? { authorization: `Bearer ${internalToken}` } : {}) };
+  const response = await fetch(`${service.url}/internal/messages`, { method: 'POST', headers, body });
   return ((await response.json()) as { outcome: string }).outcome;
 };
 

@@ -21,6 +21,8 @@ export interface LauncherConfig {
   readonly postgresUrl: string | undefined;
   readonly databasePrefix: string;
   readonly brokerUrl: string | undefined;
+  /** `INTERNAL_TOKEN`, for the services' `/internal/*` routes; unset, the launcher keeps a generated one in `dataDir`. */
+  readonly internalToken: string | undefined;
   readonly adminEmail: string;
   readonly adminPassword: string;
   /** True when the admin credentials are the development defaults, so the banner can warn. */
@@ -68,6 +70,12 @@ const read = (env: Env, name: string): string | undefined => {
 };
 
 const describe = (name: string, value: string, reason: string): string => `${name}=${JSON.stringify(value)} is invalid: ${reason}`;
+
+const INTERNAL_TOKEN_MIN_LENGTH = 32;
+
+/** The services' own rule (platform's internalTokenEnv), checked here too so a bad token stops the launcher, not 4 services. */
+export const internalTokenProblem = (token: string): string | undefined =>
+  [...token].length < INTERNAL_TOKEN_MIN_LENGTH || /\s/.test(token) ? `must be at least ${INTERNAL_TOKEN_MIN_LENGTH} characters, without whitespace` : undefined;
 
 class ProblemCollector {
   readonly problems: string[] = [];
@@ -203,6 +211,9 @@ export const loadLauncherConfig = (env: Env, argv: readonly string[], cwd: strin
     problems.push(describe('DB_PREFIX', databasePrefix, 'use lower-case letters, digits and _ (starting with a letter or _), at most 41 characters'));
   }
   const brokerUrl = collector.url(env, 'BROKER_URL', ['amqp:', 'amqps:']);
+  const internalToken = read(env, 'INTERNAL_TOKEN');
+  const tokenProblem = internalToken === undefined ? undefined : internalTokenProblem(internalToken);
+  if (tokenProblem) problems.push(`INTERNAL_TOKEN is invalid: ${tokenProblem} (value not shown)`);
 
   const adminEmail = read(env, 'ADMIN_EMAIL') ?? DEFAULT_ADMIN_EMAIL;
   if (!/^[^\s@]+@[^\s@]+$/.test(adminEmail)) problems.push(describe('ADMIN_EMAIL', adminEmail, 'must be an e-mail address'));
@@ -232,6 +243,7 @@ export const loadLauncherConfig = (env: Env, argv: readonly string[], cwd: strin
     postgresUrl,
     databasePrefix,
     brokerUrl,
+    internalToken,
     adminEmail,
     adminPassword,
     adminCredentialsAreDefaults: adminEmail === DEFAULT_ADMIN_EMAIL && adminPassword === DEFAULT_ADMIN_PASSWORD,

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { formatBanner, redactPassword } from './banner.js';
 import { claimDataDir } from './data-dir-claim.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
+import { ensureInternalToken } from './internal-token-file.js';
 import { SERVICE_NAMES, readLauncherConfigOrExit, type ServiceName } from './launcher-config.js';
 import { launcherStatePath, removeLauncherState, writeLauncherState, type LauncherState, type ProcessState } from './launcher-state.js';
 import { createLogPrefixer } from './log-prefixer.js';
@@ -106,8 +107,8 @@ const ensureDatabases = async (serverUrl: string): Promise<Record<ServiceName, s
   return Object.fromEntries(entries) as Record<ServiceName, string>;
 };
 
-const startServices = async (databaseUrls: Record<ServiceName, string>): Promise<ProcessSpec[]> => {
-  const specs = planProcesses(config, databaseUrls);
+const startServices = async (databaseUrls: Record<ServiceName, string>, internalToken: string): Promise<ProcessSpec[]> => {
+  const specs = planProcesses(config, databaseUrls, internalToken);
   services = specs.map((spec) => ({
     spec,
     supervisor: superviseProcess({
@@ -182,13 +183,14 @@ const start = async (): Promise<void> => {
   await claimDataDir(stateFile, say);
   stateFileOwnership = 'owned';
   publishState();
+  const internalToken = ensureInternalToken(config.dataDir, config.internalToken, say);
   // Not the embedded PostgreSQL's port: an orphaned server of ours may hold it, and startEmbeddedPostgres stops it.
   await assertPortsFree(plannedPorts(config));
   const serverUrl = await startDatabaseServer();
   if (shuttingDown) return;
   const databaseUrls = await ensureDatabases(serverUrl);
   if (shuttingDown) return;
-  const specs = await startServices(databaseUrls);
+  const specs = await startServices(databaseUrls, internalToken);
   if (shuttingDown) return;
   say('waiting for every process to answer /readyz');
   await waitUntilReady(specs, { signal: startupAborted.signal });

@@ -35,9 +35,10 @@ export const plannedPorts = (config: LauncherConfig): Array<{ owner: string; por
 
 /**
  * Every replica of every service (in SERVICE_NAMES order), then the single gateway. Services get their own database
- * URL and the URLs of every peer replica; only the customer service gets the admin credentials.
+ * URL, the URLs of every peer replica and the internal token; only the customer service gets the admin credentials.
+ * The gateway gets no internal token: it has no internal routes and never calls the services' ones.
  */
-export const planProcesses = (config: LauncherConfig, databaseUrls: Readonly<Record<ServiceName, string>>): ProcessSpec[] => {
+export const planProcesses = (config: LauncherConfig, databaseUrls: Readonly<Record<ServiceName, string>>, internalToken: string): ProcessSpec[] => {
   const peerUrls = Object.fromEntries(
     SERVICE_NAMES.map((service) => [`${service.toUpperCase()}_URL`, replicaPorts(config, service).map(baseUrl).join(',')]),
   );
@@ -65,6 +66,7 @@ export const planProcesses = (config: LauncherConfig, databaseUrls: Readonly<Rec
         SERVICE_NAME: service,
         PORT: String(port),
         DATABASE_URL: databaseUrls[service],
+        INTERNAL_TOKEN: internalToken,
         ...(service === 'customer' ? { ADMIN_EMAIL: config.adminEmail, ADMIN_PASSWORD: config.adminPassword } : {}),
       },
     })),

@@ -140,6 +140,24 @@ describe('loadLauncherConfig', () => {
     expect(problems[0]).not.toMatch(/secret/);
   });
 
+  it('when INTERNAL_TOKEN is set, then it is taken, and it is never forwarded as a plain service setting', () => {
+    const token = 'Kx9_-'.repeat(7);
+
+    const config = loadOk({ INTERNAL_TOKEN: token });
+
+    expect(config.internalToken).toBe(token);
+    expect(config.forwardedEnv).toEqual({});
+    expect(loadOk({ INTERNAL_TOKEN: '' }).internalToken).toBeUndefined();
+  });
+
+  it('when INTERNAL_TOKEN is too short or holds whitespace, then one problem line says so without its value', () => {
+    for (const bad of ['too-short-a-secret', `${'a'.repeat(20)} ${'b'.repeat(20)}`]) {
+      const problems = problemsOf({ INTERNAL_TOKEN: bad });
+
+      expect(problems).toEqual(['INTERNAL_TOKEN is invalid: must be at least 32 characters, without whitespace (value not shown)']);
+    }
+  });
+
   it('when an unknown argument is passed, then it is reported', () => {
     expect(problemsOf({}, ['--replica', '2'])).toContain('unknown argument "--replica" (the launcher accepts only --replicas N)');
   });

@@ -28,6 +28,15 @@ export const brokerEnv = {
   BROKER_NAMESPACE: Type.Optional(Type.String({ pattern: BROKER_NAMESPACE_PATTERN })),
 };
 
+/**
+ * The shared secret that every caller of a service's `/internal/*` routes (peers pushing messages, operators and
+ * their tools) presents as `Authorization: Bearer <token>`. Optional, so a service still starts without it, and says
+ * so; anything shared should set it. Long and blank-free, so it is a secret and not a typo.
+ */
+export const internalTokenEnv = {
+  INTERNAL_TOKEN: Type.Optional(Type.String({ minLength: 32, pattern: '^\\S+$' })),
+};
+
 export const jwksEnv = {
   JWKS_URL: Type.String({ pattern: '^https?://.+', default: 'http://127.0.0.1:8081/.well-known/jwks.json' }),
 };
