@@ -10,6 +10,7 @@ import { createSagaMetrics, NO_REASON, type SagaMetrics } from './saga-metrics.j
 import {
   claimDueSagas,
   findCommand,
+  latestCommandTraceHeaders,
   insertSaga,
   loadSteps,
   lockSaga,
@@ -143,7 +144,15 @@ export const createSagaEngine = (options: SagaEngineOptions): SagaEngine => {
 
   const recordSend = async (tx: SqlExecutor, sagaId: string, send: CommandToSend, envelope: Envelope, at: Date): Promise<void> => {
     await enqueueMessages(tx, [envelope]);
-    await recordCommand(tx, { messageId: envelope.id, sagaId, stepIndex: send.stepIndex, direction: send.direction, attempt: send.attempt, sentAt: at });
+    await recordCommand(tx, {
+      messageId: envelope.id,
+      sagaId,
+      stepIndex: send.stepIndex,
+      direction: send.direction,
+      attempt: send.attempt,
+      sentAt: at,
+      traceHeaders: envelope.headers,
+    });
   };
 
   /** Writes one transition: the saga row (version-checked), the step history and the next command, all in `tx`. */
@@ -254,7 +263,8 @@ export const createSagaEngine = (options: SagaEngineOptions): SagaEngine => {
     const definition = definitionFor(saga.type);
     const decision = decide(stateOf(saga, definition, await loadSteps(tx, saga.id)), { kind: 'deadline' }, policy);
     if (decision.kind === 'ignore') return undefined;
-    await apply(tx, saga, definition, decision, { causationId: null, headers: {} });
+    // The sweeper traces nothing of its own; the command it sends continues the trace of the saga's latest send.
+    await apply(tx, saga, definition, decision, { causationId: null, headers: await latestCommandTraceHeaders(tx, saga.id) });
     return decision.note;
   };
 

@@ -1,5 +1,6 @@
-import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
+import type { Envelope } from '@ordering/contracts';
 import type { SqlExecutor } from '@ordering/messaging';
+import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { sagaCommands, sagas, sagaSteps } from './saga-schema.js';
 import type { Direction, SagaStatus, StepStatus } from './saga-state-machine.js';
 
@@ -34,6 +35,17 @@ export const insertSaga = async (tx: SqlExecutor, saga: typeof sagas.$inferInser
   if (!inserted) throw new Error('inserting a saga returned no row');
   await tx.insert(sagaSteps).values(steps);
   return inserted;
+};
+
+/** The trace context of the saga's latest send, for a resend that should stay in the same trace. */
+export const latestCommandTraceHeaders = async (tx: SqlExecutor, sagaId: string): Promise<Envelope['headers']> => {
+  const rows = await tx
+    .select({ traceHeaders: sagaCommands.traceHeaders })
+    .from(sagaCommands)
+    .where(eq(sagaCommands.sagaId, sagaId))
+    .orderBy(desc(sagaCommands.sentAt), desc(sagaCommands.attempt))
+    .limit(1);
+  return rows[0]?.traceHeaders ?? {};
 };
 
 export const findCommand = async (tx: SqlExecutor, messageId: string): Promise<SagaCommandRecord | undefined> => {
@@ -81,7 +93,7 @@ export const setStepStatus = async (tx: SqlExecutor, sagaId: string, stepIndex: 
 /** Remembers a sent command (so its reply can be matched) and counts the send on its step. */
 export const recordCommand = async (
   tx: SqlExecutor,
-  command: { messageId: string; sagaId: string; stepIndex: number; direction: Direction; attempt: number; sentAt: Date },
+  command: { messageId: string; sagaId: string; stepIndex: number; direction: Direction; attempt: number; sentAt: Date; traceHeaders: Envelope['headers'] },
 ): Promise<void> => {
   await tx.insert(sagaCommands).values(command);
   const counter = command.direction === 'FORWARD' ? sagaSteps.attempts : sagaSteps.compensationAttempts;

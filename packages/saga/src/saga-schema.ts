@@ -82,6 +82,8 @@ export const sagaCommands = pgTable(
     direction: text('direction', { enum: DIRECTIONS }).notNull(),
     attempt: integer('attempt').notNull(),
     sentAt: timestamptz('sent_at').notNull().defaultNow(),
+    /** The send's W3C trace context: a resend by the sweeper carries it, so it stays in the saga's trace. */
+    traceHeaders: jsonb('trace_headers').$type<{ traceparent?: string; tracestate?: string }>().notNull().default({}),
   },
   (table) => [
     index('saga_commands_saga_idx').on(table.sagaId),

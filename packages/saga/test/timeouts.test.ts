@@ -32,6 +32,23 @@ const sweepAfter = async (ms: number) => {
 const idsOf = (type: string): string[] => bed.participants.taken.filter((command) => command.type === type).map((command) => command.id);
 
 describe('a participant that stays silent', () => {
+  it('when the sweeper resends a command or sends its compensation, then each carries the trace context of the checkout that started the saga', async () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    bed.participants.script(MessageTypes.CreatePendingOrder, silent());
+    const checkout = { ...aCheckout(), headers: { traceparent } };
+    await bed.database.db.transaction((tx) => bed.newEngine().start(tx, checkout));
+    await bed.participants.runUntilQuiet(bed.newEngine());
+
+    for (let sweep = 0; sweep < MAX_FORWARD_ATTEMPTS + 1; sweep += 1) await sweepAfter(RETRY_BACKOFF_MS * 2 ** sweep + 1);
+
+    const sent = bed.participants.taken.filter((command) => command.correlationId === checkout.sagaId);
+    expect(sent.map((command) => command.type)).toEqual([
+      ...Array.from({ length: MAX_FORWARD_ATTEMPTS }, () => MessageTypes.CreatePendingOrder),
+      MessageTypes.RejectOrder,
+    ]);
+    expect(sent.map((command) => command.headers.traceparent)).toEqual(sent.map(() => traceparent));
+  });
+
   it('when the deadline has not passed, then the sweeper leaves the saga alone', async () => {
     bed.participants.script(MessageTypes.DebitAccount, silent());
     const { checkout } = await start();

@@ -1,0 +1,1 @@
+ALTER TABLE "saga_commands" ADD COLUMN "trace_headers" jsonb DEFAULT '{}'::jsonb NOT NULL;
