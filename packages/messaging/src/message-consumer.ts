@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { contractOf, type Envelope } from '@ordering/contracts';
 import { describeError, inConsumerSpan, isConnectivityFailure, isTransactionCollision, type Logger, type MessageSpan, type ServiceMetrics } from '@ordering/platform';
-import { sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { Counter } from 'prom-client';
 import { inboxMessages, messageAttempts } from './consumer-schema.js';
 import { isUuid, parkMessage, type ParkedMessage } from './dead-letter-store.js';
@@ -29,6 +29,11 @@ export interface ConsumeResult {
 export interface ConsumeOptions {
   /** Set by a replay: a failure updates this dead letter instead of parking a new one. */
   deadLetterId?: string;
+  /**
+   * Set by the first delivery of a replay that will be retried like any message (RabbitMQ): the failures that
+   * dead-lettered it are forgotten, so the replay gets the full number of attempts instead of one.
+   */
+  freshAttempts?: boolean;
   /**
    * Where a dead letter goes; resolves with its id. Default: the service's `dead_letters` table. The RabbitMQ
    * consumer parks in the queue's DLQ instead, with the original body. Throwing means "not parked": the
@@ -253,6 +258,9 @@ export const createMessageConsumer = <Tx extends SqlExecutor>(deps: MessageConsu
     }
     const payload = validatePayload(message.payload);
     if (!payload.valid) return invalid(payload.error);
+    if (options.freshAttempts) {
+      await db.delete(messageAttempts).where(and(eq(messageAttempts.consumer, service), eq(messageAttempts.messageId, message.id)));
+    }
     return handle(message, handler, options, span);
   };
 

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { GetMessage } from 'amqplib';
 import type { Envelope } from '@ordering/contracts';
-import { DEAD_LETTER_HEADERS } from '../src/index.js';
+import { DEAD_LETTER_HEADERS, REPLAYED_FROM_HEADER } from '../src/index.js';
 import { aDebitCommand } from './builders.js';
 import {
   consumedCount,
@@ -117,6 +118,44 @@ describe.skipIf(!TEST_BROKER_URL)('amqp consumer', { timeout: 90_000 }, () => {
     const deaths = headerOf(parked!, 'x-death') as { queue: string; reason: string; count: number }[];
     expect(deaths).toEqual([expect.objectContaining({ queue: `${commands}.retry`, reason: 'expired', count: 2 })]);
     expect(await ledgerCountFor(handle, command.id)).toBe(0);
+  });
+
+  /** What `npm run dlq -- replay` publishes: the original body and properties, naming the dead letter it came from. */
+  const replay = (parked: GetMessage): void =>
+    publishRaw(admin.channel, commands, parked.content, {
+      messageId: parked.properties.messageId as string,
+      type: parked.properties.type as string,
+      contentType: 'application/json',
+      headers: { [REPLAYED_FROM_HEADER]: headerOf(parked, DEAD_LETTER_HEADERS.id) },
+    });
+
+  it('when a dead-lettered message is replayed after its cause went away, then a transient failure on replay is retried and it is processed', async () => {
+    const handler = ledgerHandler({ failTimes: 3 });
+    node = await startAmqpNode(handle, { namespace, handlers: [handler], maxAttempts: 2 });
+    const command = aDebitCommand();
+    publishCommand(command);
+    const [parked] = await eventually(() => drainQueue(admin.channel, dlq), (messages) => messages.length === 1);
+
+    replay(parked!);
+
+    // Without a fresh round the replay's first failure (the handler's third) would park it again at once.
+    await eventually(() => ledgerCountFor(handle, command.id), (count) => count === 1);
+    expect(handler.calls).toBe(4);
+    expect(await drainQueue(admin.channel, dlq)).toHaveLength(0);
+  });
+
+  it('when a replayed message fails every time again, then it gets the full attempts and is parked under the same dead-letter id', async () => {
+    const handler = ledgerHandler({ failTimes: Infinity });
+    node = await startAmqpNode(handle, { namespace, handlers: [handler], maxAttempts: 2 });
+    publishCommand(aDebitCommand());
+    const [parked] = await eventually(() => drainQueue(admin.channel, dlq), (messages) => messages.length === 1);
+
+    replay(parked!);
+    const [parkedAgain] = await eventually(() => drainQueue(admin.channel, dlq), (messages) => messages.length === 1);
+
+    expect(handler.calls).toBe(4);
+    expect(headerOf(parkedAgain!, DEAD_LETTER_HEADERS.id)).toBe(headerOf(parked!, DEAD_LETTER_HEADERS.id));
+    expect(headerOf(parkedAgain!, DEAD_LETTER_HEADERS.attempts)).toBe(2);
   });
 
   it('when the database is unavailable while a message is handled, then it is not acked as processed, is retried, and is processed once the database is back', async () => {

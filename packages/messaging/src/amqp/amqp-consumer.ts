@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@ordering/platform';
 import type { ChannelModel, ConsumeMessage, Options } from 'amqplib';
-import type { ParkedMessage } from '../dead-letter-store.js';
-import type { MessageConsumer } from '../message-consumer.js';
-import { ATTEMPTS_HEADER, consumerQueuesOf, DEAD_LETTER_HEADERS, type ConsumerQueue } from './amqp-topology.js';
+import { isUuid, type ParkedMessage } from '../dead-letter-store.js';
+import type { ConsumeOptions, MessageConsumer } from '../message-consumer.js';
+import { ATTEMPTS_HEADER, consumerQueuesOf, DEAD_LETTER_HEADERS, REPLAYED_FROM_HEADER, type ConsumerQueue } from './amqp-topology.js';
 import type { BrokerConnection } from './broker-connection.js';
 import { createConfirmPublisher, type ConfirmPublisher } from './confirm-publisher.js';
 
@@ -48,6 +48,17 @@ const deliveriesOf = (message: ConsumeMessage): number => {
 };
 
 const nonEmpty = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+
+/**
+ * A delivery that `npm run dlq -- replay` put back names its dead letter. Its first delivery starts a fresh round of
+ * attempts (later ones come from the retry queue and keep counting); should that first one meet a database outage,
+ * the replay keeps the old count, as a message in its last attempt would.
+ */
+const replayOptionsOf = (message: ConsumeMessage): Pick<ConsumeOptions, 'deadLetterId' | 'freshAttempts'> => {
+  const replayedFrom: unknown = message.properties.headers?.[REPLAYED_FROM_HEADER];
+  if (!isUuid(replayedFrom)) return {};
+  return { deadLetterId: replayedFrom, ...(deliveriesOf(message) === 1 ? { freshAttempts: true } : {}) };
+};
 
 /**
  * The original message's properties, for a copy into the retry queue or the DLQ; the body travels untouched. What the
@@ -104,7 +115,8 @@ export const createAmqpConsumer = (options: AmqpConsumerOptions): AmqpConsumer =
   };
 
   const parkInDeadLetterQueue = async (subscription: Subscription, message: ConsumeMessage, parked: ParkedMessage): Promise<string> => {
-    const id = randomUUID();
+    // A replay that fails again keeps the id the operator already knows it by.
+    const id = parked.deadLetterId ?? randomUUID();
     const headers = {
       [DEAD_LETTER_HEADERS.id]: id,
       [DEAD_LETTER_HEADERS.error]: parked.error.slice(0, MAX_ERROR_LENGTH),
@@ -133,7 +145,7 @@ export const createAmqpConsumer = (options: AmqpConsumerOptions): AmqpConsumer =
     inFlight += 1;
     try {
       // The raw body: a consumer that parses it itself parks garbage instead of crashing on it.
-      const result = await consumer.consume(message.content, { park: (parked) => parkInDeadLetterQueue(subscription, message, parked) });
+      const result = await consumer.consume(message.content, { ...replayOptionsOf(message), park: (parked) => parkInDeadLetterQueue(subscription, message, parked) });
       if (result.outcome === 'retry') await retryLater(subscription, message);
       else settle(subscription, message, 'ack');
     } catch (error) {

@@ -28,6 +28,9 @@ export const DEAD_LETTER_HEADERS = {
 /** On normal and retry deliveries: how many times the message has been delivered so far (absent = first). */
 export const ATTEMPTS_HEADER = 'x-attempts';
 
+/** The dead-letter id a replayed copy carries: its consumer gives it a fresh round of attempts, and parks it under that id again if it fails. */
+export const REPLAYED_FROM_HEADER = 'x-replayed-from';
+
 /**
  * How long a failed message waits in `<queue>.retry` before it is delivered again. A constant on purpose: every
  * service declares every queue, and RabbitMQ refuses a re-declaration whose arguments differ.

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type GetMessage, type Message } from 'amqplib';
-import { allConsumerQueues, DEAD_LETTER_HEADERS, type ConsumerQueue } from './amqp-topology.js';
+import { allConsumerQueues, DEAD_LETTER_HEADERS, REPLAYED_FROM_HEADER, type ConsumerQueue } from './amqp-topology.js';
 
 /** A message parked in a `<queue>.dlq`, as an operator sees it. */
 export interface QueuedDeadLetter {
@@ -34,8 +34,6 @@ export interface ReplayedDeadLetter {
   messageId: string | null;
 }
 
-/** The header a replayed copy carries, so the consumer's logs and an operator can tell it from a first delivery. */
-export const REPLAYED_FROM_HEADER = 'x-replayed-from';
 
 export const DEFAULT_DEAD_LETTER_LIMIT = 100;
 
