@@ -1,7 +1,9 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac, randomUUID, type KeyObject } from 'node:crypto';
+import { KEPT_SECRETS, readKeptSecret } from '@ordering/launcher';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK, type JWTPayload } from 'jose';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { decodeEncryptionKey, isSealedJwk, openSealedJwk, type SealedJwk } from '../../services/customer/src/security/signing-key-sealing.js';
 import { ApiClient } from './support/api-client.js';
 import { aCustomer } from './support/builders.js';
 import { describeResponse, expectProblem, expectStatus } from './support/expectations.js';
@@ -11,7 +13,8 @@ import { printLogsOnFailure, startSystem, type RunningSystem } from './support/s
 /**
  * Forged, expired and otherwise invalid tokens are refused with 401 at the gateway and again by every service called
  * directly (the services verify tokens themselves). The truly expired token is signed with the system's real key, read
- * from the customer service's own database, so only its expiry makes it invalid.
+ * from the customer service's own database and opened with the key-encryption key the launcher keeps in DATA_DIR, so
+ * only its expiry makes it invalid.
  *
  * The orchestrator has no authenticated route yet, so it is not called directly here.
  */
@@ -25,18 +28,26 @@ interface RealKey {
   publicJwk: JWK;
 }
 
-/** The current signing key (highest generation), straight from the customer service's database. */
-const readSigningKey = async (databaseUrl: string): Promise<RealKey> => {
+/** The key-encryption key `npm start` generated for the customer service (the suite never sets one). */
+const encryptionKeyOf = (system: RunningSystem): KeyObject => {
+  const key = decodeEncryptionKey(readKeptSecret(system.dataDir, KEPT_SECRETS.signingKeyEncryptionKey) ?? '');
+  if (!key) throw new Error(`the launcher keeps no signing key encryption key in ${system.dataDir}`);
+  return key;
+};
+
+/** The current signing key (highest generation), straight from the customer service's database, where it rests sealed. */
+const readSigningKey = async (databaseUrl: string, encryptionKey: KeyObject): Promise<RealKey> => {
   const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 10_000 });
   client.on('error', () => undefined);
   await client.connect();
   try {
-    const result = await client.query<{ kid: string; alg: string; private_jwk: JWK; public_jwk: JWK }>(
-      'SELECT kid, alg, private_jwk, public_jwk FROM signing_keys ORDER BY generation DESC LIMIT 1',
+    const result = await client.query<{ generation: number; kid: string; alg: string; private_jwk: JWK | SealedJwk; public_jwk: JWK }>(
+      'SELECT generation, kid, alg, private_jwk, public_jwk FROM signing_keys ORDER BY generation DESC LIMIT 1',
     );
     const row = result.rows[0];
     if (!row) throw new Error('signing_keys is empty');
-    return { kid: row.kid, alg: row.alg, privateJwk: row.private_jwk, publicJwk: row.public_jwk };
+    if (!isSealedJwk(row.private_jwk)) throw new Error('the signing key is stored unencrypted, though npm start gives the customer service an encryption key');
+    return { kid: row.kid, alg: row.alg, privateJwk: openSealedJwk(row.private_jwk, encryptionKey, row), publicJwk: row.public_jwk };
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -78,7 +89,7 @@ describe('token verification at the gateway and at every service', () => {
     customerId = signedUp.customer.id;
     realToken = signedUp.token;
     otherCustomerId = (await api.signUp(aCustomer())).customer.id;
-    key = await readSigningKey(system.databaseUrl('customer'));
+    key = await readSigningKey(system.databaseUrl('customer'), encryptionKeyOf(system));
     const { header, claims } = decodeJwt(realToken);
     expect(header['kid'], 'the stored key is the one that signs tokens').toBe(key.kid);
     claimsTemplate = { iss: String(claims['iss']), aud: claims['aud'] as string | string[] };

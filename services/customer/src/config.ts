@@ -1,6 +1,8 @@
+import type { KeyObject } from 'node:crypto';
 import { brokerEnv, ConfigError, databaseEnv, internalTokenEnv, parseConfig, peerEnv, readPeerUrls, serviceEnv, type LogLevel } from '@ordering/platform';
 import { Type } from 'typebox';
 import { EMAIL_MAX_LENGTH, PASSWORD_LENGTH } from './domain/registration-rules.js';
+import { decodeEncryptionKey } from './security/signing-key-sealing.js';
 
 /** The services this one sends messages to: CustomerRegistered goes to the account service. */
 const PEERS = ['account'] as const;
@@ -16,6 +18,8 @@ const CustomerEnv = Type.Object({
   ADMIN_EMAIL: Type.Optional(Type.String({ format: 'email', maxLength: EMAIL_MAX_LENGTH })),
   // Its length is checked by adminProblems: the generic config error echoes bad values, and this one is a secret.
   ADMIN_PASSWORD: Type.Optional(Type.String()),
+  // Checked by encryptionKeyProblems, for the same reason (the generic secret-name rule does not cover *_KEY).
+  SIGNING_KEY_ENCRYPTION_KEY: Type.Optional(Type.String()),
 });
 
 export interface CustomerConfig {
@@ -34,6 +38,8 @@ export interface CustomerConfig {
   tokenTtlSeconds: number;
   /** Present when the service should make sure this admin exists at start-up. */
   admin: { email: string; password: string } | undefined;
+  /** `SIGNING_KEY_ENCRYPTION_KEY` (32 bytes): seals the private signing key at rest; unset, it rests plain (with a warning). */
+  signingKeyEncryptionKey: KeyObject | undefined;
   /** Replica origins per peer (`ACCOUNT_URL`, comma-separated), where the outbox relay delivers. */
   peers: Readonly<Record<Peer, readonly string[]>>;
 }
@@ -54,22 +60,30 @@ const adminProblems = (email: string | undefined, password: string | undefined):
   return problems;
 };
 
-/** Runs one reading step; if it fails, its problems and the admin pair's are reported together. */
-const withAdminProblems = <T>(read: () => T, admin: string[]): T => {
+const encryptionKeyProblems = (encoded: string | undefined): string[] =>
+  encoded === undefined || decodeEncryptionKey(encoded) !== undefined
+    ? []
+    : ['SIGNING_KEY_ENCRYPTION_KEY is invalid: must be 32 bytes encoded as base64 or base64url, e.g. from `openssl rand -base64 32` (value not shown)'];
+
+/** Runs one reading step; if it fails, its problems and the checks made here are reported together. */
+const withOwnProblems = <T>(read: () => T, own: string[]): T => {
   try {
     return read();
   } catch (error) {
-    if (error instanceof ConfigError) throw new ConfigError([...error.problems, ...admin]);
+    if (error instanceof ConfigError) throw new ConfigError([...error.problems, ...own]);
     throw error;
   }
 };
 
-/** Reports every problem at once, the schema's and the admin pair's. */
+/** Reports every problem at once: the schema's, the admin pair's and the encryption key's. */
 const parseCustomerEnv = (env: Record<string, string | undefined>) => {
-  const admin = adminProblems(setValue(env['ADMIN_EMAIL']), setValue(env['ADMIN_PASSWORD']));
-  const values = withAdminProblems(() => parseConfig(CustomerEnv, env), admin);
-  const peers = withAdminProblems(() => readPeerUrls(values, PEERS), admin);
-  if (admin.length > 0) throw new ConfigError(admin);
+  const own = [
+    ...adminProblems(setValue(env['ADMIN_EMAIL']), setValue(env['ADMIN_PASSWORD'])),
+    ...encryptionKeyProblems(setValue(env['SIGNING_KEY_ENCRYPTION_KEY'])),
+  ];
+  const values = withOwnProblems(() => parseConfig(CustomerEnv, env), own);
+  const peers = withOwnProblems(() => readPeerUrls(values, PEERS), own);
+  if (own.length > 0) throw new ConfigError(own);
   return { values, peers };
 };
 
@@ -90,6 +104,7 @@ export const readConfig = (env: Record<string, string | undefined> = process.env
       values.ADMIN_EMAIL !== undefined && values.ADMIN_PASSWORD !== undefined
         ? Object.freeze({ email: values.ADMIN_EMAIL, password: values.ADMIN_PASSWORD })
         : undefined,
+    signingKeyEncryptionKey: values.SIGNING_KEY_ENCRYPTION_KEY === undefined ? undefined : decodeEncryptionKey(values.SIGNING_KEY_ENCRYPTION_KEY),
     peers,
   });
 };

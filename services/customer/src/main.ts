@@ -14,7 +14,13 @@ const database = connectCustomerDatabase(config.databaseUrl, config.databasePool
 await runMigrations(database.pool, MIGRATIONS_FOLDER, logger);
 // It only publishes (CustomerRegistered); it consumes nothing, so any inbound message is parked as a dead letter.
 const messaging = createMessaging({ service: 'customer', database, peers: config.peers, brokerUrl: config.brokerUrl, amqp: { namespace: config.brokerNamespace }, internalToken: config.internalToken, handlers: [], logger, metrics });
-const tokenSigner = await createTokenSigner(await ensureSigningKeys(database), config.tokenTtlSeconds);
+// A stored key that does not open with SIGNING_KEY_ENCRYPTION_KEY stops the process as a bad variable does: one line, exit 78.
+const signingKeys = await ensureSigningKeys(database, { encryptionKey: config.signingKeyEncryptionKey, logger }).catch((error: unknown) =>
+  exitOnConfigError('customer', () => {
+    throw error;
+  }),
+);
+const tokenSigner = await createTokenSigner(signingKeys, config.tokenTtlSeconds);
 logger.info({ kid: tokenSigner.kid }, 'token signing key loaded');
 if (config.admin) {
   logger.info({ email: config.admin.email, outcome: await bootstrapAdmin(database, config.admin) }, 'admin account ensured');

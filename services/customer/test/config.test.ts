@@ -1,6 +1,7 @@
 import { ConfigError } from '@ordering/platform';
 import { describe, expect, it } from 'vitest';
 import { readConfig } from '../src/config.js';
+import { anEncodedEncryptionKey } from './builders.js';
 
 const base = { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/customer' };
 
@@ -70,6 +71,27 @@ describe('customer config', () => {
         expect.stringMatching(/^ADMIN_PASSWORD is required/),
       ]),
     );
+  });
+
+  it('when SIGNING_KEY_ENCRYPTION_KEY is 32 bytes in base64 or base64url, then the service gets those bytes as a key', () => {
+    const encoded = anEncodedEncryptionKey();
+    const bytes = Buffer.from(encoded, 'base64url');
+
+    expect(readConfig({ ...base, SIGNING_KEY_ENCRYPTION_KEY: encoded }).signingKeyEncryptionKey?.export()).toEqual(bytes);
+    expect(readConfig({ ...base, SIGNING_KEY_ENCRYPTION_KEY: bytes.toString('base64') }).signingKeyEncryptionKey?.export()).toEqual(bytes);
+    expect(readConfig(base).signingKeyEncryptionKey).toBeUndefined();
+  });
+
+  it('when SIGNING_KEY_ENCRYPTION_KEY does not decode to 32 bytes, then one line says so, with the other problems, never its value', () => {
+    const tooShort = anEncodedEncryptionKey().slice(0, 40);
+
+    const problems = problemsOf({ ...base, SIGNING_KEY_ENCRYPTION_KEY: tooShort, TOKEN_TTL_SECONDS: '59' });
+
+    expect(problems).toEqual([
+      expect.stringMatching(/^TOKEN_TTL_SECONDS=/),
+      'SIGNING_KEY_ENCRYPTION_KEY is invalid: must be 32 bytes encoded as base64 or base64url, e.g. from `openssl rand -base64 32` (value not shown)',
+    ]);
+    expect(problems.join('\n')).not.toContain(tooShort);
   });
 
   it('when the token lifetime is out of bounds, then it is refused', () => {

@@ -1,6 +1,8 @@
+import type { KeyObject } from 'node:crypto';
 import { createMessaging, type Messaging, type OutboxRelayOptions } from '@ordering/messaging';
-import { createLogger, createMetrics, runMigrations, type HttpServer, type Logger } from '@ordering/platform';
+import { createLogger, createMetrics, runMigrations, TOKEN_AUDIENCE, TOKEN_ISSUER, type HttpServer, type Logger } from '@ordering/platform';
 import type { LightMyRequestResponse } from 'fastify';
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTVerifyResult } from 'jose';
 import { buildApp } from '../src/app.js';
 import { connectCustomerDatabase, type CustomerDatabase } from '../src/db/customer-database.js';
 import { MIGRATIONS_FOLDER } from '../src/db/migrations-folder.js';
@@ -10,6 +12,12 @@ import { ensureSigningKeys } from '../src/use-cases/ensure-signing-keys.js';
 import type { RegistrationBody } from './builders.js';
 
 export const silentLogger = (): Logger => createLogger({ service: 'customer', level: 'silent' });
+
+/** A logger at info level whose lines the test reads. */
+export const capturingLogger = (): { logger: Logger; lines: string[] } => {
+  const lines: string[] = [];
+  return { logger: createLogger({ service: 'customer', level: 'info', destination: { write: (line: string) => void lines.push(line) } }), lines };
+};
 
 /** Nothing listens on port 1: publishing there (a started relay, or stop()'s final flush) fails at once and the rows stay PENDING. */
 const UNREACHABLE_PEER = 'http://127.0.0.1:1';
@@ -30,6 +38,8 @@ export interface StartOptions {
   /** Where the outbox relay delivers; the account service is unreachable unless a test says otherwise. */
   peers?: Record<string, string[]>;
   relay?: OutboxRelayOptions;
+  /** SIGNING_KEY_ENCRYPTION_KEY; unset, the signing key rests plain, as without the variable. */
+  signingKeyEncryptionKey?: KeyObject;
 }
 
 /** Wires the app exactly as main.ts does: migrations, messaging, the stored signing key, the admin bootstrap, buildApp. */
@@ -47,7 +57,8 @@ export const startCustomerApp = async (url: string, options: StartOptions = {}):
     metrics,
     ...(options.relay ? { relay: options.relay } : {}),
   });
-  const tokenSigner = await createTokenSigner(await ensureSigningKeys(database), options.tokenTtlSeconds ?? 3600);
+  const signingKeys = await ensureSigningKeys(database, { encryptionKey: options.signingKeyEncryptionKey, logger });
+  const tokenSigner = await createTokenSigner(signingKeys, options.tokenTtlSeconds ?? 3600);
   if (options.admin) {
     await bootstrapAdmin(database, options.admin);
     messaging.wake();
@@ -85,6 +96,12 @@ export const loginAs = async (app: HttpServer, credentials: { email: string; pas
   const response = await requestToken(app, credentials);
   if (response.statusCode !== 200) throw new Error(`login failed: ${response.statusCode} ${response.body}`);
   return (response.json() as { accessToken: string }).accessToken;
+};
+
+/** Verifies a token as another service would: against the key set the app publishes. */
+export const verifyWithPublishedKeys = async (app: HttpServer, token: string): Promise<JWTVerifyResult> => {
+  const jwks = (await app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json() as JSONWebKeySet;
+  return jwtVerify(token, createLocalJWKSet(jwks), { issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE });
 };
 
 export const getMe = (app: HttpServer, token?: string): Promise<LightMyRequestResponse> =>

@@ -1,12 +1,11 @@
-import { runMigrations, TOKEN_AUDIENCE, TOKEN_ISSUER } from '@ordering/platform';
+import { runMigrations } from '@ordering/platform';
 import { createTestDatabase } from '@ordering/testing';
-import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectCustomerDatabase } from '../src/db/customer-database.js';
 import { MIGRATIONS_FOLDER } from '../src/db/migrations-folder.js';
 import { ensureSigningKeys } from '../src/use-cases/ensure-signing-keys.js';
 import { aRegistration } from './builders.js';
-import { getMe, loginAs, register, silentLogger, startCustomerApp, type CustomerTestApp } from './customer-test-app.js';
+import { getMe, loginAs, register, silentLogger, startCustomerApp, verifyWithPublishedKeys, type CustomerTestApp } from './customer-test-app.js';
 
 describe('token signing keys and GET /.well-known/jwks.json', () => {
   let testDatabase: { url: string; drop(): Promise<void> };
@@ -37,9 +36,8 @@ describe('token signing keys and GET /.well-known/jwks.json', () => {
 
   it('when a token is issued, then the published key set verifies it', async () => {
     const token = await loginAs(service.app, registration);
-    const jwks = (await service.app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json() as JSONWebKeySet;
 
-    const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(jwks), { issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE });
+    const { payload, protectedHeader } = await verifyWithPublishedKeys(service.app, token);
 
     expect(protectedHeader.alg).toBe('ES256');
     expect(payload.role).toBe('customer');

@@ -23,6 +23,8 @@ export interface LauncherConfig {
   readonly brokerUrl: string | undefined;
   /** `INTERNAL_TOKEN`, for the services' `/internal/*` routes; unset, the launcher keeps a generated one in `dataDir`. */
   readonly internalToken: string | undefined;
+  /** `SIGNING_KEY_ENCRYPTION_KEY`, the customer service's; unset, the launcher keeps a generated one in `dataDir`. */
+  readonly signingKeyEncryptionKey: string | undefined;
   readonly adminEmail: string;
   readonly adminPassword: string;
   /** True when the admin credentials are the development defaults, so the banner can warn. */
@@ -76,6 +78,21 @@ const INTERNAL_TOKEN_MIN_LENGTH = 32;
 /** The services' own rule (platform's internalTokenEnv), checked here too so a bad token stops the launcher, not 4 services. */
 export const internalTokenProblem = (token: string): string | undefined =>
   [...token].length < INTERNAL_TOKEN_MIN_LENGTH || /\s/.test(token) ? `must be at least ${INTERNAL_TOKEN_MIN_LENGTH} characters, without whitespace` : undefined;
+
+const ENCRYPTION_KEY_BYTES = 32;
+
+/** The customer service's rule: base64 or base64url (Node's decoder reads both) of exactly 32 bytes. */
+export const signingKeyEncryptionKeyProblem = (key: string): string | undefined =>
+  /^[A-Za-z0-9+/_-]+={0,2}$/.test(key) && Buffer.from(key, 'base64').length === ENCRYPTION_KEY_BYTES
+    ? undefined
+    : `must be ${ENCRYPTION_KEY_BYTES} bytes encoded as base64 or base64url, e.g. from \`openssl rand -base64 32\``;
+
+/** A secret's problem line: its rule, never its value. */
+const secretProblem = (env: Env, name: string, problemOf: (value: string) => string | undefined): string[] => {
+  const value = read(env, name);
+  const problem = value === undefined ? undefined : problemOf(value);
+  return problem ? [`${name} is invalid: ${problem} (value not shown)`] : [];
+};
 
 class ProblemCollector {
   readonly problems: string[] = [];
@@ -212,8 +229,9 @@ export const loadLauncherConfig = (env: Env, argv: readonly string[], cwd: strin
   }
   const brokerUrl = collector.url(env, 'BROKER_URL', ['amqp:', 'amqps:']);
   const internalToken = read(env, 'INTERNAL_TOKEN');
-  const tokenProblem = internalToken === undefined ? undefined : internalTokenProblem(internalToken);
-  if (tokenProblem) problems.push(`INTERNAL_TOKEN is invalid: ${tokenProblem} (value not shown)`);
+  problems.push(...secretProblem(env, 'INTERNAL_TOKEN', internalTokenProblem));
+  const signingKeyEncryptionKey = read(env, 'SIGNING_KEY_ENCRYPTION_KEY');
+  problems.push(...secretProblem(env, 'SIGNING_KEY_ENCRYPTION_KEY', signingKeyEncryptionKeyProblem));
 
   const adminEmail = read(env, 'ADMIN_EMAIL') ?? DEFAULT_ADMIN_EMAIL;
   if (!/^[^\s@]+@[^\s@]+$/.test(adminEmail)) problems.push(describe('ADMIN_EMAIL', adminEmail, 'must be an e-mail address'));
@@ -244,6 +262,7 @@ export const loadLauncherConfig = (env: Env, argv: readonly string[], cwd: strin
     databasePrefix,
     brokerUrl,
     internalToken,
+    signingKeyEncryptionKey,
     adminEmail,
     adminPassword,
     adminCredentialsAreDefaults: adminEmail === DEFAULT_ADMIN_EMAIL && adminPassword === DEFAULT_ADMIN_PASSWORD,

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { formatBanner, redactPassword } from './banner.js';
 import { claimDataDir } from './data-dir-claim.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
-import { ensureInternalToken } from './internal-token-file.js';
+import { ensureKeptSecret, KEPT_SECRETS } from './kept-secret.js';
 import { SERVICE_NAMES, readLauncherConfigOrExit, type ServiceName } from './launcher-config.js';
 import { launcherStatePath, removeLauncherState, writeLauncherState, type LauncherState, type ProcessState } from './launcher-state.js';
 import { createLogPrefixer } from './log-prefixer.js';
@@ -14,7 +14,7 @@ import { ensureDatabase } from './postgres-admin.js';
 import { signalGroup } from './process-probe.js';
 import { superviseProcess, type SupervisedProcess } from './process-supervisor.js';
 import { waitUntilReady } from './readiness.js';
-import { databaseName, planProcesses, plannedPorts, type ProcessSpec } from './service-plan.js';
+import { databaseName, planProcesses, plannedPorts, type ProcessSpec, type ServiceSecrets } from './service-plan.js';
 import { spawnServiceProcess } from './service-process.js';
 
 const config = readLauncherConfigOrExit();
@@ -107,8 +107,8 @@ const ensureDatabases = async (serverUrl: string): Promise<Record<ServiceName, s
   return Object.fromEntries(entries) as Record<ServiceName, string>;
 };
 
-const startServices = async (databaseUrls: Record<ServiceName, string>, internalToken: string): Promise<ProcessSpec[]> => {
-  const specs = planProcesses(config, databaseUrls, internalToken);
+const startServices = async (databaseUrls: Record<ServiceName, string>, secrets: ServiceSecrets): Promise<ProcessSpec[]> => {
+  const specs = planProcesses(config, databaseUrls, secrets);
   services = specs.map((spec) => ({
     spec,
     supervisor: superviseProcess({
@@ -183,14 +183,17 @@ const start = async (): Promise<void> => {
   await claimDataDir(stateFile, say);
   stateFileOwnership = 'owned';
   publishState();
-  const internalToken = ensureInternalToken(config.dataDir, config.internalToken, say);
+  const secrets: ServiceSecrets = {
+    internalToken: ensureKeptSecret(config.dataDir, KEPT_SECRETS.internalToken, config.internalToken, say),
+    signingKeyEncryptionKey: ensureKeptSecret(config.dataDir, KEPT_SECRETS.signingKeyEncryptionKey, config.signingKeyEncryptionKey, say),
+  };
   // Not the embedded PostgreSQL's port: an orphaned server of ours may hold it, and startEmbeddedPostgres stops it.
   await assertPortsFree(plannedPorts(config));
   const serverUrl = await startDatabaseServer();
   if (shuttingDown) return;
   const databaseUrls = await ensureDatabases(serverUrl);
   if (shuttingDown) return;
-  const specs = await startServices(databaseUrls, internalToken);
+  const specs = await startServices(databaseUrls, secrets);
   if (shuttingDown) return;
   say('waiting for every process to answer /readyz');
   await waitUntilReady(specs, { signal: startupAborted.signal });

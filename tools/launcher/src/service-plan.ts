@@ -15,6 +15,12 @@ export interface ProcessSpec {
   readonly env: Readonly<Record<string, string>>;
 }
 
+/** What the launcher keeps in DATA_DIR or was given: the services need them but never see the launcher's environment. */
+export interface ServiceSecrets {
+  readonly internalToken: string;
+  readonly signingKeyEncryptionKey: string;
+}
+
 const HOST = '127.0.0.1';
 
 export const databaseName = (config: Pick<LauncherConfig, 'databasePrefix'>, service: ServiceName): string =>
@@ -33,12 +39,20 @@ export const plannedPorts = (config: LauncherConfig): Array<{ owner: string; por
   { owner: 'gateway', port: config.gatewayPort },
 ];
 
+/** Only the customer service signs tokens and bootstraps the admin. */
+const customerEnv = (config: LauncherConfig, secrets: ServiceSecrets): Record<string, string> => ({
+  ADMIN_EMAIL: config.adminEmail,
+  ADMIN_PASSWORD: config.adminPassword,
+  SIGNING_KEY_ENCRYPTION_KEY: secrets.signingKeyEncryptionKey,
+});
+
 /**
  * Every replica of every service (in SERVICE_NAMES order), then the single gateway. Services get their own database
- * URL, the URLs of every peer replica and the internal token; only the customer service gets the admin credentials.
- * The gateway gets no internal token: it has no internal routes and never calls the services' ones.
+ * URL, the URLs of every peer replica and the internal token; only the customer service gets the admin credentials
+ * and the signing key encryption key. The gateway gets no internal token: it has no internal routes and never calls
+ * the services' ones.
  */
-export const planProcesses = (config: LauncherConfig, databaseUrls: Readonly<Record<ServiceName, string>>, internalToken: string): ProcessSpec[] => {
+export const planProcesses = (config: LauncherConfig, databaseUrls: Readonly<Record<ServiceName, string>>, secrets: ServiceSecrets): ProcessSpec[] => {
   const peerUrls = Object.fromEntries(
     SERVICE_NAMES.map((service) => [`${service.toUpperCase()}_URL`, replicaPorts(config, service).map(baseUrl).join(',')]),
   );
@@ -66,8 +80,8 @@ export const planProcesses = (config: LauncherConfig, databaseUrls: Readonly<Rec
         SERVICE_NAME: service,
         PORT: String(port),
         DATABASE_URL: databaseUrls[service],
-        INTERNAL_TOKEN: internalToken,
-        ...(service === 'customer' ? { ADMIN_EMAIL: config.adminEmail, ADMIN_PASSWORD: config.adminPassword } : {}),
+        INTERNAL_TOKEN: secrets.internalToken,
+        ...(service === 'customer' ? customerEnv(config, secrets) : {}),
       },
     })),
   );

@@ -158,6 +158,24 @@ describe('loadLauncherConfig', () => {
     }
   });
 
+  it('when SIGNING_KEY_ENCRYPTION_KEY is set, then it is taken, and it is never forwarded as a plain service setting', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+
+    const config = loadOk({ SIGNING_KEY_ENCRYPTION_KEY: key });
+
+    expect(config.signingKeyEncryptionKey).toBe(key);
+    expect(config.forwardedEnv).toEqual({});
+    expect(loadOk({ SIGNING_KEY_ENCRYPTION_KEY: '' }).signingKeyEncryptionKey).toBeUndefined();
+  });
+
+  it('when SIGNING_KEY_ENCRYPTION_KEY is not 32 bytes in base64 or base64url, then one problem line says so without its value', () => {
+    for (const bad of [Buffer.alloc(31, 7).toString('base64url'), Buffer.alloc(32, 7).toString('hex'), 'not a key at all']) {
+      const problems = problemsOf({ SIGNING_KEY_ENCRYPTION_KEY: bad });
+
+      expect(problems).toEqual(['SIGNING_KEY_ENCRYPTION_KEY is invalid: must be 32 bytes encoded as base64 or base64url, e.g. from `openssl rand -base64 32` (value not shown)']);
+    }
+  });
+
   it('when an unknown argument is passed, then it is reported', () => {
     expect(problemsOf({}, ['--replica', '2'])).toContain('unknown argument "--replica" (the launcher accepts only --replicas N)');
   });

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { check, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { JWK } from 'jose';
 import type { CustomerRole } from '../domain/customer.js';
+import type { SealedJwk } from '../security/signing-key-sealing.js';
 
 // CustomerRegistered leaves through the outbox, written in the registration's own transaction.
 export { deadLetters, inboxMessages, messageAttempts, outboxMessages } from '@ordering/messaging';
@@ -27,12 +28,14 @@ export const customers = pgTable(
 /**
  * Token signing keys, shared by every replica. `generation` is a fixed slot per key: replicas that start together
  * all try to insert generation 1 and exactly one wins, so they converge on one key. Rotation adds generation 2.
+ * `private_jwk` holds the private JWK sealed with SIGNING_KEY_ENCRYPTION_KEY (`{"sealed":"A256GCM",…}`, ADR 14), or
+ * the plain JWK when the service runs without one.
  */
 export const signingKeys = pgTable('signing_keys', {
   generation: integer('generation').primaryKey(),
   kid: text('kid').notNull().unique(),
   alg: text('alg').notNull(),
-  privateJwk: jsonb('private_jwk').$type<JWK>().notNull(),
+  privateJwk: jsonb('private_jwk').$type<JWK | SealedJwk>().notNull(),
   publicJwk: jsonb('public_jwk').$type<JWK>().notNull(),
   createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
 });
