@@ -12,7 +12,7 @@ import {
   expectStatus,
 } from './support/expectations.js';
 import { decodeJwt, JWT_SHAPE } from './support/jwt.js';
-import { printLogsOnFailure, SERVICE_NAMES, startSystem, type RunningSystem } from './support/system.js';
+import { printLogsOnFailure, SERVICE_NAMES, startedSystem, startSystem, type RunningSystem } from './support/system.js';
 
 /** The public contract (/work/shared/API.md), checked through the gateway exactly as a client sees it. */
 describe('public API contract through the gateway', () => {
@@ -28,10 +28,7 @@ describe('public API contract through the gateway', () => {
   });
   beforeEach(printLogsOnFailure(() => system));
 
-  const running = (): RunningSystem => {
-    if (!system) throw new Error('the system did not start');
-    return system;
-  };
+  const running = startedSystem(() => system);
 
   describe('registration and tokens', () => {
     const mixedCase = aCustomer();

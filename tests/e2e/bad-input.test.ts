@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ApiClient, type Account, type ApiResponse, type Customer, type LedgerEntry, type RequestOptions } from './support/api-client.js';
 import { aCustomer, anIdempotencyKey, uniqueSuffix, type NewCustomer } from './support/builders.js';
 import { describeResponse, expectClientProblem, expectProblem, expectStatus } from './support/expectations.js';
-import { HTTP_PROCESS_NAMES, printLogsOnFailure, startSystem, type RunningSystem } from './support/system.js';
+import { HTTP_PROCESS_NAMES, printLogsOnFailure, startedSystem, startSystem, type RunningSystem } from './support/system.js';
 
 /**
  * Hostile and broken input through the gateway: never a 5xx, always an RFC 9457 4xx (or, for SQL metacharacters that
@@ -95,10 +95,7 @@ describe('bad input through the gateway', () => {
   });
   beforeEach(printLogsOnFailure(() => system));
 
-  const running = (): RunningSystem => {
-    if (!system) throw new Error('the system did not start');
-    return system;
-  };
+  const running = startedSystem(() => system);
 
   const expectRefused = (response: ApiResponse, badCase: BadCase): void => {
     const problem = expectClientProblem(response, badCase.statuses ?? [400]);

@@ -12,7 +12,7 @@ import { expectStatus } from './support/expectations.js';
 import { isProductionMode } from './support/infrastructure.js';
 import { runCommand } from './support/run-command.js';
 import { terminalSagaOf, type CustomerSession } from './support/sagas.js';
-import { printLogsOnFailure, startSystem, type RunningSystem } from './support/system.js';
+import { printLogsOnFailure, startedSystem, startSystem, type RunningSystem } from './support/system.js';
 import { eventually } from './support/wait.js';
 
 /**
@@ -71,10 +71,7 @@ describe.skipIf(!isProductionMode())('poison messages published straight to Rabb
   });
   beforeEach(printLogsOnFailure(() => system));
 
-  const running = (): RunningSystem => {
-    if (!system) throw new Error('the system did not start');
-    return system;
-  };
+  const running = startedSystem(() => system);
 
   /** The documented command, against this system's broker. */
   const dlq = async (...args: string[]) => {

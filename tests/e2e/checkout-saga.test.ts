@@ -4,7 +4,7 @@ import { ApiClient, type ApiResponse, type CheckoutLine, type LedgerEntry, type 
 import { aCustomer, anIdempotencyKey } from './support/builders.js';
 import { describeResponse, expectProblem, expectStatus } from './support/expectations.js';
 import { adminToken, expectMoneyInvariants, expectSagaShape, menuByKind, terminalSagaOf, waitForQuietSagas, waitForTerminalSaga, type CustomerSession } from './support/sagas.js';
-import { printLogsOnFailure, startSystem, type RunningSystem } from './support/system.js';
+import { printLogsOnFailure, startedSystem, startSystem, type RunningSystem } from './support/system.js';
 
 /**
  * The checkout and cancel-order sagas (/work/shared/API.md: Saga, checkout, cancellation, money invariants), seen only
@@ -59,10 +59,7 @@ describe('checkout and cancellation sagas through the gateway', () => {
   });
   beforeEach(printLogsOnFailure(() => system));
 
-  const running = (): RunningSystem => {
-    if (!system) throw new Error('the system did not start');
-    return system;
-  };
+  const running = startedSystem(() => system);
   const logs = (): string => running().tail(60);
 
   const balanceOf = async (session: CustomerSession): Promise<number> => {

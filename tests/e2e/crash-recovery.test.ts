@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ApiClient, type Account, type Customer, type LedgerEntry } from './support/api-client.js';
 import { aCustomer, anIdempotencyKey } from './support/builders.js';
 import { describeResponse, expectLedgerMatchesBalance, expectStatus } from './support/expectations.js';
-import { HTTP_PROCESS_NAMES, printLogsOnFailure, startSystem, type RunningSystem } from './support/system.js';
+import { HTTP_PROCESS_NAMES, printLogsOnFailure, startedSystem, startSystem, type RunningSystem } from './support/system.js';
 import { eventually } from './support/wait.js';
 
 /**
@@ -39,10 +39,7 @@ describe('crash recovery under the launcher', () => {
   });
   beforeEach(printLogsOnFailure(() => system));
 
-  const running = (): RunningSystem => {
-    if (!system) throw new Error('the system did not start');
-    return system;
-  };
+  const running = startedSystem(() => system);
 
   /** Through the gateway, once it answers /readyz: login, profile, balance and ledger are exactly as before. */
   const expectDataIntact = async (): Promise<string> => {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ApiClient, type ApiResponse } from './support/api-client.js';
 import { aCustomer, DEV_ADMIN } from './support/builders.js';
 import { expectStatus } from './support/expectations.js';
-import { HTTP_PROCESS_NAMES, printLogsOnFailure, SERVICE_NAMES, startSystem, type LogLine, type RunningSystem } from './support/system.js';
+import { HTTP_PROCESS_NAMES, printLogsOnFailure, SERVICE_NAMES, startedSystem, startSystem, type LogLine, type RunningSystem } from './support/system.js';
 import { eventually } from './support/wait.js';
 
 /** Metrics, one structured log line per request, and no secrets in any captured output. */
@@ -22,10 +22,7 @@ describe('observability', () => {
   });
   beforeEach(printLogsOnFailure(() => system));
 
-  const running = (): RunningSystem => {
-    if (!system) throw new Error('the system did not start');
-    return system;
-  };
+  const running = startedSystem(() => system);
 
   const signUp = async (): Promise<{ token: string; email: string }> => {
     const details = aCustomer();

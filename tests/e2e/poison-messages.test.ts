@@ -5,7 +5,7 @@ import { aCustomer, anIdempotencyKey } from './support/builders.js';
 import { describeResponse, expectProblem, expectStatus } from './support/expectations.js';
 import { internalTokenOf } from './support/internal-token.js';
 import { adminToken, expectMoneyInvariants, terminalSagaOf, waitForQuietSagas, type CustomerSession } from './support/sagas.js';
-import { printLogsOnFailure, startSystem, type RunningSystem } from './support/system.js';
+import { printLogsOnFailure, startedSystem, startSystem, type RunningSystem } from './support/system.js';
 
 /**
  * Poison messages sent straight to a service's `POST /internal/messages` (the receiving end of the HTTP transport,
@@ -126,10 +126,7 @@ describe('poison messages at the internal message endpoint', () => {
   });
   beforeEach(printLogsOnFailure(() => system));
 
-  const running = (): RunningSystem => {
-    if (!system) throw new Error('the system did not start');
-    return system;
-  };
+  const running = startedSystem(() => system);
   const logs = (): string => running().tail(60);
   const internalToken = (): string => internalTokenOf(running());
 

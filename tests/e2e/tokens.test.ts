@@ -8,7 +8,7 @@ import { ApiClient } from './support/api-client.js';
 import { aCustomer } from './support/builders.js';
 import { describeResponse, expectProblem, expectStatus } from './support/expectations.js';
 import { decodeJwt } from './support/jwt.js';
-import { printLogsOnFailure, startSystem, type RunningSystem } from './support/system.js';
+import { printLogsOnFailure, startedSystem, startSystem, type RunningSystem } from './support/system.js';
 
 /**
  * Forged, expired and otherwise invalid tokens are refused with 401 at the gateway and again by every service called
@@ -145,10 +145,7 @@ describe('token verification at the gateway and at every service', () => {
   });
   beforeEach(printLogsOnFailure(() => system));
 
-  const running = (): RunningSystem => {
-    if (!system) throw new Error('the system did not start');
-    return system;
-  };
+  const running = startedSystem(() => system);
 
   /** Where a token is checked: the gateway's authenticated routes, and each service's own routes called directly. */
   const targets = (): Array<{ where: string; client: ApiClient; method: 'GET' | 'POST'; path: string; validTokenStatus?: number }> => {

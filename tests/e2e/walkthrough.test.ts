@@ -6,7 +6,7 @@ import { describeResponse, expectCustomerShape, expectMenuItemShape, expectProbl
 import { decodeJwt, JWT_SHAPE } from './support/jwt.js';
 import { codeBlockUnder, inlineCodeAfter, readReadme, splitJsonValues } from './support/readme.js';
 import { runCommand, type CommandResult } from './support/run-command.js';
-import { printLogsOnFailure, startSystem, type RunningSystem } from './support/system.js';
+import { printLogsOnFailure, startedSystem, startSystem, type RunningSystem } from './support/system.js';
 
 /**
  * The README's walk-through, run verbatim (only `localhost:8080` is pointed at this test's gateway), proves that what a
@@ -29,10 +29,7 @@ describe('README walk-through', () => {
   });
   beforeEach(printLogsOnFailure(() => system));
 
-  const runningSystem = (): RunningSystem => {
-    if (!system) throw new Error('the system did not start');
-    return system;
-  };
+  const runningSystem = startedSystem(() => system);
 
   it('when the walk-through block is extracted, then it targets the documented gateway address and uses only curl and jq', () => {
     expect(script).toContain('localhost:8080');

@@ -5,7 +5,7 @@ import { ApiClient, type ApiResponse, type CheckoutLine, type MenuItem, type Ord
 import { aCustomer, anIdempotencyKey } from './builders.js';
 import { expectStatus } from './expectations.js';
 import { adminToken, expectMoneyInvariants, terminalSagaOf, waitForQuietSagas, waitForTerminalSagas, type CustomerSession, type TrackedSaga } from './sagas.js';
-import { printLogsOnFailure, startSystem, type RunningSystem, type StartSystemOptions } from './system.js';
+import { printLogsOnFailure, startedSystem, startSystem, type RunningSystem, type StartSystemOptions } from './system.js';
 import { eventually } from './wait.js';
 
 /**
@@ -177,10 +177,7 @@ export const describeLoadUnderDisruption = (options: LoadUnderDisruptionOptions)
     });
     beforeEach(printLogsOnFailure(() => system, 200));
 
-    const running = (): RunningSystem => {
-      if (!system) throw new Error('the system did not start');
-      return system;
-    };
+    const running = startedSystem(() => system);
     const logs = (): string => running().tail(120);
 
     const randomLines = (): { lines: CheckoutLine[]; unknownItem: boolean } => {

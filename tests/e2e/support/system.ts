@@ -286,6 +286,15 @@ export const startSystem = async (options: StartSystemOptions = {}): Promise<Run
   };
 };
 
+/** The system a suite's beforeAll started: a test that runs without it fails with this line, not a TypeError. */
+export const startedSystem =
+  (current: () => RunningSystem | undefined) =>
+  (): RunningSystem => {
+    const system = current();
+    if (!system) throw new Error('the system did not start');
+    return system;
+  };
+
 /**
  * Prints the system's last log lines next to a failing test's error, so a failure says what the services did. Call it
  * at the top of a describe block, after the system variable is declared.
