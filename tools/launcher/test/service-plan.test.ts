@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadLauncherConfig, type LauncherConfig } from '../src/launcher-config.js';
 import { databaseName, planProcesses, plannedPorts } from '../src/service-plan.js';
-
-const configFrom = (env: Record<string, string>): LauncherConfig => {
-  const result = loadLauncherConfig(env, [], '/repo');
-  if (!result.ok) throw new Error(result.problems.join('; '));
-  return result.config;
-};
+import { aLauncherConfig } from './builders.js';
 
 const DATABASE_URLS = {
   customer: 'postgres://u:p@127.0.0.1:54329/customer',
@@ -19,7 +13,7 @@ const SECRETS = { internalToken: 'Kx9_-'.repeat(7), signingKeyEncryptionKey: 'K'
 
 describe('planProcesses', () => {
   it('when two replicas are asked for, then each service runs twice on port + 10 and the gateway once, last', () => {
-    const specs = planProcesses(configFrom({ REPLICAS: '2' }), DATABASE_URLS, SECRETS);
+    const specs = planProcesses(aLauncherConfig({ REPLICAS: '2' }), DATABASE_URLS, SECRETS);
 
     expect(specs.map((spec) => `${spec.name}@${spec.port}`)).toEqual([
       'customer@8081',
@@ -36,7 +30,7 @@ describe('planProcesses', () => {
   });
 
   it('when planned, then every process knows every replica of its peers and where the JWKS is', () => {
-    const specs = planProcesses(configFrom({ REPLICAS: '2' }), DATABASE_URLS, SECRETS);
+    const specs = planProcesses(aLauncherConfig({ REPLICAS: '2' }), DATABASE_URLS, SECRETS);
 
     for (const spec of specs) {
       expect(spec.env).toMatchObject({
@@ -54,7 +48,7 @@ describe('planProcesses', () => {
   });
 
   it('when planned, then each service gets its own database, the gateway none, and only customer the admin credentials', () => {
-    const specs = planProcesses(configFrom({}), DATABASE_URLS, SECRETS);
+    const specs = planProcesses(aLauncherConfig({}), DATABASE_URLS, SECRETS);
     const env = (name: string) => specs.find((spec) => spec.name === name)?.env ?? {};
 
     expect(env('order').DATABASE_URL).toBe(DATABASE_URLS.order);
@@ -65,13 +59,13 @@ describe('planProcesses', () => {
   });
 
   it('when planned, then every service replica gets the internal token and the gateway does not', () => {
-    const specs = planProcesses(configFrom({ REPLICAS: '2' }), DATABASE_URLS, SECRETS);
+    const specs = planProcesses(aLauncherConfig({ REPLICAS: '2' }), DATABASE_URLS, SECRETS);
 
     for (const spec of specs) expect(spec.env.INTERNAL_TOKEN, spec.name).toBe(spec.service === 'gateway' ? undefined : SECRETS.internalToken);
   });
 
   it('when planned, then every customer replica gets the signing key encryption key and no other process does', () => {
-    const specs = planProcesses(configFrom({ REPLICAS: '2' }), DATABASE_URLS, SECRETS);
+    const specs = planProcesses(aLauncherConfig({ REPLICAS: '2' }), DATABASE_URLS, SECRETS);
 
     for (const spec of specs) {
       expect(spec.env.SIGNING_KEY_ENCRYPTION_KEY, spec.name).toBe(spec.service === 'customer' ? SECRETS.signingKeyEncryptionKey : undefined);
@@ -79,7 +73,7 @@ describe('planProcesses', () => {
   });
 
   it('when BROKER_URL and service settings are set, then they reach every process, and nothing else of the parent does', () => {
-    const config = configFrom({ BROKER_URL: 'amqp://127.0.0.1', BROKER_NAMESPACE: 'bench_1', RATE_LIMIT_MAX: '5', PATH: '/bin', SECRET: 'x' });
+    const config = aLauncherConfig({ BROKER_URL: 'amqp://127.0.0.1', BROKER_NAMESPACE: 'bench_1', RATE_LIMIT_MAX: '5', PATH: '/bin', SECRET: 'x' });
     const specs = planProcesses(config, DATABASE_URLS, SECRETS);
 
     for (const spec of specs) {
@@ -89,18 +83,18 @@ describe('planProcesses', () => {
   });
 
   it('when BROKER_URL is not set, then no process gets one', () => {
-    const specs = planProcesses(configFrom({}), DATABASE_URLS, SECRETS);
+    const specs = planProcesses(aLauncherConfig({}), DATABASE_URLS, SECRETS);
 
     expect(specs.some((spec) => 'BROKER_URL' in spec.env)).toBe(false);
   });
 
   it('when DB_PREFIX is set, then database names carry it', () => {
-    expect(databaseName(configFrom({ DB_PREFIX: 'ci_' }), 'order')).toBe('ci_order');
-    expect(databaseName(configFrom({}), 'order')).toBe('order');
+    expect(databaseName(aLauncherConfig({ DB_PREFIX: 'ci_' }), 'order')).toBe('ci_order');
+    expect(databaseName(aLauncherConfig({}), 'order')).toBe('order');
   });
 
   it('when ports are listed before start, then they match the plan', () => {
-    const config = configFrom({ REPLICAS: '2' });
+    const config = aLauncherConfig({ REPLICAS: '2' });
 
     expect(plannedPorts(config)).toEqual(planProcesses(config, DATABASE_URLS, SECRETS).map((spec) => ({ owner: spec.name, port: spec.port })));
   });

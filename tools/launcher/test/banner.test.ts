@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { formatBanner } from '../src/banner.js';
+import type { LauncherConfig } from '../src/launcher-config.js';
+import { aLauncherConfig } from './builders.js';
+
+const transportLine = (config: LauncherConfig): string | undefined =>
+  formatBanner(config, [], 'postgres://postgres@127.0.0.1:5432', '/repo/.data/launcher-state.json').find((line) => line.includes('transport'));
+
+describe('formatBanner', () => {
+  it('when no broker is configured, then the transport line says HTTP push', () => {
+    expect(transportLine(aLauncherConfig({}))).toBe('  transport      HTTP push between services');
+  });
+
+  it('when a broker and a namespace are configured, then the line names both, without the password', () => {
+    const line = transportLine(aLauncherConfig({ BROKER_URL: 'amqp://guest:secret@rabbit:5672', BROKER_NAMESPACE: 'bench_1' }));
+
+    expect(line).toBe('  transport      RabbitMQ amqp://guest:***@rabbit:5672 (namespace bench_1)');
+  });
+
+  it('when the banner is printed, then its last line is exactly the ready line that tools wait for', () => {
+    expect(formatBanner(aLauncherConfig({ GATEWAY_PORT: '9080' }), [], 'postgres://x', 'state').at(-1)).toBe('ready: http://127.0.0.1:9080');
+  });
+});
