@@ -22,8 +22,8 @@ export interface CleanupResult {
 
 const olderThan = (ms: number) => sql`now() - make_interval(secs => ${ms / 1000})`;
 
-/** Deletes batch after batch until a batch comes back short. */
-const deleteInBatches = async (deleteBatch: () => Promise<number>, batchSize: number, shouldStop: () => boolean): Promise<number> => {
+/** Deletes batch after batch until a batch comes back short (or `shouldStop` says so); returns how many went. */
+export const deleteInBatches = async (deleteBatch: () => Promise<number>, batchSize: number, shouldStop: () => boolean): Promise<number> => {
   let total = 0;
   for (;;) {
     const deleted = await deleteBatch();

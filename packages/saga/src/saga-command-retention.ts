@@ -1,5 +1,5 @@
-import type { SqlExecutor } from '@ordering/messaging';
-import { and, inArray, isNotNull, lt, sql } from 'drizzle-orm';
+import { deleteInBatches, type SqlExecutor } from '@ordering/messaging';
+import { and, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import { sagaCommands, sagas } from './saga-schema.js';
 
 export interface SagaCommandRetention {
@@ -17,20 +17,18 @@ export interface SagaCommandRetention {
  * unknown command), so the rows can go. The saga and its steps stay: they are the business record the API shows.
  */
 export const deleteSettledSagaCommands = async (db: SqlExecutor, settings: SagaCommandRetention): Promise<number> => {
-  const shouldStop = settings.shouldStop ?? (() => false);
   const cutoff = sql`now() - make_interval(secs => ${settings.retentionMs / 1000})`;
-  let total = 0;
-  for (;;) {
+  const deleteBatch = async (): Promise<number> => {
     // SKIP LOCKED: two orchestrator replicas split a backlog instead of waiting for each other.
     const settled = db
       .select({ messageId: sagaCommands.messageId })
       .from(sagaCommands)
-      .innerJoin(sagas, sql`${sagas.id} = ${sagaCommands.sagaId}`)
+      .innerJoin(sagas, eq(sagas.id, sagaCommands.sagaId))
       .where(and(isNotNull(sagas.finishedAt), lt(sagas.finishedAt, cutoff)))
       .limit(settings.batchSize)
       .for('update', { of: sagaCommands, skipLocked: true });
     const deleted = await db.delete(sagaCommands).where(inArray(sagaCommands.messageId, settled)).returning({ messageId: sagaCommands.messageId });
-    total += deleted.length;
-    if (deleted.length < settings.batchSize || shouldStop()) return total;
-  }
+    return deleted.length;
+  };
+  return deleteInBatches(deleteBatch, settings.batchSize, settings.shouldStop ?? (() => false));
 };
