@@ -32,13 +32,19 @@ const untilListening = async (): Promise<void> => {
   await vi.waitFor(() => expect(listener.listening()).toBe(true), { timeout: 15_000, interval: 20 });
 };
 
+/** A checkout started by a fresh engine, and a waiter on its saga that is already listening. */
+const aWatchedCheckout = async () => {
+  const engine = bed.newEngine();
+  const checkout = aCheckout();
+  await bed.database.db.transaction((tx) => engine.start(tx, checkout));
+  const watch = listener.watch(checkout.sagaId);
+  await untilListening();
+  return { engine, checkout, watch };
+};
+
 describe('the saga-finished signal', () => {
   it('when a saga becomes terminal, then a waiter on any connection is woken after the commit', async () => {
-    const engine = bed.newEngine();
-    const checkout = aCheckout();
-    await bed.database.db.transaction((tx) => engine.start(tx, checkout));
-    const watch = listener.watch(checkout.sagaId);
-    await untilListening();
+    const { engine, checkout, watch } = await aWatchedCheckout();
 
     const woken = nextOutcome(watch, LONG_MS);
     await bed.participants.runUntilQuiet(engine);
@@ -50,11 +56,7 @@ describe('the saga-finished signal', () => {
 
   it('when the saga only moves a step on, then the waiter is not woken', async () => {
     bed.participants.script(MessageTypes.DebitAccount, silent());
-    const engine = bed.newEngine();
-    const checkout = aCheckout();
-    await bed.database.db.transaction((tx) => engine.start(tx, checkout));
-    const watch = listener.watch(checkout.sagaId);
-    await untilListening();
+    const { engine, checkout, watch } = await aWatchedCheckout();
 
     await bed.participants.runUntilQuiet(engine);
 
@@ -64,11 +66,7 @@ describe('the saga-finished signal', () => {
   });
 
   it('when the signal arrives between two waits, then the next wait returns at once', async () => {
-    const engine = bed.newEngine();
-    const checkout = aCheckout();
-    await bed.database.db.transaction((tx) => engine.start(tx, checkout));
-    const watch = listener.watch(checkout.sagaId);
-    await untilListening();
+    const { engine, watch } = await aWatchedCheckout();
 
     await bed.participants.runUntilQuiet(engine);
     await new Promise((resolve) => setTimeout(resolve, 200));
