@@ -15,14 +15,23 @@ export interface MessageContract {
   replyType?: string;
   /** For events: who receives a copy (fan-out). */
   subscribers?: string[];
+  /**
+   * The only services a receiver accepts this message from (checked against the sender's signature): a command's
+   * callers; a reply's or an event's owner. Adding a message means stating who may send it.
+   */
+  senders: readonly string[];
 }
 
-const command = (owner: string, name: string, schema: TSchema): MessageContract => ({
+/** The orchestrator drives every saga: it is the one caller of every participant command. */
+const SAGA_DRIVER = 'orchestrator';
+
+const command = (owner: string, name: string, schema: TSchema, senders: readonly string[] = [SAGA_DRIVER]): MessageContract => ({
   type: `${owner}.${name}.v1`,
   kind: 'command',
   owner,
   schema,
   replyType: `${owner}.${name}Reply.v1`,
+  senders,
 });
 
 const event = (owner: string, name: string, schema: TSchema, subscribers: string[]): MessageContract => ({
@@ -31,9 +40,16 @@ const event = (owner: string, name: string, schema: TSchema, subscribers: string
   owner,
   schema,
   subscribers,
+  senders: [owner],
 });
 
-const reply = (owner: string, name: string, schema: TSchema): MessageContract => ({ type: `${owner}.${name}Reply.v1`, kind: 'reply', owner, schema });
+const reply = (owner: string, name: string, schema: TSchema): MessageContract => ({
+  type: `${owner}.${name}Reply.v1`,
+  kind: 'reply',
+  owner,
+  schema,
+  senders: [owner],
+});
 
 /** Every message of the system, by versioned type name. Both sides validate payloads against these schemas. */
 export const MESSAGE_CATALOG: Record<string, MessageContract> = Object.fromEntries(
@@ -79,3 +95,18 @@ export const MessageTypes = {
 } as const;
 
 export const contractOf = (type: string): MessageContract | undefined => MESSAGE_CATALOG[type];
+
+/** Whether `sender` may send messages of `type` at all; false for a type outside the catalog. */
+export const maySend = (sender: string, type: string): boolean => contractOf(type)?.senders.includes(sender) ?? false;
+
+/** Who receives a message of this contract: a command's owner, a reply's command senders, an event's subscribers. */
+const receiversOf = (contract: MessageContract): readonly string[] => {
+  if (contract.kind === 'command') return [contract.owner];
+  if (contract.kind === 'event') return contract.subscribers ?? [];
+  const commands = Object.values(MESSAGE_CATALOG).filter((candidate) => candidate.replyType === contract.type);
+  return commands.flatMap((candidate) => candidate.senders);
+};
+
+/** The services whose messages `service` receives: the senders whose public keys it needs, and only those. */
+export const sendersTo = (service: string): string[] =>
+  [...new Set(Object.values(MESSAGE_CATALOG).filter((contract) => receiversOf(contract).includes(service)).flatMap((contract) => contract.senders))].sort();

@@ -1,7 +1,7 @@
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { EnvelopeSchema, MESSAGE_CATALOG, MessageTypes } from '../src/index.js';
+import { EnvelopeSchema, MESSAGE_CATALOG, MessageTypes, maySend, sendersTo } from '../src/index.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 const ajv = addFormats(new Ajv({ strict: false }));
@@ -13,6 +13,24 @@ describe('message catalog', () => {
       if (contract.kind === 'command') expect(MESSAGE_CATALOG[contract.replyType ?? '']).toBeDefined();
     }
     expect(Object.values(MessageTypes).sort()).toEqual(Object.keys(MESSAGE_CATALOG).sort());
+  });
+
+  it('when a message is sent, then only its stated senders may send it: commands come from the orchestrator, replies and events from their owner', () => {
+    expect(maySend('orchestrator', MessageTypes.RefundAccount)).toBe(true);
+    expect(maySend('order', MessageTypes.RefundAccount)).toBe(false);
+    expect(maySend('account', MessageTypes.DebitAccountReply)).toBe(true);
+    expect(maySend('order', MessageTypes.DebitAccountReply)).toBe(false);
+    expect(maySend('customer', MessageTypes.CustomerRegistered)).toBe(true);
+    expect(maySend('orchestrator', MessageTypes.CustomerRegistered)).toBe(false);
+    expect(maySend('orchestrator', 'account.MintMoney.v1')).toBe(false);
+    for (const contract of Object.values(MESSAGE_CATALOG)) expect(contract.senders.length).toBeGreaterThan(0);
+  });
+
+  it('when a service receives messages, then the senders it must know are derived from the catalog', () => {
+    expect(sendersTo('account')).toEqual(['customer', 'orchestrator']);
+    expect(sendersTo('order')).toEqual(['orchestrator']);
+    expect(sendersTo('orchestrator')).toEqual(['account', 'order']);
+    expect(sendersTo('customer')).toEqual([]);
   });
 
   it('when a debit has a fractional or negative amount or an extra field, then its schema refuses it', () => {

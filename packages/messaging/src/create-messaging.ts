@@ -5,9 +5,11 @@ import { createAmqpTransport } from './amqp/amqp-transport.js';
 import { createBrokerConnection, type BrokerConnection } from './amqp/broker-connection.js';
 import { createDeadLetterStore, type DeadLetterStore } from './dead-letter-store.js';
 import { createHttpTransport } from './http-transport.js';
+import { createMessageSigner, createMessageVerifier } from './message-authentication.js';
 import { createMessageConsumer, type MessageConsumer } from './message-consumer.js';
 import type { MessageHandler } from './message-handler.js';
 import { registerMessageRoutes } from './message-routes.js';
+import type { MessageSecurity } from './message-security-config.js';
 import { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
 import type { Transport } from './transport.js';
 
@@ -32,11 +34,8 @@ export interface MessagingOptions<TSchema extends Record<string, unknown>> {
   amqp?: { namespace?: string | undefined; prefetch?: number };
   /** Overrides the transport chosen by `brokerUrl`/`peers` (tests). */
   transport?: Transport;
-  /**
-   * `INTERNAL_TOKEN`: the `/internal/*` routes require it as `Authorization: Bearer <token>`, and the HTTP transport
-   * sends it. Unset: the routes are open to anything that reaches the port (a warning says so at start-up).
-   */
-  internalToken?: string | undefined;
+  /** This service's signing key, its senders' public keys and the operator token (`readMessageSecurity`). */
+  security: MessageSecurity;
   relay?: OutboxRelayOptions;
   consumer?: { maxAttempts?: number };
   httpTimeoutMs?: number;
@@ -61,17 +60,25 @@ export interface Messaging {
   wake(): void;
 }
 
+const warnAboutDevelopmentMode = (logger: Logger, security: MessageSecurity): void => {
+  if (!security.unsafeDevelopmentMode) return;
+  const gaps = [
+    ...(security.signingKey ? [] : ['its messages are sent unsigned']),
+    'unsigned messages are accepted',
+    ...(security.operatorToken ? [] : ['the operator routes are open to anyone who reaches this port']),
+  ];
+  logger.warn({ gaps }, `UNSAFE_DEVELOPMENT_MODE is on: ${gaps.join('; ')}. Never deploy with it.`);
+};
+
 /**
  * Everything a service needs to send and receive messages reliably, wired together:
  * `const messaging = createMessaging({...})`, then `messaging.registerRoutes(app)` and `messaging.start()`.
  */
 export const createMessaging = <TSchema extends Record<string, unknown>>(options: MessagingOptions<TSchema>): Messaging => {
   const db = options.database.db;
-  if (!options.internalToken) {
-    options.logger.warn(
-      'the /internal/* routes (message intake, dead letters, outbox) are unauthenticated: set INTERNAL_TOKEN for anything shared',
-    );
-  }
+  const { security } = options;
+  warnAboutDevelopmentMode(options.logger, security);
+  const signer = createMessageSigner(options.service, security.signingKey);
   const broker = options.brokerUrl
     ? createBrokerConnection({
         url: options.brokerUrl,
@@ -84,10 +91,10 @@ export const createMessaging = <TSchema extends Record<string, unknown>>(options
   const transport =
     options.transport ??
     (broker
-      ? createAmqpTransport({ connection: broker, logger: options.logger })
+      ? createAmqpTransport({ connection: broker, logger: options.logger, signer })
       : createHttpTransport({
           peers: options.peers,
-          internalToken: options.internalToken,
+          signer,
           ...(options.httpTimeoutMs ? { timeoutMs: options.httpTimeoutMs } : {}),
         }));
   const relay = createOutboxRelay({
@@ -115,6 +122,8 @@ export const createMessaging = <TSchema extends Record<string, unknown>>(options
         connection: broker,
         service: options.service,
         consumer,
+        // Through the broker an operator's repaired replay arrives signed with the operator token.
+        verifier: createMessageVerifier({ publicKeys: security.publicKeys, operatorToken: security.operatorToken, acceptUnsigned: security.unsafeDevelopmentMode }),
         logger: options.logger,
         ...(options.amqp?.prefetch ? { prefetch: options.amqp.prefetch } : {}),
       })
@@ -125,8 +134,16 @@ export const createMessaging = <TSchema extends Record<string, unknown>>(options
     consumer,
     deadLetters,
     ...(broker ? { broker } : {}),
-    // With a broker the HTTP message route stays registered: harmless, and what `replay` uses is the consumer.
-    registerRoutes: (app) => registerMessageRoutes(app, { consumer, deadLetters, relay, internalToken: options.internalToken }),
+    registerRoutes: (app) =>
+      registerMessageRoutes(app, {
+        service: options.service,
+        consumer,
+        deadLetters,
+        relay,
+        operatorToken: security.operatorToken,
+        // With a broker nothing may push messages over HTTP: the intake route does not exist.
+        intake: broker ? undefined : createMessageVerifier({ publicKeys: security.publicKeys, acceptUnsigned: security.unsafeDevelopmentMode }),
+      }),
     start() {
       relay.start();
       amqpConsumer?.start();

@@ -1,7 +1,7 @@
 import type { Envelope } from '@ordering/contracts';
 import { activeTraceHeaders } from '@ordering/platform';
 import { Agent, request } from 'undici';
-import { internalAuthorization } from './internal-token.js';
+import type { MessageSigner } from './message-authentication.js';
 import { DeliveryFailedError, UnknownDestinationError, type Transport } from './transport.js';
 
 export interface HttpTransportOptions {
@@ -9,8 +9,8 @@ export interface HttpTransportOptions {
   peers: Readonly<Record<string, readonly string[]>>;
   /** Per request: connecting, then waiting for the answer. Default 5000 ms. */
   timeoutMs?: number;
-  /** Sent as `Authorization: Bearer <internalToken>` with every push; the receivers refuse a push without it (401). */
-  internalToken?: string | undefined;
+  /** Signs every push; the receivers refuse a push whose signature they cannot verify (401). */
+  signer: MessageSigner;
 }
 
 export const MESSAGES_PATH = '/internal/messages';
@@ -59,14 +59,12 @@ export const createHttpTransport = (options: HttpTransportOptions): Transport =>
     bodyTimeout: timeoutMs,
   });
   const nextReplica = new Map<string, number>();
-  const authorization: Record<string, string> = options.internalToken ? { authorization: internalAuthorization(options.internalToken) } : {};
-
-  const post = async (destination: string, url: string, body: string): Promise<void> => {
+  const post = async (destination: string, url: string, body: string, signature: Record<string, string>): Promise<void> => {
     const response = await request(`${url}${MESSAGES_PATH}`, {
       method: 'POST',
       dispatcher: agent,
       // The active span is the relay's PRODUCER span: the receiver's HTTP span becomes its child.
-      headers: { 'content-type': 'application/json', ...authorization, ...activeTraceHeaders() },
+      headers: { 'content-type': 'application/json', ...signature, ...activeTraceHeaders() },
       body,
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
@@ -83,6 +81,7 @@ export const createHttpTransport = (options: HttpTransportOptions): Transport =>
       const replicas = peers.get(envelope.destination);
       if (!replicas) throw new UnknownDestinationError(envelope.destination, [...peers.keys()]);
       const body = JSON.stringify(envelope);
+      const signature = options.signer.headersFor(body);
       const start = nextReplica.get(envelope.destination) ?? 0;
       nextReplica.set(envelope.destination, (start + 1) % replicas.length);
       // Every replica once; a single replica gets a second chance for a stale kept-alive socket.
@@ -91,7 +90,7 @@ export const createHttpTransport = (options: HttpTransportOptions): Transport =>
       for (let i = 0; i < tries; i += 1) {
         const url = replicas[(start + i) % replicas.length] as string;
         try {
-          await post(envelope.destination, url, body);
+          await post(envelope.destination, url, body, signature);
           return;
         } catch (error) {
           lastError = error;

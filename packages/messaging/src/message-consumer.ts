@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { contractOf, type Envelope } from '@ordering/contracts';
+import { contractOf, maySend, MESSAGE_CATALOG, type Envelope } from '@ordering/contracts';
 import { describeError, inConsumerSpan, isConnectivityFailure, isTransactionCollision, type Logger, type MessageSpan, type ServiceMetrics } from '@ordering/platform';
 import { and, eq, sql } from 'drizzle-orm';
 import { Counter } from 'prom-client';
@@ -40,6 +40,14 @@ export interface ConsumeOptions {
    * outcome is then 'retry'.
    */
   park?: (parked: ParkedMessage) => Promise<string | undefined>;
+  /**
+   * The service whose signature the transport verified: the envelope's `source` must be this service. Unset when
+   * the message was replayed by an operator or accepted unsigned in development mode: its `source` stands, under the
+   * same rules of who may send what.
+   */
+  sender?: string;
+  /** The transport could not authenticate the message (bad or missing signature): it is parked at once, unread. */
+  unauthenticated?: string;
 }
 
 /** Runs work in one transaction of the service's own database, e.g. `(work) => database.db.transaction(work)`. */
@@ -93,6 +101,14 @@ const storable = (parsed: Parsed): unknown => {
 const identityOf = (value: unknown): { messageId: string | null; messageType: string | null } => {
   if (!isRecord(value)) return { messageId: null, messageType: null };
   return { messageId: isUuid(value['id']) ? value['id'] : null, messageType: typeof value['type'] === 'string' ? value['type'] : null };
+};
+
+/** Why this sender may not deliver this message, or undefined: the catalog states who may send each type. */
+const senderRefusal = (message: Envelope, sender: string | undefined): string | undefined => {
+  if (sender !== undefined && sender !== message.source) return `The message claims to come from '${message.source}' but is signed by '${sender}'`;
+  if (maySend(message.source, message.type)) return undefined;
+  const allowed = MESSAGE_CATALOG[message.type]?.senders.join(', ') ?? 'nobody';
+  return `'${message.source}' may not send ${message.type} (only ${allowed} may)`;
 };
 
 /**
@@ -235,6 +251,7 @@ export const createMessageConsumer = <Tx extends SqlExecutor>(deps: MessageConsu
     const invalid = (error: string): Promise<ConsumeResult> =>
       deadLetter({ ...identityOf(parsed.value), message: storable(parsed), error, attempts: 1, ...replay }, parsed, options);
 
+    if (options.unauthenticated !== undefined) return invalid(`The message was refused as unauthenticated: ${options.unauthenticated}`);
     const envelope = checkEnvelope(parsed.value);
     if (!envelope.valid) return invalid(envelope.error);
     const message = envelope.value;
@@ -256,6 +273,8 @@ export const createMessageConsumer = <Tx extends SqlExecutor>(deps: MessageConsu
     if (!handler || !validatePayload) {
       return invalid(`'${service}' has no handler for message type '${message.type}' (handled: ${[...handlers.keys()].join(', ') || 'none'})`);
     }
+    const refusal = senderRefusal(message, options.sender);
+    if (refusal) return invalid(refusal);
     const payload = validatePayload(message.payload);
     if (!payload.valid) return invalid(payload.error);
     if (options.freshAttempts) {

@@ -1,7 +1,8 @@
-import { notFound, PageQuery, unauthenticated, type HttpServer } from '@ordering/platform';
+import { notFound, PageQuery, unauthenticated, validationFailed, type HttpServer } from '@ordering/platform';
 import type { DeadLetter, DeadLetterStore, DeadOutboxMessage } from './dead-letter-store.js';
 import { MESSAGES_PATH } from './http-transport.js';
-import { createInternalTokenCheck } from './internal-token.js';
+import { createOperatorTokenCheck } from './operator-token.js';
+import type { MessageVerifier } from './message-authentication.js';
 import type { ConsumeOutcome, MessageConsumer } from './message-consumer.js';
 import {
   DeadLetterPage,
@@ -12,15 +13,23 @@ import {
   ReplayResultSchema,
   RetriedOutboxMessage,
 } from './message-route-schemas.js';
+import { checkMessage } from './message-validation.js';
 import { replayDeadLetter } from './replay-dead-letter.js';
 
 export interface MessageRoutesDeps {
+  /** The service these routes belong to: a repaired message must be addressed to it. */
+  service: string;
   consumer: MessageConsumer;
   deadLetters: DeadLetterStore;
   /** Woken after an outbox row is made PENDING again, so it goes out at once. */
   relay?: { wake(): void };
-  /** Set: every route below requires `Authorization: Bearer <internalToken>`. Unset: they are open. */
-  internalToken?: string | undefined;
+  /**
+   * Set: `POST /internal/messages` is registered, and a push is consumed only if this verifier authenticates its
+   * sender. Unset (the broker carries the messages): the route does not exist.
+   */
+  intake?: MessageVerifier | undefined;
+  /** Set: the operator routes require `Authorization: Bearer <operatorToken>`. Unset (development mode): they are open. */
+  operatorToken?: string | undefined;
 }
 
 /** The status contract senders rely on: 200 and 202 mean "delivered, do not resend"; 503 means "resend later". */
@@ -64,12 +73,21 @@ const presentDeadOutbox = (row: DeadOutboxMessage) => ({
  * malformed message is parked as a dead letter (202) instead of being refused with a 400 the sender would retry.
  * The parsers are replaced only inside this encapsulated plugin; the service's other routes keep strict JSON.
  */
-const registerInboundRoute = (app: HttpServer, consumer: MessageConsumer): void => {
+const registerInboundRoute = (app: HttpServer, consumer: MessageConsumer, verifier: MessageVerifier): void => {
   void app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
     scope.post(MESSAGES_PATH, { schema: HIDDEN_FROM_OPENAPI }, async (request, reply) => {
-      const result = await consumer.consume(request.body);
+      const body = typeof request.body === 'string' ? request.body : '';
+      const header = (name: string): string | undefined => {
+        const value = request.headers[name];
+        return typeof value === 'string' ? value : undefined;
+      };
+      // Refused before the consumer sees it: an unauthenticated push is neither consumed nor parked, and its sender
+      // (a peer whose key is not configured here yet) keeps it pending and tries again.
+      const authentication = verifier.verify(header, body);
+      if (!authentication.ok) throw unauthenticated(`The message was refused: ${authentication.reason}`);
+      const result = await consumer.consume(body, authentication.via === 'signature' ? { sender: authentication.sender } : {});
       return reply.status(STATUS_BY_OUTCOME[result.outcome]).send({ outcome: result.outcome });
     });
   });
@@ -107,7 +125,13 @@ const registerDeadLetterRoutes = (app: HttpServer, deps: MessageRoutesDeps): voi
       },
     },
     async (request) => {
-      const result = await replayDeadLetter(deps, request.params.id, request.body?.message);
+      const repaired = request.body?.message;
+      if (repaired !== undefined) {
+        // Checked before the dead letter is touched: a repair that cannot succeed is the operator's to fix, now.
+        const check = checkMessage(repaired, deps.service);
+        if (!check.valid) throw validationFailed('The repaired message would be refused', [{ path: 'body.message', message: check.error }]);
+      }
+      const result = await replayDeadLetter(deps, request.params.id, repaired);
       if (!result) throw notFound('No dead letter with this id');
       return {
         deadLetterId: result.deadLetterId,
@@ -142,25 +166,25 @@ const registerOutboxRoutes = (app: HttpServer, deps: MessageRoutesDeps): void =>
 };
 
 /**
- * Refuses a request without the token in its onRequest phase: before its body is read or parsed, so a refused
- * message is not consumed, parked or even looked at. The answer is the platform's 401 problem+json.
+ * Refuses a request without the token in its onRequest phase, before its body is read or parsed. The answer is the
+ * platform's 401 problem+json.
  */
-const requireInternalToken = (scope: HttpServer, token: string): void => {
-  const accepts = createInternalTokenCheck(token);
+const requireOperatorToken = (scope: HttpServer, token: string): void => {
+  const accepts = createOperatorTokenCheck(token);
   scope.addHook('onRequest', async (request) => {
-    if (!accepts(request.headers.authorization)) throw unauthenticated('The internal routes require Authorization: Bearer <INTERNAL_TOKEN>');
+    if (!accepts(request.headers.authorization)) throw unauthenticated('The operator routes require Authorization: Bearer <OPERATOR_TOKEN>');
   });
 };
 
 /**
- * `POST /internal/messages` (the receiving end of the HTTP transport) and the operator routes for dead letters
- * and DEAD outbox rows, in one encapsulated scope whose hook checks the internal token when one is configured.
+ * `POST /internal/messages` (the receiving end of the HTTP transport, authenticated by each message's signature)
+ * and, in a scope of their own behind the operator token, the operator routes for dead letters and DEAD outbox rows.
  * None of these are routed by the gateway; in production they are also reachable only from inside the cluster.
  */
 export const registerMessageRoutes = (app: HttpServer, deps: MessageRoutesDeps): void => {
+  if (deps.intake) registerInboundRoute(app, deps.consumer, deps.intake);
   void app.register(async (scope) => {
-    if (deps.internalToken) requireInternalToken(scope, deps.internalToken);
-    registerInboundRoute(scope, deps.consumer);
+    if (deps.operatorToken) requireOperatorToken(scope, deps.operatorToken);
     registerDeadLetterRoutes(scope, deps);
     registerOutboxRoutes(scope, deps);
   });

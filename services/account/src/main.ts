@@ -10,7 +10,7 @@ const config = exitOnConfigError('account', readConfig);
 const { logger, metrics, tracing } = startObservability('account', config);
 const database = connectAccountDatabase(config.databaseUrl, config.databasePoolSize, logger);
 await runMigrations(database.pool, MIGRATIONS_FOLDER, logger);
-const messaging = createMessaging({ service: 'account', database, peers: config.peers, brokerUrl: config.brokerUrl, amqp: { namespace: config.brokerNamespace }, internalToken: config.internalToken, handlers: createAccountMessageHandlers({ logger }), logger, metrics });
+const messaging = createMessaging({ service: 'account', database, peers: config.peers, brokerUrl: config.brokerUrl, amqp: { namespace: config.brokerNamespace }, security: config.security, handlers: createAccountMessageHandlers({ logger }), logger, metrics });
 const app = await buildApp({
   logger,
   metrics,

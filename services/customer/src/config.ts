@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
-import { brokerEnv, ConfigError, databaseEnv, internalTokenEnv, parseConfig, peerEnv, readPeerUrls, serviceEnv, type LogLevel } from '@ordering/platform';
-import { Type } from 'typebox';
+import { messageSecurityEnv, messageSecurityProblems, readMessageSecurity, type MessageSecurity } from '@ordering/messaging';
+import { brokerEnv, databaseEnv, developmentModeEnv, operatorTokenEnv, parseConfigChecked, peerEnv, readPeerUrls, serviceEnv, type LogLevel } from '@ordering/platform';
+import { Type, type Static } from 'typebox';
 import { EMAIL_MAX_LENGTH, PASSWORD_LENGTH } from './domain/registration-rules.js';
 import { decodeEncryptionKey } from './security/signing-key-sealing.js';
 
@@ -8,11 +9,16 @@ import { decodeEncryptionKey } from './security/signing-key-sealing.js';
 const PEERS = ['account'] as const;
 type Peer = (typeof PEERS)[number];
 
+/** What `npm start` gives a laptop's admin, printed at start-up; refused anywhere but in development mode. */
+export const DEVELOPMENT_ADMIN_PASSWORD = 'admin-password-change-me';
+
 const CustomerEnv = Type.Object({
   ...serviceEnv(8081),
   ...databaseEnv,
   ...brokerEnv,
-  ...internalTokenEnv,
+  ...developmentModeEnv,
+  ...operatorTokenEnv,
+  ...messageSecurityEnv,
   ...peerEnv(...PEERS),
   TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 86_400, default: 3600 }),
   ADMIN_EMAIL: Type.Optional(Type.String({ format: 'email', maxLength: EMAIL_MAX_LENGTH })),
@@ -21,6 +27,7 @@ const CustomerEnv = Type.Object({
   // Checked by encryptionKeyProblems, for the same reason (the generic secret-name rule does not cover *_KEY).
   SIGNING_KEY_ENCRYPTION_KEY: Type.Optional(Type.String()),
 });
+type CustomerValues = Static<typeof CustomerEnv>;
 
 export interface CustomerConfig {
   port: number;
@@ -33,22 +40,19 @@ export interface CustomerConfig {
   brokerUrl: string | undefined;
   /** Prefix of the broker's exchanges and queues (`BROKER_NAMESPACE`); unset, the transport's default. */
   brokerNamespace: string | undefined;
-  /** `INTERNAL_TOKEN`: required as a bearer token on the `/internal/*` routes and sent to peers; unset, those routes are open. */
-  internalToken: string | undefined;
+  /** Its message signing key and the operator token; see messaging's `readMessageSecurity`. */
+  security: MessageSecurity;
   tokenTtlSeconds: number;
   /** Present when the service should make sure this admin exists at start-up. */
   admin: { email: string; password: string } | undefined;
-  /** `SIGNING_KEY_ENCRYPTION_KEY` (32 bytes): seals the private signing key at rest; unset, it rests plain (with a warning). */
+  /** `SIGNING_KEY_ENCRYPTION_KEY` (32 bytes): seals the private signing key at rest; unset only in development mode. */
   signingKeyEncryptionKey: KeyObject | undefined;
   /** Replica origins per peer (`ACCOUNT_URL`, comma-separated), where the outbox relay delivers. */
   peers: Readonly<Record<Peer, readonly string[]>>;
 }
 
-// Like parseConfig, an empty variable counts as unset.
-const setValue = (value: string | undefined): string | undefined => (value === '' ? undefined : value);
-
 /** Half an admin is a mistake, not an intent: refuse to start rather than silently skip the bootstrap. */
-const adminProblems = (email: string | undefined, password: string | undefined): string[] => {
+const adminProblems = ({ ADMIN_EMAIL: email, ADMIN_PASSWORD: password, UNSAFE_DEVELOPMENT_MODE: development }: CustomerValues): string[] => {
   const problems: string[] = [];
   if (email !== undefined && password === undefined) problems.push('ADMIN_PASSWORD is required when ADMIN_EMAIL is set (set both or neither)');
   if (password !== undefined && email === undefined) problems.push('ADMIN_EMAIL is required when ADMIN_PASSWORD is set (set both or neither)');
@@ -57,38 +61,28 @@ const adminProblems = (email: string | undefined, password: string | undefined):
   if (password !== undefined && (length < PASSWORD_LENGTH.min || length > PASSWORD_LENGTH.max)) {
     problems.push(`ADMIN_PASSWORD is invalid: must be ${PASSWORD_LENGTH.min} to ${PASSWORD_LENGTH.max} characters long (value not shown)`);
   }
+  if (password === DEVELOPMENT_ADMIN_PASSWORD && !development) {
+    problems.push('ADMIN_PASSWORD is the built-in development password, refused outside development mode: set ADMIN_PASSWORD to a secret of your own');
+  }
   return problems;
 };
 
-const encryptionKeyProblems = (encoded: string | undefined): string[] =>
-  encoded === undefined || decodeEncryptionKey(encoded) !== undefined
+const encryptionKeyProblems = ({ SIGNING_KEY_ENCRYPTION_KEY: encoded, UNSAFE_DEVELOPMENT_MODE: development }: CustomerValues): string[] => {
+  if (encoded === undefined) {
+    return development
+      ? []
+      : [
+          'SIGNING_KEY_ENCRYPTION_KEY is required but not set: 32 bytes as base64 (openssl rand -base64 32) that seal the token signing key in the database; only a developer machine may run without it, with UNSAFE_DEVELOPMENT_MODE=true',
+        ];
+  }
+  return decodeEncryptionKey(encoded) !== undefined
     ? []
     : ['SIGNING_KEY_ENCRYPTION_KEY is invalid: must be 32 bytes encoded as base64 or base64url, e.g. from `openssl rand -base64 32` (value not shown)'];
-
-/** Runs one reading step; if it fails, its problems and the checks made here are reported together. */
-const withOwnProblems = <T>(read: () => T, own: string[]): T => {
-  try {
-    return read();
-  } catch (error) {
-    if (error instanceof ConfigError) throw new ConfigError([...error.problems, ...own]);
-    throw error;
-  }
-};
-
-/** Reports every problem at once: the schema's, the admin pair's and the encryption key's. */
-const parseCustomerEnv = (env: Record<string, string | undefined>) => {
-  const own = [
-    ...adminProblems(setValue(env['ADMIN_EMAIL']), setValue(env['ADMIN_PASSWORD'])),
-    ...encryptionKeyProblems(setValue(env['SIGNING_KEY_ENCRYPTION_KEY'])),
-  ];
-  const values = withOwnProblems(() => parseConfig(CustomerEnv, env), own);
-  const peers = withOwnProblems(() => readPeerUrls(values, PEERS), own);
-  if (own.length > 0) throw new ConfigError(own);
-  return { values, peers };
 };
 
 export const readConfig = (env: Record<string, string | undefined> = process.env): CustomerConfig => {
-  const { values, peers } = parseCustomerEnv(env);
+  const values = parseConfigChecked(CustomerEnv, env, adminProblems, encryptionKeyProblems, messageSecurityProblems('customer'));
+  const peers = readPeerUrls(values, PEERS);
   return Object.freeze({
     port: values.PORT,
     host: values.HOST,
@@ -98,7 +92,7 @@ export const readConfig = (env: Record<string, string | undefined> = process.env
     databasePoolSize: values.DATABASE_POOL_SIZE,
     brokerUrl: values.BROKER_URL,
     brokerNamespace: values.BROKER_NAMESPACE,
-    internalToken: values.INTERNAL_TOKEN,
+    security: readMessageSecurity(values),
     tokenTtlSeconds: values.TOKEN_TTL_SECONDS,
     admin:
       values.ADMIN_EMAIL !== undefined && values.ADMIN_PASSWORD !== undefined

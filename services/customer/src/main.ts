@@ -13,7 +13,7 @@ const { logger, metrics, tracing } = startObservability('customer', config);
 const database = connectCustomerDatabase(config.databaseUrl, config.databasePoolSize, logger);
 await runMigrations(database.pool, MIGRATIONS_FOLDER, logger);
 // It only publishes (CustomerRegistered); it consumes nothing, so any inbound message is parked as a dead letter.
-const messaging = createMessaging({ service: 'customer', database, peers: config.peers, brokerUrl: config.brokerUrl, amqp: { namespace: config.brokerNamespace }, internalToken: config.internalToken, handlers: [], logger, metrics });
+const messaging = createMessaging({ service: 'customer', database, peers: config.peers, brokerUrl: config.brokerUrl, amqp: { namespace: config.brokerNamespace }, security: config.security, handlers: [], logger, metrics });
 // A stored key that does not open with SIGNING_KEY_ENCRYPTION_KEY stops the process as a bad variable does: one line, exit 78.
 const signingKeys = await ensureSigningKeys(database, { encryptionKey: config.signingKeyEncryptionKey, logger }).catch((error: unknown) =>
   exitOnConfigError('customer', () => {

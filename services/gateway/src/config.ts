@@ -1,9 +1,10 @@
-import { jwksEnv, parseConfig, peerEnv, readPeerUrls, serviceEnv, type LogLevel } from '@ordering/platform';
+import { developmentModeEnv, jwksEnv, jwksUrlProblems, parseConfigChecked, peerEnv, readPeerUrls, serviceEnv, type LogLevel } from '@ordering/platform';
 import { Type } from 'typebox';
 import { UPSTREAM_NAMES, type UpstreamName } from './domain/upstreams.js';
 
 const GatewayEnv = Type.Object({
   ...serviceEnv(8080),
+  ...developmentModeEnv,
   ...jwksEnv,
   ...peerEnv(...UPSTREAM_NAMES),
   RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 1200 }),
@@ -25,7 +26,7 @@ export interface GatewayConfig {
 }
 
 export const readConfig = (env: Record<string, string | undefined> = process.env): GatewayConfig => {
-  const values = parseConfig(GatewayEnv, env);
+  const values = parseConfigChecked(GatewayEnv, env, jwksUrlProblems);
   const upstreams = readPeerUrls(values, UPSTREAM_NAMES);
   return Object.freeze({
     port: values.PORT,

@@ -1,11 +1,12 @@
-import { brokerEnv, databaseEnv, internalTokenEnv, jwksEnv, parseConfig, peerEnv, readPeerUrls, serviceEnv, type LogLevel } from '@ordering/platform';
+import { messageSecurityEnv, messageSecurityProblems, readMessageSecurity, type MessageSecurity } from '@ordering/messaging';
+import { brokerEnv, databaseEnv, developmentModeEnv, jwksEnv, jwksUrlProblems, operatorTokenEnv, parseConfigChecked, peerEnv, readPeerUrls, serviceEnv, type LogLevel } from '@ordering/platform';
 import { Type } from 'typebox';
 
 const OrchestratorEnv = Type.Object({
   ...serviceEnv(8084),
   ...databaseEnv,
   ...brokerEnv,
-  ...internalTokenEnv,
+  ...developmentModeEnv, ...operatorTokenEnv, ...messageSecurityEnv,
   ...jwksEnv,
   ...peerEnv('order', 'account'),
   /** How long a participant may take to answer one step before it is resent (then compensated, with TIMEOUT). */
@@ -24,15 +25,15 @@ export interface OrchestratorConfig {
   brokerUrl: string | undefined;
   /** Prefix of the broker's exchanges and queues (`BROKER_NAMESPACE`); unset, the transport's default. */
   brokerNamespace: string | undefined;
-  /** `INTERNAL_TOKEN`: required as a bearer token on the `/internal/*` routes and sent to peers; unset, those routes are open. */
-  internalToken: string | undefined;
+  /** Its message signing key, its senders' public keys and the operator token; see messaging's `readMessageSecurity`. */
+  security: MessageSecurity;
   jwksUrl: string;
   peers: Readonly<Record<'order' | 'account', string[]>>;
   saga: { stepTimeoutMs: number; maxForwardAttempts: number };
 }
 
 export const readConfig = (env: Record<string, string | undefined> = process.env): OrchestratorConfig => {
-  const values = parseConfig(OrchestratorEnv, env);
+  const values = parseConfigChecked(OrchestratorEnv, env, messageSecurityProblems('orchestrator'), jwksUrlProblems);
   return Object.freeze({
     port: values.PORT,
     host: values.HOST,
@@ -42,7 +43,7 @@ export const readConfig = (env: Record<string, string | undefined> = process.env
     databasePoolSize: values.DATABASE_POOL_SIZE,
     brokerUrl: values.BROKER_URL,
     brokerNamespace: values.BROKER_NAMESPACE,
-    internalToken: values.INTERNAL_TOKEN,
+    security: readMessageSecurity(values),
     jwksUrl: values.JWKS_URL,
     peers: readPeerUrls(values, ['order', 'account']),
     saga: Object.freeze({ stepTimeoutMs: values.SAGA_STEP_TIMEOUT_MS, maxForwardAttempts: values.SAGA_MAX_FORWARD_ATTEMPTS }),

@@ -12,7 +12,7 @@ const { logger, metrics, tracing } = startObservability('orchestrator', config);
 const database = connectOrchestratorDatabase(config.databaseUrl, config.databasePoolSize, logger);
 await runMigrations(database.pool, MIGRATIONS_FOLDER, logger);
 const engine = createSagaEngine({ definitions: SAGA_DEFINITIONS, service: 'orchestrator', logger, metrics, ...config.saga });
-const messaging = createMessaging({ service: 'orchestrator', database, peers: config.peers, brokerUrl: config.brokerUrl, amqp: { namespace: config.brokerNamespace }, internalToken: config.internalToken, handlers: engine.replyHandlers(), logger, metrics });
+const messaging = createMessaging({ service: 'orchestrator', database, peers: config.peers, brokerUrl: config.brokerUrl, amqp: { namespace: config.brokerNamespace }, security: config.security, handlers: engine.replyHandlers(), logger, metrics });
 const sweeper = createSagaSweeper({ engine, db: database.db, logger });
 const app = await buildApp({ logger, metrics, database, verifier: createJwksTokenVerifier(config.jwksUrl), engine, messaging });
 await serve({

@@ -1,11 +1,12 @@
-import { brokerEnv, databaseEnv, internalTokenEnv, jwksEnv, parseConfig, peerEnv, readPeerUrls, serviceEnv, type LogLevel } from '@ordering/platform';
+import { messageSecurityEnv, messageSecurityProblems, readMessageSecurity, type MessageSecurity } from '@ordering/messaging';
+import { brokerEnv, databaseEnv, developmentModeEnv, jwksEnv, jwksUrlProblems, operatorTokenEnv, parseConfigChecked, peerEnv, readPeerUrls, serviceEnv, type LogLevel } from '@ordering/platform';
 import { Type } from 'typebox';
 
 /** The services this one sends messages to: its saga replies go to the orchestrator. */
 const PEERS = ['orchestrator'] as const;
 type Peer = (typeof PEERS)[number];
 
-const OrderEnv = Type.Object({ ...serviceEnv(8082), ...databaseEnv, ...brokerEnv, ...internalTokenEnv, ...jwksEnv, ...peerEnv(...PEERS) });
+const OrderEnv = Type.Object({ ...serviceEnv(8082), ...databaseEnv, ...brokerEnv, ...developmentModeEnv, ...operatorTokenEnv, ...messageSecurityEnv, ...jwksEnv, ...peerEnv(...PEERS) });
 
 export interface OrderConfig {
   port: number;
@@ -18,15 +19,15 @@ export interface OrderConfig {
   brokerUrl: string | undefined;
   /** Prefix of the broker's exchanges and queues (`BROKER_NAMESPACE`); unset, the transport's default. */
   brokerNamespace: string | undefined;
-  /** `INTERNAL_TOKEN`: required as a bearer token on the `/internal/*` routes and sent to peers; unset, those routes are open. */
-  internalToken: string | undefined;
+  /** Its message signing key, its senders' public keys and the operator token; see messaging's `readMessageSecurity`. */
+  security: MessageSecurity;
   jwksUrl: string;
   /** Replica origins per peer (`ORCHESTRATOR_URL`, comma-separated), where the outbox relay delivers. */
   peers: Readonly<Record<Peer, readonly string[]>>;
 }
 
 export const readConfig = (env: Record<string, string | undefined> = process.env): OrderConfig => {
-  const values = parseConfig(OrderEnv, env);
+  const values = parseConfigChecked(OrderEnv, env, messageSecurityProblems('order'), jwksUrlProblems);
   return Object.freeze({
     port: values.PORT,
     host: values.HOST,
@@ -36,7 +37,7 @@ export const readConfig = (env: Record<string, string | undefined> = process.env
     databasePoolSize: values.DATABASE_POOL_SIZE,
     brokerUrl: values.BROKER_URL,
     brokerNamespace: values.BROKER_NAMESPACE,
-    internalToken: values.INTERNAL_TOKEN,
+    security: readMessageSecurity(values),
     jwksUrl: values.JWKS_URL,
     peers: readPeerUrls(values, PEERS),
   });

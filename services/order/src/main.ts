@@ -10,7 +10,7 @@ const config = exitOnConfigError('order', readConfig);
 const { logger, metrics, tracing } = startObservability('order', config);
 const database = connectOrderDatabase(config.databaseUrl, config.databasePoolSize, logger);
 await runMigrations(database.pool, MIGRATIONS_FOLDER, logger);
-const messaging = createMessaging({ service: 'order', database, peers: config.peers, brokerUrl: config.brokerUrl, amqp: { namespace: config.brokerNamespace }, internalToken: config.internalToken, handlers: createOrderMessageHandlers({ logger }), logger, metrics });
+const messaging = createMessaging({ service: 'order', database, peers: config.peers, brokerUrl: config.brokerUrl, amqp: { namespace: config.brokerNamespace }, security: config.security, handlers: createOrderMessageHandlers({ logger }), logger, metrics });
 const app = await buildApp({
   logger,
   metrics,

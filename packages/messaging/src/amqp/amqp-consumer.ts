@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '@ordering/platform';
 import type { ChannelModel, ConsumeMessage, Options } from 'amqplib';
 import { isUuid, type ParkedMessage } from '../dead-letter-store.js';
+import type { MessageVerifier } from '../message-authentication.js';
 import type { ConsumeOptions, MessageConsumer } from '../message-consumer.js';
 import { ATTEMPTS_HEADER, consumerQueuesOf, DEAD_LETTER_HEADERS, REPLAYED_FROM_HEADER, type ConsumerQueue } from './amqp-topology.js';
 import type { BrokerConnection } from './broker-connection.js';
@@ -12,6 +13,8 @@ export interface AmqpConsumerOptions {
   service: string;
   /** The inbox consumer runtime: validation, handler transaction, attempt counting. */
   consumer: MessageConsumer;
+  /** Authenticates each delivery's sender from its signature headers; a delivery it refuses is parked unread. */
+  verifier: MessageVerifier;
   logger: Logger;
   /** Unacknowledged deliveries per queue (one channel per queue). Default 32. */
   prefetch?: number;
@@ -48,6 +51,20 @@ const deliveriesOf = (message: ConsumeMessage): number => {
 };
 
 const nonEmpty = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+
+const headerReaderOf =
+  (message: ConsumeMessage) =>
+  (name: string): string | undefined => {
+    const value: unknown = message.properties.headers?.[name];
+    return typeof value === 'string' ? value : Buffer.isBuffer(value) ? value.toString('utf8') : undefined;
+  };
+
+/** Who the signature says sent it; or, for a delivery it does not vouch for, why it is parked without being read. */
+const authenticationOf = (verifier: MessageVerifier, message: ConsumeMessage): Pick<ConsumeOptions, 'sender' | 'unauthenticated'> => {
+  const authentication = verifier.verify(headerReaderOf(message), message.content);
+  if (!authentication.ok) return { unauthenticated: authentication.reason };
+  return authentication.via === 'signature' ? { sender: authentication.sender } : {};
+};
 
 /**
  * A delivery that `npm run dlq -- replay` put back names its dead letter. Its first delivery starts a fresh round of
@@ -145,7 +162,11 @@ export const createAmqpConsumer = (options: AmqpConsumerOptions): AmqpConsumer =
     inFlight += 1;
     try {
       // The raw body: a consumer that parses it itself parks garbage instead of crashing on it.
-      const result = await consumer.consume(message.content, { ...replayOptionsOf(message), park: (parked) => parkInDeadLetterQueue(subscription, message, parked) });
+      const result = await consumer.consume(message.content, {
+        ...replayOptionsOf(message),
+        ...authenticationOf(options.verifier, message),
+        park: (parked) => parkInDeadLetterQueue(subscription, message, parked),
+      });
       if (result.outcome === 'retry') await retryLater(subscription, message);
       else settle(subscription, message, 'ack');
     } catch (error) {

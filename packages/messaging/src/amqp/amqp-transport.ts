@@ -4,11 +4,14 @@ import type { Options } from 'amqplib';
 import { TransportUnavailableError, type Transport } from '../transport.js';
 import { commandExchangeOf, eventExchangeOf } from './amqp-topology.js';
 import type { BrokerConnection } from './broker-connection.js';
+import type { MessageSigner } from '../message-authentication.js';
 import { createConfirmPublisher, type ConfirmPublisher } from './confirm-publisher.js';
 
 export interface AmqpTransportOptions {
   connection: BrokerConnection;
   logger: Logger;
+  /** Signs every message: consumers verify the signature against this service's public key. */
+  signer: MessageSigner;
 }
 
 export interface PublishRoute {
@@ -64,7 +67,11 @@ export const createAmqpTransport = (options: AmqpTransportOptions): Transport =>
         return Promise.reject(new TransportUnavailableError('rabbitmq', 'not connected to the broker'));
       }
       const route = publishRouteOf(envelope, connection.namespace);
-      return publisher.publish(route.exchange, route.routingKey, Buffer.from(JSON.stringify(envelope)), publishPropertiesOf(envelope));
+      const body = Buffer.from(JSON.stringify(envelope));
+      const properties = publishPropertiesOf(envelope);
+      // Anyone with the broker's credentials can publish to any queue: the signature is what names the sender.
+      properties.headers = { ...properties.headers, ...options.signer.headersFor(body) };
+      return publisher.publish(route.exchange, route.routingKey, body, properties);
     },
     onAvailable: (listener) => connection.onAvailable(listener),
     /** Closes the publish channel only: the connection belongs to whoever created it. */

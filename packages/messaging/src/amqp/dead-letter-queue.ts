@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type GetMessage, type Message } from 'amqplib';
+import { operatorSignatureOf, OPERATOR_SIGNATURE_HEADER, SENDER_HEADER, SIGNATURE_HEADER } from '../message-authentication.js';
+import { checkMessage } from '../message-validation.js';
 import { allConsumerQueues, DEAD_LETTER_HEADERS, REPLAYED_FROM_HEADER, type ConsumerQueue } from './amqp-topology.js';
 
 /** A message parked in a `<queue>.dlq`, as an operator sees it. */
@@ -217,19 +219,43 @@ const publishConfirmed = (channel: ConfirmChannel, queue: string, content: Buffe
     });
   });
 
-const replayCopy = async (channel: ConfirmChannel, id: string, located: Located, repaired: unknown): Promise<ReplayedDeadLetter> => {
+/** The original's own signature still fits its untouched body: a replay keeps it, so its sender stays proven. */
+const originalSignature = (message: Message): Record<string, unknown> => {
+  const headers = headersOf(message);
+  return Object.fromEntries([SENDER_HEADER, SIGNATURE_HEADER, OPERATOR_SIGNATURE_HEADER].filter((name) => headers[name] !== undefined).map((name) => [name, headers[name]]));
+};
+
+/** A repaired body has no sender's signature: the operator vouches for it, with the operator token. */
+const signatureFor = (located: Located, repaired: unknown, content: Buffer, operatorToken: string | undefined): Record<string, unknown> => {
+  if (repaired === undefined) return originalSignature(located.message);
+  if (!operatorToken) throw new Error('A repaired message must be signed with the operator token: set OPERATOR_TOKEN');
+  const check = checkMessage(repaired, located.consumerQueue.service);
+  if (!check.valid) throw new RepairedMessageRefusedError(check.error);
+  return { [OPERATOR_SIGNATURE_HEADER]: operatorSignatureOf(operatorToken, content) };
+};
+
+/** The repaired message would be refused by its consumer; nothing was sent, the dead letter stays where it is. */
+export class RepairedMessageRefusedError extends Error {
+  constructor(reason: string) {
+    super(`The repaired message would be refused: ${reason}`);
+    this.name = 'RepairedMessageRefusedError';
+  }
+}
+
+const replayCopy = async (channel: ConfirmChannel, id: string, located: Located, repaired: unknown, operatorToken: string | undefined): Promise<ReplayedDeadLetter> => {
   const { message, consumerQueue } = located;
   const body = repaired === undefined ? parseBody(message.content) : repaired;
   const content = repaired === undefined ? message.content : Buffer.from(JSON.stringify(repaired));
   const messageId = (repaired === undefined ? message.properties.messageId : stringField(repaired, 'id')) ?? null;
   const type = repaired === undefined ? message.properties.type : stringField(repaired, 'type');
+  const signature = signatureFor(located, repaired, content, operatorToken);
   await publishConfirmed(channel, consumerQueue.queue, content, {
     persistent: true,
     contentType: 'application/json',
     ...(messageId ? { messageId } : {}),
     ...(type ? { type } : {}),
     // No attempts header: a replay gets the whole retry budget again.
-    headers: { ...envelopeHeaders(body), [REPLAYED_FROM_HEADER]: id },
+    headers: { ...envelopeHeaders(body), ...signature, [REPLAYED_FROM_HEADER]: id },
   });
   // Only now, with the copy safely in the consumer queue, does the dead letter leave the DLQ.
   channel.ack(message);
@@ -244,10 +270,10 @@ const replayCopy = async (channel: ConfirmChannel, id: string, located: Located,
 export const replayQueuedDeadLetter = async (
   brokerUrl: string,
   id: string,
-  options: DeadLetterQueueOptions & { message?: unknown } = {},
+  options: DeadLetterQueueOptions & { message?: unknown; operatorToken?: string | undefined } = {},
 ): Promise<ReplayedDeadLetter | undefined> => {
   if (options.message !== undefined && !isRepairedMessage(options.message)) throw new TypeError('A repaired message must be a JSON object (an envelope)');
   return withConnection(brokerUrl, (connection) =>
-    withLocated(() => connection.createConfirmChannel(), id, options, (channel, located) => replayCopy(channel, id, located, options.message)),
+    withLocated(() => connection.createConfirmChannel(), id, options, (channel, located) => replayCopy(channel, id, located, options.message, options.operatorToken)),
   );
 };

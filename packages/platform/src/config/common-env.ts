@@ -29,16 +29,48 @@ export const brokerEnv = {
 };
 
 /**
- * The shared secret that every caller of a service's `/internal/*` routes (peers pushing messages, operators and
- * their tools) presents as `Authorization: Bearer <token>`. Optional, so a service still starts without it, and says
- * so; anything shared should set it. Long and blank-free, so it is a secret and not a typo.
+ * The loud development switch. Without it, a service missing a required secret refuses to start (exit 78), and the
+ * development conveniences (the built-in admin password, plain http to a remote JWKS) are refused. `npm start`
+ * generates every secret anyway; nothing deployed should ever set this.
  */
-export const internalTokenEnv = {
-  INTERNAL_TOKEN: Type.Optional(Type.String({ minLength: 32, pattern: '^\\S+$' })),
+export const developmentModeEnv = {
+  UNSAFE_DEVELOPMENT_MODE: Type.Boolean({ default: false }),
+};
+
+/**
+ * The bearer token of the operator routes (`/internal/dead-letters*`, `/internal/outbox*`), shared by the services and
+ * the operators' tools. Long and blank-free, so it is a secret and not a typo. Required unless in development mode.
+ */
+export const operatorTokenEnv = {
+  OPERATOR_TOKEN: Type.Optional(Type.String({ minLength: 32, pattern: '^\\S+$' })),
 };
 
 export const jwksEnv = {
   JWKS_URL: Type.String({ pattern: '^https?://.+', default: 'http://127.0.0.1:8081/.well-known/jwks.json' }),
+  /**
+   * Plain http between pods is encrypted and authenticated by the mesh (Istio, PeerAuthentication STRICT): a JWKS_URL
+   * inside the cluster may then be http. Set by the Kubernetes manifests, nowhere else.
+   */
+  SERVICE_MESH_MTLS: Type.Boolean({ default: false }),
+};
+
+const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * Whoever can answer JWKS_URL decides which tokens are valid, so the keys must come over a channel an attacker cannot
+ * sit in: https, loopback, or a mesh with mutual TLS. Plain http anywhere else only in development mode.
+ */
+export const jwksUrlProblems = (values: { JWKS_URL: string; SERVICE_MESH_MTLS: boolean; UNSAFE_DEVELOPMENT_MODE: boolean }): string[] => {
+  let url: URL;
+  try {
+    url = new URL(values.JWKS_URL);
+  } catch {
+    return [`JWKS_URL=${JSON.stringify(values.JWKS_URL)} is invalid: not a URL`];
+  }
+  if (url.protocol === 'https:' || LOOPBACK_HOSTS.test(url.hostname) || values.SERVICE_MESH_MTLS || values.UNSAFE_DEVELOPMENT_MODE) return [];
+  return [
+    `JWKS_URL=${JSON.stringify(values.JWKS_URL)} is invalid: must be https (or http to a loopback address); inside a mesh with mutual TLS set SERVICE_MESH_MTLS=true`,
+  ];
 };
 
 export type LogLevel = (typeof LOG_LEVELS)[number];

@@ -59,6 +59,21 @@ export const parseConfig = <S extends TObject>(schema: S, env: Record<string, st
   return Object.freeze(candidate as Static<S>);
 };
 
+/**
+ * `parseConfig`, then rules that span several variables (a secret required unless in development mode, a URL
+ * allowed only together with another setting). They run once every single value is valid, and report together.
+ */
+export const parseConfigChecked = <S extends TObject>(
+  schema: S,
+  env: Record<string, string | undefined>,
+  ...checks: Array<(values: Readonly<Static<S>>) => string[]>
+): Readonly<Static<S>> => {
+  const values = parseConfig(schema, env);
+  const problems = checks.flatMap((check) => check(values));
+  if (problems.length > 0) throw new ConfigError(problems);
+  return values;
+};
+
 /** For composition roots: a bad value stops the process before it listens, one line per problem. */
 export const exitOnConfigError = <T>(service: string, read: () => T): T => {
   try {
