@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ApiClient, type Customer, type LedgerEntry, type Page } from './support/api-client.js';
-import { aCustomer, anIdempotencyKey, DEV_ADMIN, uniqueSuffix } from './support/builders.js';
+import { aCustomer, anIdempotencyKey, E2E_ADMIN, uniqueSuffix } from './support/builders.js';
 import {
   expectAccountShape,
   expectCustomerShape,
@@ -216,12 +216,12 @@ describe('public API contract through the gateway', () => {
 
   describe('admin', () => {
     it('when the development admin logs in, then their token and profile carry role admin', async () => {
-      const login = await api.login(DEV_ADMIN.email, DEV_ADMIN.password);
+      const login = await api.login(E2E_ADMIN.email, E2E_ADMIN.password);
       expectStatus(login, 200);
       expect(decodeJwt(login.body.accessToken).claims['role']).toBe('admin');
       const me = await api.me(login.body.accessToken);
       expectStatus(me, 200);
-      expect(me.body).toMatchObject({ email: DEV_ADMIN.email, role: 'admin' });
+      expect(me.body).toMatchObject({ email: E2E_ADMIN.email, role: 'admin' });
     });
 
     it('when a customer lists the sagas, then the answer is 403 FORBIDDEN', async () => {

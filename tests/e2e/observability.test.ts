@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ApiClient, type ApiResponse } from './support/api-client.js';
-import { aCustomer, DEV_ADMIN } from './support/builders.js';
+import { aCustomer, E2E_ADMIN } from './support/builders.js';
 import { expectStatus } from './support/expectations.js';
 import { HTTP_PROCESS_NAMES, printLogsOnFailure, SERVICE_NAMES, startedSystem, startSystem, type LogLine, type RunningSystem } from './support/system.js';
 import { eventually } from './support/wait.js';
@@ -179,7 +179,7 @@ describe('observability', () => {
   describe('secrets', () => {
     it('when passwords and tokens were used in bodies, headers and query strings, then no captured line contains any of them', async () => {
       const { token, email } = await signUp();
-      const admin = await api.login(DEV_ADMIN.email, DEV_ADMIN.password);
+      const admin = await api.login(E2E_ADMIN.email, E2E_ADMIN.password);
       expectStatus(admin, 200);
       secrets.add(admin.body.accessToken);
       const leakyPassword = `leaky-${randomUUID()}`;

@@ -3,15 +3,18 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ApiClient, type ApiResponse, type MenuItem, type Page } from './support/api-client.js';
 import { aCustomer, anIdempotencyKey } from './support/builders.js';
 import { describeResponse, expectProblem, expectStatus } from './support/expectations.js';
-import { internalTokenOf } from './support/internal-token.js';
+import { testBrokerUrl } from './support/infrastructure.js';
+import { operatorTokenOf, signedBy } from './support/operator-credentials.js';
 import { adminToken, expectMoneyInvariants, terminalSagaOf, waitForQuietSagas, type CustomerSession } from './support/sagas.js';
 import { printLogsOnFailure, startedSystem, startSystem, type RunningSystem } from './support/system.js';
 
 /**
- * Poison messages sent straight to a service's `POST /internal/messages` (the receiving end of the HTTP transport,
- * /work/briefs/sagas-design.md), with the internal token the launcher generated: each is parked as a dead letter
- * (202, "do not resend") and listed at `GET /internal/dead-letters`; nothing is blocked behind them, the gateway does
- * not route `/internal/*`, and without the token a service refuses them all (401).
+ * Poison messages sent straight to a service's `POST /internal/messages` (the receiving end of the HTTP transport),
+ * signed with the orchestrator's key the launcher generated: each is parked as a dead letter (202, "do not resend")
+ * and listed at `GET /internal/dead-letters` (behind the operator token); nothing is blocked behind them, and the
+ * gateway does not route `/internal/*`. Unsigned or wrongly signed pushes are refused (401), and a message signed by
+ * a service that may not send its type is parked, never applied. With a broker the route does not exist: the
+ * broker-dead-letters suite covers that transport.
  */
 
 interface DeadLetter {
@@ -104,7 +107,7 @@ const POISON: readonly PoisonCase[] = [
   },
 ];
 
-describe('poison messages at the internal message endpoint', () => {
+describe.skipIf(testBrokerUrl() !== undefined)('poison messages at the internal message endpoint', () => {
   let system: RunningSystem | undefined;
   let api: ApiClient;
   let admin: string;
@@ -128,7 +131,9 @@ describe('poison messages at the internal message endpoint', () => {
 
   const running = startedSystem(() => system);
   const logs = (): string => running().tail(60);
-  const internalToken = (): string => internalTokenOf(running());
+  const operatorToken = (): string => operatorTokenOf(running());
+  /** The orchestrator's signature: the one sender of every command these suites post. */
+  const signed = (raw: string): Record<string, string> => signedBy(running(), 'orchestrator', raw);
 
   const deadLetters = async (service: 'order' | 'account'): Promise<DeadLetter[]> => {
     const client = new ApiClient(running().serviceUrls[service]);
@@ -136,7 +141,7 @@ describe('poison messages at the internal message endpoint', () => {
     let cursor: string | undefined;
     for (let page = 0; page < 100; page += 1) {
       const response: ApiResponse<Page<DeadLetter>> = await client.get(`/internal/dead-letters?limit=100${cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`}`, {
-        token: internalToken(),
+        token: operatorToken(),
       });
       expect(response.status, describeResponse(response)).toBe(200);
       all.push(...response.body.items);
@@ -162,7 +167,7 @@ describe('poison messages at the internal message endpoint', () => {
       it.each(POISON.map((poison) => [poison.name, poison] as const))(`when %s is posted to ${service}'s /internal/messages, then it is answered 202 and listed as a dead letter with its error`, async (_name, poison) => {
         const { raw, contentType, matches, error } = poison.build(service);
         const client = new ApiClient(running().serviceUrls[service]);
-        const response = await client.post('/internal/messages', { raw, contentType, token: internalToken() });
+        const response = await client.post('/internal/messages', { raw, contentType, headers: signed(raw) });
         expect(response.status, `${describeResponse(response)}\nsent: ${raw}\n${logs()}`).toBe(202);
         const letters = (await deadLetters(service)).filter(matches);
         expect(letters, `the dead letters of ${service} hold exactly one letter for: ${raw}`).toHaveLength(1);
@@ -178,7 +183,8 @@ describe('poison messages at the internal message endpoint', () => {
         const envelope = anEnvelope(service, type, payload);
         const client = new ApiClient(running().serviceUrls[service]);
         for (let i = 0; i < 2; i += 1) {
-          const response = await client.post('/internal/messages', { json: envelope, token: internalToken() });
+          const raw = JSON.stringify(envelope);
+          const response = await client.post('/internal/messages', { raw, contentType: 'application/json', headers: signed(raw) });
           expect(response.status, describeResponse(response)).toBe(202);
         }
         expect((await deadLetters(service)).filter(byMessageId(envelope))).toHaveLength(1);
@@ -206,35 +212,64 @@ describe('poison messages at the internal message endpoint', () => {
     expect((await deadLetters('order')).filter(byMessageId(envelope)), 'nothing reached the order service through the gateway').toEqual([]);
   });
 
-  it('when a service\'s /internal/messages and /internal/dead-letters are called without the internal token or with a wrong one, then they answer 401 problem+json', async () => {
+  it('when a service\'s /internal/messages gets an unsigned push or one signed by an unknown key, and its operator routes no or a wrong token, then they answer 401 problem+json', async () => {
     const wrong = randomBytes(32).toString('base64url');
     for (const service of ['order', 'account'] as const) {
       const client = new ApiClient(running().serviceUrls[service]);
       const envelope = anEnvelope(service, INVALID_PAYLOADS[service]?.type ?? '', {});
+      const raw = JSON.stringify(envelope);
+      const forgedSignature = { ...signed(raw), 'x-message-signature': randomBytes(64).toString('base64url') };
+      for (const headers of [{}, forgedSignature, { ...signed(raw), 'x-message-sender': 'intruder' }]) {
+        expectProblem(await client.post('/internal/messages', { raw, contentType: 'application/json', headers }), 401, 'UNAUTHENTICATED');
+      }
       for (const token of [undefined, wrong]) {
         const credentials = token === undefined ? {} : { token };
-        expectProblem(await client.post('/internal/messages', { json: envelope, ...credentials }), 401, 'UNAUTHENTICATED');
         expectProblem(await client.get('/internal/dead-letters', credentials), 401, 'UNAUTHENTICATED');
       }
       expect((await deadLetters(service)).filter(byMessageId(envelope)), `nothing was parked at ${service}`).toEqual([]);
     }
   });
 
-  it('when a RefundAccount for a paid order is forged without the internal token, then it is refused and no balance changes', async () => {
-    const victim = await api.signUp(aCustomer());
-    expectStatus(await api.deposit(victim.token, 3 * item.price, anIdempotencyKey()), 201);
-    const paid = await terminalSagaOf(api, victim.token, await api.checkoutItems(victim.token, [{ menuItemId: item.id, quantity: 1 }], { wait: 30 }), { context: logs });
-    expect(paid.status, `${JSON.stringify(paid)}\n${logs()}`).toBe('COMPLETED');
-    const before = await api.account(victim.token);
-    const forged = anEnvelope('account', 'account.RefundAccount.v1', { customerId: victim.customer.id, orderId: paid.orderId });
+  describe('a RefundAccount for a paid order, forged', () => {
+    const paidOrder = async (): Promise<{ victim: CustomerSession; orderId: string; balance: number }> => {
+      const victim = await api.signUp(aCustomer());
+      expectStatus(await api.deposit(victim.token, 3 * item.price, anIdempotencyKey()), 201);
+      const paid = await terminalSagaOf(api, victim.token, await api.checkoutItems(victim.token, [{ menuItemId: item.id, quantity: 1 }], { wait: 30 }), { context: logs });
+      expect(paid.status, `${JSON.stringify(paid)}\n${logs()}`).toBe('COMPLETED');
+      const balance = (await api.account(victim.token)).body.balance;
+      expect(balance).toBe(2 * item.price);
+      return { victim, orderId: paid.orderId, balance };
+    };
 
-    const response = await new ApiClient(running().serviceUrls.account).post('/internal/messages', { json: forged });
+    const expectNoRefund = async (victim: CustomerSession, balance: number): Promise<void> => {
+      expect((await api.account(victim.token)).body.balance).toBe(balance);
+      expect((await api.allEntries(victim.token)).map((entry) => entry.kind).sort()).toEqual(['DEBIT', 'DEPOSIT']);
+    };
 
-    expectProblem(response, 401, 'UNAUTHENTICATED');
-    expect((await api.account(victim.token)).body.balance).toBe(before.body.balance);
-    expect(before.body.balance).toBe(2 * item.price);
-    expect((await api.allEntries(victim.token)).map((entry) => entry.kind).sort()).toEqual(['DEBIT', 'DEPOSIT']);
-    expect((await deadLetters('account')).filter(byMessageId(forged))).toEqual([]);
+    it('when it is unsigned, then it is refused (401), not parked, and no balance changes', async () => {
+      const { victim, orderId, balance } = await paidOrder();
+      const forged = anEnvelope('account', 'account.RefundAccount.v1', { customerId: victim.customer.id, orderId });
+
+      const response = await new ApiClient(running().serviceUrls.account).post('/internal/messages', { json: forged });
+
+      expectProblem(response, 401, 'UNAUTHENTICATED');
+      await expectNoRefund(victim, balance);
+      expect((await deadLetters('account')).filter(byMessageId(forged))).toEqual([]);
+    });
+
+    it("when it is signed with the order service's own key, then account parks it as a dead letter naming the rule, and no balance changes", async () => {
+      const { victim, orderId, balance } = await paidOrder();
+      // A compromised order service: its real key, claiming to be itself, sending what only the orchestrator may.
+      const forged = anEnvelope('account', 'account.RefundAccount.v1', { customerId: victim.customer.id, orderId }, { source: 'order' });
+      const raw = JSON.stringify(forged);
+
+      const response = await new ApiClient(running().serviceUrls.account).post('/internal/messages', { raw, contentType: 'application/json', headers: signedBy(running(), 'order', raw) });
+
+      expect(response.status, describeResponse(response)).toBe(202);
+      await expectNoRefund(victim, balance);
+      const [letter] = (await deadLetters('account')).filter(byMessageId(forged));
+      expect(letter?.error).toMatch(/'order' may not send account\.RefundAccount\.v1/);
+    });
   });
 
   it('when the poison is over, then the money invariants hold for the buyer', async () => {

@@ -23,4 +23,8 @@ export const aCustomer = (overrides: Partial<NewCustomer> = {}): NewCustomer => 
 export const anIdempotencyKey = (): string => `e2e-${randomUUID()}`;
 
 /** The launcher's development admin (tools/launcher/README.md). */
-export const DEV_ADMIN = Object.freeze({ email: 'admin@example.com', password: 'admin-password-change-me' });
+/**
+ * The admin every system of the suite bootstraps (the harness passes these to the launcher): not the built-in
+ * development password, which the launcher refuses in production mode.
+ */
+export const E2E_ADMIN = Object.freeze({ email: 'admin@example.com', password: 'e2e-admin-password-not-the-default' });

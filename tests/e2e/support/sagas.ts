@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { isTerminalSaga, type ApiClient, type ApiResponse, type LedgerEntry, type MenuItem, type Order, type Saga } from './api-client.js';
-import { DEV_ADMIN } from './builders.js';
+import { E2E_ADMIN } from './builders.js';
 import { describeResponse, ISO_UTC, UUID } from './expectations.js';
 import { eventually } from './wait.js';
 
@@ -25,7 +25,7 @@ const STEP_STATUS = /^(PENDING|RUNNING|DONE|FAILED|COMPENSATED)$/;
 
 /** Logs in as the launcher's development admin; throws with the answer if that fails. */
 export const adminToken = async (client: ApiClient): Promise<string> => {
-  const login = await client.login(DEV_ADMIN.email, DEV_ADMIN.password);
+  const login = await client.login(E2E_ADMIN.email, E2E_ADMIN.password);
   if (login.status !== 200) throw new Error(`the development admin could not log in: ${login.status} ${login.text}`);
   return login.body.accessToken;
 };

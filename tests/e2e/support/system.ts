@@ -14,6 +14,7 @@ import {
   type LauncherState,
   type ProcessState,
 } from '@ordering/launcher';
+import { E2E_ADMIN } from './builders.js';
 import { brokerUrlOnVhost, createBrokerVhost, deleteBrokerVhost, testBrokerUrl, testDatabaseUrl } from './infrastructure.js';
 import { eventually } from './wait.js';
 
@@ -92,7 +93,7 @@ const SCRUBBED_VARIABLES = [
   'DB_PREFIX',
   'BROKER_URL',
   'BROKER_NAMESPACE',
-  'INTERNAL_TOKEN',
+  'OPERATOR_TOKEN',
   'SIGNING_KEY_ENCRYPTION_KEY',
   'REPLICAS',
   'LOG_LEVEL',
@@ -162,6 +163,8 @@ export const startSystem = async (options: StartSystemOptions = {}): Promise<Run
     ...toPortEnv(ports),
     LAUNCHER_LOG_FORMAT: 'json',
     NO_COLOR: '1',
+    ADMIN_EMAIL: E2E_ADMIN.email,
+    ADMIN_PASSWORD: E2E_ADMIN.password,
     ...(replicas > 1 ? { REPLICAS: String(replicas) } : {}),
     ...(external ? { POSTGRES_URL: external.serverUrl, DB_PREFIX: external.prefix } : {}),
     ...(broker ? { BROKER_URL: broker.url } : {}),

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 
 /** The bench's command line and the few environment variables it reads; nothing else in the tool reads either. */
@@ -142,7 +143,8 @@ const build = (argv: readonly string[], env: Env, cwd: string, now: Date): Bench
     brokerUrl: nonEmpty('BROKER_URL') ?? DEFAULT_BROKER_URL,
     logLevel: nonEmpty('LOG_LEVEL') ?? 'info',
     adminEmail: nonEmpty('ADMIN_EMAIL') ?? 'admin@example.com',
-    adminPassword: nonEmpty('ADMIN_PASSWORD') ?? 'admin-password-change-me',
+    // The bench starts a system of its own: a password of its own too (the built-in one is refused in production mode).
+    adminPassword: nonEmpty('ADMIN_PASSWORD') ?? `bench-${randomBytes(12).toString('base64url')}`,
   };
 };
 

@@ -29,7 +29,7 @@ const READY_TIMEOUT_MS = 180_000;
 const STOP_TIMEOUT_MS = 40_000;
 
 /** Variables of the caller's shell that would change what the launcher starts; the bench sets its own. */
-const SCRUBBED = ['DATA_DIR', 'POSTGRES_URL', 'DB_PREFIX', 'BROKER_URL', 'BROKER_NAMESPACE', 'INTERNAL_TOKEN', 'SIGNING_KEY_ENCRYPTION_KEY', 'REPLICAS', 'LOG_LEVEL', 'RATE_LIMIT_MAX', 'RATE_LIMIT_WINDOW_SECONDS', 'LAUNCHER_SERVICE_ENTRY', 'NODE_OPTIONS'];
+const SCRUBBED = ['DATA_DIR', 'POSTGRES_URL', 'DB_PREFIX', 'BROKER_URL', 'BROKER_NAMESPACE', 'OPERATOR_TOKEN', 'SIGNING_KEY_ENCRYPTION_KEY', 'REPLICAS', 'LOG_LEVEL', 'RATE_LIMIT_MAX', 'RATE_LIMIT_WINDOW_SECONDS', 'LAUNCHER_SERVICE_ENTRY', 'NODE_OPTIONS'];
 
 export interface RunningSystem {
   readonly gatewayUrl: string;
@@ -83,6 +83,8 @@ export const startSystem = async (config: BenchConfig, log: (line: string) => vo
     REPLICAS: String(config.replicas),
     LOG_LEVEL: config.logLevel,
     RATE_LIMIT_MAX: BENCH_RATE_LIMIT,
+    ADMIN_EMAIL: config.adminEmail,
+    ADMIN_PASSWORD: config.adminPassword,
     // Plain JSON lines: the launcher then only prefixes them, instead of pretty-printing every request log under load.
     LAUNCHER_LOG_FORMAT: 'json',
     NO_COLOR: '1',

@@ -16,7 +16,7 @@ transport:
   otherwise                                 the services' /internal/dead-letters routes, found in
                                             <--data-dir|DATA_DIR|.data>/launcher-state.json (npm start) or in
                                             CUSTOMER_URL, ORDER_URL, ACCOUNT_URL, ORCHESTRATOR_URL, with the
-                                            token from INTERNAL_TOKEN or <data dir>/internal-token
+                                            token from OPERATOR_TOKEN or <data dir>/operator-token
 
 exit codes: 0 ok, 1 failure (not found, unreachable, replay failed again), 64 usage
 `;

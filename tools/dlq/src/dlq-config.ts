@@ -6,8 +6,8 @@ export interface DlqEnvironment {
   /** `BROKER_NAMESPACE`, as the services read it. */
   brokerNamespace?: string;
   dataDir?: string;
-  /** `INTERNAL_TOKEN`, for the services' `/internal/*` routes; unset, the tool reads `<data dir>/internal-token`. */
-  internalToken?: string;
+  /** `OPERATOR_TOKEN`, for the services' operator routes; unset, the tool reads `<data dir>/operator-token`. */
+  operatorToken?: string;
   /** `CUSTOMER_URL`, `ORDER_URL`, … by service name. */
   serviceUrls: Record<string, string>;
 }
@@ -26,12 +26,12 @@ export const readDlqEnvironment = (env: NodeJS.ProcessEnv = process.env): DlqEnv
   const brokerUrl = nonEmpty(env['BROKER_URL']);
   const brokerNamespace = nonEmpty(env['BROKER_NAMESPACE']);
   const dataDir = nonEmpty(env['DATA_DIR']);
-  const internalToken = nonEmpty(env['INTERNAL_TOKEN']);
+  const operatorToken = nonEmpty(env['OPERATOR_TOKEN']);
   return {
     ...(brokerUrl ? { brokerUrl } : {}),
     ...(brokerNamespace ? { brokerNamespace } : {}),
     ...(dataDir ? { dataDir } : {}),
-    ...(internalToken ? { internalToken } : {}),
+    ...(operatorToken ? { operatorToken } : {}),
     serviceUrls,
   };
 };

@@ -1,4 +1,4 @@
-import { internalAuthorization, isUuid, type DeadLetterResource, type ReplayResource } from '@ordering/messaging';
+import { operatorAuthorization, isUuid, type DeadLetterResource, type ReplayResource } from '@ordering/messaging';
 import { DlqFailure, newestFirst, type DeadLetterSource, type DeadLetterView, type ReplayOutcome } from './dead-letter-source.js';
 
 /** The routes' page size limit. */
@@ -17,19 +17,19 @@ interface Answer {
   body: unknown;
 }
 
-/** The services' INTERNAL_TOKEN, and where it was found (for the line that says it was refused). */
-export interface InternalToken {
+/** The services' OPERATOR_TOKEN, and where it was found (for the line that says it was refused). */
+export interface OperatorToken {
   value: string;
   from: string;
 }
 
 type Call = (service: string, baseUrl: string, pathAndQuery: string, init?: RequestInit) => Promise<Answer>;
 
-const tokenRefused = (service: string, baseUrl: string, token: InternalToken | undefined): DlqFailure =>
+const tokenRefused = (service: string, baseUrl: string, token: OperatorToken | undefined): DlqFailure =>
   new DlqFailure(
     token
-      ? `the ${service} service at ${baseUrl} refused the internal token from ${token.from}: set INTERNAL_TOKEN to the token the services run with`
-      : `the ${service} service at ${baseUrl} requires the internal token: set INTERNAL_TOKEN, or --data-dir/DATA_DIR to the npm start data directory that keeps it (internal-token)`,
+      ? `the ${service} service at ${baseUrl} refused the operator token from ${token.from}: set OPERATOR_TOKEN to the token the services run with`
+      : `the ${service} service at ${baseUrl} requires the operator token: set OPERATOR_TOKEN, or --data-dir/DATA_DIR to the npm start data directory that keeps it (operator-token)`,
   );
 
 /** JSON when it is JSON; otherwise the text (a proxy's error page), for the error line. */
@@ -43,14 +43,14 @@ const bodyOf = async (response: Response): Promise<unknown> => {
 };
 
 /**
- * One request to one service, with the internal token when there is one; anything but an HTTP answer, and a
+ * One request to one service, with the operator token when there is one; anything but an HTTP answer, and a
  * refused token, becomes a one-line failure naming the service.
  */
 const caller =
-  (token: InternalToken | undefined): Call =>
+  (token: OperatorToken | undefined): Call =>
   async (service, baseUrl, pathAndQuery, init = {}) => {
     const headers = new Headers(init.headers);
-    if (token) headers.set('authorization', internalAuthorization(token.value));
+    if (token) headers.set('authorization', operatorAuthorization(token.value));
     let response: Response;
     try {
       response = await fetch(`${baseUrl}${pathAndQuery}`, { ...init, headers, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
@@ -63,8 +63,13 @@ const caller =
   };
 
 const unexpected = (service: string, baseUrl: string, what: string, answer: Answer): DlqFailure => {
-  const detail = (answer.body as { detail?: unknown; title?: unknown })?.detail ?? (answer.body as { title?: unknown })?.title ?? '';
-  return new DlqFailure(`the ${service} service at ${baseUrl} answered ${what} with ${answer.status}${detail ? `: ${String(detail)}` : ''}`);
+  const problem = answer.body as { detail?: unknown; title?: unknown; errors?: Array<{ message?: unknown }> } | undefined;
+  const detail = problem?.detail ?? problem?.title ?? '';
+  // A refused repair says why in its field problem: the one thing the operator has to fix.
+  const reason = problem?.errors?.[0]?.message;
+  return new DlqFailure(
+    `the ${service} service at ${baseUrl} answered ${what} with ${answer.status}${detail ? `: ${String(detail)}` : ''}${reason ? ` (${String(reason)})` : ''}`,
+  );
 };
 
 const toView = (service: string, url: string, letter: DeadLetterResource): DeadLetterView => ({
@@ -119,7 +124,7 @@ const describeReplay = (service: string, result: ReplayResource): ReplayOutcome 
  * The services' operator routes. Every service holds only its own dead letters, so a list asks all of them (in
  * parallel) and merges newest first; show and replay first find the service that holds the id.
  */
-export const createHttpDeadLetters = (urls: Record<string, string>, token?: InternalToken): DeadLetterSource => {
+export const createHttpDeadLetters = (urls: Record<string, string>, token?: OperatorToken): DeadLetterSource => {
   const services = Object.entries(urls);
   const call = caller(token);
 

@@ -1,11 +1,11 @@
 import path from 'node:path';
-import { internalTokenPath, readInternalToken } from '@ordering/launcher';
+import { operatorTokenPath, readOperatorToken } from '@ordering/launcher';
 import { createBrokerDeadLetters } from './broker-dead-letters.js';
 import { formatDetail, formatJson, formatTable } from './dead-letter-format.js';
 import { DlqFailure, type DeadLetterSource } from './dead-letter-source.js';
 import { parseDlqArguments, UsageError, USAGE, type DlqCommand, type TransportOptions } from './dlq-arguments.js';
 import type { DlqEnvironment } from './dlq-config.js';
-import { createHttpDeadLetters, type InternalToken } from './http-dead-letters.js';
+import { createHttpDeadLetters, type OperatorToken } from './http-dead-letters.js';
 import { readRepairedMessage } from './repaired-message.js';
 import { resolveServiceUrls } from './service-urls.js';
 
@@ -21,21 +21,23 @@ export interface DlqIo {
   stdin: () => NodeJS.ReadableStream;
 }
 
-const internalTokenFor = (env: DlqEnvironment, dataDir: string): InternalToken | undefined => {
-  if (env.internalToken) return { value: env.internalToken, from: 'INTERNAL_TOKEN' };
-  const kept = readInternalToken(dataDir);
-  return kept ? { value: kept, from: internalTokenPath(dataDir) } : undefined;
+const operatorTokenFor = (env: DlqEnvironment, dataDir: string): OperatorToken | undefined => {
+  if (env.operatorToken) return { value: env.operatorToken, from: 'OPERATOR_TOKEN' };
+  const kept = readOperatorToken(dataDir);
+  return kept ? { value: kept, from: operatorTokenPath(dataDir) } : undefined;
 };
 
 /**
- * `--broker` or BROKER_URL selects RabbitMQ; otherwise the services' HTTP routes, with INTERNAL_TOKEN or else the
- * token the launcher keeps next to its state file.
+ * `--broker` or BROKER_URL selects RabbitMQ; otherwise the services' HTTP routes. Either way the operator token comes
+ * from OPERATOR_TOKEN or else the one the launcher keeps next to its state file: the services' operator routes
+ * require it, and on RabbitMQ it signs a repaired message.
  */
 const sourceFor = (options: TransportOptions, env: DlqEnvironment): DeadLetterSource => {
-  const brokerUrl = options.broker ?? env.brokerUrl;
-  if (brokerUrl) return createBrokerDeadLetters(brokerUrl, options.namespace ?? env.brokerNamespace);
   const dataDir = path.resolve(options.dataDir ?? env.dataDir ?? '.data');
-  return createHttpDeadLetters(resolveServiceUrls(env.serviceUrls, dataDir), internalTokenFor(env, dataDir));
+  const token = operatorTokenFor(env, dataDir);
+  const brokerUrl = options.broker ?? env.brokerUrl;
+  if (brokerUrl) return createBrokerDeadLetters(brokerUrl, options.namespace ?? env.brokerNamespace, token);
+  return createHttpDeadLetters(resolveServiceUrls(env.serviceUrls, dataDir), token);
 };
 
 const notFound = (id: string): DlqFailure => new DlqFailure(`no dead letter with id ${id}`);

@@ -14,11 +14,11 @@ describe('readDlqEnvironment', () => {
     expect(env).toEqual({ brokerUrl: 'amqp://guest:guest@rabbit:5672', brokerNamespace: 'staging', dataDir: '/srv/ordering', serviceUrls: { order: 'http://order:8082' } });
   });
 
-  it('when INTERNAL_TOKEN is set, then it is read as the token for the services\' internal routes', () => {
-    expect(readDlqEnvironment({ INTERNAL_TOKEN: 'Kx9_-'.repeat(7) })).toEqual({ internalToken: 'Kx9_-'.repeat(7), serviceUrls: {} });
+  it('when OPERATOR_TOKEN is set, then it is read as the token for the services\' operator routes', () => {
+    expect(readDlqEnvironment({ OPERATOR_TOKEN: 'Kx9_-'.repeat(7) })).toEqual({ operatorToken: 'Kx9_-'.repeat(7), serviceUrls: {} });
   });
 
   it('when variables are blank, as `FOO=` in a compose file leaves them, then they count as unset', () => {
-    expect(readDlqEnvironment({ BROKER_URL: '', BROKER_NAMESPACE: '  ', DATA_DIR: '', ACCOUNT_URL: '', INTERNAL_TOKEN: '' })).toEqual({ serviceUrls: {} });
+    expect(readDlqEnvironment({ BROKER_URL: '', BROKER_NAMESPACE: '  ', DATA_DIR: '', ACCOUNT_URL: '', OPERATOR_TOKEN: '' })).toEqual({ serviceUrls: {} });
   });
 });

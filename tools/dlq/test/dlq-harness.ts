@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { MessageTypes, type Envelope } from '@ordering/contracts';
-import { createDeadLetterStore, createEnvelope, createMessageConsumer, registerMessageRoutes, type MessageHandler, type ServiceTransaction } from '@ordering/messaging';
+import { createDeadLetterStore, createEnvelope, createMessageConsumer, createMessageSigner, createMessageVerifier, registerMessageRoutes, type MessageHandler, type ServiceTransaction } from '@ordering/messaging';
 import { connectDatabase, createHttpServer, createLogger, createMetrics, runMigrations, type Database, type HttpServer } from '@ordering/platform';
-import { createTestDatabase, type TestDatabase } from '@ordering/testing';
+import { createTestDatabase, testPublicKeys, testSigningKeyOf, type TestDatabase } from '@ordering/testing';
 import { runDlq, type DlqEnvironment } from '../src/index.js';
 import { MIGRATIONS_FOLDER } from './fixtures/migrations-folder.js';
 import * as schema from './fixtures/schema.js';
@@ -39,7 +39,7 @@ export interface ServiceSurfaces {
  * inbox consumer and the dead-letter store, on a fresh database of the test PostgreSQL. Several services share
  * that database here; each sees only its own dead letters, as in production.
  */
-export const startServiceSurfaces = async (names: readonly string[], options: { internalToken?: string } = {}): Promise<ServiceSurfaces> => {
+export const startServiceSurfaces = async (names: readonly string[], options: { operatorToken?: string } = {}): Promise<ServiceSurfaces> => {
   const testDatabase: TestDatabase = await createTestDatabase();
   const logger = createLogger({ service: 'dlq-test', level: 'silent' });
   const database: Database<typeof schema> = connectDatabase({ url: testDatabase.url, schema, logger, maxConnections: 5, applicationName: 'dlq-test' });
@@ -57,7 +57,13 @@ export const startServiceSurfaces = async (names: readonly string[], options: { 
       metrics,
     });
     const app = await createHttpServer({ service: name, logger, metrics, readiness: [], openapi: { title: name, description: 'test' } });
-    registerMessageRoutes(app, { consumer, deadLetters: createDeadLetterStore(database.db, name), internalToken: options.internalToken });
+    registerMessageRoutes(app, {
+      service: name,
+      consumer,
+      deadLetters: createDeadLetterStore(database.db, name),
+      intake: createMessageVerifier({ publicKeys: testPublicKeys() }),
+      operatorToken: options.operatorToken,
+    });
     await app.listen({ host: '127.0.0.1', port: 0 });
     services[name] = { name, app, url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
   }
@@ -73,9 +79,11 @@ export const startServiceSurfaces = async (names: readonly string[], options: { 
   };
 };
 
-/** Posts a body to a service's message intake, as another service's relay would; returns the outcome. */
-export const deliver = async (service: ServiceSurface, body: string, internalToken?: string): Promise<string> => {
-  const headers = { 'content-type': 'application/json', ...(internalToken ? { authorization: `Bearer ${internalToken}` } : {}) };
+const orchestrator = createMessageSigner('orchestrator', testSigningKeyOf('orchestrator'));
+
+/** Posts a body to a service's message intake, signed as the orchestrator's relay would sign it; returns the outcome. */
+export const deliver = async (service: ServiceSurface, body: string): Promise<string> => {
+  const headers = { 'content-type': 'application/json', ...orchestrator.headersFor(body) };
   const response = await fetch(`${service.url}/internal/messages`, { method: 'POST', headers, body });
   return ((await response.json()) as { outcome: string }).outcome;
 };

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { consumerQueuesOf, DEAD_LETTER_HEADERS, declareTopology, deleteTopology, REPLAYED_FROM_HEADER, type ConsumerQueue } from '@ordering/messaging';
+import { consumerQueuesOf, DEAD_LETTER_HEADERS, declareTopology, deleteTopology, OPERATOR_SIGNATURE_HEADER, operatorSignatureOf, REPLAYED_FROM_HEADER, type ConsumerQueue } from '@ordering/messaging';
 import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aDebitCommand, cli } from './dlq-harness.js';
@@ -30,7 +30,10 @@ const park = async (body: string, messageId?: string): Promise<string> => {
   return id;
 };
 
-const overRabbitMq = (argv: string[], stdin = '') => cli([...argv, '--broker', brokerUrl, '--namespace', namespace], {}, stdin);
+const OPERATOR_TOKEN = randomBytes(32).toString('base64url');
+
+const overRabbitMq = (argv: string[], stdin = '', operatorToken: string | undefined = OPERATOR_TOKEN) =>
+  cli([...argv, '--broker', brokerUrl, '--namespace', namespace], operatorToken ? { operatorToken } : {}, stdin);
 
 describe.skipIf(!brokerUrl)('npm run dlq over RabbitMQ', () => {
   beforeAll(async () => {
@@ -66,6 +69,23 @@ describe.skipIf(!brokerUrl)('npm run dlq over RabbitMQ', () => {
     const delivered = await channel.get(account.queue, { noAck: true });
     expect(delivered && JSON.parse(delivered.content.toString())).toEqual(repaired);
     expect(delivered && delivered.properties.headers?.[REPLAYED_FROM_HEADER]).toBe(brokenId);
+    // No sender's signature fits a repaired body: the operator vouches for it, and the consumer checks that.
+    expect(delivered && delivered.properties.headers?.[OPERATOR_SIGNATURE_HEADER]).toBe(operatorSignatureOf(OPERATOR_TOKEN, JSON.stringify(repaired)));
+  });
+
+  it('when a repaired replay is asked for without an operator token, or with a repair its consumer would refuse, then one line says why, exit 1, and the dead letter stays', async () => {
+    const broken = aDebitCommand(-5);
+    const brokenId = await park(JSON.stringify(broken), broken.id);
+
+    const unsigned = await overRabbitMq(['replay', brokenId, '--message', '-'], JSON.stringify({ ...broken, payload: { ...(broken.payload as object), amount: 500 } }), '');
+    const stillBroken = await overRabbitMq(['replay', brokenId, '--message', '-'], JSON.stringify({ ...broken, payload: { ...(broken.payload as object), amount: 0 } }));
+    const after = await overRabbitMq(['list', '--json', '--service', 'account']);
+
+    expect(unsigned).toMatchObject({ code: 1, stdout: '' });
+    expect(unsigned.stderr).toMatch(/^dlq: a repaired message is signed with the operator token: set OPERATOR_TOKEN/);
+    expect(stillBroken).toMatchObject({ code: 1, stdout: '' });
+    expect(stillBroken.stderr).toMatch(/^dlq: The repaired message would be refused: .*amount/);
+    expect((JSON.parse(after.stdout) as Array<{ id: string }>).map((letter) => letter.id)).toContain(brokenId);
   });
 
   it('when an id is unknown or the broker cannot be reached, then exit 1 with one line', async () => {

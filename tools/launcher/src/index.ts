@@ -13,7 +13,8 @@ export {
 export { assertDatabaseName, databaseUrl, dropDatabase, ensureDatabase, withClient } from './postgres-admin.js';
 export { startOrphanReaper, type OrphanReaper, type WatchedProcesses } from './orphan-reaper.js';
 export { launcherStatePath, readLauncherState, type LauncherState, type ProcessState } from './launcher-state.js';
-export { internalTokenPath, readInternalToken, KEPT_SECRETS, keptSecretPath, readKeptSecret, type KeptSecret } from './kept-secret.js';
+export { operatorTokenPath, readOperatorToken, KEPT_SECRETS, keptSecretPath, readKeptSecret, type KeptSecret } from './kept-secret.js';
+export { ensureMessageKeys, messageKeysPath, readMessageSigningKey, type MessageKeys } from './message-keys.js';
 export { anyFreePort, isPortFree, pickFreePortBlock, toPortEnv, type PortPlan } from './free-ports.js';
 export {
   omitVariables,

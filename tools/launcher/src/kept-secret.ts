@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { internalTokenProblem, signingKeyEncryptionKeyProblem } from './launcher-config.js';
+import { operatorTokenProblem, signingKeyEncryptionKeyProblem } from './launcher-config.js';
 
 /** A secret the launcher generates once and keeps in DATA_DIR, unless its variable supplies one. */
 export interface KeptSecret {
@@ -17,13 +17,13 @@ export interface KeptSecret {
   readonly remedy: string;
 }
 
-/** The secrets `npm start` keeps: one for every service's `/internal/*` routes, one for the customer's signing key. */
+/** The secrets `npm start` keeps: one for the services' operator routes, one for the customer's signing key. */
 export const KEPT_SECRETS = {
-  internalToken: {
-    variable: 'INTERNAL_TOKEN',
-    fileName: 'internal-token',
-    description: "the services' internal token",
-    problemOf: internalTokenProblem,
+  operatorToken: {
+    variable: 'OPERATOR_TOKEN',
+    fileName: 'operator-token',
+    description: "the operator routes' token",
+    problemOf: operatorTokenProblem,
     remedy: 'delete it to have a new one generated',
   },
   signingKeyEncryptionKey: {
@@ -78,7 +78,7 @@ export const ensureKeptSecret = (dataDir: string, secret: KeptSecret, configured
   return kept;
 };
 
-/** Where `npm run dlq` and the e2e suite find the internal token. */
-export const internalTokenPath = (dataDir: string): string => keptSecretPath(dataDir, KEPT_SECRETS.internalToken);
+/** Where `npm run dlq` and the e2e suite find the operator token. */
+export const operatorTokenPath = (dataDir: string): string => keptSecretPath(dataDir, KEPT_SECRETS.operatorToken);
 
-export const readInternalToken = (dataDir: string): string | undefined => readKeptSecret(dataDir, KEPT_SECRETS.internalToken);
+export const readOperatorToken = (dataDir: string): string | undefined => readKeptSecret(dataDir, KEPT_SECRETS.operatorToken);

@@ -21,14 +21,19 @@ export interface LauncherConfig {
   readonly postgresUrl: string | undefined;
   readonly databasePrefix: string;
   readonly brokerUrl: string | undefined;
-  /** `INTERNAL_TOKEN`, for the services' `/internal/*` routes; unset, the launcher keeps a generated one in `dataDir`. */
-  readonly internalToken: string | undefined;
+  /** `OPERATOR_TOKEN`, for the services' operator routes; unset, the launcher keeps a generated one in `dataDir`. */
+  readonly operatorToken: string | undefined;
   /** `SIGNING_KEY_ENCRYPTION_KEY`, the customer service's; unset, the launcher keeps a generated one in `dataDir`. */
   readonly signingKeyEncryptionKey: string | undefined;
   readonly adminEmail: string;
   readonly adminPassword: string;
   /** True when the admin credentials are the development defaults, so the banner can warn. */
   readonly adminCredentialsAreDefaults: boolean;
+  /**
+   * Embedded PostgreSQL, HTTP transport, one replica: a laptop. Only there does the customer service get the
+   * development switch, and only for the built-in admin password; anything else is production mode.
+   */
+  readonly developmentMode: boolean;
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
   readonly colour: boolean;
@@ -73,11 +78,11 @@ const read = (env: Env, name: string): string | undefined => {
 
 const describe = (name: string, value: string, reason: string): string => `${name}=${JSON.stringify(value)} is invalid: ${reason}`;
 
-const INTERNAL_TOKEN_MIN_LENGTH = 32;
+const OPERATOR_TOKEN_MIN_LENGTH = 32;
 
-/** The services' own rule (platform's internalTokenEnv), checked here too so a bad token stops the launcher, not 4 services. */
-export const internalTokenProblem = (token: string): string | undefined =>
-  [...token].length < INTERNAL_TOKEN_MIN_LENGTH || /\s/.test(token) ? `must be at least ${INTERNAL_TOKEN_MIN_LENGTH} characters, without whitespace` : undefined;
+/** The services' own rule (platform's operatorTokenEnv), checked here too so a bad token stops the launcher, not 4 services. */
+export const operatorTokenProblem = (token: string): string | undefined =>
+  [...token].length < OPERATOR_TOKEN_MIN_LENGTH || /\s/.test(token) ? `must be at least ${OPERATOR_TOKEN_MIN_LENGTH} characters, without whitespace` : undefined;
 
 const ENCRYPTION_KEY_BYTES = 32;
 
@@ -228,8 +233,8 @@ export const loadLauncherConfig = (env: Env, argv: readonly string[], cwd: strin
     problems.push(describe('DB_PREFIX', databasePrefix, 'use lower-case letters, digits and _ (starting with a letter or _), at most 41 characters'));
   }
   const brokerUrl = collector.url(env, 'BROKER_URL', ['amqp:', 'amqps:']);
-  const internalToken = read(env, 'INTERNAL_TOKEN');
-  problems.push(...secretProblem(env, 'INTERNAL_TOKEN', internalTokenProblem));
+  const operatorToken = read(env, 'OPERATOR_TOKEN');
+  problems.push(...secretProblem(env, 'OPERATOR_TOKEN', operatorTokenProblem));
   const signingKeyEncryptionKey = read(env, 'SIGNING_KEY_ENCRYPTION_KEY');
   problems.push(...secretProblem(env, 'SIGNING_KEY_ENCRYPTION_KEY', signingKeyEncryptionKeyProblem));
 
@@ -237,6 +242,12 @@ export const loadLauncherConfig = (env: Env, argv: readonly string[], cwd: strin
   if (!/^[^\s@]+@[^\s@]+$/.test(adminEmail)) problems.push(describe('ADMIN_EMAIL', adminEmail, 'must be an e-mail address'));
   const adminPassword = read(env, 'ADMIN_PASSWORD') ?? DEFAULT_ADMIN_PASSWORD;
   if (adminPassword.length < 8) problems.push('ADMIN_PASSWORD is invalid: must be at least 8 characters');
+  const developmentMode = postgresUrl === undefined && brokerUrl === undefined && replicas === 1;
+  if (!developmentMode && adminPassword === DEFAULT_ADMIN_PASSWORD) {
+    problems.push(
+      'ADMIN_PASSWORD must be set in production mode (POSTGRES_URL, BROKER_URL or more than one replica): the built-in development password is refused there',
+    );
+  }
 
   const logLevel = collector.oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info');
   const logFormat = collector.oneOf<LogFormat>(env, 'LAUNCHER_LOG_FORMAT', ['pretty', 'json'], 'pretty');
@@ -261,11 +272,12 @@ export const loadLauncherConfig = (env: Env, argv: readonly string[], cwd: strin
     postgresUrl,
     databasePrefix,
     brokerUrl,
-    internalToken,
+    operatorToken,
     signingKeyEncryptionKey,
     adminEmail,
     adminPassword,
     adminCredentialsAreDefaults: adminEmail === DEFAULT_ADMIN_EMAIL && adminPassword === DEFAULT_ADMIN_PASSWORD,
+    developmentMode,
     logLevel,
     logFormat,
     colour: stdoutIsTty && read(env, 'NO_COLOR') === undefined,

@@ -5,6 +5,7 @@ import { formatBanner, redactPassword } from './banner.js';
 import { claimDataDir } from './data-dir-claim.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { ensureKeptSecret, KEPT_SECRETS } from './kept-secret.js';
+import { ensureMessageKeys } from './message-keys.js';
 import { SERVICE_NAMES, readLauncherConfigOrExit, type ServiceName } from './launcher-config.js';
 import { launcherStatePath, removeLauncherState, writeLauncherState, type LauncherState, type ProcessState } from './launcher-state.js';
 import { createLogPrefixer } from './log-prefixer.js';
@@ -184,7 +185,8 @@ const start = async (): Promise<void> => {
   stateFileOwnership = 'owned';
   publishState();
   const secrets: ServiceSecrets = {
-    internalToken: ensureKeptSecret(config.dataDir, KEPT_SECRETS.internalToken, config.internalToken, say),
+    operatorToken: ensureKeptSecret(config.dataDir, KEPT_SECRETS.operatorToken, config.operatorToken, say),
+    messageKeys: ensureMessageKeys(config.dataDir, SERVICE_NAMES, say),
     signingKeyEncryptionKey: ensureKeptSecret(config.dataDir, KEPT_SECRETS.signingKeyEncryptionKey, config.signingKeyEncryptionKey, say),
   };
   // Not the embedded PostgreSQL's port: an orphaned server of ours may hold it, and startEmbeddedPostgres stops it.

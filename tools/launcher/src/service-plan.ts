@@ -1,4 +1,5 @@
 import { REPLICA_PORT_STEP, SERVICE_NAMES, type LauncherConfig, type ServiceName } from './launcher-config.js';
+import type { MessageKeys } from './message-keys.js';
 
 export type ProcessKind = ServiceName | 'gateway';
 
@@ -17,8 +18,10 @@ export interface ProcessSpec {
 
 /** What the launcher keeps in DATA_DIR or was given: the services need them but never see the launcher's environment. */
 export interface ServiceSecrets {
-  readonly internalToken: string;
+  readonly operatorToken: string;
   readonly signingKeyEncryptionKey: string;
+  /** Each service's own message signing key; every service gets every public key. */
+  readonly messageKeys: Readonly<Record<ServiceName, MessageKeys>>;
 }
 
 const HOST = '127.0.0.1';
@@ -39,18 +42,26 @@ export const plannedPorts = (config: LauncherConfig): Array<{ owner: string; por
   { owner: 'gateway', port: config.gatewayPort },
 ];
 
-/** Only the customer service signs tokens and bootstraps the admin. */
+/**
+ * Only the customer service signs tokens and bootstraps the admin. It gets the development switch only on a laptop
+ * (embedded mode) with the built-in admin password, the one thing the switch is needed for there: every secret is
+ * given anyway.
+ */
 const customerEnv = (config: LauncherConfig, secrets: ServiceSecrets): Record<string, string> => ({
   ADMIN_EMAIL: config.adminEmail,
   ADMIN_PASSWORD: config.adminPassword,
   SIGNING_KEY_ENCRYPTION_KEY: secrets.signingKeyEncryptionKey,
+  ...(config.developmentMode && config.adminCredentialsAreDefaults ? { UNSAFE_DEVELOPMENT_MODE: 'true' } : {}),
 });
+
+const publicKeysOf = (secrets: ServiceSecrets): string =>
+  SERVICE_NAMES.map((service) => `${service}=${secrets.messageKeys[service].publicKey}`).join(',');
 
 /**
  * Every replica of every service (in SERVICE_NAMES order), then the single gateway. Services get their own database
- * URL, the URLs of every peer replica and the internal token; only the customer service gets the admin credentials
- * and the signing key encryption key. The gateway gets no internal token: it has no internal routes and never calls
- * the services' ones.
+ * URL, the URLs of every peer replica, their own message signing key, every service's public key and the operator
+ * token; only the customer service gets the admin credentials and the signing key encryption key. The gateway gets
+ * none of them: it has no internal routes and never calls the services' ones.
  */
 export const planProcesses = (config: LauncherConfig, databaseUrls: Readonly<Record<ServiceName, string>>, secrets: ServiceSecrets): ProcessSpec[] => {
   const peerUrls = Object.fromEntries(
@@ -65,6 +76,7 @@ export const planProcesses = (config: LauncherConfig, databaseUrls: Readonly<Rec
     ...peerUrls,
     ...(config.brokerUrl !== undefined ? { BROKER_URL: config.brokerUrl } : {}),
   };
+  const publicKeys = publicKeysOf(secrets);
   const entryOf = (service: ProcessKind): string => config.serviceEntryOverride ?? `services/${service}/src/main.ts`;
 
   const services = SERVICE_NAMES.flatMap((service) =>
@@ -80,7 +92,9 @@ export const planProcesses = (config: LauncherConfig, databaseUrls: Readonly<Rec
         SERVICE_NAME: service,
         PORT: String(port),
         DATABASE_URL: databaseUrls[service],
-        INTERNAL_TOKEN: secrets.internalToken,
+        MESSAGE_SIGNING_KEY: secrets.messageKeys[service].signingKey,
+        MESSAGE_PUBLIC_KEYS: publicKeys,
+        OPERATOR_TOKEN: secrets.operatorToken,
         ...(service === 'customer' ? customerEnv(config, secrets) : {}),
       },
     })),

@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ensureKeptSecret, internalTokenPath, KEPT_SECRETS, keptSecretPath, readInternalToken, readKeptSecret } from '../src/kept-secret.js';
+import { ensureKeptSecret, operatorTokenPath, KEPT_SECRETS, keptSecretPath, readOperatorToken, readKeptSecret } from '../src/kept-secret.js';
 
 const aDataDir = (): string => mkdtempSync(path.join(tmpdir(), 'launcher-secret-'));
 const modeOf = (file: string): number => statSync(file).mode & 0o777;
@@ -11,7 +11,7 @@ const ignore = (): void => {};
 
 /** Each secret, with a value an operator could set for it. */
 const SECRETS = [
-  { secret: KEPT_SECRETS.internalToken, configured: 'Kx9_-'.repeat(7) },
+  { secret: KEPT_SECRETS.operatorToken, configured: 'Kx9_-'.repeat(7) },
   { secret: KEPT_SECRETS.signingKeyEncryptionKey, configured: randomBytes(32).toString('base64') },
 ];
 
@@ -70,19 +70,19 @@ describe.each(SECRETS)('the $secret.variable kept in DATA_DIR', ({ secret, confi
   });
 });
 
-describe('the internal token for the dlq tool and the e2e suite', () => {
-  it('when the launcher keeps one, then it is found at DATA_DIR/internal-token', () => {
+describe('the operator token for the dlq tool and the e2e suite', () => {
+  it('when the launcher keeps one, then it is found at DATA_DIR/operator-token', () => {
     const dataDir = aDataDir();
-    const token = ensureKeptSecret(dataDir, KEPT_SECRETS.internalToken, undefined, ignore);
+    const token = ensureKeptSecret(dataDir, KEPT_SECRETS.operatorToken, undefined, ignore);
 
-    expect(internalTokenPath(dataDir)).toBe(path.join(dataDir, 'internal-token'));
-    expect(readInternalToken(dataDir)).toBe(token);
+    expect(operatorTokenPath(dataDir)).toBe(path.join(dataDir, 'operator-token'));
+    expect(readOperatorToken(dataDir)).toBe(token);
   });
 
   it('when the two secrets are generated in one DATA_DIR, then they are different files with different values', () => {
     const dataDir = aDataDir();
 
-    const token = ensureKeptSecret(dataDir, KEPT_SECRETS.internalToken, undefined, ignore);
+    const token = ensureKeptSecret(dataDir, KEPT_SECRETS.operatorToken, undefined, ignore);
     const key = ensureKeptSecret(dataDir, KEPT_SECRETS.signingKeyEncryptionKey, undefined, ignore);
 
     expect(key).not.toBe(token);

@@ -80,8 +80,9 @@ describe('loadLauncherConfig', () => {
   });
 
   it('when --replicas is given, then it wins over REPLICAS', () => {
-    expect(loadOk({ REPLICAS: '2' }, ['--replicas', '3']).replicas).toBe(3);
-    expect(loadOk({}, ['--replicas=2']).replicas).toBe(2);
+    const admin = { ADMIN_PASSWORD: 'a-long-secret' };
+    expect(loadOk({ REPLICAS: '2', ...admin }, ['--replicas', '3']).replicas).toBe(3);
+    expect(loadOk(admin, ['--replicas=2']).replicas).toBe(2);
   });
 
   it('when a variable is set to an empty string, then it counts as unset', () => {
@@ -127,7 +128,7 @@ describe('loadLauncherConfig', () => {
   });
 
   it('when replica ports would overlap another service, then the clash is reported', () => {
-    const problems = problemsOf({ REPLICAS: '2', ORDER_PORT: '8091' });
+    const problems = problemsOf({ REPLICAS: '2', ORDER_PORT: '8091', ADMIN_PASSWORD: 'a-long-secret' });
 
     expect(problems).toEqual(['order and customer#1 would both listen on port 8091: choose distinct ports']);
   });
@@ -140,22 +141,35 @@ describe('loadLauncherConfig', () => {
     expect(problems[0]).not.toMatch(/secret/);
   });
 
-  it('when INTERNAL_TOKEN is set, then it is taken, and it is never forwarded as a plain service setting', () => {
+  it('when OPERATOR_TOKEN is set, then it is taken, and it is never forwarded as a plain service setting', () => {
     const token = 'Kx9_-'.repeat(7);
 
-    const config = loadOk({ INTERNAL_TOKEN: token });
+    const config = loadOk({ OPERATOR_TOKEN: token });
 
-    expect(config.internalToken).toBe(token);
+    expect(config.operatorToken).toBe(token);
     expect(config.forwardedEnv).toEqual({});
-    expect(loadOk({ INTERNAL_TOKEN: '' }).internalToken).toBeUndefined();
+    expect(loadOk({ OPERATOR_TOKEN: '' }).operatorToken).toBeUndefined();
   });
 
-  it('when INTERNAL_TOKEN is too short or holds whitespace, then one problem line says so without its value', () => {
+  it('when OPERATOR_TOKEN is too short or holds whitespace, then one problem line says so without its value', () => {
     for (const bad of ['too-short-a-secret', `${'a'.repeat(20)} ${'b'.repeat(20)}`]) {
-      const problems = problemsOf({ INTERNAL_TOKEN: bad });
+      const problems = problemsOf({ OPERATOR_TOKEN: bad });
 
-      expect(problems).toEqual(['INTERNAL_TOKEN is invalid: must be at least 32 characters, without whitespace (value not shown)']);
+      expect(problems).toEqual(['OPERATOR_TOKEN is invalid: must be at least 32 characters, without whitespace (value not shown)']);
     }
+  });
+
+  it('when the system runs in production mode without ADMIN_PASSWORD, or with the built-in one, then one problem line says which variable to set', () => {
+    const production = [{ POSTGRES_URL: 'postgres://u@127.0.0.1:5432' }, { BROKER_URL: 'amqp://guest:guest@127.0.0.1:5672' }, { REPLICAS: '2' }];
+    for (const env of production) {
+      for (const password of [{}, { ADMIN_PASSWORD: 'admin-password-change-me' }]) {
+        expect(problemsOf({ ...env, ...password }), JSON.stringify(env)).toEqual([
+          'ADMIN_PASSWORD must be set in production mode (POSTGRES_URL, BROKER_URL or more than one replica): the built-in development password is refused there',
+        ]);
+      }
+      expect(loadOk({ ...env, ADMIN_PASSWORD: 'a-long-secret' }).developmentMode).toBe(false);
+    }
+    expect(loadOk({}).developmentMode).toBe(true);
   });
 
   it('when SIGNING_KEY_ENCRYPTION_KEY is set, then it is taken, and it is never forwarded as a plain service setting', () => {

@@ -9,7 +9,12 @@ const DATABASE_URLS = {
   orchestrator: 'postgres://u:p@127.0.0.1:54329/orchestrator',
 };
 
-const SECRETS = { internalToken: 'Kx9_-'.repeat(7), signingKeyEncryptionKey: 'K'.repeat(43) };
+const aKeyPair = (service: string) => ({ signingKey: `${service}-private-key`, publicKey: `${service}-public-key` });
+const SECRETS = {
+  operatorToken: 'Kx9_-'.repeat(7),
+  signingKeyEncryptionKey: 'K'.repeat(43),
+  messageKeys: { customer: aKeyPair('customer'), order: aKeyPair('order'), account: aKeyPair('account'), orchestrator: aKeyPair('orchestrator') },
+};
 
 describe('planProcesses', () => {
   it('when two replicas are asked for, then each service runs twice on port + 10 and the gateway once, last', () => {
@@ -58,10 +63,29 @@ describe('planProcesses', () => {
     expect(env('gateway').ADMIN_PASSWORD).toBeUndefined();
   });
 
-  it('when planned, then every service replica gets the internal token and the gateway does not', () => {
+  it('when planned, then every service replica gets the operator token, its own signing key and every public key, and the gateway none of them', () => {
     const specs = planProcesses(aLauncherConfig({ REPLICAS: '2' }), DATABASE_URLS, SECRETS);
+    const everyPublicKey = 'customer=customer-public-key,order=order-public-key,account=account-public-key,orchestrator=orchestrator-public-key';
 
-    for (const spec of specs) expect(spec.env.INTERNAL_TOKEN, spec.name).toBe(spec.service === 'gateway' ? undefined : SECRETS.internalToken);
+    for (const spec of specs) {
+      if (spec.service === 'gateway') {
+        expect(spec.env.OPERATOR_TOKEN).toBeUndefined();
+        expect(spec.env.MESSAGE_SIGNING_KEY).toBeUndefined();
+        continue;
+      }
+      expect(spec.env.OPERATOR_TOKEN, spec.name).toBe(SECRETS.operatorToken);
+      expect(spec.env.MESSAGE_SIGNING_KEY, spec.name).toBe(`${spec.service}-private-key`);
+      expect(spec.env.MESSAGE_PUBLIC_KEYS, spec.name).toBe(everyPublicKey);
+    }
+  });
+
+  it('when on a laptop with the built-in admin password, then only the customer service gets the development switch; in production mode nobody does', () => {
+    const laptop = planProcesses(aLauncherConfig({}), DATABASE_URLS, SECRETS);
+    const production = planProcesses(aLauncherConfig({ POSTGRES_URL: 'postgres://u@127.0.0.1:5432', ADMIN_PASSWORD: 'a-long-secret' }), DATABASE_URLS, SECRETS);
+    const ownPassword = planProcesses(aLauncherConfig({ ADMIN_PASSWORD: 'a-long-secret' }), DATABASE_URLS, SECRETS);
+
+    for (const spec of laptop) expect(spec.env.UNSAFE_DEVELOPMENT_MODE, spec.name).toBe(spec.service === 'customer' ? 'true' : undefined);
+    for (const spec of [...production, ...ownPassword]) expect(spec.env.UNSAFE_DEVELOPMENT_MODE, spec.name).toBeUndefined();
   });
 
   it('when planned, then every customer replica gets the signing key encryption key and no other process does', () => {

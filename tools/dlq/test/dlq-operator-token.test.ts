@@ -9,17 +9,17 @@ const TOKEN = randomBytes(32).toString('base64url');
 let surfaces: ServiceSurfaces;
 
 beforeAll(async () => {
-  surfaces = await startServiceSurfaces(['account', 'order'], { internalToken: TOKEN });
+  surfaces = await startServiceSurfaces(['account', 'order'], { operatorToken: TOKEN });
 });
 
 afterAll(async () => {
   await surfaces?.stop();
 });
 
-/** A data directory as `npm start` leaves it for the tool: the token it generated, in `internal-token`. */
+/** A data directory as `npm start` leaves it for the tool: the token it generated, in `operator-token`. */
 const aDataDirKeeping = async (token: string): Promise<string> => {
   const dataDir = await emptyDataDir();
-  await writeFile(path.join(dataDir, 'internal-token'), `${token}\n`, { mode: 0o600 });
+  await writeFile(path.join(dataDir, 'operator-token'), `${token}\n`, { mode: 0o600 });
   return dataDir;
 };
 
@@ -28,20 +28,20 @@ const expectOneLine = (stderr: string, pattern: RegExp): void => {
   expect(stderr).toMatch(pattern);
 };
 
-describe('npm run dlq against services that require the internal token', () => {
-  it('when INTERNAL_TOKEN is set, then list and show work', async () => {
+describe('npm run dlq against services that require the operator token', () => {
+  it('when OPERATOR_TOKEN is set, then list and show work', async () => {
     const account = surfaces.services['account'] ?? expect.fail('no account service');
-    expect(await deliver(account, `garbage ${randomUUID()}`, TOKEN)).toBe('dead-lettered');
+    expect(await deliver(account, `garbage ${randomUUID()}`)).toBe('dead-lettered');
 
-    const list = await cli(['list', '--json'], { serviceUrls: surfaces.urls, internalToken: TOKEN });
+    const list = await cli(['list', '--json'], { serviceUrls: surfaces.urls, operatorToken: TOKEN });
     const [newest] = JSON.parse(list.stdout) as Array<{ id: string }>;
-    const show = await cli(['show', newest?.id ?? '', '--json'], { serviceUrls: surfaces.urls, internalToken: TOKEN });
+    const show = await cli(['show', newest?.id ?? '', '--json'], { serviceUrls: surfaces.urls, operatorToken: TOKEN });
 
     expect(list).toMatchObject({ code: 0, stderr: '' });
     expect(show).toMatchObject({ code: 0, stderr: '' });
   });
 
-  it('when INTERNAL_TOKEN is not set, then the token npm start keeps in the data directory is used', async () => {
+  it('when OPERATOR_TOKEN is not set, then the token npm start keeps in the data directory is used', async () => {
     const run = await cli(['list'], { serviceUrls: surfaces.urls, dataDir: await aDataDirKeeping(TOKEN) });
 
     expect(run).toMatchObject({ code: 0, stderr: '' });
@@ -52,16 +52,16 @@ describe('npm run dlq against services that require the internal token', () => {
 
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
-    expectOneLine(run.stderr, /^dlq: the (account|order) service at \S+ requires the internal token: set INTERNAL_TOKEN, or --data-dir\/DATA_DIR/);
+    expectOneLine(run.stderr, /^dlq: the (account|order) service at \S+ requires the operator token: set OPERATOR_TOKEN, or --data-dir\/DATA_DIR/);
   });
 
-  it('when INTERNAL_TOKEN is wrong, then one line says it was refused, names where it came from, never shows it, exit 1', async () => {
+  it('when OPERATOR_TOKEN is wrong, then one line says it was refused, names where it came from, never shows it, exit 1', async () => {
     const wrong = randomBytes(32).toString('base64url');
 
-    const run = await cli(['show', randomUUID()], { serviceUrls: surfaces.urls, internalToken: wrong });
+    const run = await cli(['show', randomUUID()], { serviceUrls: surfaces.urls, operatorToken: wrong });
 
     expect(run.code).toBe(1);
-    expectOneLine(run.stderr, /refused the internal token from INTERNAL_TOKEN: set INTERNAL_TOKEN to the token the services run with/);
+    expectOneLine(run.stderr, /refused the operator token from OPERATOR_TOKEN: set OPERATOR_TOKEN to the token the services run with/);
     expect(run.stderr).not.toContain(wrong);
   });
 
@@ -71,6 +71,6 @@ describe('npm run dlq against services that require the internal token', () => {
     const run = await cli(['replay', randomUUID()], { serviceUrls: surfaces.urls, dataDir });
 
     expect(run.code).toBe(1);
-    expectOneLine(run.stderr, new RegExp(`refused the internal token from ${path.join(dataDir, 'internal-token')}`));
+    expectOneLine(run.stderr, new RegExp(`refused the operator token from ${path.join(dataDir, 'operator-token')}`));
   });
 });
