@@ -2,3 +2,4 @@ export * from './test-tokens.js';
 export { createTestDatabase, type TestDatabase } from './test-database.js';
 export { findFreePort } from './find-free-port.js';
 export { driveParticipant, type ParticipantDriver, type ParticipantHandler } from './participant-driver.js';
+export { CRAFTED_CURSORS, cursorHolding } from './crafted-cursors.js';
