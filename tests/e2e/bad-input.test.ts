@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { CRAFTED_CURSORS } from '@ordering/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ApiClient, type Account, type ApiResponse, type Customer, type LedgerEntry, type RequestOptions } from './support/api-client.js';
 import { aCustomer, anIdempotencyKey, uniqueSuffix, type NewCustomer } from './support/builders.js';
@@ -14,6 +15,7 @@ const ONE_MIB = 1024 * 1024;
 const JUST_OVER_LIMIT = 64 * 1024 + 1;
 const SQL_DROP = "'; DROP TABLE customers; --";
 const SQL_OR = '" OR 1=1 --';
+const SOME_UUID = '5ef814a2-8284-440c-b8c1-913283d014db';
 
 interface BadCase {
   readonly name: string;
@@ -284,7 +286,13 @@ describe('bad input through the gateway', () => {
       expectRefused(await api.get(`/api/orders?${query}`, { token: victim.token }), { name: query, options: {} });
     });
 
-    const orderIds = ['not-a-uuid', encodeURIComponent("' OR 1=1 --"), '%00', '12345'];
+    // Well-formed cursors holding a date or id PostgreSQL refuses: they must stop at validation, not reach SQL as a 500.
+    it.each(CRAFTED_CURSORS)('when a page is asked for with a cursor holding %s, then the ledger and the orders answer 400', async (what, cursor) => {
+      expectRefused(await api.get(`/api/accounts/me/entries?cursor=${cursor}`, { token: victim.token }), { name: what, options: {} });
+      expectRefused(await api.get(`/api/orders?cursor=${cursor}`, { token: victim.token }), { name: what, options: {} });
+    });
+
+    const orderIds = ['not-a-uuid', encodeURIComponent("' OR 1=1 --"), '%00', '12345', `urn:uuid:${SOME_UUID}`];
     it.each(orderIds)('when an order is read by the id %s, then the answer is 400 or 404, never a 5xx', async (id) => {
       expectRefused(await api.get(`/api/orders/${id}`, { token: victim.token }), { name: id, options: {}, statuses: [400, 404] });
     });

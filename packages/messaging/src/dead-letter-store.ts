@@ -1,4 +1,4 @@
-import { decodeCursor, sanitizeText, toPage } from '@ordering/platform';
+import { decodeCursor, isUuid, sanitizeText, toPage } from '@ordering/platform';
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { deadLetters } from './consumer-schema.js';
 import { outboxMessages } from './outbox-schema.js';
@@ -41,8 +41,8 @@ export interface ParkedMessage {
   deadLetterId?: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
+/** Kept as messaging's export for its callers (e.g. the dlq tool); the one definition is platform's. */
+export { isUuid };
 
 const withCreatedAt = <Row extends { id: string }>(row: Row, createdAt: Date) => ({ ...row, createdAt });
 

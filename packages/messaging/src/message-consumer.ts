@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { contractOf, maySend, MESSAGE_CATALOG, type Envelope } from '@ordering/contracts';
-import { describeError, inConsumerSpan, isConnectivityFailure, isTransactionCollision, type Logger, type MessageSpan, type ServiceMetrics } from '@ordering/platform';
+import { describeError, inConsumerSpan, isConnectivityFailure, isPermanentDataFailure, isTransactionCollision, type Logger, type MessageSpan, type ServiceMetrics } from '@ordering/platform';
 import { and, eq, sql } from 'drizzle-orm';
 import { Counter } from 'prom-client';
 import { inboxMessages, messageAttempts } from './consumer-schema.js';
@@ -183,13 +183,15 @@ export const createMessageConsumer = <Tx extends SqlExecutor>(deps: MessageConsu
       })
       .returning({ attempts: messageAttempts.attempts });
     const attempts = counted?.attempts ?? 1;
-    if (attempts >= maxAttempts) {
+    // A message the database refuses can never succeed: park it now instead of looping through the retries.
+    const permanent = isPermanentDataFailure(error);
+    if (permanent || attempts >= maxAttempts) {
       return deadLetter(
         {
           messageId: envelope.id,
           messageType: envelope.type,
           message: envelope,
-          error: `The handler failed ${attempts} times; last error: ${lastError}`,
+          error: permanent ? `The handler failed with an error no retry can fix: ${lastError}` : `The handler failed ${attempts} times; last error: ${lastError}`,
           attempts,
           ...(options.deadLetterId ? { deadLetterId: options.deadLetterId } : {}),
         },

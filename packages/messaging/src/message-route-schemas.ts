@@ -1,7 +1,7 @@
+import { Uuid } from '@ordering/contracts';
 import { Page } from '@ordering/platform';
 import { Type, type Static } from 'typebox';
 
-const Uuid = Type.String({ format: 'uuid' });
 const Timestamp = Type.String({ format: 'date-time' });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 

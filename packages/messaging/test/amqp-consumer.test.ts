@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
 import type { GetMessage } from 'amqplib';
 import type { Envelope } from '@ordering/contracts';
 import { DEAD_LETTER_HEADERS, REPLAYED_FROM_HEADER } from '../src/index.js';
@@ -20,7 +21,7 @@ import {
   type AdminChannel,
   type AmqpNode,
 } from './broker-harness.js';
-import { eventually, ledgerHandler, outboxRowsOf, startTestDatabase, type TestDatabaseHandle } from './messaging-harness.js';
+import { eventually, ledgerHandler, outboxRowsOf, refusedDataHandler, startTestDatabase, type TestDatabaseHandle } from './messaging-harness.js';
 
 /** A bound, not an expectation: on a loaded 2-core machine the retry round trips of an outage can take a while. */
 const OUTAGE_BOUND_MS = 45_000;
@@ -81,6 +82,8 @@ describe.skipIf(!TEST_BROKER_URL)('amqp consumer', { timeout: 90_000 }, () => {
     ['a body that is not JSON', () => Buffer.from('{"this is": not json'), /not valid JSON/],
     ['a payload that breaks its schema', () => Buffer.from(JSON.stringify(aDebitCommand({}, { amount: -5 }))), /amount/],
     ['a message addressed to another service', () => Buffer.from(JSON.stringify(aDebitCommand({ destination: 'order' }))), /addressed to 'order'/],
+    ['a urn:uuid envelope id (PostgreSQL refuses it)', () => Buffer.from(JSON.stringify(aDebitCommand({ id: `urn:uuid:${randomUUID()}` }))), /envelope\.id: must match pattern/],
+    ['a urn:uuid id in the payload', () => Buffer.from(JSON.stringify(aDebitCommand({}, { orderId: `urn:uuid:${randomUUID()}` }))), /payload\.orderId: must match pattern/],
   ])('when %s is published straight to the queue, then it is parked in the DLQ with its error, and the consumer keeps working', async (_case, body, error) => {
     node = await startAmqpNode(handle, { namespace });
     const poison = body();
@@ -118,6 +121,21 @@ describe.skipIf(!TEST_BROKER_URL)('amqp consumer', { timeout: 90_000 }, () => {
     const deaths = headerOf(parked!, 'x-death') as { queue: string; reason: string; count: number }[];
     expect(deaths).toEqual([expect.objectContaining({ queue: `${commands}.retry`, reason: 'expired', count: 2 })]);
     expect(await ledgerCountFor(handle, command.id)).toBe(0);
+  });
+
+  it('when a handler fails with a PostgreSQL data exception, then the message lands in the DLQ on its first delivery, without a round through the retry queue', async () => {
+    const handler = refusedDataHandler("select 'not a number'::integer");
+    node = await startAmqpNode(handle, { namespace, handlers: [handler], maxAttempts: 5 });
+    const command = aDebitCommand();
+
+    publishCommand(command);
+    const [parked] = await eventually(() => drainQueue(admin.channel, dlq), (messages) => messages.length === 1);
+
+    expect(handler.calls).toBe(1);
+    expect(JSON.parse(parked!.content.toString('utf8'))).toEqual(command);
+    expect(headerOf(parked!, DEAD_LETTER_HEADERS.attempts)).toBe(1);
+    expect(headerOf(parked!, DEAD_LETTER_HEADERS.error)).toMatch(/no retry can fix: .*22P02/);
+    expect(headerOf(parked!, 'x-death')).toBeUndefined();
   });
 
   /** What `npm run dlq -- replay` publishes: the original body and properties, naming the dead letter it came from. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { MessageTypes } from '@ordering/contracts';
+import { CRAFTED_CURSORS } from '@ordering/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aDebitCommand, aDebitPayload } from './builders.js';
 import { ledgerHandler, startService, startTestDatabase, type RunningService, type TestDatabaseHandle } from './messaging-harness.js';
@@ -141,6 +142,18 @@ describe('poison messages over HTTP', () => {
 
     expect(response.json()).toMatchObject({ outcome: 'processed' });
     expect(await ledgerRowsForOrder((good.payload as { orderId: string }).orderId)).toBe(1);
+  });
+
+  it('when an operator list is asked for with a crafted cursor PostgreSQL would refuse, then each is a 400 VALIDATION_FAILED problem', async () => {
+    const answers = [];
+    for (const path of ['/internal/dead-letters', '/internal/outbox/dead']) {
+      for (const [what, cursor] of CRAFTED_CURSORS) {
+        const response = await service.app.inject({ method: 'GET', url: `${path}?cursor=${cursor}` });
+        answers.push([path, what, response.statusCode, response.headers['content-type'], response.json().code]);
+      }
+    }
+    const expected = (path: string) => CRAFTED_CURSORS.map(([what]) => [path, what, 400, expect.stringContaining('application/problem+json'), 'VALIDATION_FAILED']);
+    expect(answers).toEqual([...expected('/internal/dead-letters'), ...expected('/internal/outbox/dead')]);
   });
 
   it('when an unknown dead letter is shown or replayed, then 404', async () => {

@@ -1,16 +1,17 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createMetrics } from '@ordering/platform';
 import { findFreePort } from '@ordering/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpTransport, DeliveryFailedError, UnknownDestinationError, type Transport } from '../src/index.js';
 import { aDebitCommand, someDebitCommands } from './builders.js';
-import { ledgerHandler, startService, startTestDatabase, type RunningService, type TestDatabaseHandle } from './messaging-harness.js';
+import { ledgerHandler, refusedDataHandler, startService, startTestDatabase, type RunningService, type TestDatabaseHandle } from './messaging-harness.js';
 
 let handle: TestDatabaseHandle;
 let replicaA: RunningService;
 let replicaB: RunningService;
 let unavailable: RunningService;
 let guarded: RunningService;
+let refusing: RunningService;
 const committed = { a: 0, b: 0 };
 
 const transports: Transport[] = [];
@@ -30,11 +31,12 @@ beforeAll(async () => {
   const down = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
   unavailable = await startService(handle, { handlers: [ledgerHandler({ failTimes: Infinity, failWith: down })] });
   guarded = await startService(handle, { handlers: [ledgerHandler()], internalToken: SHARED_TOKEN });
+  refusing = await startService(handle, { handlers: [refusedDataHandler("select 'not a number'::integer")], maxAttempts: 5 });
 });
 
 afterAll(async () => {
   await Promise.all(transports.map((t) => t.close()));
-  await Promise.all([replicaA, replicaB, unavailable, guarded].map((s) => s?.close()));
+  await Promise.all([replicaA, replicaB, unavailable, guarded, refusing].map((s) => s?.close()));
   await handle?.close();
 });
 
@@ -65,6 +67,30 @@ describe('HTTP transport', () => {
 
     await expect(transport.publish(poison)).resolves.toBeUndefined();
     expect(await handle.count('select count(*) from dead_letters where message_id = $1', [poison.id])).toBe(1);
+  });
+
+  const deadLetterAttempts = async (where: string, value: string): Promise<number[]> =>
+    (await handle.database.pool.query<{ attempts: number }>(`select attempts from dead_letters where ${where} = $1`, [value])).rows.map((row) => row.attempts);
+
+  it('when a message carries a urn:uuid id, then its first delivery parks it (202) with one attempt instead of looping through retries', async () => {
+    const transport = aTransport({ account: [replicaA.url] });
+    const inEnvelope = aDebitCommand({ id: `urn:uuid:${randomUUID()}` });
+    const inPayload = aDebitCommand({}, { customerId: `urn:uuid:${randomUUID()}` });
+
+    await expect(transport.publish(inEnvelope)).resolves.toBeUndefined();
+    await expect(transport.publish(inPayload)).resolves.toBeUndefined();
+
+    expect(await deadLetterAttempts("message->>'id'", inEnvelope.id)).toEqual([1]);
+    expect(await deadLetterAttempts('message_id', inPayload.id)).toEqual([1]);
+  });
+
+  it('when the handler fails with a PostgreSQL data exception, then the first delivery parks it (202) instead of a 503 the relay would retry', async () => {
+    const transport = aTransport({ account: [refusing.url] });
+    const command = aDebitCommand();
+
+    await expect(transport.publish(command)).resolves.toBeUndefined();
+
+    expect(await deadLetterAttempts('message_id', command.id)).toEqual([1]);
   });
 
   it('when the receiver answers 503, then publish throws so the relay retries', async () => {

@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aDebitCommand } from './builders.js';
-import { createTestConsumer, ledgerHandler, startTestDatabase, type TestDatabaseHandle } from './messaging-harness.js';
+import { createTestConsumer, ledgerHandler, refusedDataHandler, startTestDatabase, type TestDatabaseHandle } from './messaging-harness.js';
 
 let handle: TestDatabaseHandle;
 
@@ -112,6 +113,57 @@ describe('consumer runtime', () => {
     expect(handler.calls).toBe(3);
     expect(await attemptsFor(command.id)).toBe(0);
     expect(await ledgerRowsFor(command.id)).toBe(1);
+  });
+
+  const deadLetterOf = async (messageId: string) =>
+    (await handle.database.pool.query<{ attempts: number; error: string }>('select attempts, error from dead_letters where message_id = $1', [messageId])).rows;
+
+  it.each([
+    ['the envelope id', (urn: string) => aDebitCommand({ id: urn })],
+    ['the correlation id', (urn: string) => aDebitCommand({ correlationId: urn })],
+    ['a payload id', (urn: string) => aDebitCommand({}, { orderId: urn })],
+  ])('when %s is a urn:uuid (valid for ajv-formats, refused by PostgreSQL), then it is dead-lettered on its first delivery', async (_case, build) => {
+    const handler = ledgerHandler();
+    const consumer = createTestConsumer(handle, { handlers: [handler], maxAttempts: 5 });
+    const command = build(`urn:uuid:${randomUUID()}`);
+
+    const result = await consumer.consume(JSON.stringify(command));
+
+    expect(result.outcome).toBe('dead-lettered');
+    expect(result.error).toMatch(/must match pattern/);
+    expect(handler.calls).toBe(0);
+    const parked = await handle.database.pool.query<{ attempts: number }>('select attempts from dead_letters where id = $1', [result.deadLetterId]);
+    expect(parked.rows).toEqual([{ attempts: 1 }]);
+  });
+
+  it.each([
+    ['22P02 invalid text representation', "select 'not a number'::integer"],
+    ['22008 a date that does not exist', "select '2026-02-30T00:00:00Z'::timestamptz"],
+    ['22003 a number out of range', 'select 2147483648::integer'],
+  ])('when a handler fails with a PostgreSQL data exception (%s), then the message is dead-lettered at once, not retried', async (_case, query) => {
+    const handler = refusedDataHandler(query);
+    const consumer = createTestConsumer(handle, { handlers: [handler], maxAttempts: 5 });
+    const command = aDebitCommand();
+
+    const result = await consumer.consume(JSON.stringify(command));
+
+    expect(result.outcome).toBe('dead-lettered');
+    expect(handler.calls).toBe(1);
+    const [parked] = await deadLetterOf(command.id);
+    expect(parked?.attempts).toBe(1);
+    expect(parked?.error).toMatch(/no retry can fix/);
+  });
+
+  it('when a handler fails with an error that is not about the data, then it is still retried', async () => {
+    const handler = ledgerHandler({ failTimes: 1, failWith: () => pgError('23505', 'duplicate key value violates unique constraint') });
+    const consumer = createTestConsumer(handle, { handlers: [handler], maxAttempts: 5 });
+    const command = aDebitCommand();
+
+    const outcomes = [];
+    for (let i = 0; i < 2; i += 1) outcomes.push((await consumer.consume(JSON.stringify(command))).outcome);
+
+    expect(outcomes).toEqual(['retry', 'processed']);
+    expect(await deadLetterOf(command.id)).toEqual([]);
   });
 
   it('when a handler is registered for a type outside the catalog, then creating the consumer fails loudly', () => {

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Envelope } from '@ordering/contracts';
 import { connectDatabase, createHttpServer, createLogger, createMetrics, runMigrations, type Database, type HttpServer, type Logger, type ServiceMetrics } from '@ordering/platform';
 import { createTestDatabase, type TestDatabase } from '@ordering/testing';
+import { sql } from 'drizzle-orm';
 import {
   createDeadLetterStore,
   createMessageConsumer,
@@ -77,6 +78,19 @@ export const ledgerHandler = (options: { failTimes?: number; failWith?: () => Er
       handler.calls += 1;
       if (handler.calls <= (options.failTimes ?? 0)) throw options.failWith?.() ?? new Error(`handler failure number ${handler.calls}`);
       await tx.insert(schema.ledger).values({ messageId: envelope.id, orderId: envelope.payload.orderId, amount: envelope.payload.amount });
+    },
+  };
+  return handler;
+};
+
+/** A handler whose query PostgreSQL refuses for its data (e.g. `select 'x'::integer`, 22P02): it can never succeed. */
+export const refusedDataHandler = (query: string): MessageHandler<TestTx, DebitPayload> & { calls: number } => {
+  const handler = {
+    type: 'account.DebitAccount.v1',
+    calls: 0,
+    async handle(tx: TestTx) {
+      handler.calls += 1;
+      await tx.execute(sql.raw(query));
     },
   };
   return handler;

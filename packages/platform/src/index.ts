@@ -23,3 +23,4 @@ export * from './tracing/http-server-spans.js';
 export * from './tracing/pg-spans.js';
 export * from './lifecycle/observability.js';
 export * from './db/database-errors.js';
+export * from './db/uuid.js';

@@ -1,3 +1,4 @@
+import { CRAFTED_CURSORS, cursorHolding } from '@ordering/testing';
 import { describe, expect, it } from 'vitest';
 import { AppError, decodeCursor, encodeCursor, toPage } from '../src/index.js';
 
@@ -18,6 +19,17 @@ describe('cursor pagination', () => {
       } catch (error) {
         expect((error as AppError).status).toBe(400);
       }
+    },
+  );
+
+  it.each(CRAFTED_CURSORS)('when the cursor holds %s, then it is a 400 VALIDATION_FAILED', (_case, cursor) => {
+    expect(() => decodeCursor(cursor)).toThrow(expect.objectContaining({ status: 400, code: 'VALIDATION_FAILED' }));
+  });
+
+  it.each(['0001-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z', '2024-02-29T12:00:00.000Z'])(
+    'when the cursor holds the real instant %s, then it decodes',
+    (createdAt) => {
+      expect(decodeCursor(cursorHolding(createdAt, row(1).id))).toEqual({ createdAt, id: row(1).id });
     },
   );
 

@@ -1,3 +1,4 @@
+import { Uuid } from '@ordering/contracts';
 import { Type, type Static } from 'typebox';
 import type { SagaDefinition } from './saga-definition.js';
 import type { SagaRecord, SagaStepRecord } from './saga-repository.js';
@@ -6,9 +7,9 @@ import { SAGA_STATUSES, STEP_STATUSES } from './saga-state-machine.js';
 /** The API's Saga resource (see API.md); routes use it as their response schema. */
 export const SagaJsonSchema = Type.Object(
   {
-    sagaId: Type.String({ format: 'uuid' }),
+    sagaId: Uuid,
     type: Type.String(),
-    orderId: Type.String({ format: 'uuid' }),
+    orderId: Uuid,
     status: Type.Enum(SAGA_STATUSES),
     reason: Type.Optional(Type.String()),
     steps: Type.Array(Type.Object({ name: Type.String(), status: Type.Enum(STEP_STATUSES), at: Type.String({ format: 'date-time' }) })),

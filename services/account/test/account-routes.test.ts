@@ -1,3 +1,4 @@
+import { CRAFTED_CURSORS } from '@ordering/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAccountService, type AccountServiceUnderTest } from './account-service.js';
 import { aCustomerId, aDepositRequest } from './builders.js';
@@ -159,6 +160,13 @@ describe('GET /api/accounts/me/entries', () => {
       expect(response.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
     },
   );
+
+  it.each(CRAFTED_CURSORS)('when the cursor holds %s, then it is a 400 VALIDATION_FAILED problem, not a database error', async (_case, cursor) => {
+    const response = await service.entries(await service.tokenFor(aCustomerId()), `?cursor=${cursor}`);
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(response.json()).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+  });
 });
 
 describe('OpenAPI', () => {

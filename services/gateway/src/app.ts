@@ -1,5 +1,5 @@
 import replyFrom from '@fastify/reply-from';
-import { createHttpServer, type HttpServer, type Logger, type ServiceMetrics, type TokenVerifier } from '@ordering/platform';
+import { createHttpServer, EDGE_KEEP_ALIVE_MS, type HttpServer, type Logger, type ServiceMetrics, type TokenVerifier } from '@ordering/platform';
 import { Agent } from 'undici';
 import type { GatewayConfig } from './config.js';
 import { UPSTREAM_NAMES, type UpstreamName } from './domain/upstreams.js';
@@ -31,6 +31,8 @@ export const buildApp = async (deps: GatewayDeps): Promise<HttpServer> => {
     logger: deps.logger,
     metrics: deps.metrics,
     readiness: UPSTREAM_NAMES.map((name) => upstreamReadiness(pools[name], client)),
+    // The public listener sits behind the cluster's load balancer, which keeps idle connections for 60 s.
+    timeouts: { keepAliveMs: EDGE_KEEP_ALIVE_MS },
   });
   app.addHook('onClose', () => client.close());
   acceptAnyBodyAsBytes(app);

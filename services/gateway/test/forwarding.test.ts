@@ -1,3 +1,4 @@
+import { EDGE_KEEP_ALIVE_MS, SERVER_TIMEOUTS } from '@ordering/platform';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { aCheckoutRequest, aDepositRequest, aMalformedJsonBody, aOneMebibyteBody, aTraceparent, aCustomerRegistration } from './builders.js';
 import { bearer, startGateway, type GatewayHarness } from './gateway-harness.js';
@@ -256,5 +257,14 @@ describe('responses', () => {
     expect(response.statusCode).toBe(200);
     expect(response.body).toBe('');
     expect(lastReceived().method).toBe('HEAD');
+  });
+});
+
+describe('public listener timeouts', () => {
+  it('when the gateway is built, then its idle connections outlast a load balancer (60 s), while headers and requests keep the platform limits', () => {
+    const server = gateway.app.server;
+    expect(server.keepAliveTimeout).toBe(EDGE_KEEP_ALIVE_MS);
+    expect(server.keepAliveTimeout).toBeGreaterThan(60_000);
+    expect([server.headersTimeout, server.requestTimeout, server.timeout]).toEqual([SERVER_TIMEOUTS.headersMs, SERVER_TIMEOUTS.requestMs, SERVER_TIMEOUTS.idleSocketMs]);
   });
 });

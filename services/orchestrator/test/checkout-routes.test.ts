@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { forgeTokens } from '@ordering/testing';
+import { CRAFTED_CURSORS, forgeTokens } from '@ordering/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aCheckout, bearer } from './builders.js';
 import { failed, startOrchestrator, succeeded, type OrchestratorUnderTest } from './orchestrator-service.js';
@@ -85,6 +85,7 @@ describe('POST /api/checkout', () => {
     ['a zero quantity', { items: [{ menuItemId: randomUUID(), quantity: 0 }] }],
     ['a fractional quantity', { items: [{ menuItemId: randomUUID(), quantity: 1.5 }] }],
     ['a non-uuid menu id', { items: [{ menuItemId: "1'; DROP TABLE sagas; --", quantity: 1 }] }],
+    ['a urn:uuid menu id (the order service could never store it)', { items: [{ menuItemId: `urn:uuid:${randomUUID()}`, quantity: 1 }] }],
     ['an unknown field', { items: [{ menuItemId: randomUUID(), quantity: 1 }], coupon: 'FREE' }],
   ])('when the body has %s, then 400 and no saga is started', async (_case, body) => {
     const response = await checkout(body);
@@ -145,6 +146,29 @@ describe('GET /api/checkout/{sagaId} and /api/admin/sagas', () => {
     expect(second.items).toHaveLength(1);
     const completed = (await orchestrator.app.inject({ method: 'GET', url: '/api/admin/sagas?status=COMPLETED', headers: bearer(admin) })).json();
     expect(completed.items).toEqual([]);
+  });
+
+  it('when an admin lists sagas with a crafted cursor PostgreSQL would refuse, then each is a 400 VALIDATION_FAILED problem', async () => {
+    await checkout();
+    const admin = await orchestrator.tokens.issue({ role: 'admin' });
+    const answers = [];
+    for (const [what, cursor] of CRAFTED_CURSORS) {
+      const response = await orchestrator.app.inject({ method: 'GET', url: `/api/admin/sagas?cursor=${cursor}`, headers: bearer(admin) });
+      answers.push([what, response.statusCode, response.headers['content-type'], response.json().code]);
+    }
+    expect(answers).toEqual(CRAFTED_CURSORS.map(([what]) => [what, 400, expect.stringContaining('application/problem+json'), 'VALIDATION_FAILED']));
+  });
+
+  it('when a saga id or an order id in a path is a urn:uuid, then 400 VALIDATION_FAILED, not a database error', async () => {
+    const urn = `urn:uuid:${randomUUID()}`;
+    const responses = [
+      await orchestrator.app.inject({ method: 'GET', url: `/api/checkout/${urn}`, headers: bearer(token) }),
+      await orchestrator.app.inject({ method: 'POST', url: `/api/orders/${urn}/cancel`, headers: bearer(token) }),
+    ];
+    expect(responses.map((response) => [response.statusCode, response.json().code])).toEqual([
+      [400, 'VALIDATION_FAILED'],
+      [400, 'VALIDATION_FAILED'],
+    ]);
   });
 });
 

@@ -1,3 +1,4 @@
+import { CRAFTED_CURSORS } from '@ordering/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order } from '../src/domain/order.js';
 import { presentOrder } from '../src/http/order-schemas.js';
@@ -185,6 +186,7 @@ describe('GET /api/orders', () => {
       ['SQL in the status', `?status=${encodeURIComponent(SQL_METACHARACTERS)}`],
       ['SQL in the cursor', `?cursor=${encodeURIComponent(SQL_METACHARACTERS)}`],
       ['SQL in the limit', `?limit=${encodeURIComponent(`10${SQL_METACHARACTERS}`)}`],
+      ...CRAFTED_CURSORS.map(([what, cursor]): [string, string] => [`a cursor holding ${what}`, `?cursor=${cursor}`]),
     ])('when the query has %s, then the answer is 400 VALIDATION_FAILED and nothing changes', async (_what, query) => {
       const before = await service.countRows('orders');
 

@@ -1,12 +1,11 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { isUuid } from '../db/uuid.js';
 import { AppError, unauthenticated } from '../errors/app-error.js';
 import { ROLES, TOKEN_ALGORITHMS, TOKEN_AUDIENCE, TOKEN_ISSUER, type Principal, type Role } from './principal.js';
 
 export interface TokenVerifier {
   verify(token: string): Promise<Principal>;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const isRole = (value: unknown): value is Role => typeof value === 'string' && (ROLES as string[]).includes(value);
 
@@ -27,7 +26,7 @@ export const createTokenVerifier = (getKey: JWTVerifyGetKey): TokenVerifier => (
         requiredClaims: ['sub', 'exp'],
       });
       const role = payload['role'];
-      if (!payload.sub || !UUID.test(payload.sub) || !isRole(role)) throw unauthenticated('The token claims are invalid');
+      if (!payload.sub || !isUuid(payload.sub) || !isRole(role)) throw unauthenticated('The token claims are invalid');
       return { customerId: payload.sub.toLowerCase(), role };
     } catch (error) {
       if (error instanceof AppError) throw error;

@@ -50,6 +50,16 @@ export const isConnectivityFailure = (error: unknown): boolean =>
 
 export const isTransactionCollision = (error: unknown): boolean => chainOf(error).some((e) => COLLISION_CODES.has(codeOf(e) ?? ''));
 
+/** SQLSTATE class 22, data exception: 22P02 invalid text representation, 22007/22008 bad datetime, 22003 out of range… */
+const DATA_EXCEPTION = /^22[0-9A-Z]{3}$/;
+
+/**
+ * The database refused the values themselves, so the same work with the same input fails the same way every time:
+ * retrying only delays the dead letter. Not class 23 (a unique or foreign-key violation can be a race that a
+ * retry resolves), nor class 42 (a broken query is fixed by a deploy, and the retries give it that time).
+ */
+export const isPermanentDataFailure = (error: unknown): boolean => chainOf(error).some((e) => DATA_EXCEPTION.test(codeOf(e) ?? ''));
+
 const MAX_DESCRIPTION_LENGTH = 1000;
 
 /**

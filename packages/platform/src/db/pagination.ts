@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { validationFailed } from '../errors/app-error.js';
+import { isUuid } from './uuid.js';
 
 export const PageQuery = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
@@ -16,8 +17,21 @@ export interface CursorPosition {
   id: string;
 }
 
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * Only the exact form `toISOString()` writes, of a real instant PostgreSQL's timestamptz can read: the shape alone
+ * lets through 2026-02-30, month 13, hour 24 or year 0, which PostgreSQL rejects (a 500 instead of a 400).
+ * Date rolls impossible dates over, so the string must come back unchanged; year 0 round-trips but PostgreSQL
+ * has no year 0.
+ */
+const isCursorTimestamp = (value: unknown): value is string => {
+  if (typeof value !== 'string' || !ISO.test(value)) return false;
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return false;
+  const year = date.getUTCFullYear();
+  return year >= 1 && year <= 9999 && date.toISOString() === value;
+};
 
 export const encodeCursor = (position: CursorPosition): string =>
   Buffer.from(JSON.stringify([position.createdAt, position.id])).toString('base64url');
@@ -28,7 +42,7 @@ export const decodeCursor = (cursor: string): CursorPosition => {
     const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (Array.isArray(decoded) && decoded.length === 2) {
       const [createdAt, id] = decoded as unknown[];
-      if (typeof createdAt === 'string' && ISO.test(createdAt) && typeof id === 'string' && UUID.test(id)) {
+      if (isCursorTimestamp(createdAt) && isUuid(id)) {
         return { createdAt, id };
       }
     }

@@ -19,6 +19,41 @@ export type HttpServer = FastifyInstance<
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
+/** How long a client may take, in milliseconds. Each limit stops a different way of holding a socket for free. */
+export interface ServerTimeouts {
+  /** Until the request line and headers are in: cuts a client trickling header bytes (slowloris). */
+  headersMs: number;
+  /**
+   * Until the whole request is in (headers and at most a 64 KiB body). Node applies it only while the request is
+   * being received, never to the response, so a `?wait=30` long poll is not cut by it.
+   */
+  requestMs: number;
+  /**
+   * A socket with no bytes either way for this long is closed. A long poll sends nothing while it waits, so this
+   * must outlast the longest held response (`?wait=30`) with room for the gateway's hop.
+   */
+  idleSocketMs: number;
+  /** An idle kept-alive connection between two requests. */
+  keepAliveMs: number;
+}
+
+/**
+ * For a service behind the gateway. 10 s for headers is ample for any honest client, even on a slow mobile link;
+ * 30 s for a 64 KiB body likewise. Keep-alive is 5 s: our callers (undici) read the `Keep-Alive: timeout=5` hint
+ * and close an idle connection before we do, so a short idle time frees sockets without racing a reuse.
+ */
+export const SERVER_TIMEOUTS: Readonly<ServerTimeouts> = Object.freeze({ headersMs: 10_000, requestMs: 30_000, idleSocketMs: 60_000, keepAliveMs: 5_000 });
+
+/**
+ * The public listener's keep-alive. Load balancers (AWS ALB, nginx and most ingresses) drop idle upstream
+ * connections after 60 s; the server behind must wait longer, so the balancer, not us, closes an idle connection.
+ * Otherwise it can send a request on a socket we are closing, and the client gets a 502.
+ */
+export const EDGE_KEEP_ALIVE_MS = 72_000;
+
+/** Node checks headers and request deadlines on a timer (30 s by default), far too coarse for a 10 s limit. */
+const deadlineCheckIntervalOf = (timeouts: ServerTimeouts): number => Math.max(10, Math.min(1_000, Math.floor(timeouts.headersMs / 4)));
+
 export interface HttpServerOptions {
   service: string;
   logger: Logger;
@@ -26,6 +61,8 @@ export interface HttpServerOptions {
   readiness: ReadinessCheck[];
   /** Omit for a server that publishes no OpenAPI document of its own (the gateway merges the others'). */
   openapi?: { title: string; description: string; version?: string };
+  /** Defaults: SERVER_TIMEOUTS. The gateway's public listener sets `keepAliveMs: EDGE_KEEP_ALIVE_MS`. */
+  timeouts?: Partial<ServerTimeouts>;
 }
 
 /** An empty body with a JSON content type (e.g. a bodiless cancel) is no body, not a 400. */
@@ -77,6 +114,7 @@ const registerOpenApi = async (app: FastifyInstance, openapi: NonNullable<HttpSe
 
 /** The service kit: every service gets the same validation, errors, ids, logs, metrics, health and docs. */
 export const createHttpServer = async (options: HttpServerOptions): Promise<HttpServer> => {
+  const timeouts: ServerTimeouts = { ...SERVER_TIMEOUTS, ...options.timeouts };
   const app = fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     // We log one line per request ourselves (onResponse), instead of Fastify's two.
@@ -86,6 +124,11 @@ export const createHttpServer = async (options: HttpServerOptions): Promise<Http
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    connectionTimeout: timeouts.idleSocketMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    requestTimeout: timeouts.requestMs,
+    // Fastify has no option for headersTimeout, and the check interval can only be given when the server is made.
+    http: { headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs, connectionsCheckingInterval: deadlineCheckIntervalOf(timeouts) },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(compileValidator);
   registerErrorHandling(app);

@@ -1,20 +1,21 @@
+import { UUID_PATTERN, Uuid } from '@ordering/contracts';
 import { Page } from '@ordering/platform';
 import { Type } from 'typebox';
 import { MAX_DEPOSIT, MIN_AMOUNT } from '../domain/balance-rules.js';
 
 export const AccountView = Type.Object({
-  customerId: Type.String({ format: 'uuid' }),
+  customerId: Uuid,
   balance: Type.Integer({ minimum: 0, description: 'Whole yen' }),
   currency: Type.Literal('JPY'),
   updatedAt: Type.String({ format: 'date-time' }),
 });
 
 export const LedgerEntryView = Type.Object({
-  id: Type.String({ format: 'uuid' }),
+  id: Uuid,
   kind: Type.Union([Type.Literal('DEPOSIT'), Type.Literal('DEBIT'), Type.Literal('REFUND')]),
   amount: Type.Integer({ minimum: 1 }),
   balanceAfter: Type.Integer({ minimum: 0 }),
-  orderId: Type.Optional(Type.String({ format: 'uuid', description: 'Present on DEBIT and REFUND entries' })),
+  orderId: Type.Optional(Type.String({ format: 'uuid', pattern: UUID_PATTERN, description: 'Present on DEBIT and REFUND entries' })),
   createdAt: Type.String({ format: 'date-time' }),
 });
 

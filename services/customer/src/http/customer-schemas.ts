@@ -1,3 +1,4 @@
+import { Uuid } from '@ordering/contracts';
 import { Type } from 'typebox';
 import type { Customer } from '../domain/customer.js';
 import { EMAIL_MAX_LENGTH, NAME_LENGTH, PASSWORD_LENGTH } from '../domain/registration-rules.js';
@@ -7,7 +8,7 @@ const NO_NUL = '^[^\\u0000]*$';
 
 export const CustomerResponse = Type.Object(
   {
-    id: Type.String({ format: 'uuid' }),
+    id: Uuid,
     name: Type.String(),
     email: Type.String(),
     role: Type.Union([Type.Literal('customer'), Type.Literal('admin')]),

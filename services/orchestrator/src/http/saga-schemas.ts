@@ -1,7 +1,6 @@
+import { Uuid } from '@ordering/contracts';
 import { PageQuery } from '@ordering/platform';
 import { Type, type Static } from 'typebox';
-
-const Uuid = Type.String({ format: 'uuid' });
 
 export const SAGA_TYPES = ['checkout', 'cancel-order'] as const;
 export const SAGA_STATUSES = ['RUNNING', 'COMPENSATING', 'COMPLETED', 'ABORTED'] as const;
@@ -29,11 +28,11 @@ export const IdempotencyHeaders = Type.Object({
 });
 
 export const SagaParams = Type.Object({
-  sagaId: Type.String({ format: 'uuid', pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' }),
+  sagaId: Uuid,
 });
 
 export const OrderParams = Type.Object({
-  id: Type.String({ format: 'uuid', pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' }),
+  id: Uuid,
 });
 
 export const AdminSagasQuery = Type.Object({

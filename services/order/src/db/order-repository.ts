@@ -1,4 +1,4 @@
-import type { CursorPosition } from '@ordering/platform';
+import { isUuid, type CursorPosition } from '@ordering/platform';
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { CURRENCY, type MenuItem } from '../domain/menu.js';
 import type { Order, OrderLine } from '../domain/order.js';
@@ -38,9 +38,6 @@ export interface OrderRepository {
   listMenu(): Promise<MenuItem[]>;
 }
 
-// Ids reach us from messages and URLs; a malformed one matches nothing instead of failing the uuid cast.
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 type OrderRow = typeof orders.$inferSelect;
 type OrderItemRow = typeof orderItems.$inferSelect;
 type MenuItemRow = typeof menuItems.$inferSelect;
@@ -69,7 +66,7 @@ const toOrder = (row: OrderRow, lines: OrderLine[]): Order => ({
 
 /** The menu items with these ids, read through the caller's executor (a saga step reads them in its transaction). */
 export const findMenuItemsWith = async (executor: Pick<OrderExecutor, 'select'>, ids: readonly string[]): Promise<MenuItem[]> => {
-  const wanted = [...new Set(ids.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
+  const wanted = [...new Set(ids.filter((id) => isUuid(id)).map((id) => id.toLowerCase()))];
   if (wanted.length === 0) return [];
   const rows = await executor.select().from(menuItems).where(inArray(menuItems.id, wanted));
   return rows.map(toMenuItem);
@@ -101,7 +98,8 @@ export const createOrderRepository = ({ db }: Pick<OrderDatabase, 'db'>): OrderR
     },
 
     async findOrder(id) {
-      if (!UUID.test(id)) return undefined;
+      // Ids reach us from messages and URLs; a malformed one matches nothing instead of failing the uuid cast.
+      if (!isUuid(id)) return undefined;
       const rows = await db.select().from(orders).where(eq(orders.id, id));
       const [order] = await withLines(rows);
       return order;

@@ -1,10 +1,11 @@
+import { Uuid } from '@ordering/contracts';
 import type { HttpServer } from '@ordering/platform';
 import { Type, type Static } from 'typebox';
 import { MENU_KINDS, type MenuItem } from '../domain/menu.js';
 import type { OrderRepository } from '../db/order-repository.js';
 
 export const MenuItemSchema = Type.Object({
-  id: Type.String({ format: 'uuid' }),
+  id: Uuid,
   name: Type.String(),
   kind: Type.Enum(MENU_KINDS),
   price: Type.Integer({ minimum: 1, description: 'Integer yen' }),

@@ -1,9 +1,9 @@
+import { Uuid } from '@ordering/contracts';
 import { PageQuery } from '@ordering/platform';
 import { Type, type Static } from 'typebox';
 import type { Order } from '../domain/order.js';
 import { ORDER_STATUSES } from '../domain/order-state.js';
 
-const Uuid = Type.String({ format: 'uuid' });
 const Yen = Type.Integer({ minimum: 0, description: 'Integer yen' });
 const Timestamp = Type.String({ format: 'date-time' });
 
@@ -35,10 +35,7 @@ export const ListOrdersQuery = Type.Object({
   status: Type.Optional(OrderStatusSchema),
 });
 
-// ajv's "uuid" format also admits a "urn:uuid:" prefix; an id in a path must be the bare form.
-export const OrderParams = Type.Object({
-  id: Type.String({ format: 'uuid', pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' }),
-});
+export const OrderParams = Type.Object({ id: Uuid });
 
 export const presentOrder = (order: Order): OrderView => ({
   id: order.id,
