@@ -1,4 +1,4 @@
-import { createJwksTokenVerifier, exitOnConfigError, serve, startObservability } from '@ordering/platform';
+import { createJwksTokenVerifier, createMetricsServer, exitOnConfigError, serve, startObservability } from '@ordering/platform';
 import { buildApp } from './app.js';
 import { readConfig } from './config.js';
 
@@ -10,4 +10,16 @@ const app = await buildApp({
   verifier: createJwksTokenVerifier(config.jwksUrl),
   config,
 });
-await serve({ app, host: config.host, port: config.port, logger, afterHttpClosed: [{ name: 'tracing', run: () => tracing.shutdown() }] });
+// The public port answers 404 for /metrics; Prometheus scrapes this listener instead.
+const metricsServer = await createMetricsServer({ logger, metrics });
+await serve({
+  app,
+  host: config.host,
+  port: config.port,
+  logger,
+  afterHttpClosed: [
+    { name: 'metrics listener', run: () => metricsServer.close() },
+    { name: 'tracing', run: () => tracing.shutdown() },
+  ],
+});
+await metricsServer.listen({ host: config.metrics.host, port: config.metrics.port });

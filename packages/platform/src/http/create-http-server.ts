@@ -26,6 +26,8 @@ export interface HttpServerOptions {
   readiness: ReadinessCheck[];
   /** Omit for a server that publishes no OpenAPI document of its own (the gateway merges the others'). */
   openapi?: { title: string; description: string; version?: string };
+  /** Default true. False for a public port: serve `/metrics` on a listener of its own (createMetricsServer). */
+  servesMetrics?: boolean;
 }
 
 /** An empty body with a JSON content type (e.g. a bodiless cancel) is no body, not a 400. */
@@ -58,7 +60,7 @@ const registerRequestObservation = (app: FastifyInstance, metrics: ServiceMetric
   });
 };
 
-const registerMetricsRoute = (app: FastifyInstance, metrics: ServiceMetrics): void => {
+export const registerMetricsRoute = (app: FastifyInstance, metrics: ServiceMetrics): void => {
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
@@ -94,6 +96,6 @@ export const createHttpServer = async (options: HttpServerOptions): Promise<Http
   registerRequestObservation(app, options.metrics);
   if (options.openapi) await registerOpenApi(app, options.openapi);
   registerHealthRoutes(app, options.readiness);
-  registerMetricsRoute(app, options.metrics);
+  if (options.servesMetrics !== false) registerMetricsRoute(app, options.metrics);
   return app;
 };
