@@ -37,6 +37,7 @@ const replicaName = (service: ServiceName, replica: number): string => (replica 
 export const plannedPorts = (config: LauncherConfig): Array<{ owner: string; port: number }> => [
   ...SERVICE_NAMES.flatMap((service) => replicaPorts(config, service).map((port, replica) => ({ owner: replicaName(service, replica), port }))),
   { owner: 'gateway', port: config.gatewayPort },
+  { owner: 'gateway metrics', port: config.gatewayMetricsPort },
 ];
 
 /** Only the customer service signs tokens and bootstraps the admin. */
@@ -50,7 +51,7 @@ const customerEnv = (config: LauncherConfig, secrets: ServiceSecrets): Record<st
  * Every replica of every service (in SERVICE_NAMES order), then the single gateway. Services get their own database
  * URL, the URLs of every peer replica and the internal token; only the customer service gets the admin credentials
  * and the signing key encryption key. The gateway gets no internal token: it has no internal routes and never calls
- * the services' ones.
+ * the services' ones; only the gateway gets REDIS_URL (its rate-limit counts) and its metrics port.
  */
 export const planProcesses = (config: LauncherConfig, databaseUrls: Readonly<Record<ServiceName, string>>, secrets: ServiceSecrets): ProcessSpec[] => {
   const peerUrls = Object.fromEntries(
@@ -93,7 +94,14 @@ export const planProcesses = (config: LauncherConfig, databaseUrls: Readonly<Rec
     port: config.gatewayPort,
     url: baseUrl(config.gatewayPort),
     entry: entryOf('gateway'),
-    env: { ...sharedEnv, SERVICE_NAME: 'gateway', PORT: String(config.gatewayPort) },
+    env: {
+      ...sharedEnv,
+      SERVICE_NAME: 'gateway',
+      PORT: String(config.gatewayPort),
+      METRICS_PORT: String(config.gatewayMetricsPort),
+      METRICS_HOST: HOST,
+      ...(config.redisUrl !== undefined ? { REDIS_URL: config.redisUrl } : {}),
+    },
   };
 
   return [...services, gateway];
