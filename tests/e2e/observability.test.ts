@@ -84,7 +84,8 @@ describe('observability', () => {
     it.each(HTTP_PROCESS_NAMES)('when %s is asked for /metrics directly, then it exposes the request duration histogram and process metrics', async (name) => {
       // Make sure each service has served at least one request of its own.
       await api.menu();
-      const url = name === 'gateway' ? running().gatewayUrl : running().serviceUrls[name];
+      // The gateway's public port serves no /metrics: its own listener does.
+      const url = name === 'gateway' ? running().state().gatewayMetricsUrl : running().serviceUrls[name];
       const response = await new ApiClient(url).get('/metrics');
       expectStatus(response, 200);
       expect(response.headers.get('content-type')).toMatch(/^text\/plain\b/);
@@ -94,6 +95,13 @@ describe('observability', () => {
       expect(response.text).toMatch(/^process_resident_memory_bytes\b/m);
       expect(response.text).toMatch(/^nodejs_eventloop_lag_seconds\b/m);
       expect(response.text).toContain(`service="${name}"`);
+    });
+
+    it('when /metrics is asked on the gateway\'s public port, then it is a 404', async () => {
+      const response = await api.get('/metrics');
+
+      expectStatus(response, 404);
+      expect(response.text).not.toContain('http_server_request_duration_seconds');
     });
 
     it('when the menu was served through the gateway, then the order service counts it under its route template', async () => {

@@ -14,7 +14,7 @@ import {
   type LauncherState,
   type ProcessState,
 } from '@ordering/launcher';
-import { brokerUrlOnVhost, createBrokerVhost, deleteBrokerVhost, testBrokerUrl, testDatabaseUrl } from './infrastructure.js';
+import { brokerUrlOnVhost, createBrokerVhost, deleteBrokerVhost, testBrokerUrl, testDatabaseUrl, testRedisUrl } from './infrastructure.js';
 import { eventually } from './wait.js';
 
 /**
@@ -92,6 +92,8 @@ const SCRUBBED_VARIABLES = [
   'DB_PREFIX',
   'BROKER_URL',
   'BROKER_NAMESPACE',
+  'REDIS_URL',
+  'RATE_LIMIT_REDIS_PREFIX',
   'INTERNAL_TOKEN',
   'SIGNING_KEY_ENCRYPTION_KEY',
   'REPLICAS',
@@ -156,6 +158,7 @@ export const startSystem = async (options: StartSystemOptions = {}): Promise<Run
   const databaseServer = testDatabaseUrl();
   const external = databaseServer !== undefined ? { serverUrl: serverBaseUrl(databaseServer), prefix: `e2e_${randomBytes(4).toString('hex')}_` } : undefined;
 
+  const redisUrl = testRedisUrl();
   const env: Record<string, string> = {
     ...omitVariables(process.env, SCRUBBED_VARIABLES),
     DATA_DIR: dataDir,
@@ -165,6 +168,8 @@ export const startSystem = async (options: StartSystemOptions = {}): Promise<Run
     ...(replicas > 1 ? { REPLICAS: String(replicas) } : {}),
     ...(external ? { POSTGRES_URL: external.serverUrl, DB_PREFIX: external.prefix } : {}),
     ...(broker ? { BROKER_URL: broker.url } : {}),
+    // Its own key prefix: counts of an earlier system (or the other CI pass) never limit this one.
+    ...(redisUrl ? { REDIS_URL: redisUrl, RATE_LIMIT_REDIS_PREFIX: `e2e:${randomBytes(4).toString('hex')}:` } : {}),
     ...options.env,
   };
 
