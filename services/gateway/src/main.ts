@@ -1,4 +1,4 @@
-import { createJwksTokenVerifier, createMetricsServer, exitOnConfigError, serve, startObservability } from '@ordering/platform';
+import { createJwksTokenVerifier, createMetricsServer, exitOnConfigError, exitOnFatalErrors, serve, startObservability } from '@ordering/platform';
 import { buildApp } from './app.js';
 import { readConfig } from './config.js';
 
@@ -10,8 +10,11 @@ const app = await buildApp({
   verifier: createJwksTokenVerifier(config.jwksUrl),
   config,
 });
-// The public port answers 404 for /metrics; Prometheus scrapes this listener instead.
+exitOnFatalErrors(logger);
+// The public port answers 404 for /metrics; Prometheus scrapes this listener instead. Listening before the public
+// port, so that once the gateway answers /readyz its metrics can be scraped too.
 const metricsServer = await createMetricsServer({ logger, metrics });
+await metricsServer.listen({ host: config.metrics.host, port: config.metrics.port });
 await serve({
   app,
   host: config.host,
@@ -22,4 +25,3 @@ await serve({
     { name: 'tracing', run: () => tracing.shutdown() },
   ],
 });
-await metricsServer.listen({ host: config.metrics.host, port: config.metrics.port });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createConnection, createServer, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { createLogger, type ServiceMetrics } from '@ordering/platform';
+import { findFreePort } from '@ordering/testing';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startGateway, type GatewayHarness } from './gateway-harness.js';
@@ -23,17 +24,6 @@ const answers = (url: string): Promise<boolean> =>
   });
 
 const redisMissing = process.env['TEST_REDIS_URL'] === undefined && !(await answers(REDIS_URL));
-
-/** A port nothing listens on: bound by us, then released. */
-const aClosedPort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 
 /** Accepts connections and never answers: a hung Redis. */
 const aSilentServer = (): Promise<{ port: number; close: () => Promise<void> }> =>
@@ -137,7 +127,7 @@ describe('rate limits when Redis is unreachable', () => {
       },
     });
     const logger = createLogger({ service: 'gateway', level: 'info', destination });
-    const gateway = await gatewayWith({ REDIS_URL: `redis://127.0.0.1:${await aClosedPort()}`, RATE_LIMIT_REDIS_PREFIX: aKeyPrefix() }, { logger });
+    const gateway = await gatewayWith({ REDIS_URL: `redis://127.0.0.1:${await findFreePort()}`, RATE_LIMIT_REDIS_PREFIX: aKeyPrefix() }, { logger });
 
     expect((await gateway.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
     const statuses = [];
