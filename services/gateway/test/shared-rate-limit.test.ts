@@ -24,6 +24,7 @@ const answers = (url: string): Promise<boolean> =>
   });
 
 const redisMissing = process.env['TEST_REDIS_URL'] === undefined && !(await answers(REDIS_URL));
+if (redisMissing) console.warn(`skipping the shared Redis rate-limit tests: TEST_REDIS_URL is unset and nothing answers at ${REDIS_URL}`);
 
 /** Accepts connections and never answers: a hung Redis. */
 const aSilentServer = (): Promise<{ port: number; close: () => Promise<void> }> =>
