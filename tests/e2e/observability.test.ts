@@ -4,6 +4,7 @@ import { ApiClient, type ApiResponse } from './support/api-client.js';
 import { aCustomer, E2E_ADMIN } from './support/builders.js';
 import { expectStatus } from './support/expectations.js';
 import { HTTP_PROCESS_NAMES, printLogsOnFailure, SERVICE_NAMES, startedSystem, startSystem, type LogLine, type RunningSystem } from './support/system.js';
+import { testRedisUrl } from './support/infrastructure.js';
 import { eventually } from './support/wait.js';
 
 /** Metrics, one structured log line per request, and no secrets in any captured output. */
@@ -81,10 +82,18 @@ describe('observability', () => {
   };
 
   describe('metrics', () => {
+    /** Every order replica's metrics: the gateway takes replicas in turn, so any of them may have served a request. */
+    const orderMetrics = async (): Promise<string> => {
+      const replicas = running().state().processes.filter((entry) => serviceOf(entry.name) === 'order' && entry.url !== null);
+      const texts = await Promise.all(replicas.map(async (entry) => (await new ApiClient(entry.url as string).get('/metrics')).text));
+      return texts.join('\n');
+    };
+
     it.each(HTTP_PROCESS_NAMES)('when %s is asked for /metrics directly, then it exposes the request duration histogram and process metrics', async (name) => {
       // Make sure each service has served at least one request of its own.
       await api.menu();
-      const url = name === 'gateway' ? running().gatewayUrl : running().serviceUrls[name];
+      // The gateway's public port serves no /metrics: its own listener does.
+      const url = name === 'gateway' ? running().state().gatewayMetricsUrl : running().serviceUrls[name];
       const response = await new ApiClient(url).get('/metrics');
       expectStatus(response, 200);
       expect(response.headers.get('content-type')).toMatch(/^text\/plain\b/);
@@ -96,19 +105,36 @@ describe('observability', () => {
       expect(response.text).toContain(`service="${name}"`);
     });
 
+    it('when /metrics is asked on the gateway\'s public port, then it is a 404', async () => {
+      const response = await api.get('/metrics');
+
+      expectStatus(response, 404);
+      expect(response.text).not.toContain('http_server_request_duration_seconds');
+    });
+
+    it.runIf(testRedisUrl() !== undefined)('when the system runs with TEST_REDIS_URL, then the gateway keeps its rate-limit counts in that Redis', async () => {
+      const metrics = new ApiClient(running().state().gatewayMetricsUrl);
+      await eventually(async () => ((await metrics.get('/metrics')).text.match(/^rate_limit_store_connected\{[^}]*\} 1$/m) ? true : undefined), {
+        what: 'the gateway to report rate_limit_store_connected 1',
+        timeoutMs: 30_000,
+        context: () => running().tail(40),
+      });
+      expectStatus(await api.menu(), 200);
+      expect((await metrics.get('/metrics')).text).not.toMatch(/^rate_limit_store_bypassed_total\{[^}]*\} [1-9]/m);
+    });
+
     it('when the menu was served through the gateway, then the order service counts it under its route template', async () => {
       expectStatus(await api.menu(), 200);
-      const metrics = await new ApiClient(running().serviceUrls.order).get('/metrics');
-      expect(metrics.text).toMatch(/^http_server_request_duration_seconds_count\{[^}]*route="\/api\/menu"[^}]*status="200"[^}]*\} [1-9]/m);
+      expect(await orderMetrics()).toMatch(/^http_server_request_duration_seconds_count\{[^}]*route="\/api\/menu"[^}]*status="200"[^}]*\} [1-9]/m);
     });
 
     it('when an order id is read, then the metrics label it by route template, not by the concrete id', async () => {
       const { token } = await signUp();
       const id = randomUUID();
       await api.get(`/api/orders/${id}`, { token });
-      const metrics = await new ApiClient(running().serviceUrls.order).get('/metrics');
-      expect(metrics.text).not.toContain(id);
-      expect(metrics.text).toContain('route="/api/orders/:id"');
+      const metrics = await orderMetrics();
+      expect(metrics).not.toContain(id);
+      expect(metrics).toContain('route="/api/orders/:id"');
     });
   });
 

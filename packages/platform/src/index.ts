@@ -6,6 +6,7 @@ export * from './config/peer-urls.js';
 export * from './logging/logger.js';
 export * from './metrics/metrics.js';
 export * from './http/create-http-server.js';
+export * from './http/metrics-server.js';
 export * from './http/health-routes.js';
 export * from './http/schema-validation.js';
 export * from './auth/principal.js';

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { Type } from 'typebox';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AppError, createHttpServer, createLogger, createMetrics, type HttpServer } from '../src/index.js';
+import { AppError, createHttpServer, createLogger, createMetrics, createMetricsServer, type HttpServer } from '../src/index.js';
 
 const captureLines = () => {
   const lines: Record<string, unknown>[] = [];
@@ -142,6 +142,24 @@ describe('http server kit', () => {
     expect(metrics.body).toContain('http_server_request_duration_seconds_bucket');
     expect(metrics.body).toContain('route="/things/:id"');
     expect(metrics.body).toContain('process_cpu_user_seconds_total');
+  });
+
+  it('when a public server asks for no /metrics, then it 404s there and a metrics server serves the same registry', async () => {
+    const logger = createLogger({ service: 'test', level: 'silent' });
+    const metrics = createMetrics('test');
+    app = await createHttpServer({ service: 'test', logger, metrics, readiness: [], servesMetrics: false });
+    const metricsServer = await createMetricsServer({ logger, metrics });
+    try {
+      await app.inject({ method: 'GET', url: '/healthz' });
+
+      expect((await app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(404);
+      const scraped = await metricsServer.inject({ method: 'GET', url: '/metrics' });
+      expect(scraped.statusCode).toBe(200);
+      expect(scraped.body).toMatch(/^http_server_request_duration_seconds_count\{[^}]*route="\/healthz"[^}]*\} 1$/m);
+      expect((await metricsServer.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(404);
+    } finally {
+      await metricsServer.close();
+    }
   });
 
   it('when a request is served, then exactly one log line describes it and holds no secrets', async () => {

@@ -8,6 +8,7 @@ import { createOpenApiDocuments } from './http/openapi-merge.js';
 import { acceptAnyBodyAsBytes } from './http/pass-through-body.js';
 import { registerProxyRoutes } from './http/proxy-routes.js';
 import { registerRateLimiting } from './http/rate-limiting.js';
+import { connectSharedRateLimitStore } from './http/shared-rate-limit-store.js';
 import { ROUTE_TABLE } from './http/route-table.js';
 import { createUpstreamPool, type UpstreamPool } from './http/upstream-pool.js';
 import { upstreamReadiness } from './http/upstream-readiness.js';
@@ -30,11 +31,17 @@ export const buildApp = async (deps: GatewayDeps): Promise<HttpServer> => {
     service: 'gateway',
     logger: deps.logger,
     metrics: deps.metrics,
+    // Not the rate-limit store: the gateway serves (failing open) while Redis is down, so taking every replica out
+    // of the load balancer because of it would turn a cache outage into a whole-API outage.
     readiness: UPSTREAM_NAMES.map((name) => upstreamReadiness(pools[name], client)),
     // The public listener sits behind the cluster's load balancer, which keeps idle connections for 60 s.
     timeouts: { keepAliveMs: EDGE_KEEP_ALIVE_MS },
+    // The gateway's port is public; its metrics are served on their own listener (main.ts).
+    servesMetrics: false,
   });
   app.addHook('onClose', () => client.close());
+  const sharedStore = deps.config.rateLimit.sharedStore && connectSharedRateLimitStore(deps.config.rateLimit.sharedStore, deps.logger, deps.metrics);
+  if (sharedStore) app.addHook('onClose', async () => sharedStore.close());
   acceptAnyBodyAsBytes(app);
   await app.register(replyFrom, {
     undici: { connections: 128, headersTimeout: deps.config.upstreamTimeoutMs, bodyTimeout: deps.config.upstreamTimeoutMs },
@@ -42,9 +49,9 @@ export const buildApp = async (deps: GatewayDeps): Promise<HttpServer> => {
     destroyAgent: true,
   });
 
-  // Everything clients call goes through one scope with rate limiting; /healthz, /readyz and /metrics stay outside.
+  // Everything clients call goes through one scope with rate limiting; /healthz and /readyz stay outside.
   await app.register(async (edge) => {
-    await registerRateLimiting(edge, deps.config.rateLimit);
+    await registerRateLimiting(edge, deps.config.rateLimit, sharedStore);
     registerProxyRoutes(edge, { routes: ROUTE_TABLE, pools, verifier: deps.verifier });
     await registerDocsRoutes(edge, createOpenApiDocuments(Object.values(pools), client, deps.logger));
   });

@@ -1,6 +1,7 @@
 import { developmentModeEnv, jwksEnv, jwksUrlProblems, parseConfigChecked, peerEnv, readPeerUrls, serviceEnv, type LogLevel } from '@ordering/platform';
 import { Type } from 'typebox';
 import { UPSTREAM_NAMES, type UpstreamName } from './domain/upstreams.js';
+import type { RateLimitSettings } from './http/rate-limiting.js';
 
 const GatewayEnv = Type.Object({
   ...serviceEnv(8080),
@@ -11,6 +12,13 @@ const GatewayEnv = Type.Object({
   RATE_LIMIT_WINDOW_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 10 }),
   // `?wait=30` holds a checkout request for up to 30 s, so the default leaves room above that.
   UPSTREAM_TIMEOUT_MS: Type.Integer({ minimum: 1, maximum: 600_000, default: 35_000 }),
+  // Set in production: every gateway replica counts in the same Redis, so N replicas still allow the limit once.
+  REDIS_URL: Type.Optional(Type.String({ format: 'uri', pattern: '^rediss?://.+' })),
+  // Two systems on one Redis (a benchmark next to a running system) must never share counts.
+  RATE_LIMIT_REDIS_PREFIX: Type.String({ pattern: '^[A-Za-z0-9:_.-]{1,100}$', default: 'ordering:rate-limit:' }),
+  // The public port never serves /metrics; Prometheus scrapes this listener (0.0.0.0 so it can reach a pod).
+  METRICS_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 9090 }),
+  METRICS_HOST: Type.String({ minLength: 1, default: '0.0.0.0' }),
 });
 
 export interface GatewayConfig {
@@ -21,8 +29,10 @@ export interface GatewayConfig {
   jwksUrl: string;
   /** Replica origins per upstream, e.g. `http://127.0.0.1:8081` (no trailing slash, no path). */
   upstreams: Readonly<Record<UpstreamName, readonly string[]>>;
-  rateLimit: { max: number; windowSeconds: number };
+  rateLimit: RateLimitSettings;
   upstreamTimeoutMs: number;
+  /** The separate listener for `/metrics`. */
+  metrics: { port: number; host: string };
 }
 
 export const readConfig = (env: Record<string, string | undefined> = process.env): GatewayConfig => {
@@ -35,7 +45,12 @@ export const readConfig = (env: Record<string, string | undefined> = process.env
     otlpEndpoint: values.OTEL_EXPORTER_OTLP_ENDPOINT,
     jwksUrl: values.JWKS_URL,
     upstreams,
-    rateLimit: Object.freeze({ max: values.RATE_LIMIT_MAX, windowSeconds: values.RATE_LIMIT_WINDOW_SECONDS }),
+    rateLimit: Object.freeze({
+      max: values.RATE_LIMIT_MAX,
+      windowSeconds: values.RATE_LIMIT_WINDOW_SECONDS,
+      sharedStore: values.REDIS_URL === undefined ? undefined : Object.freeze({ url: values.REDIS_URL, keyPrefix: values.RATE_LIMIT_REDIS_PREFIX }),
+    }),
     upstreamTimeoutMs: values.UPSTREAM_TIMEOUT_MS,
+    metrics: Object.freeze({ port: values.METRICS_PORT, host: values.METRICS_HOST }),
   });
 };

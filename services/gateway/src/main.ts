@@ -1,4 +1,4 @@
-import { createJwksTokenVerifier, exitOnConfigError, serve, startObservability } from '@ordering/platform';
+import { createJwksTokenVerifier, createMetricsServer, exitOnConfigError, exitOnFatalErrors, serve, startObservability } from '@ordering/platform';
 import { buildApp } from './app.js';
 import { readConfig } from './config.js';
 
@@ -10,4 +10,18 @@ const app = await buildApp({
   verifier: createJwksTokenVerifier(config.jwksUrl),
   config,
 });
-await serve({ app, host: config.host, port: config.port, logger, afterHttpClosed: [{ name: 'tracing', run: () => tracing.shutdown() }] });
+exitOnFatalErrors(logger);
+// The public port answers 404 for /metrics; Prometheus scrapes this listener instead. Listening before the public
+// port, so that once the gateway answers /readyz its metrics can be scraped too.
+const metricsServer = await createMetricsServer({ logger, metrics });
+await metricsServer.listen({ host: config.metrics.host, port: config.metrics.port });
+await serve({
+  app,
+  host: config.host,
+  port: config.port,
+  logger,
+  afterHttpClosed: [
+    { name: 'metrics listener', run: () => metricsServer.close() },
+    { name: 'tracing', run: () => tracing.shutdown() },
+  ],
+});

@@ -41,4 +41,30 @@ describe('gateway config', () => {
     expect(() => readConfig({ RATE_LIMIT_MAX: '0' })).toThrow(ConfigError);
     expect(() => readConfig({ UPSTREAM_TIMEOUT_MS: 'soon' })).toThrow(ConfigError);
   });
+
+  it('when REDIS_URL is unset, then the rate limit counts in the process, and /metrics has its own listener on 0.0.0.0:9090', () => {
+    const config = readConfig({});
+
+    expect(config.rateLimit.sharedStore).toBeUndefined();
+    expect(config.metrics).toEqual({ port: 9090, host: '0.0.0.0' });
+  });
+
+  it('when REDIS_URL is set, then the counts go to that Redis under the default or the given key prefix', () => {
+    expect(readConfig({ REDIS_URL: 'rediss://:secret@cache.internal:6380/2' }).rateLimit.sharedStore).toEqual({
+      url: 'rediss://:secret@cache.internal:6380/2',
+      keyPrefix: 'ordering:rate-limit:',
+    });
+    expect(readConfig({ REDIS_URL: 'redis://127.0.0.1:6379', RATE_LIMIT_REDIS_PREFIX: 'bench-1:' }).rateLimit.sharedStore?.keyPrefix).toBe('bench-1:');
+  });
+
+  it('when REDIS_URL is not a redis URL, then the config is refused without echoing its password', () => {
+    try {
+      readConfig({ REDIS_URL: 'http://user:hunter2@cache:6379', METRICS_PORT: '70000', RATE_LIMIT_REDIS_PREFIX: 'has spaces' });
+      expect.unreachable('the config was accepted');
+    } catch (error) {
+      const problems = (error as ConfigError).problems;
+      expect(problems.map((problem) => problem.split('=')[0])).toEqual(['REDIS_URL', 'RATE_LIMIT_REDIS_PREFIX', 'METRICS_PORT']);
+      expect(problems.join('\n')).not.toContain('hunter2');
+    }
+  });
 });

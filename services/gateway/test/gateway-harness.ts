@@ -1,4 +1,4 @@
-import { createLogger, createMetrics, type HttpServer } from '@ordering/platform';
+import { createLogger, createMetrics, type HttpServer, type Logger, type ServiceMetrics } from '@ordering/platform';
 import { createTestTokens, type TestTokens } from '@ordering/testing';
 import { buildApp } from '../src/app.js';
 import { readConfig } from '../src/config.js';
@@ -10,6 +10,8 @@ export interface GatewayHarness {
   /** One echo server per upstream (unless the test replaced its URL list). */
   upstreams: Record<UpstreamName, TestUpstream>;
   tokens: TestTokens;
+  /** This gateway's registry (the public port serves no /metrics). */
+  metrics: ServiceMetrics;
   /** Every request any echo server received, in order. */
   allReceived(): TestUpstream['received'];
   close(): Promise<void>;
@@ -20,6 +22,8 @@ export interface HarnessOptions {
   upstreamUrls?: Partial<Record<UpstreamName, string>>;
   /** Other gateway environment variables, e.g. RATE_LIMIT_MAX. */
   env?: Record<string, string>;
+  /** Default: silent. */
+  logger?: Logger;
 }
 
 const URL_VARIABLES: Record<UpstreamName, string> = {
@@ -37,9 +41,10 @@ export const startGateway = async (options: HarnessOptions = {}): Promise<Gatewa
   const env: Record<string, string> = { LOG_LEVEL: 'silent', ...options.env };
   for (const name of UPSTREAM_NAMES) env[URL_VARIABLES[name]] = options.upstreamUrls?.[name] ?? upstreams[name].url;
   const config = readConfig(env);
+  const metrics = createMetrics('gateway');
   const app = await buildApp({
-    logger: createLogger({ service: 'gateway', level: 'silent' }),
-    metrics: createMetrics('gateway'),
+    logger: options.logger ?? createLogger({ service: 'gateway', level: 'silent' }),
+    metrics,
     verifier: tokens.verifier,
     config,
   });
@@ -48,6 +53,7 @@ export const startGateway = async (options: HarnessOptions = {}): Promise<Gatewa
     app,
     upstreams,
     tokens,
+    metrics,
     allReceived: () => UPSTREAM_NAMES.flatMap((name) => upstreams[name].received),
     close: async () => {
       await app.close();

@@ -16,6 +16,8 @@ const rabbitmqctl = (...args: string[]): Promise<string> => run('rabbitmqctl', [
 
 export const testBrokerUrl = (): string | undefined => (process.env.TEST_BROKER_URL ? process.env.TEST_BROKER_URL : undefined);
 export const testDatabaseUrl = (): string | undefined => (process.env.TEST_DATABASE_URL ? process.env.TEST_DATABASE_URL : undefined);
+/** Set in CI's production pass: the gateway keeps its rate-limit counts in this Redis, as deployed. */
+export const testRedisUrl = (): string | undefined => (process.env.TEST_REDIS_URL ? process.env.TEST_REDIS_URL : undefined);
 
 /** Production mode: the system runs on the external PostgreSQL and RabbitMQ that CI provides. */
 export const isProductionMode = (): boolean => testBrokerUrl() !== undefined && testDatabaseUrl() !== undefined;

@@ -15,7 +15,7 @@ import {
   type ProcessState,
 } from '@ordering/launcher';
 import { E2E_ADMIN } from './builders.js';
-import { brokerUrlOnVhost, createBrokerVhost, deleteBrokerVhost, testBrokerUrl, testDatabaseUrl } from './infrastructure.js';
+import { brokerUrlOnVhost, createBrokerVhost, deleteBrokerVhost, testBrokerUrl, testDatabaseUrl, testRedisUrl } from './infrastructure.js';
 import { eventually } from './wait.js';
 
 /**
@@ -93,6 +93,8 @@ const SCRUBBED_VARIABLES = [
   'DB_PREFIX',
   'BROKER_URL',
   'BROKER_NAMESPACE',
+  'REDIS_URL',
+  'RATE_LIMIT_REDIS_PREFIX',
   'OPERATOR_TOKEN',
   'SIGNING_KEY_ENCRYPTION_KEY',
   'REPLICAS',
@@ -157,6 +159,7 @@ export const startSystem = async (options: StartSystemOptions = {}): Promise<Run
   const databaseServer = testDatabaseUrl();
   const external = databaseServer !== undefined ? { serverUrl: serverBaseUrl(databaseServer), prefix: `e2e_${randomBytes(4).toString('hex')}_` } : undefined;
 
+  const redisUrl = testRedisUrl();
   const env: Record<string, string> = {
     ...omitVariables(process.env, SCRUBBED_VARIABLES),
     DATA_DIR: dataDir,
@@ -168,6 +171,8 @@ export const startSystem = async (options: StartSystemOptions = {}): Promise<Run
     ...(replicas > 1 ? { REPLICAS: String(replicas) } : {}),
     ...(external ? { POSTGRES_URL: external.serverUrl, DB_PREFIX: external.prefix } : {}),
     ...(broker ? { BROKER_URL: broker.url } : {}),
+    // Its own key prefix: counts of an earlier system (or the other CI pass) never limit this one.
+    ...(redisUrl ? { REDIS_URL: redisUrl, RATE_LIMIT_REDIS_PREFIX: `e2e:${randomBytes(4).toString('hex')}:` } : {}),
     ...options.env,
   };
 

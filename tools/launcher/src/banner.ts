@@ -39,6 +39,7 @@ export const formatBanner = (config: LauncherConfig, specs: readonly ProcessSpec
     `  postgres       ${database}`,
     `  transport      ${transportOf(config)}`,
     `  API docs       http://localhost:${config.gatewayPort}/docs`,
+    `  metrics        http://127.0.0.1:${config.gatewayMetricsPort}/metrics (gateway; each service on its own port)`,
     `  admin          ${config.adminEmail} / ${adminPassword}${defaultsHint}`,
     `  state file     ${stateFile}`,
     '',

@@ -1,9 +1,11 @@
 import { createServer } from 'node:net';
 import { REPLICA_PORT_STEP, SERVICE_NAMES, type ServiceName } from './launcher-config.js';
 
-/** Where a launcher's processes will listen: six ports, so a test or bench system never collides with `npm start`. */
+/** Where a launcher's processes will listen: seven ports, so a test or bench system never collides with `npm start`. */
 export interface PortPlan extends Readonly<Record<ServiceName, number>> {
   readonly gateway: number;
+  /** The gateway's `/metrics` listener. */
+  readonly gatewayMetrics: number;
   /** The embedded PostgreSQL (unused on an external server). */
   readonly postgres: number;
 }
@@ -41,17 +43,19 @@ const planFrom = (base: number): PortPlan => ({
   account: base + 3,
   orchestrator: base + 4,
   postgres: base + 5,
+  gatewayMetrics: base + 6,
 });
 
 /** Every port the launcher will bind for `plan`: replica i of a service listens on its port + REPLICA_PORT_STEP·i. */
 const portsOf = (plan: PortPlan, replicas: number): number[] => [
   plan.gateway,
+  plan.gatewayMetrics,
   plan.postgres,
   ...SERVICE_NAMES.flatMap((name) => Array.from({ length: replicas }, (_, i) => plan[name] + REPLICA_PORT_STEP * i)),
 ];
 
 /**
- * Six consecutive ports (gateway, four services, the embedded PostgreSQL) from a random base in 20000-32000, checked
+ * Seven consecutive ports (gateway, four services, the embedded PostgreSQL, the gateway's metrics) from a random base in 20000-32000, checked
  * free together with every replica port. `random` is a test hook.
  */
 export const pickFreePortBlock = async (replicas: number, random: () => number = Math.random): Promise<PortPlan> => {
@@ -71,6 +75,7 @@ export const toPortEnv = (plan: PortPlan): Record<string, string> => ({
   ACCOUNT_PORT: String(plan.account),
   ORCHESTRATOR_PORT: String(plan.orchestrator),
   PGPORT_EMBEDDED: String(plan.postgres),
+  GATEWAY_METRICS_PORT: String(plan.gatewayMetrics),
 });
 
 /**
@@ -83,6 +88,6 @@ export const assertPortsFree = async (ports: ReadonlyArray<{ owner: string; port
   if (taken.length === 0) return;
   throw new Error(
     `port(s) already in use: ${taken.map(({ owner, port }) => `${port} (${owner})`).join(', ')}; ` +
-      'stop what uses them (another launcher?) or choose other ports (GATEWAY_PORT, CUSTOMER_PORT, …, PGPORT_EMBEDDED)',
+      'stop what uses them (another launcher?) or choose other ports (GATEWAY_PORT, GATEWAY_METRICS_PORT, CUSTOMER_PORT, …, PGPORT_EMBEDDED)',
   );
 };

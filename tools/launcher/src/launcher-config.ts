@@ -14,6 +14,8 @@ export interface LauncherConfig {
   /** Absolute; holds the embedded cluster (`<dataDir>/postgres`) and `launcher-state.json`. */
   readonly dataDir: string;
   readonly gatewayPort: number;
+  /** The gateway's separate `/metrics` listener (its public port serves none). */
+  readonly gatewayMetricsPort: number;
   readonly servicePorts: Readonly<Record<ServiceName, number>>;
   readonly replicas: number;
   readonly embeddedPostgresPort: number;
@@ -21,6 +23,8 @@ export interface LauncherConfig {
   readonly postgresUrl: string | undefined;
   readonly databasePrefix: string;
   readonly brokerUrl: string | undefined;
+  /** `REDIS_URL`, for the gateway only: its rate-limit counts, shared by gateway replicas. May hold a password. */
+  readonly redisUrl: string | undefined;
   /** `OPERATOR_TOKEN`, for the services' operator routes; unset, the launcher keeps a generated one in `dataDir`. */
   readonly operatorToken: string | undefined;
   /** `SIGNING_KEY_ENCRYPTION_KEY`, the customer service's; unset, the launcher keeps a generated one in `dataDir`. */
@@ -63,6 +67,7 @@ const FORWARDED_VARIABLES = [
   'BROKER_NAMESPACE',
   'RATE_LIMIT_MAX',
   'RATE_LIMIT_WINDOW_SECONDS',
+  'RATE_LIMIT_REDIS_PREFIX',
   'TOKEN_TTL_SECONDS',
   'UPSTREAM_TIMEOUT_MS',
   'OTEL_EXPORTER_OTLP_ENDPOINT',
@@ -209,6 +214,7 @@ export const loadLauncherConfig = (env: Env, argv: readonly string[], cwd: strin
 
   const dataDir = path.resolve(cwd, read(env, 'DATA_DIR') ?? '.data');
   const gatewayPort = collector.port(env, 'GATEWAY_PORT', 8080);
+  const gatewayMetricsPort = collector.port(env, 'GATEWAY_METRICS_PORT', 9090);
   const servicePorts: Record<ServiceName, number> = {
     customer: collector.port(env, 'CUSTOMER_PORT', 8081),
     order: collector.port(env, 'ORDER_PORT', 8082),
@@ -233,6 +239,7 @@ export const loadLauncherConfig = (env: Env, argv: readonly string[], cwd: strin
     problems.push(describe('DB_PREFIX', databasePrefix, 'use lower-case letters, digits and _ (starting with a letter or _), at most 41 characters'));
   }
   const brokerUrl = collector.url(env, 'BROKER_URL', ['amqp:', 'amqps:']);
+  const redisUrl = collector.url(env, 'REDIS_URL', ['redis:', 'rediss:']);
   const operatorToken = read(env, 'OPERATOR_TOKEN');
   problems.push(...secretProblem(env, 'OPERATOR_TOKEN', operatorTokenProblem));
   const signingKeyEncryptionKey = read(env, 'SIGNING_KEY_ENCRYPTION_KEY');
@@ -254,6 +261,7 @@ export const loadLauncherConfig = (env: Env, argv: readonly string[], cwd: strin
 
   const ports = [
     { owner: 'gateway', port: gatewayPort },
+    { owner: 'gateway metrics', port: gatewayMetricsPort },
     ...SERVICE_NAMES.flatMap((name) =>
       Array.from({ length: replicas }, (_, i) => ({ owner: i === 0 ? name : `${name}#${i}`, port: servicePorts[name] + REPLICA_PORT_STEP * i })),
     ),
@@ -266,12 +274,14 @@ export const loadLauncherConfig = (env: Env, argv: readonly string[], cwd: strin
   const config: LauncherConfig = {
     dataDir,
     gatewayPort,
+    gatewayMetricsPort,
     servicePorts: Object.freeze(servicePorts),
     replicas,
     embeddedPostgresPort,
     postgresUrl,
     databasePrefix,
     brokerUrl,
+    redisUrl,
     operatorToken,
     signingKeyEncryptionKey,
     adminEmail,

@@ -10,6 +10,8 @@ export interface LauncherState {
   readonly launcherPid: number;
   readonly status: 'starting' | 'ready' | 'stopping';
   readonly gatewayUrl: string;
+  /** The gateway's `/metrics` listener, e.g. `http://127.0.0.1:9090` (its public port answers 404 there). */
+  readonly gatewayMetricsUrl: string;
   readonly updatedAt: string;
   readonly processes: readonly ProcessState[];
 }

@@ -67,6 +67,7 @@ const publishState = (): void => {
       launcherPid: process.pid,
       status,
       gatewayUrl: `http://127.0.0.1:${config.gatewayPort}`,
+      gatewayMetricsUrl: `http://127.0.0.1:${config.gatewayMetricsPort}`,
       updatedAt: new Date().toISOString(),
       processes,
     });

@@ -40,6 +40,7 @@ const replicaName = (service: ServiceName, replica: number): string => (replica 
 export const plannedPorts = (config: LauncherConfig): Array<{ owner: string; port: number }> => [
   ...SERVICE_NAMES.flatMap((service) => replicaPorts(config, service).map((port, replica) => ({ owner: replicaName(service, replica), port }))),
   { owner: 'gateway', port: config.gatewayPort },
+  { owner: 'gateway metrics', port: config.gatewayMetricsPort },
 ];
 
 /**
@@ -61,7 +62,8 @@ const publicKeysOf = (secrets: ServiceSecrets): string =>
  * Every replica of every service (in SERVICE_NAMES order), then the single gateway. Services get their own database
  * URL, the URLs of every peer replica, their own message signing key, every service's public key and the operator
  * token; only the customer service gets the admin credentials and the signing key encryption key. The gateway gets
- * none of them: it has no internal routes and never calls the services' ones.
+ * none of them: it has no internal routes and never calls the services' ones; only the gateway gets REDIS_URL (its
+ * rate-limit counts) and its metrics port.
  */
 export const planProcesses = (config: LauncherConfig, databaseUrls: Readonly<Record<ServiceName, string>>, secrets: ServiceSecrets): ProcessSpec[] => {
   const peerUrls = Object.fromEntries(
@@ -107,7 +109,14 @@ export const planProcesses = (config: LauncherConfig, databaseUrls: Readonly<Rec
     port: config.gatewayPort,
     url: baseUrl(config.gatewayPort),
     entry: entryOf('gateway'),
-    env: { ...sharedEnv, SERVICE_NAME: 'gateway', PORT: String(config.gatewayPort) },
+    env: {
+      ...sharedEnv,
+      SERVICE_NAME: 'gateway',
+      PORT: String(config.gatewayPort),
+      METRICS_PORT: String(config.gatewayMetricsPort),
+      METRICS_HOST: HOST,
+      ...(config.redisUrl !== undefined ? { REDIS_URL: config.redisUrl } : {}),
+    },
   };
 
   return [...services, gateway];

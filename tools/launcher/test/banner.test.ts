@@ -17,6 +17,12 @@ describe('formatBanner', () => {
     expect(line).toBe('  transport      RabbitMQ amqp://guest:***@rabbit:5672 (namespace bench_1)');
   });
 
+  it('when the banner is printed, then it says where the gateway metrics are scraped', () => {
+    const lines = formatBanner(aLauncherConfig({ GATEWAY_METRICS_PORT: '9190' }), [], 'postgres://x', 'state');
+
+    expect(lines).toContain('  metrics        http://127.0.0.1:9190/metrics (gateway; each service on its own port)');
+  });
+
   it('when the banner is printed, then its last line is exactly the ready line that tools wait for', () => {
     expect(formatBanner(aLauncherConfig({ GATEWAY_PORT: '9080' }), [], 'postgres://x', 'state').at(-1)).toBe('ready: http://127.0.0.1:9080');
   });

@@ -25,12 +25,14 @@ describe('loadLauncherConfig', () => {
     expect(config).toMatchObject({
       dataDir: path.join(CWD, '.data'),
       gatewayPort: 8080,
+      gatewayMetricsPort: 9090,
       servicePorts: { customer: 8081, order: 8082, account: 8083, orchestrator: 8084 },
       embeddedPostgresPort: 54329,
       replicas: 1,
       postgresUrl: undefined,
       databasePrefix: '',
       brokerUrl: undefined,
+      redisUrl: undefined,
       adminEmail: 'admin@example.com',
       adminPassword: 'admin-password-change-me',
       adminCredentialsAreDefaults: true,
@@ -75,6 +77,23 @@ describe('loadLauncherConfig', () => {
     });
   });
 
+  it('when REDIS_URL and GATEWAY_METRICS_PORT are set, then the config carries them', () => {
+    expect(loadOk({ REDIS_URL: 'rediss://:pw@cache:6380', GATEWAY_METRICS_PORT: '9190' })).toMatchObject({
+      redisUrl: 'rediss://:pw@cache:6380',
+      gatewayMetricsPort: 9190,
+    });
+  });
+
+  it('when REDIS_URL is not a redis URL, then one problem line names it without its password', () => {
+    const problems = problemsOf({ REDIS_URL: 'http://user:pw@cache:6379' });
+
+    expect(problems).toEqual(['REDIS_URL="http://user:***@cache:6379" is invalid: must start with redis:// or rediss://']);
+  });
+
+  it('when the gateway metrics port is another process\'s port, then the clash is refused', () => {
+    expect(problemsOf({ GATEWAY_METRICS_PORT: '8082' }).join('\n')).toMatch(/order and gateway metrics would both listen on port 8082/);
+  });
+
   it('when DATA_DIR is relative, then it is resolved against the working directory', () => {
     expect(loadOk({ DATA_DIR: 'tmp/state' }).dataDir).toBe(path.join(CWD, 'tmp/state'));
   });
@@ -106,7 +125,7 @@ describe('loadLauncherConfig', () => {
     expect(problems).toEqual([`REPLICAS=${JSON.stringify(value)} is invalid: must be an integer between 1 and 10`]);
   });
 
-  it.each(['GATEWAY_PORT', 'CUSTOMER_PORT', 'ORDER_PORT', 'ACCOUNT_PORT', 'ORCHESTRATOR_PORT', 'PGPORT_EMBEDDED'])(
+  it.each(['GATEWAY_PORT', 'GATEWAY_METRICS_PORT', 'CUSTOMER_PORT', 'ORDER_PORT', 'ACCOUNT_PORT', 'ORCHESTRATOR_PORT', 'PGPORT_EMBEDDED'])(
     'when %s is not a port number, then one problem line names it',
     (name) => {
       for (const value of ['http', '0', '65536', '80a']) {

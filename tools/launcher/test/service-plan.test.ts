@@ -106,6 +106,19 @@ describe('planProcesses', () => {
     }
   });
 
+  it('when REDIS_URL is set, then only the gateway gets it, with its metrics listener on loopback', () => {
+    const specs = planProcesses(aLauncherConfig({ REDIS_URL: 'redis://:pw@127.0.0.1:6379', RATE_LIMIT_REDIS_PREFIX: 'e2e:', GATEWAY_METRICS_PORT: '9190' }), DATABASE_URLS, SECRETS);
+
+    for (const spec of specs) {
+      if (spec.service === 'gateway') {
+        expect(spec.env).toMatchObject({ REDIS_URL: 'redis://:pw@127.0.0.1:6379', RATE_LIMIT_REDIS_PREFIX: 'e2e:', METRICS_PORT: '9190', METRICS_HOST: '127.0.0.1' });
+      } else {
+        expect(spec.env.REDIS_URL, spec.name).toBeUndefined();
+        expect(spec.env.METRICS_PORT, spec.name).toBeUndefined();
+      }
+    }
+  });
+
   it('when BROKER_URL is not set, then no process gets one', () => {
     const specs = planProcesses(aLauncherConfig({}), DATABASE_URLS, SECRETS);
 
@@ -117,9 +130,12 @@ describe('planProcesses', () => {
     expect(databaseName(aLauncherConfig({}), 'order')).toBe('order');
   });
 
-  it('when ports are listed before start, then they match the plan', () => {
-    const config = aLauncherConfig({ REPLICAS: '2' });
+  it('when ports are listed before start, then they match the plan, plus the gateway metrics listener', () => {
+    const config = aLauncherConfig({ REPLICAS: '2', GATEWAY_METRICS_PORT: '9190' });
 
-    expect(plannedPorts(config)).toEqual(planProcesses(config, DATABASE_URLS, SECRETS).map((spec) => ({ owner: spec.name, port: spec.port })));
+    expect(plannedPorts(config)).toEqual([
+      ...planProcesses(config, DATABASE_URLS, SECRETS).map((spec) => ({ owner: spec.name, port: spec.port })),
+      { owner: 'gateway metrics', port: 9190 },
+    ]);
   });
 });

@@ -63,6 +63,8 @@ export interface HttpServerOptions {
   openapi?: { title: string; description: string; version?: string };
   /** Defaults: SERVER_TIMEOUTS. The gateway's public listener sets `keepAliveMs: EDGE_KEEP_ALIVE_MS`. */
   timeouts?: Partial<ServerTimeouts>;
+  /** Default true. False for a public port: serve `/metrics` on a listener of its own (createMetricsServer). */
+  servesMetrics?: boolean;
 }
 
 /** An empty body with a JSON content type (e.g. a bodiless cancel) is no body, not a 400. */
@@ -95,7 +97,7 @@ const registerRequestObservation = (app: FastifyInstance, metrics: ServiceMetric
   });
 };
 
-const registerMetricsRoute = (app: FastifyInstance, metrics: ServiceMetrics): void => {
+export const registerMetricsRoute = (app: FastifyInstance, metrics: ServiceMetrics): void => {
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
@@ -137,6 +139,6 @@ export const createHttpServer = async (options: HttpServerOptions): Promise<Http
   registerRequestObservation(app, options.metrics);
   if (options.openapi) await registerOpenApi(app, options.openapi);
   registerHealthRoutes(app, options.readiness);
-  registerMetricsRoute(app, options.metrics);
+  if (options.servesMetrics !== false) registerMetricsRoute(app, options.metrics);
   return app;
 };

@@ -1,10 +1,13 @@
 import rateLimit, { normalizeIP } from '@fastify/rate-limit';
 import { AppError } from '@ordering/platform';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { SharedRateLimitStore, SharedStoreSettings } from './shared-rate-limit-store.js';
 
 export interface RateLimitSettings {
   max: number;
   windowSeconds: number;
+  /** Set (production): the counts live in Redis, shared by every gateway replica. Unset: in this process. */
+  sharedStore?: SharedStoreSettings | undefined;
 }
 
 /**
@@ -15,17 +18,20 @@ const clientKey = (request: FastifyRequest): string =>
   request.principal ? `subject:${request.principal.customerId}` : `ip:${normalizeIP(request.ip)}`;
 
 /**
- * Limits every route registered after it in the given scope (fixed window, in-memory: correct for one gateway
- * process; several gateway replicas would each count separately and need a shared store such as Redis).
- * Runs as an onRequest hook queued after the route's own onRequest hooks, so the caller is identified first.
+ * Limits every route registered after it in the given scope (fixed window). With a shared store, every gateway
+ * replica counts in the same Redis keys, so N replicas still allow the limit once; when that store fails, the request
+ * is served uncounted (skipOnError: fail open, see shared-rate-limit-store.ts). Without one, the counts are this
+ * process's own (right for a single gateway). Runs as an onRequest hook queued after the route's own onRequest
+ * hooks, so the caller is identified first.
  */
-export const registerRateLimiting = async (scope: FastifyInstance, settings: RateLimitSettings): Promise<void> => {
+export const registerRateLimiting = async (scope: FastifyInstance, settings: RateLimitSettings, store: SharedRateLimitStore | undefined): Promise<void> => {
   await scope.register(rateLimit, {
     global: true,
     hook: 'onRequest',
     max: settings.max,
     timeWindow: settings.windowSeconds * 1000,
     keyGenerator: clientKey,
+    ...(store ? { redis: store.client, nameSpace: store.keyPrefix, skipOnError: true, onExceeding: () => store.noteAllowedRequest() } : {}),
     errorResponseBuilder: (_request, context) => {
       const retryAfterSeconds = Math.max(1, Math.ceil(context.ttl / 1000));
       return new AppError('RATE_LIMITED', 429, {
