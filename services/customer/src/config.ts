@@ -1,12 +1,48 @@
 import type { KeyObject } from 'node:crypto';
+import { isIP } from 'node:net';
 import { brokerEnv, ConfigError, databaseEnv, internalTokenEnv, parseConfig, peerEnv, readPeerUrls, serviceEnv, type LogLevel } from '@ordering/platform';
 import { Type } from 'typebox';
 import { EMAIL_MAX_LENGTH, PASSWORD_LENGTH } from './domain/registration-rules.js';
+import { DEFAULT_HASH_COST_LOG2 } from './security/password-hashing.js';
 import { decodeEncryptionKey } from './security/signing-key-sealing.js';
 
 /** The services this one sends messages to: CustomerRegistered goes to the account service. */
 const PEERS = ['account'] as const;
 type Peer = (typeof PEERS)[number];
+
+// ---- Login protection (issue 8): password hash cost and concurrency, and whose x-forwarded-for to believe. ----
+
+/** Below OWASP's minimum only for quick local runs and tests, behind the loud development switch. */
+const DEVELOPMENT_MIN_HASH_COST_LOG2 = 10;
+
+const loginProtectionEnv = {
+  PASSWORD_HASH_COST_LOG2: Type.Integer({ minimum: DEVELOPMENT_MIN_HASH_COST_LOG2, maximum: 20, default: DEFAULT_HASH_COST_LOG2 }),
+  PASSWORD_HASH_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 2 }),
+  PASSWORD_HASH_QUEUE_LIMIT: Type.Integer({ minimum: 0, maximum: 10_000, default: 32 }),
+  TRUSTED_PROXIES: Type.String({ minLength: 1, default: '127.0.0.1,::1' }),
+};
+
+const isAddressOrCidr = (entry: string): boolean => {
+  const [address = '', prefix, extra] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+};
+
+const splitList = (value: string): string[] => value.split(',').map((entry) => entry.trim());
+
+const loginProtectionProblems = (env: Record<string, string | undefined>): string[] => {
+  const problems: string[] = [];
+  const cost = setValue(env['PASSWORD_HASH_COST_LOG2']);
+  // UNSAFE_DEVELOPMENT_MODE belongs to the secrets group; read here only to allow a cheaper hash in development.
+  if (cost !== undefined && Number(cost) < DEFAULT_HASH_COST_LOG2 && Number(cost) >= DEVELOPMENT_MIN_HASH_COST_LOG2 && env['UNSAFE_DEVELOPMENT_MODE'] !== 'true') {
+    problems.push(`PASSWORD_HASH_COST_LOG2=${cost} is invalid: below ${DEFAULT_HASH_COST_LOG2} (OWASP's minimum) only with UNSAFE_DEVELOPMENT_MODE=true`);
+  }
+  const proxies = setValue(env['TRUSTED_PROXIES']);
+  const bad = proxies === undefined ? [] : splitList(proxies).filter((entry) => !isAddressOrCidr(entry));
+  if (bad.length > 0) problems.push(`TRUSTED_PROXIES has invalid entries ${JSON.stringify(bad)}: use comma-separated IP addresses or CIDRs, e.g. 127.0.0.1,::1`);
+  return problems;
+};
 
 const CustomerEnv = Type.Object({
   ...serviceEnv(8081),
@@ -20,6 +56,7 @@ const CustomerEnv = Type.Object({
   ADMIN_PASSWORD: Type.Optional(Type.String()),
   // Checked by encryptionKeyProblems, for the same reason (the generic secret-name rule does not cover *_KEY).
   SIGNING_KEY_ENCRYPTION_KEY: Type.Optional(Type.String()),
+  ...loginProtectionEnv,
 });
 
 export interface CustomerConfig {
@@ -40,6 +77,9 @@ export interface CustomerConfig {
   admin: { email: string; password: string } | undefined;
   /** `SIGNING_KEY_ENCRYPTION_KEY` (32 bytes): seals the private signing key at rest; unset, it rests plain (with a warning). */
   signingKeyEncryptionKey: KeyObject | undefined;
+  passwordHashing: { costLog2: number; concurrency: number; queueLimit: number };
+  /** Proxies whose x-forwarded-for names the client (`TRUSTED_PROXIES`, Fastify's trustProxy). */
+  trustedProxies: readonly string[];
   /** Replica origins per peer (`ACCOUNT_URL`, comma-separated), where the outbox relay delivers. */
   peers: Readonly<Record<Peer, readonly string[]>>;
 }
@@ -80,6 +120,7 @@ const parseCustomerEnv = (env: Record<string, string | undefined>) => {
   const own = [
     ...adminProblems(setValue(env['ADMIN_EMAIL']), setValue(env['ADMIN_PASSWORD'])),
     ...encryptionKeyProblems(setValue(env['SIGNING_KEY_ENCRYPTION_KEY'])),
+    ...loginProtectionProblems(env),
   ];
   const values = withOwnProblems(() => parseConfig(CustomerEnv, env), own);
   const peers = withOwnProblems(() => readPeerUrls(values, PEERS), own);
@@ -105,6 +146,12 @@ export const readConfig = (env: Record<string, string | undefined> = process.env
         ? Object.freeze({ email: values.ADMIN_EMAIL, password: values.ADMIN_PASSWORD })
         : undefined,
     signingKeyEncryptionKey: values.SIGNING_KEY_ENCRYPTION_KEY === undefined ? undefined : decodeEncryptionKey(values.SIGNING_KEY_ENCRYPTION_KEY),
+    passwordHashing: Object.freeze({
+      costLog2: values.PASSWORD_HASH_COST_LOG2,
+      concurrency: values.PASSWORD_HASH_CONCURRENCY,
+      queueLimit: values.PASSWORD_HASH_QUEUE_LIMIT,
+    }),
+    trustedProxies: Object.freeze(splitList(values.TRUSTED_PROXIES)),
     peers,
   });
 };

@@ -26,6 +26,8 @@ export interface HttpServerOptions {
   readiness: ReadinessCheck[];
   /** Omit for a server that publishes no OpenAPI document of its own (the gateway merges the others'). */
   openapi?: { title: string; description: string; version?: string };
+  /** Addresses or CIDRs whose x-forwarded-for is believed for request.ip (Fastify's trustProxy); unset, none. */
+  trustProxy?: readonly string[];
 }
 
 /** An empty body with a JSON content type (e.g. a bodiless cancel) is no body, not a 400. */
@@ -86,6 +88,7 @@ export const createHttpServer = async (options: HttpServerOptions): Promise<Http
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    ...(options.trustProxy ? { trustProxy: [...options.trustProxy] } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(compileValidator);
   registerErrorHandling(app);
