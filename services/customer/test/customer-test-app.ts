@@ -108,6 +108,20 @@ export const register = (app: HttpServer, body: RegistrationBody): Promise<Light
 export const requestToken = (app: HttpServer, { email, password }: { email: string; password: string }): Promise<LightMyRequestResponse> =>
   app.inject({ method: 'POST', url: '/api/auth/token', payload: { email, password } });
 
+/** A login as it arrives from a given address, optionally through a proxy that names the client in x-forwarded-for. */
+export const requestTokenFrom = (
+  app: HttpServer,
+  { email, password }: { email: string; password: string },
+  from: { remoteAddress: string; forwardedFor?: string },
+): Promise<LightMyRequestResponse> =>
+  app.inject({
+    method: 'POST',
+    url: '/api/auth/token',
+    remoteAddress: from.remoteAddress,
+    headers: from.forwardedFor === undefined ? {} : { 'x-forwarded-for': from.forwardedFor },
+    payload: { email, password },
+  });
+
 /** Logs in and returns the access token; fails the test if login does not succeed. */
 export const loginAs = async (app: HttpServer, credentials: { email: string; password: string }): Promise<string> => {
   const response = await requestToken(app, credentials);
