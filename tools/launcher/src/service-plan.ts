@@ -39,8 +39,16 @@ export const plannedPorts = (config: LauncherConfig): Array<{ owner: string; por
   { owner: 'gateway', port: config.gatewayPort },
 ];
 
-/** Only the customer service signs tokens and bootstraps the admin. */
+/**
+ * libuv's pool runs scrypt (and DNS lookups, file and zlib work). Its default of 4 threads would be held by the
+ * customer service's password hashes (PASSWORD_HASH_CONCURRENCY, default 2) plus a burst of anything else; 8 keeps
+ * room for the pool's other users. Containers set the same (see services/customer/README.md).
+ */
+const CUSTOMER_THREADPOOL_SIZE = '8';
+
+/** Only the customer service signs tokens, hashes passwords and bootstraps the admin. */
 const customerEnv = (config: LauncherConfig, secrets: ServiceSecrets): Record<string, string> => ({
+  UV_THREADPOOL_SIZE: CUSTOMER_THREADPOOL_SIZE,
   ADMIN_EMAIL: config.adminEmail,
   ADMIN_PASSWORD: config.adminPassword,
   SIGNING_KEY_ENCRYPTION_KEY: secrets.signingKeyEncryptionKey,
