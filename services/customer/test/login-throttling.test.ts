@@ -3,6 +3,7 @@ import { createTestDatabase } from '@ordering/testing';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aClientAddress, aRegistration, aTestClock, aUniqueEmail } from './builders.js';
+import { pruneLoginThrottles } from '../src/use-cases/login-throttling.js';
 import { register, requestTokenFrom, startCustomerApp, type CustomerTestApp } from './customer-test-app.js';
 
 /** What the throttle stores for an account: the SHA-256 of its comparison email (lower-cased ASCII). */
@@ -187,5 +188,36 @@ describe('the client address behind a proxy', () => {
 
     expect(await clientKeys()).toContain(caller);
     expect(await clientKeys()).not.toContain(claimed);
+  });
+});
+
+describe('pruning the login throttle', () => {
+  let testDatabase: { url: string; drop(): Promise<void> };
+  let service: CustomerTestApp;
+  const clock = aTestClock();
+
+  beforeAll(async () => {
+    testDatabase = await createTestDatabase();
+    service = await startCustomerApp(testDatabase.url, { clock: clock.now });
+  });
+
+  afterAll(async () => {
+    await service?.close();
+    await testDatabase?.drop();
+  });
+
+  const storedScopes = async (): Promise<string[]> =>
+    (await service.database.pool.query<{ scope: string }>('select scope from login_throttles order by scope')).rows.map((row) => row.scope);
+
+  it('when rows hold only forgotten counts and no running lock, then they are deleted, and the others are kept', async () => {
+    const client = aClientAddress();
+    await requestTokenFrom(service.app, { email: aUniqueEmail(), password: 'a wrong guess' }, { remoteAddress: client });
+    expect(await storedScopes()).toEqual(['account', 'client']);
+
+    expect(await pruneLoginThrottles(service.database, new Date(clock.now().getTime() + 299_000))).toBe(0);
+    expect(await pruneLoginThrottles(service.database, new Date(clock.now().getTime() + 301_000))).toBe(1);
+    expect(await storedScopes()).toEqual(['account']);
+    expect(await pruneLoginThrottles(service.database, new Date(clock.now().getTime() + 86_401_000))).toBe(1);
+    expect(await storedScopes()).toEqual([]);
   });
 });
