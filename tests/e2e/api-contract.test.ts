@@ -234,6 +234,51 @@ describe('public API contract through the gateway', () => {
     });
   });
 
+  describe('login throttling', () => {
+    // Each test logs in as a client of its own: the gateway appends the caller's address to x-forwarded-for, and the
+    // customer service believes that header from loopback (TRUSTED_PROXIES). Here the caller is on loopback too, so
+    // the address the test puts in front is the one counted; in production it is the real caller's.
+    const loginFrom = (client: string, email: string, password: string) =>
+      api.post<{ accessToken: string }>('/api/auth/token', { json: { email, password }, headers: { 'x-forwarded-for': client } });
+    const aClient = (): string => `198.51.100.${1 + Math.floor(Math.random() * 254)}`;
+
+    const expectThrottled = (response: Awaited<ReturnType<typeof loginFrom>>): void => {
+      expectProblem(response, 429, 'RATE_LIMITED');
+      expect(response.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
+    };
+
+    it('when an account got 5 wrong passwords, then the next login is 429 with Retry-After, the right password included, and an unknown email alike', async () => {
+      const customer = aCustomer();
+      expectStatus(await api.register(customer), 201);
+      const unknown = `nobody-${uniqueSuffix()}@example.com`;
+      for (let attempt = 0; attempt < 5; attempt += 1) {
+        expectProblem(await loginFrom(aClient(), customer.email, `wrong ${attempt}`), 401, 'INVALID_CREDENTIALS');
+        expectProblem(await loginFrom(aClient(), unknown, `wrong ${attempt}`), 401, 'INVALID_CREDENTIALS');
+      }
+
+      const known = await loginFrom(aClient(), customer.email, customer.password);
+      const notRegistered = await loginFrom(aClient(), unknown, customer.password);
+
+      expectThrottled(known);
+      expectThrottled(notRegistered);
+      const { instance: _a, ...knownProblem } = known.body as Record<string, unknown>;
+      const { instance: _b, ...unknownProblem } = notRegistered.body as Record<string, unknown>;
+      expect(unknownProblem).toEqual(knownProblem);
+    });
+
+    it('when one client failed for 10 emails, then it is refused for any email while the customer logs in from another client', async () => {
+      const customer = aCustomer();
+      expectStatus(await api.register(customer), 201);
+      const attacker = '203.0.113.66';
+      for (let index = 0; index < 10; index += 1) {
+        expectProblem(await loginFrom(attacker, `sprayed-${uniqueSuffix()}@example.com`, 'a guess'), 401, 'INVALID_CREDENTIALS');
+      }
+
+      expectThrottled(await loginFrom(attacker, customer.email, customer.password));
+      expectStatus(await loginFrom('203.0.113.67', customer.email, customer.password), 200);
+    });
+  });
+
   describe('routing, headers and documentation', () => {
     let token: string;
 

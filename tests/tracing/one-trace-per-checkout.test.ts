@@ -13,6 +13,7 @@ import { createAccountMessageHandlers } from '../../services/account/src/message
 import { buildApp as buildCustomerApp } from '../../services/customer/src/app.js';
 import { connectCustomerDatabase } from '../../services/customer/src/db/customer-database.js';
 import { MIGRATIONS_FOLDER as CUSTOMER_MIGRATIONS } from '../../services/customer/src/db/migrations-folder.js';
+import { createPasswordHasher } from '../../services/customer/src/security/password-hashing.js';
 import { createLocalTokenVerifier, createTokenSigner } from '../../services/customer/src/security/token-signer.js';
 import { ensureSigningKeys } from '../../services/customer/src/use-cases/ensure-signing-keys.js';
 import { buildApp as buildGatewayApp } from '../../services/gateway/src/app.js';
@@ -83,7 +84,7 @@ const startSystem = async (): Promise<void> => {
     await runMigrations(database.pool, CUSTOMER_MIGRATIONS, log);
     const messaging = createMessaging({ service: 'customer', database, peers: { account: [urlOf(accountPort)] }, handlers: [], logger: log, metrics, relay });
     const tokenSigner = await createTokenSigner(await ensureSigningKeys(database), 3600);
-    const app = await buildCustomerApp({ logger: log, metrics, database, verifier: createLocalTokenVerifier(tokenSigner.jwks), tokenSigner, messaging });
+    const app = await buildCustomerApp({ logger: log, metrics, database, verifier: createLocalTokenVerifier(tokenSigner.jwks), tokenSigner, messaging, passwordHasher: createPasswordHasher({ costLog2: 10, concurrency: 2, queueLimit: 100 }), clock: () => new Date(), trustedProxies: ['127.0.0.1', '::1'] });
     await listen(app, customerPort, [() => messaging.stop(), () => database.close()]);
     started.push(messaging);
   }

@@ -4,9 +4,11 @@ import { buildApp } from './app.js';
 import { readConfig } from './config.js';
 import { connectCustomerDatabase } from './db/customer-database.js';
 import { MIGRATIONS_FOLDER } from './db/migrations-folder.js';
+import { createPasswordHasher } from './security/password-hashing.js';
 import { createLocalTokenVerifier, createTokenSigner } from './security/token-signer.js';
 import { bootstrapAdmin } from './use-cases/bootstrap-admin.js';
 import { ensureSigningKeys } from './use-cases/ensure-signing-keys.js';
+import { pruneLoginThrottles } from './use-cases/login-throttling.js';
 
 const config = exitOnConfigError('customer', readConfig);
 const { logger, metrics, tracing } = startObservability('customer', config);
@@ -22,11 +24,21 @@ const signingKeys = await ensureSigningKeys(database, { encryptionKey: config.si
 );
 const tokenSigner = await createTokenSigner(signingKeys, config.tokenTtlSeconds);
 logger.info({ kid: tokenSigner.kid }, 'token signing key loaded');
+const passwordHasher = createPasswordHasher(config.passwordHashing);
 if (config.admin) {
-  logger.info({ email: config.admin.email, outcome: await bootstrapAdmin(database, config.admin) }, 'admin account ensured');
+  const bootstrap = await bootstrapAdmin(database, passwordHasher, config.admin);
+  if (bootstrap.outcome === 'created') logger.info({ email: config.admin.email }, 'admin account created');
+  else if (bootstrap.existingRole === 'admin') logger.info({ email: config.admin.email }, 'admin account exists: left as it is (its password is not reset)');
+  else logger.warn({ email: config.admin.email }, 'ADMIN_EMAIL belongs to a registered customer: not promoted, no admin created; configure another address');
   // A newly created admin's CustomerRegistered is in the outbox: the relay's first pass sends it.
   messaging.wake();
 }
+// Forgotten failed-login rows are deleted now and then; every replica may do it (they skip each other's rows).
+const PRUNE_INTERVAL_MS = 10 * 60 * 1000;
+const pruneTimer = setInterval(() => {
+  pruneLoginThrottles(database, new Date()).catch((error: unknown) => logger.warn({ err: error }, 'pruning the login throttle failed; retried later'));
+}, PRUNE_INTERVAL_MS);
+pruneTimer.unref();
 const app = await buildApp({
   logger,
   metrics,
@@ -34,6 +46,9 @@ const app = await buildApp({
   verifier: createLocalTokenVerifier(tokenSigner.jwks),
   tokenSigner,
   messaging,
+  passwordHasher,
+  clock: () => new Date(),
+  trustedProxies: config.trustedProxies,
 });
 await serve({
   app,
@@ -41,6 +56,7 @@ await serve({
   port: config.port,
   logger,
   afterHttpClosed: [
+    { name: 'login throttle pruning', run: async () => clearInterval(pruneTimer) },
     { name: 'messaging', run: () => messaging.stop() },
     { name: 'database', run: () => database.close() },
     { name: 'tracing', run: () => tracing.shutdown() },

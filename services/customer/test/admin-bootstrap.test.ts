@@ -20,6 +20,9 @@ describe('admin bootstrap', () => {
     await testDatabase?.drop();
   });
 
+  const hashOf = async (email: string) =>
+    (await service.database.pool.query<{ password_hash: string }>('select password_hash from customers where lower(email) = lower($1)', [email])).rows[0]?.password_hash;
+
   const rowsFor = async (email: string) =>
     (await service.database.pool.query<{ role: string; name: string }>('select role, name from customers where lower(email) = lower($1)', [email])).rows;
 
@@ -33,7 +36,7 @@ describe('admin bootstrap', () => {
   });
 
   it('when the bootstrap runs again with the same settings, then nothing changes and the admin still logs in', async () => {
-    expect(await bootstrapAdmin(service.database, admin)).toBe('unchanged');
+    expect(await bootstrapAdmin(service.database, service.passwordHasher, admin)).toEqual({ outcome: 'exists', existingRole: 'admin' });
 
     const restarted = await startCustomerApp(testDatabase.url, { admin });
     await restarted.close();
@@ -42,38 +45,41 @@ describe('admin bootstrap', () => {
     expect((await requestToken(service.app, admin)).statusCode).toBe(200);
   });
 
-  it('when the configured password changes, then the new one works and the old one no longer does', async () => {
-    const changed = anAdmin();
-    await bootstrapAdmin(service.database, changed);
+  it('when the service restarts with another configured password, then the existing admin keeps its password and hash', async () => {
+    const existing = anAdmin();
+    expect(await bootstrapAdmin(service.database, service.passwordHasher, existing)).toEqual({ outcome: 'created' });
+    const hashBefore = await hashOf(existing.email);
 
-    await bootstrapAdmin(service.database, { ...changed, password: 'a brand new admin password' });
+    const restarted = await startCustomerApp(testDatabase.url, { admin: { ...existing, password: 'a brand new admin password' } });
+    await restarted.close();
 
-    expect((await requestToken(service.app, changed)).statusCode).toBe(401);
-    expect((await requestToken(service.app, { ...changed, password: 'a brand new admin password' })).statusCode).toBe(200);
+    expect(await hashOf(existing.email)).toBe(hashBefore);
+    expect((await requestToken(service.app, existing)).statusCode).toBe(200);
+    expect((await requestToken(service.app, { ...existing, password: 'a brand new admin password' })).statusCode).toBe(401);
   });
 
   it('when the admin email is configured in another case, then it matches the existing admin instead of adding one', async () => {
-    await bootstrapAdmin(service.database, { ...admin, email: admin.email.toUpperCase() });
+    await bootstrapAdmin(service.database, service.passwordHasher, { ...admin, email: admin.email.toUpperCase() });
 
     expect(await rowsFor(admin.email)).toHaveLength(1);
   });
 
-  it('when a customer registered the admin email first, then it is promoted and only the configured password works', async () => {
+  it('when a customer registered the admin email first, then it is neither promoted nor given the configured password', async () => {
     const squatter = aRegistration();
     await register(service.app, squatter);
 
-    await bootstrapAdmin(service.database, { email: squatter.email, password: 'the configured admin password' });
+    const outcome = await bootstrapAdmin(service.database, service.passwordHasher, { email: squatter.email, password: 'the configured admin password' });
 
-    expect(await rowsFor(squatter.email)).toMatchObject([{ role: 'admin' }]);
-    expect((await requestToken(service.app, squatter)).statusCode).toBe(401);
-    const token = await loginAs(service.app, { email: squatter.email, password: 'the configured admin password' });
-    expect(decodeJwt(token).role).toBe('admin');
+    expect(outcome).toEqual({ outcome: 'exists', existingRole: 'customer' });
+    expect(await rowsFor(squatter.email)).toMatchObject([{ role: 'customer' }]);
+    expect((await requestToken(service.app, { email: squatter.email, password: 'the configured admin password' })).statusCode).toBe(401);
+    expect(decodeJwt(await loginAs(service.app, squatter)).role).toBe('customer');
   });
 
   it('when several replicas bootstrap a new admin at once, then none fails and one admin exists', async () => {
     const racing = anAdmin();
 
-    const outcomes = await Promise.allSettled(Array.from({ length: 5 }, () => bootstrapAdmin(service.database, racing)));
+    const outcomes = await Promise.allSettled(Array.from({ length: 5 }, () => bootstrapAdmin(service.database, service.passwordHasher, racing)));
 
     expect(outcomes.map((outcome) => outcome.status)).toEqual(Array.from({ length: 5 }, () => 'fulfilled'));
     expect(await rowsFor(racing.email)).toMatchObject([{ role: 'admin', name: 'Administrator' }]);

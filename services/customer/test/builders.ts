@@ -1,4 +1,4 @@
-import { createSecretKey, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
+import { createSecretKey, randomBytes, randomInt, randomUUID, type KeyObject } from 'node:crypto';
 
 /** Unique per call, so tests sharing a database never collide on the email index. */
 export const aUniqueEmail = (prefix = 'customer'): string => `${prefix}.${randomUUID().slice(0, 8)}@Example.com`;
@@ -28,3 +28,17 @@ export const SQL_INJECTION = "'; DROP TABLE customers; --";
 export const anEncodedEncryptionKey = (): string => randomBytes(32).toString('base64url');
 
 export const anEncryptionKey = (): KeyObject => createSecretKey(randomBytes(32));
+
+/** A client address of its own per call (TEST-NET-like 10/8 space), so throttle counts of tests never mix. */
+export const aClientAddress = (): string => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
+
+/** A clock that stands still until the test moves it: locks expire without sleeping. */
+export const aTestClock = (start = new Date('2026-12-03T10:00:00.000Z')) => {
+  let now = start;
+  return {
+    now: (): Date => now,
+    advanceSeconds(seconds: number): void {
+      now = new Date(now.getTime() + seconds * 1000);
+    },
+  };
+};

@@ -25,8 +25,35 @@ describe('customer config', () => {
       databasePoolSize: 10,
       tokenTtlSeconds: 3600,
       admin: undefined,
+      passwordHashing: { costLog2: 17, concurrency: 2, queueLimit: 32 },
+      trustedProxies: ['127.0.0.1', '::1'],
       peers: { account: ['http://127.0.0.1:8083'] },
     });
+  });
+
+  it('when the hash settings and trusted proxies are set, then the service gets them', () => {
+    const config = readConfig({
+      ...base,
+      PASSWORD_HASH_COST_LOG2: '18',
+      PASSWORD_HASH_CONCURRENCY: '4',
+      PASSWORD_HASH_QUEUE_LIMIT: '8',
+      TRUSTED_PROXIES: '10.0.0.0/8, fd00::/8,127.0.0.1',
+    });
+
+    expect(config.passwordHashing).toEqual({ costLog2: 18, concurrency: 4, queueLimit: 8 });
+    expect(config.trustedProxies).toEqual(['10.0.0.0/8', 'fd00::/8', '127.0.0.1']);
+  });
+
+  it("when the hash cost is below OWASP's 2^17, then it is refused unless the development switch is set", () => {
+    expect(problemsOf({ ...base, PASSWORD_HASH_COST_LOG2: '12' })).toEqual([expect.stringMatching(/^PASSWORD_HASH_COST_LOG2=12 is invalid: below 17 .*UNSAFE_DEVELOPMENT_MODE=true/)]);
+    expect(readConfig({ ...base, PASSWORD_HASH_COST_LOG2: '12', UNSAFE_DEVELOPMENT_MODE: 'true' }).passwordHashing.costLog2).toBe(12);
+    expect(problemsOf({ ...base, PASSWORD_HASH_COST_LOG2: '9', UNSAFE_DEVELOPMENT_MODE: 'true' })).toEqual([expect.stringMatching(/^PASSWORD_HASH_COST_LOG2=.* is invalid/)]);
+  });
+
+  it('when TRUSTED_PROXIES holds something that is not an address or CIDR, then one line names the bad entries', () => {
+    const problems = problemsOf({ ...base, TRUSTED_PROXIES: '127.0.0.1,gateway,10.0.0.0/33,::1/129' });
+
+    expect(problems).toEqual([expect.stringMatching(/^TRUSTED_PROXIES has invalid entries \["gateway","10.0.0.0\/33","::1\/129"\]/)]);
   });
 
   it('when ACCOUNT_URL lists replicas, then the relay gets each origin without trailing slashes', () => {

@@ -92,12 +92,12 @@ describe('CustomerRegistered through the outbox', () => {
   it('when the bootstrap creates the admin, then the admin is announced once, and later runs announce nothing', async () => {
     const admin = anAdmin();
 
-    await bootstrapAdmin(service.database, admin);
+    await bootstrapAdmin(service.database, service.passwordHasher, admin);
     const { rows } = await service.database.pool.query<{ id: string }>('select id from customers where lower(email) = lower($1)', [admin.email]);
     const adminId = rows[0]!.id;
     const before = await outboxSize();
-    await bootstrapAdmin(service.database, admin);
-    await bootstrapAdmin(service.database, { ...admin, password: 'another admin password' });
+    await bootstrapAdmin(service.database, service.passwordHasher, admin);
+    await bootstrapAdmin(service.database, service.passwordHasher, { ...admin, password: 'another admin password' });
 
     const events = await eventsFor(adminId);
     expect(events).toHaveLength(1);
@@ -106,11 +106,11 @@ describe('CustomerRegistered through the outbox', () => {
     expect(await outboxSize()).toBe(before);
   });
 
-  it('when the bootstrap promotes a customer who registered the admin email, then no second event is written', async () => {
+  it('when the admin email belongs to a registered customer, then the bootstrap writes no second event', async () => {
     const registration = aRegistration();
     const customer = (await register(service.app, registration)).json();
 
-    await bootstrapAdmin(service.database, { email: registration.email, password: 'the configured admin password' });
+    await bootstrapAdmin(service.database, service.passwordHasher, { email: registration.email, password: 'the configured admin password' });
 
     expect(await eventsFor(customer.id)).toHaveLength(1);
   });

@@ -6,9 +6,11 @@ import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTVerifyResult 
 import { buildApp } from '../src/app.js';
 import { connectCustomerDatabase, type CustomerDatabase } from '../src/db/customer-database.js';
 import { MIGRATIONS_FOLDER } from '../src/db/migrations-folder.js';
+import { createPasswordHasher, type PasswordHasher, type PasswordHashingOptions } from '../src/security/password-hashing.js';
 import { createLocalTokenVerifier, createTokenSigner, type TokenSigner } from '../src/security/token-signer.js';
 import { bootstrapAdmin, type AdminCredentials } from '../src/use-cases/bootstrap-admin.js';
 import { ensureSigningKeys } from '../src/use-cases/ensure-signing-keys.js';
+import type { Clock } from '../src/use-cases/login-throttling.js';
 import type { RegistrationBody } from './builders.js';
 
 export const silentLogger = (): Logger => createLogger({ service: 'customer', level: 'silent' });
@@ -26,6 +28,7 @@ export interface CustomerTestApp {
   app: HttpServer;
   database: CustomerDatabase;
   tokenSigner: TokenSigner;
+  passwordHasher: PasswordHasher;
   /** Wired as main.ts wires it; its relay runs only once a test calls `messaging.start()`. */
   messaging: Messaging;
   close(): Promise<void>;
@@ -40,7 +43,16 @@ export interface StartOptions {
   relay?: OutboxRelayOptions;
   /** SIGNING_KEY_ENCRYPTION_KEY; unset, the signing key rests plain, as without the variable. */
   signingKeyEncryptionKey?: KeyObject;
+  /** Defaults to a cheap cost (2^10) so that suites stay quick; tests of the cost itself pass their own. */
+  passwordHashing?: Partial<PasswordHashingOptions>;
+  /** The login throttle's clock; default the real time. */
+  clock?: Clock;
+  /** TRUSTED_PROXIES; default the service's own default, loopback. */
+  trustedProxies?: readonly string[];
 }
+
+/** Cheap enough for hundreds of hashes per suite; the production cost is tested in password-hashing.test.ts. */
+export const TEST_HASHING: PasswordHashingOptions = { costLog2: 10, concurrency: 2, queueLimit: 1000 };
 
 /** Wires the app exactly as main.ts does: migrations, messaging, the stored signing key, the admin bootstrap, buildApp. */
 export const startCustomerApp = async (url: string, options: StartOptions = {}): Promise<CustomerTestApp> => {
@@ -59,8 +71,9 @@ export const startCustomerApp = async (url: string, options: StartOptions = {}):
   });
   const signingKeys = await ensureSigningKeys(database, { encryptionKey: options.signingKeyEncryptionKey, logger });
   const tokenSigner = await createTokenSigner(signingKeys, options.tokenTtlSeconds ?? 3600);
+  const passwordHasher = createPasswordHasher({ ...TEST_HASHING, ...options.passwordHashing });
   if (options.admin) {
-    await bootstrapAdmin(database, options.admin);
+    await bootstrapAdmin(database, passwordHasher, options.admin);
     messaging.wake();
   }
   const app = await buildApp({
@@ -70,11 +83,15 @@ export const startCustomerApp = async (url: string, options: StartOptions = {}):
     verifier: createLocalTokenVerifier(tokenSigner.jwks),
     tokenSigner,
     messaging,
+    passwordHasher,
+    clock: options.clock ?? (() => new Date()),
+    trustedProxies: options.trustedProxies ?? ['127.0.0.1', '::1'],
   });
   return {
     app,
     database,
     tokenSigner,
+    passwordHasher,
     messaging,
     async close() {
       await app.close();
@@ -90,6 +107,20 @@ export const register = (app: HttpServer, body: RegistrationBody): Promise<Light
 /** Sends only email and password, so a registration body can be passed as it is. */
 export const requestToken = (app: HttpServer, { email, password }: { email: string; password: string }): Promise<LightMyRequestResponse> =>
   app.inject({ method: 'POST', url: '/api/auth/token', payload: { email, password } });
+
+/** A login as it arrives from a given address, optionally through a proxy that names the client in x-forwarded-for. */
+export const requestTokenFrom = (
+  app: HttpServer,
+  { email, password }: { email: string; password: string },
+  from: { remoteAddress: string; forwardedFor?: string },
+): Promise<LightMyRequestResponse> =>
+  app.inject({
+    method: 'POST',
+    url: '/api/auth/token',
+    remoteAddress: from.remoteAddress,
+    headers: from.forwardedFor === undefined ? {} : { 'x-forwarded-for': from.forwardedFor },
+    payload: { email, password },
+  });
 
 /** Logs in and returns the access token; fails the test if login does not succeed. */
 export const loginAs = async (app: HttpServer, credentials: { email: string; password: string }): Promise<string> => {

@@ -96,6 +96,7 @@ const SCRUBBED_VARIABLES = [
   'REDIS_URL',
   'RATE_LIMIT_REDIS_PREFIX',
   'OPERATOR_TOKEN',
+  'PASSWORD_HASH_COST_LOG2',
   'SIGNING_KEY_ENCRYPTION_KEY',
   'REPLICAS',
   'LOG_LEVEL',
@@ -168,6 +169,9 @@ export const startSystem = async (options: StartSystemOptions = {}): Promise<Run
     NO_COLOR: '1',
     ADMIN_EMAIL: E2E_ADMIN.email,
     ADMIN_PASSWORD: E2E_ADMIN.password,
+    // Suites register hundreds of customers: cheap hashes keep them quick (the launcher then gives the customer service
+    // the development switch, which allows them). The real cost, N = 2^17, is the customer service's own tests' subject.
+    PASSWORD_HASH_COST_LOG2: '12',
     ...(replicas > 1 ? { REPLICAS: String(replicas) } : {}),
     ...(external ? { POSTGRES_URL: external.serverUrl, DB_PREFIX: external.prefix } : {}),
     ...(broker ? { BROKER_URL: broker.url } : {}),

@@ -44,15 +44,31 @@ export const plannedPorts = (config: LauncherConfig): Array<{ owner: string; por
 ];
 
 /**
- * Only the customer service signs tokens and bootstraps the admin. It gets the development switch only on a laptop
- * (embedded mode) with the built-in admin password, the one thing the switch is needed for there: every secret is
- * given anyway.
+ * libuv's pool runs scrypt (and DNS lookups, file and zlib work). Its default of 4 threads would be held by the
+ * customer service's password hashes (PASSWORD_HASH_CONCURRENCY, default 2) plus a burst of anything else; 8 keeps
+ * room for the pool's other users. Containers set the same (see services/customer/README.md).
  */
+const CUSTOMER_THREADPOOL_SIZE = '8';
+
+/** OWASP's minimum scrypt cost (N = 2^17), the customer service's default; below it only with the development switch. */
+const MINIMUM_PASSWORD_HASH_COST_LOG2 = 17;
+
+/**
+ * The customer service needs the development switch for two things only, every secret being given anyway: the
+ * built-in admin password on a laptop (embedded mode), and password hashes cheaper than OWASP's minimum, which test
+ * suites and the bench ask for with PASSWORD_HASH_COST_LOG2 so that registering hundreds of customers stays quick.
+ */
+const customerNeedsDevelopmentSwitch = (config: LauncherConfig): boolean =>
+  (config.developmentMode && config.adminCredentialsAreDefaults) ||
+  Number(config.forwardedEnv['PASSWORD_HASH_COST_LOG2'] ?? MINIMUM_PASSWORD_HASH_COST_LOG2) < MINIMUM_PASSWORD_HASH_COST_LOG2;
+
+/** Only the customer service signs tokens, hashes passwords and bootstraps the admin. */
 const customerEnv = (config: LauncherConfig, secrets: ServiceSecrets): Record<string, string> => ({
+  UV_THREADPOOL_SIZE: CUSTOMER_THREADPOOL_SIZE,
   ADMIN_EMAIL: config.adminEmail,
   ADMIN_PASSWORD: config.adminPassword,
   SIGNING_KEY_ENCRYPTION_KEY: secrets.signingKeyEncryptionKey,
-  ...(config.developmentMode && config.adminCredentialsAreDefaults ? { UNSAFE_DEVELOPMENT_MODE: 'true' } : {}),
+  ...(customerNeedsDevelopmentSwitch(config) ? { UNSAFE_DEVELOPMENT_MODE: 'true' } : {}),
 });
 
 const publicKeysOf = (secrets: ServiceSecrets): string =>

@@ -218,6 +218,7 @@ describe('loadLauncherConfig', () => {
       RATE_LIMIT_MAX: '50',
       TOKEN_TTL_SECONDS: '900',
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
+      PASSWORD_HASH_COST_LOG2: '18',
       PATH: '/usr/bin',
       HOME: '/home/dev',
       LC_ALL: 'C.UTF-8',
@@ -225,7 +226,12 @@ describe('loadLauncherConfig', () => {
       DATABASE_URL: 'postgres://elsewhere/db',
     });
 
-    expect(config.forwardedEnv).toEqual({ RATE_LIMIT_MAX: '50', TOKEN_TTL_SECONDS: '900', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' });
+    expect(config.forwardedEnv).toEqual({
+      RATE_LIMIT_MAX: '50',
+      TOKEN_TTL_SECONDS: '900',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
+      PASSWORD_HASH_COST_LOG2: '18',
+    });
     expect(config.inheritedEnv).toEqual({ PATH: '/usr/bin', HOME: '/home/dev', LC_ALL: 'C.UTF-8' });
   });
 

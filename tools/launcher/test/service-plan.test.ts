@@ -96,6 +96,12 @@ describe('planProcesses', () => {
     }
   });
 
+  it("when planned, then every customer replica sizes libuv's pool for its password hashes and no other process does", () => {
+    const specs = planProcesses(aLauncherConfig({ REPLICAS: '2' }), DATABASE_URLS, SECRETS);
+
+    for (const spec of specs) expect(spec.env.UV_THREADPOOL_SIZE, spec.name).toBe(spec.service === 'customer' ? '8' : undefined);
+  });
+
   it('when BROKER_URL and service settings are set, then they reach every process, and nothing else of the parent does', () => {
     const config = aLauncherConfig({ BROKER_URL: 'amqp://127.0.0.1', BROKER_NAMESPACE: 'bench_1', RATE_LIMIT_MAX: '5', PATH: '/bin', SECRET: 'x' });
     const specs = planProcesses(config, DATABASE_URLS, SECRETS);

@@ -65,6 +65,8 @@ export interface HttpServerOptions {
   timeouts?: Partial<ServerTimeouts>;
   /** Default true. False for a public port: serve `/metrics` on a listener of its own (createMetricsServer). */
   servesMetrics?: boolean;
+  /** Addresses or CIDRs whose x-forwarded-for is believed for request.ip (Fastify's trustProxy); unset, none. */
+  trustProxy?: readonly string[];
 }
 
 /** An empty body with a JSON content type (e.g. a bodiless cancel) is no body, not a 400. */
@@ -131,6 +133,7 @@ export const createHttpServer = async (options: HttpServerOptions): Promise<Http
     requestTimeout: timeouts.requestMs,
     // Fastify has no option for headersTimeout, and the check interval can only be given when the server is made.
     http: { headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs, connectionsCheckingInterval: deadlineCheckIntervalOf(timeouts) },
+    ...(options.trustProxy ? { trustProxy: [...options.trustProxy] } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(compileValidator);
   registerErrorHandling(app);

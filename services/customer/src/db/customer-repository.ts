@@ -1,5 +1,5 @@
 import { AppError } from '@ordering/platform';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type { Customer, CustomerRole, CustomerWithCredentials } from '../domain/customer.js';
 import { emailComparisonKey } from '../domain/registration-rules.js';
@@ -64,5 +64,12 @@ export const insertCustomerUnlessEmailTaken = async (executor: CustomerExecutor,
   return rows[0];
 };
 
-export const grantAdminWithPassword = (executor: CustomerExecutor, email: string, passwordHash: string): Promise<unknown> =>
-  executor.update(customers).set({ role: 'admin', passwordHash }).where(matchesEmail(email));
+/**
+ * Swaps a password hash for a stronger one of the same password, only while the row still holds the hash that was
+ * checked: a password changed meanwhile (e.g. by the admin bootstrap) is never overwritten with an older one.
+ */
+export const replacePasswordHash = (executor: CustomerExecutor, customerId: string, checkedHash: string, newHash: string): Promise<unknown> =>
+  executor
+    .update(customers)
+    .set({ passwordHash: newHash })
+    .where(and(eq(customers.id, customerId), eq(customers.passwordHash, checkedHash)));

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { check, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { JWK } from 'jose';
 import type { CustomerRole } from '../domain/customer.js';
+import type { ThrottleScope } from '../domain/login-throttle.js';
 import type { SealedJwk } from '../security/signing-key-sealing.js';
 
 // CustomerRegistered leaves through the outbox, written in the registration's own transaction.
@@ -39,3 +40,24 @@ export const signingKeys = pgTable('signing_keys', {
   publicJwk: jsonb('public_jwk').$type<JWK>().notNull(),
   createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
 });
+
+/**
+ * Failed-login counts and locks, shared by every replica (domain/login-throttle.ts decides, this stores). `key` is
+ * the SHA-256 of the account's comparison email (known or not, so rows reveal no addresses) or the client's address
+ * (its /64 for IPv6). Rows whose count is forgotten and whose lock is over are pruned.
+ */
+export const loginThrottles = pgTable(
+  'login_throttles',
+  {
+    scope: text('scope').$type<ThrottleScope>().notNull(),
+    key: text('key').notNull(),
+    failures: integer('failures').notNull(),
+    lastFailureAt: timestamp('last_failure_at', { withTimezone: true, precision: 3 }).notNull(),
+    lockedUntil: timestamp('locked_until', { withTimezone: true, precision: 3 }),
+  },
+  (table) => [
+    primaryKey({ columns: [table.scope, table.key] }),
+    index('login_throttles_last_failure_idx').on(table.scope, table.lastFailureAt),
+    check('login_throttles_scope_check', sql`${table.scope} in ('account', 'client')`),
+  ],
+);

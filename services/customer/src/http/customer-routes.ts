@@ -1,11 +1,13 @@
 import { authenticate, principalOf, type HttpServer, type TokenVerifier } from '@ordering/platform';
 import type { CustomerDatabase } from '../db/customer-database.js';
+import type { PasswordHasher } from '../security/password-hashing.js';
 import { findOwnProfile } from '../use-cases/find-own-profile.js';
 import { registerCustomer } from '../use-cases/register-customer.js';
 import { CustomerResponse, presentCustomer, RegistrationBody } from './customer-schemas.js';
 
 export interface CustomerRouteDeps {
   database: CustomerDatabase;
+  passwordHasher: PasswordHasher;
   verifier: TokenVerifier;
   /** Woken after a registration commits, so its CustomerRegistered leaves now instead of at the next poll. */
   messaging: { wake(): void };
@@ -24,7 +26,7 @@ export const registerCustomerRoutes = (app: HttpServer, deps: CustomerRouteDeps)
       },
     },
     async (request, reply) => {
-      const customer = await registerCustomer(deps.database, request.body);
+      const customer = await registerCustomer(deps.database, deps.passwordHasher, request.body);
       deps.messaging.wake();
       return reply.status(201).header('location', '/api/customers/me').send(presentCustomer(customer));
     },

@@ -1,34 +1,41 @@
 import { randomUUID } from 'node:crypto';
 import type { CustomerDatabase } from '../db/customer-database.js';
-import { findCustomerWithCredentialsByEmail, grantAdminWithPassword, insertCustomerUnlessEmailTaken } from '../db/customer-repository.js';
+import { findCustomerWithCredentialsByEmail, insertCustomerUnlessEmailTaken } from '../db/customer-repository.js';
+import type { CustomerRole } from '../domain/customer.js';
 import { ADMIN_NAME } from '../domain/registration-rules.js';
 import { publishCustomerRegistered } from '../messages/customer-registered.js';
-import { hashPassword, verifyPassword } from '../security/password-hashing.js';
+import type { PasswordHasher } from '../security/password-hashing.js';
 
 export interface AdminCredentials {
   email: string;
   password: string;
 }
 
-export type BootstrapOutcome = 'created-or-updated' | 'unchanged';
+/**
+ * `created`: this call made the admin. `exists`: the email is already registered and is left exactly as it is;
+ * `existingRole` says whether that is an admin or a customer who registered the address first (not promoted: that
+ * would hand admin rights to whoever knows that customer's password).
+ */
+export type BootstrapOutcome = { outcome: 'created' } | { outcome: 'exists'; existingRole: CustomerRole };
 
 /**
- * Makes sure the configured admin exists, has the admin role and logs in with the configured password. Safe to run
- * on every start of every replica: an admin that already matches is left alone (its hash is not churned), and
+ * Makes sure the configured admin exists. Safe to run on every start of every replica: an existing account is never
+ * changed, so a restart cannot reset a password the admin has since changed (or put back a leaked default), and
  * replicas racing each other converge through the email's unique index instead of failing.
  */
-export const bootstrapAdmin = async (database: CustomerDatabase, admin: AdminCredentials): Promise<BootstrapOutcome> => {
+export const bootstrapAdmin = async (database: CustomerDatabase, hasher: PasswordHasher, admin: AdminCredentials): Promise<BootstrapOutcome> => {
   const existing = await findCustomerWithCredentialsByEmail(database.db, admin.email);
-  const passwordMatches = existing ? await verifyPassword(admin.password, existing.passwordHash) : false;
-  if (existing?.role === 'admin' && passwordMatches) return 'unchanged';
+  if (existing) return { outcome: 'exists', existingRole: existing.role };
 
-  const passwordHash = existing && passwordMatches ? existing.passwordHash : await hashPassword(admin.password);
-  await database.db.transaction(async (tx) => {
-    const created = await insertCustomerUnlessEmailTaken(tx, { id: randomUUID(), name: ADMIN_NAME, email: admin.email, passwordHash, role: 'admin' });
-    // A new admin is a new customer like any other; a promoted one was announced when it registered.
-    if (created) await publishCustomerRegistered(tx, created);
-    // Also covers a customer who registered this email first: the configured password replaces theirs.
-    await grantAdminWithPassword(tx, admin.email, passwordHash);
+  const passwordHash = await hasher.hash(admin.password);
+  const created = await database.db.transaction(async (tx) => {
+    const inserted = await insertCustomerUnlessEmailTaken(tx, { id: randomUUID(), name: ADMIN_NAME, email: admin.email, passwordHash, role: 'admin' });
+    // A new admin is a new customer like any other.
+    if (inserted) await publishCustomerRegistered(tx, inserted);
+    return inserted;
   });
-  return 'created-or-updated';
+  if (created) return { outcome: 'created' };
+  // Another replica (or a registration) won the race between our read and our insert.
+  const winner = await findCustomerWithCredentialsByEmail(database.db, admin.email);
+  return { outcome: 'exists', existingRole: winner?.role ?? 'admin' };
 };

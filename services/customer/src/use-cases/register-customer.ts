@@ -4,16 +4,17 @@ import { insertCustomer } from '../db/customer-repository.js';
 import type { Customer } from '../domain/customer.js';
 import type { Registration } from '../domain/registration-rules.js';
 import { publishCustomerRegistered } from '../messages/customer-registered.js';
-import { hashPassword } from '../security/password-hashing.js';
+import type { PasswordHasher } from '../security/password-hashing.js';
 
 /**
- * Registers a customer. The hash is computed before the transaction so no connection is held during scrypt.
+ * Registers a customer. The hash is computed before the transaction so no connection is held during scrypt (a full
+ * hash queue refuses the registration with 503 before anything is written).
  * A taken email (in any case) fails inside the insert with EMAIL_TAKEN, which also settles concurrent attempts.
  * CustomerRegistered joins the same transaction through the outbox, so the account service hears of exactly the
  * customers that exist.
  */
-export const registerCustomer = async (database: CustomerDatabase, registration: Registration): Promise<Customer> => {
-  const passwordHash = await hashPassword(registration.password);
+export const registerCustomer = async (database: CustomerDatabase, hasher: PasswordHasher, registration: Registration): Promise<Customer> => {
+  const passwordHash = await hasher.hash(registration.password);
   return database.db.transaction(async (tx) => {
     const customer = await insertCustomer(tx, {
       id: randomUUID(),
