@@ -1,4 +1,5 @@
 import { ConfigError } from '@ordering/platform';
+import { configProblemsOf } from '@ordering/testing';
 import { describe, expect, it } from 'vitest';
 import { readConfig } from '../src/config.js';
 
@@ -40,5 +41,14 @@ describe('gateway config', () => {
   it('when a number is out of range, then the config is refused', () => {
     expect(() => readConfig({ RATE_LIMIT_MAX: '0' })).toThrow(ConfigError);
     expect(() => readConfig({ UPSTREAM_TIMEOUT_MS: 'soon' })).toThrow(ConfigError);
+  });
+
+  it('when JWKS_URL is plain http to another host, then it is refused unless SERVICE_MESH_MTLS=true or UNSAFE_DEVELOPMENT_MODE=true', () => {
+    const JWKS_URL = 'http://customer:8081/.well-known/jwks.json';
+
+    expect(configProblemsOf(() => readConfig({ JWKS_URL }))).toEqual([expect.stringMatching(/^JWKS_URL=.* is invalid: must be https/)]);
+    expect(readConfig({ JWKS_URL, SERVICE_MESH_MTLS: 'true' }).jwksUrl).toBe(JWKS_URL);
+    expect(readConfig({ JWKS_URL, UNSAFE_DEVELOPMENT_MODE: 'true' }).jwksUrl).toBe(JWKS_URL);
+    expect(readConfig({ JWKS_URL: 'https://customer.example.com/.well-known/jwks.json' }).jwksUrl).toBe('https://customer.example.com/.well-known/jwks.json');
   });
 });
