@@ -10,6 +10,7 @@ import { ApiClient, type MenuItem } from './support/api-client.js';
 import { aCustomer, anIdempotencyKey } from './support/builders.js';
 import { expectStatus } from './support/expectations.js';
 import { isProductionMode } from './support/infrastructure.js';
+import { signedBy } from './support/operator-credentials.js';
 import { runCommand } from './support/run-command.js';
 import { terminalSagaOf, type CustomerSession } from './support/sagas.js';
 import { printLogsOnFailure, startedSystem, startSystem, type RunningSystem } from './support/system.js';
@@ -17,7 +18,9 @@ import { eventually } from './support/wait.js';
 
 /**
  * Poison published straight to the broker (issue 4): a malformed message lands in its queue's DLQ with the error,
- * `npm run dlq` lists and shows it, and replays a repaired message, which then takes effect. Production mode only.
+ * `npm run dlq` lists and shows it, and replays a repaired message (signed with the operator token), which then takes
+ * effect. Anyone with the broker's credentials can publish to any queue: a message without its sender's signature, or
+ * from a sender that may not send its type, is parked, never applied (issue 8). Production mode only.
  */
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -33,10 +36,10 @@ interface ListedDeadLetter {
   message: unknown;
 }
 
-const anEnvelope = (destination: string, type: string, payload: unknown): Record<string, unknown> => ({
+const anEnvelope = (destination: string, type: string, payload: unknown, source = 'customer'): Record<string, unknown> => ({
   id: randomUUID(),
   type,
-  source: 'customer',
+  source,
   destination,
   correlationId: randomUUID(),
   causationId: null,
@@ -75,7 +78,11 @@ describe.skipIf(!isProductionMode())('poison messages published straight to Rabb
 
   /** The documented command, against this system's broker. */
   const dlq = async (...args: string[]) => {
-    const result = await runCommand('npm', ['run', '--silent', 'dlq', '--', ...args, '--broker', running().brokerUrl ?? ''], { cwd: REPO_ROOT, timeoutMs: 60_000 });
+    // --data-dir: where the tool finds the operator token that signs a repaired replay.
+    const result = await runCommand('npm', ['run', '--silent', 'dlq', '--', ...args, '--broker', running().brokerUrl ?? '', '--data-dir', running().dataDir], {
+      cwd: REPO_ROOT,
+      timeoutMs: 60_000,
+    });
     return result;
   };
   const listed = async (): Promise<ListedDeadLetter[]> => {
@@ -87,10 +94,10 @@ describe.skipIf(!isProductionMode())('poison messages published straight to Rabb
     eventually(async () => (await listed()).find(matches), { what, timeoutMs: 30_000, context: () => running().tail(40) });
 
   /** Straight into a queue through the default exchange, as a misbehaving producer would. */
-  const publishRaw = async (queue: string, body: string): Promise<void> => {
+  const publishRaw = async (queue: string, body: string, headers: Record<string, string> = {}): Promise<void> => {
     const channel = await (connection as ChannelModel).createConfirmChannel();
     try {
-      channel.sendToQueue(queue, Buffer.from(body), { persistent: true, contentType: 'application/json' });
+      channel.sendToQueue(queue, Buffer.from(body), { persistent: true, contentType: 'application/json', headers });
       await channel.waitForConfirms();
     } finally {
       await channel.close();
@@ -114,7 +121,9 @@ describe.skipIf(!isProductionMode())('poison messages published straight to Rabb
   it('when an event with an invalid payload reaches account, then it is dead-lettered; replayed repaired, it creates the account', async () => {
     const customerId = randomUUID();
     const broken = anEnvelope('account', 'customer.CustomerRegistered.v1', { customerId, role: 'emperor', registeredAt: new Date().toISOString() });
-    await publishRaw('ordering.account.events', JSON.stringify(broken));
+    const body = JSON.stringify(broken);
+    // Signed by the customer service, its one legitimate sender: what is wrong is its payload.
+    await publishRaw('ordering.account.events', body, signedBy(running(), 'customer', body));
 
     const letter = await waitForDeadLetter((entry) => entry.messageId === broken['id'], 'the invalid CustomerRegistered in a DLQ');
     expect(letter).toMatchObject({ queue: 'ordering.account.events.dlq', service: 'account', messageType: 'customer.CustomerRegistered.v1' });
@@ -137,6 +146,26 @@ describe.skipIf(!isProductionMode())('poison messages published straight to Rabb
       await client.end();
     }
     expect((await listed()).some((entry) => entry.id === letter.id)).toBe(false);
+  });
+
+  it.each([
+    ['unsigned', (_body: string): Record<string, string> => ({}), /unauthenticated: the message is not signed/],
+    ["signed with the order service's own key", (body: string) => signedBy(running(), 'order', body), /'order' may not send account\.RefundAccount\.v1/],
+  ])('when a RefundAccount for a paid order is published %s, then account parks it and no balance changes', async (_how, headersFor, error) => {
+    const paid = await terminalSagaOf(api, buyer.token, await api.checkoutItems(buyer.token, [{ menuItemId: item.id, quantity: 1 }], { wait: 30 }), {
+      context: () => running().tail(40),
+    });
+    expect(paid.status).toBe('COMPLETED');
+    const before = (await api.account(buyer.token)).body.balance;
+    const forged = anEnvelope('account', 'account.RefundAccount.v1', { customerId: buyer.customer.id, orderId: paid.orderId }, 'order');
+    const body = JSON.stringify(forged);
+
+    await publishRaw('ordering.account.commands', body, headersFor(body));
+
+    const letter = await waitForDeadLetter((entry) => entry.messageId === forged['id'], 'the forged RefundAccount in a DLQ');
+    expect(letter).toMatchObject({ queue: 'ordering.account.commands.dlq', service: 'account' });
+    expect(letter.error).toMatch(error);
+    expect((await api.account(buyer.token)).body.balance).toBe(before);
   });
 
   it('when unknown ids or bad arguments are given, then dlq fails with one line, no stack trace', async () => {

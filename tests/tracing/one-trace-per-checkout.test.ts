@@ -3,7 +3,7 @@ import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@o
 import { createMessaging, type Messaging } from '@ordering/messaging';
 import { createJwksTokenVerifier, createLogger, createMetrics, instrumentPostgres, runMigrations, startTracing, type HttpServer } from '@ordering/platform';
 import { createSagaEngine, createSagaSweeper, type SagaSweeper } from '@ordering/saga';
-import { createTestDatabase, findFreePort, type TestDatabase } from '@ordering/testing';
+import { createTestDatabase, findFreePort, testMessageSecurity, type TestDatabase } from '@ordering/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp as buildAccountApp } from '../../services/account/src/app.js';
@@ -82,7 +82,7 @@ const startSystem = async (): Promise<void> => {
     const metrics = createMetrics('customer');
     const database = connectCustomerDatabase(await freshDatabase(), 5, log);
     await runMigrations(database.pool, CUSTOMER_MIGRATIONS, log);
-    const messaging = createMessaging({ service: 'customer', database, peers: { account: [urlOf(accountPort)] }, handlers: [], logger: log, metrics, relay });
+    const messaging = createMessaging({ service: 'customer', database, peers: { account: [urlOf(accountPort)] }, handlers: [], logger: log, metrics, relay, security: testMessageSecurity('customer') });
     const tokenSigner = await createTokenSigner(await ensureSigningKeys(database), 3600);
     const app = await buildCustomerApp({ logger: log, metrics, database, verifier: createLocalTokenVerifier(tokenSigner.jwks), tokenSigner, messaging, passwordHasher: createPasswordHasher({ costLog2: 10, concurrency: 2, queueLimit: 100 }), clock: () => new Date(), trustedProxies: ['127.0.0.1', '::1'] });
     await listen(app, customerPort, [() => messaging.stop(), () => database.close()]);
@@ -93,7 +93,7 @@ const startSystem = async (): Promise<void> => {
     const metrics = createMetrics('order');
     const database = connectOrderDatabase(await freshDatabase(), 5, log);
     await runMigrations(database.pool, ORDER_MIGRATIONS, log);
-    const messaging = createMessaging({ service: 'order', database, peers: { orchestrator: [urlOf(orchestratorPort)] }, handlers: createOrderMessageHandlers({ logger: log }), logger: log, metrics, relay });
+    const messaging = createMessaging({ service: 'order', database, peers: { orchestrator: [urlOf(orchestratorPort)] }, handlers: createOrderMessageHandlers({ logger: log }), logger: log, metrics, relay, security: testMessageSecurity('order') });
     const app = await buildOrderApp({ logger: log, metrics, database, verifier: createJwksTokenVerifier(jwksUrl), messaging });
     await listen(app, orderPort, [() => messaging.stop(), () => database.close()]);
     started.push(messaging);
@@ -103,7 +103,7 @@ const startSystem = async (): Promise<void> => {
     const metrics = createMetrics('account');
     const database = connectAccountDatabase(await freshDatabase(), 5, log);
     await runMigrations(database.pool, ACCOUNT_MIGRATIONS, log);
-    const messaging = createMessaging({ service: 'account', database, peers: { orchestrator: [urlOf(orchestratorPort)] }, handlers: createAccountMessageHandlers({ logger: log }), logger: log, metrics, relay });
+    const messaging = createMessaging({ service: 'account', database, peers: { orchestrator: [urlOf(orchestratorPort)] }, handlers: createAccountMessageHandlers({ logger: log }), logger: log, metrics, relay, security: testMessageSecurity('account') });
     const app = await buildAccountApp({ logger: log, metrics, database, verifier: createJwksTokenVerifier(jwksUrl), messaging });
     await listen(app, accountPort, [() => messaging.stop(), () => database.close()]);
     started.push(messaging);
@@ -123,6 +123,7 @@ const startSystem = async (): Promise<void> => {
       logger: log,
       metrics,
       relay,
+      security: testMessageSecurity('orchestrator'),
     });
     const sweeper = createSagaSweeper({ engine, db: database.db, logger: log });
     const app = await buildOrchestratorApp({ logger: log, metrics, database, verifier: createJwksTokenVerifier(jwksUrl), engine, messaging });

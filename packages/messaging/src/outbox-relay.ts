@@ -82,8 +82,8 @@ const DAY_MS = 24 * HOUR_MS;
 const DATABASE_BACKOFF: BackoffSettings = { baseMs: 200, maxMs: 5_000 };
 
 /**
- * The receiver refused this service's internal token (401): nothing was consumed, and the message is not at fault;
- * a deployment is, until INTERNAL_TOKEN is the same on both sides.
+ * The receiver could not verify this service's signature (401): nothing was consumed, and the message is not at fault;
+ * a deployment is, until the receiver's MESSAGE_PUBLIC_KEYS holds this service's public key.
  */
 const isTokenRefusal = (outcome: PublishOutcome): boolean => outcome.error instanceof DeliveryFailedError && outcome.error.statusCode === 401;
 
@@ -203,7 +203,7 @@ export const createOutboxRelay = (deps: OutboxRelayDeps): OutboxRelay => {
       failed.filter(isTokenRefusal),
       tokenRefusals,
       'error',
-      'a peer refused the internal token: its messages stay pending, retried with backoff, until INTERNAL_TOKEN is the same on both sides',
+      'a peer refused the signature of our messages: they stay pending, retried with backoff, until its MESSAGE_PUBLIC_KEYS holds our public key',
     );
     report(
       failed.filter((o) => !isTokenRefusal(o)),

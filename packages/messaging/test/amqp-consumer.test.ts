@@ -2,7 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { GetMessage } from 'amqplib';
 import type { Envelope } from '@ordering/contracts';
-import { DEAD_LETTER_HEADERS, REPLAYED_FROM_HEADER } from '../src/index.js';
+import { TEST_OPERATOR_TOKEN } from '@ordering/testing';
+import { DEAD_LETTER_HEADERS, OPERATOR_SIGNATURE_HEADER, operatorSignatureOf, REPLAYED_FROM_HEADER, replayQueuedDeadLetter, SENDER_HEADER, SIGNATURE_HEADER } from '../src/index.js';
 import { aDebitCommand } from './builders.js';
 import {
   consumedCount,
@@ -21,7 +22,7 @@ import {
   type AdminChannel,
   type AmqpNode,
 } from './broker-harness.js';
-import { eventually, ledgerHandler, outboxRowsOf, refusedDataHandler, startTestDatabase, type TestDatabaseHandle } from './messaging-harness.js';
+import { eventually, ledgerHandler, outboxRowsOf, refusedDataHandler, startTestDatabase, testSignerOf, type TestDatabaseHandle } from './messaging-harness.js';
 
 /** A bound, not an expectation: on a loaded 2-core machine the retry round trips of an outage can take a while. */
 const OUTAGE_BOUND_MS = 45_000;
@@ -56,8 +57,15 @@ describe.skipIf(!TEST_BROKER_URL)('amqp consumer', { timeout: 90_000 }, () => {
     await handle?.close();
   });
 
-  const publishCommand = (command: Envelope<unknown>): void =>
-    publishRaw(admin.channel, commands, JSON.stringify(command), { messageId: command.id, type: command.type, contentType: 'application/json' });
+  /**
+   * Straight onto the queue, as anyone holding the broker's credentials can; signed by the orchestrator unless the test
+   * says otherwise: the headers are all the consumer has to go on, and it verifies them before it reads the body.
+   */
+  const publishCommand = (command: Envelope<unknown>, headers = (body: string): Record<string, string> => testSignerOf().headersFor(body)): string => {
+    const body = JSON.stringify(command);
+    publishRaw(admin.channel, commands, body, { messageId: command.id, type: command.type, contentType: 'application/json', headers: headers(body) });
+    return body;
+  };
 
   it('when the relay publishes a command, then the consumer applies it once; the same envelope published again is acked as a duplicate', async () => {
     node = await startAmqpNode(handle, { namespace });
@@ -88,7 +96,8 @@ describe.skipIf(!TEST_BROKER_URL)('amqp consumer', { timeout: 90_000 }, () => {
     node = await startAmqpNode(handle, { namespace });
     const poison = body();
 
-    publishRaw(admin.channel, commands, poison);
+    // Signed: the signature covers any bytes, so the consumer gets to read the poison and name what is wrong with it.
+    publishRaw(admin.channel, commands, poison, { headers: testSignerOf().headersFor(poison) });
     const [parked] = await eventually(() => drainQueue(admin.channel, dlq), (messages) => messages.length === 1);
 
     expect(parked?.content.equals(poison)).toBe(true);
@@ -138,13 +147,17 @@ describe.skipIf(!TEST_BROKER_URL)('amqp consumer', { timeout: 90_000 }, () => {
     expect(headerOf(parked!, 'x-death')).toBeUndefined();
   });
 
-  /** What `npm run dlq -- replay` publishes: the original body and properties, naming the dead letter it came from. */
+  /** What `npm run dlq -- replay` publishes: the original body, properties and signature, naming the dead letter it came from. */
   const replay = (parked: GetMessage): void =>
     publishRaw(admin.channel, commands, parked.content, {
       messageId: parked.properties.messageId as string,
       type: parked.properties.type as string,
       contentType: 'application/json',
-      headers: { [REPLAYED_FROM_HEADER]: headerOf(parked, DEAD_LETTER_HEADERS.id) },
+      headers: {
+        [SENDER_HEADER]: headerOf(parked, SENDER_HEADER),
+        [SIGNATURE_HEADER]: headerOf(parked, SIGNATURE_HEADER),
+        [REPLAYED_FROM_HEADER]: headerOf(parked, DEAD_LETTER_HEADERS.id),
+      },
     });
 
   it('when a dead-lettered message is replayed after its cause went away, then a transient failure on replay is retried and it is processed', async () => {
@@ -201,4 +214,70 @@ describe.skipIf(!TEST_BROKER_URL)('amqp consumer', { timeout: 90_000 }, () => {
       await proxy.close();
     }
   }, 3 * OUTAGE_BOUND_MS);
+
+  describe('authentication', () => {
+    const parkedOne = async () => (await eventually(() => drainQueue(admin.channel, dlq), (messages) => messages.length === 1))[0]!;
+
+    it.each([
+      ['unsigned', () => ({}), /unauthenticated: the message is not signed/],
+      ["signed with a key that is not the claimed sender's", (body: string) => ({ ...testSignerOf('impostor').headersFor(body), [SENDER_HEADER]: 'orchestrator' }), /unauthenticated: the signature is not orchestrator's/],
+      ['carrying an operator signature made with another token', (body: string) => ({ [OPERATOR_SIGNATURE_HEADER]: operatorSignatureOf(`${TEST_OPERATOR_TOKEN}x`, body) }), /unauthenticated: the operator signature does not match/],
+    ])('when a delivery comes %s, then it lands in the DLQ as unauthenticated, unread, and has no effect', async (_case, headers, error) => {
+      node = await startAmqpNode(handle, { namespace });
+      const command = aDebitCommand();
+
+      const body = publishCommand(command, headers);
+      const parked = await parkedOne();
+
+      expect(parked.content.toString('utf8')).toBe(body);
+      expect(headerOf(parked, DEAD_LETTER_HEADERS.error)).toMatch(error);
+      expect(headerOf(parked, DEAD_LETTER_HEADERS.attempts)).toBe(1);
+      expect(await ledgerCountFor(handle, command.id)).toBe(0);
+      expect(await handle.count('select count(*) from inbox_messages where message_id = $1', [command.id])).toBe(0);
+    });
+
+    it('when a delivery is signed by the orchestrator, then it is processed', async () => {
+      node = await startAmqpNode(handle, { namespace });
+      const command = aDebitCommand();
+
+      publishCommand(command);
+
+      await eventually(() => ledgerCountFor(handle, command.id), (count) => count === 1);
+      await eventually(() => consumedCount(node!.metrics, 'processed'), (count) => count >= 1);
+      expect(await drainQueue(admin.channel, dlq)).toHaveLength(0);
+    });
+
+    it("when a dead letter is replayed unrepaired, then it keeps its sender's signature and is processed", async () => {
+      node = await startAmqpNode(handle, { namespace, handlers: [ledgerHandler({ failTimes: 2 })], maxAttempts: 2 });
+      const command = aDebitCommand();
+      publishCommand(command);
+      const parked = await parkedOne();
+      expect(headerOf(parked, SIGNATURE_HEADER)).toEqual(expect.anything());
+      // Back into the DLQ, where `npm run dlq -- replay` finds it (the test's drain took it out).
+      publishRaw(admin.channel, dlq, parked.content, parked.properties);
+
+      await replayQueuedDeadLetter(TEST_BROKER_URL, String(headerOf(parked, DEAD_LETTER_HEADERS.id)), { namespace });
+
+      await eventually(() => ledgerCountFor(handle, command.id), (count) => count === 1);
+      expect(await drainQueue(admin.channel, dlq)).toHaveLength(0);
+    });
+
+    it('when a repaired dead letter is replayed with the operator token, then it is signed by the operator and processed; without the token the replay throws', async () => {
+      node = await startAmqpNode(handle, { namespace });
+      const broken = aDebitCommand({}, { amount: -5 });
+      publishCommand(broken);
+      const parked = await parkedOne();
+      publishRaw(admin.channel, dlq, parked.content, parked.properties);
+      const id = String(headerOf(parked, DEAD_LETTER_HEADERS.id));
+      const repaired = { ...broken, payload: { ...(broken.payload as object), amount: 500 } };
+
+      await expect(replayQueuedDeadLetter(TEST_BROKER_URL, id, { namespace, message: repaired })).rejects.toThrow(/OPERATOR_TOKEN/);
+      expect(await ledgerCountFor(handle, broken.id)).toBe(0);
+
+      await replayQueuedDeadLetter(TEST_BROKER_URL, id, { namespace, message: repaired, operatorToken: TEST_OPERATOR_TOKEN });
+
+      await eventually(() => ledgerCountFor(handle, broken.id), (count) => count === 1);
+      expect(await drainQueue(admin.channel, dlq)).toHaveLength(0);
+    });
+  });
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { MessageTypes } from '@ordering/contracts';
+import { testPublicKeys } from '@ordering/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   allConsumerQueues,
@@ -8,6 +9,7 @@ import {
   createAmqpTransport,
   createBrokerConnection,
   createEnvelope,
+  createMessageVerifier,
   declareTopology,
   deleteTopology,
   eventExchangeOf,
@@ -18,7 +20,7 @@ import {
 } from '../src/index.js';
 import { aDebitCommand } from './builders.js';
 import { brokerRefusal, deleteTestTopology, drainQueue, openAdminChannel, randomNamespace, TEST_BROKER_URL, type AdminChannel } from './broker-harness.js';
-import { eventually, silentLogger } from './messaging-harness.js';
+import { eventually, silentLogger, testSignerOf } from './messaging-harness.js';
 
 describe('amqp topology (pure)', () => {
   it('when a service subscribes to no event, then it consumes only its commands queue', () => {
@@ -47,7 +49,7 @@ describe.skipIf(!TEST_BROKER_URL)('amqp topology on RabbitMQ', () => {
   beforeAll(async () => {
     admin = await openAdminChannel();
     broker = createBrokerConnection({ url: TEST_BROKER_URL, service: 'orchestrator', logger: silentLogger(), namespace });
-    transport = createAmqpTransport({ connection: broker, logger: silentLogger() });
+    transport = createAmqpTransport({ connection: broker, logger: silentLogger(), signer: testSignerOf('orchestrator') });
     broker.start();
     await eventually(async () => broker.isConnected(), (connected) => connected);
   });
@@ -101,7 +103,7 @@ describe.skipIf(!TEST_BROKER_URL)('amqp topology on RabbitMQ', () => {
     expect(await brokerRefusal(admin, (ch) => ch.assertQueue(dlq, { durable: true, arguments: { 'x-queue-type': 'quorum' } }))).toMatch(/PRECONDITION_FAILED/);
   });
 
-  it('when a command is published, then it lands only in its destination commands queue, persistent, with its id, type and trace header', async () => {
+  it("when a command is published, then it lands only in its destination commands queue, persistent, with its id, type, trace header and the sender's signature of its body", async () => {
     const command = aDebitCommand({ headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' } });
 
     await transport.publish(command);
@@ -114,8 +116,13 @@ describe.skipIf(!TEST_BROKER_URL)('amqp topology on RabbitMQ', () => {
       type: command.type,
       contentType: 'application/json',
       deliveryMode: 2,
-      headers: { traceparent: command.headers.traceparent },
+      headers: { traceparent: command.headers.traceparent, 'x-message-sender': 'orchestrator' },
     });
+    const header = (name: string): string | undefined => {
+      const value: unknown = delivered?.properties.headers?.[name];
+      return Buffer.isBuffer(value) ? value.toString('utf8') : typeof value === 'string' ? value : undefined;
+    };
+    expect(createMessageVerifier({ publicKeys: testPublicKeys() }).verify(header, delivered!.content)).toEqual({ ok: true, via: 'signature', sender: 'orchestrator' });
     expect(await drainQueue(admin.channel, `${namespace}.order.commands`)).toHaveLength(0);
   });
 

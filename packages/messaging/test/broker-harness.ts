@@ -1,16 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, connect as connectTcp, type AddressInfo, type Socket } from 'node:net';
 import { connectDatabase, createMetrics, type Database, type Logger, type ServiceMetrics } from '@ordering/platform';
+import { testMessageSecurity } from '@ordering/testing';
 import { connect, type Channel, type ChannelModel, type GetMessage, type Options } from 'amqplib';
 import {
+  createAmqpTransport,
   createMessaging,
   declareTopology,
   deleteTopology,
   type MessageHandler,
   type Messaging,
+  type Transport,
 } from '../src/index.js';
 import * as schema from './fixtures/schema.js';
-import { eventually, ledgerHandler, silentLogger, type TestDatabaseHandle, type TestSchema, type TestTx } from './messaging-harness.js';
+import { eventually, ledgerHandler, silentLogger, testSignerOf, type TestDatabaseHandle, type TestSchema, type TestTx } from './messaging-harness.js';
 
 /** Set by CI's second pass (and by hand): amqp://guest:guest@127.0.0.1:5672. The AMQP suites skip without it. */
 export const TEST_BROKER_URL = process.env.TEST_BROKER_URL ?? '';
@@ -167,7 +170,34 @@ export interface AmqpNodeOptions {
   prefetch?: number;
   /** Resolve only once connected, consuming and able to publish. Default true. */
   awaitConnection?: boolean;
+  /**
+   * Who signs what the node's relay and transport publish. The tests' commands come from the orchestrator and go
+   * to this same node: by default it signs as the orchestrator would. Its own name: exactly as main.ts wires it.
+   */
+  sendsAs?: string;
 }
+
+/**
+ * The node's own broker connection, publishing signed by `sender`: a transport bound once createMessaging made the
+ * connection (before start, so the relay's onAvailable subscription reaches it).
+ */
+const transportSigningAs = (sender: string, logger: Logger): Transport & { bind(messaging: Messaging): void } => {
+  let inner: Transport | undefined;
+  const bound = (): Transport => {
+    if (!inner) throw new Error('the test transport is used before its node was created');
+    return inner;
+  };
+  return {
+    name: 'rabbitmq',
+    bind(messaging) {
+      if (!messaging.broker) throw new Error('the node has no broker connection');
+      inner = createAmqpTransport({ connection: messaging.broker, logger, signer: testSignerOf(sender) });
+    },
+    publish: (envelope) => bound().publish(envelope),
+    close: () => bound().close(),
+    onAvailable: (listener) => bound().onAvailable?.(listener) ?? (() => {}),
+  };
+};
 
 /** One service as its main.ts wires it with BROKER_URL set: createMessaging with a broker, started. */
 export const startAmqpNode = async (handle: TestDatabaseHandle, options: AmqpNodeOptions): Promise<AmqpNode> => {
@@ -177,10 +207,14 @@ export const startAmqpNode = async (handle: TestDatabaseHandle, options: AmqpNod
   const database = options.databaseUrl
     ? connectDatabase({ url: options.databaseUrl, schema, logger, maxConnections: 10, applicationName: 'amqp-test' })
     : handle.database;
+  const sendsAs = options.sendsAs ?? 'orchestrator';
+  const signingAs = sendsAs === service ? undefined : transportSigningAs(sendsAs, logger);
   const messaging = createMessaging({
     service,
     database,
     peers: {},
+    security: testMessageSecurity(service),
+    ...(signingAs ? { transport: signingAs } : {}),
     brokerUrl: options.brokerUrl ?? TEST_BROKER_URL,
     amqp: { namespace: options.namespace, ...(options.prefetch ? { prefetch: options.prefetch } : {}) },
     handlers: options.handlers ?? [ledgerHandler()],
@@ -189,6 +223,7 @@ export const startAmqpNode = async (handle: TestDatabaseHandle, options: AmqpNod
     relay: { pollIntervalMs: 50, flushTimeoutMs: 1_000 },
     ...(options.maxAttempts ? { consumer: { maxAttempts: options.maxAttempts } } : {}),
   });
+  signingAs?.bind(messaging);
   messaging.start();
   if (options.awaitConnection ?? true) await eventually(async () => messaging.broker?.isConnected() ?? false, (connected) => connected);
   return {

@@ -1,13 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { MessageTypes, type Envelope } from '@ordering/contracts';
 import { createHttpServer, createMetrics, type HttpServer } from '@ordering/platform';
-import { findFreePort } from '@ordering/testing';
+import { findFreePort, TEST_OPERATOR_TOKEN, testMessageSecurity } from '@ordering/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMessaging, createReply, enqueueMessages, type MessageHandler, type Messaging } from '../src/index.js';
+import { createMessaging, createReply, enqueueMessages, operatorAuthorization, type MessageHandler, type Messaging, type MessageSecurity } from '../src/index.js';
 import { aDebitCommand, type DebitPayload } from './builders.js';
 import * as schema from './fixtures/schema.js';
-import { capturingLogger, eventually, silentLogger, startTestDatabase, type TestDatabaseHandle, type TestTx } from './messaging-harness.js';
+import { capturingLogger, eventually, testSignerOf, silentLogger, startTestDatabase, type TestDatabaseHandle, type TestTx } from './messaging-harness.js';
 
 interface RunningNode {
   handle: TestDatabaseHandle;
@@ -16,10 +15,7 @@ interface RunningNode {
 }
 
 const nodes: RunningNode[] = [];
-/** Both nodes share it, as the launcher gives every service the same INTERNAL_TOKEN. */
-const INTERNAL_TOKEN = randomBytes(32).toString('base64url');
-
-/** One service as its main.ts would wire it: database, messaging bundle (with the shared token), routes, relay, listen. */
+/** One service as its main.ts would wire it: database, messaging bundle (its own key, its peers' public keys, the operator token), routes, relay, listen. */
 const startNode = async (
   service: string,
   port: number,
@@ -29,7 +25,7 @@ const startNode = async (
   const handle = await startTestDatabase();
   const logger = silentLogger();
   const metrics = createMetrics(service);
-  const messaging = createMessaging({ service, database: handle.database, peers, handlers, logger, metrics, internalToken: INTERNAL_TOKEN, relay: { pollIntervalMs: 50 } });
+  const messaging = createMessaging({ service, database: handle.database, peers, handlers, logger, metrics, security: testMessageSecurity(service), relay: { pollIntervalMs: 50 } });
   const app = await createHttpServer({ service, logger, metrics, readiness: [] });
   messaging.registerRoutes(app);
   await app.listen({ host: '127.0.0.1', port });
@@ -103,29 +99,62 @@ describe('createMessaging', () => {
     expect(text).toContain('outbox_pending{service="account"} 0');
   });
 
-  it('when a node is called without the shared token, then its internal routes answer 401 and a push with it is accepted', async () => {
+  it('when a node is pushed an unsigned message, then it answers 401, its operator routes want the operator token, and the signed push is accepted', async () => {
     const base = `http://127.0.0.1:${(account.app.server.address() as AddressInfo).port}`;
     const body = JSON.stringify(aDebitCommand());
 
     const refused = await fetch(`${base}/internal/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     const listing = await fetch(`${base}/internal/dead-letters`);
-    const accepted = await fetch(`${base}/internal/messages`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${INTERNAL_TOKEN}` }, body });
+    const operator = await fetch(`${base}/internal/dead-letters`, { headers: { authorization: operatorAuthorization(TEST_OPERATOR_TOKEN) } });
+    const accepted = await fetch(`${base}/internal/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...testSignerOf().headersFor(body) }, body });
 
-    expect([refused.status, listing.status, accepted.status]).toEqual([401, 401, 200]);
+    expect([refused.status, listing.status, operator.status, accepted.status]).toEqual([401, 401, 200, 200]);
   });
 
-  it('when the internal token is unset, then createMessaging warns once that the internal routes are open, and not when it is set', async () => {
+  it('when development mode is on, then createMessaging warns once naming every gap, and not when it is off', async () => {
     // Created, never started: nothing is sent or consumed, only the start-up warning matters.
-    const warnings = async (internalToken: string | undefined) => {
+    const warnings = async (security: MessageSecurity) => {
       const { logger, lines } = capturingLogger();
-      const messaging = createMessaging({ service: 'account', database: account.handle.database, peers: {}, handlers: [], logger, metrics: createMetrics('account'), internalToken });
+      const messaging = createMessaging({ service: 'account', database: account.handle.database, peers: {}, handlers: [], logger, metrics: createMetrics('account'), security });
       await messaging.transport.close();
       return lines.filter((line) => line['level'] === 'warn');
     };
+    const development: MessageSecurity = { signingKey: undefined, publicKeys: new Map(), operatorToken: undefined, unsafeDevelopmentMode: true };
 
-    const open = await warnings(undefined);
+    const open = await warnings(development);
     expect(open).toHaveLength(1);
-    expect(open[0]?.['msg']).toMatch(/unauthenticated.*INTERNAL_TOKEN/);
-    expect(await warnings(INTERNAL_TOKEN)).toEqual([]);
+    expect(open[0]?.['msg']).toMatch(/UNSAFE_DEVELOPMENT_MODE.*unsigned.*operator routes are open/);
+    expect(await warnings(testMessageSecurity('account'))).toEqual([]);
+  });
+
+  it('when a broker is configured, then POST /internal/messages does not exist (404) and nothing is consumed', async () => {
+    const { logger } = capturingLogger();
+    // Never started: the broker is never dialled, only the routes matter.
+    const messaging = createMessaging({
+      service: 'account',
+      database: account.handle.database,
+      peers: {},
+      brokerUrl: 'amqp://guest:guest@127.0.0.1:1',
+      handlers: [],
+      logger,
+      metrics: createMetrics('account'),
+      security: testMessageSecurity('account'),
+    });
+    const app = await createHttpServer({ service: 'account', logger, metrics: createMetrics('account'), readiness: [] });
+    messaging.registerRoutes(app);
+    const command = aDebitCommand();
+    const body = JSON.stringify(command);
+
+    try {
+      const pushed = await app.inject({ method: 'POST', url: '/internal/messages', headers: { 'content-type': 'application/json', ...testSignerOf().headersFor(body) }, payload: body });
+      const listing = await app.inject({ method: 'GET', url: '/internal/dead-letters', headers: { authorization: operatorAuthorization(TEST_OPERATOR_TOKEN) } });
+
+      expect(pushed.statusCode).toBe(404);
+      expect(listing.statusCode).toBe(200);
+      expect(await account.handle.count('select count(*) from inbox_messages where message_id = $1', [command.id])).toBe(0);
+    } finally {
+      await app.close();
+      await messaging.stop();
+    }
   });
 });

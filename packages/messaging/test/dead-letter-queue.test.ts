@@ -10,7 +10,18 @@ import {
   eventExchangeOf,
   type ConsumerQueue,
 } from '../src/amqp/amqp-topology.js';
-import { findQueuedDeadLetter, listQueuedDeadLetters, REPLAYED_FROM_HEADER, replayQueuedDeadLetter } from '../src/index.js';
+import {
+  findQueuedDeadLetter,
+  listQueuedDeadLetters,
+  OPERATOR_SIGNATURE_HEADER,
+  operatorSignatureOf,
+  REPLAYED_FROM_HEADER,
+  replayQueuedDeadLetter,
+  RepairedMessageRefusedError,
+  SENDER_HEADER,
+  SIGNATURE_HEADER,
+} from '../src/index.js';
+import { TEST_OPERATOR_TOKEN } from '@ordering/testing';
 import { aDebitCommand } from './builders.js';
 
 const brokerUrl = process.env['TEST_BROKER_URL'] ?? '';
@@ -181,12 +192,13 @@ describe.skipIf(!brokerUrl)('dead-letter queues on RabbitMQ', () => {
     const id = await parkEnvelope(accountCommands, broken, { error: 'payload.amount: must be >= 1', attempts: 1 });
     const repaired = { ...broken, payload: { ...(broken.payload as object), amount: 500 } };
 
-    const replayed = await replayQueuedDeadLetter(brokerUrl, id, { namespace, message: repaired });
+    const replayed = await replayQueuedDeadLetter(brokerUrl, id, { namespace, message: repaired, operatorToken: TEST_OPERATOR_TOKEN });
 
     expect(replayed).toMatchObject({ id, queue: accountCommands.queue, messageId: broken.id });
     const [delivered] = await drain(accountCommands.queue);
     expect(JSON.parse(delivered?.content.toString() ?? '')).toEqual(repaired);
     expect(delivered?.properties.headers?.[REPLAYED_FROM_HEADER]).toBe(id);
+    expect(delivered?.properties.headers?.[OPERATOR_SIGNATURE_HEADER]).toBe(operatorSignatureOf(TEST_OPERATOR_TOKEN, delivered!.content));
     expect(delivered?.properties.headers).not.toHaveProperty('x-attempts');
     expect(await findQueuedDeadLetter(brokerUrl, id, { namespace })).toBeUndefined();
     expect(await depthOf(accountCommands.dlq)).toBe(0);
@@ -196,12 +208,39 @@ describe.skipIf(!brokerUrl)('dead-letter queues on RabbitMQ', () => {
     const id = await park(orderCommands, 'not json', { attempts: 1 });
     const repaired = { ...aDebitCommand(), destination: 'order' };
 
-    await replayQueuedDeadLetter(brokerUrl, id, { namespace, message: repaired });
+    await replayQueuedDeadLetter(brokerUrl, id, { namespace, message: repaired, operatorToken: TEST_OPERATOR_TOKEN });
 
     const [delivered] = await drain(orderCommands.queue);
     expect(JSON.parse(delivered?.content.toString() ?? '')).toEqual(repaired);
     expect(delivered?.properties.messageId).toBe(repaired.id);
     expect(await depthOf(orderCommands.dlq)).toBe(0);
+  });
+
+  it("when the original is replayed, then it keeps its sender's signature headers, which still fit its untouched body", async () => {
+    const envelope = aDebitCommand();
+    const signature = { [SENDER_HEADER]: 'orchestrator', [SIGNATURE_HEADER]: 'c2lnbmF0dXJl' };
+    const id = await parkEnvelope(accountCommands, envelope, { headers: signature });
+
+    await replayQueuedDeadLetter(brokerUrl, id, { namespace });
+
+    const [delivered] = await drain(accountCommands.queue);
+    expect(delivered?.content.toString()).toBe(JSON.stringify(envelope));
+    expect(delivered?.properties.headers).toMatchObject({ ...signature, [REPLAYED_FROM_HEADER]: id });
+  });
+
+  it('when a repaired message is replayed without the operator token, or would be refused by its consumer, then it throws and nothing moves', async () => {
+    const broken = aDebitCommand({}, { amount: -5 });
+    const id = await parkEnvelope(accountCommands, broken);
+    const repaired = { ...broken, payload: { ...(broken.payload as object), amount: 500 } };
+    const withToken = { namespace, operatorToken: TEST_OPERATOR_TOKEN };
+
+    await expect(replayQueuedDeadLetter(brokerUrl, id, { namespace, message: repaired })).rejects.toThrow(/OPERATOR_TOKEN/);
+    await expect(replayQueuedDeadLetter(brokerUrl, id, { ...withToken, message: broken })).rejects.toThrow(RepairedMessageRefusedError);
+    await expect(replayQueuedDeadLetter(brokerUrl, id, { ...withToken, message: { ...repaired, destination: 'order' } })).rejects.toThrow(/addressed to 'order'/);
+    await expect(replayQueuedDeadLetter(brokerUrl, id, { ...withToken, message: { ...repaired, source: 'order' } })).rejects.toThrow(/'order' may not send/);
+
+    expect(await depthOf(accountCommands.queue)).toBe(0);
+    expect((await listQueuedDeadLetters(brokerUrl, { namespace })).map((letter) => letter.id)).toEqual([id]);
   });
 
   it('when an unknown id is replayed, or the repair is not a JSON object, then nothing moves', async () => {

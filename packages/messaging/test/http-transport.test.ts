@@ -1,24 +1,23 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createMetrics } from '@ordering/platform';
-import { findFreePort } from '@ordering/testing';
+import { findFreePort, testSigningKeyOf } from '@ordering/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpTransport, DeliveryFailedError, UnknownDestinationError, type Transport } from '../src/index.js';
+import { createHttpTransport, createMessageSigner, DeliveryFailedError, UnknownDestinationError, type Transport } from '../src/index.js';
 import { aDebitCommand, someDebitCommands } from './builders.js';
-import { ledgerHandler, refusedDataHandler, startService, startTestDatabase, type RunningService, type TestDatabaseHandle } from './messaging-harness.js';
+import { ledgerHandler, refusedDataHandler, startService, startTestDatabase, testSignerOf, type RunningService, type TestDatabaseHandle } from './messaging-harness.js';
 
 let handle: TestDatabaseHandle;
 let replicaA: RunningService;
 let replicaB: RunningService;
 let unavailable: RunningService;
-let guarded: RunningService;
 let refusing: RunningService;
 const committed = { a: 0, b: 0 };
 
 const transports: Transport[] = [];
-const SHARED_TOKEN = randomBytes(32).toString('base64url');
 
-const aTransport = (peers: Record<string, string[]>, internalToken?: string): Transport => {
-  const transport = createHttpTransport({ peers, timeoutMs: 2_000, internalToken });
+/** By default the orchestrator's transport, which sends every command the builders make. */
+const aTransport = (peers: Record<string, string[]>, signer = testSignerOf()): Transport => {
+  const transport = createHttpTransport({ peers, timeoutMs: 2_000, signer });
   transports.push(transport);
   return transport;
 };
@@ -30,13 +29,12 @@ beforeAll(async () => {
   // A receiver whose database is "down": every handler run fails as a connectivity problem, so it answers 503.
   const down = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
   unavailable = await startService(handle, { handlers: [ledgerHandler({ failTimes: Infinity, failWith: down })] });
-  guarded = await startService(handle, { handlers: [ledgerHandler()], internalToken: SHARED_TOKEN });
   refusing = await startService(handle, { handlers: [refusedDataHandler("select 'not a number'::integer")], maxAttempts: 5 });
 });
 
 afterAll(async () => {
   await Promise.all(transports.map((t) => t.close()));
-  await Promise.all([replicaA, replicaB, unavailable, guarded, refusing].map((s) => s?.close()));
+  await Promise.all([replicaA, replicaB, unavailable, refusing].map((s) => s?.close()));
   await handle?.close();
 });
 
@@ -114,8 +112,8 @@ describe('HTTP transport', () => {
     await expect(transport.publish(aDebitCommand())).rejects.toThrow(/ECONNREFUSED|connect/);
   });
 
-  it('when sender and receiver share the internal token, then the push is delivered and applied', async () => {
-    const transport = aTransport({ account: [guarded.url] }, SHARED_TOKEN);
+  it('when the orchestrator signs a push, then the receiver verifies it and applies it', async () => {
+    const transport = aTransport({ account: [replicaA.url] });
     const command = aDebitCommand();
 
     await transport.publish(command);
@@ -123,14 +121,15 @@ describe('HTTP transport', () => {
     expect(await handle.count('select count(*) from ledger where message_id = $1', [command.id])).toBe(1);
   });
 
-  it('when the sender has another internal token or none, then publish throws a 401 and the receiver consumed nothing', async () => {
+  it('when the sender signs with a key the receiver does not know, or not at all, then publish throws a 401 and the receiver consumed nothing', async () => {
     const [first, second] = [aDebitCommand(), aDebitCommand()];
-    const otherToken = aTransport({ account: [guarded.url] }, randomBytes(32).toString('base64url'));
-    const noToken = aTransport({ account: [guarded.url] });
+    // The orchestrator's name, an attacker's key: the receiver checks the signature against the orchestrator's public key.
+    const impostor = aTransport({ account: [replicaA.url] }, createMessageSigner('orchestrator', testSigningKeyOf('impostor')));
+    const unsigned = aTransport({ account: [replicaA.url] }, createMessageSigner('orchestrator', undefined));
 
     const failures = [
-      await otherToken.publish(first).catch((error: unknown) => error),
-      await noToken.publish(second).catch((error: unknown) => error),
+      await impostor.publish(first).catch((error: unknown) => error),
+      await unsigned.publish(second).catch((error: unknown) => error),
     ];
 
     for (const failure of failures) {
@@ -138,6 +137,7 @@ describe('HTTP transport', () => {
       expect(failure).toMatchObject({ statusCode: 401 });
     }
     expect(await handle.count('select count(*) from inbox_messages where message_id = any($1::uuid[])', [[first.id, second.id]])).toBe(0);
+    expect(await handle.count('select count(*) from dead_letters where message_id = any($1::uuid[])', [[first.id, second.id]])).toBe(0);
   });
 
   it('when the destination is not configured, then publish throws a clear error naming it', async () => {

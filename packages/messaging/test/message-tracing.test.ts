@@ -15,6 +15,7 @@ import {
   silentLogger,
   startService,
   startTestDatabase,
+  testSignerOf,
   type TestDatabaseHandle,
   type TestTx,
 } from './messaging-harness.js';
@@ -96,7 +97,7 @@ describe('message tracing', () => {
   it('when a message created in a span is relayed over HTTP, then the send span and the process span continue its trace and the handler runs inside the process span', async () => {
     const receiver = await startService(handle, { service: 'account', handlers: [ledgerHandler()] });
     cleanups.push(() => receiver.close());
-    const transport = createHttpTransport({ peers: { account: [receiver.url] }, timeoutMs: 2_000 });
+    const transport = createHttpTransport({ peers: { account: [receiver.url] }, timeoutMs: 2_000, signer: testSignerOf() });
     cleanups.push(() => transport.close());
     const created = await inASpan('POST /api/checkout', async () => {
       const command = aDebitCommand();

@@ -3,16 +3,20 @@ import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Envelope } from '@ordering/contracts';
 import { connectDatabase, createHttpServer, createLogger, createMetrics, runMigrations, type Database, type HttpServer, type Logger, type ServiceMetrics } from '@ordering/platform';
-import { createTestDatabase, type TestDatabase } from '@ordering/testing';
+import { createTestDatabase, testPublicKeys, testSigningKeyOf, type TestDatabase } from '@ordering/testing';
 import { sql } from 'drizzle-orm';
 import {
   createDeadLetterStore,
   createMessageConsumer,
+  createMessageSigner,
+  createMessageVerifier,
   enqueueMessages,
   registerMessageRoutes,
   type DeadLetterStore,
   type MessageConsumer,
   type MessageHandler,
+  type MessageSigner,
+  type MessageVerifier,
   type OutboxRelay,
   type RelayDatabase,
   type ServiceTransaction,
@@ -119,6 +123,12 @@ export const createTestConsumer = (handle: TestDatabaseHandle, options: Consumer
   });
 };
 
+/**
+ * `sender`'s signer with its test key from @ordering/testing: for a transport under test, and for the messages a test
+ * pushes or publishes itself (`testSignerOf().headersFor(body)`). Every command the builders make comes from the orchestrator.
+ */
+export const testSignerOf = (sender = 'orchestrator'): MessageSigner => createMessageSigner(sender, testSigningKeyOf(sender));
+
 export interface RunningService {
   app: HttpServer;
   url: string;
@@ -133,7 +143,14 @@ export interface RunningService {
  */
 export const startService = async (
   handle: TestDatabaseHandle,
-  options: ConsumerOptions & { port?: number; relay?: Pick<OutboxRelay, 'wake'>; internalToken?: string } = {},
+  options: ConsumerOptions & {
+    port?: number;
+    relay?: Pick<OutboxRelay, 'wake'>;
+    /** Set: the operator routes require it. Unset: they are open, as in development mode. */
+    operatorToken?: string;
+    /** Authenticates each push. Default: every service's test public key, nothing unsigned. */
+    intake?: MessageVerifier;
+  } = {},
 ): Promise<RunningService> => {
   const service = options.service ?? 'account';
   const logger = options.logger ?? silentLogger();
@@ -141,7 +158,14 @@ export const startService = async (
   const consumer = createTestConsumer(handle, { ...options, service, logger, metrics });
   const deadLetters = createDeadLetterStore(handle.database.db, service);
   const app = await createHttpServer({ service, logger, metrics, readiness: [], openapi: { title: service, description: 'test' } });
-  registerMessageRoutes(app, { consumer, deadLetters, internalToken: options.internalToken, ...(options.relay ? { relay: options.relay } : {}) });
+  registerMessageRoutes(app, {
+    service,
+    consumer,
+    deadLetters,
+    intake: options.intake ?? createMessageVerifier({ publicKeys: testPublicKeys() }),
+    operatorToken: options.operatorToken,
+    ...(options.relay ? { relay: options.relay } : {}),
+  });
   await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
   const { port } = app.server.address() as AddressInfo;
   return { app, url: `http://127.0.0.1:${port}`, consumer, deadLetters, close: () => app.close() };

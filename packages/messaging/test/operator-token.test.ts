@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { TEST_OPERATOR_TOKEN as TOKEN } from '@ordering/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOperatorTokenCheck, operatorAuthorization } from '../src/index.js';
 import { aDebitCommand } from './builders.js';
-import { ledgerHandler, startService, startTestDatabase, type RunningService, type TestDatabaseHandle } from './messaging-harness.js';
-
-const TOKEN = randomBytes(32).toString('base64url');
+import { ledgerHandler, testSignerOf, startService, startTestDatabase, type RunningService, type TestDatabaseHandle } from './messaging-harness.js';
 
 /** Every way of not presenting the token: none, another token, the token with a wrong scheme or a suffix. */
 const REFUSED_HEADERS: ReadonlyArray<readonly [string, Record<string, string>]> = [
@@ -14,14 +14,14 @@ const REFUSED_HEADERS: ReadonlyArray<readonly [string, Record<string, string>]> 
   ['the token as Basic credentials', { authorization: `Basic ${TOKEN}` }],
 ];
 
-const WITH_TOKEN = { authorization: `Bearer ${TOKEN}` };
+const WITH_TOKEN = { authorization: operatorAuthorization(TOKEN) };
 
 let handle: TestDatabaseHandle;
 let service: RunningService;
 
 beforeAll(async () => {
   handle = await startTestDatabase();
-  service = await startService(handle, { handlers: [ledgerHandler()], internalToken: TOKEN });
+  service = await startService(handle, { handlers: [ledgerHandler()], operatorToken: TOKEN });
 });
 
 afterAll(async () => {
@@ -40,35 +40,34 @@ const traces = async (messageId: string) => ({
 
 const inject = (method: 'GET' | 'POST', url: string, headers: Record<string, string> = {}) => service.app.inject({ method, url, headers });
 
-describe('the /internal/* routes with an internal token', () => {
-  it.each(REFUSED_HEADERS)('when a push comes with %s, then it is answered 401 problem+json and nothing is consumed', async (_name, headers) => {
-    const command = aDebitCommand();
-
-    const response = await push(JSON.stringify(command), headers);
-
-    expect(response.status).toBe(401);
-    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(await response.json()).toMatchObject({ status: 401, code: 'UNAUTHENTICATED', instance: '/internal/messages' });
-    expect(await traces(command.id)).toEqual({ inbox: 0, ledger: 0, deadLetters: 0 });
+describe('the operator routes with an operator token', () => {
+  it.each(REFUSED_HEADERS)('when the token check is given %s, then it refuses', (_name, headers) => {
+    expect(createOperatorTokenCheck(TOKEN)(headers.authorization)).toBe(false);
   });
 
-  it('when garbage is pushed without the token, then it is refused before the body is read: no dead letter either', async () => {
-    const marker = randomUUID();
-
-    const response = await push(`not json ${marker}`, {});
-
-    expect(response.status).toBe(401);
-    expect(await handle.count("select count(*) from dead_letters where message::text like '%' || $1 || '%'", [marker])).toBe(0);
+  it('when the token check is given the token as a bearer token, then it accepts (the scheme in any case)', () => {
+    expect(createOperatorTokenCheck(TOKEN)(`Bearer ${TOKEN}`)).toBe(true);
+    expect(createOperatorTokenCheck(TOKEN)(`bearer ${TOKEN}`)).toBe(true);
   });
 
-  it('when a push comes with the token, then it is processed once', async () => {
+  it('when a signed push comes without the operator token, then it is processed: the token guards the operator routes only', async () => {
     const command = aDebitCommand();
+    const body = JSON.stringify(command);
 
-    const response = await push(JSON.stringify(command), WITH_TOKEN);
+    const response = await push(body, testSignerOf().headersFor(body));
 
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ outcome: 'processed' });
     expect(await traces(command.id)).toEqual({ inbox: 1, ledger: 1, deadLetters: 0 });
+  });
+
+  it('when a push carries the operator token but no signature, then it is refused 401: the token does not stand in for a signature', async () => {
+    const command = aDebitCommand();
+
+    const response = await push(JSON.stringify(command), WITH_TOKEN);
+
+    expect(response.status).toBe(401);
+    expect(await traces(command.id)).toEqual({ inbox: 0, ledger: 0, deadLetters: 0 });
   });
 
   it('when the dead-letter and outbox routes are called without the token or with a wrong one, then every one is 401', async () => {
@@ -93,8 +92,8 @@ describe('the /internal/* routes with an internal token', () => {
   });
 
   it('when a dead letter is replayed or a DEAD outbox row retried without the token, then neither changes', async () => {
-    const poison = aDebitCommand({}, { amount: -1 });
-    expect((await push(JSON.stringify(poison), WITH_TOKEN)).status).toBe(202);
+    const poison = JSON.stringify(aDebitCommand({}, { amount: -1 }));
+    expect((await push(poison, testSignerOf().headersFor(poison))).status).toBe(202);
     const letter = (await inject('GET', '/internal/dead-letters?limit=1', WITH_TOKEN)).json().items[0];
     await handle.enqueue([aDebitCommand()]);
     await handle.database.pool.query("update outbox_messages set status = 'DEAD'");

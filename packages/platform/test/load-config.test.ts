@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, databaseEnv, parseConfig, serviceEnv } from '../src/index.js';
+import { ConfigError, databaseEnv, parseConfig, parseConfigChecked, serviceEnv } from '../src/index.js';
 
 const Schema = Type.Object({ ...serviceEnv(8081), ...databaseEnv, TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, default: 3600 }) });
 
@@ -50,5 +50,30 @@ describe('parseConfig secrecy', () => {
       expect(text).toContain('mysql://***@host/x');
       expect(text).not.toMatch(/short|hunter2/);
     }
+  });
+});
+
+describe('parseConfigChecked', () => {
+  const PairSchema = Type.Object({ FIRST: Type.Optional(Type.String()), SECOND: Type.Optional(Type.String()), PORT: Type.Integer({ default: 1 }) });
+  const bothOrNeither = (values: { FIRST?: string | undefined; SECOND?: string | undefined }): string[] =>
+    (values.FIRST === undefined) === (values.SECOND === undefined) ? [] : ['FIRST and SECOND go together'];
+  const noFirst = (values: { FIRST?: string | undefined }): string[] => (values.FIRST === 'forbidden' ? ['FIRST may not be forbidden'] : []);
+
+  it('when every check passes, then it returns the parsed, frozen values', () => {
+    const values = parseConfigChecked(PairSchema, { FIRST: 'a', SECOND: 'b', PORT: '2' }, bothOrNeither, noFirst);
+
+    expect(values).toEqual({ FIRST: 'a', SECOND: 'b', PORT: 2 });
+    expect(Object.isFrozen(values)).toBe(true);
+  });
+
+  it('when several checks find problems, then all of them are reported together, one line each', () => {
+    const read = () => parseConfigChecked(PairSchema, { FIRST: 'forbidden' }, bothOrNeither, noFirst);
+
+    expect(read).toThrow(ConfigError);
+    expect(read).toThrow('invalid configuration:\n  - FIRST and SECOND go together\n  - FIRST may not be forbidden');
+  });
+
+  it('when a value is invalid, then that is reported and the checks wait until the values are valid', () => {
+    expect(() => parseConfigChecked(PairSchema, { FIRST: 'a', PORT: 'x' }, bothOrNeither)).toThrow(/^invalid configuration:\n {2}- PORT="x" is invalid: [^\n]+$/);
   });
 });

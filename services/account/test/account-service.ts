@@ -1,7 +1,7 @@
 import { createMessaging, type Messaging } from '@ordering/messaging';
 import { createLogger, createMetrics, runMigrations, type HttpServer } from '@ordering/platform';
 import type { LightMyRequestResponse } from 'fastify';
-import { createTestDatabase, createTestTokens, type TestTokens } from '@ordering/testing';
+import { createTestDatabase, createTestTokens, testMessageSecurity, type TestTokens } from '@ordering/testing';
 import { buildApp } from '../src/app.js';
 import type { EntryKind } from '../src/domain/account.js';
 import { connectAccountDatabase, type AccountDatabase } from '../src/db/account-database.js';
@@ -58,6 +58,7 @@ export const startAccountService = async (): Promise<AccountServiceUnderTest> =>
     handlers: createAccountMessageHandlers({ logger }),
     logger,
     metrics,
+    security: testMessageSecurity('account'),
   });
   const app = await buildApp({ logger, metrics, database, verifier: tokens.verifier, messaging });
   return {

@@ -1,22 +1,16 @@
-import { ConfigError } from '@ordering/platform';
+import { configProblemsOf, TEST_OPERATOR_TOKEN, testMessageSecurityEnv } from '@ordering/testing';
 import { describe, expect, it } from 'vitest';
-import { readConfig } from '../src/config.js';
+import { DEVELOPMENT_ADMIN_PASSWORD, readConfig } from '../src/config.js';
 import { anEncodedEncryptionKey } from './builders.js';
 
-const base = { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/customer' };
+const DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/customer';
+/** What a deployment sets: the database, the key that seals the token signing key, the message secrets. */
+const base = { DATABASE_URL, SIGNING_KEY_ENCRYPTION_KEY: anEncodedEncryptionKey(), ...testMessageSecurityEnv('customer') };
 
-const problemsOf = (env: Record<string, string>): string[] => {
-  try {
-    readConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-};
+const problemsOf = (env: Record<string, string | undefined>): string[] => configProblemsOf(() => readConfig(env));
 
 describe('customer config', () => {
-  it('when only the database is set, then the documented defaults apply and no admin is bootstrapped', () => {
+  it('when only the database and the secrets are set, then the documented defaults apply and no admin is bootstrapped', () => {
     expect(readConfig(base)).toEqual({
       port: 8081,
       host: '0.0.0.0',
@@ -26,7 +20,9 @@ describe('customer config', () => {
       tokenTtlSeconds: 3600,
       admin: undefined,
       passwordHashing: { costLog2: 17, concurrency: 2, queueLimit: 32 },
-      trustedProxies: ['127.0.0.1', '::1'],
+      trustedProxies: ['127.0.0.0/8', '::1'],
+      signingKeyEncryptionKey: expect.anything(),
+      security: { signingKey: expect.anything(), publicKeys: expect.any(Map), operatorToken: TEST_OPERATOR_TOKEN, unsafeDevelopmentMode: false },
       peers: { account: ['http://127.0.0.1:8083'] },
     });
   });
@@ -62,10 +58,8 @@ describe('customer config', () => {
     });
   });
 
-  it('when ACCOUNT_URL is not a list of bare origins, then it is reported together with the admin problems', () => {
-    const problems = problemsOf({ ...base, ACCOUNT_URL: 'http://account:8083/base', ADMIN_EMAIL: 'admin@example.com' });
-
-    expect(problems).toEqual([expect.stringMatching(/^ACCOUNT_URL=.*must be a bare origin/), expect.stringMatching(/^ADMIN_PASSWORD is required/)]);
+  it('when ACCOUNT_URL is not a list of bare origins, then it is a config error naming it', () => {
+    expect(problemsOf({ ...base, ACCOUNT_URL: 'http://account:8083/base' })).toEqual([expect.stringMatching(/^ACCOUNT_URL=.*must be a bare origin/)]);
   });
 
   it('when both admin variables are set, then the admin is configured', () => {
@@ -87,17 +81,15 @@ describe('customer config', () => {
     expect(problems.join('\n')).not.toContain('secret1');
   });
 
-  it('when several values are bad, then every problem is reported at once', () => {
-    const problems = problemsOf({ ADMIN_EMAIL: 'not-an-email', TOKEN_TTL_SECONDS: '59' });
+  it('when several values are bad, then every bad value is reported at once; the rules between variables follow once the values are valid', () => {
+    const problems = problemsOf({ ...base, DATABASE_URL: undefined, ADMIN_EMAIL: 'not-an-email', TOKEN_TTL_SECONDS: '59' });
 
-    expect(problems).toEqual(
-      expect.arrayContaining([
-        expect.stringMatching(/^DATABASE_URL is required/),
-        expect.stringMatching(/^TOKEN_TTL_SECONDS=/),
-        expect.stringMatching(/^ADMIN_EMAIL=/),
-        expect.stringMatching(/^ADMIN_PASSWORD is required/),
-      ]),
-    );
+    expect(problems).toEqual([
+      expect.stringMatching(/^DATABASE_URL is required/),
+      expect.stringMatching(/^TOKEN_TTL_SECONDS=/),
+      expect.stringMatching(/^ADMIN_EMAIL=/),
+    ]);
+    expect(problemsOf({ ...base, ADMIN_EMAIL: 'admin@example.com' })).toEqual([expect.stringMatching(/^ADMIN_PASSWORD is required/)]);
   });
 
   it('when SIGNING_KEY_ENCRYPTION_KEY is 32 bytes in base64 or base64url, then the service gets those bytes as a key', () => {
@@ -106,16 +98,16 @@ describe('customer config', () => {
 
     expect(readConfig({ ...base, SIGNING_KEY_ENCRYPTION_KEY: encoded }).signingKeyEncryptionKey?.export()).toEqual(bytes);
     expect(readConfig({ ...base, SIGNING_KEY_ENCRYPTION_KEY: bytes.toString('base64') }).signingKeyEncryptionKey?.export()).toEqual(bytes);
-    expect(readConfig(base).signingKeyEncryptionKey).toBeUndefined();
+    expect(readConfig({ ...base, SIGNING_KEY_ENCRYPTION_KEY: undefined, UNSAFE_DEVELOPMENT_MODE: 'true' }).signingKeyEncryptionKey).toBeUndefined();
   });
 
-  it('when SIGNING_KEY_ENCRYPTION_KEY does not decode to 32 bytes, then one line says so, with the other problems, never its value', () => {
+  it('when SIGNING_KEY_ENCRYPTION_KEY does not decode to 32 bytes, then one line says so, with the other rules\' problems, never its value', () => {
     const tooShort = anEncodedEncryptionKey().slice(0, 40);
 
-    const problems = problemsOf({ ...base, SIGNING_KEY_ENCRYPTION_KEY: tooShort, TOKEN_TTL_SECONDS: '59' });
+    const problems = problemsOf({ ...base, SIGNING_KEY_ENCRYPTION_KEY: tooShort, ADMIN_EMAIL: 'admin@example.com' });
 
     expect(problems).toEqual([
-      expect.stringMatching(/^TOKEN_TTL_SECONDS=/),
+      expect.stringMatching(/^ADMIN_PASSWORD is required/),
       'SIGNING_KEY_ENCRYPTION_KEY is invalid: must be 32 bytes encoded as base64 or base64url, e.g. from `openssl rand -base64 32` (value not shown)',
     ]);
     expect(problems.join('\n')).not.toContain(tooShort);
@@ -124,5 +116,35 @@ describe('customer config', () => {
   it('when the token lifetime is out of bounds, then it is refused', () => {
     expect(problemsOf({ ...base, TOKEN_TTL_SECONDS: '86401' })).toHaveLength(1);
     expect(problemsOf({ ...base, TOKEN_TTL_SECONDS: '86400' })).toEqual([]);
+  });
+});
+
+describe('customer secrets outside development mode', () => {
+  it('when SIGNING_KEY_ENCRYPTION_KEY and the message secrets are missing, then there is one line for each, naming its variable', () => {
+    const problems = problemsOf({ DATABASE_URL });
+
+    expect(problems).toEqual([
+      expect.stringMatching(/^SIGNING_KEY_ENCRYPTION_KEY is required but not set: .*UNSAFE_DEVELOPMENT_MODE=true/),
+      expect.stringMatching(/^MESSAGE_SIGNING_KEY is required but not set: /),
+      expect.stringMatching(/^OPERATOR_TOKEN is required but not set: /),
+    ]);
+  });
+
+  it('when UNSAFE_DEVELOPMENT_MODE=true, then it starts without any of them', () => {
+    const config = readConfig({ DATABASE_URL, UNSAFE_DEVELOPMENT_MODE: 'true' });
+
+    expect(config.signingKeyEncryptionKey).toBeUndefined();
+    expect(config.security).toEqual({ signingKey: undefined, publicKeys: new Map(), operatorToken: undefined, unsafeDevelopmentMode: true });
+  });
+
+  it('when ADMIN_PASSWORD is the built-in development password, then it is refused without the switch, never echoing it, and accepted with it', () => {
+    const admin = { ADMIN_EMAIL: 'admin@example.com', ADMIN_PASSWORD: DEVELOPMENT_ADMIN_PASSWORD };
+
+    const problems = problemsOf({ ...base, ...admin });
+
+    expect(DEVELOPMENT_ADMIN_PASSWORD).toBe('admin-password-change-me');
+    expect(problems).toEqual([expect.stringMatching(/^ADMIN_PASSWORD is the built-in development password, refused outside development mode/)]);
+    expect(problems.join('\n')).not.toContain(DEVELOPMENT_ADMIN_PASSWORD);
+    expect(readConfig({ ...base, ...admin, UNSAFE_DEVELOPMENT_MODE: 'true' }).admin).toEqual({ email: 'admin@example.com', password: DEVELOPMENT_ADMIN_PASSWORD });
   });
 });

@@ -3,27 +3,33 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { MessageTypes, type Envelope } from '@ordering/contracts';
-import { createEnvelope } from '@ordering/messaging';
-import { createTestDatabase, type TestDatabase } from '@ordering/testing';
+import { createEnvelope, createMessageSigner, createMessageVerifier, operatorAuthorization, type MessageAuthentication } from '@ordering/messaging';
+import { createTestDatabase, pushMessage, TEST_OPERATOR_TOKEN, testPublicKeys, testSigningKeyOf, type TestDatabase } from '@ordering/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aRegistration, anAdmin } from './builders.js';
 import { register, startCustomerApp, type CustomerTestApp } from './customer-test-app.js';
 
-/** A stand-in for the account service's `POST /internal/messages`: it records every delivery and acknowledges it. */
+/** A stand-in for the account service's `POST /internal/messages`: it records every delivery (and whose signature it bears) and acknowledges it. */
 interface RecordingPeer {
   url: string;
-  received: { path: string | undefined; contentType: string | undefined; envelope: Envelope }[];
+  received: { path: string | undefined; contentType: string | undefined; authentication: MessageAuthentication; envelope: Envelope }[];
   close(): Promise<void>;
 }
 
 const startRecordingPeer = async (): Promise<RecordingPeer> => {
   const received: RecordingPeer['received'] = [];
+  const verifier = createMessageVerifier({ publicKeys: testPublicKeys() });
   const server: Server = createServer((request, response) => {
     let body = '';
     request.setEncoding('utf8');
     request.on('data', (chunk: string) => (body += chunk));
     request.on('end', () => {
-      received.push({ path: request.url, contentType: request.headers['content-type'], envelope: JSON.parse(body) as Envelope });
+      const header = (name: string): string | undefined => {
+        const value = request.headers[name];
+        return typeof value === 'string' ? value : undefined;
+      };
+      const authentication = verifier.verify(header, body);
+      received.push({ path: request.url, contentType: request.headers['content-type'], authentication, envelope: JSON.parse(body) as Envelope });
       response.writeHead(200, { 'content-type': 'application/json' }).end('{"outcome":"processed"}');
     });
   });
@@ -39,6 +45,11 @@ const startRecordingPeer = async (): Promise<RecordingPeer> => {
     },
   };
 };
+
+// The customer service consumes nothing; whatever a peer pushes it anyway is parked, once its signature checks out.
+const accountSigner = createMessageSigner('account', testSigningKeyOf('account'));
+const customerSigner = createMessageSigner('customer', testSigningKeyOf('customer'));
+const operator = { authorization: operatorAuthorization(TEST_OPERATOR_TOKEN) };
 
 /** Generous: delivery normally takes milliseconds; this only bounds a broken relay. */
 const DELIVERY_BOUND = { timeout: 10_000, interval: 50 };
@@ -81,6 +92,7 @@ describe('CustomerRegistered leaving through the outbox relay', () => {
     const [delivery] = deliveriesFor(peer, customer.id);
     expect(delivery?.path).toBe('/internal/messages');
     expect(delivery?.contentType).toBe('application/json');
+    expect(delivery?.authentication).toEqual({ ok: true, via: 'signature', sender: 'customer' });
     expect(delivery?.envelope).toMatchObject({
       type: MessageTypes.CustomerRegistered,
       source: 'customer',
@@ -92,11 +104,11 @@ describe('CustomerRegistered leaving through the outbox relay', () => {
   });
 
   it('when the body is not JSON, then it is parked (202) and GET /internal/dead-letters lists it with its error', async () => {
-    const response = await service.app.inject({ method: 'POST', url: '/internal/messages', headers: { 'content-type': 'text/plain' }, payload: 'not json' });
+    const response = await pushMessage(service.app, 'not json', { signer: accountSigner, contentType: 'text/plain' });
 
     expect(response.statusCode).toBe(202);
     expect(response.json()).toEqual({ outcome: 'dead-lettered' });
-    const listed = await service.app.inject({ method: 'GET', url: '/internal/dead-letters' });
+    const listed = await service.app.inject({ method: 'GET', url: '/internal/dead-letters', headers: operator });
     expect(listed.statusCode).toBe(200);
     expect(listed.json().items).toContainEqual(
       expect.objectContaining({ consumer: 'customer', messageId: null, message: { raw: 'not json' }, error: expect.stringMatching(/not valid JSON/) }),
@@ -112,10 +124,10 @@ describe('CustomerRegistered leaving through the outbox relay', () => {
       payload: { customerId: randomUUID(), role: 'customer', registeredAt: new Date().toISOString() },
     });
 
-    const response = await service.app.inject({ method: 'POST', url: '/internal/messages', payload: stray });
+    const response = await pushMessage(service.app, JSON.stringify(stray), { signer: customerSigner });
 
     expect(response.statusCode).toBe(202);
-    const listed = (await service.app.inject({ method: 'GET', url: '/internal/dead-letters' })).json();
+    const listed = (await service.app.inject({ method: 'GET', url: '/internal/dead-letters', headers: operator })).json();
     expect(listed.items).toContainEqual(expect.objectContaining({ consumer: 'customer', messageId: stray.id, messageType: MessageTypes.CustomerRegistered }));
   });
 });

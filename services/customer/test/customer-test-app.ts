@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { createMessaging, type Messaging, type OutboxRelayOptions } from '@ordering/messaging';
 import { createLogger, createMetrics, runMigrations, TOKEN_AUDIENCE, TOKEN_ISSUER, type HttpServer, type Logger } from '@ordering/platform';
+import { testMessageSecurity } from '@ordering/testing';
 import type { LightMyRequestResponse } from 'fastify';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTVerifyResult } from 'jose';
 import { buildApp } from '../src/app.js';
@@ -67,6 +68,7 @@ export const startCustomerApp = async (url: string, options: StartOptions = {}):
     handlers: [],
     logger,
     metrics,
+    security: testMessageSecurity('customer'),
     ...(options.relay ? { relay: options.relay } : {}),
   });
   const signingKeys = await ensureSigningKeys(database, { encryptionKey: options.signingKeyEncryptionKey, logger });

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import type { KeyObject } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, runMigrations } from '@ordering/platform';
-import { createTestDatabase, findFreePort, type TestDatabase } from '@ordering/testing';
+import { createTestDatabase, findFreePort, testMessageSecurityEnv, type TestDatabase } from '@ordering/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectCustomerDatabase, type CustomerDatabase } from '../src/db/customer-database.js';
 import { MIGRATIONS_FOLDER } from '../src/db/migrations-folder.js';
@@ -42,6 +42,8 @@ const startedWithoutEncryption = async (url: string) => {
 const SEALED_LOG = 'sealed the stored signing keys with SIGNING_KEY_ENCRYPTION_KEY';
 const PLAIN_WARNING = 'the token signing key is stored unencrypted in the database: set SIGNING_KEY_ENCRYPTION_KEY for anything shared';
 const KEY_MISSING = 'the signing key in the database is sealed, but SIGNING_KEY_ENCRYPTION_KEY is not set: set the key it was sealed with';
+const KEY_REQUIRED =
+  'SIGNING_KEY_ENCRYPTION_KEY is required but not set: 32 bytes as base64 (openssl rand -base64 32) that seal the token signing key in the database; only a developer machine may run without it, with UNSAFE_DEVELOPMENT_MODE=true';
 const KEY_WRONG = 'the signing key in the database was sealed with another SIGNING_KEY_ENCRYPTION_KEY: set the key it was sealed with';
 
 const messagesOf = (lines: string[]): string[] => lines.map((line) => String((JSON.parse(line) as { msg?: unknown }).msg));
@@ -167,7 +169,7 @@ const runCustomerProcess = async (env: Record<string, string>): Promise<{ code: 
   const port = String(await findFreePort());
   const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'services/customer/src/main.ts'], {
     cwd: repoRoot,
-    env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', PORT: port, LOG_LEVEL: 'silent', ...env },
+    env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', PORT: port, LOG_LEVEL: 'silent', ...testMessageSecurityEnv('customer'), ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -203,7 +205,9 @@ describe('the customer process with a sealed signing key', () => {
 
   it.each([
     ['another SIGNING_KEY_ENCRYPTION_KEY', { SIGNING_KEY_ENCRYPTION_KEY: anEncodedEncryptionKey() }, KEY_WRONG],
-    ['no SIGNING_KEY_ENCRYPTION_KEY', {}, KEY_MISSING],
+    // Only development mode may start without the key at all; even there, a sealed key it cannot open stops it.
+    ['no SIGNING_KEY_ENCRYPTION_KEY in development mode', { UNSAFE_DEVELOPMENT_MODE: 'true' }, KEY_MISSING],
+    ['no SIGNING_KEY_ENCRYPTION_KEY outside development mode', {}, KEY_REQUIRED],
   ])('when it starts with %s, then it stops before listening with exit 78 and the one line', async (_, env: Record<string, string>, problem) => {
     const { code, stderr } = await runCustomerProcess({ DATABASE_URL: testDatabase.url, ...env });
 

@@ -1,4 +1,5 @@
 import { ConfigError } from '@ordering/platform';
+import { configProblemsOf } from '@ordering/testing';
 import { describe, expect, it } from 'vitest';
 import { readConfig } from '../src/config.js';
 
@@ -66,5 +67,14 @@ describe('gateway config', () => {
       expect(problems.map((problem) => problem.split('=')[0])).toEqual(['REDIS_URL', 'RATE_LIMIT_REDIS_PREFIX', 'METRICS_PORT']);
       expect(problems.join('\n')).not.toContain('hunter2');
     }
+  });
+
+  it('when JWKS_URL is plain http to another host, then it is refused unless SERVICE_MESH_MTLS=true or UNSAFE_DEVELOPMENT_MODE=true', () => {
+    const JWKS_URL = 'http://customer:8081/.well-known/jwks.json';
+
+    expect(configProblemsOf(() => readConfig({ JWKS_URL }))).toEqual([expect.stringMatching(/^JWKS_URL=.* is invalid: must be https/)]);
+    expect(readConfig({ JWKS_URL, SERVICE_MESH_MTLS: 'true' }).jwksUrl).toBe(JWKS_URL);
+    expect(readConfig({ JWKS_URL, UNSAFE_DEVELOPMENT_MODE: 'true' }).jwksUrl).toBe(JWKS_URL);
+    expect(readConfig({ JWKS_URL: 'https://customer.example.com/.well-known/jwks.json' }).jwksUrl).toBe('https://customer.example.com/.well-known/jwks.json');
   });
 });

@@ -2,7 +2,7 @@ import { contractOf, type Envelope } from '@ordering/contracts';
 import { createMessaging, createReply, outboxMessages, type Messaging } from '@ordering/messaging';
 import { createLogger, createMetrics, runMigrations, type HttpServer } from '@ordering/platform';
 import { createSagaEngine, type SagaEngine } from '@ordering/saga';
-import { createTestDatabase, createTestTokens, type TestTokens } from '@ordering/testing';
+import { createTestDatabase, createTestTokens, testMessageSecurity, type TestTokens } from '@ordering/testing';
 import { and, asc, eq } from 'drizzle-orm';
 import { buildApp } from '../src/app.js';
 import { MIGRATIONS_FOLDER } from '../src/db/migrations-folder.js';
@@ -29,7 +29,7 @@ export const startOrchestrator = async (): Promise<OrchestratorUnderTest> => {
   await runMigrations(database.pool, MIGRATIONS_FOLDER, logger);
   const engine = createSagaEngine({ definitions: SAGA_DEFINITIONS, service: 'orchestrator', logger, metrics });
   // The relay is never started: commands stay in the outbox, where the test reads and answers them.
-  const messaging = createMessaging({ service: 'orchestrator', database, peers: { order: ['http://127.0.0.1:9'], account: ['http://127.0.0.1:9'] }, handlers: engine.replyHandlers(), logger, metrics });
+  const messaging = createMessaging({ service: 'orchestrator', database, peers: { order: ['http://127.0.0.1:9'], account: ['http://127.0.0.1:9'] }, handlers: engine.replyHandlers(), logger, metrics, security: testMessageSecurity('orchestrator') });
   const tokens = await createTestTokens();
   const app = await buildApp({ logger, metrics, database, verifier: tokens.verifier, engine, messaging });
 

@@ -1,4 +1,6 @@
 import { MessageTypes } from '@ordering/contracts';
+import { createMessageSigner, operatorAuthorization } from '@ordering/messaging';
+import { pushMessage, TEST_OPERATOR_TOKEN, testSigningKeyOf } from '@ordering/testing';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aCreatePendingOrder, DEFAULT_ORDER_TOTAL } from './builders.js';
@@ -17,9 +19,9 @@ describe('POST /internal/messages on the order service', () => {
     await service?.close();
   });
 
-  /** What the orchestrator's HTTP transport sends: the envelope as the raw body. */
+  /** What the orchestrator's HTTP transport sends: the envelope as the raw body, signed with its key. */
   const post = (body: string, contentType = 'application/json'): Promise<LightMyRequestResponse> =>
-    service.app.inject({ method: 'POST', url: '/internal/messages', headers: { 'content-type': contentType }, payload: body });
+    pushMessage(service.app, body, { signer: createMessageSigner('orchestrator', testSigningKeyOf('orchestrator')), contentType });
 
   it('when a CreatePendingOrder command arrives, then it is processed: the order is PENDING and its reply waits in the outbox for the orchestrator', async () => {
     const command = aCreatePendingOrder();
@@ -64,7 +66,7 @@ describe('POST /internal/messages on the order service', () => {
 
     expect(response.statusCode).toBe(202);
     expect(response.json()).toEqual({ outcome: 'dead-lettered' });
-    const listed = await service.app.inject({ method: 'GET', url: '/internal/dead-letters' });
+    const listed = await service.app.inject({ method: 'GET', url: '/internal/dead-letters', headers: { authorization: operatorAuthorization(TEST_OPERATOR_TOKEN) } });
     expect(listed.statusCode).toBe(200);
     expect(listed.json().items).toContainEqual(
       expect.objectContaining({

@@ -1,7 +1,7 @@
 import { createMessaging, type Messaging } from '@ordering/messaging';
 import { createLogger, createMetrics, runMigrations, type HttpServer } from '@ordering/platform';
 import type { LightMyRequestResponse } from 'fastify';
-import { createTestDatabase, createTestTokens, type TestTokens } from '@ordering/testing';
+import { createTestDatabase, createTestTokens, testMessageSecurity, type TestTokens } from '@ordering/testing';
 import { buildApp } from '../src/app.js';
 import type { Order } from '../src/domain/order.js';
 import { MIGRATIONS_FOLDER } from '../src/db/migrations-folder.js';
@@ -42,6 +42,7 @@ export const startOrderService = async (options: { poolSize?: number } = {}): Pr
     handlers: createOrderMessageHandlers({ logger }),
     logger,
     metrics,
+    security: testMessageSecurity('order'),
   });
   const app = await buildApp({ logger, metrics, database, verifier: tokens.verifier, messaging });
   const orders = createOrderRepository(database);
