@@ -57,7 +57,8 @@ export type ConfigResult = { readonly ok: true; readonly config: LauncherConfig 
 type Env = Readonly<Record<string, string | undefined>>;
 
 const DEFAULT_ADMIN_EMAIL = 'admin@example.com';
-const DEFAULT_ADMIN_PASSWORD = 'admin-password-change-me';
+/** The built-in development password, printed at start-up; the customer service refuses it outside development mode. */
+export const DEFAULT_ADMIN_PASSWORD = 'admin-password-change-me';
 const MAX_REPLICAS = 10;
 const SYSTEM_POSTGRES_PORT = 5432;
 /** Replica i of a service listens on its port + REPLICA_PORT_STEP·i. */

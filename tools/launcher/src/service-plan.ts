@@ -1,4 +1,4 @@
-import { REPLICA_PORT_STEP, SERVICE_NAMES, type LauncherConfig, type ServiceName } from './launcher-config.js';
+import { DEFAULT_ADMIN_PASSWORD, REPLICA_PORT_STEP, SERVICE_NAMES, type LauncherConfig, type ServiceName } from './launcher-config.js';
 import type { MessageKeys } from './message-keys.js';
 
 export type ProcessKind = ServiceName | 'gateway';
@@ -59,7 +59,7 @@ const MINIMUM_PASSWORD_HASH_COST_LOG2 = 17;
  * suites and the bench ask for with PASSWORD_HASH_COST_LOG2 so that registering hundreds of customers stays quick.
  */
 const customerNeedsDevelopmentSwitch = (config: LauncherConfig): boolean =>
-  (config.developmentMode && config.adminCredentialsAreDefaults) ||
+  (config.developmentMode && config.adminPassword === DEFAULT_ADMIN_PASSWORD) ||
   Number(config.forwardedEnv['PASSWORD_HASH_COST_LOG2'] ?? MINIMUM_PASSWORD_HASH_COST_LOG2) < MINIMUM_PASSWORD_HASH_COST_LOG2;
 
 /** Only the customer service signs tokens, hashes passwords and bootstraps the admin. */

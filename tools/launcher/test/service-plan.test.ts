@@ -79,13 +79,22 @@ describe('planProcesses', () => {
     }
   });
 
-  it('when on a laptop with the built-in admin password, then only the customer service gets the development switch; in production mode nobody does', () => {
+  it('when on a laptop with the built-in admin password (whatever the email), then only the customer service gets the development switch; in production mode nobody does', () => {
     const laptop = planProcesses(aLauncherConfig({}), DATABASE_URLS, SECRETS);
     const production = planProcesses(aLauncherConfig({ POSTGRES_URL: 'postgres://u@127.0.0.1:5432', ADMIN_PASSWORD: 'a-long-secret' }), DATABASE_URLS, SECRETS);
     const ownPassword = planProcesses(aLauncherConfig({ ADMIN_PASSWORD: 'a-long-secret' }), DATABASE_URLS, SECRETS);
+    const ownEmail = planProcesses(aLauncherConfig({ ADMIN_EMAIL: 'root@shop.test' }), DATABASE_URLS, SECRETS);
 
-    for (const spec of laptop) expect(spec.env.UNSAFE_DEVELOPMENT_MODE, spec.name).toBe(spec.service === 'customer' ? 'true' : undefined);
+    for (const spec of [...laptop, ...ownEmail]) expect(spec.env.UNSAFE_DEVELOPMENT_MODE, spec.name).toBe(spec.service === 'customer' ? 'true' : undefined);
     for (const spec of [...production, ...ownPassword]) expect(spec.env.UNSAFE_DEVELOPMENT_MODE, spec.name).toBeUndefined();
+  });
+
+  it('when a test suite asks for password hashes cheaper than OWASP\'s minimum, then only the customer service gets the development switch that allows them', () => {
+    const specs = planProcesses(aLauncherConfig({ POSTGRES_URL: 'postgres://u@127.0.0.1:5432', PASSWORD_HASH_COST_LOG2: '12' }), DATABASE_URLS, SECRETS);
+    const atMinimum = planProcesses(aLauncherConfig({ POSTGRES_URL: 'postgres://u@127.0.0.1:5432', PASSWORD_HASH_COST_LOG2: '17' }), DATABASE_URLS, SECRETS);
+
+    for (const spec of specs) expect(spec.env.UNSAFE_DEVELOPMENT_MODE, spec.name).toBe(spec.service === 'customer' ? 'true' : undefined);
+    for (const spec of atMinimum) expect(spec.env.UNSAFE_DEVELOPMENT_MODE, spec.name).toBeUndefined();
   });
 
   it('when planned, then every customer replica gets the signing key encryption key and no other process does', () => {
