@@ -195,6 +195,19 @@ describe('Argo CD applications', () => {
     expect(spec(find(apps, 'Application', 'ordering-prod')).syncPolicy.automated).toBeUndefined();
   });
 
+  it('when the overlays are rendered, then the AppProject permits every kind they contain', () => {
+    const project = find(renderKustomization(path.join(repoRoot, 'deploy/argocd')), 'AppProject', 'ordering');
+    const permitted = [...spec(project).clusterResourceWhitelist, ...spec(project).namespaceResourceWhitelist].map(
+      (entry: { group: string; kind: string }) => `${entry.group}/${entry.kind}`,
+    );
+    for (const name of OVERLAYS) {
+      for (const manifest of overlay(name)) {
+        const group = manifest.apiVersion.includes('/') ? manifest.apiVersion.split('/')[0] : '';
+        expect(permitted, `${name}: ${manifest.apiVersion} ${manifest.kind}`).toContain(`${group}/${manifest.kind}`);
+      }
+    }
+  });
+
   it('when argocd-cm is read, then the Istio and external-secrets kinds have health checks', () => {
     const [configMap] = readManifests('deploy/argocd/argocd-cm-health-checks.yaml');
     const keys = Object.keys(configMap!['data'] as object);
