@@ -51,13 +51,12 @@ install_missing_tools() {
   command -v rabbitmqctl >/dev/null 2>&1 || fail "rabbitmqctl not found: the machine's RabbitMQ is needed on 127.0.0.1:5672"
 }
 
-# The Compose v2 plugin when the docker CLI has it; otherwise Debian's docker-compose 1.29.
-compose() {
-  if docker compose version >/dev/null 2>&1; then
-    docker compose "$@"
-  else
-    docker-compose "$@"
-  fi
+# The Compose v2 plugin when the docker CLI has it; otherwise Debian's docker-compose 1.29. An array, not a
+# function, so that `timeout` can run it.
+COMPOSE=(docker-compose)
+choose_compose() {
+  if docker compose version >/dev/null 2>&1; then COMPOSE=(docker compose); fi
+  echo "compose: $("${COMPOSE[@]}" version --short 2>/dev/null || "${COMPOSE[@]}" version | head -n 1)"
 }
 
 port_is_free() {
@@ -82,7 +81,9 @@ export SMOKE_VHOST="ordering-smoke-${run_id}"
 export SECRETS_DIR IMAGE_TAG
 SECRETS_DIR="$(mktemp -d /tmp/ordering-smoke-secrets.XXXXXX)"
 readonly PROJECT="ordering-smoke-${run_id}"
-readonly COMPOSE_FILES=(-f "${REPO_ROOT}/deploy/compose/compose.yaml" -f "${REPO_ROOT}/deploy/compose/compose.ci.yaml")
+readonly SOURCE_FILES=(-f "${REPO_ROOT}/deploy/compose/compose.yaml" -f "${REPO_ROOT}/deploy/compose/compose.ci.yaml")
+# What compose runs: the two files merged by compose itself, without published ports (below).
+readonly COMPOSE_FILES=(-f "${SECRETS_DIR}/compose.merged.yaml")
 readonly PSQL=(psql -h 127.0.0.1 -p 5432 -U postgres -d postgres -v ON_ERROR_STOP=1 -qAt)
 started_compose=false
 created_backends=false
@@ -94,9 +95,9 @@ cleanup() {
   if [[ "${started_compose}" == true ]]; then
     if [[ "${status}" -ne 0 ]]; then
       echo "last log lines of every container:"
-      compose -p "${PROJECT}" "${COMPOSE_FILES[@]}" logs --no-color --tail 25 2>&1 | tail -n 150
+      "${COMPOSE[@]}" -p "${PROJECT}" "${COMPOSE_FILES[@]}" logs --no-color --tail 25 2>&1 | tail -n 150
     fi
-    timeout 180 compose -p "${PROJECT}" "${COMPOSE_FILES[@]}" down --volumes --remove-orphans --timeout 45 >/dev/null 2>&1 \
+    timeout 180 "${COMPOSE[@]}" -p "${PROJECT}" "${COMPOSE_FILES[@]}" down --volumes --remove-orphans --timeout 45 >/dev/null 2>&1 \
       || echo "compose down failed; the daemon's stop removes what is left"
   fi
   if [[ "${created_backends}" == true ]]; then
@@ -120,6 +121,7 @@ timeout 30 rabbitmq-diagnostics -q ping >/dev/null 2>&1 || fail "RabbitMQ does n
 
 step "private Docker daemon"
 start_docker_daemon
+choose_compose
 
 step "base image node:20-bookworm-slim"
 timeout "${BUILD_TIMEOUT_SECONDS}" "${REPO_ROOT}/tools/containers/src/build-base-image.sh" || fail "could not build the base image"
@@ -147,18 +149,30 @@ rabbitmqctl -q set_permissions -p "${SMOKE_VHOST}" guest '.*' '.*' '.*' >/dev/nu
 step "compose up"
 "${REPO_ROOT}/deploy/compose/make-secrets.sh" "${SECRETS_DIR}"
 choose_ports
+# docker-compose 1.29 refuses published ports on a host-network container, and an override cannot remove the
+# gateway's `ports:` of compose.yaml; with host networking they mean nothing, so the merged file drops them. It
+# holds the generated secrets, so it lives (and dies) with them in SECRETS_DIR.
+"${COMPOSE[@]}" -p "${PROJECT}" "${SOURCE_FILES[@]}" config \
+  | node --input-type=module -e "
+      import { readFileSync } from 'node:fs';
+      import { parse, stringify } from 'yaml';
+      const file = parse(readFileSync(0, 'utf8'));
+      for (const service of Object.values(file.services)) delete service.ports;
+      // YAML 1.1, as compose reads it: strings such as no, on, yes stay quoted.
+      process.stdout.write(stringify(file, { version: '1.1' }));" >"${SECRETS_DIR}/compose.merged.yaml" \
+  || fail "compose could not merge compose.yaml with compose.ci.yaml"
 started_compose=true
 # depends_on holds every service until what it needs is healthy; up returns when the gateway has been started.
-timeout "${START_TIMEOUT_SECONDS}" compose -p "${PROJECT}" "${COMPOSE_FILES[@]}" up --detach --no-build \
+timeout "${START_TIMEOUT_SECONDS}" "${COMPOSE[@]}" -p "${PROJECT}" "${COMPOSE_FILES[@]}" up --detach --no-build \
   || fail "compose up did not bring the stack up (a service did not become healthy)"
 
 readonly GATEWAY="http://127.0.0.1:${SMOKE_GATEWAY_PORT}"
 deadline=$((SECONDS + START_TIMEOUT_SECONDS))
-until curl -fsS -o /dev/null "${GATEWAY}/readyz"; do
+until curl -fs -o /dev/null "${GATEWAY}/readyz"; do
   ((SECONDS < deadline)) || fail "the gateway's /readyz did not answer 200 within ${START_TIMEOUT_SECONDS} s"
   sleep 2
 done
-compose -p "${PROJECT}" "${COMPOSE_FILES[@]}" ps
+"${COMPOSE[@]}" -p "${PROJECT}" "${COMPOSE_FILES[@]}" ps
 
 step "register, deposit, check out through the gateway (${GATEWAY})"
 # Prints the body; fails the run unless the status is the expected one.
