@@ -218,3 +218,17 @@ balance="$(call 200 GET /api/accounts/me "${auth[@]}" | jq -er .balance)"
 expected_balance=$((5000 - 2 * price))
 [[ "${balance}" == "${expected_balance}" ]] || fail "balance is ${balance}, expected ${expected_balance} (5000 - 2 x ${price})"
 echo "checkout ${saga_id}: COMPLETED, order ${order_id} APPROVED, balance ${balance} (5000 - 2 x ${price})"
+
+step "stop: every service drains on SIGTERM and exits 0 by itself"
+containers="$("${COMPOSE[@]}" -p "${PROJECT}" "${COMPOSE_FILES[@]}" ps -q customer order account orchestrator gateway)"
+timeout 300 "${COMPOSE[@]}" -p "${PROJECT}" "${COMPOSE_FILES[@]}" stop --timeout 40 customer order account orchestrator gateway >/dev/null 2>&1 \
+  || fail "compose stop did not return"
+for container in ${containers}; do
+  # 137 would mean compose had to kill it after the grace period: it did not drain.
+  read -r name code read_only network user < <(docker inspect \
+    --format '{{.Name}} {{.State.ExitCode}} {{.HostConfig.ReadonlyRootfs}} {{.HostConfig.NetworkMode}} {{.Config.User}}' "${container}")
+  [[ "${code}" == 0 ]] || fail "${name#/} exited ${code} after SIGTERM, expected 0"
+  [[ "${read_only}" == true && "${network}" == host && "${user}" == node ]] \
+    || fail "${name#/} ran with read-only root ${read_only}, network ${network}, user ${user}; expected true, host, node"
+  echo "${name#/}: exited 0 (read-only root filesystem, host network, user node)"
+done
