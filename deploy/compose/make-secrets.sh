@@ -2,7 +2,7 @@
 # Generates every secret the compose stack needs into per-service env files (default deploy/compose/secrets/, which
 # is gitignored; or the directory given as the first argument). Each service gets only its own secrets:
 #   every messaging service: its own MESSAGE_SIGNING_KEY (Ed25519, base64 PKCS#8 DER), everyone's
-#     MESSAGE_PUBLIC_KEYS, OPERATOR_TOKEN, INTERNAL_TOKEN (the old shared token, until every service has moved off it),
+#     MESSAGE_PUBLIC_KEYS, the one OPERATOR_TOKEN of the operator routes (the dlq tool sends the same to all),
 #     DATABASE_URL and BROKER_URL (they carry passwords);
 #   customer also: SIGNING_KEY_ENCRYPTION_KEY (32 bytes) and ADMIN_PASSWORD;
 #   postgres and rabbitmq: their own passwords.
@@ -33,7 +33,7 @@ done
 
 postgres_password="$(random_token)"
 rabbitmq_password="$(random_token)"
-internal_token="$(random_token)"
+operator_token="$(random_token)"
 
 printf 'POSTGRES_PASSWORD=%s\n' "${postgres_password}" >"${dir}/postgres.env"
 printf 'RABBITMQ_DEFAULT_USER=ordering\nRABBITMQ_DEFAULT_PASS=%s\n' "${rabbitmq_password}" >"${dir}/rabbitmq.env"
@@ -46,8 +46,7 @@ for service in customer order account orchestrator; do
     printf 'BROKER_URL=amqp://ordering:%s@rabbitmq:5672\n' "${rabbitmq_password}"
     printf 'MESSAGE_SIGNING_KEY=%s\n' "${signing_key[${service}]}"
     printf 'MESSAGE_PUBLIC_KEYS=%s\n' "${public_keys}"
-    printf 'OPERATOR_TOKEN=%s\n' "$(random_token)"
-    printf 'INTERNAL_TOKEN=%s\n' "${internal_token}"
+    printf 'OPERATOR_TOKEN=%s\n' "${operator_token}"
     if [[ "${service}" == customer ]]; then
       printf 'SIGNING_KEY_ENCRYPTION_KEY=%s\n' "$(openssl rand -base64 32)"
       printf 'ADMIN_PASSWORD=%s\n' "$(openssl rand -base64 24)"

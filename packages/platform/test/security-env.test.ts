@@ -70,15 +70,15 @@ describe('JWKS_URL', () => {
     for (const url of ['http://customer:8081/.well-known/jwks.json', 'http://10.0.0.5:8081/.well-known/jwks.json', 'http://localhost.attacker.example/jwks.json']) {
       const problems = problemsOf({ JWKS_URL: url });
       expect(problems, url).toHaveLength(1);
-      expect(problems[0]).toMatch(/^JWKS_URL=.* is invalid: must be https .*SERVICE_MESH_MTLS=true/);
+      expect(problems[0]).toMatch(/^JWKS_URL=.* is invalid: must be https .*JWKS_OVER_PRIVATE_NETWORK=true/);
     }
   });
 
-  it('when a mesh with mutual TLS carries it (SERVICE_MESH_MTLS=true) or development mode is on, then plain http to another host is accepted', () => {
+  it('when a mesh with mutual TLS carries it (JWKS_OVER_PRIVATE_NETWORK=true) or development mode is on, then plain http to another host is accepted', () => {
     const url = 'http://customer:8081/.well-known/jwks.json';
 
-    expect(problemsOf({ JWKS_URL: url, SERVICE_MESH_MTLS: 'true' })).toEqual([]);
+    expect(problemsOf({ JWKS_URL: url, JWKS_OVER_PRIVATE_NETWORK: 'true' })).toEqual([]);
     expect(problemsOf({ JWKS_URL: url, UNSAFE_DEVELOPMENT_MODE: 'true' })).toEqual([]);
-    expect(problemsOf({ JWKS_URL: url, SERVICE_MESH_MTLS: 'false' })).toHaveLength(1);
+    expect(problemsOf({ JWKS_URL: url, JWKS_OVER_PRIVATE_NETWORK: 'false' })).toHaveLength(1);
   });
 });

@@ -69,11 +69,11 @@ describe('gateway config', () => {
     }
   });
 
-  it('when JWKS_URL is plain http to another host, then it is refused unless SERVICE_MESH_MTLS=true or UNSAFE_DEVELOPMENT_MODE=true', () => {
+  it('when JWKS_URL is plain http to another host, then it is refused unless JWKS_OVER_PRIVATE_NETWORK=true or UNSAFE_DEVELOPMENT_MODE=true', () => {
     const JWKS_URL = 'http://customer:8081/.well-known/jwks.json';
 
     expect(configProblemsOf(() => readConfig({ JWKS_URL }))).toEqual([expect.stringMatching(/^JWKS_URL=.* is invalid: must be https/)]);
-    expect(readConfig({ JWKS_URL, SERVICE_MESH_MTLS: 'true' }).jwksUrl).toBe(JWKS_URL);
+    expect(readConfig({ JWKS_URL, JWKS_OVER_PRIVATE_NETWORK: 'true' }).jwksUrl).toBe(JWKS_URL);
     expect(readConfig({ JWKS_URL, UNSAFE_DEVELOPMENT_MODE: 'true' }).jwksUrl).toBe(JWKS_URL);
     expect(readConfig({ JWKS_URL: 'https://customer.example.com/.well-known/jwks.json' }).jwksUrl).toBe('https://customer.example.com/.well-known/jwks.json');
   });

@@ -86,7 +86,7 @@ describe('policies on the rendered overlays', () => {
     // Secrets are referenced, never committed.
     expect(manifests.filter((m) => m.kind === 'Secret')).toEqual([]);
     expect(find(manifests, 'ConfigMap', manifests.find((m) => m.metadata.name.startsWith('ordering-shared-'))!.metadata.name)['data']).toMatchObject({
-      SERVICE_MESH_MTLS: 'true',
+      JWKS_OVER_PRIVATE_NETWORK: 'true',
       MESSAGE_PUBLIC_KEYS: expect.stringContaining('orchestrator='),
     });
   });

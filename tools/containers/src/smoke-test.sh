@@ -64,17 +64,17 @@ port_is_free() {
   [[ -z "$(ss -tanH "sport = :$1" 2>/dev/null)" ]]
 }
 
-# Five consecutive free loopback ports, so that the run never collides with services already on the machine. Below
+# Six consecutive free loopback ports (the five services and the gateway's metrics listener), so that the run never collides with services already on the machine. Below
 # the kernel's ephemeral range (32768 and up by default), where outgoing connections of other jobs take theirs.
 choose_ports() {
   local base offset
   for base in $(seq 28080 10 29080); do
-    for offset in 0 1 2 3 4; do port_is_free $((base + offset)) || continue 2; done
+    for offset in 0 1 2 3 4 5; do port_is_free $((base + offset)) || continue 2; done
     export SMOKE_GATEWAY_PORT=$((base)) SMOKE_CUSTOMER_PORT=$((base + 1)) SMOKE_ORDER_PORT=$((base + 2))
-    export SMOKE_ACCOUNT_PORT=$((base + 3)) SMOKE_ORCHESTRATOR_PORT=$((base + 4))
+    export SMOKE_ACCOUNT_PORT=$((base + 3)) SMOKE_ORCHESTRATOR_PORT=$((base + 4)) SMOKE_GATEWAY_METRICS_PORT=$((base + 5))
     return 0
   done
-  fail "no five consecutive free ports between 28080 and 29084"
+  fail "no six consecutive free ports between 28080 and 29085"
 }
 
 run_id="$(date +%Y%m%d%H%M%S)_$$"

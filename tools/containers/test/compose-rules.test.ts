@@ -97,13 +97,14 @@ describe('make-secrets.sh', () => {
     }
   });
 
-  it('when it runs, then each messaging service gets its own signing key, everyone the same public keys and the shared tokens', () => {
+  it('when it runs, then each messaging service gets its own signing key, everyone the same public keys and the one operator token', () => {
     const files = MESSAGING_SERVICES.map((service) => read(`${service}.env`));
     const signingKeys = new Set(files.map((env) => env['MESSAGE_SIGNING_KEY']));
     expect(signingKeys.size).toBe(MESSAGING_SERVICES.length);
     expect(new Set(files.map((env) => env['MESSAGE_PUBLIC_KEYS'])).size).toBe(1);
     expect(files[0]?.['MESSAGE_PUBLIC_KEYS']?.split(',').map((entry) => entry.split('=')[0])).toEqual(MESSAGING_SERVICES);
-    expect(new Set(files.map((env) => env['INTERNAL_TOKEN'])).size).toBe(1);
+    expect(new Set(files.map((env) => env['OPERATOR_TOKEN'])).size).toBe(1);
+    expect(files.some((env) => 'INTERNAL_TOKEN' in env)).toBe(false);
     for (const env of files) {
       expect(env['OPERATOR_TOKEN']).toMatch(/^\S{32,}$/);
       expect(env['DATABASE_URL']).toMatch(/^postgres:\/\/postgres:\S+@postgres:5432\//);

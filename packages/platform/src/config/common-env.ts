@@ -48,10 +48,11 @@ export const operatorTokenEnv = {
 export const jwksEnv = {
   JWKS_URL: Type.String({ pattern: '^https?://.+', default: 'http://127.0.0.1:8081/.well-known/jwks.json' }),
   /**
-   * Plain http between pods is encrypted and authenticated by the mesh (Istio, PeerAuthentication STRICT): a JWKS_URL
-   * inside the cluster may then be http. Set by the Kubernetes manifests, nowhere else.
+   * JWKS_URL may be plain http because it points into a network only the services can reach or read: a mesh with
+   * mutual TLS (Kubernetes with Istio, PeerAuthentication STRICT) or one host's compose network. Set by those
+   * manifests, nowhere else.
    */
-  SERVICE_MESH_MTLS: Type.Boolean({ default: false }),
+  JWKS_OVER_PRIVATE_NETWORK: Type.Boolean({ default: false }),
 };
 
 const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
@@ -60,16 +61,16 @@ const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
  * Whoever can answer JWKS_URL decides which tokens are valid, so the keys must come over a channel an attacker cannot
  * sit in: https, loopback, or a mesh with mutual TLS. Plain http anywhere else only in development mode.
  */
-export const jwksUrlProblems = (values: { JWKS_URL: string; SERVICE_MESH_MTLS: boolean; UNSAFE_DEVELOPMENT_MODE: boolean }): string[] => {
+export const jwksUrlProblems = (values: { JWKS_URL: string; JWKS_OVER_PRIVATE_NETWORK: boolean; UNSAFE_DEVELOPMENT_MODE: boolean }): string[] => {
   let url: URL;
   try {
     url = new URL(values.JWKS_URL);
   } catch {
     return [`JWKS_URL=${JSON.stringify(values.JWKS_URL)} is invalid: not a URL`];
   }
-  if (url.protocol === 'https:' || LOOPBACK_HOSTS.test(url.hostname) || values.SERVICE_MESH_MTLS || values.UNSAFE_DEVELOPMENT_MODE) return [];
+  if (url.protocol === 'https:' || LOOPBACK_HOSTS.test(url.hostname) || values.JWKS_OVER_PRIVATE_NETWORK || values.UNSAFE_DEVELOPMENT_MODE) return [];
   return [
-    `JWKS_URL=${JSON.stringify(values.JWKS_URL)} is invalid: must be https (or http to a loopback address); inside a mesh with mutual TLS set SERVICE_MESH_MTLS=true`,
+    `JWKS_URL=${JSON.stringify(values.JWKS_URL)} is invalid: must be https (or http to a loopback address); inside a mesh with mutual TLS or a compose network set JWKS_OVER_PRIVATE_NETWORK=true`,
   ];
 };
 
