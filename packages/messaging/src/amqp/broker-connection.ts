@@ -115,8 +115,10 @@ export const createBrokerConnection = (options: BrokerConnectionOptions): Broker
     }
   };
 
+  // noDelay: amqplib leaves Nagle's algorithm on, so each small publish or ack waited up to ~40 ms for the peer's
+  // delayed ACK; a saga's six hops paid it about six times at low load (docs/performance.md).
   const open = (): Promise<ChannelModel> =>
-    connect(url, { timeout: CONNECT_TIMEOUT_MS, clientProperties: { connection_name: options.service } });
+    connect(url, { timeout: CONNECT_TIMEOUT_MS, noDelay: true, clientProperties: { connection_name: options.service } });
 
   /** Declares the topology on a short-lived channel, then runs every hook. Throws if any step fails. */
   const prepare = async (connection: ChannelModel): Promise<void> => {
