@@ -17,29 +17,25 @@ const toBuffer = (body: Buffer | string): Buffer => (typeof body === 'string' ? 
 const decodeDer = (encoded: string): Buffer | undefined =>
   /^[A-Za-z0-9+/_-]+={0,2}$/.test(encoded.trim()) ? Buffer.from(encoded.trim(), 'base64') : undefined;
 
-/** An Ed25519 private key from base64 PKCS#8 DER, or undefined when the text is not one. */
-export const parseSigningKey = (encoded: string): KeyObject | undefined => {
+/** An Ed25519 key read by `create` from base64 DER, or undefined when the text is not one. */
+const parseEd25519 = (encoded: string, create: (der: Buffer) => KeyObject): KeyObject | undefined => {
   const der = decodeDer(encoded);
   if (!der) return undefined;
   try {
-    const key = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+    const key = create(der);
     return key.asymmetricKeyType === 'ed25519' ? key : undefined;
   } catch {
     return undefined;
   }
 };
 
+/** An Ed25519 private key from base64 PKCS#8 DER, or undefined when the text is not one. */
+export const parseSigningKey = (encoded: string): KeyObject | undefined =>
+  parseEd25519(encoded, (der) => createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }));
+
 /** An Ed25519 public key from base64 SPKI DER, or undefined when the text is not one. */
-export const parsePublicKey = (encoded: string): KeyObject | undefined => {
-  const der = decodeDer(encoded);
-  if (!der) return undefined;
-  try {
-    const key = createPublicKey({ key: der, format: 'der', type: 'spki' });
-    return key.asymmetricKeyType === 'ed25519' ? key : undefined;
-  } catch {
-    return undefined;
-  }
-};
+export const parsePublicKey = (encoded: string): KeyObject | undefined =>
+  parseEd25519(encoded, (der) => createPublicKey({ key: der, format: 'der', type: 'spki' }));
 
 /** The base64 SPKI DER of a private key's public half: what peers put into their MESSAGE_PUBLIC_KEYS. */
 export const publicKeyOf = (signingKey: KeyObject): string => createPublicKey(signingKey).export({ format: 'der', type: 'spki' }).toString('base64');
