@@ -3,9 +3,28 @@ import { createTestDatabase } from '@ordering/testing';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { connectDatabase, createLogger } from '../src/index.js';
+import { connectDatabase, createLogger, createMetrics } from '../src/index.js';
 
 describe('connectDatabase', () => {
+  it('when statements run alone and in a transaction, then db_client_queries_total counts each round trip, BEGIN and COMMIT included', async () => {
+    const testDatabase = await createTestDatabase();
+    const metrics = createMetrics('test');
+    const database = connectDatabase({ url: testDatabase.url, schema: {}, logger: createLogger({ service: 'test', level: 'silent' }), applicationName: 'test', metrics });
+    const counted = async (): Promise<number> => (await metrics.registry.getSingleMetric('db_client_queries_total')?.get())?.values[0]?.value ?? 0;
+    try {
+      await database.ping();
+      expect(await counted()).toBe(1);
+      await database.db.transaction(async (tx) => {
+        await tx.execute(sql`select 1`);
+        await tx.execute(sql`select 2`);
+      });
+      expect(await counted()).toBe(5);
+    } finally {
+      await database.close();
+      await testDatabase.drop();
+    }
+  });
+
   it('when the server terminates a checked-out connection, then the process survives and the pool serves new queries', async () => {
     const testDatabase = await createTestDatabase();
     const database = connectDatabase({ url: testDatabase.url, schema: {}, logger: createLogger({ service: 'test', level: 'silent' }), applicationName: 'test' });

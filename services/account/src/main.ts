@@ -8,7 +8,7 @@ import { createAccountMessageHandlers } from './messages/account-message-handler
 
 const config = exitOnConfigError('account', readConfig);
 const { logger, metrics, tracing } = startObservability('account', config);
-const database = connectAccountDatabase(config.databaseUrl, config.databasePoolSize, logger);
+const database = connectAccountDatabase(config.databaseUrl, config.databasePoolSize, logger, metrics);
 await runMigrations(database.pool, MIGRATIONS_FOLDER, logger);
 const messaging = createMessaging({ service: 'account', database, peers: config.peers, brokerUrl: config.brokerUrl, amqp: { namespace: config.brokerNamespace }, security: config.security, handlers: createAccountMessageHandlers({ logger }), logger, metrics });
 const app = await buildApp({

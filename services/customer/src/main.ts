@@ -12,7 +12,7 @@ import { pruneLoginThrottles } from './use-cases/login-throttling.js';
 
 const config = exitOnConfigError('customer', readConfig);
 const { logger, metrics, tracing } = startObservability('customer', config);
-const database = connectCustomerDatabase(config.databaseUrl, config.databasePoolSize, logger);
+const database = connectCustomerDatabase(config.databaseUrl, config.databasePoolSize, logger, metrics);
 await runMigrations(database.pool, MIGRATIONS_FOLDER, logger);
 // It only publishes (CustomerRegistered); it consumes nothing, so any inbound message is parked as a dead letter.
 const messaging = createMessaging({ service: 'customer', database, peers: config.peers, brokerUrl: config.brokerUrl, amqp: { namespace: config.brokerNamespace }, security: config.security, handlers: [], logger, metrics });

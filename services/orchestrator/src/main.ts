@@ -9,7 +9,7 @@ import { SAGA_DEFINITIONS } from './domain/saga-definitions.js';
 
 const config = exitOnConfigError('orchestrator', readConfig);
 const { logger, metrics, tracing } = startObservability('orchestrator', config);
-const database = connectOrchestratorDatabase(config.databaseUrl, config.databasePoolSize, logger);
+const database = connectOrchestratorDatabase(config.databaseUrl, config.databasePoolSize, logger, metrics);
 await runMigrations(database.pool, MIGRATIONS_FOLDER, logger);
 const engine = createSagaEngine({ definitions: SAGA_DEFINITIONS, service: 'orchestrator', logger, metrics, ...config.saga });
 const messaging = createMessaging({ service: 'orchestrator', database, peers: config.peers, brokerUrl: config.brokerUrl, amqp: { namespace: config.brokerNamespace }, security: config.security, handlers: engine.replyHandlers(), logger, metrics });

@@ -8,7 +8,7 @@ import { createOrderMessageHandlers } from './messages/order-message-handlers.js
 
 const config = exitOnConfigError('order', readConfig);
 const { logger, metrics, tracing } = startObservability('order', config);
-const database = connectOrderDatabase(config.databaseUrl, config.databasePoolSize, logger);
+const database = connectOrderDatabase(config.databaseUrl, config.databasePoolSize, logger, metrics);
 await runMigrations(database.pool, MIGRATIONS_FOLDER, logger);
 const messaging = createMessaging({ service: 'order', database, peers: config.peers, brokerUrl: config.brokerUrl, amqp: { namespace: config.brokerNamespace }, security: config.security, handlers: createOrderMessageHandlers({ logger }), logger, metrics });
 const app = await buildApp({

@@ -1,6 +1,8 @@
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
+import { Counter } from 'prom-client';
 import type { Logger } from '../logging/logger.js';
+import type { ServiceMetrics } from '../metrics/metrics.js';
 
 export interface DatabaseSettings<TSchema extends Record<string, unknown>> {
   url: string;
@@ -9,6 +11,8 @@ export interface DatabaseSettings<TSchema extends Record<string, unknown>> {
   /** Pool size per process; replicas multiply it, so keep it modest. */
   maxConnections?: number;
   applicationName: string;
+  /** Set: every statement sent is counted in `db_client_queries_total` (one per round trip to PostgreSQL). */
+  metrics?: ServiceMetrics;
 }
 
 export interface Database<TSchema extends Record<string, unknown>> {
@@ -67,6 +71,25 @@ const guardCheckouts = (pool: pg.Pool): void => {
     callback ? connect(callback) : connect().then(releaseOnFailedBegin)) as pg.Pool['connect'];
 };
 
+const queryCounterOf = (metrics: ServiceMetrics): Counter => {
+  const existing = metrics.registry.getSingleMetric('db_client_queries_total');
+  if (existing instanceof Counter) return existing as Counter;
+  return new Counter({
+    name: 'db_client_queries_total',
+    help: 'Statements this process sent to PostgreSQL, BEGIN and COMMIT included: each one is a round trip',
+    registers: [metrics.registry],
+  });
+};
+
+/** Counts on the client itself, so pool.query, transactions and LISTEN connections from this pool all count. */
+const countQueries = (client: pg.PoolClient, counter: Counter): void => {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  client.query = ((...args: unknown[]) => {
+    counter.inc();
+    return query(...args);
+  }) as typeof client.query;
+};
+
 /**
  * A pool survives the database going away: broken idle clients are reported and discarded, and the
  * next query opens a fresh connection, so a restarted PostgreSQL heals without restarting the service.
@@ -84,8 +107,10 @@ export const connectDatabase = <TSchema extends Record<string, unknown>>(
   pool.on('error', (error) => settings.logger.warn({ err: error }, 'idle database connection failed'));
   // The pool only listens on idle clients. A checked-out client whose server goes away (a restart, kill -9) emits
   // 'error' too; unheard, that would crash the process. Its pending query still fails and the caller handles it.
+  const queries = settings.metrics ? queryCounterOf(settings.metrics) : undefined;
   pool.on('connect', (client) => {
     client.on('error', (error) => settings.logger.warn({ err: error }, 'database connection lost while in use'));
+    if (queries) countQueries(client, queries);
   });
   guardCheckouts(pool);
   const db = drizzle(pool, { schema: settings.schema });

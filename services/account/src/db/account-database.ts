@@ -1,10 +1,10 @@
-import { connectDatabase, type Database, type Logger } from '@ordering/platform';
+import { connectDatabase, type Database, type Logger, type ServiceMetrics } from '@ordering/platform';
 import * as schema from './schema.js';
 
 export type AccountDatabase = Database<typeof schema>;
 
-export const connectAccountDatabase = (url: string, poolSize: number, logger: Logger): AccountDatabase =>
-  connectDatabase({ url, schema, logger, maxConnections: poolSize, applicationName: 'account' });
+export const connectAccountDatabase = (url: string, poolSize: number, logger: Logger, metrics?: ServiceMetrics): AccountDatabase =>
+  connectDatabase({ url, schema, logger, maxConnections: poolSize, applicationName: 'account', ...(metrics ? { metrics } : {}) });
 
 /** The Drizzle handle use cases run queries and transactions on. */
 export type AccountDb = AccountDatabase['db'];

@@ -1,7 +1,7 @@
-import { connectDatabase, type Database, type Logger } from '@ordering/platform';
+import { connectDatabase, type Database, type Logger, type ServiceMetrics } from '@ordering/platform';
 import * as schema from './schema.js';
 
 export type CustomerDatabase = Database<typeof schema>;
 
-export const connectCustomerDatabase = (url: string, poolSize: number, logger: Logger): CustomerDatabase =>
-  connectDatabase({ url, schema, logger, maxConnections: poolSize, applicationName: 'customer' });
+export const connectCustomerDatabase = (url: string, poolSize: number, logger: Logger, metrics?: ServiceMetrics): CustomerDatabase =>
+  connectDatabase({ url, schema, logger, maxConnections: poolSize, applicationName: 'customer', ...(metrics ? { metrics } : {}) });

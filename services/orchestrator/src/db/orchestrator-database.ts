@@ -1,7 +1,7 @@
-import { connectDatabase, type Database, type Logger } from '@ordering/platform';
+import { connectDatabase, type Database, type Logger, type ServiceMetrics } from '@ordering/platform';
 import * as schema from './schema.js';
 
 export type OrchestratorDatabase = Database<typeof schema>;
 
-export const connectOrchestratorDatabase = (url: string, poolSize: number, logger: Logger): OrchestratorDatabase =>
-  connectDatabase({ url, schema, logger, maxConnections: poolSize, applicationName: 'orchestrator' });
+export const connectOrchestratorDatabase = (url: string, poolSize: number, logger: Logger, metrics?: ServiceMetrics): OrchestratorDatabase =>
+  connectDatabase({ url, schema, logger, maxConnections: poolSize, applicationName: 'orchestrator', ...(metrics ? { metrics } : {}) });

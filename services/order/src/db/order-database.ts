@@ -1,10 +1,10 @@
-import { connectDatabase, type Database, type Logger } from '@ordering/platform';
+import { connectDatabase, type Database, type Logger, type ServiceMetrics } from '@ordering/platform';
 import * as schema from './schema.js';
 
 export type OrderDatabase = Database<typeof schema>;
 
-export const connectOrderDatabase = (url: string, poolSize: number, logger: Logger): OrderDatabase =>
-  connectDatabase({ url, schema, logger, maxConnections: poolSize, applicationName: 'order' });
+export const connectOrderDatabase = (url: string, poolSize: number, logger: Logger, metrics?: ServiceMetrics): OrderDatabase =>
+  connectDatabase({ url, schema, logger, maxConnections: poolSize, applicationName: 'order', ...(metrics ? { metrics } : {}) });
 
 export type OrderDb = OrderDatabase['db'];
 
