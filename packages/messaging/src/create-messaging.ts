@@ -11,6 +11,7 @@ import type { MessageHandler } from './message-handler.js';
 import { registerMessageRoutes } from './message-routes.js';
 import type { MessageSecurity } from './message-security-config.js';
 import { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
+import { collectOutgoing, type OutgoingMessage } from './outgoing-messages.js';
 import type { Transport } from './transport.js';
 
 /** The transaction a service's handlers receive: exactly what `db.transaction(work)` hands to `work`. */
@@ -41,7 +42,12 @@ export interface MessagingOptions<TSchema extends Record<string, unknown>> {
   httpTimeoutMs?: number;
 }
 
-export interface Messaging {
+export interface Messaging<Tx = unknown> {
+  /**
+   * Runs `work` in one transaction of the service's database; the messages it enqueued are sent right after
+   * commit (the outbox row stays the safety net). Use it for every state change that sends messages.
+   */
+  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
   transport: Transport;
   relay: OutboxRelay;
   consumer: MessageConsumer;
@@ -56,7 +62,7 @@ export interface Messaging {
    * transport and the broker connection; call after the HTTP server closed, before the database.
    */
   stop(): Promise<void>;
-  /** Convenience for use cases that commit outbox rows outside a message handler (HTTP handlers). */
+  /** Sweeps the outbox now: for rows made due outside `transaction` (an operator's retry). */
   wake(): void;
 }
 
@@ -74,7 +80,7 @@ const warnAboutDevelopmentMode = (logger: Logger, security: MessageSecurity): vo
  * Everything a service needs to send and receive messages reliably, wired together:
  * `const messaging = createMessaging({...})`, then `messaging.registerRoutes(app)` and `messaging.start()`.
  */
-export const createMessaging = <TSchema extends Record<string, unknown>>(options: MessagingOptions<TSchema>): Messaging => {
+export const createMessaging = <TSchema extends Record<string, unknown>>(options: MessagingOptions<TSchema>): Messaging<ServiceTransaction<TSchema>> => {
   const db = options.database.db;
   const { security } = options;
   warnAboutDevelopmentMode(options.logger, security);
@@ -105,15 +111,24 @@ export const createMessaging = <TSchema extends Record<string, unknown>>(options
     service: options.service,
     ...(options.relay ? { options: options.relay } : {}),
   });
+  const transaction = async <T>(work: (tx: ServiceTransaction<TSchema>) => Promise<T>): Promise<T> => {
+    let outgoing: OutgoingMessage[] = [];
+    const result = await db.transaction(async (tx) => {
+      // Before start() (and after stop()) nobody sends after commit: the rows are due at once, for the relay.
+      if (relay.sending) outgoing = collectOutgoing(tx, relay.leaseMs);
+      return work(tx);
+    });
+    relay.sendCommitted(outgoing);
+    return result;
+  };
   const consumer = createMessageConsumer<ServiceTransaction<TSchema>>({
     service: options.service,
-    runInTransaction: (work) => db.transaction(work),
+    runInTransaction: transaction,
     db: db,
     handlers: options.handlers,
     logger: options.logger,
     metrics: options.metrics,
     ...(options.consumer?.maxAttempts ? { maxAttempts: options.consumer.maxAttempts } : {}),
-    onCommitted: () => relay.wake(),
     ...(transport.name ? { messagingSystem: transport.name } : {}),
   });
   const deadLetters = createDeadLetterStore(db, options.service);
@@ -129,6 +144,7 @@ export const createMessaging = <TSchema extends Record<string, unknown>>(options
       })
     : undefined;
   return {
+    transaction,
     transport,
     relay,
     consumer,

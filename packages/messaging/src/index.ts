@@ -9,6 +9,7 @@ export * from './transport.js';
 export * from './http-transport.js';
 export * from './retry-delay.js';
 export * from './outbox-relay.js';
+export type { OutboxRow } from './outbox-publisher.js';
 export * from './expired-message-cleanup.js';
 export * from './message-consumer.js';
 export * from './dead-letter-store.js';

@@ -150,9 +150,9 @@ describe('message tracing', () => {
     const db = countingDatabase(empty.database.db);
     const relay = createOutboxRelay({ db, transport: recordingTransport(), logger: silentLogger(), metrics: createMetrics('orchestrator'), service: 'orchestrator', options: { pollIntervalMs: 10 } });
     relay.start();
-    // Several polls: each is a claim transaction that finds nothing.
+    // Several polls: each is a claim that finds nothing.
     await eventually(
-      async () => db.transactions,
+      async () => db.claims,
       (transactions) => transactions >= 3,
     );
     await relay.stop();

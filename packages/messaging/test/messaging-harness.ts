@@ -230,18 +230,22 @@ export const statusCounts = async (handle: TestDatabaseHandle): Promise<Record<s
 };
 
 /** The same database, counting how often the relay opens a transaction (one per claim attempt). */
-export const countingDatabase = (db: Database<TestSchema>['db']): RelayDatabase & { transactions: number } => {
+/** Counts the relay's claims: each is one statement (`execute`) or, in a fixture that uses one, one transaction. */
+export const countingDatabase = (db: Database<TestSchema>['db']): RelayDatabase & { claims: number } => {
   const counting = {
-    transactions: 0,
+    claims: 0,
     insert: db.insert.bind(db),
     select: db.select.bind(db),
     update: db.update.bind(db),
     delete: db.delete.bind(db),
-    execute: db.execute.bind(db),
+    execute: ((...args: Parameters<typeof db.execute>) => {
+      counting.claims += 1;
+      return db.execute(...args);
+    }) as typeof db.execute,
     transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-      counting.transactions += 1;
+      counting.claims += 1;
       return db.transaction(work);
     },
   };
-  return counting as unknown as RelayDatabase & { transactions: number };
+  return counting as unknown as RelayDatabase & { claims: number };
 };

@@ -1,6 +1,6 @@
 import type { Messaging } from '@ordering/messaging';
 import { createHttpServer, databaseReadiness, type HttpServer, type Logger, type ServiceMetrics, type TokenVerifier } from '@ordering/platform';
-import type { CustomerDatabase } from './db/customer-database.js';
+import type { CustomerDatabase, CustomerTx } from './db/customer-database.js';
 import { registerCustomerRoutes } from './http/customer-routes.js';
 import { registerJwksRoutes } from './http/jwks-routes.js';
 import { registerTokenRoutes } from './http/token-routes.js';
@@ -15,7 +15,7 @@ export interface CustomerDeps {
   /** Verifies tokens on authenticated routes; in production it holds this service's own stored public keys. */
   verifier: TokenVerifier;
   /** The outbox relay, the consumer behind `POST /internal/messages` and the dead-letter routes (from createMessaging). */
-  messaging: Messaging;
+  messaging: Messaging<CustomerTx>;
   tokenSigner: TokenSigner;
   /** Every scrypt run of this process goes through it (bounded concurrency and queue). */
   passwordHasher: PasswordHasher;

@@ -1,7 +1,7 @@
 import { createHttpServer, databaseReadiness, type HttpServer, type Logger, type ServiceMetrics, type TokenVerifier } from '@ordering/platform';
 import type { Messaging } from '@ordering/messaging';
 import type { SagaEngine } from '@ordering/saga';
-import type { OrchestratorDatabase } from './db/orchestrator-database.js';
+import type { OrchestratorDatabase, OrchestratorTx } from './db/orchestrator-database.js';
 import { registerSagaRoutes } from './http/saga-routes.js';
 
 export interface OrchestratorDeps {
@@ -10,7 +10,7 @@ export interface OrchestratorDeps {
   database: OrchestratorDatabase;
   verifier: TokenVerifier;
   engine: SagaEngine;
-  messaging: Messaging;
+  messaging: Messaging<OrchestratorTx>;
 }
 
 export const buildApp = async (deps: OrchestratorDeps): Promise<HttpServer> => {
@@ -22,6 +22,6 @@ export const buildApp = async (deps: OrchestratorDeps): Promise<HttpServer> => {
     openapi: { title: 'Orchestrator service', description: 'Checkout and cancel-order sagas' },
   });
   deps.messaging.registerRoutes(app);
-  registerSagaRoutes(app, { database: deps.database, engine: deps.engine, verifier: deps.verifier, wakeOutbox: () => deps.messaging.wake() });
+  registerSagaRoutes(app, { database: deps.database, engine: deps.engine, verifier: deps.verifier, transaction: deps.messaging.transaction });
   return app;
 };

@@ -1,5 +1,6 @@
 import { authenticate, principalOf, type HttpServer, type TokenVerifier } from '@ordering/platform';
-import type { CustomerDatabase } from '../db/customer-database.js';
+import type { RunInTransaction } from '@ordering/messaging';
+import type { CustomerDatabase, CustomerTx } from '../db/customer-database.js';
 import type { PasswordHasher } from '../security/password-hashing.js';
 import { findOwnProfile } from '../use-cases/find-own-profile.js';
 import { registerCustomer } from '../use-cases/register-customer.js';
@@ -9,8 +10,8 @@ export interface CustomerRouteDeps {
   database: CustomerDatabase;
   passwordHasher: PasswordHasher;
   verifier: TokenVerifier;
-  /** Woken after a registration commits, so its CustomerRegistered leaves now instead of at the next poll. */
-  messaging: { wake(): void };
+  /** Messaging's transaction: a registration's CustomerRegistered leaves right after its commit. */
+  messaging: { transaction: RunInTransaction<CustomerTx> };
 }
 
 export const registerCustomerRoutes = (app: HttpServer, deps: CustomerRouteDeps): void => {
@@ -26,8 +27,7 @@ export const registerCustomerRoutes = (app: HttpServer, deps: CustomerRouteDeps)
       },
     },
     async (request, reply) => {
-      const customer = await registerCustomer(deps.database, deps.passwordHasher, request.body);
-      deps.messaging.wake();
+      const customer = await registerCustomer(deps.messaging.transaction, deps.passwordHasher, request.body);
       return reply.status(201).header('location', '/api/customers/me').send(presentCustomer(customer));
     },
   );

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { CustomerDatabase } from '../db/customer-database.js';
+import type { RunInTransaction } from '@ordering/messaging';
+import type { CustomerTx } from '../db/customer-database.js';
 import { insertCustomer } from '../db/customer-repository.js';
 import type { Customer } from '../domain/customer.js';
 import type { Registration } from '../domain/registration-rules.js';
@@ -11,11 +12,11 @@ import type { PasswordHasher } from '../security/password-hashing.js';
  * hash queue refuses the registration with 503 before anything is written).
  * A taken email (in any case) fails inside the insert with EMAIL_TAKEN, which also settles concurrent attempts.
  * CustomerRegistered joins the same transaction through the outbox, so the account service hears of exactly the
- * customers that exist.
+ * customers that exist; it is sent right after commit by `transaction` (messaging's).
  */
-export const registerCustomer = async (database: CustomerDatabase, hasher: PasswordHasher, registration: Registration): Promise<Customer> => {
+export const registerCustomer = async (transaction: RunInTransaction<CustomerTx>, hasher: PasswordHasher, registration: Registration): Promise<Customer> => {
   const passwordHash = await hasher.hash(registration.password);
-  return database.db.transaction(async (tx) => {
+  return transaction(async (tx) => {
     const customer = await insertCustomer(tx, {
       id: randomUUID(),
       name: registration.name,

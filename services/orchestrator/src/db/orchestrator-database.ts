@@ -5,3 +5,6 @@ export type OrchestratorDatabase = Database<typeof schema>;
 
 export const connectOrchestratorDatabase = (url: string, poolSize: number, logger: Logger, metrics?: ServiceMetrics): OrchestratorDatabase =>
   connectDatabase({ url, schema, logger, maxConnections: poolSize, applicationName: 'orchestrator', ...(metrics ? { metrics } : {}) });
+
+/** A transaction of the orchestrator database, as `messaging.transaction` hands it to its work. */
+export type OrchestratorTx = Parameters<Parameters<OrchestratorDatabase['db']['transaction']>[0]>[0];

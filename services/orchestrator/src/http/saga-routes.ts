@@ -1,7 +1,8 @@
 import { authenticate, Page, principalOf, type HttpServer, type TokenVerifier } from '@ordering/platform';
 import { createSagaFinishedListener, SagaJsonSchema, type SagaEngine, type SagaFinishedListener, type SagaJson } from '@ordering/saga';
 import type { FastifyReply } from 'fastify';
-import type { OrchestratorDatabase } from '../db/orchestrator-database.js';
+import type { RunInTransaction } from '@ordering/messaging';
+import type { OrchestratorDatabase, OrchestratorTx } from '../db/orchestrator-database.js';
 import { startCancellation } from '../use-cases/start-cancellation.js';
 import { startCheckout } from '../use-cases/start-checkout.js';
 import { awaitTerminalSaga, isTerminal, listAllSagas, viewSaga } from '../use-cases/view-saga.js';
@@ -11,8 +12,8 @@ export interface SagaRouteDeps {
   database: OrchestratorDatabase;
   engine: SagaEngine;
   verifier: TokenVerifier;
-  /** Publish the first command right after commit instead of at the relay's next poll. */
-  wakeOutbox: () => void;
+  /** Messaging's transaction: a saga's first command is sent right after the commit that starts it. */
+  transaction: RunInTransaction<OrchestratorTx>;
 }
 
 const sagaLocation = (saga: SagaJson): string => `/api/checkout/${saga.sagaId}`;
@@ -54,7 +55,6 @@ export const registerSagaRoutes = (app: HttpServer, routeDeps: SagaRouteDeps): v
     async (request, reply) => {
       const principal = principalOf(request);
       const started = await startCheckout(deps, principal, request.body, request.headers['idempotency-key']);
-      deps.wakeOutbox();
       const wait = request.query.wait ?? 0;
       if (wait === 0) return reply.status(started.statusCode === 200 ? 200 : 202).header('location', sagaLocation(started.saga)).send(started.saga);
       return answer(reply, await awaitTerminalSaga(deps, principal, started.saga, wait), true);
@@ -92,7 +92,6 @@ export const registerSagaRoutes = (app: HttpServer, routeDeps: SagaRouteDeps): v
     async (request, reply) => {
       const principal = principalOf(request);
       const saga = await startCancellation(deps, principal, request.params.id);
-      deps.wakeOutbox();
       const wait = request.query.wait ?? 0;
       return wait === 0 ? answer(reply, saga, false) : answer(reply, await awaitTerminalSaga(deps, principal, saga, wait), true);
     },

@@ -1,6 +1,7 @@
 import { AppError, currentTraceHeaders, notFound, type Principal } from '@ordering/platform';
 import { presentSaga, SagaAlreadyActiveError, type SagaEngine, type SagaJson } from '@ordering/saga';
-import type { OrchestratorDatabase } from '../db/orchestrator-database.js';
+import type { RunInTransaction } from '@ordering/messaging';
+import type { OrchestratorTx } from '../db/orchestrator-database.js';
 import { findSagasOfOrder } from '../db/order-sagas.js';
 import { cancelOrderSaga, type CancelOrderData } from '../domain/cancel-order-saga.js';
 import { decideCancellation } from '../domain/cancellation-policy.js';
@@ -9,11 +10,11 @@ const notCancellable = () => new AppError('ORDER_NOT_CANCELLABLE', 409, { detail
 
 /** Answers 404/409 synchronously, then starts the cancel-order saga in the same transaction as the check. */
 export const startCancellation = async (
-  deps: { database: OrchestratorDatabase; engine: SagaEngine },
+  deps: { transaction: RunInTransaction<OrchestratorTx>; engine: SagaEngine },
   principal: Principal,
   orderId: string,
 ): Promise<SagaJson> =>
-  deps.database.db.transaction(async (tx) => {
+  deps.transaction(async (tx) => {
     const decision = decideCancellation(principal.customerId, await findSagasOfOrder(tx, orderId));
     if (!decision.ok) throw decision.code === 'NOT_FOUND' ? notFound('No such order') : notCancellable();
     const data: CancelOrderData = { orderId, customerId: principal.customerId };

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { currentTraceHeaders, executeIdempotently, type Principal } from '@ordering/platform';
 import { presentSaga, type SagaEngine, type SagaJson } from '@ordering/saga';
-import type { OrchestratorDatabase } from '../db/orchestrator-database.js';
+import type { RunInTransaction } from '@ordering/messaging';
+import type { OrchestratorTx } from '../db/orchestrator-database.js';
 import { checkoutSaga, type CheckoutData } from '../domain/checkout-saga.js';
 
 export interface CheckoutRequest {
@@ -17,15 +18,16 @@ export const CHECKOUT_ROUTE = 'POST /api/checkout';
 
 /**
  * Starts a checkout saga: its instance and first command commit together. With an Idempotency-Key, a repeat of
- * the same request returns the saga it started the first time instead of starting another.
+ * the same request returns the saga it started the first time instead of starting another. The first command
+ * is sent right after commit by `transaction` (messaging's).
  */
 export const startCheckout = async (
-  deps: { database: OrchestratorDatabase; engine: SagaEngine },
+  deps: { transaction: RunInTransaction<OrchestratorTx>; engine: SagaEngine },
   principal: Principal,
   request: CheckoutRequest,
   idempotencyKey: string | undefined,
 ): Promise<StartedSaga> =>
-  deps.database.db.transaction(async (tx) => {
+  deps.transaction(async (tx) => {
     const begin = async () => {
       const orderId = randomUUID();
       const data: CheckoutData = { orderId, customerId: principal.customerId, items: request.items };

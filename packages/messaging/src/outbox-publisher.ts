@@ -1,0 +1,200 @@
+import type { Envelope } from '@ordering/contracts';
+import { describeError, inProducerSpan, type Logger } from '@ordering/platform';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { OutboxMetrics } from './outbox-metrics.js';
+import { outboxMessages } from './outbox-schema.js';
+import { createRateLimitedLog } from './rate-limited-log.js';
+import { retryDelayMs, type BackoffSettings } from './retry-delay.js';
+import type { SqlExecutor } from './sql-executor.js';
+import { DeliveryFailedError, TransportUnavailableError, type Transport } from './transport.js';
+
+/** A PENDING outbox row on its way out: claimed by the relay, or just committed by its sender. */
+export interface OutboxRow {
+  id: string;
+  messageId: string;
+  messageType: string;
+  destination: string;
+  envelope: Envelope;
+  attempts: number;
+}
+
+export interface OutboxPublisherSettings {
+  /** Publishes in flight at once. */
+  concurrency: number;
+  /** Rows waiting for a free slot; rows offered beyond it stay leased and the relay sends them later. */
+  maxQueued: number;
+  maxAttempts: number;
+  backoff: BackoffSettings;
+}
+
+export interface OutboxPublisherDeps {
+  db: SqlExecutor;
+  transport: Transport;
+  log: Logger;
+  metrics: OutboxMetrics;
+  service: string;
+  settings: OutboxPublisherSettings;
+  /** A publish found the whole transport away (broker down): its row was handed back to the relay. */
+  onTransportUnavailable: (error: unknown) => void;
+  /** A slot or queue place became free. */
+  onRoom: () => void;
+}
+
+export interface OutboxPublisher {
+  /** Queues rows to publish; returns how many it took (the rest stay leased for the relay). */
+  offer(rows: readonly OutboxRow[]): number;
+  /** Rows it can take right now without queueing past its bound. */
+  room(): number;
+  /** Resolves once every queued and in-flight publish, and the marks they wrote, are done. */
+  idle(): Promise<void>;
+}
+
+/**
+ * The receiver could not verify this service's signature (401): nothing was consumed, and the message is not at fault;
+ * a deployment is, until the receiver's MESSAGE_PUBLIC_KEYS holds this service's public key.
+ */
+const isSignatureRefusal = (error: unknown): boolean => error instanceof DeliveryFailedError && error.statusCode === 401;
+
+/**
+ * Publishes outbox rows outside any transaction, at most `concurrency` at once, and records each outcome: SENT
+ * (batched: one UPDATE for every row that succeeded since the last one), retried later with backoff, DEAD after
+ * too many failures, or handed back at once when the transport as a whole is away. A crash before a row is
+ * marked leaves it PENDING, so it is published again after its lease: at least once, and receivers drop
+ * duplicates through their inbox.
+ */
+export const createOutboxPublisher = (deps: OutboxPublisherDeps): OutboxPublisher => {
+  const { db, transport, log, settings } = deps;
+  const spanSettings = { service: deps.service, system: transport.name ?? 'http' };
+  const publishFailures = createRateLimitedLog(log, 5_000);
+  const signatureRefusals = createRateLimitedLog(log);
+  const markFailures = createRateLimitedLog(log);
+  const queue: OutboxRow[] = [];
+  let inFlight = 0;
+  let sentIds: string[] = [];
+  let marking: Promise<void> | undefined;
+  const pendingWrites = new Set<Promise<void>>();
+  let idleWaiters: Array<() => void> = [];
+
+  const isIdle = (): boolean => queue.length === 0 && inFlight === 0 && sentIds.length === 0 && marking === undefined && pendingWrites.size === 0;
+  const settleIdle = (): void => {
+    if (!isIdle()) return;
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  };
+
+  /** Writes happen outside the publish that caused them; tracked so idle() (shutdown) waits for them. */
+  const track = (write: Promise<void>): void => {
+    const tracked = write
+      .catch((error: unknown) => markFailures.warn({ err: error }, 'an outbox row could not be marked; it is published again after its lease'))
+      .finally(() => {
+        pendingWrites.delete(tracked);
+        settleIdle();
+      });
+    pendingWrites.add(tracked);
+  };
+
+  const markSentBatch = async (): Promise<void> => {
+    while (sentIds.length > 0) {
+      const ids = sentIds;
+      sentIds = [];
+      try {
+        await db
+          .update(outboxMessages)
+          .set({ status: 'SENT', sentAt: sql`clock_timestamp()` })
+          .where(and(inArray(outboxMessages.id, ids), eq(outboxMessages.status, 'PENDING')));
+        markFailures.reset();
+      } catch (error) {
+        markFailures.warn({ err: error, rows: ids.length }, 'sent outbox rows could not be marked SENT; they are published again after their lease');
+      }
+    }
+  };
+
+  /** One UPDATE in flight at a time; everything that succeeds meanwhile goes into the next one. */
+  const markSent = (row: OutboxRow): void => {
+    sentIds.push(row.id);
+    marking ??= markSentBatch().finally(() => {
+      marking = undefined;
+      settleIdle();
+    });
+  };
+
+  const markFailed = async (row: OutboxRow, error: unknown): Promise<void> => {
+    // A refused signature never uses up the last attempt: once the operator configures our key, every waiting row
+    // goes out by itself instead of having to be retried as DEAD.
+    const attempts = isSignatureRefusal(error) ? Math.min(row.attempts + 1, settings.maxAttempts - 1) : row.attempts + 1;
+    const lastError = describeError(error);
+    if (attempts >= settings.maxAttempts) {
+      await db.update(outboxMessages).set({ status: 'DEAD', attempts, lastError }).where(eq(outboxMessages.id, row.id));
+      log.error(
+        { outboxId: row.id, messageId: row.messageId, type: row.messageType, destination: row.destination, attempts, lastError },
+        'outbox message could not be delivered and is now DEAD (retry: POST /internal/outbox/:id/retry)',
+      );
+      return;
+    }
+    const delayMs = retryDelayMs(attempts, settings.backoff);
+    await db
+      .update(outboxMessages)
+      .set({ attempts, lastError, nextAttemptAt: sql`clock_timestamp() + make_interval(secs => ${delayMs / 1000})` })
+      .where(and(eq(outboxMessages.id, row.id), eq(outboxMessages.status, 'PENDING')));
+    const fields = { destination: row.destination, type: row.messageType, attempts, error: lastError };
+    if (isSignatureRefusal(error)) {
+      signatureRefusals.error(fields, 'a peer refused the signature of our messages: they stay pending, retried with backoff, until its MESSAGE_PUBLIC_KEYS holds our public key');
+    } else {
+      publishFailures.warn(fields, 'outbox messages could not be published, will retry with backoff');
+    }
+  };
+
+  /** The outage is not the row's: same attempts, due again now, for the relay to send once the transport is back. */
+  const handBack = async (row: OutboxRow): Promise<void> => {
+    await db.update(outboxMessages).set({ nextAttemptAt: sql`clock_timestamp()` }).where(and(eq(outboxMessages.id, row.id), eq(outboxMessages.status, 'PENDING')));
+  };
+
+  const publishOne = async (row: OutboxRow): Promise<void> => {
+    try {
+      await inProducerSpan(row.envelope, spanSettings, (span) => {
+        span.setAttribute('ordering.outbox.attempt', row.attempts + 1);
+        return transport.publish(row.envelope);
+      });
+    } catch (error) {
+      if (error instanceof TransportUnavailableError) {
+        track(handBack(row));
+        deps.onTransportUnavailable(error);
+      } else {
+        track(markFailed(row, error));
+      }
+      return;
+    }
+    deps.metrics.published.inc({ type: row.messageType });
+    markSent(row);
+  };
+
+  const pump = (): void => {
+    while (inFlight < settings.concurrency && queue.length > 0) {
+      const row = queue.shift() as OutboxRow;
+      inFlight += 1;
+      void publishOne(row).finally(() => {
+        inFlight -= 1;
+        pump();
+        deps.onRoom();
+        settleIdle();
+      });
+    }
+  };
+
+  const room = (): number => Math.max(0, settings.concurrency + settings.maxQueued - inFlight - queue.length);
+
+  return {
+    offer(rows) {
+      const taken = rows.slice(0, room());
+      queue.push(...taken);
+      pump();
+      return taken.length;
+    },
+    room,
+    idle() {
+      if (isIdle()) return Promise.resolve();
+      return new Promise<void>((resolve) => idleWaiters.push(resolve));
+    },
+  };
+};
