@@ -2,6 +2,7 @@ import type { Envelope } from '@ordering/contracts';
 import { activeTraceHeaders } from '@ordering/platform';
 import { Agent, request } from 'undici';
 import type { MessageSigner } from './message-authentication.js';
+import { decodeBatchOutcomes, encodeBatch, MESSAGE_BATCH_PATH, type BatchOutcome } from './message-batch.js';
 import { DeliveryFailedError, UnknownDestinationError, type Transport } from './transport.js';
 
 export interface HttpTransportOptions {
@@ -17,6 +18,7 @@ export const MESSAGES_PATH = '/internal/messages';
 
 /** 200 = processed or a duplicate; 202 = parked as a dead letter by the receiver. Both mean "do not resend". */
 const DELIVERED = new Set([200, 202]);
+const OK = new Set([200]);
 
 /**
  * Errors raised before the receiver could have seen the request (nothing listens, the name does not resolve),
@@ -59,45 +61,79 @@ export const createHttpTransport = (options: HttpTransportOptions): Transport =>
     bodyTimeout: timeoutMs,
   });
   const nextReplica = new Map<string, number>();
-  const post = async (destination: string, url: string, body: string, signature: Record<string, string>): Promise<void> => {
-    const response = await request(`${url}${MESSAGES_PATH}`, {
+  /** POSTs `body` to `path`; resolves with the answer's text when its status is one of `accepted`. */
+  const post = async (destination: string, url: string, path: string, body: string, headers: Record<string, string>, accepted: ReadonlySet<number>): Promise<string> => {
+    const response = await request(`${url}${path}`, {
       method: 'POST',
       dispatcher: agent,
       // The active span is the relay's PRODUCER span: the receiver's HTTP span becomes its child.
-      headers: { 'content-type': 'application/json', ...signature, ...activeTraceHeaders() },
+      headers: { 'content-type': 'application/json', ...headers, ...activeTraceHeaders() },
       body,
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
     });
     const text = await response.body.text();
-    if (!DELIVERED.has(response.statusCode)) {
+    if (!accepted.has(response.statusCode)) {
       throw new DeliveryFailedError(destination, url, response.statusCode, text.slice(0, MAX_ERROR_BODY));
     }
+    return text;
+  };
+
+  /** Round-robin over the destination's replicas: every replica once, a single one twice (a stale kept-alive socket). */
+  const toSomeReplica = async <T>(destination: string, send: (url: string) => Promise<T>): Promise<T> => {
+    const replicas = peers.get(destination);
+    if (!replicas) throw new UnknownDestinationError(destination, [...peers.keys()]);
+    const start = nextReplica.get(destination) ?? 0;
+    nextReplica.set(destination, (start + 1) % replicas.length);
+    const tries = Math.max(replicas.length, 2);
+    let lastError: unknown;
+    for (let i = 0; i < tries; i += 1) {
+      const url = replicas[(start + i) % replicas.length] as string;
+      try {
+        return await send(url);
+      } catch (error) {
+        lastError = error;
+        if (!isUnreachable(error)) throw error;
+      }
+    }
+    throw lastError;
+  };
+
+  const publish = async (envelope: Envelope): Promise<void> => {
+    const body = JSON.stringify(envelope);
+    const signature = options.signer.headersFor(body);
+    await toSomeReplica(envelope.destination, (url) => post(envelope.destination, url, MESSAGES_PATH, body, signature, DELIVERED));
+  };
+
+  /** What one message's outcome in a batch means for its sender: delivered, or the error a push alone would have met. */
+  const errorOf = (destination: string, url: string, outcome: BatchOutcome): unknown => {
+    if (outcome === 'retry') return new DeliveryFailedError(destination, url, 503, 'the receiver could not take this message of the batch now');
+    if (outcome === 'unauthenticated') return new DeliveryFailedError(destination, url, 401, 'the receiver refused the signature of this message of the batch');
+    return undefined;
   };
 
   return {
     name: 'http',
-    async publish(envelope: Envelope) {
-      const replicas = peers.get(envelope.destination);
-      if (!replicas) throw new UnknownDestinationError(envelope.destination, [...peers.keys()]);
-      const body = JSON.stringify(envelope);
-      const signature = options.signer.headersFor(body);
-      const start = nextReplica.get(envelope.destination) ?? 0;
-      nextReplica.set(envelope.destination, (start + 1) % replicas.length);
-      // Every replica once; a single replica gets a second chance for a stale kept-alive socket.
-      const tries = Math.max(replicas.length, 2);
-      let lastError: unknown;
-      for (let i = 0; i < tries; i += 1) {
-        const url = replicas[(start + i) % replicas.length] as string;
-        try {
-          await post(envelope.destination, url, body, signature);
-          return;
-        } catch (error) {
-          lastError = error;
-          if (!isUnreachable(error)) throw error;
-        }
+    publish,
+    async publishBatch(envelopes) {
+      const destination = envelopes[0]?.destination;
+      if (destination === undefined) return [];
+      const messages = envelopes.map((envelope) => {
+        const body = JSON.stringify(envelope);
+        return { headers: options.signer.headersFor(body), body };
+      });
+      try {
+        return await toSomeReplica(destination, async (url) => {
+          const text = await post(destination, url, MESSAGE_BATCH_PATH, encodeBatch(messages), {}, OK);
+          const outcomes = decodeBatchOutcomes(text, envelopes.length);
+          if (!outcomes) throw new DeliveryFailedError(destination, url, 200, `the receiver's answer to a batch is not understood: ${text.slice(0, MAX_ERROR_BODY)}`);
+          return outcomes.map((outcome) => errorOf(destination, url, outcome));
+        });
+      } catch (error) {
+        // A receiver from before batches (404): each message goes on its own, as it always did.
+        if (!(error instanceof DeliveryFailedError && error.statusCode === 404)) throw error;
+        return Promise.all(envelopes.map((envelope) => publish(envelope).then(() => undefined, (failure: unknown) => failure)));
       }
-      throw lastError;
     },
     async close() {
       await agent.close();

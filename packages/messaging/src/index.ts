@@ -7,6 +7,7 @@ export * from './enqueue-messages.js';
 export * from './message-handler.js';
 export * from './transport.js';
 export * from './http-transport.js';
+export * from './message-batch.js';
 export * from './retry-delay.js';
 export * from './outbox-relay.js';
 export type { OutboxRow } from './outbox-publisher.js';

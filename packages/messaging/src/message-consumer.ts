@@ -72,6 +72,17 @@ export interface MessageConsumerDeps<Tx extends SqlExecutor> {
 export interface MessageConsumer {
   /** `raw` is the body as text or a Buffer (parsed here, so garbage is parked), or an already parsed object. Never throws. */
   consume(raw: unknown, options?: ConsumeOptions): Promise<ConsumeResult>;
+  /**
+   * Several messages that arrived together: the ones that can be handled run in one transaction (one commit for
+   * all); when any of them fails there, each is consumed on its own instead, so one poison message cannot hold up
+   * the others. Results in the order of `items`. Never throws.
+   */
+  consumeBatch(items: readonly BatchItem[]): Promise<ConsumeResult[]>;
+}
+
+export interface BatchItem {
+  raw: unknown;
+  options?: ConsumeOptions;
 }
 
 /** Serialization failures and deadlocks are retried here before they count as a failed attempt. */
@@ -266,35 +277,95 @@ export const createMessageConsumer = <Tx extends SqlExecutor>(deps: MessageConsu
     });
   };
 
-  const dispatch = async (message: Envelope, options: ConsumeOptions, invalid: (error: string) => Promise<ConsumeResult>, span: MessageSpan): Promise<ConsumeResult> => {
-    if (message.destination !== service) {
-      return invalid(`The message is addressed to '${message.destination}', but this is '${service}'`);
-    }
+  /** Whether this service can handle the message as it is: its handler, or why not. No side effects. */
+  const examine = (message: Envelope, options: ConsumeOptions): { handler: MessageHandler<Tx> } | { error: string } => {
+    if (message.destination !== service) return { error: `The message is addressed to '${message.destination}', but this is '${service}'` };
     const handler = handlers.get(message.type);
     const validatePayload = payloadValidators.get(message.type);
     if (!handler || !validatePayload) {
-      return invalid(`'${service}' has no handler for message type '${message.type}' (handled: ${[...handlers.keys()].join(', ') || 'none'})`);
+      return { error: `'${service}' has no handler for message type '${message.type}' (handled: ${[...handlers.keys()].join(', ') || 'none'})` };
     }
     const refusal = senderRefusal(message, options.sender);
-    if (refusal) return invalid(refusal);
+    if (refusal) return { error: refusal };
     const payload = validatePayload(message.payload);
-    if (!payload.valid) return invalid(payload.error);
+    return payload.valid ? { handler } : { error: payload.error };
+  };
+
+  const dispatch = async (message: Envelope, options: ConsumeOptions, invalid: (error: string) => Promise<ConsumeResult>, span: MessageSpan): Promise<ConsumeResult> => {
+    const examined = examine(message, options);
+    if ('error' in examined) return invalid(examined.error);
+    const { handler } = examined;
     if (options.freshAttempts) {
       await db.delete(messageAttempts).where(and(eq(messageAttempts.consumer, service), eq(messageAttempts.messageId, message.id)));
     }
     return handle(message, handler, options, span);
   };
 
-  return {
-    async consume(raw, options = {}) {
-      try {
-        return await consumeOrThrow(raw, options);
-      } catch (error) {
-        // Even parking failed (the database is away): the sender keeps the message and resends it later.
-        const parsed = parse(raw);
-        const { messageId, messageType } = identityOf(parsed.ok ? parsed.value : undefined);
-        return finish({ outcome: 'retry', error: describeError(error), ...(messageId ? { messageId } : {}), ...(messageType ? { type: messageType } : {}) }, {});
-      }
-    },
+  const consume = async (raw: unknown, options: ConsumeOptions = {}): Promise<ConsumeResult> => {
+    try {
+      return await consumeOrThrow(raw, options);
+    } catch (error) {
+      // Even parking failed (the database is away): the sender keeps the message and resends it later.
+      const parsed = parse(raw);
+      const { messageId, messageType } = identityOf(parsed.ok ? parsed.value : undefined);
+      return finish({ outcome: 'retry', error: describeError(error), ...(messageId ? { messageId } : {}), ...(messageType ? { type: messageType } : {}) }, {});
+    }
   };
+
+  /** A message of a batch that may share its transaction: valid, handled here, and not an operator's replay. */
+  const admit = (item: BatchItem): { message: Envelope; handler: MessageHandler<Tx> } | undefined => {
+    const options = item.options ?? {};
+    if (options.unauthenticated !== undefined || options.deadLetterId || options.freshAttempts || options.park) return undefined;
+    const parsed = parse(item.raw);
+    if (!parsed.ok) return undefined;
+    const envelope = checkEnvelope(parsed.value);
+    if (!envelope.valid) return undefined;
+    const examined = examine(envelope.value, options);
+    return 'handler' in examined ? { message: envelope.value, handler: examined.handler } : undefined;
+  };
+
+  const handleTogether = async (batch: Array<{ message: Envelope; handler: MessageHandler<Tx> }>): Promise<Array<'processed' | 'duplicate'>> =>
+    runInTransaction(async (tx) => {
+      const outcomes: Array<'processed' | 'duplicate'> = [];
+      for (const { message, handler } of batch) {
+        // Each message keeps its own consumer span (and so its own trace); only the commit is shared.
+        const outcome = await inConsumerSpan(message, spanSettings, async (span) => {
+          const recorded = await tx
+            .insert(inboxMessages)
+            .values({ consumer: service, messageId: message.id, messageType: message.type })
+            .onConflictDoNothing()
+            .returning({ messageId: inboxMessages.messageId });
+          if (recorded.length === 0) return 'duplicate' as const;
+          await handler.handle(tx, message);
+          span.setAttribute('ordering.message.outcome', 'processed');
+          return 'processed' as const;
+        });
+        outcomes.push(outcome);
+      }
+      return outcomes;
+    });
+
+  const consumeBatch = async (items: readonly BatchItem[]): Promise<ConsumeResult[]> => {
+    const admitted = items.map(admit);
+    const together = admitted.flatMap((entry, index) => (entry ? [{ ...entry, index }] : []));
+    const results: Array<ConsumeResult | undefined> = new Array<ConsumeResult | undefined>(items.length);
+    if (together.length > 1) {
+      try {
+        const outcomes = await handleTogether(together);
+        together.forEach((entry, k) => {
+          const outcome = outcomes[k] ?? 'processed';
+          results[entry.index] = finish({ outcome, messageId: entry.message.id, type: entry.message.type }, { source: entry.message.source, correlationId: entry.message.correlationId, batch: together.length });
+        });
+      } catch (error) {
+        // One of them failed (or two batches collided): nothing of the batch committed; each goes on its own below.
+        log.debug({ err: error, batch: together.length }, 'a batch of messages failed together, consuming them one by one');
+      }
+    }
+    for (const [index, item] of items.entries()) {
+      results[index] ??= await consume(item.raw, item.options ?? {});
+    }
+    return results as ConsumeResult[];
+  };
+
+  return { consume, consumeBatch };
 };

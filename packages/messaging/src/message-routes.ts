@@ -1,6 +1,7 @@
 import { notFound, PageQuery, unauthenticated, validationFailed, type HttpServer } from '@ordering/platform';
 import type { DeadLetter, DeadLetterStore, DeadOutboxMessage } from './dead-letter-store.js';
 import { MESSAGES_PATH } from './http-transport.js';
+import { decodeBatch, MESSAGE_BATCH_PATH, type BatchOutcome } from './message-batch.js';
 import { createOperatorTokenCheck } from './operator-token.js';
 import type { MessageVerifier } from './message-authentication.js';
 import type { ConsumeOutcome, MessageConsumer } from './message-consumer.js';
@@ -89,6 +90,21 @@ const registerInboundRoute = (app: HttpServer, consumer: MessageConsumer, verifi
       if (!authentication.ok) throw unauthenticated(`The message was refused: ${authentication.reason}`);
       const result = await consumer.consume(body, authentication.via === 'signature' ? { sender: authentication.sender } : {});
       return reply.status(STATUS_BY_OUTCOME[result.outcome]).send({ outcome: result.outcome });
+    });
+    scope.post(MESSAGE_BATCH_PATH, { schema: HIDDEN_FROM_OPENAPI }, async (request, reply) => {
+      const messages = decodeBatch(typeof request.body === 'string' ? request.body : '');
+      if (!messages) throw validationFailed('The body is not a message batch: {"messages": [{"headers": {...}, "body": "..."}], 1 to 64 of them');
+      // Each message is authenticated on its own, exactly as if it had been pushed alone.
+      const checks = messages.map((message) => verifier.verify((name) => message.headers[name], message.body));
+      const accepted = messages.flatMap((message, index) => {
+        const check = checks[index];
+        if (!check?.ok) return [];
+        return [{ index, raw: message.body, options: check.via === 'signature' ? { sender: check.sender } : {} }];
+      });
+      const results = await consumer.consumeBatch(accepted);
+      const outcomes: BatchOutcome[] = messages.map(() => 'unauthenticated');
+      accepted.forEach((entry, k) => (outcomes[entry.index] = results[k]?.outcome ?? 'retry'));
+      return reply.status(200).send({ outcomes });
     });
   });
 };

@@ -21,6 +21,13 @@ export interface OutboxRow {
 export interface OutboxPublisherSettings {
   /** Publishes in flight at once. */
   concurrency: number;
+  /**
+   * Publishes in flight to one destination. Rows beyond wait, and when the transport can send batches, the rows
+   * waiting for one destination leave together in the next publish: batches form under load only.
+   */
+  perDestination: number;
+  /** The most rows in one batch. */
+  maxBatch: number;
   /** Rows waiting for a free slot; rows offered beyond it stay leased and the relay sends them later. */
   maxQueued: number;
   maxAttempts: number;
@@ -68,8 +75,10 @@ export const createOutboxPublisher = (deps: OutboxPublisherDeps): OutboxPublishe
   const publishFailures = createRateLimitedLog(log, 5_000);
   const signatureRefusals = createRateLimitedLog(log);
   const markFailures = createRateLimitedLog(log);
-  const queue: OutboxRow[] = [];
+  let queue: OutboxRow[] = [];
   let inFlight = 0;
+  const inFlightTo = new Map<string, number>();
+  const batchLimit = transport.publishBatch ? Math.max(1, settings.maxBatch) : 1;
   let sentIds: string[] = [];
   let marking: Promise<void> | undefined;
   const pendingWrites = new Set<Promise<void>>();
@@ -150,31 +159,77 @@ export const createOutboxPublisher = (deps: OutboxPublisherDeps): OutboxPublishe
     await db.update(outboxMessages).set({ nextAttemptAt: sql`clock_timestamp()` }).where(and(eq(outboxMessages.id, row.id), eq(outboxMessages.status, 'PENDING')));
   };
 
+  /** What became of one row's publish: `error` undefined means delivered. */
+  const settle = (row: OutboxRow, error: unknown): void => {
+    if (error === undefined) {
+      deps.metrics.published.inc({ type: row.messageType });
+      markSent(row);
+    } else if (error instanceof TransportUnavailableError) {
+      track(handBack(row));
+      deps.onTransportUnavailable(error);
+    } else {
+      track(markFailed(row, error));
+    }
+  };
+
+  const attemptOf = (row: OutboxRow) => (span: { setAttribute(key: string, value: number): void }) => span.setAttribute('ordering.outbox.attempt', row.attempts + 1);
+
   const publishOne = async (row: OutboxRow): Promise<void> => {
     try {
       await inProducerSpan(row.envelope, spanSettings, (span) => {
-        span.setAttribute('ordering.outbox.attempt', row.attempts + 1);
+        attemptOf(row)(span);
         return transport.publish(row.envelope);
       });
+      settle(row, undefined);
     } catch (error) {
-      if (error instanceof TransportUnavailableError) {
-        track(handBack(row));
-        deps.onTransportUnavailable(error);
-      } else {
-        track(markFailed(row, error));
-      }
-      return;
+      settle(row, error);
     }
-    deps.metrics.published.inc({ type: row.messageType });
-    markSent(row);
   };
 
+  /** One exchange for all of `rows` (one destination); each row still gets its own PRODUCER span in its own trace. */
+  const publishTogether = async (rows: OutboxRow[], publishBatch: NonNullable<Transport['publishBatch']>): Promise<void> => {
+    let sendBatch: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => (sendBatch = resolve));
+    const results = started.then(() => publishBatch(rows.map((row) => row.envelope)));
+    await Promise.all(
+      rows.map((row, index) =>
+        inProducerSpan(row.envelope, spanSettings, async (span) => {
+          attemptOf(row)(span);
+          span.setAttribute('ordering.outbox.batch_size', rows.length);
+          // The exchange starts inside the first row's span, so the receiver's HTTP span is a child of a real send.
+          if (index === 0) sendBatch();
+          const error = (await results)[index];
+          if (error !== undefined) throw error;
+        }).then(
+          () => settle(row, undefined),
+          (error: unknown) => settle(row, error),
+        ),
+      ),
+    );
+  };
+
+  /** Takes the waiting rows for `destination` out of the queue, oldest first, at most one batch of them. */
+  const takeFor = (destination: string): OutboxRow[] => {
+    const taken: OutboxRow[] = [];
+    const rest: OutboxRow[] = [];
+    for (const row of queue) (row.destination === destination && taken.length < batchLimit ? taken : rest).push(row);
+    queue = rest;
+    return taken;
+  };
+
+  const hasSlotFor = (row: OutboxRow): boolean => (inFlightTo.get(row.destination) ?? 0) < settings.perDestination;
+
   const pump = (): void => {
-    while (inFlight < settings.concurrency && queue.length > 0) {
-      const row = queue.shift() as OutboxRow;
+    while (inFlight < settings.concurrency) {
+      const next = queue.find(hasSlotFor);
+      if (!next) return;
+      const rows = takeFor(next.destination);
       inFlight += 1;
-      void publishOne(row).finally(() => {
+      inFlightTo.set(next.destination, (inFlightTo.get(next.destination) ?? 0) + 1);
+      const publishing = rows.length > 1 && transport.publishBatch ? publishTogether(rows, transport.publishBatch.bind(transport)) : publishOne(rows[0] as OutboxRow);
+      void publishing.finally(() => {
         inFlight -= 1;
+        inFlightTo.set(next.destination, (inFlightTo.get(next.destination) ?? 1) - 1);
         pump();
         deps.onRoom();
         settleIdle();

@@ -3,6 +3,7 @@ import type { Envelope } from '@ordering/contracts';
 import { describeError, isConnectivityFailure, type Logger, type ServiceMetrics, withoutTracing } from '@ordering/platform';
 import { sql } from 'drizzle-orm';
 import { cleanupExpiredMessages } from './expired-message-cleanup.js';
+import { MAX_BATCH_SIZE } from './message-batch.js';
 import { registerOutboxMetrics, type OutboxMetrics } from './outbox-metrics.js';
 import { createOutboxPublisher, type OutboxRow } from './outbox-publisher.js';
 import type { OutgoingMessage } from './outgoing-messages.js';
@@ -24,6 +25,10 @@ export interface OutboxRelayOptions {
   concurrency?: number;
   /** Rows waiting for a publish slot; a row offered beyond it stays leased and goes out after its lease. Default 1000. */
   maxQueued?: number;
+  /** Publishes in flight to one destination; rows beyond wait and leave together as a batch when the transport can. Default 8. */
+  perDestination?: number;
+  /** The most rows in one batch (the HTTP transport sends at most 64). Default 32. */
+  maxBatch?: number;
   /**
    * How long a row is left to the one sending it: the sender right after its commit, or the relay that claimed it.
    * Only when that sender dies (or hangs past this) does the relay send the row again. Longer than a publish can
@@ -120,6 +125,8 @@ export const createOutboxRelay = (deps: OutboxRelayDeps): OutboxRelay => {
     batchSize: deps.options?.batchSize ?? 100,
     concurrency: deps.options?.concurrency ?? 32,
     maxQueued: deps.options?.maxQueued ?? 1_000,
+    perDestination: deps.options?.perDestination ?? 8,
+    maxBatch: Math.min(deps.options?.maxBatch ?? 32, MAX_BATCH_SIZE),
     leaseMs: deps.options?.leaseMs ?? 12_000,
     pollIntervalMs: deps.options?.pollIntervalMs ?? 250,
     maxAttempts: deps.options?.maxAttempts ?? 12,
@@ -153,7 +160,14 @@ export const createOutboxRelay = (deps: OutboxRelayDeps): OutboxRelay => {
     log,
     metrics,
     service: deps.service,
-    settings: { concurrency: settings.concurrency, maxQueued: settings.maxQueued, maxAttempts: settings.maxAttempts, backoff: settings.backoff },
+    settings: {
+      concurrency: settings.concurrency,
+      perDestination: settings.perDestination,
+      maxBatch: settings.maxBatch,
+      maxQueued: settings.maxQueued,
+      maxAttempts: settings.maxAttempts,
+      backoff: settings.backoff,
+    },
     onTransportUnavailable: (error) => {
       if (!transportAway) transportOutage.warn({ error: describeError(error) }, 'transport unavailable, outbox messages stay pending until it is back');
       transportAway = true;

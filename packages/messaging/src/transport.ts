@@ -9,6 +9,12 @@ export interface Transport {
   /** `messaging.system` of the spans around its deliveries, e.g. 'http' or 'rabbitmq'. Default 'http'. */
   readonly name?: string;
   publish(envelope: Envelope): Promise<void>;
+  /**
+   * Optional: several envelopes to one destination in one exchange. Resolves with one entry per envelope, in
+   * order: undefined when it was delivered, else the error its own publish would have thrown. Throwing means none
+   * was delivered.
+   */
+  publishBatch?(envelopes: readonly Envelope[]): Promise<unknown[]>;
   close(): Promise<void>;
   /**
    * For transports that can be unavailable as a whole (a broker connection): `listener` runs each time the
