@@ -6,7 +6,7 @@ import { countInto, summarizeLatencies, type LatencySummary } from './latency-st
 import type { InvariantResult } from './money-invariants.js';
 import type { HopSummary } from './message-hops.js';
 import type { ProfileSummary } from './profile-summary.js';
-import type { IdleMemory, RunResources } from './resource-usage.js';
+import type { IdleActivity, IdleMemory, RunResources } from './resource-usage.js';
 import type { PreloadResult } from './saga-preload.js';
 import type { SweepPlotInput } from './sweep-plot.js';
 import type { ServerSagaDuration } from './saga-duration-metrics.js';
@@ -66,6 +66,8 @@ export interface BenchReport {
   readonly restarts: Record<string, number>;
   /** The system's memory after start, before any load (and before the preload). */
   readonly idleMemory: IdleMemory;
+  /** Right after start, before anything else: statements/s and CPU ms/s of the system doing nothing (in every run's figures too). */
+  readonly idleActivity: IdleActivity | { readonly error: string };
   /** `--preload N`: what was written and how long it took; the saga count at the end includes every run's sagas. */
   readonly preload: (PreloadResult & { readonly sagaCountAtEnd: number | null }) | null;
   /** After a sweep of 2+ levels: the open loop at half the peak completed sagas/s (its p99 is a target). */
@@ -155,7 +157,10 @@ export const sweepPlotInput = (report: Pick<BenchReport, 'runs' | 'settings' | '
   const openLoop = 'rate' in report.openLoopAtHalfPeak ? { rate: report.openLoopAtHalfPeak.rate, p99Ms: report.openLoopAtHalfPeak.p99Ms } : undefined;
   return {
     title: `checkout sagas, ${settings.mode} mode (${settings.transport}), ${settings.replicas} replica(s) per service`,
-    subtitle: `${machine.cpus} cores ${machine.cpuModel}, ${machine.memoryGiB} GiB, node ${machine.node}; load average at start ${machine.loadAverageAtStart.join(' ')}; ${settings.durationSeconds} s per level; ${report.startedAt}`,
+    subtitles: [
+      `machine: ${machine.cpus} cores ${machine.cpuModel}, ${machine.memoryGiB} GiB, node ${machine.node}`,
+      `${settings.durationSeconds} s per level, latency via ${settings.latencyMethod === 'wait' ? '?wait' : 'polling'}; load average at start ${machine.loadAverageAtStart.join(' ')}; ${report.startedAt.slice(0, 16).replace('T', ' ')} UTC`,
+    ],
     points,
     ...(openLoop ? { openLoop } : {}),
   };
@@ -186,6 +191,12 @@ const resourceLines = (report: BenchReport): string[] => {
   const groups = GROUP_ORDER.flatMap((name) => (memory.byGroup[name] ? [`${name} ${memory.byGroup[name].rssMiB.toFixed(0)}`] : []));
   lines.push(`idle RSS after start: ${mib(memory.rssMiB)} (Pss ${mib(memory.pssMiB)}; MB by process: ${groups.join(', ')})${memory.reason ? `: ${memory.reason}` : ''}`);
   lines.push(`  includes ${memory.included}`);
+  const idle = report.idleActivity;
+  if ('error' in idle) lines.push(`idle activity: could not be read: ${idle.error}`);
+  else {
+    const byService = Object.entries(idle.sqlByService).filter(([, rate]) => rate > 0).map(([name, rate]) => `${name} ${rate}`).join(', ');
+    lines.push(`idle activity (${idle.seconds} s after start, no load): ${idle.sqlStatementsPerSecond ?? '-'} SQL statements/s (${byService || 'none'}), ${idle.cpuMsPerSecond ?? '-'} CPU ms/s${idle.reason ? ` (${idle.reason})` : ''}`);
+  }
   if (report.preload) {
     const p = report.preload;
     lines.push(`preload: ${p.sagas} finished sagas (${p.steps} steps, ${p.commands} commands, ${p.inboxRows} inbox rows) in ${p.seconds} s (insert ${p.insertSeconds} s, vacuum analyze ${p.vacuumAnalyzeSeconds} s); sagas at the end: ${p.sagaCountAtEnd ?? '-'}`);

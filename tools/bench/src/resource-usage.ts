@@ -152,7 +152,7 @@ const roundTripsBetween = (before: UsageSnapshot, after: UsageSnapshot, sagas: n
   const byService: Record<string, number> = {};
   for (const [name, count] of Object.entries(after.queries)) byService[serviceOf(name)] = (byService[serviceOf(name)] ?? 0) + (count ?? 0) - (before.queries[name] ?? 0);
   const total = Object.values(byService).reduce((sum, value) => sum + value, 0);
-  if (total === 0) return { total: 0, perSaga: null, byService: {}, reason: 'no process reports db_client_queries_total' };
+  if (total === 0 && sagas > 0) return { total: 0, perSaga: null, byService: {}, reason: 'no process reports db_client_queries_total' };
   return {
     total,
     perSaga: sagas === 0 ? null : round(total / sagas, 1),
@@ -246,5 +246,30 @@ export const readIdleMemory = (located: LocatedProcesses, mode: 'embedded' | 'pr
     byGroup,
     included,
     ...(missingOwn.length > 0 ? { reason: `not found: ${missingOwn.map(([name, why]) => `${name} (${why})`).join(', ')}` } : !pssComplete ? { reason: 'Pss unreadable for some process (smaps_rollup needs root or the same user)' } : {}),
+  };
+};
+
+/** What the system does with nothing to do (pollers, sweepers, health checks): it is in every run's figures too. */
+export interface IdleActivity {
+  readonly seconds: number;
+  readonly sqlStatementsPerSecond: number | null;
+  readonly sqlByService: Readonly<Record<string, number>>;
+  readonly cpuMsPerSecond: number | null;
+  readonly cpuByGroup: Readonly<Partial<Record<GroupName, number>>>;
+  readonly reason?: string;
+}
+
+export const idleActivityBetween = (before: UsageSnapshot, after: UsageSnapshot, located: LocatedProcesses): IdleActivity => {
+  const totals = resourcesBetween(before, after, 0, located, 0);
+  const seconds = Math.max(0.001, totals.windowSeconds);
+  const rate = (value: number): number => round(value / seconds, 1);
+  const reasons = [totals.sqlRoundTrips.reason, totals.cpu.reason].filter((reason) => reason !== undefined);
+  return {
+    seconds: totals.windowSeconds,
+    sqlStatementsPerSecond: totals.sqlRoundTrips.total === null ? null : rate(totals.sqlRoundTrips.total),
+    sqlByService: Object.fromEntries(Object.entries(totals.sqlRoundTrips.byService).map(([name, entry]) => [name, rate(entry.total)])),
+    cpuMsPerSecond: totals.cpu.totalMs === null ? null : rate(totals.cpu.totalMs),
+    cpuByGroup: Object.fromEntries(Object.entries(totals.cpu.byGroup).map(([name, entry]) => [name, rate(entry.total)])),
+    ...(reasons.length > 0 ? { reason: reasons.join('; ') } : {}),
   };
 };

@@ -11,7 +11,7 @@ import { summarizeProfile, type ProfileSummary } from './profile-summary.js';
 import { measureMessageHops, type HopSummary } from './message-hops.js';
 import { durationBetween, readSagaDurationTotals } from './saga-duration-metrics.js';
 import { startProgressLine } from './progress-line.js';
-import { readIdleMemory, resourcesBetween, takeSettledSnapshot, takeUsageSnapshot, type IdleMemory, type RunResources } from './resource-usage.js';
+import { idleActivityBetween, readIdleMemory, resourcesBetween, takeSettledSnapshot, takeUsageSnapshot, type IdleActivity, type IdleMemory, type RunResources } from './resource-usage.js';
 import { countSagas, preloadSagas, type PreloadResult } from './saga-preload.js';
 import { createProcessLocator, type LocatedProcesses } from './system-processes.js';
 import { removeProfileDir, startSystem, type RunningSystem } from './system-under-test.js';
@@ -105,6 +105,19 @@ const runOneLoad = async (context: RunContext, load: LoadShape, purpose: RunRepo
   return { run, records: result.records };
 };
 
+/** Long enough to see every poller's interval a few times, short enough not to matter. */
+const IDLE_WINDOW_MS = 2000;
+
+const measureIdleActivity = async (client: HttpClient, system: RunningSystem, located: LocatedProcesses): Promise<IdleActivity | { error: string }> => {
+  try {
+    const before = await takeUsageSnapshot(client, system.metricsTargets(), located);
+    await new Promise((resolve) => setTimeout(resolve, IDLE_WINDOW_MS));
+    return idleActivityBetween(before, await takeUsageSnapshot(client, system.metricsTargets(), located), located);
+  } catch (error) {
+    return { error: messageOf(error) };
+  }
+};
+
 const runPreload = async (config: BenchConfig, system: RunningSystem, menu: readonly MenuItem[], log: (line: string) => void): Promise<PreloadResult> => {
   log(`preloading ${config.preload} finished checkout sagas into the orchestrator's database`);
   const result = await preloadSagas({
@@ -148,12 +161,14 @@ export const runBench = async (config: BenchConfig, log: (line: string) => void)
   let restarts: Record<string, number>;
   let messageHops: HopSummary[] | undefined;
   let idleMemory: IdleMemory;
+  let idleActivity: IdleActivity | { error: string };
   let preload: BenchReport['preload'] = null;
   let openLoopAtHalfPeak: BenchReport['openLoopAtHalfPeak'] = { skipped: config.loads.length < 2 ? 'not a sweep of 2 or more levels' : 'skipped (--no-open-loop)' };
   try {
     const locate = await createProcessLocator(system.layout);
     idleMemory = readIdleMemory(locate(), config.mode);
-    log(`idle RSS after start: ${idleMemory.rssMiB ?? '-'} MB`);
+    log(`idle RSS after start: ${idleMemory.rssMiB ?? '-'} MB; measuring what the idle system does for ${IDLE_WINDOW_MS / 1000} s`);
+    idleActivity = await measureIdleActivity(client, system, locate());
     const menu = await fetchMenu(client, system.gatewayUrl);
     const preloaded = config.preload > 0 ? await runPreload(config, system, menu, log) : undefined;
     log(`preparing ${config.customers} customers (register, log in, deposit)`);
@@ -222,6 +237,7 @@ export const runBench = async (config: BenchConfig, log: (line: string) => void)
     },
     runs,
     idleMemory,
+    idleActivity,
     preload,
     openLoopAtHalfPeak,
     plot: closedRuns > 0 ? { file: plotFileFor(config.outFile) } : { file: null, reason: 'no closed-loop run to plot' },

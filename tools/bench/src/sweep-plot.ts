@@ -13,7 +13,8 @@ export interface SweepPoint {
 
 export interface SweepPlotInput {
   readonly title: string;
-  readonly subtitle: string;
+  /** Smaller lines under the title: the machine, the run. */
+  readonly subtitles: readonly string[];
   readonly points: readonly SweepPoint[];
   readonly openLoop?: { readonly rate: number; readonly p99Ms: number | null };
 }
@@ -22,7 +23,7 @@ const WIDTH = 760;
 const PANEL_HEIGHT = 230;
 const LEFT = 80;
 const RIGHT = 30;
-const TOP = 70;
+const TOP = 90;
 const GAP = 70;
 const COLOURS = { throughput: '#1f77b4', latency: '#d62728', reference: '#555555' };
 
@@ -106,7 +107,7 @@ export const renderSweepPlot = (input: SweepPlotInput): string => {
     `<title>${escapeXml(input.title)}</title>`,
     `<rect width="${WIDTH}" height="${height}" fill="#ffffff"/>`,
     `<text x="${WIDTH / 2}" y="26" text-anchor="middle" font-size="16" font-weight="bold">${escapeXml(input.title)}</text>`,
-    `<text x="${WIDTH / 2}" y="46" text-anchor="middle" font-size="12" fill="#444444">${escapeXml(input.subtitle)}</text>`,
+    ...input.subtitles.slice(0, 2).map((line, i) => `<text x="${WIDTH / 2}" y="${46 + 16 * i}" text-anchor="middle" font-size="12" fill="#444444">${escapeXml(line)}</text>`),
     ...panels.flatMap((panel) => renderPanel(panel, clients, x)),
     '</svg>',
     '',
