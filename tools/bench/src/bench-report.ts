@@ -288,10 +288,10 @@ export const formatReport = (report: BenchReport, outFile: string): string => {
   const restarts = Object.entries(report.restarts);
   if (restarts.length > 0) lines.push(`process restarts during the bench: ${restarts.map(([name, count]) => `${name} x${count}`).join(', ')}`);
   if (report.messageHops && report.messageHops.length > 0) {
-    lines.push('', 'message hops (from the services\' outbox and inbox rows, all runs):');
+    lines.push('', 'message hops (from the services\' outbox and inbox rows, all runs; "inserted" is the outbox row\'s created_at, its insert time):');
     lines.push(
       ...table(
-        ['message', 'from -> to', 'created->received p50', 'p99', 'received->marked sent p50', 'p99'],
+        ['message', 'from -> to', 'inserted->received p50', 'p99', 'received->marked sent p50', 'p99'],
         report.messageHops.map((hop) => [hop.messageType, `${hop.from} -> ${hop.to}`, ms(hop.toReceivedMs.p50), ms(hop.toReceivedMs.p99), ms(hop.receivedToMarkedSentMs.p50), ms(hop.receivedToMarkedSentMs.p99)]),
       ),
     );
