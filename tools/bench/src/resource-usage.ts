@@ -112,30 +112,32 @@ export const takeUsageSnapshot = async (client: HttpClient, targets: readonly Me
 
 const SETTLE_STEP_MS = 200;
 const MAX_SETTLE_MS = 3000;
-/** Quiet: one step added at most this many statements, or this share of the run's statements (idle pollers never stop). */
-const QUIET_STATEMENTS = 20;
-const QUIET_SHARE = 0.005;
+/** Headroom over the idle rate before a step counts as busy: pollers do not tick evenly. */
+const IDLE_SLACK = 1.5;
+const IDLE_SLACK_STATEMENTS = 5;
 
 const sumQueries = (snapshot: UsageSnapshot): number => Object.values(snapshot.queries).reduce<number>((sum, value) => sum + (value ?? 0), 0);
 
 /**
  * After the last saga is terminal the system may still be finishing (a reply marked sent, the last outbox sweep):
- * snapshots every 200 ms until the statement count stops growing, at most 3 s.
+ * snapshots every 200 ms until a step adds no more statements than the idle system does (its pollers never stop),
+ * at most 3 s.
  */
 export const takeSettledSnapshot = async (
   client: HttpClient,
   targets: readonly MetricsTarget[],
   located: LocatedProcesses,
-  before: UsageSnapshot,
+  idleStatementsPerSecond: number,
 ): Promise<{ snapshot: UsageSnapshot; settleMs: number }> => {
   const started = performance.now();
+  const quiet = (idleStatementsPerSecond * SETTLE_STEP_MS * IDLE_SLACK) / 1000 + IDLE_SLACK_STATEMENTS;
   let previous = await takeUsageSnapshot(client, targets, located);
   while (performance.now() - started < MAX_SETTLE_MS) {
     await new Promise((resolve) => setTimeout(resolve, SETTLE_STEP_MS));
     const next = await takeUsageSnapshot(client, targets, located);
     const step = sumQueries(next) - sumQueries(previous);
     previous = next;
-    if (step <= Math.max(QUIET_STATEMENTS, QUIET_SHARE * (sumQueries(next) - sumQueries(before)))) break;
+    if (step <= quiet) break;
   }
   return { snapshot: previous, settleMs: Math.round(performance.now() - started) };
 };

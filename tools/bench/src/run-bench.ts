@@ -46,6 +46,8 @@ interface RunContext {
   readonly config: BenchConfig;
   readonly system: RunningSystem;
   readonly locate: () => LocatedProcesses;
+  /** What the idle system sends to PostgreSQL: after a run, the count is settled once it grows no faster. */
+  readonly idleStatementsPerSecond: number;
   readonly client: HttpClient;
   readonly customers: readonly BenchCustomer[];
   readonly menu: readonly MenuItem[];
@@ -84,7 +86,7 @@ const runOneLoad = async (context: RunContext, load: LoadShape, purpose: RunRepo
   const resources =
     typeof usageBefore === 'string'
       ? unmeasured(sagas, `could not read the processes before the run: ${usageBefore}`)
-      : await takeSettledSnapshot(client, system.metricsTargets(), located, usageBefore).then(
+      : await takeSettledSnapshot(client, system.metricsTargets(), located, context.idleStatementsPerSecond).then(
           ({ snapshot, settleMs }) => resourcesBetween(usageBefore, snapshot, settleMs, located, sagas),
           (error: unknown) => unmeasured(sagas, `could not read the processes after the run: ${messageOf(error)}`),
         );
@@ -180,7 +182,8 @@ export const runBench = async (config: BenchConfig, log: (line: string) => void)
       Math.min(config.durationMs, MAX_OVERHEAD_MS),
       log,
     ).catch((error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }));
-    const context: RunContext = { config, system, locate, client, customers, menu, usePgbench: await pgbenchAvailable(), log };
+    const idleStatementsPerSecond = 'error' in idleActivity ? 0 : (idleActivity.sqlStatementsPerSecond ?? 0);
+    const context: RunContext = { config, system, locate, idleStatementsPerSecond, client, customers, menu, usePgbench: await pgbenchAvailable(), log };
     const records: CheckoutRecord[] = [];
     for (const load of config.loads) {
       const one = await runOneLoad(context, load);

@@ -85,7 +85,8 @@ const renderPanel = (panel: Panel, clients: readonly number[], x: (value: number
   if (panel.reference) {
     const ry = y(panel.reference.value).toFixed(1);
     parts.push(`<line class="reference" x1="${LEFT}" x2="${LEFT + plotWidth}" y1="${ry}" y2="${ry}" stroke="${COLOURS.reference}" stroke-dasharray="6 4"/>`);
-    parts.push(`<text x="${LEFT + 8}" y="${(Number(ry) - 6).toFixed(1)}" font-size="12" fill="${COLOURS.reference}">${escapeXml(panel.reference.label)}</text>`);
+    // At the right end: the sweep's low-concurrency points, nearest the line, are on the left.
+    parts.push(`<text x="${LEFT + plotWidth - 8}" y="${(Number(ry) - 6).toFixed(1)}" text-anchor="end" font-size="12" fill="${COLOURS.reference}">${escapeXml(panel.reference.label)}</text>`);
   }
   parts.push('</g>');
   return parts;
