@@ -217,7 +217,11 @@ const resourceLines = (report: BenchReport): string[] => {
       ]),
     ),
   );
-  if (cpuGroups.some((name) => report.runs.some((run) => run.resources.cpu.byGroup[name]?.shared))) lines.push('  * a shared server of this machine: its CPU includes whatever else used it meanwhile');
+  lines.push(`  rt/saga net of the idle system's statements (an estimate): ${report.runs.map((run) => `${loadLabel(run.load)} ${ms(run.resources.sqlRoundTrips.netOfIdlePerSaga)}`).join(', ')}`);
+  if (cpuGroups.some((name) => report.runs.some((run) => run.resources.cpu.byGroup[name]?.shared))) {
+    lines.push('  * a shared server of this machine: its CPU includes whatever else used it meanwhile');
+    lines.push(`  cpu ms/saga without the shared servers: ${report.runs.map((run) => `${loadLabel(run.load)} ${ms(run.resources.cpu.ownProcesses.perSaga)}`).join(', ')}`);
+  }
   for (const run of report.runs) {
     if (run.resources.sqlRoundTrips.reason) lines.push(`  ${loadLabel(run.load)}: no round trips: ${run.resources.sqlRoundTrips.reason}`);
     if (run.resources.cpu.reason) lines.push(`  ${loadLabel(run.load)}: no CPU total: ${run.resources.cpu.reason}`);

@@ -43,6 +43,11 @@ export interface RunResources {
     readonly total: number | null;
     /** By service (replicas added up); the gateway has no database and counts none. */
     readonly byService: Readonly<Record<string, PerSaga>>;
+    /**
+     * An estimate: the total minus what the idle system sends over the same window (its pollers), per saga. At low
+     * throughput the idle statements are most of the total; this is the part the sagas caused.
+     */
+    readonly netOfIdlePerSaga: number | null;
     readonly reason?: string;
   };
   /** All processes of the system: services, gateway, launcher, PostgreSQL (and RabbitMQ in production mode). */
@@ -54,6 +59,8 @@ export interface RunResources {
     readonly missing: Readonly<Partial<Record<GroupName, string>>>;
     /** The load generator itself (this process): on the same cores, but not part of the system. */
     readonly bench: PerSaga;
+    /** Without the shared servers (production mode's PostgreSQL and RabbitMQ, which others may use meanwhile); in embedded mode the same as the total. */
+    readonly ownProcesses: PerSaga;
     readonly reason?: string;
   };
 }
@@ -147,17 +154,19 @@ const perSaga = (total: number, sagas: number, digits: number): PerSaga => ({ to
 
 const serviceOf = (processName: string): string => processName.replace(/#\d+$/, '');
 
-const roundTripsBetween = (before: UsageSnapshot, after: UsageSnapshot, sagas: number): RunResources['sqlRoundTrips'] & { perSaga: number | null } => {
+const roundTripsBetween = (before: UsageSnapshot, after: UsageSnapshot, sagas: number, idleStatementsPerSecond: number | undefined): RunResources['sqlRoundTrips'] & { perSaga: number | null } => {
   const unreadable = Object.keys(after.queries).filter((name) => before.queries[name] === undefined || after.queries[name] === undefined);
-  if (Object.keys(after.queries).length === 0) return { total: null, perSaga: null, byService: {}, reason: 'no service metrics to read' };
-  if (unreadable.length > 0) return { total: null, perSaga: null, byService: {}, reason: `the metrics of ${unreadable.join(', ')} could not be read before and after the run` };
+  if (Object.keys(after.queries).length === 0) return { total: null, perSaga: null, byService: {}, netOfIdlePerSaga: null, reason: 'no service metrics to read' };
+  if (unreadable.length > 0) return { total: null, perSaga: null, byService: {}, netOfIdlePerSaga: null, reason: `the metrics of ${unreadable.join(', ')} could not be read before and after the run` };
   const byService: Record<string, number> = {};
   for (const [name, count] of Object.entries(after.queries)) byService[serviceOf(name)] = (byService[serviceOf(name)] ?? 0) + (count ?? 0) - (before.queries[name] ?? 0);
   const total = Object.values(byService).reduce((sum, value) => sum + value, 0);
-  if (total === 0 && sagas > 0) return { total: 0, perSaga: null, byService: {}, reason: 'no process reports db_client_queries_total' };
+  if (total === 0 && sagas > 0) return { total: 0, perSaga: null, byService: {}, netOfIdlePerSaga: null, reason: 'no process reports db_client_queries_total' };
+  const idle = idleStatementsPerSecond === undefined ? undefined : (idleStatementsPerSecond * (after.at - before.at)) / 1000;
   return {
     total,
     perSaga: sagas === 0 ? null : round(total / sagas, 1),
+    netOfIdlePerSaga: sagas === 0 || idle === undefined ? null : round(Math.max(0, total - idle) / sagas, 1),
     byService: Object.fromEntries(Object.entries(byService).map(([name, count]) => [name, perSaga(count, sagas, 1)])),
   };
 };
@@ -173,6 +182,11 @@ const cpuBetween = (before: UsageSnapshot, after: UsageSnapshot, located: Locate
     else byGroup[group.name] = { ...perSaga(end.ms - start.ms, sagas, 2), shared: group.shared };
   }
   const bench = perSaga(after.benchCpuMs - before.benchCpuMs, sagas, 2);
+  const ownProcesses = perSaga(
+    Object.values(byGroup).reduce((sum, entry) => sum + (entry.shared ? 0 : entry.total), 0),
+    sagas,
+    2,
+  );
   const totalMs = Object.values(byGroup).reduce((sum, entry) => sum + entry.total, 0);
   const incomplete = Object.keys(missing).length > 0;
   return {
@@ -181,12 +195,20 @@ const cpuBetween = (before: UsageSnapshot, after: UsageSnapshot, located: Locate
     byGroup,
     missing,
     bench,
+    ownProcesses,
     ...(incomplete ? { reason: `not every process of the system could be measured: ${Object.entries(missing).map(([name, why]) => `${name}: ${why}`).join('; ')}` } : {}),
   };
 };
 
-export const resourcesBetween = (before: UsageSnapshot, after: UsageSnapshot, settleMs: number, located: LocatedProcesses, sagas: number): RunResources => {
-  const { perSaga: roundTrips, ...sqlRoundTrips } = roundTripsBetween(before, after, sagas);
+export const resourcesBetween = (
+  before: UsageSnapshot,
+  after: UsageSnapshot,
+  settleMs: number,
+  located: LocatedProcesses,
+  sagas: number,
+  idleStatementsPerSecond?: number,
+): RunResources => {
+  const { perSaga: roundTrips, ...sqlRoundTrips } = roundTripsBetween(before, after, sagas, idleStatementsPerSecond);
   const { perSaga: cpuPerSaga, ...cpu } = cpuBetween(before, after, located, sagas);
   return {
     sagas,

@@ -48,6 +48,7 @@ interface RunContext {
   readonly locate: () => LocatedProcesses;
   /** What the idle system sends to PostgreSQL: after a run, the count is settled once it grows no faster. */
   readonly idleStatementsPerSecond: number;
+  readonly idleActivityKnown: boolean;
   readonly client: HttpClient;
   readonly customers: readonly BenchCustomer[];
   readonly menu: readonly MenuItem[];
@@ -60,9 +61,9 @@ const unmeasured = (sagas: number, reason: string): RunResources => ({
   windowSeconds: 0,
   settleMs: 0,
   sqlRoundTripsPerSaga: null,
-  sqlRoundTrips: { total: null, byService: {}, reason },
+  sqlRoundTrips: { total: null, byService: {}, netOfIdlePerSaga: null, reason },
   cpuMsPerSaga: null,
-  cpu: { totalMs: null, byGroup: {}, missing: {}, bench: { total: 0, perSaga: null }, reason },
+  cpu: { totalMs: null, byGroup: {}, missing: {}, bench: { total: 0, perSaga: null }, ownProcesses: { total: 0, perSaga: null }, reason },
 });
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -87,7 +88,7 @@ const runOneLoad = async (context: RunContext, load: LoadShape, purpose: RunRepo
     typeof usageBefore === 'string'
       ? unmeasured(sagas, `could not read the processes before the run: ${usageBefore}`)
       : await takeSettledSnapshot(client, system.metricsTargets(), located, context.idleStatementsPerSecond).then(
-          ({ snapshot, settleMs }) => resourcesBetween(usageBefore, snapshot, settleMs, located, sagas),
+          ({ snapshot, settleMs }) => resourcesBetween(usageBefore, snapshot, settleMs, located, sagas, context.idleActivityKnown ? context.idleStatementsPerSecond : undefined),
           (error: unknown) => unmeasured(sagas, `could not read the processes after the run: ${messageOf(error)}`),
         );
   const serverSagaDuration = durationBetween(before, await readSagaDurationTotals(client, system.orchestratorUrls));
@@ -183,7 +184,8 @@ export const runBench = async (config: BenchConfig, log: (line: string) => void)
       log,
     ).catch((error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }));
     const idleStatementsPerSecond = 'error' in idleActivity ? 0 : (idleActivity.sqlStatementsPerSecond ?? 0);
-    const context: RunContext = { config, system, locate, idleStatementsPerSecond, client, customers, menu, usePgbench: await pgbenchAvailable(), log };
+    const idleActivityKnown = !('error' in idleActivity) && idleActivity.sqlStatementsPerSecond !== null;
+    const context: RunContext = { config, system, locate, idleStatementsPerSecond, idleActivityKnown, client, customers, menu, usePgbench: await pgbenchAvailable(), log };
     const records: CheckoutRecord[] = [];
     for (const load of config.loads) {
       const one = await runOneLoad(context, load);

@@ -105,6 +105,8 @@ describe('npm run bench', () => {
       expect(resources.sagas).toBe(run.sagas.terminal);
       expect(resources.sqlRoundTrips.reason).toBeUndefined();
       expect(resources.sqlRoundTripsPerSaga).toBeGreaterThan(5);
+      expect(resources.sqlRoundTrips.netOfIdlePerSaga).toBeGreaterThanOrEqual(0);
+      expect(resources.sqlRoundTrips.netOfIdlePerSaga).toBeLessThanOrEqual(resources.sqlRoundTripsPerSaga ?? 0);
       for (const service of ['order', 'account', 'orchestrator']) expect(resources.sqlRoundTrips.byService[service]?.perSaga).toBeGreaterThan(0);
       expect(resources.sqlRoundTrips.byService.gateway?.total).toBe(0);
       expect(Object.values(resources.sqlRoundTrips.byService).reduce((total, entry) => total + entry.total, 0)).toBeCloseTo(resources.sqlRoundTrips.total ?? Number.NaN, 1);
@@ -115,6 +117,8 @@ describe('npm run bench', () => {
       expect(resources.cpu.byGroup.postgres?.total).toBeGreaterThan(0);
       expect(resources.cpu.byGroup.orchestrator?.total).toBeGreaterThan(0);
       expect(resources.cpu.bench.total).toBeGreaterThan(0);
+      // Embedded: nothing is shared, so the system's own processes are all of it.
+      expect(resources.cpu.ownProcesses.total).toBeCloseTo(resources.cpu.totalMs ?? Number.NaN, 0);
     }
     expect(report.idleMemory.rssMiB).toBeGreaterThan(50);
     expect(report.idleMemory.byGroup.postgres?.processes).toBeGreaterThan(1);
