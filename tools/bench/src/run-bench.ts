@@ -46,9 +46,8 @@ interface RunContext {
   readonly config: BenchConfig;
   readonly system: RunningSystem;
   readonly locate: () => LocatedProcesses;
-  /** What the idle system sends to PostgreSQL: after a run, the count is settled once it grows no faster. */
-  readonly idleStatementsPerSecond: number;
-  readonly idleActivityKnown: boolean;
+  /** What the idle system sends to PostgreSQL (unknown: undefined): after a run, the count is settled once it grows no faster. */
+  readonly idleStatementsPerSecond: number | undefined;
   readonly client: HttpClient;
   readonly customers: readonly BenchCustomer[];
   readonly menu: readonly MenuItem[];
@@ -87,8 +86,8 @@ const runOneLoad = async (context: RunContext, load: LoadShape, purpose: RunRepo
   const resources =
     typeof usageBefore === 'string'
       ? unmeasured(sagas, `could not read the processes before the run: ${usageBefore}`)
-      : await takeSettledSnapshot(client, system.metricsTargets(), located, context.idleStatementsPerSecond).then(
-          ({ snapshot, settleMs }) => resourcesBetween(usageBefore, snapshot, settleMs, located, sagas, context.idleActivityKnown ? context.idleStatementsPerSecond : undefined),
+      : await takeSettledSnapshot(client, system.metricsTargets(), located, context.idleStatementsPerSecond ?? 0).then(
+          ({ snapshot, settleMs }) => resourcesBetween(usageBefore, snapshot, settleMs, located, sagas, context.idleStatementsPerSecond),
           (error: unknown) => unmeasured(sagas, `could not read the processes after the run: ${messageOf(error)}`),
         );
   const serverSagaDuration = durationBetween(before, await readSagaDurationTotals(client, system.orchestratorUrls));
@@ -183,9 +182,8 @@ export const runBench = async (config: BenchConfig, log: (line: string) => void)
       Math.min(config.durationMs, MAX_OVERHEAD_MS),
       log,
     ).catch((error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }));
-    const idleStatementsPerSecond = 'error' in idleActivity ? 0 : (idleActivity.sqlStatementsPerSecond ?? 0);
-    const idleActivityKnown = !('error' in idleActivity) && idleActivity.sqlStatementsPerSecond !== null;
-    const context: RunContext = { config, system, locate, idleStatementsPerSecond, idleActivityKnown, client, customers, menu, usePgbench: await pgbenchAvailable(), log };
+    const idleStatementsPerSecond = 'error' in idleActivity ? undefined : (idleActivity.sqlStatementsPerSecond ?? undefined);
+    const context: RunContext = { config, system, locate, idleStatementsPerSecond, client, customers, menu, usePgbench: await pgbenchAvailable(), log };
     const records: CheckoutRecord[] = [];
     for (const load of config.loads) {
       const one = await runOneLoad(context, load);
