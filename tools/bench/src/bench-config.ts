@@ -20,6 +20,10 @@ export interface BenchConfig {
   /** Absolute path of the JSON report. */
   readonly outFile: string;
   readonly profile: boolean;
+  /** Finished checkout sagas written into the orchestrator's database before the load (0: none). */
+  readonly preload: number;
+  /** After a sweep of 2+ levels: one more run in open loop at half the sweep's peak rate (`--no-open-loop` skips it). */
+  readonly openLoopAfterSweep: boolean;
   /** Production mode only. */
   readonly postgresUrl: string;
   readonly brokerUrl: string;
@@ -33,6 +37,7 @@ export type ConfigResult = { readonly ok: true; readonly config: BenchConfig } |
 
 export const USAGE = `usage: npm run bench -- [--mode embedded|production] [--replicas N] [--concurrency C | --rate R | --sweep 1,4,16,64,256]
                       [--duration 30s] [--wait | --poll] [--customers N] [--out bench-results/<timestamp>.json] [--profile]
+                      [--preload N] [--no-open-loop]
   --mode         embedded (default: embedded PostgreSQL, HTTP transport) or production (POSTGRES_URL, BROKER_URL)
   --replicas     processes per service, 1-10 (default 1)
   --concurrency  closed loop: clients each with one checkout in flight (default 16)
@@ -42,13 +47,18 @@ export const USAGE = `usage: npm run bench -- [--mode embedded|production] [--re
   --wait|--poll  saga latency from POST ?wait=30 (default) or from polling GET /api/checkout/{id} every 20 ms
   --customers    customers with funds to spread the load over (default: the concurrency, 8 to 64)
   --out          JSON report path (default bench-results/<timestamp>.json)
-  --profile      write a V8 CPU profile of every service process next to the report`;
+  --profile      write a V8 CPU profile of every service process next to the report
+  --preload      before the load, write N finished checkout sagas (steps, commands, inbox rows) into the
+                 orchestrator's database in SQL, over the past 30 days, e.g. 1000000; orders and ledger rows in the
+                 other services are not written (the measure is the saga store's size)
+  --no-open-loop after a sweep of 2+ levels, skip the extra open-loop run at half the peak completed sagas/s`;
 
 const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432';
 const DEFAULT_BROKER_URL = 'amqp://guest:guest@127.0.0.1:5672';
 const MAX_REPLICAS = 10;
 const MAX_CONCURRENCY = 1024;
 const MAX_RATE = 10_000;
+const MAX_PRELOAD = 20_000_000;
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m)?$/;
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -76,8 +86,8 @@ const parseSweep = (raw: string): number[] => {
   return levels;
 };
 
-const FLAGS_WITH_VALUES = new Set(['--mode', '--replicas', '--concurrency', '--rate', '--duration', '--sweep', '--out', '--customers']);
-const SWITCHES = new Set(['--wait', '--poll', '--profile', '--help', '-h']);
+const FLAGS_WITH_VALUES = new Set(['--mode', '--replicas', '--concurrency', '--rate', '--duration', '--sweep', '--out', '--customers', '--preload']);
+const SWITCHES = new Set(['--wait', '--poll', '--profile', '--no-open-loop', '--help', '-h']);
 
 /** `--flag value` and `--flag=value`, each flag at most once. */
 const readFlags = (argv: readonly string[]): Map<string, string> => {
@@ -139,6 +149,8 @@ const build = (argv: readonly string[], env: Env, cwd: string, now: Date): Bench
     customers,
     outFile: path.resolve(cwd, flags.get('--out') ?? path.join('bench-results', `${timestamp(now)}.json`)),
     profile: flags.has('--profile'),
+    preload: flags.has('--preload') ? positiveInteger('--preload', (flags.get('--preload') ?? '').replace(/_/g, ''), MAX_PRELOAD) : 0,
+    openLoopAfterSweep: flags.has('--sweep') && loads.length >= 2 && !flags.has('--no-open-loop'),
     postgresUrl: nonEmpty('POSTGRES_URL') ?? DEFAULT_POSTGRES_URL,
     brokerUrl: nonEmpty('BROKER_URL') ?? DEFAULT_BROKER_URL,
     logLevel: nonEmpty('LOG_LEVEL') ?? 'info',

@@ -6,6 +6,9 @@ import { countInto, summarizeLatencies, type LatencySummary } from './latency-st
 import type { InvariantResult } from './money-invariants.js';
 import type { HopSummary } from './message-hops.js';
 import type { ProfileSummary } from './profile-summary.js';
+import type { IdleActivity, IdleMemory, RunResources } from './resource-usage.js';
+import type { PreloadResult } from './saga-preload.js';
+import type { SweepPlotInput } from './sweep-plot.js';
 import type { ServerSagaDuration } from './saga-duration-metrics.js';
 import type { YardstickResult } from './yardstick.js';
 
@@ -13,6 +16,8 @@ import type { YardstickResult } from './yardstick.js';
 
 export interface RunReport {
   readonly load: LoadShape;
+  /** Why this run is there: one of the requested loads, or the open loop at half the sweep's peak. */
+  readonly purpose: 'requested' | 'open-loop-at-half-peak';
   readonly loadSeconds: number;
   readonly drainSeconds: number;
   readonly checkouts: { readonly sent: number; readonly accepted: number; readonly failed: number; readonly late: number; readonly missed: number; readonly maxLatenessMs: number };
@@ -33,6 +38,8 @@ export interface RunReport {
   readonly yardstick: YardstickResult | { readonly error: string };
   /** completedSagasPerSecond / yardstick transactions per second: the cost of distribution (1 = free). */
   readonly sagaToYardstick: number | null;
+  /** SQL round trips and CPU time per completed saga, read before and after the run (the yardstick is outside). */
+  readonly resources: RunResources;
 }
 
 export interface BenchReport {
@@ -57,6 +64,16 @@ export interface BenchReport {
   readonly invariants: InvariantResult;
   /** Processes the launcher had to restart during the bench (should be none). */
   readonly restarts: Record<string, number>;
+  /** The system's memory after start, before any load (and before the preload). */
+  readonly idleMemory: IdleMemory;
+  /** Right after start, before anything else: statements/s and CPU ms/s of the system doing nothing (in every run's figures too). */
+  readonly idleActivity: IdleActivity | { readonly error: string };
+  /** `--preload N`: what was written and how long it took; the saga count at the end includes every run's sagas. */
+  readonly preload: (PreloadResult & { readonly sagaCountAtEnd: number | null }) | null;
+  /** After a sweep of 2+ levels: the open loop at half the peak completed sagas/s (its p99 is a target). */
+  readonly openLoopAtHalfPeak: { readonly peakSagasPerSecond: number; readonly rate: number; readonly p99Ms: number | null } | { readonly skipped: string };
+  /** The sweep's SVG (`<report>.svg`): completed sagas/s and p99 against clients. */
+  readonly plot: { readonly file: string } | { readonly file: null; readonly reason: string };
   /** Per message type, over every run: time between services, from their own tables (diagnostic). */
   readonly messageHops?: readonly HopSummary[];
   readonly profiles?: readonly ProfileSummary[];
@@ -88,7 +105,14 @@ export const machineInfo = (): BenchReport['machine'] => ({
   platform: `${os.platform()} ${os.release()}`,
 });
 
-export const buildRunReport = (load: LoadShape, result: LoadResult, yardstick: YardstickResult | { error: string }, serverSagaDuration: ServerSagaDuration | null): RunReport => {
+export const buildRunReport = (
+  load: LoadShape,
+  purpose: RunReport['purpose'],
+  result: LoadResult,
+  yardstick: YardstickResult | { error: string },
+  serverSagaDuration: ServerSagaDuration | null,
+  resources: RunResources,
+): RunReport => {
   const terminal = result.records.filter((record) => record.terminalAt !== undefined);
   const accepted = result.records.filter((record) => record.acceptedAt !== undefined);
   const byStatus: Record<string, number> = {};
@@ -98,6 +122,7 @@ export const buildRunReport = (load: LoadShape, result: LoadResult, yardstick: Y
   const loadSeconds = (result.loadEndedAt - result.startedAt) / 1000;
   return {
     load,
+    purpose,
     loadSeconds: Math.round(loadSeconds * 100) / 100,
     drainSeconds: Math.round(Math.max(0, result.drainedAt - result.loadEndedAt) / 10) / 100,
     checkouts: {
@@ -118,6 +143,26 @@ export const buildRunReport = (load: LoadShape, result: LoadResult, yardstick: Y
     httpErrors: result.httpErrors,
     yardstick,
     sagaToYardstick: 'error' in yardstick || yardstick.transactionsPerSecond === 0 ? null : Math.round((completedSagasPerSecond / yardstick.transactionsPerSecond) * 1000) / 1000,
+    resources,
+  };
+};
+
+/** The report's file name with `.svg` for `.json`. */
+export const plotFileFor = (outFile: string): string => `${outFile.replace(/\.json$/, '')}.svg`;
+
+/** The closed-loop runs as plot points, and the open loop at half the peak as a reference. */
+export const sweepPlotInput = (report: Pick<BenchReport, 'runs' | 'settings' | 'machine' | 'openLoopAtHalfPeak' | 'startedAt'>): SweepPlotInput => {
+  const { settings, machine } = report;
+  const points = report.runs.flatMap((run) => (run.load.kind === 'closed' ? [{ clients: run.load.concurrency, sagasPerSecond: run.completedSagasPerSecond, p99Ms: run.sagaLatencyMs.p99 }] : []));
+  const openLoop = 'rate' in report.openLoopAtHalfPeak ? { rate: report.openLoopAtHalfPeak.rate, p99Ms: report.openLoopAtHalfPeak.p99Ms } : undefined;
+  return {
+    title: `checkout sagas, ${settings.mode} mode (${settings.transport}), ${settings.replicas} replica(s) per service`,
+    subtitles: [
+      `machine: ${machine.cpus} cores ${machine.cpuModel}, ${machine.memoryGiB} GiB, node ${machine.node}`,
+      `${settings.durationSeconds} s per level, latency via ${settings.latencyMethod === 'wait' ? '?wait' : 'polling'}; load average at start ${machine.loadAverageAtStart.join(' ')}; ${report.startedAt.slice(0, 16).replace('T', ' ')} UTC`,
+    ],
+    points,
+    ...(openLoop ? { openLoop } : {}),
   };
 };
 
@@ -135,6 +180,55 @@ const errorsLabel = (errors: Record<string, number>): string => {
   return entries.length === 0 ? '0' : entries.map(([key, count]) => `${key}:${count}`).join(' ');
 };
 
+const GROUP_ORDER = ['gateway', 'customer', 'order', 'account', 'orchestrator', 'launcher', 'postgres', 'rabbitmq'] as const;
+
+const mib = (value: number | null): string => (value === null ? '-' : `${value.toFixed(0)} MB`);
+
+/** Idle memory, the preload, the open loop at half the peak, and per run where the round trips and CPU time went. */
+const resourceLines = (report: BenchReport): string[] => {
+  const lines: string[] = [''];
+  const memory = report.idleMemory;
+  const groups = GROUP_ORDER.flatMap((name) => (memory.byGroup[name] ? [`${name} ${memory.byGroup[name].rssMiB.toFixed(0)}`] : []));
+  lines.push(`idle RSS after start: ${mib(memory.rssMiB)} (Pss ${mib(memory.pssMiB)}; MB by process: ${groups.join(', ')})${memory.reason ? `: ${memory.reason}` : ''}`);
+  lines.push(`  includes ${memory.included}`);
+  const idle = report.idleActivity;
+  if ('error' in idle) lines.push(`idle activity: could not be read: ${idle.error}`);
+  else {
+    const byService = Object.entries(idle.sqlByService).filter(([, rate]) => rate > 0).map(([name, rate]) => `${name} ${rate}`).join(', ');
+    lines.push(`idle activity (${idle.seconds} s after start, no load): ${idle.sqlStatementsPerSecond ?? '-'} SQL statements/s (${byService || 'none'}), ${idle.cpuMsPerSecond ?? '-'} CPU ms/s${idle.reason ? ` (${idle.reason})` : ''}`);
+  }
+  if (report.preload) {
+    const p = report.preload;
+    lines.push(`preload: ${p.sagas} finished sagas (${p.steps} steps, ${p.commands} commands, ${p.inboxRows} inbox rows) in ${p.seconds} s (insert ${p.insertSeconds} s, vacuum analyze ${p.vacuumAnalyzeSeconds} s); sagas at the end: ${p.sagaCountAtEnd ?? '-'}`);
+  }
+  const open = report.openLoopAtHalfPeak;
+  lines.push('rate' in open ? `open loop at half the peak (${open.peakSagasPerSecond} sagas/s): rate ${open.rate}/s, p99 ${ms(open.p99Ms)} ms` : `open loop at half the peak: ${open.skipped}`);
+  lines.push('', 'per completed saga, by process (SQL round trips | CPU ms; the bench client\'s own CPU apart):');
+  const cpuGroups = GROUP_ORDER.filter((name) => report.runs.some((run) => run.resources.cpu.byGroup[name] !== undefined));
+  const rtServices = GROUP_ORDER.filter((name) => report.runs.some((run) => run.resources.sqlRoundTrips.byService[name] !== undefined));
+  lines.push(
+    ...table(
+      ['load', ...rtServices.map((name) => `rt ${name}`), ...cpuGroups.map((name) => `cpu ${name}${report.runs.some((run) => run.resources.cpu.byGroup[name]?.shared) ? '*' : ''}`), 'cpu bench'],
+      report.runs.map((run) => [
+        loadLabel(run.load),
+        ...rtServices.map((name) => ms(run.resources.sqlRoundTrips.byService[name]?.perSaga ?? null)),
+        ...cpuGroups.map((name) => ms(run.resources.cpu.byGroup[name]?.perSaga ?? null)),
+        ms(run.resources.cpu.bench.perSaga),
+      ]),
+    ),
+  );
+  lines.push(`  rt/saga net of the idle system's statements (an estimate): ${report.runs.map((run) => `${loadLabel(run.load)} ${ms(run.resources.sqlRoundTrips.netOfIdlePerSaga)}`).join(', ')}`);
+  if (cpuGroups.some((name) => report.runs.some((run) => run.resources.cpu.byGroup[name]?.shared))) {
+    lines.push('  * a shared server of this machine: its CPU includes whatever else used it meanwhile');
+    lines.push(`  cpu ms/saga without the shared servers: ${report.runs.map((run) => `${loadLabel(run.load)} ${ms(run.resources.cpu.ownProcesses.perSaga)}`).join(', ')}`);
+  }
+  for (const run of report.runs) {
+    if (run.resources.sqlRoundTrips.reason) lines.push(`  ${loadLabel(run.load)}: no round trips: ${run.resources.sqlRoundTrips.reason}`);
+    if (run.resources.cpu.reason) lines.push(`  ${loadLabel(run.load)}: no CPU total: ${run.resources.cpu.reason}`);
+  }
+  return lines;
+};
+
 export const formatReport = (report: BenchReport, outFile: string): string => {
   const { settings, machine } = report;
   const lines = [
@@ -144,9 +238,9 @@ export const formatReport = (report: BenchReport, outFile: string): string => {
     `saga latency: ${settings.latencyMethodDescription}`,
     '',
     ...table(
-      ['load', 'accepted/s', 'sagas/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'server mean ms', 'overhead p50', 'completed', 'aborted', 'http errors', 'yardstick tx/s', 'saga/yardstick'],
+      ['load', 'accepted/s', 'sagas/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'server mean ms', 'overhead p50', 'completed', 'aborted', 'http errors', 'rt/saga', 'cpu ms/saga', 'yardstick tx/s', 'saga/yardstick'],
       report.runs.map((run) => [
-        loadLabel(run.load),
+        `${loadLabel(run.load)}${run.purpose === 'open-loop-at-half-peak' ? ' (half peak)' : ''}`,
         run.acceptedPerSecond.toFixed(1),
         run.completedSagasPerSecond.toFixed(1),
         ms(run.sagaLatencyMs.p50),
@@ -158,6 +252,8 @@ export const formatReport = (report: BenchReport, outFile: string): string => {
         String(run.sagas.byStatus.COMPLETED ?? 0),
         String(run.sagas.terminal - (run.sagas.byStatus.COMPLETED ?? 0)),
         errorsLabel(run.httpErrors),
+        run.resources.sqlRoundTripsPerSaga === null ? '-' : run.resources.sqlRoundTripsPerSaga.toFixed(1),
+        run.resources.cpuMsPerSaga === null ? '-' : run.resources.cpuMsPerSaga.toFixed(2),
         'error' in run.yardstick
           ? 'error'
           : `${run.yardstick.transactionsPerSecond.toFixed(1)} (${run.yardstick.tool}${run.yardstick.concurrency < run.yardstick.requestedConcurrency ? `, c=${run.yardstick.concurrency}` : ''})`,
@@ -170,6 +266,7 @@ export const formatReport = (report: BenchReport, outFile: string): string => {
     if ('error' in run.yardstick) lines.push(`yardstick at ${loadLabel(run.load)} failed: ${run.yardstick.error}`);
     if (run.sagas.notTerminal > 0) lines.push(`${loadLabel(run.load)}: ${run.sagas.notTerminal} sagas never became terminal`);
   }
+  lines.push(...resourceLines(report));
   const overhead = report.gatewayOverhead;
   lines.push('');
   if ('error' in overhead) {
@@ -195,10 +292,10 @@ export const formatReport = (report: BenchReport, outFile: string): string => {
   const restarts = Object.entries(report.restarts);
   if (restarts.length > 0) lines.push(`process restarts during the bench: ${restarts.map(([name, count]) => `${name} x${count}`).join(', ')}`);
   if (report.messageHops && report.messageHops.length > 0) {
-    lines.push('', 'message hops (from the services\' outbox and inbox rows, all runs):');
+    lines.push('', 'message hops (from the services\' outbox and inbox rows, all runs; "inserted" is the outbox row\'s created_at, its insert time):');
     lines.push(
       ...table(
-        ['message', 'from -> to', 'created->received p50', 'p99', 'received->marked sent p50', 'p99'],
+        ['message', 'from -> to', 'inserted->received p50', 'p99', 'received->marked sent p50', 'p99'],
         report.messageHops.map((hop) => [hop.messageType, `${hop.from} -> ${hop.to}`, ms(hop.toReceivedMs.p50), ms(hop.toReceivedMs.p99), ms(hop.receivedToMarkedSentMs.p50), ms(hop.receivedToMarkedSentMs.p99)]),
       ),
     );
@@ -207,5 +304,6 @@ export const formatReport = (report: BenchReport, outFile: string): string => {
     lines.push('', `profile ${profile.process}: busy ${profile.busySeconds} of ${profile.seconds} s; by area: ${profile.byArea.slice(0, 6).map((area) => `${area.name} ${area.percent}%`).join(', ')}`);
   }
   lines.push('', `report: ${outFile}`);
+  lines.push(report.plot.file === null ? `plot: none (${report.plot.reason})` : `plot: ${report.plot.file}`);
   return lines.join('\n');
 };

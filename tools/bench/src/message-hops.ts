@@ -4,16 +4,18 @@ import { summarizeLatencies, type LatencySummary } from './latency-stats.js';
 
 /**
  * Where a saga's time goes between services, read from the services' own tables (a white-box diagnostic, after the
- * load): for every message, the sender's outbox row (created_at: the producing transaction; sent_at: when the
- * relay marked it sent) and the receiver's inbox row (received_at: the consuming transaction). All three are
- * timestamps of the same PostgreSQL server, so they share a clock.
+ * load): for every message, the sender's outbox row (created_at: when the row was inserted, clock_timestamp() at
+ * the insert, so a little before the sender's commit; while it was now(), it was the start of the sender's
+ * transaction, which made every hop look longer by the rest of that transaction; sent_at: when it was marked sent)
+ * and the receiver's inbox row (received_at: the consuming transaction). All three are timestamps of the same
+ * PostgreSQL server, so they share a clock.
  */
 
 export interface HopSummary {
   readonly messageType: string;
   readonly from: string;
   readonly to: string;
-  /** Outbox created_at -> inbox received_at: relay pickup, the push, and the receiver starting its transaction. */
+  /** Outbox created_at (the row's insert) -> inbox received_at: the rest of the sender's transaction, the send, and the receiver starting its own. */
   readonly toReceivedMs: LatencySummary;
   /** Inbox received_at -> outbox sent_at: the receiver's handling plus the rest of the sender's relay batch. */
   readonly receivedToMarkedSentMs: LatencySummary;

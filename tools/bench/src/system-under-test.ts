@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   EMBEDDED_POSTGRES_CREDENTIALS,
+  databaseUrl,
   dropDatabase,
   launcherStatePath,
   omitVariables,
@@ -14,6 +15,8 @@ import {
 } from '@ordering/launcher';
 import type { BenchConfig } from './bench-config.js';
 import { deleteBrokerNamespace } from './broker-namespace.js';
+import type { MetricsTarget } from './resource-usage.js';
+import type { SystemLayout } from './system-processes.js';
 
 /**
  * The whole system, started the way a user starts it (the launcher, `npm start`), on a throwaway DATA_DIR and free
@@ -42,6 +45,12 @@ export interface RunningSystem {
   readonly transport: 'http' | 'rabbitmq';
   /** Prepended to each service's database name ('' in embedded mode). */
   readonly databasePrefix: string;
+  /** A URL of the orchestrator's own database, for the preload. */
+  readonly orchestratorDatabaseUrl: string;
+  /** Its processes, for CPU and memory from /proc. */
+  readonly layout: SystemLayout;
+  /** Every process's `/metrics` (each service replica, and the gateway's metrics listener), read from the launcher state now. */
+  metricsTargets(): MetricsTarget[];
   /** Where the profiled services write their `.cpuprofile` files (only with --profile). */
   readonly profileDir: string | undefined;
   /** The launcher's last lines, for error messages. */
@@ -137,6 +146,12 @@ export const startSystem = async (config: BenchConfig, log: (line: string) => vo
     return stopping;
   };
 
+  const metricsTargets = (): MetricsTarget[] => {
+    const current = readLauncherState(stateFile) ?? state;
+    const services = current.processes.flatMap((entry) => (entry.url && entry.name !== 'gateway' ? [{ process: entry.name, url: entry.url }] : []));
+    return [...services, { process: 'gateway', url: current.gatewayMetricsUrl }];
+  };
+
   return {
     gatewayUrl: launcher.gatewayUrl,
     serviceUrls: Object.fromEntries(SERVICE_NAMES.map((name) => [name, urlOf(name)])) as RunningSystem['serviceUrls'],
@@ -144,6 +159,16 @@ export const startSystem = async (config: BenchConfig, log: (line: string) => vo
     postgresServerUrl,
     transport: prefix ? 'rabbitmq' : 'http',
     databasePrefix: prefix ?? '',
+    orchestratorDatabaseUrl: databaseUrl(postgresServerUrl, `${prefix ?? ''}orchestrator`),
+    layout: {
+      mode: config.mode,
+      launcherPid: state.launcherPid,
+      processes: () => (readLauncherState(stateFile) ?? state).processes,
+      postgresDataDir: prefix ? undefined : path.join(launcherDataDir, 'postgres'),
+      postgresServerUrl,
+      brokerUrl: prefix ? config.brokerUrl : undefined,
+    },
+    metricsTargets,
     profileDir,
     tail: (count = 60) => launcher.tail(count),
     restarts: () => Object.fromEntries((readLauncherState(stateFile)?.processes ?? []).filter((entry) => entry.restarts > 0).map((entry) => [entry.name, entry.restarts])),

@@ -151,6 +151,8 @@ const freeConnections = (url: string): Promise<number> =>
     return Number(result.rows[0]?.free ?? 0);
   });
 
+const TOO_MANY_CLIENTS = /too many clients|remaining connection slots/i;
+
 /** Room for the count query and a little slack for a service opening a connection meanwhile. */
 const CONNECTION_HEADROOM = 5;
 
@@ -164,10 +166,19 @@ export const runYardstick = async (options: YardstickOptions): Promise<Yardstick
       await client.query(seedAccountsSql(options.customers));
     });
     const seconds = Math.max(1, Math.round(options.seconds));
-    const concurrency = Math.max(1, Math.min(options.concurrency, (await freeConnections(url)) - CONNECTION_HEADROOM));
-    const run = options.usePgbench
-      ? await runPgbench(databaseUrl(options.serverUrl, name), concurrency, seconds, options.customers)
-      : await runNodeLoop(url, concurrency, seconds, options.customers);
+    const attempt = async (limit: number): Promise<{ concurrency: number; run: Awaited<ReturnType<typeof runPgbench>> }> => {
+      const concurrency = Math.max(1, Math.min(limit, (await freeConnections(url)) - CONNECTION_HEADROOM));
+      const run = options.usePgbench
+        ? await runPgbench(databaseUrl(options.serverUrl, name), concurrency, seconds, options.customers)
+        : await runNodeLoop(url, concurrency, seconds, options.customers);
+      return { concurrency, run };
+    };
+    // A shared server (production mode) gains and loses other clients meanwhile: once, with what is free now, at most half.
+    const { concurrency, run } = await attempt(options.concurrency).catch(async (error: unknown) => {
+      if (!TOO_MANY_CLIENTS.test(error instanceof Error ? error.message : String(error))) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      return attempt(Math.max(1, Math.floor(options.concurrency / 2)));
+    });
     return {
       tool: options.usePgbench ? 'pgbench' : 'node-postgres',
       concurrency,
