@@ -35,7 +35,10 @@ export interface OutboxRelayOptions {
    * take (the HTTP transport tries twice, 5 s each). Default 12 s.
    */
   leaseMs?: number;
-  /** Poll for rows nobody sent (a crash, a peer that was down, a savepoint's rows). Default 250 ms. */
+  /**
+   * Poll for rows nobody sent (a crash, a peer that was down, a savepoint's rows). The normal path never waits for
+   * it, so it can be slow: an idle system then costs two statements a second per service. Default 500 ms.
+   */
   pollIntervalMs?: number;
   /** Failed publishes before a row becomes DEAD. Default 12. */
   maxAttempts?: number;
@@ -128,7 +131,7 @@ export const createOutboxRelay = (deps: OutboxRelayDeps): OutboxRelay => {
     perDestination: deps.options?.perDestination ?? 8,
     maxBatch: Math.min(deps.options?.maxBatch ?? 32, MAX_BATCH_SIZE),
     leaseMs: deps.options?.leaseMs ?? 12_000,
-    pollIntervalMs: deps.options?.pollIntervalMs ?? 250,
+    pollIntervalMs: deps.options?.pollIntervalMs ?? 500,
     maxAttempts: deps.options?.maxAttempts ?? 12,
     backoff: deps.options?.backoff ?? DEFAULT_BACKOFF,
     retentionMs: deps.options?.retentionMs ?? HOUR_MS,
