@@ -315,7 +315,8 @@ export const createMessageConsumer = <Tx extends SqlExecutor>(deps: MessageConsu
   /** A message of a batch that may share its transaction: valid, handled here, and not an operator's replay. */
   const admit = (item: BatchItem): { message: Envelope; handler: MessageHandler<Tx> } | undefined => {
     const options = item.options ?? {};
-    if (options.unauthenticated !== undefined || options.deadLetterId || options.freshAttempts || options.park) return undefined;
+    // `park` may stay: only a message consumed on its own is ever parked.
+    if (options.unauthenticated !== undefined || options.deadLetterId || options.freshAttempts) return undefined;
     const parsed = parse(item.raw);
     if (!parsed.ok) return undefined;
     const envelope = checkEnvelope(parsed.value);

@@ -114,6 +114,24 @@ describe.skipIf(!TEST_BROKER_URL)('amqp consumer', { timeout: 90_000 }, () => {
     await eventually(() => ledgerCountFor(handle, healthy.id), (count) => count === 1);
   });
 
+  it('when a burst of commands with a poison one among them is waiting, then every healthy one is applied once, the poison one is parked, and nothing stays unacked', async () => {
+    const healthy = Array.from({ length: 20 }, () => aDebitCommand());
+    const poison = Buffer.from(JSON.stringify(aDebitCommand({}, { amount: -5 })));
+    // Queued before anyone consumes: the broker then delivers them together, and they are consumed in batches.
+    healthy.slice(0, 10).forEach((command) => publishCommand(command));
+    publishRaw(admin.channel, commands, poison, { headers: testSignerOf().headersFor(poison) });
+    healthy.slice(10).forEach((command) => publishCommand(command));
+    node = await startAmqpNode(handle, { namespace });
+
+    const [parked] = await eventually(() => drainQueue(admin.channel, dlq), (messages) => messages.length === 1);
+    for (const command of healthy) await eventually(() => ledgerCountFor(handle, command.id), (count) => count === 1);
+    await node.stop();
+    node = undefined;
+
+    expect(parked?.content.equals(poison)).toBe(true);
+    expect((await admin.channel.checkQueue(commands)).messageCount).toBe(0);
+  });
+
   it('when a handler fails every time, then the message goes round the retry queue and lands in the DLQ after maxAttempts', async () => {
     const handler = ledgerHandler({ failTimes: Infinity });
     node = await startAmqpNode(handle, { namespace, handlers: [handler], maxAttempts: 3 });

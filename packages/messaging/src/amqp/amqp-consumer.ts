@@ -3,7 +3,7 @@ import type { Logger } from '@ordering/platform';
 import type { ChannelModel, ConsumeMessage, Options } from 'amqplib';
 import { isUuid, type ParkedMessage } from '../dead-letter-store.js';
 import type { MessageVerifier } from '../message-authentication.js';
-import type { ConsumeOptions, MessageConsumer } from '../message-consumer.js';
+import type { BatchItem, ConsumeOptions, MessageConsumer } from '../message-consumer.js';
 import { ATTEMPTS_HEADER, consumerQueuesOf, DEAD_LETTER_HEADERS, REPLAYED_FROM_HEADER, type ConsumerQueue } from './amqp-topology.js';
 import type { BrokerConnection } from './broker-connection.js';
 import { createConfirmPublisher, type ConfirmPublisher } from './confirm-publisher.js';
@@ -158,25 +158,47 @@ export const createAmqpConsumer = (options: AmqpConsumerOptions): AmqpConsumer =
     }
   };
 
-  const deliver = async (subscription: Subscription, message: ConsumeMessage): Promise<void> => {
-    inFlight += 1;
+  const itemOf = (subscription: Subscription, message: ConsumeMessage): BatchItem => ({
+    // The raw body: a consumer that parses it itself parks garbage instead of crashing on it.
+    raw: message.content,
+    options: {
+      ...replayOptionsOf(message),
+      ...authenticationOf(options.verifier, message),
+      park: (parked) => parkInDeadLetterQueue(subscription, message, parked),
+    },
+  });
+
+  /** Deliveries that arrived in one turn of the event loop go to the consumer together: one transaction under load. */
+  const consumeTogether = async (subscription: Subscription, messages: ConsumeMessage[]): Promise<void> => {
     try {
-      // The raw body: a consumer that parses it itself parks garbage instead of crashing on it.
-      const result = await consumer.consume(message.content, {
-        ...replayOptionsOf(message),
-        ...authenticationOf(options.verifier, message),
-        park: (parked) => parkInDeadLetterQueue(subscription, message, parked),
-      });
-      if (result.outcome === 'retry') await retryLater(subscription, message);
-      else settle(subscription, message, 'ack');
+      const results = await consumer.consumeBatch(messages.map((message) => itemOf(subscription, message)));
+      await Promise.all(
+        messages.map((message, index) => (results[index]?.outcome === 'retry' ? retryLater(subscription, message) : settle(subscription, message, 'ack'))),
+      );
     } catch (error) {
-      // consume() never throws; this is a bug guard, and the broker gets the message back.
-      log.error({ err: error }, 'unexpected failure while consuming a delivery, requeueing it');
-      settle(subscription, message, 'requeue');
+      // consumeBatch() never throws; this is a bug guard, and the broker gets the messages back.
+      log.error({ err: error }, 'unexpected failure while consuming deliveries, requeueing them');
+      for (const message of messages) settle(subscription, message, 'requeue');
     } finally {
-      inFlight -= 1;
+      inFlight -= messages.length;
       if (inFlight === 0) drained?.();
     }
+  };
+
+  const waiting = new Map<Subscription, ConsumeMessage[]>();
+  const deliver = (subscription: Subscription, message: ConsumeMessage): void => {
+    inFlight += 1;
+    const batch = waiting.get(subscription);
+    if (batch) {
+      batch.push(message);
+      return;
+    }
+    waiting.set(subscription, [message]);
+    setImmediate(() => {
+      const messages = waiting.get(subscription) ?? [];
+      waiting.delete(subscription);
+      void consumeTogether(subscription, messages);
+    });
   };
 
   const subscribe = async (model: ChannelModel, queue: ConsumerQueue): Promise<void> => {
@@ -196,7 +218,7 @@ export const createAmqpConsumer = (options: AmqpConsumerOptions): AmqpConsumer =
       queue.queue,
       (message) => {
         if (message) {
-          void deliver(subscription, message);
+          deliver(subscription, message);
           return;
         }
         // The broker cancelled the subscription (the queue was deleted): re-declare and resubscribe.
