@@ -11,6 +11,7 @@ export * from './http/health-routes.js';
 export * from './http/schema-validation.js';
 export * from './auth/principal.js';
 export * from './auth/token-verifier.js';
+export { TOKEN_CACHE_MAX_AGE_MS, TOKEN_CACHE_MAX_ENTRIES, type TokenCacheOptions } from './auth/verified-token-cache.js';
 export * from './auth/authenticate.js';
 export * from './db/database.js';
 export * from './db/run-migrations.js';

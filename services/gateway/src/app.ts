@@ -1,4 +1,3 @@
-import replyFrom from '@fastify/reply-from';
 import { createHttpServer, EDGE_KEEP_ALIVE_MS, type HttpServer, type Logger, type ServiceMetrics, type TokenVerifier } from '@ordering/platform';
 import { Agent } from 'undici';
 import type { GatewayConfig } from './config.js';
@@ -20,11 +19,15 @@ export interface GatewayDeps {
   config: Pick<GatewayConfig, 'upstreams' | 'rateLimit' | 'upstreamTimeoutMs'>;
 }
 
+/** Enough for every client of a busy replica to have its own kept-alive connection (held `?wait` requests too). */
+const UPSTREAM_CONNECTIONS_PER_REPLICA = 128;
+
 export const buildApp = async (deps: GatewayDeps): Promise<HttpServer> => {
+  const connectionSettings = { connectionsPerReplica: UPSTREAM_CONNECTIONS_PER_REPLICA, timeoutMs: deps.config.upstreamTimeoutMs };
   const pools = Object.fromEntries(
-    UPSTREAM_NAMES.map((name) => [name, createUpstreamPool(name, deps.config.upstreams[name])]),
+    UPSTREAM_NAMES.map((name) => [name, createUpstreamPool(name, deps.config.upstreams[name], connectionSettings)]),
   ) as Record<UpstreamName, UpstreamPool>;
-  // The gateway's own calls (readiness probes, OpenAPI documents); proxied traffic has reply-from's agent.
+  // The gateway's own calls (readiness probes, OpenAPI documents); proxied traffic has the pools' connections.
   const client = new Agent({ connections: 8 });
 
   const app = await createHttpServer({
@@ -39,15 +42,12 @@ export const buildApp = async (deps: GatewayDeps): Promise<HttpServer> => {
     // The gateway's port is public; its metrics are served on their own listener (main.ts).
     servesMetrics: false,
   });
-  app.addHook('onClose', () => client.close());
+  app.addHook('onClose', async () => {
+    await Promise.all([client.close(), ...Object.values(pools).map((pool) => pool.close())]);
+  });
   const sharedStore = deps.config.rateLimit.sharedStore && connectSharedRateLimitStore(deps.config.rateLimit.sharedStore, deps.logger, deps.metrics);
   if (sharedStore) app.addHook('onClose', async () => sharedStore.close());
   acceptAnyBodyAsBytes(app);
-  await app.register(replyFrom, {
-    undici: { connections: 128, headersTimeout: deps.config.upstreamTimeoutMs, bodyTimeout: deps.config.upstreamTimeoutMs },
-    disableRequestLogging: true,
-    destroyAgent: true,
-  });
 
   // Everything clients call goes through one scope with rate limiting; /healthz and /readyz stay outside.
   await app.register(async (edge) => {

@@ -1,4 +1,4 @@
-import { createLogger, createMetrics, type HttpServer, type Logger, type ServiceMetrics } from '@ordering/platform';
+import { createLogger, createMetrics, type HttpServer, type Logger, type ServiceMetrics, type TokenVerifier } from '@ordering/platform';
 import { createTestTokens, type TestTokens } from '@ordering/testing';
 import { buildApp } from '../src/app.js';
 import { readConfig } from '../src/config.js';
@@ -24,6 +24,8 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** Default: silent. */
   logger?: Logger;
+  /** Default: the test tokens' own verifier (as main.ts builds one, with its cache). */
+  verifier?: (tokens: TestTokens) => TokenVerifier;
 }
 
 const URL_VARIABLES: Record<UpstreamName, string> = {
@@ -45,7 +47,7 @@ export const startGateway = async (options: HarnessOptions = {}): Promise<Gatewa
   const app = await buildApp({
     logger: options.logger ?? createLogger({ service: 'gateway', level: 'silent' }),
     metrics,
-    verifier: tokens.verifier,
+    verifier: options.verifier?.(tokens) ?? tokens.verifier,
     config,
   });
   await app.ready();

@@ -1,5 +1,6 @@
-import fastify, { type FastifyInstance } from 'fastify';
+import fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { createServer } from 'node:net';
+import { Readable } from 'node:stream';
 
 /** What an upstream saw of one request, for asserting what the gateway forwarded. */
 export interface ReceivedRequest {
@@ -33,9 +34,21 @@ export interface TestUpstream {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+const inChunks = (text: string, size = 16): string[] => Array.from({ length: Math.ceil(text.length / size) }, (_, index) => text.slice(index * size, (index + 1) * size));
+
+/** Headers and a first part of the announced body go out; then the connection is dropped. */
+const breakOff = (reply: FastifyReply): FastifyReply => {
+  reply.hijack();
+  reply.raw.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+  reply.raw.write('{"partial":', () => reply.raw.socket?.destroy());
+  return reply;
+};
+
 /**
  * A real HTTP server standing in for a service: it echoes what it received as JSON. Request headers steer the
- * answer so a test can ask for a status and headers: `x-test-status`, `x-test-location`, `x-test-retry-after`.
+ * answer so a test can ask for a status and headers: `x-test-status`, `x-test-location`, `x-test-retry-after`;
+ * or for another body: `x-test-body-bytes` (that many bytes, with a content length), `x-test-chunked` (the echo in
+ * chunks, without a content length), `x-test-break-off` (announce a body, send part of it, drop the connection).
  */
 export const startUpstream = async (name: string): Promise<TestUpstream> => {
   const server: FastifyInstance = fastify({ logger: false, bodyLimit: 10 * 1024 * 1024 });
@@ -67,6 +80,9 @@ export const startUpstream = async (name: string): Promise<TestUpstream> => {
         .type('application/problem+json; charset=utf-8')
         .send({ type: 'about:blank', title: 'Internal server error', status: 500, detail: 'boom', code: 'INTERNAL' });
     }
+    const bodyBytes = request.headers['x-test-body-bytes'];
+    if (typeof bodyBytes === 'string') return reply.type('application/octet-stream').send(Buffer.alloc(Number(bodyBytes), 'x'));
+    if (request.headers['x-test-break-off'] !== undefined) return breakOff(reply);
     const status = Number(request.headers['x-test-status'] ?? 200);
     const location = request.headers['x-test-location'];
     const retryAfter = request.headers['x-test-retry-after'];
@@ -83,6 +99,7 @@ export const startUpstream = async (name: string): Promise<TestUpstream> => {
       headers: request.headers,
       bodyBase64: body ? body.toString('base64') : null,
     };
+    if (request.headers['x-test-chunked'] !== undefined) return reply.status(status).type('application/json').send(Readable.from(inChunks(JSON.stringify(echo))));
     return reply.status(status).send(echo);
   });
 

@@ -36,11 +36,11 @@ export const createOpenApiDocuments = (pools: readonly UpstreamPool[], client: D
 
   /** Any one replica's document will do: replicas run the same code. */
   const fetchServiceDocument = async (pool: UpstreamPool): Promise<ServiceDocument | undefined> => {
-    for (const replica of pool.nextRound()) {
+    for (const { origin } of pool.nextRound()) {
       try {
-        return { service: pool.name, document: await fetchJson(client, `${replica}/docs/json`) };
+        return { service: pool.name, document: await fetchJson(client, `${origin}/docs/json`) };
       } catch (error) {
-        logger.warn({ upstream: pool.name, replica, err: error }, 'could not fetch the OpenAPI document');
+        logger.warn({ upstream: pool.name, replica: origin, err: error }, 'could not fetch the OpenAPI document');
       }
     }
     return undefined;

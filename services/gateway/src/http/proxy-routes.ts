@@ -1,9 +1,9 @@
 import { AppError, currentTraceHeaders, notFound, type TokenVerifier } from '@ordering/platform';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { IncomingHttpHeaders } from 'node:http';
 import type { UpstreamName } from '../domain/upstreams.js';
 import { identifyCaller, requireAccess } from './caller-identity.js';
 import type { GatewayRoute } from './route-table.js';
+import { exchange, type UpstreamAnswer } from './upstream-exchange.js';
 import { isUpstreamTimeout, neverReachedUpstream, type UpstreamPool } from './upstream-pool.js';
 
 export interface ProxyRoutesOptions {
@@ -13,48 +13,65 @@ export interface ProxyRoutesOptions {
 }
 
 /** Connection-level headers describe one hop; they are never relayed to the next one. */
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'transfer-encoding', 'upgrade', 'te', 'trailer'];
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'transfer-encoding', 'upgrade', 'te', 'trailer']);
 
 /**
- * Also never forwarded: `expect: 100-continue` was already answered by this server, which holds the whole body.
- * (undici refuses to send `expect`, `keep-alive` and `upgrade` at all, which would turn the request into a 502.)
+ * Also never forwarded: `expect: 100-continue` was already answered by this server, which holds the whole body;
+ * `host` and `content-length` are the next hop's own (undici writes the replica's host and the body's length).
+ * Ours are set below: the request id and the forwarding chain.
  */
-const NOT_FORWARDED = [...HOP_BY_HOP, 'expect'];
+const NOT_FORWARDED = new Set([...HOP_BY_HOP, 'expect', 'host', 'content-length', 'x-request-id', 'x-forwarded-for']);
 
-/** A `.` or `..` segment (also percent-encoded) would be resolved away by URL parsing and change the target path. */
+/** A `.` or `..` segment (also percent-encoded) would be resolved away by any URL parser on the way. */
 const DOT_SEGMENT = /\/(?:\.|%2e){1,2}(?=\/|$)/i;
 
-/** The raw path as the client sent it (no decoding or normalising); reply-from appends the raw query string. */
-const rawPath = (request: FastifyRequest): string => request.url.split('?', 1)[0] ?? request.url;
+/** A backslash is a slash to WHATWG URL parsing, so `x\..\..\internal` could also become another path on the way. */
+const BACKSLASH = /\\/;
+
+/** The raw path as the client sent it (no decoding or normalising). */
+const rawPath = (url: string): string => {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+};
+
+/** Header names the client's `Connection` header declares hop-by-hop (RFC 9110 §7.6.1). */
+const connectionListed = (connection: string | undefined): string[] =>
+  connection ? connection.split(',').map((name) => name.trim().toLowerCase()).filter((name) => name !== '') : [];
 
 const appendForwardedFor = (existing: string | string[] | undefined, clientIp: string): string => {
   const previous = Array.isArray(existing) ? existing.join(', ') : existing;
   return previous ? `${previous}, ${clientIp}` : clientIp;
 };
 
-/** What the service receives: the client's headers, plus our request id and the client's address. */
-const upstreamRequestHeaders = (request: FastifyRequest, headers: IncomingHttpHeaders): IncomingHttpHeaders => {
-  const forwarded: IncomingHttpHeaders = {
-    ...headers,
-    // The service's span becomes a child of the gateway's (when tracing runs; otherwise the caller's header stays).
-    ...currentTraceHeaders(),
-    'x-request-id': request.id,
-    'x-forwarded-for': appendForwardedFor(request.headers['x-forwarded-for'], request.ip),
-  };
-  for (const name of NOT_FORWARDED) delete forwarded[name];
-  // reply-from normalises the content type of a body it is given; the service must see the client's exact one.
-  const clientContentType = request.headers['content-type'];
-  if (clientContentType === undefined) delete forwarded['content-type'];
-  else forwarded['content-type'] = clientContentType;
+/**
+ * What the service receives: the client's headers (content type included, verbatim), minus the hop-by-hop ones,
+ * plus our request id, the client's address and, when tracing runs, the gateway's span as the parent.
+ */
+const upstreamRequestHeaders = (request: FastifyRequest): Record<string, string | string[]> => {
+  const incoming = request.headers;
+  const listed = connectionListed(incoming.connection);
+  const forwarded: Record<string, string | string[]> = {};
+  for (const name in incoming) {
+    const value = incoming[name];
+    if (value === undefined || NOT_FORWARDED.has(name) || listed.includes(name)) continue;
+    forwarded[name] = value;
+  }
+  Object.assign(forwarded, currentTraceHeaders());
+  forwarded['x-request-id'] = request.id;
+  forwarded['x-forwarded-for'] = appendForwardedFor(incoming['x-forwarded-for'], request.ip);
   return forwarded;
 };
 
 /** The response keeps exactly one x-request-id, the gateway's (set by the platform on every response). */
-const clientResponseHeaders = (headers: IncomingHttpHeaders): IncomingHttpHeaders => {
-  const relayed = { ...headers };
-  delete relayed['x-request-id'];
-  for (const name of HOP_BY_HOP) delete relayed[name];
-  return relayed;
+const relay = (reply: FastifyReply, answer: UpstreamAnswer): FastifyReply => {
+  reply.code(answer.statusCode);
+  const headers = answer.headers;
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined || name === 'x-request-id' || HOP_BY_HOP.has(name)) continue;
+    reply.header(name, value);
+  }
+  return reply.send(answer.body);
 };
 
 const upstreamFailure = (upstream: UpstreamName, error: unknown, everyReplicaUnreachable: boolean): AppError => {
@@ -71,32 +88,29 @@ const upstreamFailure = (upstream: UpstreamName, error: unknown, everyReplicaUnr
  * Forwards to the next replica in turn. A replica that cannot be connected to is skipped for the next one; any
  * other failure is final (the request may have been processed, so it is not sent twice).
  */
-const forward = (request: FastifyRequest, reply: FastifyReply, pool: UpstreamPool): FastifyReply => {
-  const path = rawPath(request);
-  if (DOT_SEGMENT.test(path)) throw notFound(`No route ${request.method} ${path}`);
+const forward = async (request: FastifyRequest, reply: FastifyReply, pool: UpstreamPool): Promise<FastifyReply> => {
+  const url = request.url;
+  const path = rawPath(url);
+  if (DOT_SEGMENT.test(path) || BACKSLASH.test(path)) throw notFound(`No route ${request.method} ${path}`);
+  const upstreamRequest = {
+    method: request.method,
+    // Bytes as received, path and query included: the service routes exactly what the gateway routed.
+    path: url,
+    headers: upstreamRequestHeaders(request),
+    body: Buffer.isBuffer(request.body) ? request.body : undefined,
+  };
   const replicas = pool.nextRound();
-  const body = Buffer.isBuffer(request.body) ? request.body : undefined;
-
-  const attempt = (index: number): FastifyReply =>
-    reply.from(`${replicas[index]}${path}`, {
-      // Bytes as received; the content type is restored verbatim in upstreamRequestHeaders.
-      ...(body ? { body, contentType: request.headers['content-type'] ?? 'application/octet-stream' } : {}),
-      // reply-from would otherwise retry some GETs on its own (e.g. every 503); retries are decided here only.
-      retryDelay: () => null,
-      rewriteRequestHeaders: (_request, headers) => upstreamRequestHeaders(request, headers as IncomingHttpHeaders),
-      rewriteHeaders: (headers) => clientResponseHeaders(headers as IncomingHttpHeaders),
-      onError: (_reply, { error }) => {
-        const unreachable = neverReachedUpstream(error);
-        if (unreachable && index + 1 < replicas.length) {
-          request.log.warn({ upstream: pool.name, replica: replicas[index] }, 'replica unreachable, trying the next one');
-          attempt(index + 1);
-          return;
-        }
-        reply.send(upstreamFailure(pool.name, error, unreachable));
-      },
-    });
-
-  return attempt(0);
+  for (let index = 0; ; index += 1) {
+    const replica = replicas[index];
+    if (!replica) throw new Error(`upstream ${pool.name} has no replica ${index}`);
+    try {
+      return relay(reply, await exchange(replica.connections, upstreamRequest));
+    } catch (error) {
+      const unreachable = neverReachedUpstream(error);
+      if (!unreachable || index + 1 >= replicas.length) throw upstreamFailure(pool.name, error, unreachable);
+      request.log.warn({ upstream: pool.name, replica: replica.origin }, 'replica unreachable, trying the next one');
+    }
+  }
 };
 
 /** One Fastify route per table entry, so unknown paths are 404s before any token is looked at. */
