@@ -3,7 +3,7 @@ import { is, Placeholder, type SQL } from 'drizzle-orm';
 import { PgDialect, type PgSession } from 'drizzle-orm/pg-core';
 
 /**
- * A statement on a saga's hot path (a reply, a step of a participant), built once and sent as a named prepared
+ * A statement on a saga's hot path (a reply to the orchestrator, a participant's step), built once and sent as a named prepared
  * statement. Building a query with Drizzle on every call was 14–17 % of the services' busy CPU (issue 10), and
  * PostgreSQL parses and plans a named statement once per connection instead of once per call.
  *
@@ -17,13 +17,16 @@ import { PgDialect, type PgSession } from 'drizzle-orm/pg-core';
 export interface PreparedStatement<Values extends Record<string, unknown>, Row> {
   readonly name: string;
   readonly text: string;
-  run(tx: SqlExecutor, values: Values): Promise<Row[]>;
+  run(tx: StatementExecutor, values: Values): Promise<Row[]>;
 }
+
+/** Any Drizzle database or transaction over node-postgres, whatever its schema and however narrowly typed. */
+export type StatementExecutor = Pick<SqlExecutor, 'select'>;
 
 const dialect = new PgDialect();
 
 /** Every Drizzle database and transaction carries its session; SqlExecutor's type just does not show it. */
-const sessionOf = (tx: SqlExecutor): PgSession => {
+const sessionOf = (tx: StatementExecutor): PgSession => {
   const session = (tx as { _?: { session?: PgSession } })._?.session;
   if (!session) throw new Error('a prepared statement needs a Drizzle database or transaction (it has no session)');
   return session;
