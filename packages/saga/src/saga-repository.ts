@@ -383,7 +383,8 @@ export const writeTransition = async (tx: SqlExecutor, write: TransitionWrite): 
 /**
  * Claims sagas whose deadline passed. SKIP LOCKED lets several sweepers (replicas) share the work without
  * waiting on each other or touching the same saga twice; a saga a reply is processing right now is left alone.
- * The status list is literal SQL so the planner can use the partial index sagas_due_idx.
+ * The status list is literal SQL so the planner finds the few running sagas through sagas_status_created_idx
+ * (deadline_at has no index of its own: it changes on every transition, see saga-schema.ts).
  */
 export const claimDueSagas = (tx: SqlExecutor, now: Date, limit: number): Promise<SagaRecord[]> =>
   tx
