@@ -11,3 +11,4 @@ export * from './saga-queries.js';
 export * from './present-saga.js';
 export * from './saga-finished-signal.js';
 export * from './participant-command-handler.js';
+export * from './prepared-statement.js';

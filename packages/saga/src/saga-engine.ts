@@ -5,22 +5,19 @@ import { activeTraceHeaders, type Logger, type ServiceMetrics } from '@ordering/
 import { buildCommand } from './saga-command.js';
 import type { SagaDefinition, SucceededReply } from './saga-definition.js';
 import { SagaAlreadyActiveError, SagaVersionConflictError, UnknownSagaTypeError } from './saga-errors.js';
-import { signalSagaFinished } from './saga-finished-signal.js';
 import { createSagaMetrics, NO_REASON, type SagaMetrics } from './saga-metrics.js';
 import {
   claimDueSagas,
-  findCommand,
-  latestCommandTraceHeaders,
   insertSaga,
+  latestCommandTraceHeaders,
   loadSteps,
-  lockSaga,
-  recordCommand,
-  setStepStatus,
+  lockSagaOfCommand,
   updateSaga,
+  writeTransition,
   type SagaDatabase,
   type SagaRecord,
-  type SagaStepRecord,
   type SagaView,
+  type StepChange,
 } from './saga-repository.js';
 import {
   backoffMs,
@@ -30,6 +27,7 @@ import {
   type RetryPolicy,
   type SagaEvent,
   type SagaState,
+  type StepStatus,
   type Transition,
 } from './saga-state-machine.js';
 
@@ -102,17 +100,36 @@ const violatesConstraint = (error: unknown, constraint: string): boolean => {
   return false;
 };
 
-const stateOf = (saga: SagaRecord, definition: SagaDefinition, steps: SagaStepRecord[]): SagaState => {
-  if (steps.length !== definition.steps.length) {
-    throw new Error(`saga ${saga.id} has ${steps.length} step rows but its definition '${definition.type}' has ${definition.steps.length} steps`);
+const stateOf = (saga: SagaRecord, definition: SagaDefinition, stepStatuses: readonly StepStatus[]): SagaState => {
+  if (stepStatuses.length !== definition.steps.length) {
+    throw new Error(`saga ${saga.id} has ${stepStatuses.length} step rows but its definition '${definition.type}' has ${definition.steps.length} steps`);
   }
   return {
     status: saga.status,
     currentStep: saga.currentStep,
     stepAttempt: saga.stepAttempt,
     reason: saga.reason,
-    steps: definition.steps.map((step, index) => ({ kind: step.kind, status: steps[index]?.status ?? 'PENDING' })),
+    steps: definition.steps.map((step, index) => ({ kind: step.kind, status: stepStatuses[index] ?? 'PENDING' })),
   };
+};
+
+/** The step rows a transition touches: its status changes and the send it counts, one change per row. */
+const stepChangesOf = (transition: Transition): StepChange[] => {
+  const changes = new Map<number, StepChange>();
+  const changeOf = (stepIndex: number): StepChange => {
+    const existing = changes.get(stepIndex);
+    if (existing) return existing;
+    const created: StepChange = { stepIndex, status: null, forwardSends: 0, compensationSends: 0 };
+    changes.set(stepIndex, created);
+    return created;
+  };
+  for (const change of transition.stepChanges) changeOf(change.stepIndex).status = change.status;
+  if (transition.send) {
+    const counted = changeOf(transition.send.stepIndex);
+    if (transition.send.direction === 'FORWARD') counted.forwardSends += 1;
+    else counted.compensationSends += 1;
+  }
+  return [...changes.values()];
 };
 
 const positive = (name: string, value: number): number => {
@@ -142,20 +159,7 @@ export const createSagaEngine = (options: SagaEngineOptions): SagaEngine => {
     return definition;
   };
 
-  const recordSend = async (tx: SqlExecutor, sagaId: string, send: CommandToSend, envelope: Envelope, at: Date): Promise<void> => {
-    await enqueueMessages(tx, [envelope]);
-    await recordCommand(tx, {
-      messageId: envelope.id,
-      sagaId,
-      stepIndex: send.stepIndex,
-      direction: send.direction,
-      attempt: send.attempt,
-      sentAt: at,
-      traceHeaders: envelope.headers,
-    });
-  };
-
-  /** Writes one transition: the saga row (version-checked), the step history and the next command, all in `tx`. */
+  /** Writes one transition: the saga row (version-checked), the step history, the next command and its outbox row, all in `tx`. */
   const apply = async (
     tx: SqlExecutor,
     saga: SagaRecord,
@@ -178,21 +182,25 @@ export const createSagaEngine = (options: SagaEngineOptions): SagaEngine => {
         })
       : undefined;
     const finishing = isTerminal(transition.status);
-    const updated = await updateSaga(tx, saga.id, saga.version, {
-      status: transition.status,
-      currentStep: transition.currentStep,
-      stepAttempt: transition.stepAttempt,
-      reason: transition.reason,
-      data,
-      deadlineAt: transition.deadlineInMs === null ? null : new Date(now.getTime() + transition.deadlineInMs),
-      updatedAt: now,
-      finishedAt: finishing ? now : null,
+    const written = await writeTransition(tx, {
+      sagaId: saga.id,
+      expectedVersion: saga.version,
+      changes: {
+        status: transition.status,
+        currentStep: transition.currentStep,
+        stepAttempt: transition.stepAttempt,
+        reason: transition.reason,
+        data,
+        deadlineAt: transition.deadlineInMs === null ? null : new Date(now.getTime() + transition.deadlineInMs),
+        updatedAt: now,
+        finishedAt: finishing ? now : null,
+      },
+      steps: stepChangesOf(transition),
+      command: transition.send && envelope ? { ...transition.send, messageId: envelope.id, traceHeaders: envelope.headers } : null,
+      finishing,
     });
-    if (!updated) throw new SagaVersionConflictError(saga.id, saga.version);
-    for (const change of transition.stepChanges) await setStepStatus(tx, saga.id, change.stepIndex, change.status, now);
-    if (transition.send && envelope) await recordSend(tx, saga.id, transition.send, envelope, now);
-    // Delivered on commit: a `?wait` request for this saga answers now instead of at its next poll.
-    if (finishing) await signalSagaFinished(tx, saga.id);
+    if (!written) throw new SagaVersionConflictError(saga.id, saga.version);
+    if (envelope) await enqueueMessages(tx, [envelope]);
 
     const stepName = definition.steps[transition.currentStep]?.name;
     const context = { sagaId: saga.id, sagaType: saga.type, step: stepName, status: transition.status, reason: transition.reason ?? undefined };
@@ -216,22 +224,20 @@ export const createSagaEngine = (options: SagaEngineOptions): SagaEngine => {
       case 'resent':
         return logger.info(fields, 'saga command sent again');
       default:
-        return logger.info(fields, `saga ${transition.note}`);
+        // Every saga passes through these: at info they were a log line per step per saga (issue 10).
+        return logger.debug(fields, `saga ${transition.note}`);
     }
   };
 
   const handleReply = async (tx: SqlExecutor, envelope: Envelope): Promise<void> => {
     const fields = { messageId: envelope.id, messageType: envelope.type, causationId: envelope.causationId, sagaId: envelope.correlationId };
-    const command = envelope.causationId ? await findCommand(tx, envelope.causationId) : undefined;
+    const command = envelope.causationId ? await lockSagaOfCommand(tx, envelope.causationId) : undefined;
+    // The command's rows go with its saga's (and with the retention), so a missing saga is a missing command too.
     if (!command) {
       logger.warn(fields, 'reply to a command this orchestrator never sent, ignored');
       return;
     }
-    const saga = await lockSaga(tx, command.sagaId);
-    if (!saga) {
-      logger.warn(fields, 'reply for a saga that no longer exists, ignored');
-      return;
-    }
+    const { saga } = command;
     const definition = definitionFor(saga.type);
     const step = definition.steps[command.stepIndex];
     const expectedType = command.direction === 'FORWARD' ? step?.command.replyType : step?.compensation?.replyType;
@@ -246,7 +252,7 @@ export const createSagaEngine = (options: SagaEngineOptions): SagaEngine => {
       outcome.outcome === 'SUCCEEDED'
         ? { kind: 'reply', stepIndex: command.stepIndex, direction: command.direction, outcome: 'SUCCEEDED' }
         : { kind: 'reply', stepIndex: command.stepIndex, direction: command.direction, outcome: 'FAILED', reason: outcome.reason };
-    const decision = decide(stateOf(saga, definition, await loadSteps(tx, saga.id)), event, policy);
+    const decision = decide(stateOf(saga, definition, command.stepStatuses), event, policy);
     if (decision.kind === 'ignore') {
       metrics.staleReplies.inc({ type: saga.type });
       logger.info({ ...fields, why: decision.why, step: step?.name, direction: command.direction }, 'stale or duplicate saga reply ignored');
@@ -261,7 +267,8 @@ export const createSagaEngine = (options: SagaEngineOptions): SagaEngine => {
 
   const onDeadline = async (tx: SqlExecutor, saga: SagaRecord): Promise<Transition['note'] | undefined> => {
     const definition = definitionFor(saga.type);
-    const decision = decide(stateOf(saga, definition, await loadSteps(tx, saga.id)), { kind: 'deadline' }, policy);
+    const steps = await loadSteps(tx, saga.id);
+    const decision = decide(stateOf(saga, definition, steps.map((step) => step.status)), { kind: 'deadline' }, policy);
     if (decision.kind === 'ignore') return undefined;
     // The sweeper traces nothing of its own; the command it sends continues the trace of the saga's latest send.
     await apply(tx, saga, definition, decision, { causationId: null, headers: await latestCommandTraceHeaders(tx, saga.id) });
@@ -317,9 +324,9 @@ export const createSagaEngine = (options: SagaEngineOptions): SagaEngine => {
         causationId: null,
         headers: input.headers ?? {},
       });
-      let saga: SagaRecord;
+      let view: SagaView;
       try {
-        saga = await insertSaga(
+        view = await insertSaga(
           tx,
           {
             id: sagaId,
@@ -327,8 +334,6 @@ export const createSagaEngine = (options: SagaEngineOptions): SagaEngine => {
             status: 'RUNNING',
             currentStep: 0,
             data: input.data,
-            reason: null,
-            version: 1,
             stepAttempt: 1,
             deadlineAt: new Date(now.getTime() + backoffMs(policy, 1)),
             customerId: input.customerId,
@@ -337,22 +342,21 @@ export const createSagaEngine = (options: SagaEngineOptions): SagaEngine => {
             updatedAt: now,
           },
           definition.steps.map((step) => ({
-            sagaId,
             stepIndex: step.index,
             name: step.name,
-            status: step.index === 0 ? 'RUNNING' : 'PENDING',
-            attempts: 0,
-            updatedAt: now,
+            status: step.index === first.stepIndex ? 'RUNNING' : 'PENDING',
+            attempts: step.index === first.stepIndex ? 1 : 0,
           })),
+          { ...first, messageId: envelope.id, traceHeaders: envelope.headers },
         );
       } catch (error) {
         if (violatesConstraint(error, 'sagas_one_active_cancel_per_order')) throw new SagaAlreadyActiveError(definition.type, input.orderId, error);
         throw error;
       }
-      await recordSend(tx, sagaId, first, envelope, now);
+      await enqueueMessages(tx, [envelope]);
       metrics.started.inc({ type: definition.type });
-      logger.info({ sagaId, sagaType: definition.type, orderId: input.orderId, messageId: envelope.id }, 'saga started');
-      return { saga, steps: await loadSteps(tx, sagaId) };
+      logger.debug({ sagaId, sagaType: definition.type, orderId: input.orderId, messageId: envelope.id }, 'saga started');
+      return view;
     },
 
     replyHandlers() {

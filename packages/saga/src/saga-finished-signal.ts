@@ -1,6 +1,4 @@
-import { sql } from 'drizzle-orm';
 import pg from 'pg';
-import type { SqlExecutor } from '@ordering/messaging';
 import type { Logger } from '@ordering/platform';
 
 /**
@@ -10,12 +8,8 @@ import type { Logger } from '@ordering/platform';
  * shortens a wait; waiters keep a slower poll, so a lost connection or a missed signal costs time, never correctness.
  */
 
+/** The statement that makes a saga terminal runs `pg_notify` on this channel (saga-repository.ts, writeTransition). */
 export const SAGA_FINISHED_CHANNEL = 'saga_finished';
-
-/** Called inside the transaction that makes the saga terminal. */
-export const signalSagaFinished = async (tx: SqlExecutor, sagaId: string): Promise<void> => {
-  await tx.execute(sql`select pg_notify(${SAGA_FINISHED_CHANNEL}, ${sagaId})`);
-};
 
 /** One waiter's view of a saga's signals: a signal that arrives between two `next` calls is kept, not lost. */
 export interface SagaWatch {

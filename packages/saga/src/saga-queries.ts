@@ -2,14 +2,13 @@ import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { SqlExecutor } from '@ordering/messaging';
 import { decodeCursor, isUuid, toPage } from '@ordering/platform';
 import { sagas } from './saga-schema.js';
-import { loadSteps, loadStepsOf, type SagaRecord, type SagaView } from './saga-repository.js';
+import { findSagaView, loadStepsOf, type SagaRecord, type SagaView } from './saga-repository.js';
 import type { SagaStatus } from './saga-state-machine.js';
 
 /** A saga and its steps, or undefined (also for an id that is not a UUID, so a bad path is a 404, not a 500). */
 export const findSaga = async (db: SqlExecutor, sagaId: string): Promise<SagaView | undefined> => {
   if (!isUuid(sagaId)) return undefined;
-  const [saga] = await db.select().from(sagas).where(eq(sagas.id, sagaId));
-  return saga ? { saga, steps: await loadSteps(db, saga.id) } : undefined;
+  return findSagaView(db, sagaId);
 };
 
 export interface SagaListQuery {

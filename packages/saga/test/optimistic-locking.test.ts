@@ -2,8 +2,8 @@ import { MessageTypes } from '@ordering/contracts';
 import type { SqlExecutor } from '@ordering/messaging';
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sagas, SagaVersionConflictError } from '../src/index.js';
-import { updateSaga } from '../src/saga-repository.js';
+import { SagaVersionConflictError } from '../src/index.js';
+import { lockSagaOfCommand, updateSaga } from '../src/saga-repository.js';
 import { aCheckout } from './builders.js';
 import { createSagaTestBed, type SagaTestBed } from './support/saga-test-bed.js';
 
@@ -17,24 +17,14 @@ afterEach(async () => {
   await bed?.close();
 });
 
-/** Runs `before` once, right before the wrapped query builder executes. */
-const deferExecution = <T extends object>(builder: T, before: () => Promise<unknown>): T =>
-  new Proxy(builder, {
-    get(target, property) {
-      const value: unknown = Reflect.get(target, property, target);
-      if (property === 'then') {
-        const then = value as PromiseLike<unknown>['then'];
-        return (onFulfilled: never, onRejected: never) => before().then(() => then.call(target, onFulfilled, onRejected));
-      }
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        const result: unknown = value.apply(target, args);
-        return result && typeof result === 'object' ? deferExecution(result, before) : result;
-      };
-    },
-  });
+interface Session {
+  prepareQuery(...args: unknown[]): { execute(...args: unknown[]): Promise<unknown> };
+}
 
-/** A writer that ignores the row lock: it bumps the saga's version just before the engine's own update of it. */
+/**
+ * A writer that ignores the row lock: it bumps the saga's version just before the engine's own update of it (the
+ * prepared statement that writes a transition, which the engine runs on the transaction's session).
+ */
 const withInterferingWriter = (tx: SqlExecutor, sagaId: string): SqlExecutor => {
   let interfered = false;
   const interfere = async (): Promise<void> => {
@@ -42,15 +32,23 @@ const withInterferingWriter = (tx: SqlExecutor, sagaId: string): SqlExecutor => 
     interfered = true;
     await tx.execute(sql`update sagas set version = version + 1 where id = ${sagaId}`);
   };
-  return new Proxy(tx, {
+  const internals = (tx as unknown as { _: { session: Session } })._;
+  const session = new Proxy(internals.session, {
     get(target, property) {
       const value: unknown = Reflect.get(target, property, target);
-      if (typeof value !== 'function') return value;
-      if (property !== 'update') return value.bind(target);
-      return (table: unknown) => {
-        const builder = value.call(target, table) as object;
-        return table === sagas ? deferExecution(builder, interfere) : builder;
+      if (property !== 'prepareQuery' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+      return (...args: unknown[]) => {
+        const prepared = (value as Session['prepareQuery']).apply(target, args);
+        if (args[2] !== 'saga_write_transition') return prepared;
+        return { execute: async (...values: unknown[]) => interfere().then(() => prepared.execute(...values)) };
       };
+    },
+  });
+  return new Proxy(tx, {
+    get(target, property) {
+      if (property === '_') return { ...internals, session };
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
     },
   });
 };
@@ -95,5 +93,37 @@ describe('optimistic locking of saga rows', () => {
 
     await bed.participants.deliver(engine, reply);
     expect(await bed.readSaga(checkout.sagaId)).toMatchObject({ status: 'RUNNING', currentStep: 1, version: before.saga.version + 1 });
+  });
+
+  it('when a reply waits on the saga lock while another transition commits, then it reads the saga and the steps that transition wrote', async () => {
+    const checkout = aCheckout();
+    const engine = bed.newEngine();
+    await bed.database.db.transaction((tx) => engine.start(tx, checkout));
+    const [command] = await bed.participants.takeCommands();
+    if (!command) throw new Error('no command');
+    const reply = bed.participants.replyTo(command);
+    const handler = engine.replyHandlers().find((candidate) => candidate.type === reply.type);
+    let commit = (): void => undefined;
+    const committing = new Promise<void>((resolve) => (commit = resolve));
+    let written = false;
+    const transition = bed.database.db.transaction(async (tx) => {
+      await handler!.handle(tx, reply);
+      written = true;
+      await committing;
+    });
+    await expect.poll(() => written, { timeout: 20_000 }).toBe(true);
+
+    const replica = bed.connectReplica();
+    const waiting = replica.db.transaction((tx) => lockSagaOfCommand(tx, command.id));
+    const lockWaits = async (): Promise<number> =>
+      (await bed.database.pool.query<{ waits: number }>(`select count(*)::int as waits from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`))
+        .rows[0]?.waits ?? 0;
+    await expect.poll(lockWaits, { timeout: 20_000 }).toBe(1);
+    commit();
+    await transition;
+
+    const locked = await waiting;
+    expect(locked?.saga).toMatchObject({ version: 2, currentStep: 1 });
+    expect(locked?.stepStatuses).toEqual(['DONE', 'RUNNING', 'PENDING']);
   });
 });

@@ -38,6 +38,8 @@ export interface AccountServiceUnderTest {
   balanceOf(customerId: string): Promise<number | undefined>;
   ledgerOf(customerId: string): Promise<StoredEntry[]>;
   countRows(table: 'accounts' | 'ledger_entries' | 'idempotency_keys', customerId: string): Promise<number>;
+  /** Statements the service's pool has sent so far (db_client_queries_total), BEGIN and COMMIT included. */
+  statementsSent(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -47,10 +49,10 @@ const bearer = (token: string | undefined): Record<string, string> => (token ? {
 export const startAccountService = async (): Promise<AccountServiceUnderTest> => {
   const testDatabase = await createTestDatabase();
   const logger = createLogger({ service: 'account', level: 'silent' });
-  const database = connectAccountDatabase(testDatabase.url, 25, logger);
+  const metrics = createMetrics('account');
+  const database = connectAccountDatabase(testDatabase.url, 25, logger, metrics);
   await runMigrations(database.pool, MIGRATIONS_FOLDER, logger);
   const tokens = await createTestTokens();
-  const metrics = createMetrics('account');
   const messaging = createMessaging({
     service: 'account',
     database,
@@ -94,6 +96,10 @@ export const startAccountService = async (): Promise<AccountServiceUnderTest> =>
     async countRows(table, customerId) {
       const result = await database.pool.query<{ count: string }>(`select count(*) from ${table} where customer_id = $1`, [customerId]);
       return Number(result.rows[0]?.count);
+    },
+    async statementsSent() {
+      const metric = await metrics.registry.getSingleMetric('db_client_queries_total')?.get();
+      return metric?.values[0]?.value ?? 0;
     },
     async close() {
       await app.close();

@@ -24,6 +24,8 @@ export interface OrderServiceUnderTest {
   tokenFor(customerId: string, role?: 'customer' | 'admin'): Promise<string>;
   get(url: string, token?: string): Promise<LightMyRequestResponse>;
   countRows(table: 'orders' | 'order_items' | 'menu_items' | 'order_tombstones' | 'outbox_messages'): Promise<number>;
+  /** Statements the service's pool has sent so far (db_client_queries_total), BEGIN and COMMIT included. */
+  statementsSent(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -31,10 +33,10 @@ export interface OrderServiceUnderTest {
 export const startOrderService = async (options: { poolSize?: number } = {}): Promise<OrderServiceUnderTest> => {
   const testDatabase = await createTestDatabase();
   const logger = createLogger({ service: 'order', level: 'silent' });
-  const database = connectOrderDatabase(testDatabase.url, options.poolSize ?? 4, logger);
+  const metrics = createMetrics('order');
+  const database = connectOrderDatabase(testDatabase.url, options.poolSize ?? 4, logger, metrics);
   await runMigrations(database.pool, MIGRATIONS_FOLDER, logger);
   const tokens = await createTestTokens();
-  const metrics = createMetrics('order');
   const messaging = createMessaging({
     service: 'order',
     database,
@@ -62,6 +64,10 @@ export const startOrderService = async (options: { poolSize?: number } = {}): Pr
     async countRows(table) {
       const result = await database.pool.query<{ count: string }>(`select count(*) from ${table}`);
       return Number(result.rows[0]?.count);
+    },
+    async statementsSent() {
+      const metric = await metrics.registry.getSingleMetric('db_client_queries_total')?.get();
+      return metric?.values[0]?.value ?? 0;
     },
     async close() {
       await app.close();

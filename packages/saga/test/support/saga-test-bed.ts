@@ -75,6 +75,8 @@ export interface SagaTestBed {
   /** What a run produced, without ids and times: two runs of one scenario must give equal outcomes. */
   outcomeOf(sagaId: string): Promise<SagaOutcome>;
   metricValue(name: string, labels?: Record<string, string>, sample?: 'count' | 'sum'): Promise<number>;
+  /** Statements the bed's own pool (`database`) has sent so far, BEGIN and COMMIT included: its round trips. */
+  statementsSent(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -90,18 +92,18 @@ const capturingLogger = (lines: Record<string, unknown>[]): Logger =>
     }),
   });
 
-const connect = (url: string, logger: Logger): TestDatabaseConnection =>
-  connectDatabase({ url, schema, logger, maxConnections: 10, applicationName: 'saga-test' });
+const connect = (url: string, logger: Logger, metrics?: ServiceMetrics): TestDatabaseConnection =>
+  connectDatabase({ url, schema, logger, maxConnections: 10, applicationName: 'saga-test', ...(metrics ? { metrics } : {}) });
 
 /** A fresh migrated database (saga tables + outbox), a controllable clock and simulated participants. */
 export const createSagaTestBed = async (): Promise<SagaTestBed> => {
   const testDatabase: TestDatabase = await createTestDatabase();
   const logLines: Record<string, unknown>[] = [];
   const logger = capturingLogger(logLines);
-  const database = connect(testDatabase.url, logger);
+  const metrics = createMetrics('orchestrator');
+  const database = connect(testDatabase.url, logger, metrics);
   await runMigrations(database.pool, TEST_MIGRATIONS_FOLDER, createLogger({ service: 'saga-test', level: 'silent' }));
   const clock = createTestClock();
-  const metrics = createMetrics('orchestrator');
   const replicas: TestDatabaseConnection[] = [];
 
   const sagaRow = async (sagaId: string) => {
@@ -181,6 +183,10 @@ export const createSagaTestBed = async (): Promise<SagaTestBed> => {
       return matches
         .filter((value) => Object.entries(labels).every(([key, expected]) => String((value.labels as Record<string, unknown>)[key]) === expected))
         .reduce((sum, value) => sum + value.value, 0);
+    },
+    async statementsSent() {
+      const metric = await metrics.registry.getSingleMetric('db_client_queries_total')?.get();
+      return metric?.values[0]?.value ?? 0;
     },
     async close() {
       for (const replica of replicas) await replica.close();

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { prepareStatement } from '@ordering/saga';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Account, LedgerEntry } from '../domain/account.js';
 import type { BalanceChange, BalanceFailure } from '../domain/balance-rules.js';
@@ -25,13 +26,21 @@ export const ensureAccount = async (executor: AccountExecutor, customerId: strin
   await executor.insert(accounts).values({ customerId }).onConflictDoNothing({ target: accounts.customerId });
 };
 
+const lockAccountStatement = prepareStatement<{ customerId: string }, { customerId: string }>(
+  'account_lock',
+  sql`select customer_id as "customerId" from accounts where customer_id = ${sql.placeholder('customerId')}::uuid for update`,
+);
+
 /**
- * Holds the account's row lock until commit. Saga operations take it before reading what was recorded for their
- * order, so a debit and a refund of one order (or two copies of either) run one after the other.
+ * Holds the account's row lock until commit, opening the account first if the customer has none yet (the
+ * CustomerRegistered event opens it, so that is rare: one statement in the common case). Saga operations take it
+ * before reading what was recorded for their order, so a debit and a refund of one order (or two copies of either)
+ * run one after the other.
  */
-export const lockAccount = async (tx: AccountExecutor, customerId: string): Promise<void> => {
-  const rows = await tx.select({ customerId: accounts.customerId }).from(accounts).where(eq(accounts.customerId, customerId)).for('update');
-  if (rows.length === 0) throw new Error('lockAccount needs an existing account: call ensureAccount first');
+export const lockOrOpenAccount = async (tx: AccountExecutor, customerId: string): Promise<void> => {
+  if ((await lockAccountStatement.run(tx, { customerId })).length === 1) return;
+  await ensureAccount(tx, customerId);
+  if ((await lockAccountStatement.run(tx, { customerId })).length === 0) throw new Error(`account ${customerId} is missing right after ensureAccount`);
 };
 
 export const findAccount = async (executor: AccountExecutor, customerId: string): Promise<Account | undefined> => {

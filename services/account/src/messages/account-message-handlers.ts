@@ -1,7 +1,7 @@
-import { AccountMessages, CustomerMessages, MessageTypes } from '@ordering/contracts';
+import { MessageTypes, type AccountMessages, type CustomerMessages } from '@ordering/contracts';
 import type { MessageHandler } from '@ordering/messaging';
 import type { Logger } from '@ordering/platform';
-import { decodePayload, participantCommandHandler, type ParticipantOutcome } from '@ordering/saga';
+import { participantCommandHandler, payloadOf, type ParticipantOutcome } from '@ordering/saga';
 import type { Outcome } from '../domain/outcome.js';
 import type { AccountTx } from '../db/account-database.js';
 import { debitAccount } from '../use-cases/debit-account.js';
@@ -24,7 +24,6 @@ export const createAccountMessageHandlers = ({ logger }: AccountMessageDeps): Me
   participantCommandHandler({ service: ACCOUNT_CONSUMER, logger }, {
     type: MessageTypes.DebitAccount,
     replyType: MessageTypes.DebitAccountReply,
-    schema: AccountMessages.DebitAccount,
     // INSUFFICIENT_FUNDS is the customer's; COMPENSATED is a saga that timed out and gave up first.
     unexpectedFailures: ['AMOUNT_OUT_OF_RANGE'],
     run: async (tx, command: AccountMessages.DebitAccount) => asStepOutcome(await debitAccount(tx, command)),
@@ -32,12 +31,11 @@ export const createAccountMessageHandlers = ({ logger }: AccountMessageDeps): Me
   participantCommandHandler({ service: ACCOUNT_CONSUMER, logger }, {
     type: MessageTypes.RefundAccount,
     replyType: MessageTypes.RefundAccountReply,
-    schema: AccountMessages.RefundAccount,
     unexpectedFailures: [],
     run: async (tx, command: AccountMessages.RefundAccount) => asStepOutcome(await refundAccount(tx, command)),
   }),
   {
     type: MessageTypes.CustomerRegistered,
-    handle: (tx, envelope) => openAccount(tx, decodePayload<CustomerMessages.CustomerRegistered>(CustomerMessages.CustomerRegistered, envelope)),
+    handle: (tx, envelope) => openAccount(tx, payloadOf<CustomerMessages.CustomerRegistered>(envelope)),
   },
 ];

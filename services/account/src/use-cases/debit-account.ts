@@ -1,8 +1,8 @@
 import type { AccountMessages } from '@ordering/contracts';
 import type { AccountExecutor } from '../db/account-database.js';
-import { ensureAccount, lockAccount, recordBalanceChange } from '../db/account-repository.js';
-import { findOperations, recordOperation } from '../db/account-operation-repository.js';
-import { debitOutcome, decideDebit, failedDebit, succeededOperation, type Debited } from '../domain/account-operations.js';
+import { lockOrOpenAccount } from '../db/account-repository.js';
+import { findOperations, recordOperation, recordOperationWithChange } from '../db/account-operation-repository.js';
+import { debitOutcome, decideDebit, failedDebit, type Debited } from '../domain/account-operations.js';
 import { debit } from '../domain/balance-rules.js';
 import type { Outcome } from '../domain/outcome.js';
 
@@ -14,15 +14,15 @@ import type { Outcome } from '../domain/outcome.js';
  */
 export const debitAccount = async (tx: AccountExecutor, command: AccountMessages.DebitAccount): Promise<Outcome<Debited, string>> => {
   const { customerId, orderId, amount } = command;
-  await ensureAccount(tx, customerId);
-  await lockAccount(tx, customerId);
+  await lockOrOpenAccount(tx, customerId);
   const decision = decideDebit(await findOperations(tx, orderId));
   if (decision.action === 'repeat') return debitOutcome(decision.operation);
   if (decision.action === 'refuse') return debitOutcome(await recordOperation(tx, failedDebit({ orderId, customerId }, amount, decision.reason)));
 
   const change = debit(amount, orderId);
   if (!change.ok) return debitOutcome(await recordOperation(tx, failedDebit({ orderId, customerId }, amount, change.failure)));
-  const applied = await recordBalanceChange(tx, customerId, change.value);
-  if (!applied.ok) return debitOutcome(await recordOperation(tx, failedDebit({ orderId, customerId }, amount, applied.failure)));
-  return debitOutcome(await recordOperation(tx, succeededOperation({ orderId, customerId }, 'DEBIT', applied.value.entry)));
+  // The balance guard's refusal is INSUFFICIENT_FUNDS, recorded like any failed debit.
+  const refused = failedDebit({ orderId, customerId }, amount, 'INSUFFICIENT_FUNDS');
+  const recorded = await recordOperationWithChange(tx, { orderId, customerId, kind: 'DEBIT' }, change.value, refused);
+  return debitOutcome(recorded ?? refused);
 };

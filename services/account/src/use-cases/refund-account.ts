@@ -1,8 +1,8 @@
 import type { AccountMessages } from '@ordering/contracts';
 import type { AccountExecutor } from '../db/account-database.js';
-import { ensureAccount, lockAccount, recordBalanceChange } from '../db/account-repository.js';
-import { findOperations, recordOperation } from '../db/account-operation-repository.js';
-import { decideRefund, refundOutcome, refundTombstone, succeededOperation, type Refunded } from '../domain/account-operations.js';
+import { lockOrOpenAccount } from '../db/account-repository.js';
+import { findOperations, recordOperation, recordOperationWithChange } from '../db/account-operation-repository.js';
+import { decideRefund, refundOutcome, refundTombstone, type Refunded } from '../domain/account-operations.js';
 import { refund } from '../domain/balance-rules.js';
 import type { Outcome } from '../domain/outcome.js';
 
@@ -13,15 +13,15 @@ import type { Outcome } from '../domain/outcome.js';
  */
 export const refundAccount = async (tx: AccountExecutor, command: AccountMessages.RefundAccount): Promise<Outcome<Refunded, string>> => {
   const { customerId, orderId } = command;
-  await ensureAccount(tx, customerId);
-  await lockAccount(tx, customerId);
+  await lockOrOpenAccount(tx, customerId);
   const decision = decideRefund(await findOperations(tx, orderId));
   if (decision.action === 'repeat') return refundOutcome(decision.operation);
   if (decision.action === 'tombstone') return refundOutcome(await recordOperation(tx, refundTombstone({ orderId, customerId })));
 
   const change = refund(decision.amount, orderId);
   if (!change.ok) throw new Error(`the recorded debit of order ${orderId} cannot be refunded: ${change.failure}`);
-  const applied = await recordBalanceChange(tx, decision.customerId, change.value);
-  if (!applied.ok) throw new Error(`a refund was refused with ${applied.failure}`);
-  return refundOutcome(await recordOperation(tx, succeededOperation({ orderId, customerId: decision.customerId }, 'REFUND', applied.value.entry)));
+  // A refund only adds to a balance: the guard cannot refuse it, so nothing is recorded for a refusal.
+  const recorded = await recordOperationWithChange(tx, { orderId, customerId: decision.customerId, kind: 'REFUND' }, change.value, null);
+  if (!recorded) throw new Error(`a refund of order ${orderId} was refused by the balance guard`);
+  return refundOutcome(recorded);
 };

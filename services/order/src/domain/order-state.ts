@@ -31,6 +31,9 @@ export const isOrderStatus = (value: unknown): value is OrderStatus =>
 /** REJECTED and CANCELLED are final: nothing moves an order out of them. */
 export const isFinal = (status: OrderStatus): boolean => status === 'REJECTED' || status === 'CANCELLED';
 
+/** The one move an event makes: from this status to that one. */
+export const transitionOf = (event: OrderEvent): { from: OrderStatus; to: OrderStatus } => TRANSITIONS[event];
+
 /** The status an event leads to, so a participant can recognise a repeated command for a step already done. */
 export const targetOf = (event: OrderEvent): OrderStatus => TRANSITIONS[event].to;
 

@@ -1,4 +1,4 @@
-import { MessageTypes, OrderMessages } from '@ordering/contracts';
+import { MessageTypes, type OrderMessages } from '@ordering/contracts';
 import type { MessageHandler } from '@ordering/messaging';
 import type { Logger } from '@ordering/platform';
 import { participantCommandHandler } from '@ordering/saga';
@@ -25,7 +25,6 @@ export const createOrderMessageHandlers = ({ logger }: OrderMessageDeps): Messag
     participantCommandHandler(participant, {
       type: MessageTypes.CreatePendingOrder,
       replyType: MessageTypes.CreatePendingOrderReply,
-      schema: OrderMessages.CreatePendingOrder,
       // UNKNOWN_MENU_ITEM is the customer's; a tombstone's reason is a saga that gave up first.
       unexpectedFailures: [ORDER_ID_CONFLICT],
       run: (tx, command: OrderMessages.CreatePendingOrder) => createPendingOrder(tx, command),
@@ -33,21 +32,18 @@ export const createOrderMessageHandlers = ({ logger }: OrderMessageDeps): Messag
     participantCommandHandler(participant, {
       type: MessageTypes.ApproveOrder,
       replyType: MessageTypes.ApproveOrderReply,
-      schema: OrderMessages.ApproveOrder,
       unexpectedFailures: 'all',
       run: (tx, command: OrderMessages.ApproveOrder) => approveOrder(tx, command),
     }),
     participantCommandHandler(participant, {
       type: MessageTypes.RejectOrder,
       replyType: MessageTypes.RejectOrderReply,
-      schema: OrderMessages.RejectOrder,
       unexpectedFailures: 'all',
       run: (tx, command: OrderMessages.RejectOrder) => rejectOrder(tx, command),
     }),
     participantCommandHandler(participant, {
       type: MessageTypes.BeginCancel,
       replyType: MessageTypes.BeginCancelReply,
-      schema: OrderMessages.BeginCancel,
       // NOT_FOUND and ORDER_NOT_CANCELLABLE answer what the customer asked for.
       unexpectedFailures: [],
       run: (tx, command: OrderMessages.BeginCancel) => beginCancel(tx, command),
@@ -55,14 +51,12 @@ export const createOrderMessageHandlers = ({ logger }: OrderMessageDeps): Messag
     participantCommandHandler(participant, {
       type: MessageTypes.ConfirmCancel,
       replyType: MessageTypes.ConfirmCancelReply,
-      schema: OrderMessages.ConfirmCancel,
       unexpectedFailures: 'all',
       run: (tx, command: OrderMessages.ConfirmCancel) => confirmCancel(tx, command),
     }),
     participantCommandHandler(participant, {
       type: MessageTypes.UndoCancel,
       replyType: MessageTypes.UndoCancelReply,
-      schema: OrderMessages.UndoCancel,
       unexpectedFailures: 'all',
       run: (tx, command: OrderMessages.UndoCancel) => undoCancel(tx, command),
     }),

@@ -1,6 +1,6 @@
 import type { OrderExecutor } from '../db/order-repository.js';
-import { setOrderStatus } from '../db/order-step-repository.js';
-import type { OrderEvent } from '../domain/order-state.js';
+import { lockOrder, moveOrderIfIn, setOrderStatus } from '../db/order-step-repository.js';
+import { transitionOf, type OrderEvent } from '../domain/order-state.js';
 import { decideStep, NOT_FOUND, refused, succeeded, type OrderHead, type StepOutcome } from '../domain/order-steps.js';
 
 /**
@@ -21,6 +21,25 @@ export const advanceOrder = async (
     return succeeded({ order: { ...order, status: decision.to } });
   }
   return succeeded({ order });
+};
+
+/**
+ * advanceOrder by id, in one statement when the order is where the event leads from (what a correct saga finds):
+ * the move is applied directly. Otherwise (a repeat, a refusal, no order, another customer's order) the order is
+ * locked and read, and the state machine decides as in advanceOrder.
+ */
+export const advanceOrderById = async (
+  tx: OrderExecutor,
+  orderId: string,
+  event: OrderEvent,
+  options: { reason?: string; ownerId?: string } = {},
+): Promise<StepOutcome<{ order: OrderHead }>> => {
+  const moved = await moveOrderIfIn(tx, orderId, { ...transitionOf(event), reason: options.reason, ownerId: options.ownerId });
+  if (moved) return succeeded({ order: moved });
+  const order = await lockOrder(tx, orderId);
+  // Another customer's order is answered exactly like a missing one.
+  const visible = options.ownerId === undefined || order?.customerId === options.ownerId ? order : undefined;
+  return advanceOrder(tx, visible, event, options.reason);
 };
 
 /** Drops the data a reply does not carry. */

@@ -1,9 +1,8 @@
 import type { OrderMessages } from '@ordering/contracts';
 import type { OrderExecutor } from '../db/order-repository.js';
-import { lockOrder } from '../db/order-step-repository.js';
 import type { StepOutcome } from '../domain/order-steps.js';
-import { advanceOrder, withoutData } from './advance-order.js';
+import { advanceOrderById, withoutData } from './advance-order.js';
 
 /** Cancellation's last step, after the refund: CANCEL_PENDING -> CANCELLED. */
 export const confirmCancel = async (tx: OrderExecutor, command: OrderMessages.ConfirmCancel): Promise<StepOutcome> =>
-  withoutData(await advanceOrder(tx, await lockOrder(tx, command.orderId), 'CONFIRM_CANCEL'));
+  withoutData(await advanceOrderById(tx, command.orderId, 'CONFIRM_CANCEL'));

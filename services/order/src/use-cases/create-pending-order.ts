@@ -1,6 +1,6 @@
 import type { OrderMessages } from '@ordering/contracts';
-import { findMenuItemsWith, type OrderExecutor } from '../db/order-repository.js';
-import { findOrderHead, findTombstone, insertPendingOrder, insertTombstone, lockOrderId } from '../db/order-step-repository.js';
+import type { OrderExecutor } from '../db/order-repository.js';
+import { insertPendingOrderUnlessSeen, insertTombstoneUnlessSeen, lockOrderIdReadingMenu } from '../db/order-step-repository.js';
 import { CURRENCY, type Currency } from '../domain/menu.js';
 import { pendingOrder } from '../domain/order.js';
 import { priceOrder } from '../domain/order-pricing.js';
@@ -16,24 +16,26 @@ const withCurrency = (outcome: StepOutcome<{ total: number }>): CreationOutcome 
  * the saga's, so a repeated command (a retry carries a new message id) finds its earlier answer: the same total,
  * or the same failure. A refused creation stores no order at all (the order API answers 404), only a tombstone
  * that remembers the reason.
+ *
+ * Two statements: the id lock (with the menu), then the write, which stores the order (or the tombstone) only if the
+ * id has neither yet and returns what it has otherwise. The lock makes copies of this command and a RejectOrder for
+ * the same id queue, so the second statement sees what they committed.
  */
 export const createPendingOrder = async (tx: OrderExecutor, command: OrderMessages.CreatePendingOrder, now = new Date()): Promise<CreationOutcome> => {
   const { orderId, customerId, items } = command;
-  // Copies of this command and a RejectOrder for the same id queue here, so they see each other's result.
-  await lockOrderId(tx, orderId);
-  const earlier = repeatedCreation(await findOrderHead(tx, orderId), await findTombstone(tx, orderId), customerId);
-  if (earlier) return withCurrency(earlier);
-
-  const priced = priceOrder(await findMenuItemsWith(tx, items.map((item) => item.menuItemId)), items);
+  const menu = await lockOrderIdReadingMenu(tx, orderId, items.map((item) => item.menuItemId));
+  const priced = priceOrder(menu, items);
+  // A repeat is answered as the first time (the statement then wrote nothing).
   if (!priced.ok) {
-    await insertTombstone(tx, { orderId, cause: 'CREATION_FAILED', reason: priced.code });
-    return refused(priced.code);
+    const seen = await insertTombstoneUnlessSeen(tx, { orderId, cause: 'CREATION_FAILED', reason: priced.code });
+    return withCurrency(repeatedCreation(seen.order, seen.tombstone, customerId) ?? refused(priced.code));
   }
   const order = pendingOrder({ id: orderId, customerId, lines: priced.lines, total: priced.total, at: now });
-  if (await insertPendingOrder(tx, order)) return succeeded({ total: order.total, currency: CURRENCY });
-  // The primary key already held the id: answer like any repeat. (The lock makes this unreachable; the key is
-  // what makes a second order impossible.)
-  const existing = repeatedCreation(await findOrderHead(tx, orderId), undefined, customerId);
-  if (!existing) throw new Error(`order ${orderId} conflicted on insert but cannot be read`);
-  return withCurrency(existing);
+  const seen = await insertPendingOrderUnlessSeen(tx, order);
+  const earlier = repeatedCreation(seen.order, seen.tombstone, customerId);
+  if (earlier) return withCurrency(earlier);
+  // Neither seen nor created: the primary key held an order the statement could not see. The id lock makes this
+  // unreachable; the key is what makes a second order impossible, and answering without knowing its total is not.
+  if (!seen.created) throw new Error(`order ${orderId} conflicted on insert but cannot be read`);
+  return succeeded({ total: order.total, currency: CURRENCY });
 };

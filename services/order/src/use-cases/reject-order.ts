@@ -1,6 +1,7 @@
 import type { OrderMessages } from '@ordering/contracts';
 import type { OrderExecutor } from '../db/order-repository.js';
-import { insertTombstone, lockOrder, lockOrderId } from '../db/order-step-repository.js';
+import { insertTombstone, lockOrder, lockOrderId, moveOrderIfIn } from '../db/order-step-repository.js';
+import { transitionOf } from '../domain/order-state.js';
 import { succeeded, type StepOutcome } from '../domain/order-steps.js';
 import { advanceOrder, withoutData } from './advance-order.js';
 
@@ -12,6 +13,7 @@ import { advanceOrder, withoutData } from './advance-order.js';
 export const rejectOrder = async (tx: OrderExecutor, command: OrderMessages.RejectOrder): Promise<StepOutcome> => {
   // Taken before looking, so a CreatePendingOrder running right now either finishes first or sees the tombstone.
   await lockOrderId(tx, command.orderId);
+  if (await moveOrderIfIn(tx, command.orderId, { ...transitionOf('REJECT'), reason: command.reason })) return succeeded({});
   const order = await lockOrder(tx, command.orderId);
   if (order) return withoutData(await advanceOrder(tx, order, 'REJECT', command.reason));
   await insertTombstone(tx, { orderId: command.orderId, cause: 'REJECTED_BEFORE_CREATION', reason: command.reason });

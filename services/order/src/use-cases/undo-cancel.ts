@@ -1,9 +1,8 @@
 import type { OrderMessages } from '@ordering/contracts';
 import type { OrderExecutor } from '../db/order-repository.js';
-import { lockOrder } from '../db/order-step-repository.js';
 import type { StepOutcome } from '../domain/order-steps.js';
-import { advanceOrder, withoutData } from './advance-order.js';
+import { advanceOrderById, withoutData } from './advance-order.js';
 
 /** Compensates BeginCancel when the cancellation cannot go on: CANCEL_PENDING -> APPROVED. */
 export const undoCancel = async (tx: OrderExecutor, command: OrderMessages.UndoCancel): Promise<StepOutcome> =>
-  withoutData(await advanceOrder(tx, await lockOrder(tx, command.orderId), 'UNDO_CANCEL'));
+  withoutData(await advanceOrderById(tx, command.orderId, 'UNDO_CANCEL'));

@@ -1,0 +1,2 @@
+DROP INDEX "sagas_due_idx";--> statement-breakpoint
+DROP INDEX "sagas_customer_created_idx";
