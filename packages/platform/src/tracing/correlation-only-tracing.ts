@@ -82,10 +82,10 @@ class AsyncLocalStorageContext implements ContextManager {
 
   bind<T>(scope: Context, target: T): T {
     if (typeof target !== 'function') return target;
-    const manager = this;
     const fn = target as unknown as (...args: unknown[]) => unknown;
+    const run = (self: unknown, args: unknown[]): unknown => this.with(scope, () => fn.apply(self, args));
     return function boundToContext(this: unknown, ...args: unknown[]) {
-      return manager.with(scope, () => fn.apply(this, args));
+      return run(this, args);
     } as unknown as T;
   }
 
