@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ApiClient, type ApiResponse } from './support/api-client.js';
+import { ApiClient, type ApiResponse, type Saga } from './support/api-client.js';
 import { aCustomer, E2E_ADMIN } from './support/builders.js';
 import { expectStatus } from './support/expectations.js';
 import { HTTP_PROCESS_NAMES, printLogsOnFailure, SERVICE_NAMES, startedSystem, startSystem, type LogLine, type RunningSystem } from './support/system.js';
@@ -199,6 +199,33 @@ describe('observability', () => {
         });
         expect((SERVICE_NAMES as readonly string[]).concat('gateway')).toContain(line.json?.['service']);
       }
+    });
+  });
+
+  describe('trace ids in logs', () => {
+    it('when a checkout comes in without a traceparent and nothing exports spans, then the gateway\'s and the orchestrator\'s lines about it carry one trace id', async () => {
+      const { token } = await signUp();
+      expectStatus(await api.deposit(token, 1000), 201);
+      const menu = await api.menu();
+      expectStatus(menu, 200);
+      const item = menu.body.items[0];
+      if (!item) throw new Error('the menu is empty');
+      const id = `e2e-trace-${randomUUID()}`;
+
+      const response = await api.post<Saga>('/api/checkout?wait=30', { json: { items: [{ menuItemId: item.id, quantity: 1 }] }, token, headers: { 'x-request-id': id } });
+      expect(response.status, response.text).toBeLessThan(300);
+
+      const requestLines = await settledLines(id, ['gateway', 'orchestrator'], (requestId) => api.get(`/api/checkout/${randomUUID()}`, { token, headers: { 'x-request-id': requestId } }));
+      const traceIds = new Set(requestLines.map((line) => line.json?.['traceId']));
+      expect([...traceIds], requestLines.map((line) => line.text).join('\n')).toEqual([expect.stringMatching(/^[0-9a-f]{32}$/)]);
+      const sagaLines = await eventually(
+        async () => {
+          const lines = running().logLines().filter((line) => line.json?.['sagaId'] === response.body.sagaId);
+          return lines.some((line) => line.json?.['msg'] === 'saga started') ? lines : undefined;
+        },
+        { what: `the orchestrator's lines about saga ${response.body.sagaId}`, timeoutMs: 15_000, intervalMs: 100, context: () => running().tail(40) },
+      );
+      for (const line of sagaLines) expect(line.json?.['traceId'], line.text).toBe([...traceIds][0]);
     });
   });
 

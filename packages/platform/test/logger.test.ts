@@ -1,6 +1,9 @@
+import { spawnSync } from 'node:child_process';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { DrizzleQueryError } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../src/index.js';
+import { createBatchedDestination } from '../src/logging/batched-stdout.js';
 
 const captureLines = () => {
   const lines: string[] = [];
@@ -33,5 +36,38 @@ describe('createLogger', () => {
 
     expect(lines.join('')).not.toMatch(/hunter2|eyJ\.secret/);
     expect(lines.join('')).toContain('[redacted]');
+  });
+
+  it('when several lines are logged in one turn of the event loop, then they reach stdout in one write, in order, when the turn ends', async () => {
+    const writes: string[] = [];
+    const destination = createBatchedDestination({ write: (text: string) => void writes.push(text) });
+    const logger = createLogger({ service: 'test', level: 'info', destination });
+
+    logger.info('first');
+    logger.info('second');
+    logger.info('third');
+    expect(writes).toEqual([]);
+    await nextTurn();
+
+    expect(writes).toHaveLength(1);
+    expect(writes[0]?.trimEnd().split('\n').map((line) => (JSON.parse(line) as { msg: string }).msg)).toEqual(['first', 'second', 'third']);
+  });
+
+  it('when a process logs and exits in the same turn, then its lines are still on its stdout', () => {
+    const script = [
+      "import { createLogger } from './packages/platform/src/index.ts';",
+      "const logger = createLogger({ service: 'test', level: 'info' });",
+      "logger.info('started');",
+      "logger.error({ err: new Error('boom') }, 'start-up failed');",
+      'process.exit(1);',
+    ].join('\n');
+    const child = spawnSync(process.execPath, ['--conditions=development', '--import', 'tsx', '--input-type=module', '--eval', script], { encoding: 'utf8', timeout: 60_000 });
+
+    expect(child.status, child.stderr).toBe(1);
+    const lines = child.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { msg: string; level: string });
+    expect(lines.map((line) => [line.level, line.msg])).toEqual([
+      ['info', 'started'],
+      ['error', 'start-up failed'],
+    ]);
   });
 });

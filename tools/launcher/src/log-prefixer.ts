@@ -1,4 +1,5 @@
 import pinoPretty from 'pino-pretty';
+import { batchedStdout } from './batched-stdout.js';
 import type { LogFormat } from './launcher-config.js';
 
 export interface LogPrefixerOptions {
@@ -6,6 +7,7 @@ export interface LogPrefixerOptions {
   readonly colour: boolean;
   /** Longest process name, so every `name | ` column lines up. */
   readonly nameWidth: number;
+  /** Where output goes; the process's batched stdout unless a test captures it. */
   readonly write?: (text: string) => void;
 }
 
@@ -45,7 +47,7 @@ const parseJsonObject = (line: string): Record<string, unknown> | undefined => {
 };
 
 export const createLogPrefixer = (options: LogPrefixerOptions): ((name: string) => LinePrinter) => {
-  const write = options.write ?? ((text: string) => void process.stdout.write(text));
+  const write = options.write ?? batchedStdout().write;
   const prettify =
     options.format === 'pretty'
       ? pinoPretty.prettyFactory({
@@ -61,6 +63,8 @@ export const createLogPrefixer = (options: LogPrefixerOptions): ((name: string) 
     const label = name.padEnd(options.nameWidth);
     const prefix = options.colour ? `${colourFor(name)}${label}${RESET} | ` : `${label} | `;
     return (line) => {
+      // JSON mode (the bench, the tests, a log shipper): a service's line passes through as it is, never parsed.
+      if (!prettify && !line.includes('\n')) return write(`${prefix}${line}\n`);
       const record = prettify ? parseJsonObject(line) : undefined;
       const rendered = record && prettify ? prettify(record).replace(/\r?\n$/, '') : line;
       write(

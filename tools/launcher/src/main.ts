@@ -8,6 +8,7 @@ import { ensureKeptSecret, KEPT_SECRETS } from './kept-secret.js';
 import { ensureMessageKeys } from './message-keys.js';
 import { SERVICE_NAMES, readLauncherConfigOrExit, type ServiceName } from './launcher-config.js';
 import { launcherStatePath, removeLauncherState, writeLauncherState, type LauncherState, type ProcessState } from './launcher-state.js';
+import { batchedStdout } from './batched-stdout.js';
 import { createLogPrefixer } from './log-prefixer.js';
 import { startOrphanReaper } from './orphan-reaper.js';
 import { assertPortsFree } from './free-ports.js';
@@ -203,6 +204,8 @@ const start = async (): Promise<void> => {
   if (shuttingDown) return;
   status = 'ready';
   publishState();
+  // After every line printed so far: the banner's last line says the system is ready.
+  batchedStdout().flush();
   process.stdout.write(`${formatBanner(config, specs, serverUrl, stateFile).join('\n')}\n`);
 };
 

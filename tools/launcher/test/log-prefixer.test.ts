@@ -15,6 +15,10 @@ describe('createLogPrefixer', () => {
     expect(capture({ format: 'json', colour: false, nameWidth: 10 }, 'order#1', [LINE])).toBe(`order#1    | ${LINE}\n`);
   });
 
+  it('when the format is json and a printed message holds a line break, then every line carries the prefix', () => {
+    expect(capture({ format: 'json', colour: false, nameWidth: 5 }, 'order', ['failed to spawn:\nENOENT'])).toBe('order | failed to spawn:\norder | ENOENT\n');
+  });
+
   it('when the format is pretty, then a pino line is rendered readably on one line', () => {
     const output = capture({ format: 'pretty', colour: false, nameWidth: 5 }, 'order', [LINE]);
 

@@ -82,20 +82,26 @@ const registerJsonParser = (app: FastifyInstance): void => {
 
 const routeOf = (url: string | undefined): string => url ?? 'unmatched';
 
+const pathOf = (url: string): string => {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+};
+
 /** Exactly one structured line per request, without query strings, headers or bodies (they can hold secrets). */
 const registerRequestObservation = (app: FastifyInstance, metrics: ServiceMetrics): void => {
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback hooks, not async ones: one promise less per hook and request, for work that never waits.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const route = routeOf(request.routeOptions.url);
-    const seconds = reply.elapsedTime / 1000;
-    metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, seconds);
-    if (route === '/healthz' || route === '/readyz' || route === '/metrics') return;
-    request.log.info(
-      { method: request.method, route, path: request.url.split('?')[0], status: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 10) / 10 },
-      'request completed',
-    );
+    const elapsedMs = reply.elapsedTime;
+    metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, elapsedMs / 1000);
+    if (route !== '/healthz' && route !== '/readyz' && route !== '/metrics') {
+      request.log.info({ method: request.method, route, path: pathOf(request.url), status: reply.statusCode, durationMs: Math.round(elapsedMs * 10) / 10 }, 'request completed');
+    }
+    done();
   });
 };
 

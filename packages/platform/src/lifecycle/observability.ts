@@ -13,7 +13,8 @@ export interface Observability {
 /** Logs, metrics and traces for a service process; call first in main.ts, before anything logs or queries. */
 export const startObservability = (service: string, settings: { logLevel: string; otlpEndpoint?: string | undefined }): Observability => {
   const tracing = startTracing({ service, ...(settings.otlpEndpoint ? { otlpEndpoint: settings.otlpEndpoint } : {}) });
-  instrumentPostgres();
+  // One span per SQL statement is worth its cost only when someone reads the spans.
+  if (tracing.recording) instrumentPostgres();
   const logger = createLogger({ service, level: settings.logLevel });
   exitOnFatalErrors(logger);
   return { logger, metrics: createMetrics(service), tracing };

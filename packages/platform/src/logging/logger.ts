@@ -1,5 +1,6 @@
 import { pino, type Logger, type LoggerOptions } from 'pino';
 import { activeSpanIds } from '../tracing/tracing.js';
+import { batchedStdout } from './batched-stdout.js';
 
 export type { Logger } from 'pino';
 
@@ -61,5 +62,5 @@ export const createLogger = (settings: LoggerSettings): Logger => {
     // Correlate every line with the trace it belongs to.
     mixin: () => activeSpanIds() ?? {},
   };
-  return settings.destination ? pino(options, settings.destination) : pino(options);
+  return pino(options, settings.destination ?? batchedStdout());
 };

@@ -16,22 +16,21 @@ export const registerHttpServerSpans = (app: FastifyInstance, options: { service
   app.addHook('onRequest', (request, _reply, done) => {
     const parent = contextFromHeaders(request.headers);
     const route = request.routeOptions.url ?? 'unmatched';
-    const span = tracer().startSpan(
-      `${request.method} ${route}`,
-      {
-        kind: SpanKind.SERVER,
-        attributes: { 'http.request.method': request.method, 'http.route': route, 'url.path': request.url.split('?')[0] ?? '', ...service },
-      },
-      parent,
-    );
-    spans.set(request, span);
+    const span = tracer().startSpan(`${request.method} ${route}`, { kind: SpanKind.SERVER }, parent);
+    // Without an exporter the span only carries ids (see correlation-only-tracing): nothing to fill in or end.
+    if (span.isRecording()) {
+      span.setAttributes({ 'http.request.method': request.method, 'http.route': route, 'url.path': request.url.split('?')[0] ?? '', ...service });
+      spans.set(request, span);
+    }
     context.with(trace.setSpan(parent, span), done);
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const span = spans.get(request);
-    if (!span) return;
-    span.setAttribute('http.response.status_code', reply.statusCode);
-    if (reply.statusCode >= 500) span.setStatus({ code: 2 });
-    span.end();
+    if (span) {
+      span.setAttribute('http.response.status_code', reply.statusCode);
+      if (reply.statusCode >= 500) span.setStatus({ code: 2 });
+      span.end();
+    }
+    done();
   });
 };

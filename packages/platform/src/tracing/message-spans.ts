@@ -72,7 +72,8 @@ const runIn = async <T>(span: Span, parent: Context, work: (span: MessageSpan) =
  */
 export const inProducerSpan = <T>(message: TracedMessage, settings: MessageSpanSettings, work: (span: MessageSpan) => Promise<T>): Promise<T> => {
   const parent = contextFromHeaders(message.headers ?? {}, ROOT_CONTEXT);
-  const span = tracer().startSpan(`send ${message.type}`, { kind: SpanKind.PRODUCER, attributes: messageAttributes(message, settings, 'send') }, parent);
+  const span = tracer().startSpan(`send ${message.type}`, { kind: SpanKind.PRODUCER }, parent);
+  if (span.isRecording()) span.setAttributes(messageAttributes(message, settings, 'send'));
   return runIn(span, parent, work);
 };
 
@@ -88,7 +89,7 @@ export const inConsumerSpan = <T>(message: TracedMessage, settings: MessageSpanS
   const parentSpan = trace.getSpanContext(parent);
   const links: Link[] =
     delivery && trace.isSpanContextValid(delivery) && delivery.spanId !== parentSpan?.spanId ? [{ context: delivery, attributes: { 'ordering.link': 'delivery' } }] : [];
-  const attributes = { ...messageAttributes(message, settings, 'process'), 'messaging.consumer.group.name': settings.service };
-  const span = tracer().startSpan(`process ${message.type}`, { kind: SpanKind.CONSUMER, attributes, links }, parent);
+  const span = tracer().startSpan(`process ${message.type}`, { kind: SpanKind.CONSUMER, links }, parent);
+  if (span.isRecording()) span.setAttributes({ ...messageAttributes(message, settings, 'process'), 'messaging.consumer.group.name': settings.service });
   return runIn(span, parent, work);
 };
