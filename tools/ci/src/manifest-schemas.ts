@@ -12,6 +12,7 @@ const modelModule = (apiVersion: string): string | undefined => {
   if (group!.endsWith('.istio.io')) return `@kubernetes-models/istio/${apiVersion}`;
   if (group === 'argoproj.io') return `@kubernetes-models/argo-cd/${apiVersion}`;
   if (group === 'external-secrets.io') return `@kubernetes-models/external-secrets/${apiVersion}`;
+  if (group === 'monitoring.coreos.com') return `@kubernetes-models/prometheus-operator/${apiVersion}`;
   return undefined;
 };
 
