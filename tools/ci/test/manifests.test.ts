@@ -63,6 +63,22 @@ describe('rendered overlays against their schemas', () => {
     );
   }, SLOW);
 
+  it('when a ServiceMonitor endpoint field is misspelled or a PrometheusRule rule has no expr, then validation fails', () => {
+    const manifests = overlay('dev');
+    const monitor = find(manifests, 'ServiceMonitor', 'order');
+    const endpoint = spec(monitor).endpoints[0];
+    endpoint.schem = endpoint.scheme;
+    delete endpoint.scheme;
+    const rule = find(manifests, 'PrometheusRule', 'ordering-operations');
+    delete spec(rule).groups[0].rules[0].expr;
+    expect(validateManifests([monitor, rule])).toEqual(
+      expect.arrayContaining([
+        { object: 'ServiceMonitor/order', message: expect.stringContaining("'\"schem\"' does not exist") },
+        { object: 'PrometheusRule/ordering-operations', message: expect.stringContaining('must have required property expr') },
+      ]),
+    );
+  }, SLOW);
+
   it('when an object has a kind no schema knows, then it is a problem rather than unchecked', () => {
     const unknown = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } };
     expect(validateManifests([unknown])).toEqual([{ object: 'Widget/w', message: 'no schema for example.com/v1 Widget' }]);
@@ -137,6 +153,23 @@ describe('policies on the rendered overlays', () => {
       "VirtualService/edge: host 'gateway.elsewhere.svc.cluster.local' is not a Service",
       'namespace ordering: no namespace-wide STRICT PeerAuthentication',
     ]);
+  });
+
+  it.each(OVERLAYS)('when the %s overlay is rendered, then a ServiceMonitor scrapes every service on a port its Service has, and the rules are there', (name) => {
+    const manifests = overlay(name);
+    for (const service of SERVICES) {
+      const monitor = find(manifests, 'ServiceMonitor', service);
+      expect(monitor.metadata.namespace).toBe('ordering');
+      expect(spec(monitor).selector.matchLabels).toEqual({ app: service });
+      const ports = (spec(find(manifests, 'Service', service)).ports as { name: string }[]).map((port) => port.name);
+      const endpoint = spec(monitor).endpoints[0];
+      expect(ports).toContain(endpoint.port);
+      expect(endpoint.path).toBe('/metrics');
+    }
+    // The gateway's public port never serves /metrics: its own listener does.
+    expect(spec(find(manifests, 'ServiceMonitor', 'gateway')).endpoints[0].port).toBe('http-metrics');
+    const groups = manifests.filter((m) => m.kind === 'PrometheusRule').flatMap((m) => spec(m).groups.map((group: { name: string }) => group.name));
+    expect(groups.sort()).toEqual(['ordering-operations', 'slo-checkout-latency', 'slo-checkout-success', 'slo-saga-deadline']);
   });
 
   it('when the prod overlay is rendered, then it runs 2+ replicas of pinned images, with every Secret from an ExternalSecret', () => {
