@@ -26,13 +26,16 @@ const budgetOf = (slo: Slo): number => Number((1 - slo.objective).toFixed(10));
 const percent = (ratio: number): string => `${Number((ratio * 100).toFixed(4))} %`;
 const braces = (matchers: string[]): string => `{${matchers.filter(Boolean).join(',')}}`;
 const sumRate = (selector: string, window: string): string => `sum(rate(${selector}[${window}]))`;
+// prom-client writes le="30"; Prometheus 3 (the compose image) stores it as le="30.0", Prometheus 2 (Debian's, for
+// npm start -- --observe) as written: a whole-number bound must match both.
+const bucketMatcher = (bound: number): string => (Number.isInteger(bound) ? `le=~"${bound}|${bound}.0"` : `le="${bound}"`);
 
 /** The SLI's error ratio over one window. No bad event in the window reads 0 (not "no data"), no event at all reads nothing. */
 export const sliErrorRatio = (slo: Slo, window: string): string => {
   if (slo.sli.events) return `(${sumRate(slo.sli.events.errors, window)} or vector(0))\n/\n${sumRate(slo.sli.events.total, window)}`;
   const { histogram, matchers, thresholdSeconds } = slo.sli.latency;
   const total = sumRate(`${histogram}_count${braces([matchers])}`, window);
-  const good = sumRate(`${histogram}_bucket${braces([matchers, `le="${thresholdSeconds}"`])}`, window);
+  const good = sumRate(`${histogram}_bucket${braces([matchers, bucketMatcher(thresholdSeconds)])}`, window);
   return `(\n  ${total}\n  -\n  (${good} or vector(0))\n)\n/\n${total}`;
 };
 
