@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Ajv, type ValidateFunction } from 'ajv';
 import ts from 'typescript';
 import type { Manifest } from './kustomize.js';
 
@@ -30,14 +32,41 @@ interface ModelClass {
 // The model packages ship CommonJS builds; require keeps this synchronous.
 const requireModel = createRequire(import.meta.url);
 
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** Kinds no model package covers, checked by a JSON schema of our own in tools/ci/schemas instead. */
+const OWN_SCHEMAS: Record<string, string> = {
+  'kiali.io/v1alpha1 Kiali': 'kiali.schema.json',
+};
+const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false });
+const ownValidators = new Map<string, ValidateFunction>();
+const ownValidator = (manifest: Manifest): ValidateFunction | undefined => {
+  const key = `${manifest.apiVersion} ${manifest.kind}`;
+  const file = OWN_SCHEMAS[key];
+  if (!file) return undefined;
+  if (!ownValidators.has(key)) ownValidators.set(key, ajv.compile(JSON.parse(readFileSync(path.join(here, '../schemas', file), 'utf8')) as object));
+  return ownValidators.get(key);
+};
+
+const ownSchemaProblems = (manifest: Manifest, validate: ValidateFunction): SchemaProblem[] =>
+  validate(manifest)
+    ? []
+    : (validate.errors ?? []).map((error) => ({
+        object: describe(manifest),
+        message: `${error.instancePath || '/'} ${error.message ?? 'is invalid'}${error.params['additionalProperty'] ? `: '${String(error.params['additionalProperty'])}'` : ''}`,
+      }));
+
 /**
  * Problems found by the JSON schema of each object's model (types, enums, required fields, patterns): the
- * kubernetes-models packages. An unknown apiVersion or kind is a problem too: nothing goes unchecked.
+ * kubernetes-models packages, or for a kind they do not cover, our own schema (OWN_SCHEMAS). An unknown apiVersion
+ * or kind is a problem too: nothing goes unchecked.
  */
 export const findSchemaProblems = (manifests: Manifest[]): SchemaProblem[] =>
   manifests.flatMap((manifest) => {
     const module = modelModule(manifest.apiVersion);
     const Model = module ? (requireModel(module) as Record<string, ModelClass | undefined>)[manifest.kind] : undefined;
+    const ownSchema = Model ? undefined : ownValidator(manifest);
+    if (ownSchema) return ownSchemaProblems(manifest, ownSchema);
     if (!Model) return [{ object: describe(manifest), message: `no schema for ${manifest.apiVersion} ${manifest.kind}` }];
     try {
       new Model(manifest).validate();
@@ -46,8 +75,6 @@ export const findSchemaProblems = (manifests: Manifest[]): SchemaProblem[] =>
       return [{ object: describe(manifest), message: error instanceof Error ? error.message : String(error) }];
     }
   });
-
-const here = path.dirname(fileURLToPath(import.meta.url));
 
 /**
  * Problems the models' TypeScript types find and their JSON schemas do not: a field that does not exist (the

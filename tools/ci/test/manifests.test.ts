@@ -79,6 +79,17 @@ describe('rendered overlays against their schemas', () => {
     );
   }, SLOW);
 
+  it('when the Kiali CR has a misspelled field or a URL that is not one, then our own Kiali schema reports it', () => {
+    const kiali = find(overlay('dev'), 'Kiali', 'kiali');
+    expect(validateManifests([kiali])).toEqual([]);
+    spec(kiali).external_services.prometheus.url = 'prometheus-operated:9090';
+    spec(kiali).deployment.view_only_mod = true;
+    expect(validateManifests([kiali])).toEqual([
+      { object: 'Kiali/kiali', message: "/spec/deployment must NOT have additional properties: 'view_only_mod'" },
+      { object: 'Kiali/kiali', message: '/spec/external_services/prometheus/url must match pattern "^https?://[^\\s/]+"' },
+    ]);
+  });
+
   it('when an object has a kind no schema knows, then it is a problem rather than unchecked', () => {
     const unknown = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } };
     expect(validateManifests([unknown])).toEqual([{ object: 'Widget/w', message: 'no schema for example.com/v1 Widget' }]);
@@ -105,6 +116,15 @@ describe('policies on the rendered overlays', () => {
       JWKS_OVER_PRIVATE_NETWORK: 'true',
       MESSAGE_PUBLIC_KEYS: expect.stringContaining('orchestrator='),
     });
+  });
+
+  it.each(OVERLAYS)('when the %s overlay is rendered, then the observability components are in it: dashboards, log shipping, mesh telemetry and Kiali', (name) => {
+    const manifests = overlay(name);
+    expect(find(manifests, 'ConfigMap', 'grafana-dashboards-ordering').metadata.labels).toMatchObject({ grafana_dashboard: '1' });
+    expect(spec(find(manifests, 'DaemonSet', 'fluent-bit')).template.spec.serviceAccountName).toBe('fluent-bit');
+    expect(find(manifests, 'RoleBinding', 'fluent-bit')['subjects']).toEqual([{ kind: 'ServiceAccount', name: 'fluent-bit', namespace: 'ordering' }]);
+    expect(spec(find(manifests, 'Telemetry', 'ordering')).tracing[0].providers).toEqual([{ name: 'otel-collector' }]);
+    expect(find(manifests, 'Kiali', 'kiali').metadata.namespace).toBe('ordering');
   });
 
   it('when a Deployment loses its probes, limits or security context, then the policies fail', () => {
