@@ -109,12 +109,12 @@ describe('message tracing', () => {
     cleanups.push(() => relay.stop());
 
     relay.start();
-    await waitForSpan(`send ${command.type}`);
+    await waitForSpan(`send ${command.destination}`);
     await waitForSpan('POST /internal/messages');
 
-    const send = spanNamed(`send ${command.type}`);
+    const send = spanNamed(`send ${command.destination}`);
     const delivery = spanNamed('POST /internal/messages');
-    const processing = spanNamed(`process ${command.type}`);
+    const processing = spanNamed(`process ${command.destination}`);
     expect(send?.kind).toBe(SpanKind.PRODUCER);
     expect(send?.spanContext().traceId).toBe(created.traceId);
     expect(send?.parentSpanContext?.spanId).toBe(created.spanId);
@@ -168,7 +168,7 @@ describe('message tracing', () => {
     const result = await consumer.consume(JSON.stringify(command));
 
     expect(result.outcome).toBe('processed');
-    const processing = spanNamed(`process ${command.type}`);
+    const processing = spanNamed(`process ${command.destination}`);
     expect(processing?.spanContext().traceId).toBe(traceId);
     expect(processing?.parentSpanContext?.spanId).toBe(creatorSpanId);
     expect(handler.replies[0]?.headers.traceparent).toBe(traceparentOf(traceId, processing?.spanContext().spanId ?? ''));
@@ -189,7 +189,7 @@ describe('message tracing', () => {
     const result = await consumer.consume(JSON.stringify(command));
 
     expect(result.outcome).toBe('retry');
-    const processing = spanNamed(`process ${command.type}`);
+    const processing = spanNamed(`process ${command.destination}`);
     expect(processing?.status.code).toBe(SpanStatusCode.ERROR);
     expect(processing?.attributes['ordering.message.outcome']).toBe('retry');
     expect(processing?.events.find((event) => event.name === 'exception')?.attributes?.['exception.message']).toBe('the ledger is on fire');

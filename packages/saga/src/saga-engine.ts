@@ -30,6 +30,7 @@ import {
   type StepStatus,
   type Transition,
 } from './saga-state-machine.js';
+import { traceTransition } from './saga-tracing.js';
 
 export interface SagaEngineOptions {
   definitions: readonly SagaDefinition[];
@@ -170,6 +171,8 @@ export const createSagaEngine = (options: SagaEngineOptions): SagaEngine => {
     const now = clock();
     const folded = transition.foldReplyOf === null || !cause.reply ? undefined : definition.steps[transition.foldReplyOf];
     const data = folded && cause.reply ? folded.onSuccess(saga.data, cause.reply) : saga.data;
+    // Inside the consumer span of the reply, so the next command continues the orchestrator's part of the trace.
+    const headers = traceTransition(saga.type, transition, activeTraceHeaders() ?? cause.headers);
     const envelope = transition.send
       ? buildCommand(definition, transition.send, {
           service: options.service,
@@ -177,8 +180,7 @@ export const createSagaEngine = (options: SagaEngineOptions): SagaEngine => {
           data,
           reason: transition.reason,
           causationId: cause.causationId,
-          // Inside the consumer span of the reply, so the next command continues the orchestrator's part of the trace.
-          headers: activeTraceHeaders() ?? cause.headers,
+          headers,
         })
       : undefined;
     const finishing = isTerminal(transition.status);

@@ -1,4 +1,5 @@
 import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Link, type Span } from '@opentelemetry/api';
+import { COMPENSATING_ATTRIBUTE, takeCompensationMark } from './compensation-mark.js';
 import { contextFromHeaders, tracer } from './trace-context.js';
 
 /** What a message span needs to know of an envelope (structurally a subset of the contracts' Envelope). */
@@ -14,7 +15,10 @@ export interface TracedMessage {
 export interface MessageSpanSettings {
   /** The service sending or processing the message; becomes the `ordering.service` attribute. */
   service: string;
-  /** `messaging.system`: the transport, e.g. 'http'. */
+  /**
+   * `messaging.system`: the transport's name. 'rabbitmq' is the registered value for AMQP; the HTTP push transport
+   * has no registered value, so it is 'http', the same word as the `transport` label of our metrics (ADR 0020).
+   */
   system: string;
 }
 
@@ -41,6 +45,11 @@ const asMessageSpan = (span: Span): MessageSpan => ({
   },
 });
 
+/**
+ * OTel messaging conventions: `messaging.destination.name` is the logical destination, the receiving service (its
+ * queue), for both transports; a RabbitMQ exchange would name one of two shared exchanges and say nothing. The
+ * message type is ours (`ordering.message.type`): the conventions have no attribute for it.
+ */
 const messageAttributes = (message: TracedMessage, settings: MessageSpanSettings, operation: 'send' | 'process'): Attributes => ({
   'messaging.system': settings.system,
   'messaging.operation.type': operation,
@@ -65,31 +74,40 @@ const runIn = async <T>(span: Span, parent: Context, work: (span: MessageSpan) =
   }
 };
 
+/** Span names follow the conventions: `{messaging.operation.name} {destination}`, low cardinality. */
+const spanName = (operation: 'send' | 'process', message: TracedMessage): string => `${operation} ${message.destination}`;
+
 /**
- * A PRODUCER span `send <type>` around one delivery attempt, a child of the context the message carries (its
+ * A PRODUCER span `send <destination>` around one delivery attempt, a child of the context the message carries (its
  * creator's span), not of whatever is active: a relay batch publishes messages of many traces. `work` runs with
  * the span active, so a transport that injects `currentTraceHeaders()` into its request carries this span.
  */
 export const inProducerSpan = <T>(message: TracedMessage, settings: MessageSpanSettings, work: (span: MessageSpan) => Promise<T>): Promise<T> => {
-  const parent = contextFromHeaders(message.headers ?? {}, ROOT_CONTEXT);
-  const span = tracer().startSpan(`send ${message.type}`, { kind: SpanKind.PRODUCER }, parent);
-  if (span.isRecording()) span.setAttributes(messageAttributes(message, settings, 'send'));
+  const { compensating, context: parent } = takeCompensationMark(contextFromHeaders(message.headers ?? {}, ROOT_CONTEXT));
+  const span = tracer().startSpan(spanName('send', message), { kind: SpanKind.PRODUCER }, parent);
+  if (span.isRecording()) span.setAttributes({ ...messageAttributes(message, settings, 'send'), ...(compensating ? { [COMPENSATING_ATTRIBUTE]: true } : {}) });
   return runIn(span, parent, work);
 };
 
 /**
- * A CONSUMER span `process <type>`, a child of the context the message carries, so the work a message causes
+ * A CONSUMER span `process <destination>`, a child of the context the message carries, so the work a message causes
  * (its handler's SQL, the replies and next commands it creates) joins the trace that sent it. The span that
  * delivered it (e.g. the HTTP request of `POST /internal/messages`), if any, is kept as a link.
  */
 export const inConsumerSpan = <T>(message: TracedMessage, settings: MessageSpanSettings, work: (span: MessageSpan) => Promise<T>): Promise<T> => {
   const active = context.active();
-  const parent = contextFromHeaders(message.headers ?? {}, active);
+  const { compensating, context: parent } = takeCompensationMark(contextFromHeaders(message.headers ?? {}, active));
   const delivery = trace.getSpanContext(active);
   const parentSpan = trace.getSpanContext(parent);
   const links: Link[] =
     delivery && trace.isSpanContextValid(delivery) && delivery.spanId !== parentSpan?.spanId ? [{ context: delivery, attributes: { 'ordering.link': 'delivery' } }] : [];
-  const span = tracer().startSpan(`process ${message.type}`, { kind: SpanKind.CONSUMER, links }, parent);
-  if (span.isRecording()) span.setAttributes({ ...messageAttributes(message, settings, 'process'), 'messaging.consumer.group.name': settings.service });
+  const span = tracer().startSpan(spanName('process', message), { kind: SpanKind.CONSUMER, links }, parent);
+  if (span.isRecording()) {
+    span.setAttributes({
+      ...messageAttributes(message, settings, 'process'),
+      'messaging.consumer.group.name': settings.service,
+      ...(compensating ? { [COMPENSATING_ATTRIBUTE]: true } : {}),
+    });
+  }
   return runIn(span, parent, work);
 };

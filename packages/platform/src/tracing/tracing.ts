@@ -45,3 +45,4 @@ export const startTracing = (settings: TracingSettings): Tracing => {
 
 export * from './trace-context.js';
 export * from './message-spans.js';
+export * from './compensation-mark.js';
