@@ -179,3 +179,33 @@ describe.skipIf(!prometheusInstalled && !isCi())(
     );
   },
 );
+
+describe('--observe without Prometheus installed', () => {
+  let system: RunningSystem | undefined;
+  const MISSING = '/nonexistent/prometheus';
+
+  beforeAll(async () => {
+    system = await startSystem({ args: ['--observe'], env: { PROMETHEUS_BIN: MISSING } });
+  });
+  afterAll(async () => {
+    await system?.stop();
+  });
+  beforeEach(printLogsOnFailure(() => system));
+
+  const running = startedSystem(() => system);
+
+  it('when the binary is missing, then the system still starts, one line says how to install Prometheus, and the state file names none', async () => {
+    const launcherLines = running()
+      .logLines()
+      .filter((line) => line.process === 'launcher' && line.text.includes('apt-get install prometheus'));
+
+    expect(launcherLines.map((line) => line.text)).toEqual([
+      `--observe: Prometheus is not installed (PROMETHEUS_BIN=${MISSING} is not an executable); install it with \`apt-get install prometheus\`; going on without it`,
+    ]);
+    expect(running().logs()).toContain('  prometheus     not running: install it with `apt-get install prometheus`');
+    expect(running().prometheusUrl()).toBeUndefined();
+    expect(running().state().processes.map((entry) => entry.name)).not.toContain('prometheus');
+    const response = await fetch(`${running().gatewayUrl}/readyz`, { signal: AbortSignal.timeout(10_000) });
+    expect(response.status).toBe(200);
+  });
+});
