@@ -99,7 +99,7 @@ describe.skipIf(!prometheusInstalled && !isCi())(
           seen = targets.map((target) => `${target.labels['service']}|${target.labels['replica']}|${target.health}${target.lastError ? ` (${target.lastError})` : ''}`).sort();
           return JSON.stringify(seen) === JSON.stringify(expected) ? true : undefined;
         },
-        { what: 'every target to be up', timeoutMs: 60_000, context: () => `expected ${JSON.stringify(expected)}, saw ${JSON.stringify(seen)}\n${logs()}` },
+        { what: 'every target to be up', timeoutMs: 90_000, context: () => `expected ${JSON.stringify(expected)}, saw ${JSON.stringify(seen)}\n${logs()}` },
       );
       const job = await prometheus.vector('count by (job) (up)');
       expect(Object.keys(valuesByLabels(job, ['job'])).sort()).toEqual(['account', 'customer', 'gateway', 'orchestrator', 'order']);
@@ -115,7 +115,7 @@ describe.skipIf(!prometheusInstalled && !isCi())(
           last = valuesByLabels(await prometheus.vector(`${query} > 0`), ['status', 'reason']);
           return JSON.stringify(Object.entries(last).sort()) === JSON.stringify(Object.entries(expected).sort()) ? true : undefined;
         },
-        { what: `${query} to equal ${JSON.stringify(expected)}`, timeoutMs: 60_000, context: () => `last answer ${JSON.stringify(last)}\n${logs()}` },
+        { what: `${query} to equal ${JSON.stringify(expected)}`, timeoutMs: 90_000, context: () => `last answer ${JSON.stringify(last)}\n${logs()}` },
       );
     });
 
@@ -135,7 +135,7 @@ describe.skipIf(!prometheusInstalled && !isCi())(
             last = `error ratio ${checkout}, burn ${burn}`;
             return checkout === 0 && burn === 0 ? true : undefined;
           },
-          { what: `${ratio}{slo="checkout-success"} and its 1 h burn rate to be 0`, timeoutMs: 60_000, context: () => `${last}\n${logs()}` },
+          { what: `${ratio}{slo="checkout-success"} and its 1 h burn rate to be 0`, timeoutMs: 90_000, context: () => `${last}\n${logs()}` },
         );
         const objective = await value('slo:objective:ratio{slo="checkout-success"}');
         expect(objective, 'slo:objective:ratio{slo="checkout-success"}').toBeGreaterThan(0.9);
@@ -146,7 +146,7 @@ describe.skipIf(!prometheusInstalled && !isCi())(
             const names = Object.keys(valuesByLabels(await prometheus.vector(ratio), ['slo'])).sort();
             return names.length >= 3 ? names : undefined;
           },
-          { what: `${ratio} for every SLO`, timeoutMs: 60_000, context: logs },
+          { what: `${ratio} for every SLO`, timeoutMs: 90_000, context: logs },
         );
         expect(slos).toEqual(['checkout-latency', 'checkout-success', 'saga-deadline']);
       },
