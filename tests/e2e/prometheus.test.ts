@@ -5,7 +5,7 @@ import { ApiClient, type MenuItem, type Saga } from './support/api-client.js';
 import { aCustomer, anIdempotencyKey } from './support/builders.js';
 import { expectStatus } from './support/expectations.js';
 import { isCi, testRedisUrl } from './support/infrastructure.js';
-import { dashboardExpressions, dashboardFiles, recordedNames, ruleExpressions, ruleFiles, type OperatorExpression } from './support/operator-expressions.js';
+import { dashboardExpressions, dashboardFiles, expressionsOfDashboard, recordedNames, ruleExpressions, ruleFiles, type OperatorExpression } from './support/operator-expressions.js';
 import { exposedMetricNames, PrometheusApi, type Sample } from './support/prometheus-api.js';
 import { terminalSagaOf, type CustomerSession } from './support/sagas.js';
 import { printLogsOnFailure, startedSystem, startSystem, type RunningSystem } from './support/system.js';
@@ -157,6 +157,7 @@ describe.skipIf(!prometheusInstalled && !isCi())(
       async () => {
         const expressions: OperatorExpression[] = [...ruleExpressions(), ...dashboardExpressions()];
         expect(expressions.length, 'rule and dashboard expressions in deploy/observability').toBeGreaterThan(0);
+        expect(dashboardFiles().filter((file) => expressionsOfDashboard(file).length === 0), 'dashboards in which no panel target has an expr').toEqual([]);
 
         const failures: string[] = [];
         for (const { where, expr } of expressions) {

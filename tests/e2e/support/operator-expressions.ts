@@ -89,13 +89,15 @@ export const substituteVariables = (expr: string, variables: Readonly<Record<str
 
 const panelsOf = (panels: readonly Panel[]): Panel[] => panels.flatMap((panel) => [panel, ...panelsOf(panel.panels ?? [])]);
 
-export const dashboardExpressions = (): OperatorExpression[] =>
-  dashboardFiles().flatMap((file) => {
-    const dashboard = JSON.parse(readFileSync(file, 'utf8')) as Dashboard;
-    const variables = Object.fromEntries((dashboard.templating?.list ?? []).map((variable) => [variable.name ?? '', valueOf(variable)]));
-    return panelsOf(dashboard.panels ?? []).flatMap((panel) =>
-      (panel.targets ?? [])
-        .filter((target) => typeof target.expr === 'string' && target.expr.trim() !== '')
-        .map((target) => ({ where: `dashboards/${path.basename(file)}: panel ${JSON.stringify(panel.title ?? '')}`, expr: substituteVariables(String(target.expr), variables) })),
-    );
-  });
+/** One dashboard's expressions; none means its panels were not found where Grafana's provisioning format has them. */
+export const expressionsOfDashboard = (file: string): OperatorExpression[] => {
+  const dashboard = JSON.parse(readFileSync(file, 'utf8')) as Dashboard;
+  const variables = Object.fromEntries((dashboard.templating?.list ?? []).map((variable) => [variable.name ?? '', valueOf(variable)]));
+  return panelsOf(dashboard.panels ?? []).flatMap((panel) =>
+    (panel.targets ?? [])
+      .filter((target) => typeof target.expr === 'string' && target.expr.trim() !== '')
+      .map((target) => ({ where: `dashboards/${path.basename(file)}: panel ${JSON.stringify(panel.title ?? '')}`, expr: substituteVariables(String(target.expr), variables) })),
+  );
+};
+
+export const dashboardExpressions = (): OperatorExpression[] => dashboardFiles().flatMap(expressionsOfDashboard);
