@@ -54,3 +54,6 @@ const postgresVersion = (): string => {
 
 /** A fast restart of the system PostgreSQL: every connection is dropped, the server is back a few seconds later. */
 export const restartPostgres = (): Promise<string> => run('pg_ctlcluster', ['--skip-systemctl-redirect', postgresVersion(), 'main', 'restart']);
+
+/** CI sets CI=true; there a missing tool is a failure, not a reason to skip. */
+export const isCi = (): boolean => Boolean(process.env.CI);

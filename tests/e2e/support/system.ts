@@ -38,6 +38,8 @@ export interface StartSystemOptions {
   readonly replicas?: number;
   /** How long to wait for the `ready:` line. Default 120 s. */
   readonly readyTimeoutMs?: number;
+  /** The launcher's arguments, as after `npm start --`, e.g. `['--observe']`. */
+  readonly args?: readonly string[];
 }
 
 export interface LogLine {
@@ -70,6 +72,8 @@ export interface RunningSystem {
   /** The launcher's state file, as it is now. Throws if it is missing. */
   state(): LauncherState;
   processState(name: string): ProcessState;
+  /** Prometheus's URL from the state file (`--observe`); undefined when the launcher runs none. */
+  prometheusUrl(): string | undefined;
   /** Sends `signal` to the pid the state file names for `name`; returns that pid. */
   killProcess(name: string, signal?: NodeJS.Signals): number;
   /** Waits until the state file shows a new pid for `name` and, for an HTTP process, its own `/readyz` answers 200. */
@@ -108,6 +112,8 @@ const SCRUBBED_VARIABLES = [
   'UPSTREAM_TIMEOUT_MS',
   'OTEL_EXPORTER_OTLP_ENDPOINT',
   'LAUNCHER_SERVICE_ENTRY',
+  'PROMETHEUS_INTERVAL_SECONDS',
+  'PROMETHEUS_BIN',
 ];
 
 /** `postgres://user@host:port/db` -> `postgres://user@host:port`: the launcher creates its own databases there. */
@@ -194,6 +200,7 @@ export const startSystem = async (options: StartSystemOptions = {}): Promise<Run
     readyTimeoutMs: options.readyTimeoutMs ?? 120_000,
     stopTimeoutMs: STOP_TIMEOUT_MS,
     failureTailLines: 150,
+    ...(options.args ? { launcherArgs: options.args } : {}),
   }).catch(async (error: unknown) => {
     await cleanUp();
     throw error;
@@ -264,6 +271,7 @@ export const startSystem = async (options: StartSystemOptions = {}): Promise<Run
     },
     state,
     processState,
+    prometheusUrl: () => state().prometheusUrl ?? undefined,
     killProcess: (name, signal = 'SIGKILL') => {
       const { pid } = processState(name);
       if (pid === null) throw new Error(`${name} has no pid right now (it is between restarts)`);

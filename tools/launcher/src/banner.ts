@@ -1,4 +1,5 @@
 import { SERVICE_NAMES, type LauncherConfig } from './launcher-config.js';
+import { PROMETHEUS_INSTALL_HINT } from './prometheus-process.js';
 import type { ProcessSpec } from './service-plan.js';
 
 export const redactPassword = (url: string): string => {
@@ -18,11 +19,24 @@ const transportOf = (config: LauncherConfig): string => {
   return `RabbitMQ ${redactPassword(config.brokerUrl)}${namespace === undefined ? '' : ` (namespace ${namespace})`}`;
 };
 
+/** With `--observe`: where Prometheus is, or how to get it. */
+const prometheusLines = (config: LauncherConfig, prometheusUrl: string | undefined): string[] => {
+  if (!config.observe) return [];
+  if (prometheusUrl === undefined) return [`  prometheus     not running: install it with \`${PROMETHEUS_INSTALL_HINT}\``];
+  return [`  prometheus     ${prometheusUrl} (scrapes every process every ${config.prometheusIntervalSeconds} s)`];
+};
+
 /**
  * What a newcomer needs once everything answers /readyz. The last line is exactly `ready: <gateway URL>`: tests and
  * scripts wait for it.
  */
-export const formatBanner = (config: LauncherConfig, specs: readonly ProcessSpec[], databaseServerUrl: string, stateFile: string): string[] => {
+export const formatBanner = (
+  config: LauncherConfig,
+  specs: readonly ProcessSpec[],
+  databaseServerUrl: string,
+  stateFile: string,
+  prometheusUrl?: string,
+): string[] => {
   const gatewayUrl = `http://127.0.0.1:${config.gatewayPort}`;
   const urlsOf = (service: string): string =>
     specs
@@ -40,6 +54,7 @@ export const formatBanner = (config: LauncherConfig, specs: readonly ProcessSpec
     `  transport      ${transportOf(config)}`,
     `  API docs       http://localhost:${config.gatewayPort}/docs`,
     `  metrics        http://127.0.0.1:${config.gatewayMetricsPort}/metrics (gateway; each service on its own port)`,
+    ...prometheusLines(config, prometheusUrl),
     `  admin          ${config.adminEmail} / ${adminPassword}${defaultsHint}`,
     `  state file     ${stateFile}`,
     '',

@@ -1,13 +1,15 @@
 import { createServer } from 'node:net';
 import { REPLICA_PORT_STEP, SERVICE_NAMES, type ServiceName } from './launcher-config.js';
 
-/** Where a launcher's processes will listen: seven ports, so a test or bench system never collides with `npm start`. */
+/** Where a launcher's processes will listen: eight ports, so a test or bench system never collides with `npm start`. */
 export interface PortPlan extends Readonly<Record<ServiceName, number>> {
   readonly gateway: number;
   /** The gateway's `/metrics` listener. */
   readonly gatewayMetrics: number;
   /** The embedded PostgreSQL (unused on an external server). */
   readonly postgres: number;
+  /** Prometheus, with `--observe` (unused without). */
+  readonly prometheus: number;
 }
 
 /**
@@ -44,6 +46,7 @@ const planFrom = (base: number): PortPlan => ({
   orchestrator: base + 4,
   postgres: base + 5,
   gatewayMetrics: base + 6,
+  prometheus: base + 7,
 });
 
 /** Every port the launcher will bind for `plan`: replica i of a service listens on its port + REPLICA_PORT_STEP·i. */
@@ -51,11 +54,12 @@ const portsOf = (plan: PortPlan, replicas: number): number[] => [
   plan.gateway,
   plan.gatewayMetrics,
   plan.postgres,
+  plan.prometheus,
   ...SERVICE_NAMES.flatMap((name) => Array.from({ length: replicas }, (_, i) => plan[name] + REPLICA_PORT_STEP * i)),
 ];
 
 /**
- * Seven consecutive ports (gateway, four services, the embedded PostgreSQL, the gateway's metrics) from a random base in 20000-32000, checked
+ * Eight consecutive ports (gateway, four services, the embedded PostgreSQL, the gateway's metrics, Prometheus) from a random base in 20000-32000, checked
  * free together with every replica port. `random` is a test hook.
  */
 export const pickFreePortBlock = async (replicas: number, random: () => number = Math.random): Promise<PortPlan> => {
@@ -76,6 +80,7 @@ export const toPortEnv = (plan: PortPlan): Record<string, string> => ({
   ORCHESTRATOR_PORT: String(plan.orchestrator),
   PGPORT_EMBEDDED: String(plan.postgres),
   GATEWAY_METRICS_PORT: String(plan.gatewayMetrics),
+  PROMETHEUS_PORT: String(plan.prometheus),
 });
 
 /**

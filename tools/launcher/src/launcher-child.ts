@@ -34,6 +34,8 @@ export interface SpawnLauncherOptions {
   readonly failureTailLines?: number;
   /** Test hook: node's arguments instead of the launcher's, e.g. a stand-in script. */
   readonly args?: readonly string[];
+  /** The launcher's own arguments, as after `npm start --`, e.g. `['--observe']`. */
+  readonly launcherArgs?: readonly string[];
 }
 
 export interface LauncherChild {
@@ -156,7 +158,7 @@ const describeFailure = (outcome: 'timeout' | { exit: LauncherExit }, readyTimeo
  */
 export const spawnLauncher = async (options: SpawnLauncherOptions): Promise<LauncherChild> => {
   const output = createOutput(options.keptLines);
-  const child = spawn(process.execPath, options.args ?? LAUNCHER_ARGS, { cwd: REPO_ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.args ?? LAUNCHER_ARGS), ...(options.launcherArgs ?? [])], { cwd: REPO_ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.stdout) forEachLine(child.stdout, output.keep);
   if (child.stderr) forEachLine(child.stderr, output.keep);
   const { exited, hasExited, stop: stopWithin } = controlChild(child, output.keep);

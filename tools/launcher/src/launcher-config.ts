@@ -45,6 +45,14 @@ export interface LauncherConfig {
   readonly forwardedEnv: Readonly<Record<string, string>>;
   /** PATH, HOME, locale and the like: what a child needs from the parent to run at all. */
   readonly inheritedEnv: Readonly<Record<string, string>>;
+  /** `--observe`: also run a Prometheus that scrapes every process (see prometheus-config.ts). */
+  readonly observe: boolean;
+  /** `PROMETHEUS_PORT`: Prometheus's web UI and API on 127.0.0.1 (9090 is the gateway's metrics listener). */
+  readonly prometheusPort: number;
+  /** `PROMETHEUS_INTERVAL_SECONDS`: its scrape and rule evaluation interval. */
+  readonly prometheusIntervalSeconds: number;
+  /** `PROMETHEUS_BIN`: the Prometheus executable; unset, `prometheus` is looked up on PATH. */
+  readonly prometheusBinary: string | undefined;
   /**
    * Test-only: run this script for every service instead of `services/<name>/src/main.ts`, so the supervisor can be
    * exercised with a fake service. Not part of the documented interface.
@@ -63,6 +71,12 @@ const MAX_REPLICAS = 10;
 const SYSTEM_POSTGRES_PORT = 5432;
 /** Replica i of a service listens on its port + REPLICA_PORT_STEP·i. */
 export const REPLICA_PORT_STEP = 10;
+
+/** Not 9090, Prometheus's own default: the gateway's metrics listener takes that. */
+const DEFAULT_PROMETHEUS_PORT = 9095;
+/** Prometheus's own default; the system tests use 1 s so that rates and recording rules move within seconds. */
+const DEFAULT_PROMETHEUS_INTERVAL_SECONDS = 15;
+const MAX_PROMETHEUS_INTERVAL_SECONDS = 300;
 
 const FORWARDED_VARIABLES = [
   'BROKER_NAMESPACE',
@@ -122,6 +136,17 @@ class ProblemCollector {
     return value;
   }
 
+  integer(env: Env, name: string, min: number, max: number, fallback: number): number {
+    const raw = read(env, name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || value < min || value > max) {
+      this.problems.push(describe(name, raw, `must be an integer between ${min} and ${max}`));
+      return fallback;
+    }
+    return value;
+  }
+
   oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
     const raw = read(env, name);
     if (raw === undefined) return fallback;
@@ -153,11 +178,21 @@ class ProblemCollector {
 /** Never echo a password from a connection string into a terminal or CI log. */
 const redactUrl = (raw: string): string => raw.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
 
-const parseReplicasArgument = (argv: readonly string[], problems: string[]): string | undefined => {
+interface LauncherArguments {
+  readonly replicas: string | undefined;
+  readonly observe: boolean;
+}
+
+const parseArguments = (argv: readonly string[], problems: string[]): LauncherArguments => {
   let replicas: string | undefined;
+  let observe = false;
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] ?? '';
-    if (arg === '--replicas') {
+    if (arg === '--observe') {
+      observe = true;
+    } else if (arg.startsWith('--observe=')) {
+      problems.push(`${JSON.stringify(arg)} is invalid: --observe takes no value`);
+    } else if (arg === '--replicas') {
       const next = argv[i + 1];
       if (next === undefined || next.startsWith('--')) {
         problems.push('--replicas needs a value, e.g. --replicas 2');
@@ -168,10 +203,10 @@ const parseReplicasArgument = (argv: readonly string[], problems: string[]): str
     } else if (arg.startsWith('--replicas=')) {
       replicas = arg.slice('--replicas='.length);
     } else {
-      problems.push(`unknown argument ${JSON.stringify(arg)} (the launcher accepts only --replicas N)`);
+      problems.push(`unknown argument ${JSON.stringify(arg)} (the launcher accepts only --replicas N and --observe)`);
     }
   }
-  return replicas;
+  return { replicas, observe };
 };
 
 const parseReplicas = (raw: string | undefined, source: string, problems: string[]): number => {
@@ -231,10 +266,10 @@ export const loadLauncherConfig = (env: Env, argv: readonly string[], cwd: strin
     problems.push(describe('PGPORT_EMBEDDED', String(SYSTEM_POSTGRES_PORT), 'a system PostgreSQL may run on 5432; choose another port (default 54329)'));
   }
 
-  const argumentReplicas = parseReplicasArgument(argv, problems);
+  const args = parseArguments(argv, problems);
   const replicas =
-    argumentReplicas !== undefined
-      ? parseReplicas(argumentReplicas, '--replicas', problems)
+    args.replicas !== undefined
+      ? parseReplicas(args.replicas, '--replicas', problems)
       : parseReplicas(read(env, 'REPLICAS'), 'REPLICAS', problems);
 
   const postgresUrl = collector.url(env, 'POSTGRES_URL', ['postgres:', 'postgresql:']);
@@ -260,6 +295,9 @@ export const loadLauncherConfig = (env: Env, argv: readonly string[], cwd: strin
     );
   }
 
+  const prometheusPort = collector.port(env, 'PROMETHEUS_PORT', DEFAULT_PROMETHEUS_PORT);
+  const prometheusIntervalSeconds = collector.integer(env, 'PROMETHEUS_INTERVAL_SECONDS', 1, MAX_PROMETHEUS_INTERVAL_SECONDS, DEFAULT_PROMETHEUS_INTERVAL_SECONDS);
+
   const logLevel = collector.oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info');
   const logFormat = collector.oneOf<LogFormat>(env, 'LAUNCHER_LOG_FORMAT', ['pretty', 'json'], 'pretty');
 
@@ -270,6 +308,7 @@ export const loadLauncherConfig = (env: Env, argv: readonly string[], cwd: strin
       Array.from({ length: replicas }, (_, i) => ({ owner: i === 0 ? name : `${name}#${i}`, port: servicePorts[name] + REPLICA_PORT_STEP * i })),
     ),
     ...(postgresUrl === undefined ? [{ owner: 'embedded PostgreSQL', port: embeddedPostgresPort }] : []),
+    ...(args.observe ? [{ owner: 'prometheus', port: prometheusPort }] : []),
   ];
   problems.push(...findPortClashes(ports));
 
@@ -297,6 +336,10 @@ export const loadLauncherConfig = (env: Env, argv: readonly string[], cwd: strin
     colour: stdoutIsTty && read(env, 'NO_COLOR') === undefined,
     forwardedEnv: Object.freeze(pickPresent(env, FORWARDED_VARIABLES)),
     inheritedEnv: Object.freeze(pickPresent(env, INHERITED_VARIABLES, (name) => name.startsWith('LC_'))),
+    observe: args.observe,
+    prometheusPort,
+    prometheusIntervalSeconds,
+    prometheusBinary: read(env, 'PROMETHEUS_BIN'),
     serviceEntryOverride: read(env, 'LAUNCHER_SERVICE_ENTRY'),
   };
   return { ok: true, config: Object.freeze(config) };

@@ -12,17 +12,19 @@ export interface LauncherState {
   readonly gatewayUrl: string;
   /** The gateway's `/metrics` listener, e.g. `http://127.0.0.1:9090` (its public port answers 404 there). */
   readonly gatewayMetricsUrl: string;
+  /** Prometheus's UI and API with `--observe`, e.g. `http://127.0.0.1:9095`; null without it or when it is not installed. */
+  readonly prometheusUrl: string | null;
   readonly updatedAt: string;
   readonly processes: readonly ProcessState[];
 }
 
 export interface ProcessState {
-  /** `postgres`, `customer`, `customer#1`, …, `gateway`. */
+  /** `postgres`, `customer`, `customer#1`, …, `gateway`, `prometheus`. */
   readonly name: string;
   /** Null while the process is down between restarts. */
   readonly pid: number | null;
   readonly port: number;
-  /** Base URL of an HTTP service; null for postgres. */
+  /** Base URL of an HTTP service or Prometheus; null for postgres. */
   readonly url: string | null;
   readonly restarts: number;
   /** What the process runs; lets a later launcher check that a pid from a stale file still is that program. */

@@ -15,7 +15,9 @@ import { assertPortsFree } from './free-ports.js';
 import { ensureDatabase } from './postgres-admin.js';
 import { signalGroup } from './process-probe.js';
 import { superviseProcess, type SupervisedProcess } from './process-supervisor.js';
-import { waitUntilReady } from './readiness.js';
+import { prometheusFiles, scrapeTargetsOf, writePrometheusFiles } from './prometheus-config.js';
+import { locatePrometheus, PROMETHEUS_INSTALL_HINT, prometheusCommand, spawnPrometheus } from './prometheus-process.js';
+import { waitUntilReady, type ReadinessTarget } from './readiness.js';
 import { databaseName, planProcesses, plannedPorts, type ProcessSpec, type ServiceSecrets } from './service-plan.js';
 import { spawnServiceProcess } from './service-process.js';
 
@@ -26,7 +28,7 @@ const stateFile = launcherStatePath(config.dataDir);
 const postgresDataDir = path.join(config.dataDir, 'postgres');
 
 const longestName = Math.max(
-  ...['launcher', 'postgres', 'gateway', ...SERVICE_NAMES.map((name) => (config.replicas > 1 ? `${name}#${config.replicas - 1}` : name))].map(
+  ...['launcher', 'postgres', 'gateway', ...(config.observe ? ['prometheus'] : []), ...SERVICE_NAMES.map((name) => (config.replicas > 1 ? `${name}#${config.replicas - 1}` : name))].map(
     (name) => name.length,
   ),
 );
@@ -36,6 +38,9 @@ const say = prefixer('launcher');
 let status: LauncherState['status'] = 'starting';
 let postgres: SupervisedProcess | undefined;
 let services: Array<{ spec: ProcessSpec; supervisor: SupervisedProcess }> = [];
+/** With `--observe` and a Prometheus installed. */
+let prometheus: { supervisor: SupervisedProcess; command: string } | undefined;
+const prometheusUrl = `http://127.0.0.1:${config.prometheusPort}`;
 let shuttingDown = false;
 /** Ours only once claimed (never delete another launcher's file); released before deleting it, so a late update cannot bring it back. */
 let stateFileOwnership: 'unclaimed' | 'owned' | 'released' = 'unclaimed';
@@ -57,6 +62,9 @@ const publishState = (): void => {
       restarts: supervisor.restarts(),
       command: spec.entry,
     })),
+    ...(prometheus
+      ? [{ name: 'prometheus', pid: prometheus.supervisor.pid() ?? null, port: config.prometheusPort, url: prometheusUrl, restarts: prometheus.supervisor.restarts(), command: prometheus.command }]
+      : []),
   ];
   reaper.watch({
     services: processes.filter((entry) => entry.name !== 'postgres' && entry.pid !== null).map((entry) => entry.pid as number),
@@ -69,6 +77,7 @@ const publishState = (): void => {
       status,
       gatewayUrl: `http://127.0.0.1:${config.gatewayPort}`,
       gatewayMetricsUrl: `http://127.0.0.1:${config.gatewayMetricsPort}`,
+      prometheusUrl: prometheus ? prometheusUrl : null,
       updatedAt: new Date().toISOString(),
       processes,
     });
@@ -125,6 +134,30 @@ const startServices = async (databaseUrls: Record<ServiceName, string>, secrets:
   return specs;
 };
 
+/**
+ * `--observe`: a Prometheus that scrapes every process of the plan, supervised like them. Without the binary the
+ * system still starts: the observer is an extra, and one line says how to get it. Returns what to wait for.
+ */
+const startPrometheus = async (specs: readonly ProcessSpec[]): Promise<ReadinessTarget[]> => {
+  if (!config.observe) return [];
+  const binary = locatePrometheus(config.prometheusBinary, config.inheritedEnv['PATH']);
+  if (binary === undefined) {
+    const missing = config.prometheusBinary === undefined ? 'no prometheus on PATH' : `PROMETHEUS_BIN=${config.prometheusBinary} is not an executable`;
+    say(`--observe: Prometheus is not installed (${missing}); install it with \`${PROMETHEUS_INSTALL_HINT}\`; going on without it`);
+    return [];
+  }
+  const files = prometheusFiles(config.dataDir);
+  writePrometheusFiles(files, { intervalSeconds: config.prometheusIntervalSeconds, repoRoot, targets: scrapeTargetsOf(config, specs) });
+  const launch = { binary, files, port: config.prometheusPort, env: config.inheritedEnv, print: prefixer('prometheus') };
+  prometheus = {
+    supervisor: superviseProcess({ name: 'prometheus', launch: () => spawnPrometheus(launch), log: say, onChange: publishState }),
+    command: prometheusCommand(launch),
+  };
+  say(`starting Prometheus on ${prometheusUrl} (config ${files.configFile})`);
+  await prometheus.supervisor.start();
+  return [{ name: 'prometheus', url: prometheusUrl, readyPath: '/-/ready' }];
+};
+
 const releaseStateFile = (): void => {
   try {
     if (stateFileOwnership === 'owned') removeLauncherState(stateFile);
@@ -140,7 +173,7 @@ const shutDown = async (exitCode: number): Promise<never> => {
   startupAborted.abort();
   publishState();
   say('stopping services');
-  await Promise.all(services.map(({ supervisor }) => supervisor.stop()));
+  await Promise.all([...services.map(({ supervisor }) => supervisor.stop()), prometheus?.supervisor.stop()]);
   if (postgres) {
     say('stopping PostgreSQL');
     await postgres.stop();
@@ -158,6 +191,8 @@ const killEverything = (): never => {
     const pid = supervisor.pid();
     if (pid !== undefined) signalGroup(pid, 'SIGKILL');
   }
+  const prometheusPid = prometheus?.supervisor.pid();
+  if (prometheusPid !== undefined) signalGroup(prometheusPid, 'SIGKILL');
   const postgresPid = postgres?.pid();
   if (postgresPid !== undefined) signalGroup(postgresPid, 'SIGKILL');
   reaper.close();
@@ -199,14 +234,16 @@ const start = async (): Promise<void> => {
   if (shuttingDown) return;
   const specs = await startServices(databaseUrls, secrets);
   if (shuttingDown) return;
+  const observers = await startPrometheus(specs);
+  if (shuttingDown) return;
   say('waiting for every process to answer /readyz');
-  await waitUntilReady(specs, { signal: startupAborted.signal });
+  await waitUntilReady([...specs, ...observers], { signal: startupAborted.signal });
   if (shuttingDown) return;
   status = 'ready';
   publishState();
   // After every line printed so far: the banner's last line says the system is ready.
   batchedStdout().flush();
-  process.stdout.write(`${formatBanner(config, specs, serverUrl, stateFile).join('\n')}\n`);
+  process.stdout.write(`${formatBanner(config, specs, serverUrl, stateFile, prometheus ? prometheusUrl : undefined).join('\n')}\n`);
 };
 
 start().catch(fail);

@@ -2,8 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface ReadinessTarget {
   readonly name: string;
-  /** Base URL; `/readyz` is appended. */
+  /** Base URL; `/readyz` (or readyPath) is appended. */
   readonly url: string;
+  /** Default `/readyz`, the services'; Prometheus answers on `/-/ready`. */
+  readonly readyPath?: string;
 }
 
 export interface ReadinessOptions {
@@ -15,18 +17,18 @@ export interface ReadinessOptions {
 
 export class NotReadyError extends Error {
   readonly notReady: readonly string[];
-  constructor(notReady: ReadonlyArray<{ name: string; url: string; lastOutcome: string }>, timeoutMs: number) {
+  constructor(notReady: ReadonlyArray<{ name: string; url: string; readyPath?: string; lastOutcome: string }>, timeoutMs: number) {
     super(
-      `not ready after ${Math.round(timeoutMs / 1000)} s: ${notReady.map((target) => `${target.name} (${target.url}/readyz: ${target.lastOutcome})`).join(', ')}`,
+      `not ready after ${Math.round(timeoutMs / 1000)} s: ${notReady.map((target) => `${target.name} (${target.url}${target.readyPath ?? '/readyz'}: ${target.lastOutcome})`).join(', ')}`,
     );
     this.name = 'NotReadyError';
     this.notReady = notReady.map((target) => target.name);
   }
 }
 
-const probe = async (url: string): Promise<string> => {
+const probe = async (target: ReadinessTarget): Promise<string> => {
   try {
-    const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2_000) });
+    const response = await fetch(`${target.url}${target.readyPath ?? '/readyz'}`, { signal: AbortSignal.timeout(2_000) });
     await response.body?.cancel();
     return response.status === 200 ? 'ready' : `HTTP ${response.status}`;
   } catch (error) {
@@ -45,7 +47,7 @@ export const waitUntilReady = async (targets: readonly ReadinessTarget[], option
 
   while (pending.length > 0) {
     options.signal?.throwIfAborted();
-    const outcomes = await Promise.all(pending.map(async (target) => ({ target, outcome: await probe(target.url) })));
+    const outcomes = await Promise.all(pending.map(async (target) => ({ target, outcome: await probe(target) })));
     for (const { target, outcome } of outcomes) lastOutcome.set(target.name, outcome);
     pending = outcomes.filter(({ outcome }) => outcome !== 'ready').map(({ target }) => target);
     if (pending.length === 0) return;

@@ -41,6 +41,7 @@ export const plannedPorts = (config: LauncherConfig): Array<{ owner: string; por
   ...SERVICE_NAMES.flatMap((service) => replicaPorts(config, service).map((port, replica) => ({ owner: replicaName(service, replica), port }))),
   { owner: 'gateway', port: config.gatewayPort },
   { owner: 'gateway metrics', port: config.gatewayMetricsPort },
+  ...(config.observe ? [{ owner: 'prometheus', port: config.prometheusPort }] : []),
 ];
 
 /**

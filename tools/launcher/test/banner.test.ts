@@ -23,6 +23,21 @@ describe('formatBanner', () => {
     expect(lines).toContain('  metrics        http://127.0.0.1:9190/metrics (gateway; each service on its own port)');
   });
 
+  it('when --observe started Prometheus, then the banner prints its URL and interval before the ready line', () => {
+    const lines = formatBanner(aLauncherConfig({ PROMETHEUS_INTERVAL_SECONDS: '5' }, ['--observe']), [], 'postgres://x', 'state', 'http://127.0.0.1:9095');
+
+    expect(lines).toContain('  prometheus     http://127.0.0.1:9095 (scrapes every process every 5 s)');
+    expect(lines.at(-1)).toBe('ready: http://127.0.0.1:8080');
+  });
+
+  it('when --observe found no Prometheus, then the banner says how to install it; without --observe it says nothing of it', () => {
+    const observing = formatBanner(aLauncherConfig({}, ['--observe']), [], 'postgres://x', 'state');
+    const plain = formatBanner(aLauncherConfig({}), [], 'postgres://x', 'state');
+
+    expect(observing).toContain('  prometheus     not running: install it with `apt-get install prometheus`');
+    expect(plain.filter((line) => line.includes('prometheus'))).toEqual([]);
+  });
+
   it('when the banner is printed, then its last line is exactly the ready line that tools wait for', () => {
     expect(formatBanner(aLauncherConfig({ GATEWAY_PORT: '9080' }), [], 'postgres://x', 'state').at(-1)).toBe('ready: http://127.0.0.1:9080');
   });

@@ -18,6 +18,7 @@ const portsOf = (plan: PortPlan, replicas: number): number[] => [
   plan.gateway,
   plan.gatewayMetrics,
   plan.postgres,
+  plan.prometheus,
   ...(['customer', 'order', 'account', 'orchestrator'] as const).flatMap((name) => Array.from({ length: replicas }, (_, i) => plan[name] + 10 * i)),
 ];
 
@@ -33,7 +34,7 @@ describe('pickFreePortBlock', () => {
     const ports = portsOf(plan, 3);
 
     const base = plan.gateway;
-    expect(plan).toEqual({ gateway: base, customer: base + 1, order: base + 2, account: base + 3, orchestrator: base + 4, postgres: base + 5, gatewayMetrics: base + 6 });
+    expect(plan).toEqual({ gateway: base, customer: base + 1, order: base + 2, account: base + 3, orchestrator: base + 4, postgres: base + 5, gatewayMetrics: base + 6, prometheus: base + 7 });
     expect(base).toBeGreaterThanOrEqual(20_000);
     expect(Math.max(...ports)).toBeLessThan(32_768);
     expect(await Promise.all(ports.map(isPortFree))).toEqual(ports.map(() => true));
@@ -55,7 +56,7 @@ describe('pickFreePortBlock', () => {
 
 describe('toPortEnv', () => {
   it('when given a plan, then it names each port by the variable the launcher reads', () => {
-    const plan = { gateway: 20_000, customer: 20_001, order: 20_002, account: 20_003, orchestrator: 20_004, postgres: 20_005, gatewayMetrics: 20_006 };
+    const plan = { gateway: 20_000, customer: 20_001, order: 20_002, account: 20_003, orchestrator: 20_004, postgres: 20_005, gatewayMetrics: 20_006, prometheus: 20_007 };
 
     expect(toPortEnv(plan)).toEqual({
       GATEWAY_PORT: '20000',
@@ -65,6 +66,7 @@ describe('toPortEnv', () => {
       ORCHESTRATOR_PORT: '20004',
       PGPORT_EMBEDDED: '20005',
       GATEWAY_METRICS_PORT: '20006',
+      PROMETHEUS_PORT: '20007',
     });
   });
 });

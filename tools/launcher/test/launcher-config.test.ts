@@ -210,7 +210,35 @@ describe('loadLauncherConfig', () => {
   });
 
   it('when an unknown argument is passed, then it is reported', () => {
-    expect(problemsOf({}, ['--replica', '2'])).toContain('unknown argument "--replica" (the launcher accepts only --replicas N)');
+    expect(problemsOf({}, ['--replica', '2'])).toContain('unknown argument "--replica" (the launcher accepts only --replicas N and --observe)');
+  });
+
+  it('when --observe is not given, then no Prometheus is asked for and its defaults are 9095 and 15 s', () => {
+    expect(loadOk({})).toMatchObject({ observe: false, prometheusPort: 9095, prometheusIntervalSeconds: 15, prometheusBinary: undefined });
+  });
+
+  it('when --observe is given with Prometheus settings, then the config carries them, next to --replicas', () => {
+    const config = loadOk({ PROMETHEUS_PORT: '19095', PROMETHEUS_INTERVAL_SECONDS: '1', PROMETHEUS_BIN: '/opt/prometheus/prometheus', ADMIN_PASSWORD: 'a-long-secret' }, [
+      '--replicas',
+      '2',
+      '--observe',
+    ]);
+
+    expect(config).toMatchObject({ observe: true, replicas: 2, prometheusPort: 19095, prometheusIntervalSeconds: 1, prometheusBinary: '/opt/prometheus/prometheus' });
+  });
+
+  it('when --observe is given a value or the interval is not a whole number of seconds from 1 to 300, then one problem line each', () => {
+    expect(problemsOf({ PROMETHEUS_INTERVAL_SECONDS: '0.5', PROMETHEUS_PORT: '99999' }, ['--observe=yes'])).toEqual([
+      '"--observe=yes" is invalid: --observe takes no value',
+      'PROMETHEUS_PORT="99999" is invalid: must be an integer port between 1 and 65535',
+      'PROMETHEUS_INTERVAL_SECONDS="0.5" is invalid: must be an integer between 1 and 300',
+    ]);
+    expect(problemsOf({ PROMETHEUS_INTERVAL_SECONDS: '301' })).toEqual(['PROMETHEUS_INTERVAL_SECONDS="301" is invalid: must be an integer between 1 and 300']);
+  });
+
+  it('when Prometheus would take the gateway metrics port, then the clash is refused only with --observe', () => {
+    expect(problemsOf({ PROMETHEUS_PORT: '9090' }, ['--observe'])).toEqual(['prometheus and gateway metrics would both listen on port 9090: choose distinct ports']);
+    expect(loadOk({ PROMETHEUS_PORT: '9090' }).observe).toBe(false);
   });
 
   it('when service settings are set, then exactly those are forwarded, and only harmless parent variables are inherited', () => {

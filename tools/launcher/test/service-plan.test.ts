@@ -153,4 +153,11 @@ describe('planProcesses', () => {
       { owner: 'gateway metrics', port: 9190 },
     ]);
   });
+
+  it('when --observe is given, then the Prometheus port is checked before start too', () => {
+    const config = aLauncherConfig({ PROMETHEUS_PORT: '9195' }, ['--observe']);
+
+    expect(plannedPorts(config).at(-1)).toEqual({ owner: 'prometheus', port: 9195 });
+    expect(plannedPorts(aLauncherConfig({})).map((entry) => entry.owner)).not.toContain('prometheus');
+  });
 });
