@@ -14,6 +14,8 @@ export type { OutboxRow } from './outbox-publisher.js';
 export * from './expired-message-cleanup.js';
 export * from './message-consumer.js';
 export * from './dead-letter-store.js';
+export * from './dead-letter-metrics.js';
+export * from './scrape-snapshot.js';
 export * from './replay-dead-letter.js';
 export * from './operator-token.js';
 export * from './message-authentication.js';
