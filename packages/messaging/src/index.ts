@@ -16,6 +16,7 @@ export * from './message-consumer.js';
 export * from './dead-letter-store.js';
 export * from './dead-letter-metrics.js';
 export * from './scrape-snapshot.js';
+export * from './registered-metrics.js';
 export * from './replay-dead-letter.js';
 export * from './operator-token.js';
 export * from './message-authentication.js';

@@ -2,10 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { contractOf, maySend, MESSAGE_CATALOG, type Envelope } from '@ordering/contracts';
 import { describeError, inConsumerSpan, isConnectivityFailure, isPermanentDataFailure, isTransactionCollision, type Logger, type MessageSpan, type ServiceMetrics } from '@ordering/platform';
 import { and, eq, sql } from 'drizzle-orm';
-import { Counter } from 'prom-client';
 import { inboxMessages, messageAttempts } from './consumer-schema.js';
 import { isUuid, parkMessage, type ParkedMessage } from './dead-letter-store.js';
 import type { MessageHandler } from './message-handler.js';
+import { sharedCounter } from './registered-metrics.js';
 import { checkEnvelope, compilePayloadValidators } from './message-validation.js';
 import type { SqlExecutor } from './sql-executor.js';
 
@@ -139,27 +139,13 @@ export const createMessageConsumer = <Tx extends SqlExecutor>(deps: MessageConsu
   const spanSettings = { service, system: deps.messagingSystem ?? 'http' };
 
   const registry = deps.metrics.registry;
-  const existing = registry.getSingleMetric('messages_consumed_total');
-  const consumed =
-    existing instanceof Counter
-      ? (existing as Counter<'type' | 'outcome'>)
-      : new Counter({
-          name: 'messages_consumed_total',
-          help: 'Messages received by the consumer runtime, by outcome',
-          labelNames: ['type', 'outcome'] as const,
-          registers: [registry],
-        });
-
-  const existingRedelivered = registry.getSingleMetric('messages_redelivered_total');
-  const redelivered =
-    existingRedelivered instanceof Counter
-      ? (existingRedelivered as Counter<'type'>)
-      : new Counter({
-          name: 'messages_redelivered_total',
-          help: 'Deliveries of a message this consumer had already processed, or that the broker marked redelivered',
-          labelNames: ['type'] as const,
-          registers: [registry],
-        });
+  const consumed = sharedCounter(registry, 'messages_consumed_total', 'Messages received by the consumer runtime, by outcome', ['type', 'outcome']);
+  const redelivered = sharedCounter(
+    registry,
+    'messages_redelivered_total',
+    'Deliveries of a message this consumer had already processed, or that the broker marked redelivered',
+    ['type'],
+  );
   // From 0, so that rate() sees the first redelivery of each handled type.
   for (const type of handlers.keys()) redelivered.inc({ type }, 0);
 

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { Logger, ServiceMetrics } from '@ordering/platform';
-import { Counter, Gauge, Histogram } from 'prom-client';
+import { Gauge, type Counter, type Histogram } from 'prom-client';
 import { outboxMessages } from './outbox-schema.js';
+import { sharedCounter, sharedHistogram } from './registered-metrics.js';
 import { createScrapeSnapshot, replacingIn } from './scrape-snapshot.js';
 import type { SqlExecutor } from './sql-executor.js';
 
@@ -62,21 +63,13 @@ export const registerOutboxMetrics = (db: SqlExecutor, metrics: ServiceMetrics, 
   gauge('outbox_oldest_pending_age_seconds', 'Age of the oldest outbox message waiting to be published', (s) => s.oldestPendingAgeSeconds);
   gauge('outbox_dead', 'Outbox messages that exhausted their delivery attempts (see GET /internal/outbox/dead)', (s) => s.dead);
 
-  const existing = registry.getSingleMetric('messages_published_total');
-  const published =
-    existing instanceof Counter
-      ? (existing as Counter<'type'>)
-      : new Counter({ name: 'messages_published_total', help: 'Messages delivered by the outbox relay', labelNames: ['type'] as const, registers: [registry] });
-  const existingLag = registry.getSingleMetric('outbox_publish_lag_seconds');
-  const publishLag =
-    existingLag instanceof Histogram
-      ? (existingLag as Histogram<'destination'>)
-      : new Histogram({
-          name: 'outbox_publish_lag_seconds',
-          help: 'Time from an outbox row being written to its successful publish, by destination service',
-          labelNames: ['destination'] as const,
-          buckets: PUBLISH_LAG_BUCKETS,
-          registers: [registry],
-        });
+  const published = sharedCounter(registry, 'messages_published_total', 'Messages delivered by the outbox relay', ['type']);
+  const publishLag = sharedHistogram(
+    registry,
+    'outbox_publish_lag_seconds',
+    'Time from an outbox row being written to its successful publish, by destination service',
+    ['destination'],
+    PUBLISH_LAG_BUCKETS,
+  );
   return { published, publishLag };
 };

@@ -1,4 +1,5 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { sharedCounter as counter, sharedHistogram as histogram } from '@ordering/messaging';
+import type { Counter, Histogram, Registry } from 'prom-client';
 import type { SagaDefinition } from './saga-definition.js';
 
 export interface SagaMetrics {
@@ -23,16 +24,7 @@ const DURATION_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 
 /** A step answered right away takes milliseconds; one resent until it timed out takes a minute or more. */
 const STEP_DURATION_BUCKETS = [0.005, ...DURATION_BUCKETS];
 
-/**
- * Reuses metrics already on the registry: an engine may be rebuilt in the same process (tests do it after every
- * transaction), and registering a name twice would throw.
- */
-const counter = <L extends string>(registry: Registry, name: string, help: string, labelNames: readonly L[]): Counter<L> =>
-  (registry.getSingleMetric(name) as Counter<L> | undefined) ?? new Counter({ name, help, labelNames, registers: [registry] });
-
-const histogram = <L extends string>(registry: Registry, name: string, help: string, labelNames: readonly L[], buckets: number[]): Histogram<L> =>
-  (registry.getSingleMetric(name) as Histogram<L> | undefined) ?? new Histogram({ name, help, labelNames, buckets, registers: [registry] });
-
+/** An engine may be rebuilt in the same process (tests do it after every transaction): the metrics are shared. */
 export const createSagaMetrics = (registry: Registry): SagaMetrics => ({
   started: counter(registry, 'saga_started_total', 'Sagas started, by saga type', ['type']),
   finished: counter(registry, 'saga_finished_total', 'Sagas that reached COMPLETED or ABORTED, with the abort reason', ['type', 'status', 'reason']),
