@@ -5,6 +5,7 @@ import { aCustomer, E2E_ADMIN } from './support/builders.js';
 import { expectStatus } from './support/expectations.js';
 import { HTTP_PROCESS_NAMES, printLogsOnFailure, SERVICE_NAMES, startedSystem, startSystem, type LogLine, type RunningSystem } from './support/system.js';
 import { isProductionMode, testRedisUrl } from './support/infrastructure.js';
+import { terminalSagaOf } from './support/sagas.js';
 import { eventually } from './support/wait.js';
 
 /** Metrics, one structured log line per request, and no secrets in any captured output. */
@@ -82,12 +83,13 @@ describe('observability', () => {
   };
 
   describe('metrics', () => {
-    /** Every order replica's metrics: the gateway takes replicas in turn, so any of them may have served a request. */
-    const orderMetrics = async (): Promise<string> => {
-      const replicas = running().state().processes.filter((entry) => serviceOf(entry.name) === 'order' && entry.url !== null);
+    /** Every replica's metrics of a service: the gateway takes replicas in turn, so any of them may have served a request. */
+    const metricsOf = async (service: string): Promise<string> => {
+      const replicas = running().state().processes.filter((entry) => serviceOf(entry.name) === service && entry.url !== null);
       const texts = await Promise.all(replicas.map(async (entry) => (await new ApiClient(entry.url as string).get('/metrics')).text));
       return texts.join('\n');
     };
+    const orderMetrics = (): Promise<string> => metricsOf('order');
 
     it.each(HTTP_PROCESS_NAMES)('when %s is asked for /metrics directly, then it exposes the request duration histogram and process metrics', async (name) => {
       // Make sure each service has served at least one request of its own.
@@ -126,6 +128,25 @@ describe('observability', () => {
     it('when the menu was served through the gateway, then the order service counts it under its route template', async () => {
       expectStatus(await api.menu(), 200);
       expect(await orderMetrics()).toMatch(/^http_server_request_duration_seconds_count\{[^}]*route="\/api\/menu"[^}]*status="200"[^}]*\} [1-9]/m);
+    });
+
+    it('when one checkout completed, then the orchestrator exposes its step durations and saga gauges, and every messaging service its dead letters, publish lag and redeliveries', async () => {
+      const { token } = await signUp();
+      const item = (await api.menu()).body.items[0];
+      if (!item) throw new Error('the menu is empty');
+      expectStatus(await api.deposit(token, item.price), 201);
+      const checkout = await api.checkoutItems(token, [{ menuItemId: item.id, quantity: 1 }], { wait: 30 });
+      expect((await terminalSagaOf(api, token, checkout, { context: () => running().tail(40) })).status).toBe('COMPLETED');
+
+      const orchestrator = await metricsOf('orchestrator');
+      expect(orchestrator).toMatch(/^saga_step_duration_seconds_count\{[^}]*type="checkout"[^}]*direction="FORWARD",outcome="SUCCEEDED"[^}]*\} [1-9]/m);
+      for (const type of ['# TYPE saga_compensations_total counter', '# TYPE sagas_in_flight gauge', '# TYPE sagas_overdue gauge']) expect(orchestrator).toContain(type);
+      for (const service of ['customer', 'order', 'account', 'orchestrator']) {
+        const text = service === 'orchestrator' ? orchestrator : await metricsOf(service);
+        for (const type of ['# TYPE dead_letters gauge', '# TYPE outbox_publish_lag_seconds histogram', '# TYPE messages_redelivered_total counter']) {
+          expect(text, `${service} /metrics`).toContain(type);
+        }
+      }
     });
 
     it('when an order id is read, then the metrics label it by route template, not by the concrete id', async () => {

@@ -3,6 +3,7 @@ import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { createAmqpConsumer, type AmqpConsumer } from './amqp/amqp-consumer.js';
 import { createAmqpTransport } from './amqp/amqp-transport.js';
 import { createBrokerConnection, type BrokerConnection } from './amqp/broker-connection.js';
+import { registerDeadLetterMetrics } from './dead-letter-metrics.js';
 import { createDeadLetterStore, type DeadLetterStore } from './dead-letter-store.js';
 import { createHttpTransport } from './http-transport.js';
 import { createMessageSigner, createMessageVerifier } from './message-authentication.js';
@@ -132,6 +133,7 @@ export const createMessaging = <TSchema extends Record<string, unknown>>(options
     ...(transport.name ? { messagingSystem: transport.name } : {}),
   });
   const deadLetters = createDeadLetterStore(db, options.service);
+  registerDeadLetterMetrics({ db, service: options.service, metrics: options.metrics, logger: options.logger, broker });
   const amqpConsumer: AmqpConsumer | undefined = broker
     ? createAmqpConsumer({
         connection: broker,

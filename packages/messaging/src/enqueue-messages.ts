@@ -23,6 +23,7 @@ export const enqueueMessages = async (tx: SqlExecutor, envelopes: Envelope[]): P
     createdAt: sql`clock_timestamp()`,
     ...(collector ? { nextAttemptAt: sql`clock_timestamp() + make_interval(secs => ${collector.leaseMs / 1000})` } : {}),
   }));
+  const enqueuedAt = new Date();
   await tx.insert(outboxMessages).values(rows);
-  collector?.messages.push(...rows.map((row, index) => ({ rowId: row.id, envelope: envelopes[index] as Envelope })));
+  collector?.messages.push(...rows.map((row, index) => ({ rowId: row.id, envelope: envelopes[index] as Envelope, enqueuedAt })));
 };

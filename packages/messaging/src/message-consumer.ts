@@ -2,10 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { contractOf, maySend, MESSAGE_CATALOG, type Envelope } from '@ordering/contracts';
 import { describeError, inConsumerSpan, isConnectivityFailure, isPermanentDataFailure, isTransactionCollision, type Logger, type MessageSpan, type ServiceMetrics } from '@ordering/platform';
 import { and, eq, sql } from 'drizzle-orm';
-import { Counter } from 'prom-client';
 import { inboxMessages, messageAttempts } from './consumer-schema.js';
 import { isUuid, parkMessage, type ParkedMessage } from './dead-letter-store.js';
 import type { MessageHandler } from './message-handler.js';
+import { sharedCounter } from './registered-metrics.js';
 import { checkEnvelope, compilePayloadValidators } from './message-validation.js';
 import type { SqlExecutor } from './sql-executor.js';
 
@@ -48,6 +48,8 @@ export interface ConsumeOptions {
   sender?: string;
   /** The transport could not authenticate the message (bad or missing signature): it is parked at once, unread. */
   unauthenticated?: string;
+  /** The transport delivered this before (RabbitMQ's `redelivered` flag): counted as a redelivery whatever the inbox says. */
+  redelivered?: boolean;
 }
 
 /** Runs work in one transaction of the service's own database, e.g. `(work) => database.db.transaction(work)`. */
@@ -137,19 +139,23 @@ export const createMessageConsumer = <Tx extends SqlExecutor>(deps: MessageConsu
   const spanSettings = { service, system: deps.messagingSystem ?? 'http' };
 
   const registry = deps.metrics.registry;
-  const existing = registry.getSingleMetric('messages_consumed_total');
-  const consumed =
-    existing instanceof Counter
-      ? (existing as Counter<'type' | 'outcome'>)
-      : new Counter({
-          name: 'messages_consumed_total',
-          help: 'Messages received by the consumer runtime, by outcome',
-          labelNames: ['type', 'outcome'] as const,
-          registers: [registry],
-        });
+  const consumed = sharedCounter(registry, 'messages_consumed_total', 'Messages received by the consumer runtime, by outcome', ['type', 'outcome']);
+  const redelivered = sharedCounter(
+    registry,
+    'messages_redelivered_total',
+    'Deliveries of a message this consumer had already processed, or that the broker marked redelivered',
+    ['type'],
+  );
+  // From 0, so that rate() sees the first redelivery of each handled type.
+  for (const type of handlers.keys()) redelivered.inc({ type }, 0);
 
   // Label values come from untrusted input: only catalog types become labels.
   const labelOf = (type: string | null | undefined): string => (type && contractOf(type) ? type : 'unknown');
+
+  /** One count per delivery, however many reasons it has to be a redelivery. */
+  const countRedelivery = (result: ConsumeResult, options: ConsumeOptions | undefined): void => {
+    if (result.outcome === 'duplicate' || options?.redelivered === true) redelivered.inc({ type: labelOf(result.type) });
+  };
 
   const finish = (result: ConsumeResult, context: Record<string, unknown>): ConsumeResult => {
     consumed.inc({ type: labelOf(result.type), outcome: result.outcome });
@@ -301,7 +307,7 @@ export const createMessageConsumer = <Tx extends SqlExecutor>(deps: MessageConsu
     return handle(message, handler, options, span);
   };
 
-  const consume = async (raw: unknown, options: ConsumeOptions = {}): Promise<ConsumeResult> => {
+  const consumeOnce = async (raw: unknown, options: ConsumeOptions): Promise<ConsumeResult> => {
     try {
       return await consumeOrThrow(raw, options);
     } catch (error) {
@@ -310,6 +316,12 @@ export const createMessageConsumer = <Tx extends SqlExecutor>(deps: MessageConsu
       const { messageId, messageType } = identityOf(parsed.ok ? parsed.value : undefined);
       return finish({ outcome: 'retry', error: describeError(error), ...(messageId ? { messageId } : {}), ...(messageType ? { type: messageType } : {}) }, {});
     }
+  };
+
+  const consume = async (raw: unknown, options: ConsumeOptions = {}): Promise<ConsumeResult> => {
+    const result = await consumeOnce(raw, options);
+    countRedelivery(result, options);
+    return result;
   };
 
   /** A message of a batch that may share its transaction: valid, handled here, and not an operator's replay. */
@@ -355,7 +367,9 @@ export const createMessageConsumer = <Tx extends SqlExecutor>(deps: MessageConsu
         const outcomes = await handleTogether(together);
         together.forEach((entry, k) => {
           const outcome = outcomes[k] ?? 'processed';
-          results[entry.index] = finish({ outcome, messageId: entry.message.id, type: entry.message.type }, { source: entry.message.source, correlationId: entry.message.correlationId, batch: together.length });
+          const result = finish({ outcome, messageId: entry.message.id, type: entry.message.type }, { source: entry.message.source, correlationId: entry.message.correlationId, batch: together.length });
+          countRedelivery(result, items[entry.index]?.options);
+          results[entry.index] = result;
         });
       } catch (error) {
         // One of them failed (or two batches collided): nothing of the batch committed; each goes on its own below.

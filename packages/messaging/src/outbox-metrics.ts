@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
 import type { Logger, ServiceMetrics } from '@ordering/platform';
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Gauge, type Counter, type Histogram } from 'prom-client';
 import { outboxMessages } from './outbox-schema.js';
-import { createRateLimitedLog } from './rate-limited-log.js';
+import { sharedCounter, sharedHistogram } from './registered-metrics.js';
+import { createScrapeSnapshot, replacingIn } from './scrape-snapshot.js';
 import type { SqlExecutor } from './sql-executor.js';
 
 interface OutboxSnapshot {
@@ -11,10 +12,11 @@ interface OutboxSnapshot {
   oldestPendingAgeSeconds: number;
 }
 
-/** One scrape reads three gauges; they share one query. */
-const SNAPSHOT_MAX_AGE_MS = 1_000;
-/** A scrape must not hang on a database that does not answer. */
-const SNAPSHOT_TIMEOUT_MS = 2_000;
+/**
+ * From a row's insert to its successful publish. Right after commit this is milliseconds; a row the relay picks up
+ * after a crash, or that waited out a broker outage, takes seconds to minutes.
+ */
+const PUBLISH_LAG_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900];
 
 const readSnapshot = async (db: SqlExecutor): Promise<OutboxSnapshot> => {
   const result = await db.execute<{ pending: string | number; dead: string | number; oldest: string | number | null }>(sql`
@@ -32,48 +34,25 @@ const readSnapshot = async (db: SqlExecutor): Promise<OutboxSnapshot> => {
   };
 };
 
-const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> => {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`outbox metrics query timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-};
-
-/** A metric that another component (or an earlier instance in the same process) registered is replaced. */
-const replacing = (registry: Registry, name: string): Registry[] => {
-  registry.removeSingleMetric(name);
-  return [registry];
-};
-
 export interface OutboxMetrics {
   published: Counter<'type'>;
+  /** `outbox_publish_lag_seconds{destination}`: destination is a service name, so the label stays bounded. */
+  publishLag: Histogram<'destination'>;
 }
 
 /**
- * `messages_published_total{type}` and the outbox gauges. The gauges query the table when scraped; when that
- * fails they keep their last value and the scrape still succeeds.
+ * `messages_published_total{type}`, `outbox_publish_lag_seconds{destination}` and the outbox gauges. The gauges
+ * query the table when scraped; when that fails they keep their last value and the scrape still succeeds.
  */
 export const registerOutboxMetrics = (db: SqlExecutor, metrics: ServiceMetrics, logger: Logger): OutboxMetrics => {
   const registry = metrics.registry;
-  const failures = createRateLimitedLog(logger, 60_000);
-  let cached: { at: number; snapshot: Promise<OutboxSnapshot | undefined> } | undefined;
-
-  const snapshot = (): Promise<OutboxSnapshot | undefined> => {
-    if (cached && Date.now() - cached.at < SNAPSHOT_MAX_AGE_MS) return cached.snapshot;
-    const fresh = withTimeout(readSnapshot(db), SNAPSHOT_TIMEOUT_MS).catch((error: unknown) => {
-      failures.warn({ err: error }, 'outbox metrics could not be read');
-      return undefined;
-    });
-    cached = { at: Date.now(), snapshot: fresh };
-    return fresh;
-  };
+  const snapshot = createScrapeSnapshot(() => readSnapshot(db), { what: 'outbox metrics', logger });
 
   const gauge = (name: string, help: string, pick: (s: OutboxSnapshot) => number): void => {
     new Gauge({
       name,
       help,
-      registers: replacing(registry, name),
+      registers: replacingIn(registry, name),
       async collect() {
         const current = await snapshot();
         if (current) this.set(pick(current));
@@ -84,10 +63,13 @@ export const registerOutboxMetrics = (db: SqlExecutor, metrics: ServiceMetrics, 
   gauge('outbox_oldest_pending_age_seconds', 'Age of the oldest outbox message waiting to be published', (s) => s.oldestPendingAgeSeconds);
   gauge('outbox_dead', 'Outbox messages that exhausted their delivery attempts (see GET /internal/outbox/dead)', (s) => s.dead);
 
-  const existing = registry.getSingleMetric('messages_published_total');
-  const published =
-    existing instanceof Counter
-      ? (existing as Counter<'type'>)
-      : new Counter({ name: 'messages_published_total', help: 'Messages delivered by the outbox relay', labelNames: ['type'] as const, registers: [registry] });
-  return { published };
+  const published = sharedCounter(registry, 'messages_published_total', 'Messages delivered by the outbox relay', ['type']);
+  const publishLag = sharedHistogram(
+    registry,
+    'outbox_publish_lag_seconds',
+    'Time from an outbox row being written to its successful publish, by destination service',
+    ['destination'],
+    PUBLISH_LAG_BUCKETS,
+  );
+  return { published, publishLag };
 };

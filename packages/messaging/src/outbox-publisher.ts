@@ -16,6 +16,8 @@ export interface OutboxRow {
   destination: string;
   envelope: Envelope;
   attempts: number;
+  /** When the row was written: its publish lag is measured from here. */
+  createdAt: Date;
 }
 
 export interface OutboxPublisherSettings {
@@ -163,6 +165,8 @@ export const createOutboxPublisher = (deps: OutboxPublisherDeps): OutboxPublishe
   const settle = (row: OutboxRow, error: unknown): void => {
     if (error === undefined) {
       deps.metrics.published.inc({ type: row.messageType });
+      // The database's clock wrote created_at and this one reads it: a little skew must not make a negative lag.
+      deps.metrics.publishLag.observe({ destination: row.destination }, Math.max(0, Date.now() - row.createdAt.getTime()) / 1000);
       markSent(row);
     } else if (error instanceof TransportUnavailableError) {
       track(handBack(row));

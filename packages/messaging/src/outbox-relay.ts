@@ -87,6 +87,8 @@ type ClaimedRow = {
   destination: string;
   envelope: Envelope;
   attempts: number;
+  /** Text or a Date, depending on the session's type parsers. */
+  created_at: string | Date;
 };
 
 const HOUR_MS = 3_600_000;
@@ -111,6 +113,7 @@ const toOutboxRow = (row: ClaimedRow): OutboxRow => ({
   destination: row.destination,
   envelope: row.envelope,
   attempts: row.attempts,
+  createdAt: new Date(row.created_at),
 });
 
 /**
@@ -189,7 +192,7 @@ export const createOutboxRelay = (deps: OutboxRelayDeps): OutboxRelay => {
         limit ${limit}
         for update skip locked
       )
-      returning id, message_id, message_type, destination, envelope, attempts`);
+      returning id, message_id, message_type, destination, envelope, attempts, created_at`);
     return result.rows.map(toOutboxRow);
   };
 
@@ -305,7 +308,7 @@ export const createOutboxRelay = (deps: OutboxRelayDeps): OutboxRelay => {
     },
     sendCommitted(messages) {
       if (messages.length === 0 || stopping) return;
-      publisher.offer(messages.map((message) => ({ id: message.rowId, messageId: message.envelope.id, messageType: message.envelope.type, destination: message.envelope.destination, envelope: message.envelope, attempts: 0 })));
+      publisher.offer(messages.map((message) => ({ id: message.rowId, messageId: message.envelope.id, messageType: message.envelope.type, destination: message.envelope.destination, envelope: message.envelope, attempts: 0, createdAt: message.enqueuedAt })));
     },
     wake() {
       pause.wake();

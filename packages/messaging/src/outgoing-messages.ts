@@ -4,6 +4,8 @@ import type { Envelope } from '@ordering/contracts';
 export interface OutgoingMessage {
   readonly rowId: string;
   readonly envelope: Envelope;
+  /** This process's time of the insert, for the publish lag: the row's own created_at is not read back. */
+  readonly enqueuedAt: Date;
 }
 
 interface Collector {

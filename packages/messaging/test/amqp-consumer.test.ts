@@ -22,7 +22,7 @@ import {
   type AdminChannel,
   type AmqpNode,
 } from './broker-harness.js';
-import { eventually, ledgerHandler, outboxRowsOf, refusedDataHandler, startTestDatabase, testSignerOf, type TestDatabaseHandle } from './messaging-harness.js';
+import { eventually, ledgerHandler, metricValue, outboxRowsOf, refusedDataHandler, startTestDatabase, testSignerOf, type TestDatabaseHandle } from './messaging-harness.js';
 
 /** A bound, not an expectation: on a loaded 2-core machine the retry round trips of an outage can take a while. */
 const OUTAGE_BOUND_MS = 45_000;
@@ -112,6 +112,20 @@ describe.skipIf(!TEST_BROKER_URL)('amqp consumer', { timeout: 90_000 }, () => {
     const healthy = aDebitCommand();
     publishCommand(healthy);
     await eventually(() => ledgerCountFor(handle, healthy.id), (count) => count === 1);
+  });
+
+  it('when a message is parked in the DLQ, then dead_letters counts it under its consuming queue until it leaves the DLQ', async () => {
+    node = await startAmqpNode(handle, { namespace });
+    const parked = () => metricValue(node!.metrics, 'dead_letters', { queue: commands, transport: 'rabbitmq' });
+    expect(await parked()).toBe(0);
+    const poison = Buffer.from('{"this is": not json');
+
+    publishRaw(admin.channel, commands, poison, { headers: testSignerOf().headersFor(poison) });
+    await eventually(parked, (count) => count === 1);
+    expect(await metricValue(node.metrics, 'dead_letters', { transport: 'http' })).toBe(0);
+
+    expect(await drainQueue(admin.channel, dlq)).toHaveLength(1);
+    await eventually(parked, (count) => count === 0);
   });
 
   it('when a burst of commands with a poison one among them is waiting, then every healthy one is applied once, the poison one is parked, and nothing stays unacked', async () => {

@@ -20,7 +20,7 @@ import {
   type AmqpNode,
   type TcpProxy,
 } from './broker-harness.js';
-import { capturingLogger, eventually, outboxRowsOf, startTestDatabase, statusCounts, type TestDatabaseHandle, type TestTx } from './messaging-harness.js';
+import { capturingLogger, eventually, metricValue, outboxRowsOf, startTestDatabase, statusCounts, type TestDatabaseHandle, type TestTx } from './messaging-harness.js';
 
 // Each test waits up to 15–20 s several times; the default 30 s limit would cut its own clearer message short.
 describe.skipIf(!TEST_BROKER_URL)('amqp recovery', { timeout: 90_000 }, () => {
@@ -107,6 +107,40 @@ describe.skipIf(!TEST_BROKER_URL)('amqp recovery', { timeout: 90_000 }, () => {
     expect(lines.some((line) => line['msg'] === 'broker connection restored, topology declared and consumers resubscribed')).toBe(true);
   });
 
+  it('when the consumer channel dies while a handler fails, then the broker redelivers the message flagged, and it counts as a redelivery though the inbox never had it', async () => {
+    let releaseFirst: () => void = () => {};
+    const firstMayFail = new Promise<void>((resolve) => {
+      releaseFirst = resolve;
+    });
+    let calls = 0;
+    const gatedFailure = {
+      type: 'account.DebitAccount.v1',
+      async handle(tx: TestTx, envelope: Envelope<DebitPayload>) {
+        calls += 1;
+        if (calls === 1) {
+          await firstMayFail;
+          throw new Error('the first run fails after its channel died');
+        }
+        await tx.insert(schema.ledger).values({ messageId: envelope.id, orderId: envelope.payload.orderId, amount: envelope.payload.amount });
+      },
+    };
+    node = await startAmqpNode(handle, { namespace, brokerUrl: proxy.urlFor(TEST_BROKER_URL), handlers: [gatedFailure] });
+    const command = aDebitCommand();
+
+    await node.messaging.transport.publish(command);
+    await eventually(async () => calls, (count) => count === 1);
+    expect(await metricValue(node.metrics, 'messages_redelivered_total')).toBe(0);
+    proxy.cut(); // the broker requeues the unacked delivery and marks it redelivered
+    await sleep(100);
+    proxy.restore();
+    await eventually(async () => node!.messaging.broker!.isConnected(), Boolean);
+    releaseFirst();
+
+    await eventually(() => ledgerCountFor(handle, command.id), (count) => count === 1);
+    await eventually(() => metricValue(node!.metrics, 'messages_redelivered_total', { type: 'account.DebitAccount.v1' }), (count) => count === 1);
+    expect(await consumedCount(node.metrics, 'duplicate')).toBe(0);
+  });
+
   it('when the consumer channel dies before a delivery is acked, then the late ack is ignored and the redelivery is a duplicate: applied once', async () => {
     let releaseFirst: () => void = () => {};
     const firstMayFinish = new Promise<void>((resolve) => {
@@ -136,6 +170,8 @@ describe.skipIf(!TEST_BROKER_URL)('amqp recovery', { timeout: 90_000 }, () => {
     // The first delivery counts its outcome once its commit returns, which can be after the duplicate was seen.
     await eventually(() => consumedCount(node!.metrics, 'processed'), (count) => count === 1);
     expect(await ledgerCountFor(handle, command.id)).toBe(1);
+    // A duplicate that the broker also flagged redelivered is one redelivery, not two.
+    expect(await metricValue(node.metrics, 'messages_redelivered_total')).toBe(1);
     await node.stop();
     node = undefined;
     expect((await admin.channel.checkQueue(commands)).messageCount).toBe(0);

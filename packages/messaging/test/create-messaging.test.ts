@@ -97,6 +97,10 @@ describe('createMessaging', () => {
     expect(text).toMatch(/messages_consumed_total\{type="account\.DebitAccount\.v1",outcome="processed",service="account"\} 1/);
     expect(text).toMatch(/messages_published_total\{type="account\.DebitAccountReply\.v1",service="account"\} 1/);
     expect(text).toContain('outbox_pending{service="account"} 0');
+    // The reply left right after its handler's commit: its lag is measured from memory, with no query.
+    expect(text).toMatch(/outbox_publish_lag_seconds_count\{service="account",destination="orchestrator"\} 1/);
+    expect(text).toContain('dead_letters{queue="account",transport="http",service="account"} 0');
+    expect(text).toContain('messages_redelivered_total{type="account.DebitAccount.v1",service="account"} 0');
   });
 
   it('when a node is pushed an unsigned message, then it answers 401, its operator routes want the operator token, and the signed push is accepted', async () => {

@@ -198,6 +198,17 @@ export const countingTransport = (inner: Transport): Transport & { calls: number
   return counting;
 };
 
+/** A metric's samples matching `labels`, summed; `sample` picks a histogram's `count` or `sum`. Gauges are read as a scrape would. */
+export const metricValue = async (metrics: ServiceMetrics, name: string, labels: Record<string, string> = {}, sample?: 'count' | 'sum'): Promise<number> => {
+  const metric = metrics.registry.getSingleMetric(name);
+  if (!metric) throw new Error(`no metric ${name} is registered`);
+  const wanted = sample ? `${name}_${sample}` : name;
+  return (await metric.get()).values
+    .filter((value) => ((value as { metricName?: string }).metricName ?? name) === wanted)
+    .filter((value) => Object.entries(labels).every(([key, expected]) => String((value.labels as Record<string, unknown>)[key]) === expected))
+    .reduce((sum, value) => sum + value.value, 0);
+};
+
 /** Polls until `check` holds; fails with the last observed value. Waits for an outcome, asserts nothing about time. */
 export const eventually = async <T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 15_000): Promise<T> => {
   const deadline = Date.now() + timeoutMs;

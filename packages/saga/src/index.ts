@@ -3,6 +3,7 @@ export * from './saga-state-machine.js';
 export * from './saga-schema.js';
 export * from './saga-errors.js';
 export * from './saga-metrics.js';
+export * from './saga-gauges.js';
 export type { SagaDatabase, SagaRecord, SagaStepRecord, SagaCommandRecord, SagaView } from './saga-repository.js';
 export * from './saga-engine.js';
 export * from './saga-sweeper.js';

@@ -5,7 +5,7 @@ import { activeTraceHeaders, type Logger, type ServiceMetrics } from '@ordering/
 import { buildCommand } from './saga-command.js';
 import type { SagaDefinition, SucceededReply } from './saga-definition.js';
 import { SagaAlreadyActiveError, SagaVersionConflictError, UnknownSagaTypeError } from './saga-errors.js';
-import { createSagaMetrics, NO_REASON, type SagaMetrics } from './saga-metrics.js';
+import { createSagaMetrics, initialiseSagaMetrics, NO_REASON, STEP_TIMED_OUT, type SagaMetrics } from './saga-metrics.js';
 import {
   claimDueSagas,
   insertSaga,
@@ -24,6 +24,7 @@ import {
   decide,
   isTerminal,
   type CommandToSend,
+  type Direction,
   type RetryPolicy,
   type SagaEvent,
   type SagaState,
@@ -83,6 +84,15 @@ export interface SagaEngine {
 }
 
 type ReplyOutcome = { outcome: 'SUCCEEDED'; reply: SucceededReply } | { outcome: 'FAILED'; reason: string };
+
+/** The step a transition settles (its reply arrived, or it timed out for good), for its duration. */
+interface SettledStep {
+  stepIndex: number;
+  direction: Direction;
+  outcome: 'SUCCEEDED' | 'FAILED' | typeof STEP_TIMED_OUT;
+  /** When its first command was sent. */
+  startedAt: Date;
+}
 
 const readOutcome = (payload: unknown): ReplyOutcome | undefined => {
   if (!payload || typeof payload !== 'object') return undefined;
@@ -153,6 +163,7 @@ export const createSagaEngine = (options: SagaEngineOptions): SagaEngine => {
   const clock = options.now ?? (() => new Date());
   const logger = options.logger.child({ component: 'saga-engine' });
   const metrics: SagaMetrics = createSagaMetrics(options.metrics.registry);
+  initialiseSagaMetrics(metrics, options.definitions);
 
   const definitionFor = (type: string): SagaDefinition => {
     const definition = definitions.get(type);
@@ -166,7 +177,7 @@ export const createSagaEngine = (options: SagaEngineOptions): SagaEngine => {
     saga: SagaRecord,
     definition: SagaDefinition,
     transition: Transition,
-    cause: { reply?: SucceededReply; causationId: string | null; headers: Envelope['headers'] },
+    cause: { reply?: SucceededReply; causationId: string | null; headers: Envelope['headers']; settled?: SettledStep },
   ): Promise<void> => {
     const now = clock();
     const folded = transition.foldReplyOf === null || !cause.reply ? undefined : definition.steps[transition.foldReplyOf];
@@ -206,14 +217,24 @@ export const createSagaEngine = (options: SagaEngineOptions): SagaEngine => {
 
     const stepName = definition.steps[transition.currentStep]?.name;
     const context = { sagaId: saga.id, sagaType: saga.type, step: stepName, status: transition.status, reason: transition.reason ?? undefined };
-    if (transition.send && transition.send.attempt > 1) {
-      metrics.stepRetries.inc({ type: saga.type, step: stepName ?? String(transition.send.stepIndex) });
-    }
+    recordStepMetrics(saga.type, definition, transition, cause.settled, now);
     if (finishing) {
       metrics.finished.inc({ type: saga.type, status: transition.status, reason: transition.reason ?? NO_REASON });
       metrics.duration.observe({ type: saga.type, status: transition.status }, Math.max(0, now.getTime() - saga.createdAt.getTime()) / 1000);
     }
     logTransition(transition, context, envelope);
+  };
+
+  /** From memory only: the times it needs came with the rows the transition was decided on (no statement of its own). */
+  const recordStepMetrics = (type: string, definition: SagaDefinition, transition: Transition, settled: SettledStep | undefined, now: Date): void => {
+    const nameOf = (stepIndex: number): string => definition.steps[stepIndex]?.name ?? String(stepIndex);
+    if (settled) {
+      const seconds = Math.max(0, now.getTime() - settled.startedAt.getTime()) / 1000;
+      metrics.stepDuration.observe({ type, step: nameOf(settled.stepIndex), direction: settled.direction, outcome: settled.outcome }, seconds);
+    }
+    const send = transition.send;
+    if (send && send.attempt > 1) metrics.stepRetries.inc({ type, step: nameOf(send.stepIndex) });
+    if (send && send.direction === 'COMPENSATION' && send.attempt === 1) metrics.compensations.inc({ type, step: nameOf(send.stepIndex) });
   };
 
   const logTransition = (transition: Transition, context: Record<string, unknown>, envelope: Envelope | undefined): void => {
@@ -260,10 +281,14 @@ export const createSagaEngine = (options: SagaEngineOptions): SagaEngine => {
       logger.info({ ...fields, why: decision.why, step: step?.name, direction: command.direction }, 'stale or duplicate saga reply ignored');
       return;
     }
+    // A failure that will be sent again has not settled the step: its duration is observed once, when it does.
+    const settled: SettledStep | undefined =
+      decision.note === 'retry-after-failure' ? undefined : { stepIndex: command.stepIndex, direction: command.direction, outcome: outcome.outcome, startedAt: command.stepStartedAt };
     await apply(tx, saga, definition, decision, {
       reply: outcome.outcome === 'SUCCEEDED' ? outcome.reply : undefined,
       causationId: envelope.id,
       headers: envelope.headers,
+      ...(settled ? { settled } : {}),
     });
   };
 
@@ -272,8 +297,12 @@ export const createSagaEngine = (options: SagaEngineOptions): SagaEngine => {
     const steps = await loadSteps(tx, saga.id);
     const decision = decide(stateOf(saga, definition, steps.map((step) => step.status)), { kind: 'deadline' }, policy);
     if (decision.kind === 'ignore') return undefined;
+    // A forward step's row turned RUNNING when its first command was sent, and resends leave its time alone.
+    const startedAt = steps[saga.currentStep]?.updatedAt;
+    const settled: SettledStep | undefined =
+      decision.note === 'timed-out' && startedAt ? { stepIndex: saga.currentStep, direction: 'FORWARD', outcome: STEP_TIMED_OUT, startedAt } : undefined;
     // The sweeper traces nothing of its own; the command it sends continues the trace of the saga's latest send.
-    await apply(tx, saga, definition, decision, { causationId: null, headers: await latestCommandTraceHeaders(tx, saga.id) });
+    await apply(tx, saga, definition, decision, { causationId: null, headers: await latestCommandTraceHeaders(tx, saga.id), ...(settled ? { settled } : {}) });
     return decision.note;
   };
 

@@ -208,16 +208,20 @@ export interface CommandAndSaga {
   saga: SagaRecord;
   /** The saga's step statuses, in step order. */
   stepStatuses: StepStatus[];
+  /** When the first command of this step and direction was sent (resends come later): a step's duration starts here. */
+  stepStartedAt: Date;
 }
 
 const lockSagaOfCommandStatement = prepareStatement<
   { messageId: string },
-  SagaRow & { stepIndex: number; direction: Direction; seenVersion: number; stepStatuses: StepStatus[] | null }
+  SagaRow & { stepIndex: number; direction: Direction; seenVersion: number; stepStatuses: StepStatus[] | null; stepStartedAt: string }
 >(
   'saga_lock_of_command',
   sql`select command.step_index as "stepIndex", command.direction, ${sagaColumns('saga')},
              (select seen.version from sagas seen where seen.id = saga.id) as "seenVersion",
-             (select array_agg(step.status order by step.step_index) from saga_steps step where step.saga_id = saga.id) as "stepStatuses"
+             (select array_agg(step.status order by step.step_index) from saga_steps step where step.saga_id = saga.id) as "stepStatuses",
+             (select min(first.sent_at) from saga_commands first
+               where first.saga_id = saga.id and first.step_index = command.step_index and first.direction = command.direction) as "stepStartedAt"
         from saga_commands command
         join sagas saga on saga.id = command.saga_id
        where command.message_id = ${sql.placeholder('messageId')}::uuid
@@ -225,7 +229,8 @@ const lockSagaOfCommandStatement = prepareStatement<
 );
 
 /**
- * Finds the command a reply answers, locks its saga and reads the saga's steps, in one statement. The lock
+ * Finds the command a reply answers, locks its saga and reads the saga's steps and when the step's first command
+ * was sent (through saga_commands_saga_idx: a saga has a handful of command rows), in one statement. The lock
  * serialises everything that happens to one saga: replies and sweeps wait for each other here.
  *
  * When the lock had to wait for another transaction that changed the saga, FOR UPDATE returns the saga row as that
@@ -238,7 +243,7 @@ export const lockSagaOfCommand = async (tx: SqlExecutor, messageId: string): Pro
   if (!row) return undefined;
   const saga = sagaOf(row);
   const stepStatuses = row.seenVersion === row.version ? (row.stepStatuses ?? []) : (await loadSteps(tx, saga.id)).map((step) => step.status);
-  return { stepIndex: row.stepIndex, direction: row.direction, saga, stepStatuses };
+  return { stepIndex: row.stepIndex, direction: row.direction, saga, stepStatuses, stepStartedAt: new Date(row.stepStartedAt) };
 };
 
 export const loadSteps = (tx: SqlExecutor, sagaId: string): Promise<SagaStepRecord[]> =>

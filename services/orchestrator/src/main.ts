@@ -1,6 +1,6 @@
 import { createMessaging } from '@ordering/messaging';
 import { createJwksTokenVerifier, exitOnConfigError, runMigrations, serve, startObservability } from '@ordering/platform';
-import { createSagaEngine, createSagaSweeper } from '@ordering/saga';
+import { createSagaEngine, createSagaSweeper, registerSagaGauges } from '@ordering/saga';
 import { buildApp } from './app.js';
 import { readConfig } from './config.js';
 import { MIGRATIONS_FOLDER } from './db/migrations-folder.js';
@@ -14,6 +14,7 @@ await runMigrations(database.pool, MIGRATIONS_FOLDER, logger);
 const engine = createSagaEngine({ definitions: SAGA_DEFINITIONS, service: 'orchestrator', logger, metrics, ...config.saga });
 const messaging = createMessaging({ service: 'orchestrator', database, peers: config.peers, brokerUrl: config.brokerUrl, amqp: { namespace: config.brokerNamespace }, security: config.security, handlers: engine.replyHandlers(), logger, metrics });
 const sweeper = createSagaSweeper({ engine, db: database.db, logger });
+registerSagaGauges({ db: database.db, metrics, logger, definitions: SAGA_DEFINITIONS });
 const app = await buildApp({ logger, metrics, database, verifier: createJwksTokenVerifier(config.jwksUrl), engine, messaging });
 await serve({
   app,

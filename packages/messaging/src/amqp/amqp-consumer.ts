@@ -164,6 +164,7 @@ export const createAmqpConsumer = (options: AmqpConsumerOptions): AmqpConsumer =
     options: {
       ...replayOptionsOf(message),
       ...authenticationOf(options.verifier, message),
+      ...(message.fields.redelivered ? { redelivered: true } : {}),
       park: (parked) => parkInDeadLetterQueue(subscription, message, parked),
     },
   });
