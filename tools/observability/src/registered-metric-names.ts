@@ -7,10 +7,10 @@ import { parse } from 'yaml';
 const HISTOGRAM_SUFFIXES = ['_bucket', '_sum', '_count'];
 const METRIC_NAME = '[a-zA-Z_:][a-zA-Z0-9_:]*';
 // `name: 'x'` in a prom-client constructor's options, or a helper called with the name as a literal argument
-// (saga-metrics' `counter(registry, 'x', ...)`, outbox-metrics' `gauge('x', ...)`).
+// (`sharedCounter(registry, 'x', ...)`, `sharedHistogram(...)`, outbox-metrics' `gauge('x', ...)`), over line breaks.
 const REGISTRATIONS = [
   new RegExp(`\\bname:\\s*['"\`](${METRIC_NAME})['"\`]`, 'g'),
-  new RegExp(`\\b(?:counter|gauge|histogram|summary)\\w*\\(\\s*(?:[\\w.]+\\s*,\\s*)?['"\`](${METRIC_NAME})['"\`]`, 'gi'),
+  new RegExp(`\\b\\w*(?:counter|gauge|histogram|summary)\\w*\\(\\s*(?:[\\w.]+\\s*,\\s*)?['"\`](${METRIC_NAME})['"\`]`, 'gi'),
 ];
 // Other `name:` literals (a saga step, a shutdown hook) are not metrics; metric names here all have an underscore.
 const looksLikeMetric = (name: string): boolean => name.includes('_');
