@@ -146,6 +146,8 @@ describe('observability', () => {
         for (const type of ['# TYPE dead_letters gauge', '# TYPE outbox_publish_lag_seconds histogram', '# TYPE messages_redelivered_total counter']) {
           expect(text, `${service} /metrics`).toContain(type);
         }
+        // Through RabbitMQ the DLQ of each consuming queue is read too.
+        if (isProductionMode()) expect(text, `${service} /metrics`).toMatch(/^dead_letters\{[^}]*transport="rabbitmq"[^}]*\} \d+$/m);
       }
     });
 
