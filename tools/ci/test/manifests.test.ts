@@ -192,6 +192,17 @@ describe('policies on the rendered overlays', () => {
     expect(groups.sort()).toEqual(['ordering-operations', 'slo-checkout-latency', 'slo-checkout-success', 'slo-saga-deadline']);
   });
 
+  it.each(OVERLAYS)('when the %s overlay is rendered, then a PodMonitor scrapes the sidecars on Envoy\'s stats port and every NetworkPolicy admits it from monitoring', (name) => {
+    const manifests = overlay(name);
+    const endpoint = spec(find(manifests, 'PodMonitor', 'envoy-sidecars')).podMetricsEndpoints[0];
+    expect(endpoint).toMatchObject({ port: 'http-envoy-prom', path: '/stats/prometheus' });
+    for (const service of SERVICES) {
+      const rules = spec(find(manifests, 'NetworkPolicy', service)).ingress as { from: { namespaceSelector?: { matchLabels: Record<string, string> } }[]; ports: { port: unknown }[] }[];
+      const fromMonitoring = rules.filter((rule) => rule.from.some((peer) => peer.namespaceSelector?.matchLabels['kubernetes.io/metadata.name'] === 'monitoring'));
+      expect(fromMonitoring.flatMap((rule) => rule.ports.map((port) => port.port)), service).toContain(15090);
+    }
+  });
+
   it('when the prod overlay is rendered, then it runs 2+ replicas of pinned images, with every Secret from an ExternalSecret', () => {
     const manifests = overlay('prod');
     for (const hpa of manifests.filter((m) => m.kind === 'HorizontalPodAutoscaler')) expect(spec(hpa).minReplicas).toBeGreaterThanOrEqual(2);
