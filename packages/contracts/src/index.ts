@@ -4,3 +4,4 @@ export * as OrderMessages from './order-messages.js';
 export * as AccountMessages from './account-messages.js';
 export * as CustomerMessages from './customer-messages.js';
 export * from './message-catalog.js';
+export * from './system-map.js';

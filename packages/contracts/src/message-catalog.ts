@@ -100,7 +100,7 @@ export const contractOf = (type: string): MessageContract | undefined => MESSAGE
 export const maySend = (sender: string, type: string): boolean => contractOf(type)?.senders.includes(sender) ?? false;
 
 /** Who receives a message of this contract: a command's owner, a reply's command senders, an event's subscribers. */
-const receiversOf = (contract: MessageContract): readonly string[] => {
+export const receiversOf = (contract: MessageContract): readonly string[] => {
   if (contract.kind === 'command') return [contract.owner];
   if (contract.kind === 'event') return contract.subscribers ?? [];
   const commands = Object.values(MESSAGE_CATALOG).filter((candidate) => candidate.replyType === contract.type);

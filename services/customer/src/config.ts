@@ -1,3 +1,4 @@
+import { DEFAULT_PORTS } from '@ordering/contracts';
 import type { KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
 import { messageSecurityEnv, messageSecurityProblems, readMessageSecurity, type MessageSecurity } from '@ordering/messaging';
@@ -52,7 +53,7 @@ const loginProtectionProblems = (values: {
 };
 
 const CustomerEnv = Type.Object({
-  ...serviceEnv(8081),
+  ...serviceEnv(DEFAULT_PORTS.customer),
   ...databaseEnv,
   ...brokerEnv,
   ...developmentModeEnv,

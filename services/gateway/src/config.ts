@@ -1,10 +1,11 @@
+import { DEFAULT_PORTS, GATEWAY_METRICS_PORT } from '@ordering/contracts';
 import { developmentModeEnv, jwksEnv, jwksUrlProblems, parseConfigChecked, peerEnv, readPeerUrls, serviceEnv, type LogLevel } from '@ordering/platform';
 import { Type } from 'typebox';
 import { UPSTREAM_NAMES, type UpstreamName } from './domain/upstreams.js';
 import type { RateLimitSettings } from './http/rate-limiting.js';
 
 const GatewayEnv = Type.Object({
-  ...serviceEnv(8080),
+  ...serviceEnv(DEFAULT_PORTS.gateway),
   ...developmentModeEnv,
   ...jwksEnv,
   ...peerEnv(...UPSTREAM_NAMES),
@@ -17,7 +18,7 @@ const GatewayEnv = Type.Object({
   // Two systems on one Redis (a benchmark next to a running system) must never share counts.
   RATE_LIMIT_REDIS_PREFIX: Type.String({ pattern: '^[A-Za-z0-9:_.-]{1,100}$', default: 'ordering:rate-limit:' }),
   // The public port never serves /metrics; Prometheus scrapes this listener (0.0.0.0 so it can reach a pod).
-  METRICS_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 9090 }),
+  METRICS_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: GATEWAY_METRICS_PORT }),
   METRICS_HOST: Type.String({ minLength: 1, default: '0.0.0.0' }),
 });
 

@@ -1,9 +1,10 @@
+import { DEFAULT_PORTS } from '@ordering/contracts';
 import { messageSecurityEnv, messageSecurityProblems, readMessageSecurity, type MessageSecurity } from '@ordering/messaging';
 import { brokerEnv, databaseEnv, developmentModeEnv, jwksEnv, jwksUrlProblems, operatorTokenEnv, parseConfigChecked, peerEnv, readPeerUrls, serviceEnv, type LogLevel } from '@ordering/platform';
 import { Type } from 'typebox';
 
 const OrchestratorEnv = Type.Object({
-  ...serviceEnv(8084),
+  ...serviceEnv(DEFAULT_PORTS.orchestrator),
   ...databaseEnv,
   ...brokerEnv,
   ...developmentModeEnv, ...operatorTokenEnv, ...messageSecurityEnv,

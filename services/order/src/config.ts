@@ -1,3 +1,4 @@
+import { DEFAULT_PORTS } from '@ordering/contracts';
 import { messageSecurityEnv, messageSecurityProblems, readMessageSecurity, type MessageSecurity } from '@ordering/messaging';
 import { brokerEnv, databaseEnv, developmentModeEnv, jwksEnv, jwksUrlProblems, operatorTokenEnv, parseConfigChecked, peerEnv, readPeerUrls, serviceEnv, type LogLevel } from '@ordering/platform';
 import { Type } from 'typebox';
@@ -6,7 +7,7 @@ import { Type } from 'typebox';
 const PEERS = ['orchestrator'] as const;
 type Peer = (typeof PEERS)[number];
 
-const OrderEnv = Type.Object({ ...serviceEnv(8082), ...databaseEnv, ...brokerEnv, ...developmentModeEnv, ...operatorTokenEnv, ...messageSecurityEnv, ...jwksEnv, ...peerEnv(...PEERS) });
+const OrderEnv = Type.Object({ ...serviceEnv(DEFAULT_PORTS.order), ...databaseEnv, ...brokerEnv, ...developmentModeEnv, ...operatorTokenEnv, ...messageSecurityEnv, ...jwksEnv, ...peerEnv(...PEERS) });
 
 export interface OrderConfig {
   port: number;

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { BACKEND_SERVICES } from '@ordering/contracts';
 import type { LatencyMethod, LoadShape, Mode } from './bench-config.js';
 import { LATE_MS, POLL_INTERVAL_MS, type LoadResult } from './checkout-load.js';
 import type { GatewayOverhead } from './gateway-overhead.js';
@@ -7,6 +8,7 @@ import type { InvariantResult } from './money-invariants.js';
 import type { HopSummary } from './message-hops.js';
 import type { ProfileSummary } from './profile-summary.js';
 import type { IdleActivity, IdleMemory, RunResources } from './resource-usage.js';
+import type { GroupName } from './system-processes.js';
 import type { PreloadResult } from './saga-preload.js';
 import type { SweepPlotInput } from './sweep-plot.js';
 import type { ServerSagaDuration } from './saga-duration-metrics.js';
@@ -180,7 +182,7 @@ const errorsLabel = (errors: Record<string, number>): string => {
   return entries.length === 0 ? '0' : entries.map(([key, count]) => `${key}:${count}`).join(' ');
 };
 
-const GROUP_ORDER = ['gateway', 'customer', 'order', 'account', 'orchestrator', 'launcher', 'postgres', 'rabbitmq'] as const;
+const GROUP_ORDER = ['gateway', ...BACKEND_SERVICES, 'launcher', 'postgres', 'rabbitmq'] as const satisfies readonly GroupName[];
 
 const mib = (value: number | null): string => (value === null ? '-' : `${value.toFixed(0)} MB`);
 

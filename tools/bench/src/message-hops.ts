@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { BACKEND_SERVICES, messageFlows } from '@ordering/contracts';
 import { databaseUrl } from '@ordering/launcher';
 import { summarizeLatencies, type LatencySummary } from './latency-stats.js';
 
@@ -21,7 +22,8 @@ export interface HopSummary {
   readonly receivedToMarkedSentMs: LatencySummary;
 }
 
-const SERVICES = ['order', 'account', 'orchestrator'] as const;
+/** The services that receive messages (the system map's flows): each hop ends in one of their inboxes. */
+const SERVICES = BACKEND_SERVICES.filter((service) => messageFlows().some((flow) => flow.to === service));
 
 interface OutboxRow {
   message_id: string;

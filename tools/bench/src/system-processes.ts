@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import { SYSTEM_SERVICES, type SystemService } from '@ordering/contracts';
 import { withClient } from '@ordering/launcher';
 import { listeningPid, readPidFile } from './proc-reader.js';
 
@@ -12,7 +13,7 @@ import { listeningPid, readPidFile } from './proc-reader.js';
  * A group that cannot be found is named with the reason, never guessed.
  */
 
-export type GroupName = 'gateway' | 'customer' | 'order' | 'account' | 'orchestrator' | 'launcher' | 'postgres' | 'rabbitmq';
+export type GroupName = SystemService | 'launcher' | 'postgres' | 'rabbitmq';
 
 export interface ProcessGroup {
   readonly name: GroupName;
@@ -50,7 +51,7 @@ const RABBITMQ_PID_FILES_DIR = '/var/lib/rabbitmq/mnesia';
 
 const groupOf = (processName: string): GroupName | undefined => {
   const base = processName.replace(/#\d+$/, '');
-  return ['gateway', 'customer', 'order', 'account', 'orchestrator'].includes(base) ? (base as GroupName) : undefined;
+  return (SYSTEM_SERVICES as readonly string[]).includes(base) ? (base as GroupName) : undefined;
 };
 
 const isLocal = (url: string): boolean => LOCAL_HOSTS.has(new URL(url).hostname);

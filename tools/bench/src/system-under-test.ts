@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
+import { BACKEND_SERVICES, type BackendService } from '@ordering/contracts';
 import path from 'node:path';
 import {
   EMBEDDED_POSTGRES_CREDENTIALS,
@@ -25,7 +26,6 @@ import type { SystemLayout } from './system-processes.js';
 
 /** Run by the launcher instead of each service's main.ts when profiling (its documented test hook). */
 const PROFILED_ENTRY = 'tools/bench/src/profiled-service.ts';
-const SERVICE_NAMES = ['customer', 'order', 'account', 'orchestrator'] as const;
 const KEPT_LINES = 400;
 const FAILURE_TAIL_LINES = 80;
 const READY_TIMEOUT_MS = 180_000;
@@ -37,7 +37,7 @@ const SCRUBBED = ['DATA_DIR', 'POSTGRES_URL', 'DB_PREFIX', 'BROKER_URL', 'BROKER
 export interface RunningSystem {
   readonly gatewayUrl: string;
   /** Replica 0 of each service, for direct calls. */
-  readonly serviceUrls: Readonly<Record<(typeof SERVICE_NAMES)[number], string>>;
+  readonly serviceUrls: Readonly<Record<BackendService, string>>;
   /** Every replica of the orchestrator, whose metrics together count every saga. */
   readonly orchestratorUrls: readonly string[];
   /** A URL of the PostgreSQL server the services use (database `postgres`), for the yardstick's scratch database. */
@@ -108,7 +108,7 @@ export const startSystem = async (config: BenchConfig, log: (line: string) => vo
   const postgresServerUrl = serverUrlFor(config, ports.postgres);
   const cleanUp = async (): Promise<void> => {
     if (prefix) {
-      for (const service of SERVICE_NAMES) await dropDatabase(postgresServerUrl, `${prefix}${service}`).catch(() => undefined);
+      for (const service of BACKEND_SERVICES) await dropDatabase(postgresServerUrl, `${prefix}${service}`).catch(() => undefined);
       await deleteBrokerNamespace(config.brokerUrl, runId).catch((error: unknown) => log(`could not delete the broker namespace ${runId}: ${String(error)}`));
     }
     // With --profile the directory stays until the caller has copied the profiles next to the report (removeProfileDir).
@@ -154,7 +154,7 @@ export const startSystem = async (config: BenchConfig, log: (line: string) => vo
 
   return {
     gatewayUrl: launcher.gatewayUrl,
-    serviceUrls: Object.fromEntries(SERVICE_NAMES.map((name) => [name, urlOf(name)])) as RunningSystem['serviceUrls'],
+    serviceUrls: Object.fromEntries(BACKEND_SERVICES.map((name) => [name, urlOf(name)])) as RunningSystem['serviceUrls'],
     orchestratorUrls: state.processes.filter((entry) => /^orchestrator(#\d+)?$/.test(entry.name) && entry.url).map((entry) => entry.url as string),
     postgresServerUrl,
     transport: prefix ? 'rabbitmq' : 'http',

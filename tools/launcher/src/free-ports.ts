@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
-import { REPLICA_PORT_STEP, SERVICE_NAMES, type ServiceName } from './launcher-config.js';
+import { DEFAULT_PORTS, replicaPort } from '@ordering/contracts';
+import { portVariable, SERVICE_NAMES, type ServiceName } from './launcher-config.js';
 
 /** Where a launcher's processes will listen: eight ports, so a test or bench system never collides with `npm start`. */
 export interface PortPlan extends Readonly<Record<ServiceName, number>> {
@@ -38,15 +39,15 @@ export const anyFreePort = (): Promise<number> =>
     });
   });
 
+/** The services keep their default layout (gateway, then each service at its offset from the gateway's port). */
+const SERVICE_SPAN = Math.max(...Object.values(DEFAULT_PORTS)) - DEFAULT_PORTS.gateway + 1;
+
 const planFrom = (base: number): PortPlan => ({
   gateway: base,
-  customer: base + 1,
-  order: base + 2,
-  account: base + 3,
-  orchestrator: base + 4,
-  postgres: base + 5,
-  gatewayMetrics: base + 6,
-  prometheus: base + 7,
+  ...(Object.fromEntries(SERVICE_NAMES.map((name) => [name, base + DEFAULT_PORTS[name] - DEFAULT_PORTS.gateway])) as Record<ServiceName, number>),
+  postgres: base + SERVICE_SPAN,
+  gatewayMetrics: base + SERVICE_SPAN + 1,
+  prometheus: base + SERVICE_SPAN + 2,
 });
 
 /** Every port the launcher will bind for `plan`: replica i of a service listens on its port + REPLICA_PORT_STEP·i. */
@@ -55,11 +56,11 @@ const portsOf = (plan: PortPlan, replicas: number): number[] => [
   plan.gatewayMetrics,
   plan.postgres,
   plan.prometheus,
-  ...SERVICE_NAMES.flatMap((name) => Array.from({ length: replicas }, (_, i) => plan[name] + REPLICA_PORT_STEP * i)),
+  ...SERVICE_NAMES.flatMap((name) => Array.from({ length: replicas }, (_, i) => replicaPort(plan[name], i))),
 ];
 
 /**
- * Eight consecutive ports (gateway, four services, the embedded PostgreSQL, the gateway's metrics, Prometheus) from a random base in 20000-32000, checked
+ * Eight consecutive ports (gateway, the services of the system map, the embedded PostgreSQL, the gateway's metrics, Prometheus) from a random base in 20000-32000, checked
  * free together with every replica port. `random` is a test hook.
  */
 export const pickFreePortBlock = async (replicas: number, random: () => number = Math.random): Promise<PortPlan> => {
@@ -74,10 +75,7 @@ export const pickFreePortBlock = async (replicas: number, random: () => number =
 /** The launcher's environment for `plan`. */
 export const toPortEnv = (plan: PortPlan): Record<string, string> => ({
   GATEWAY_PORT: String(plan.gateway),
-  CUSTOMER_PORT: String(plan.customer),
-  ORDER_PORT: String(plan.order),
-  ACCOUNT_PORT: String(plan.account),
-  ORCHESTRATOR_PORT: String(plan.orchestrator),
+  ...Object.fromEntries(SERVICE_NAMES.map((name) => [portVariable(name), String(plan[name])])),
   PGPORT_EMBEDDED: String(plan.postgres),
   GATEWAY_METRICS_PORT: String(plan.gatewayMetrics),
   PROMETHEUS_PORT: String(plan.prometheus),

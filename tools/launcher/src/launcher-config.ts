@@ -1,9 +1,14 @@
 import path from 'node:path';
+import { BACKEND_SERVICES, DEFAULT_PORTS, GATEWAY_METRICS_PORT, replicaPort, type BackendService } from '@ordering/contracts';
 
 /** The only file of the launcher that reads process.env: everything else receives this frozen object. */
 
-export const SERVICE_NAMES = ['customer', 'order', 'account', 'orchestrator'] as const;
-export type ServiceName = (typeof SERVICE_NAMES)[number];
+/** The services the launcher runs replicas of, from the system map. */
+export const SERVICE_NAMES = BACKEND_SERVICES;
+export type ServiceName = BackendService;
+
+/** `ORDER_PORT`: the launcher's setting for where a service's first replica listens. */
+export const portVariable = (service: ServiceName): string => `${service.toUpperCase()}_PORT`;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -69,8 +74,6 @@ const DEFAULT_ADMIN_EMAIL = 'admin@example.com';
 export const DEFAULT_ADMIN_PASSWORD = 'admin-password-change-me';
 const MAX_REPLICAS = 10;
 const SYSTEM_POSTGRES_PORT = 5432;
-/** Replica i of a service listens on its port + REPLICA_PORT_STEP·i. */
-export const REPLICA_PORT_STEP = 10;
 
 /** Not 9090, Prometheus's own default: the gateway's metrics listener takes that. */
 const DEFAULT_PROMETHEUS_PORT = 9095;
@@ -252,14 +255,11 @@ export const loadLauncherConfig = (env: Env, argv: readonly string[], cwd: strin
   const { problems } = collector;
 
   const dataDir = path.resolve(cwd, read(env, 'DATA_DIR') ?? '.data');
-  const gatewayPort = collector.port(env, 'GATEWAY_PORT', 8080);
-  const gatewayMetricsPort = collector.port(env, 'GATEWAY_METRICS_PORT', 9090);
-  const servicePorts: Record<ServiceName, number> = {
-    customer: collector.port(env, 'CUSTOMER_PORT', 8081),
-    order: collector.port(env, 'ORDER_PORT', 8082),
-    account: collector.port(env, 'ACCOUNT_PORT', 8083),
-    orchestrator: collector.port(env, 'ORCHESTRATOR_PORT', 8084),
-  };
+  const gatewayPort = collector.port(env, 'GATEWAY_PORT', DEFAULT_PORTS.gateway);
+  const gatewayMetricsPort = collector.port(env, 'GATEWAY_METRICS_PORT', GATEWAY_METRICS_PORT);
+  const servicePorts = Object.fromEntries(
+    SERVICE_NAMES.map((name) => [name, collector.port(env, portVariable(name), DEFAULT_PORTS[name])]),
+  ) as Record<ServiceName, number>;
 
   const embeddedPostgresPort = collector.port(env, 'PGPORT_EMBEDDED', 54329);
   if (embeddedPostgresPort === SYSTEM_POSTGRES_PORT) {
@@ -305,7 +305,7 @@ export const loadLauncherConfig = (env: Env, argv: readonly string[], cwd: strin
     { owner: 'gateway', port: gatewayPort },
     { owner: 'gateway metrics', port: gatewayMetricsPort },
     ...SERVICE_NAMES.flatMap((name) =>
-      Array.from({ length: replicas }, (_, i) => ({ owner: i === 0 ? name : `${name}#${i}`, port: servicePorts[name] + REPLICA_PORT_STEP * i })),
+      Array.from({ length: replicas }, (_, i) => ({ owner: i === 0 ? name : `${name}#${i}`, port: replicaPort(servicePorts[name], i) })),
     ),
     ...(postgresUrl === undefined ? [{ owner: 'embedded PostgreSQL', port: embeddedPostgresPort }] : []),
     ...(args.observe ? [{ owner: 'prometheus', port: prometheusPort }] : []),

@@ -1,4 +1,5 @@
-import { DEFAULT_ADMIN_PASSWORD, REPLICA_PORT_STEP, SERVICE_NAMES, type LauncherConfig, type ServiceName } from './launcher-config.js';
+import { peerUrlVariable, replicaPort } from '@ordering/contracts';
+import { DEFAULT_ADMIN_PASSWORD, SERVICE_NAMES, type LauncherConfig, type ServiceName } from './launcher-config.js';
 import type { MessageKeys } from './message-keys.js';
 
 export type ProcessKind = ServiceName | 'gateway';
@@ -32,7 +33,7 @@ export const databaseName = (config: Pick<LauncherConfig, 'databasePrefix'>, ser
 const baseUrl = (port: number): string => `http://${HOST}:${port}`;
 
 const replicaPorts = (config: LauncherConfig, service: ServiceName): number[] =>
-  Array.from({ length: config.replicas }, (_, replica) => config.servicePorts[service] + REPLICA_PORT_STEP * replica);
+  Array.from({ length: config.replicas }, (_, replica) => replicaPort(config.servicePorts[service], replica));
 
 const replicaName = (service: ServiceName, replica: number): string => (replica === 0 ? service : `${service}#${replica}`);
 
@@ -84,7 +85,7 @@ const publicKeysOf = (secrets: ServiceSecrets): string =>
  */
 export const planProcesses = (config: LauncherConfig, databaseUrls: Readonly<Record<ServiceName, string>>, secrets: ServiceSecrets): ProcessSpec[] => {
   const peerUrls = Object.fromEntries(
-    SERVICE_NAMES.map((service) => [`${service.toUpperCase()}_URL`, replicaPorts(config, service).map(baseUrl).join(',')]),
+    SERVICE_NAMES.map((service) => [peerUrlVariable(service), replicaPorts(config, service).map(baseUrl).join(',')]),
   );
   const sharedEnv = {
     ...config.inheritedEnv,

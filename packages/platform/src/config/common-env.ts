@@ -1,3 +1,4 @@
+import { DEFAULT_PORTS } from '@ordering/contracts';
 import { Type } from 'typebox';
 
 /** Lower-case, as queue names go into metrics labels and shell commands unquoted. */
@@ -46,7 +47,7 @@ export const operatorTokenEnv = {
 };
 
 export const jwksEnv = {
-  JWKS_URL: Type.String({ pattern: '^https?://.+', default: 'http://127.0.0.1:8081/.well-known/jwks.json' }),
+  JWKS_URL: Type.String({ pattern: '^https?://.+', default: `http://127.0.0.1:${DEFAULT_PORTS.customer}/.well-known/jwks.json` }),
   /**
    * JWKS_URL may be plain http because it points into a network only the services can reach or read: a mesh with
    * mutual TLS (Kubernetes with Istio, PeerAuthentication STRICT) or one host's compose network. Set by those

@@ -1,21 +1,14 @@
+import { BACKEND_SERVICES, DEFAULT_PORTS, peerUrlVariable, type BackendService } from '@ordering/contracts';
 import { Type } from 'typebox';
 import { ConfigError } from './load-config.js';
 
-export const PEER_SERVICES = ['customer', 'order', 'account', 'orchestrator'] as const;
-export type PeerService = (typeof PEER_SERVICES)[number];
-
-const PEER_VARIABLES = {
-  customer: 'CUSTOMER_URL',
-  order: 'ORDER_URL',
-  account: 'ACCOUNT_URL',
-  orchestrator: 'ORCHESTRATOR_URL',
-} as const satisfies Record<PeerService, string>;
-
-const DEFAULT_PORTS: Record<PeerService, number> = { customer: 8081, order: 8082, account: 8083, orchestrator: 8084 };
+/** The peers a service may call: the system map's backend services (platform itself names none). */
+export const PEER_SERVICES = BACKEND_SERVICES;
+export type PeerService = BackendService;
 
 /** Each peer is a comma-separated list of replica base URLs; every entry is checked below, for a clear message. */
 export const peerEnv = (...peers: PeerService[]) =>
-  Object.fromEntries(peers.map((peer) => [PEER_VARIABLES[peer], Type.String({ minLength: 1, default: `http://127.0.0.1:${DEFAULT_PORTS[peer]}` })]));
+  Object.fromEntries(peers.map((peer) => [peerUrlVariable(peer), Type.String({ minLength: 1, default: `http://127.0.0.1:${DEFAULT_PORTS[peer]}` })]));
 
 /** Returns the replica origins, or the reason the list is unusable. */
 const parseReplicaList = (raw: string): string[] | string => {
@@ -32,7 +25,7 @@ const parseReplicaList = (raw: string): string[] | string => {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return `${JSON.stringify(entry)} must use http or https`;
     // Paths are appended to the origin as they are, so a base path would silently be dropped: refuse it.
     if (url.pathname !== '/' || url.search || url.hash || url.username || url.password) {
-      return `${JSON.stringify(entry)} must be a bare origin such as http://127.0.0.1:8081`;
+      return `${JSON.stringify(entry)} must be a bare origin such as http://127.0.0.1:${DEFAULT_PORTS.customer}`;
     }
     origins.push(url.origin);
   }
@@ -44,7 +37,7 @@ export const readPeerUrls = <P extends PeerService>(values: Record<string, unkno
   const problems: string[] = [];
   const urls = {} as Record<P, string[]>;
   for (const peer of peers) {
-    const variable = PEER_VARIABLES[peer];
+    const variable = peerUrlVariable(peer);
     const raw = String(values[variable] ?? '');
     const replicas = parseReplicaList(raw);
     if (typeof replicas === 'string') problems.push(`${variable}=${JSON.stringify(raw)} is invalid: ${replicas}`);

@@ -1,4 +1,6 @@
-/** The services the gateway routes to. Each is one or more replicas behind a round-robin pool. */
-export const UPSTREAM_NAMES = ['customer', 'order', 'account', 'orchestrator'] as const;
+import { BACKEND_SERVICES, type BackendService } from '@ordering/contracts';
 
-export type UpstreamName = (typeof UPSTREAM_NAMES)[number];
+/** The services the gateway routes to (the system map's backend services). Each is one or more replicas behind a round-robin pool. */
+export const UPSTREAM_NAMES = BACKEND_SERVICES;
+
+export type UpstreamName = BackendService;

@@ -1,3 +1,4 @@
+import { PUBLIC_ROUTES, publicRouteKey, type PublicRouteKey } from '@ordering/contracts';
 import type { Role } from '@ordering/platform';
 import type { UpstreamName } from '../domain/upstreams.js';
 
@@ -13,25 +14,29 @@ export interface GatewayRoute {
 }
 
 /**
- * Every public route, explicitly. Anything not listed (including every service's `/internal/*`, `/.well-known/*`
- * and `/metrics`) is a 404 at the edge, before any token is looked at. Role rules belong to the services; the edge
- * only duplicates the admin one, so a customer token never even reaches the admin listing.
+ * Who may pass the edge on each public route of the system map. Anything not in the map (including every service's
+ * `/internal/*`, `/.well-known/*` and `/metrics`) is a 404 at the edge, before any token is looked at. Role rules
+ * belong to the services; the edge only duplicates the admin one, so a customer token never even reaches the admin
+ * listing. A route added to the map does not compile until it is given its access here.
  */
-export const ROUTE_TABLE: readonly GatewayRoute[] = [
-  { method: 'POST', url: '/api/customers', upstream: 'customer', access: 'public' },
-  { method: 'POST', url: '/api/auth/token', upstream: 'customer', access: 'public' },
-  { method: 'GET', url: '/api/customers/me', upstream: 'customer', access: 'authenticated' },
+const EDGE_ACCESS: Readonly<Record<PublicRouteKey, EdgeAccess>> = {
+  'POST /api/customers': 'public',
+  'POST /api/auth/token': 'public',
+  'GET /api/customers/me': 'authenticated',
 
-  { method: 'GET', url: '/api/menu', upstream: 'order', access: 'public' },
-  { method: 'GET', url: '/api/orders', upstream: 'order', access: 'authenticated' },
-  { method: 'GET', url: '/api/orders/:id', upstream: 'order', access: 'authenticated' },
+  'GET /api/menu': 'public',
+  'GET /api/orders': 'authenticated',
+  'GET /api/orders/:id': 'authenticated',
 
-  { method: 'GET', url: '/api/accounts/me', upstream: 'account', access: 'authenticated' },
-  { method: 'POST', url: '/api/accounts/me/deposits', upstream: 'account', access: 'authenticated' },
-  { method: 'GET', url: '/api/accounts/me/entries', upstream: 'account', access: 'authenticated' },
+  'GET /api/accounts/me': 'authenticated',
+  'POST /api/accounts/me/deposits': 'authenticated',
+  'GET /api/accounts/me/entries': 'authenticated',
 
-  { method: 'POST', url: '/api/checkout', upstream: 'orchestrator', access: 'authenticated' },
-  { method: 'GET', url: '/api/checkout/:sagaId', upstream: 'orchestrator', access: 'authenticated' },
-  { method: 'POST', url: '/api/orders/:id/cancel', upstream: 'orchestrator', access: 'authenticated' },
-  { method: 'GET', url: '/api/admin/sagas', upstream: 'orchestrator', access: { roles: ['admin'] } },
-];
+  'POST /api/checkout': 'authenticated',
+  'GET /api/checkout/:sagaId': 'authenticated',
+  'POST /api/orders/:id/cancel': 'authenticated',
+  'GET /api/admin/sagas': { roles: ['admin'] },
+};
+
+/** Every public route, explicitly: the system map's route and upstream, with the edge's access rule. */
+export const ROUTE_TABLE: readonly GatewayRoute[] = PUBLIC_ROUTES.map((route) => ({ ...route, access: EDGE_ACCESS[publicRouteKey(route)] }));
