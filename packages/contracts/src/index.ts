@@ -5,3 +5,4 @@ export * as AccountMessages from './account-messages.js';
 export * as CustomerMessages from './customer-messages.js';
 export * from './message-catalog.js';
 export * from './system-map.js';
+export * from './error-codes.js';

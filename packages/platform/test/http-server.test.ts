@@ -1,7 +1,11 @@
 import { Writable } from 'node:stream';
+import { declareErrorCodes } from '@ordering/contracts';
 import { Type } from 'typebox';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError, createHttpServer, createLogger, createMetrics, createMetricsServer, type HttpServer } from '../src/index.js';
+
+/** A business code as a service declares it: platform knows none of them. */
+const TakenErrors = declareErrorCodes({ EMAIL_TAKEN: 'Email already registered' });
 
 const captureLines = () => {
   const lines: Record<string, unknown>[] = [];
@@ -34,7 +38,7 @@ const buildTestServer = async (destination?: Writable): Promise<HttpServer> => {
     throw new Error('secret connection string postgres://user:pw@db');
   });
   app.get('/taken', async () => {
-    throw new AppError('EMAIL_TAKEN', 409, { detail: 'That email is registered' });
+    throw new AppError(TakenErrors.EMAIL_TAKEN, 409, { detail: 'That email is registered' });
   });
   return app;
 };
@@ -120,11 +124,18 @@ describe('http server kit', () => {
     expect(response.body).not.toContain('at ');
   });
 
-  it('when a handler throws an AppError, then its code and status are the answer', async () => {
+  it('when a handler throws an AppError with a code its service declared, then its code, title and status are the answer', async () => {
     app = await buildTestServer();
     const response = await app.inject({ method: 'GET', url: '/taken' });
     expect(response.statusCode).toBe(409);
-    expect(response.json()).toMatchObject({ code: 'EMAIL_TAKEN', detail: 'That email is registered', instance: '/taken' });
+    expect(response.json()).toEqual({
+      type: 'https://errors.ordering.example/email-taken',
+      title: 'Email already registered',
+      status: 409,
+      detail: 'That email is registered',
+      code: 'EMAIL_TAKEN',
+      instance: '/taken',
+    });
   });
 
   it('when a request carries a safe x-request-id, then it is echoed, otherwise one is minted', async () => {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { BACKEND_SERVICES, SYSTEM_SERVICES, type BackendService, type SystemService } from '@ordering/contracts';
 import {
   databaseUrl as databaseUrlOn,
   dropDatabase,
@@ -25,11 +26,11 @@ import { eventually } from './wait.js';
 
 export type { LauncherState, ProcessState } from '@ordering/launcher';
 
-export const SERVICE_NAMES = ['customer', 'order', 'account', 'orchestrator'] as const;
-export type ServiceName = (typeof SERVICE_NAMES)[number];
-/** Every supervised HTTP process. */
-export type HttpProcessName = ServiceName | 'gateway';
-export const HTTP_PROCESS_NAMES: readonly HttpProcessName[] = [...SERVICE_NAMES, 'gateway'];
+/** The services and every supervised HTTP process, from the system map. */
+export const SERVICE_NAMES = BACKEND_SERVICES;
+export type ServiceName = BackendService;
+export type HttpProcessName = SystemService;
+export const HTTP_PROCESS_NAMES: readonly HttpProcessName[] = SYSTEM_SERVICES;
 
 export interface StartSystemOptions {
   /** Extra launcher environment, e.g. `{ RATE_LIMIT_MAX: '50' }`. Applied last. */

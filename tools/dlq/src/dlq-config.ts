@@ -1,4 +1,4 @@
-import { PEER_SERVICES } from '@ordering/platform';
+import { BACKEND_SERVICES, peerUrlVariable } from '@ordering/contracts';
 
 /** The only module of the tool that reads the environment; everything else gets these values passed in. */
 export interface DlqEnvironment {
@@ -13,14 +13,14 @@ export interface DlqEnvironment {
 }
 
 /** The services that consume messages, hence hold dead letters. */
-export const SERVICES = PEER_SERVICES;
+export const SERVICES = BACKEND_SERVICES;
 
 const nonEmpty = (value: string | undefined): string | undefined => (value === undefined || value.trim() === '' ? undefined : value.trim());
 
 export const readDlqEnvironment = (env: NodeJS.ProcessEnv = process.env): DlqEnvironment => {
   const serviceUrls: Record<string, string> = {};
   for (const service of SERVICES) {
-    const url = nonEmpty(env[`${service.toUpperCase()}_URL`]);
+    const url = nonEmpty(env[peerUrlVariable(service)]);
     if (url) serviceUrls[service] = url;
   }
   const brokerUrl = nonEmpty(env['BROKER_URL']);

@@ -1,10 +1,12 @@
-/** Stable, documented error codes. Clients match on these, never on messages. */
-export type ErrorCode =
+import type { DeclaredErrorCode } from '@ordering/contracts';
+
+/**
+ * The generic codes, raised by the platform itself or meaning the same in every service. A service declares its own
+ * business codes with contracts' `declareErrorCodes`, in its domain. Clients match on codes, never on messages.
+ */
+export type GenericErrorCode =
   | 'VALIDATION_FAILED'
-  | 'EMAIL_TAKEN'
-  | 'INVALID_CREDENTIALS'
   | 'NOT_FOUND'
-  | 'ORDER_NOT_CANCELLABLE'
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'IDEMPOTENCY_KEY_IN_USE'
   | 'RATE_LIMITED'
@@ -12,7 +14,6 @@ export type ErrorCode =
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
-  | 'INSUFFICIENT_FUNDS'
   | 'UPSTREAM_UNAVAILABLE'
   | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL';
@@ -22,12 +23,9 @@ export interface FieldProblem {
   message: string;
 }
 
-const titles: Record<ErrorCode, string> = {
+const GENERIC_TITLES: Readonly<Record<GenericErrorCode, string>> = {
   VALIDATION_FAILED: 'Request validation failed',
-  EMAIL_TAKEN: 'Email already registered',
-  INVALID_CREDENTIALS: 'Invalid credentials',
   NOT_FOUND: 'Not found',
-  ORDER_NOT_CANCELLABLE: 'Order cannot be cancelled',
   IDEMPOTENCY_KEY_REUSED: 'Idempotency key reused with a different request',
   IDEMPOTENCY_KEY_IN_USE: 'A request with this idempotency key is still in progress',
   RATE_LIMITED: 'Too many requests',
@@ -35,7 +33,6 @@ const titles: Record<ErrorCode, string> = {
   UNSUPPORTED_MEDIA_TYPE: 'Unsupported media type',
   UNAUTHENTICATED: 'Authentication required',
   FORBIDDEN: 'Forbidden',
-  INSUFFICIENT_FUNDS: 'Insufficient funds',
   UPSTREAM_UNAVAILABLE: 'Upstream service unavailable',
   SERVICE_UNAVAILABLE: 'Service unavailable',
   INTERNAL: 'Internal server error',
@@ -50,20 +47,22 @@ export interface AppErrorOptions {
 
 /** The one error type services throw for expected failures; the error handler maps it to problem+json. */
 export class AppError extends Error {
-  readonly code: ErrorCode;
+  /** A generic code or one the raising service declared. */
+  readonly code: string;
   readonly status: number;
   readonly title: string;
   readonly detail: string;
   readonly errors: FieldProblem[] | undefined;
   readonly headers: Record<string, string>;
 
-  constructor(code: ErrorCode, status: number, options: AppErrorOptions = {}) {
-    super(options.detail ?? titles[code], { cause: options.cause });
+  constructor(code: GenericErrorCode | DeclaredErrorCode, status: number, options: AppErrorOptions = {}) {
+    const { code: name, title } = typeof code === 'string' ? { code, title: GENERIC_TITLES[code] } : code;
+    super(options.detail ?? title, { cause: options.cause });
     this.name = 'AppError';
-    this.code = code;
+    this.code = name;
     this.status = status;
-    this.title = titles[code];
-    this.detail = options.detail ?? titles[code];
+    this.title = title;
+    this.detail = options.detail ?? title;
     this.errors = options.errors;
     this.headers = options.headers ?? {};
   }

@@ -1,11 +1,11 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorObject } from 'ajv';
-import { AppError, isAppError, type ErrorCode } from '../errors/app-error.js';
+import { AppError, isAppError, type GenericErrorCode } from '../errors/app-error.js';
 import { buildProblem, PROBLEM_CONTENT_TYPE, type ProblemDetails } from '../errors/problem-details.js';
 import { describeValidationErrors } from './schema-validation.js';
 import { isConnectivityFailure } from '../db/database-errors.js';
 
-const codeByStatus: Record<number, ErrorCode> = {
+const codeByStatus: Record<number, GenericErrorCode> = {
   401: 'UNAUTHENTICATED',
   403: 'FORBIDDEN',
   404: 'NOT_FOUND',

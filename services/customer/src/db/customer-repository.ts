@@ -2,6 +2,7 @@ import { AppError } from '@ordering/platform';
 import { and, eq, sql } from 'drizzle-orm';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type { Customer, CustomerRole, CustomerWithCredentials } from '../domain/customer.js';
+import { CustomerErrors } from '../domain/customer-errors.js';
 import { emailComparisonKey } from '../domain/registration-rules.js';
 import { isUniqueViolation } from './query-errors.js';
 import { customers } from './schema.js';
@@ -50,7 +51,7 @@ export const insertCustomer = async (executor: CustomerExecutor, customer: NewCu
     const rows = await executor.insert(customers).values(customer).returning(publicColumns);
     return rows[0] as Customer;
   } catch (error) {
-    if (isUniqueViolation(error, EMAIL_INDEX)) throw new AppError('EMAIL_TAKEN', 409, { detail: 'This email is already registered' });
+    if (isUniqueViolation(error, EMAIL_INDEX)) throw new AppError(CustomerErrors.EMAIL_TAKEN, 409, { detail: 'This email is already registered' });
     throw error;
   }
 };

@@ -3,6 +3,7 @@ import type { CustomerDatabase } from '../db/customer-database.js';
 import { findCustomerWithCredentialsByEmail, replacePasswordHash } from '../db/customer-repository.js';
 import { judgeCredentials } from '../domain/credentials.js';
 import type { CustomerWithCredentials } from '../domain/customer.js';
+import { CustomerErrors } from '../domain/customer-errors.js';
 import type { PasswordHasher } from '../security/password-hashing.js';
 import type { IssuedToken, TokenSigner } from '../security/token-signer.js';
 import { acceptLoginSuccess, countLoginFailure, refuseWhileLocked, throttleKeysOf, type Clock } from './login-throttling.js';
@@ -21,7 +22,7 @@ export interface IssueTokenDeps {
   logger: { warn(details: object, message: string): void };
 }
 
-const invalidCredentials = (): AppError => new AppError('INVALID_CREDENTIALS', 401, { detail: 'The email or password is incorrect' });
+const invalidCredentials = (): AppError => new AppError(CustomerErrors.INVALID_CREDENTIALS, 401, { detail: 'The email or password is incorrect' });
 
 /**
  * Replaces a hash made at an older, cheaper cost while the password is at hand. The login has already succeeded, so

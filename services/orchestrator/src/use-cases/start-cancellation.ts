@@ -5,8 +5,9 @@ import type { OrchestratorTx } from '../db/orchestrator-database.js';
 import { findSagasOfOrder } from '../db/order-sagas.js';
 import { cancelOrderSaga, type CancelOrderData } from '../domain/cancel-order-saga.js';
 import { decideCancellation } from '../domain/cancellation-policy.js';
+import { OrchestratorErrors } from '../domain/orchestrator-errors.js';
 
-const notCancellable = () => new AppError('ORDER_NOT_CANCELLABLE', 409, { detail: 'Only an APPROVED order that is not being cancelled can be cancelled' });
+const notCancellable = () => new AppError(OrchestratorErrors.ORDER_NOT_CANCELLABLE, 409, { detail: 'Only an APPROVED order that is not being cancelled can be cancelled' });
 
 /** Answers 404/409 synchronously, then starts the cancel-order saga in the same transaction as the check. */
 export const startCancellation = async (
