@@ -1,7 +1,8 @@
+import { SYSTEM_SERVICES } from '@ordering/contracts';
 import { parse } from 'yaml';
 
 /** The services built from the monorepo's Dockerfile; their images carry a HEALTHCHECK. */
-export const OWN_SERVICES = ['gateway', 'customer', 'order', 'account', 'orchestrator'] as const;
+export const OWN_SERVICES = SYSTEM_SERVICES;
 
 /** Names of variables that hold secrets: they may come only from an env file or a compose secret. */
 const SECRET_NAME = /(PASSWORD|PASS|TOKEN|SECRET|_KEY|_KEYS)$/;

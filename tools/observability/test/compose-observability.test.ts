@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { SYSTEM_SERVICES } from '@ordering/contracts';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { OBSERVABILITY_DIR, REPO_ROOT } from '../src/index.js';
@@ -12,7 +13,7 @@ interface ComposeService {
 }
 const COMPOSE_DIR = path.join(REPO_ROOT, 'deploy/compose');
 const compose = parse(readFileSync(path.join(COMPOSE_DIR, 'compose.yaml'), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
-const OWN_SERVICES = ['gateway', 'customer', 'order', 'account', 'orchestrator'];
+const OWN_SERVICES = SYSTEM_SERVICES;
 const observability = Object.entries(compose.services).filter(([, service]) => service.profiles?.includes('observability'));
 
 /** `source:target[:mode]` mounts of files in the repository (named volumes and host paths excluded). */

@@ -1,7 +1,8 @@
 import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { BACKEND_SERVICES } from '@ordering/contracts';
 
 /** Every service that signs messages; tests may name others (an attacker's key) through `testSigningKeyOf`. */
-const SIGNERS = ['customer', 'order', 'account', 'orchestrator'] as const;
+const SIGNERS = BACKEND_SERVICES;
 
 const keyPairs = new Map<string, { privateKey: KeyObject; publicKey: KeyObject }>();
 
