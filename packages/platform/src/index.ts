@@ -1,9 +1,11 @@
 export * from './errors/app-error.js';
 export * from './errors/problem-details.js';
+export * from './errors/error-chain.js';
 export * from './config/load-config.js';
 export * from './config/common-env.js';
 export * from './config/peer-urls.js';
 export * from './logging/logger.js';
+export { batchedStdout, type BatchedDestination } from './logging/batched-stdout.js';
 export * from './metrics/metrics.js';
 export * from './http/create-http-server.js';
 export * from './http/metrics-server.js';

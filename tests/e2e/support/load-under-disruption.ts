@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { errorCode } from '@ordering/platform';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ApiClient, type ApiResponse, type CheckoutLine, type MenuItem, type Order, type Saga } from './api-client.js';
 import { aCustomer, anIdempotencyKey } from './builders.js';
@@ -102,8 +103,8 @@ const kindOfResponse = (operation: Operation, response: ApiResponse): string => 
 const kindOfError = (operation: Operation, error: unknown): string => {
   if (error instanceof Error) {
     if (error.name === 'TimeoutError' || error.name === 'AbortError') return `${operation} timeout`;
-    const cause = (error as { cause?: { code?: unknown; name?: unknown } }).cause;
-    const code = typeof cause?.code === 'string' ? cause.code : typeof cause?.name === 'string' ? cause.name : error.message;
+    const cause = (error as { cause?: { name?: unknown } }).cause;
+    const code = errorCode(error) ?? (typeof cause?.name === 'string' ? cause.name : error.message);
     return `${operation} connection ${code}`;
   }
   return `${operation} ${String(error)}`;

@@ -1,9 +1,8 @@
-import { AppError } from '@ordering/platform';
+import { AppError, isUniqueViolation } from '@ordering/platform';
 import { and, eq, sql } from 'drizzle-orm';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type { Customer, CustomerRole, CustomerWithCredentials } from '../domain/customer.js';
 import { emailComparisonKey } from '../domain/registration-rules.js';
-import { isUniqueViolation } from './query-errors.js';
 import { customers } from './schema.js';
 import type * as schema from './schema.js';
 
