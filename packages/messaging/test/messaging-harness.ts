@@ -106,7 +106,6 @@ export interface ConsumerOptions {
   maxAttempts?: number;
   logger?: Logger;
   metrics?: ServiceMetrics;
-  onCommitted?: () => void;
 }
 
 export const createTestConsumer = (handle: TestDatabaseHandle, options: ConsumerOptions = {}): MessageConsumer => {
@@ -119,7 +118,6 @@ export const createTestConsumer = (handle: TestDatabaseHandle, options: Consumer
     logger: options.logger ?? silentLogger(),
     metrics: options.metrics ?? createMetrics(options.service ?? 'account'),
     ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
-    ...(options.onCommitted ? { onCommitted: options.onCommitted } : {}),
   });
 };
 
