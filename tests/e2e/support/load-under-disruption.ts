@@ -14,7 +14,7 @@ import { eventually } from './wait.js';
  * each disruption of the suite happens in turn (a process killed with SIGKILL, the broker stopped, the database
  * restarted) and the system recovers. Requests may fail during an outage (502/503/504, refused or reset
  * connections), but every saga that was accepted must end COMPLETED or ABORTED, no order may stay PENDING, and the
- * money invariants of /work/shared/API.md must hold for every customer. Bounded waits only.
+ * money invariants of docs/api.md must hold for every customer. Bounded waits only.
  *
  * The load is closed-loop: most checkouts and every cancel use `?wait=5`, so a worker sends its next request only
  * once the system kept up with the last one (or 5 s passed). An open-loop stream of 202s would measure how fast a
