@@ -1,13 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { contractOf, maySend, MESSAGE_CATALOG, type Envelope } from '@ordering/contracts';
-import { describeError, inConsumerSpan, isConnectivityFailure, isPermanentDataFailure, isTransactionCollision, type Logger, type MessageSpan, type ServiceMetrics } from '@ordering/platform';
+import { describeError, inConsumerSpan, isConnectivityFailure, isPermanentDataFailure, isTransactionCollision, type Logger, type MessageSpan, type ServiceMetrics, type SqlExecutor } from '@ordering/platform';
 import { and, eq, sql } from 'drizzle-orm';
 import { inboxMessages, messageAttempts } from './consumer-schema.js';
 import { isUuid, parkMessage, type ParkedMessage } from './dead-letter-store.js';
 import type { MessageHandler } from './message-handler.js';
 import { sharedCounter } from './registered-metrics.js';
 import { checkEnvelope, compilePayloadValidators } from './message-validation.js';
-import type { SqlExecutor } from './sql-executor.js';
 
 /**
  * - processed: the handler's effect committed.

@@ -1,11 +1,10 @@
 import type { Envelope } from '@ordering/contracts';
-import { describeError, inProducerSpan, type Logger } from '@ordering/platform';
+import { describeError, inProducerSpan, type Logger, type SqlExecutor } from '@ordering/platform';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { OutboxMetrics } from './outbox-metrics.js';
 import { outboxMessages } from './outbox-schema.js';
 import { createRateLimitedLog } from './rate-limited-log.js';
 import { retryDelayMs, type BackoffSettings } from './retry-delay.js';
-import type { SqlExecutor } from './sql-executor.js';
 import { DeliveryFailedError, TransportUnavailableError, type Transport } from './transport.js';
 
 /** A PENDING outbox row on its way out: claimed by the relay, or just committed by its sender. */

@@ -16,6 +16,7 @@ export * from './auth/token-verifier.js';
 export { TOKEN_CACHE_MAX_AGE_MS, TOKEN_CACHE_MAX_ENTRIES, type TokenCacheOptions } from './auth/verified-token-cache.js';
 export * from './auth/authenticate.js';
 export * from './db/database.js';
+export * from './db/sql-executor.js';
 export * from './db/run-migrations.js';
 export * from './db/pagination.js';
 export * from './db/idempotency.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Envelope } from '@ordering/contracts';
-import { enqueueMessages, type MessageHandler, type SqlExecutor } from '@ordering/messaging';
-import { activeTraceHeaders, isUniqueViolation, type Logger, type ServiceMetrics } from '@ordering/platform';
+import { enqueueMessages, type MessageHandler } from '@ordering/messaging';
+import { activeTraceHeaders, isUniqueViolation, type Logger, type ServiceMetrics, type SqlExecutor } from '@ordering/platform';
 import { buildCommand } from './saga-command.js';
 import type { SagaDefinition, SucceededReply } from './saga-definition.js';
 import { SagaAlreadyActiveError, SagaVersionConflictError, UnknownSagaTypeError } from './saga-errors.js';
