@@ -2,6 +2,7 @@ export * from './errors/app-error.js';
 export * from './errors/problem-details.js';
 export * from './errors/error-chain.js';
 export * from './config/load-config.js';
+export * from './config/setting-values.js';
 export * from './config/common-env.js';
 export * from './config/peer-urls.js';
 export * from './logging/logger.js';
