@@ -14,7 +14,7 @@ import {
 import { decodeJwt, JWT_SHAPE } from './support/jwt.js';
 import { printLogsOnFailure, SERVICE_NAMES, startedSystem, startSystem, type RunningSystem } from './support/system.js';
 
-/** The public contract (/work/shared/API.md), checked through the gateway exactly as a client sees it. */
+/** The public contract (docs/api.md), checked through the gateway exactly as a client sees it. */
 describe('public API contract through the gateway', () => {
   let system: RunningSystem | undefined;
   let api: ApiClient;

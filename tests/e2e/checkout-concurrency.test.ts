@@ -7,7 +7,7 @@ import { printLogsOnFailure, startSystem, type RunningSystem } from './support/s
 
 /**
  * One customer, money for exactly 50 checkouts, 200 concurrent checkouts: exactly 50 complete, 150 abort with
- * INSUFFICIENT_FUNDS, the balance ends at 0 and never goes below it (API.md: money invariants; rate limits: one
+ * INSUFFICIENT_FUNDS, the balance ends at 0 and never goes below it (docs/api.md: money invariants; rate limits: one
  * client's burst of 200 concurrent checkouts is never throttled).
  */
 describe('200 concurrent checkouts against money for 50', () => {
@@ -48,7 +48,7 @@ describe('200 concurrent checkouts against money for 50', () => {
     const notAccepted = responses.filter((response) => response.status !== 202);
     expect(
       notAccepted.length,
-      `statuses ${JSON.stringify(byStatus)}; for example ${notAccepted.slice(0, 3).map(describeResponse).join('\n')}${byStatus[429] ? '\nRATE LIMITED: API.md says 200 concurrent checkouts of one client are never throttled' : ''}\n${logs()}`,
+      `statuses ${JSON.stringify(byStatus)}; for example ${notAccepted.slice(0, 3).map(describeResponse).join('\n')}${byStatus[429] ? '\nRATE LIMITED: docs/api.md says 200 concurrent checkouts of one client are never throttled' : ''}\n${logs()}`,
     ).toBe(0);
     for (const response of responses) expectSagaShape(response.body, 'checkout');
     expect(new Set(responses.map((response) => response.body.sagaId)).size).toBe(CHECKOUTS);

@@ -7,7 +7,7 @@ import { adminToken, expectMoneyInvariants, expectSagaShape, menuByKind, termina
 import { printLogsOnFailure, startedSystem, startSystem, type RunningSystem } from './support/system.js';
 
 /**
- * The checkout and cancel-order sagas (/work/shared/API.md: Saga, checkout, cancellation, money invariants), seen only
+ * The checkout and cancel-order sagas (docs/api.md: Saga, checkout, cancellation, money invariants), seen only
  * through the gateway: outcomes, orders, balances and ledgers, idempotency, validation, visibility and the admin list.
  */
 describe('checkout and cancellation sagas through the gateway', () => {
@@ -93,7 +93,7 @@ describe('checkout and cancellation sagas through the gateway', () => {
     expect(location, `a Location header on ${describeResponse(response)}`).not.toBeNull();
     const resolved = new URL(location ?? '', running().gatewayUrl);
     expect(resolved.href, `Location ${location}`).toBe(`${running().gatewayUrl}/api/checkout/${response.body.sagaId}`);
-    expect(location, 'Location as API.md writes it').toBe(`/api/checkout/${response.body.sagaId}`);
+    expect(location, 'Location as docs/api.md writes it').toBe(`/api/checkout/${response.body.sagaId}`);
     return location ?? '';
   };
 

@@ -10,7 +10,7 @@ import { printLogsOnFailure, startedSystem, startSystem, type RunningSystem } fr
 
 /**
  * The README's walk-through, run verbatim (only `localhost:8080` is pointed at this test's gateway), proves that what a
- * newcomer copies into a terminal works and prints what API.md promises.
+ * newcomer copies into a terminal works and prints what docs/api.md promises.
  */
 describe('README walk-through', () => {
   let system: RunningSystem | undefined;

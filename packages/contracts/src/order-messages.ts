@@ -47,4 +47,3 @@ export type BeginCancel = Static<typeof BeginCancel>;
 export type BeginCancelReply = Static<typeof BeginCancelReply>;
 export type ConfirmCancel = Static<typeof ConfirmCancel>;
 export type UndoCancel = Static<typeof UndoCancel>;
-export type OrderStepReply = Static<typeof ApproveOrderReply>;

@@ -1,4 +1,4 @@
-import type { Logger, HttpServer, ServiceMetrics } from '@ordering/platform';
+import type { Logger, HttpServer, ServiceMetrics, Transaction } from '@ordering/platform';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { createAmqpConsumer, type AmqpConsumer } from './amqp/amqp-consumer.js';
 import { createAmqpTransport } from './amqp/amqp-transport.js';
@@ -16,7 +16,6 @@ import { collectOutgoing, type OutgoingMessage } from './outgoing-messages.js';
 import type { Transport } from './transport.js';
 
 /** The transaction a service's handlers receive: exactly what `db.transaction(work)` hands to `work`. */
-export type ServiceTransaction<TSchema extends Record<string, unknown>> = Parameters<Parameters<NodePgDatabase<TSchema>['transaction']>[0]>[0];
 
 export interface MessagingOptions<TSchema extends Record<string, unknown>> {
   service: string;
@@ -24,7 +23,7 @@ export interface MessagingOptions<TSchema extends Record<string, unknown>> {
   database: { db: NodePgDatabase<TSchema> };
   /** Base URLs per peer service (from `<SERVICE>_URL` config, comma-separated replicas). */
   peers: Readonly<Record<string, readonly string[]>>;
-  handlers: MessageHandler<ServiceTransaction<TSchema>>[];
+  handlers: MessageHandler<Transaction<TSchema>>[];
   logger: Logger;
   metrics: ServiceMetrics;
   /**
@@ -81,7 +80,7 @@ const warnAboutDevelopmentMode = (logger: Logger, security: MessageSecurity): vo
  * Everything a service needs to send and receive messages reliably, wired together:
  * `const messaging = createMessaging({...})`, then `messaging.registerRoutes(app)` and `messaging.start()`.
  */
-export const createMessaging = <TSchema extends Record<string, unknown>>(options: MessagingOptions<TSchema>): Messaging<ServiceTransaction<TSchema>> => {
+export const createMessaging = <TSchema extends Record<string, unknown>>(options: MessagingOptions<TSchema>): Messaging<Transaction<TSchema>> => {
   const db = options.database.db;
   const { security } = options;
   warnAboutDevelopmentMode(options.logger, security);
@@ -112,7 +111,7 @@ export const createMessaging = <TSchema extends Record<string, unknown>>(options
     service: options.service,
     ...(options.relay ? { options: options.relay } : {}),
   });
-  const transaction = async <T>(work: (tx: ServiceTransaction<TSchema>) => Promise<T>): Promise<T> => {
+  const transaction = async <T>(work: (tx: Transaction<TSchema>) => Promise<T>): Promise<T> => {
     let outgoing: OutgoingMessage[] = [];
     const result = await db.transaction(async (tx) => {
       // Before start() (and after stop()) nobody sends after commit: the rows are due at once, for the relay.
@@ -122,7 +121,7 @@ export const createMessaging = <TSchema extends Record<string, unknown>>(options
     relay.sendCommitted(outgoing);
     return result;
   };
-  const consumer = createMessageConsumer<ServiceTransaction<TSchema>>({
+  const consumer = createMessageConsumer<Transaction<TSchema>>({
     service: options.service,
     runInTransaction: transaction,
     db: db,

@@ -1,11 +1,10 @@
-import type { Logger, ServiceMetrics } from '@ordering/platform';
+import type { Logger, ServiceMetrics, SqlExecutor } from '@ordering/platform';
 import { and, count, eq, isNull } from 'drizzle-orm';
 import { Gauge } from 'prom-client';
 import { consumerQueuesOf } from './amqp/amqp-topology.js';
 import type { BrokerConnection } from './amqp/broker-connection.js';
 import { deadLetters } from './consumer-schema.js';
 import { createScrapeSnapshot, replacingIn } from './scrape-snapshot.js';
-import type { SqlExecutor } from './sql-executor.js';
 
 /** `transport` label of dead letters parked in the service's `dead_letters` table (HTTP intake). */
 export const HTTP_DEAD_LETTERS = 'http';

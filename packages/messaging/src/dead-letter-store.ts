@@ -1,8 +1,7 @@
-import { decodeCursor, isUuid, sanitizeText, toPage } from '@ordering/platform';
+import { decodeCursor, isUuid, sanitizeText, toPage, type SqlExecutor } from '@ordering/platform';
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { deadLetters } from './consumer-schema.js';
 import { outboxMessages } from './outbox-schema.js';
-import type { SqlExecutor } from './sql-executor.js';
 
 export type DeadLetter = typeof deadLetters.$inferSelect;
 export type DeadOutboxMessage = typeof outboxMessages.$inferSelect;

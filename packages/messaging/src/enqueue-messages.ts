@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Envelope } from '@ordering/contracts';
 import { sql } from 'drizzle-orm';
+import type { SqlExecutor } from '@ordering/platform';
 import { outgoingCollectorOf } from './outgoing-messages.js';
 import { outboxMessages } from './outbox-schema.js';
-import type { SqlExecutor } from './sql-executor.js';
 
 /**
  * Writes outgoing messages in the caller's transaction, so they exist if and only if the state change commits.

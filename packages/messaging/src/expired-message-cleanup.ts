@@ -1,7 +1,7 @@
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
+import type { SqlExecutor } from '@ordering/platform';
 import { inboxMessages, messageAttempts } from './consumer-schema.js';
 import { outboxMessages } from './outbox-schema.js';
-import type { SqlExecutor } from './sql-executor.js';
 
 export interface CleanupSettings {
   /** SENT outbox rows older than this are deleted. */

@@ -1,5 +1,5 @@
 import type { Envelope } from '@ordering/contracts';
-import { activeTraceHeaders } from '@ordering/platform';
+import { activeTraceHeaders, errorCodes } from '@ordering/platform';
 import { Agent, request } from 'undici';
 import type { MessageSigner } from './message-authentication.js';
 import { decodeBatchOutcomes, encodeBatch, MESSAGE_BATCH_PATH, type BatchOutcome } from './message-batch.js';
@@ -27,15 +27,7 @@ const OK = new Set([200]);
  */
 const TRY_NEXT_REPLICA = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET']);
 
-const codesOf = (error: unknown): string[] => {
-  const record = error as { code?: unknown; cause?: unknown; errors?: unknown };
-  const own = typeof record?.code === 'string' ? [record.code] : [];
-  const inner = Array.isArray(record?.errors) ? record.errors.flatMap(codesOf) : [];
-  const cause = record?.cause && record.cause !== error ? codesOf(record.cause) : [];
-  return [...own, ...inner, ...cause];
-};
-
-const isUnreachable = (error: unknown): boolean => codesOf(error).some((code) => TRY_NEXT_REPLICA.has(code));
+const isUnreachable = (error: unknown): boolean => errorCodes(error).some((code) => TRY_NEXT_REPLICA.has(code));
 
 const normalise = (peers: Readonly<Record<string, readonly string[]>>): Map<string, string[]> =>
   new Map(

@@ -1,4 +1,3 @@
-export * from './sql-executor.js';
 export * from './create-envelope.js';
 export * from './outbox-schema.js';
 export * from './consumer-schema.js';

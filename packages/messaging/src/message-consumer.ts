@@ -1,13 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { contractOf, maySend, MESSAGE_CATALOG, type Envelope } from '@ordering/contracts';
-import { describeError, inConsumerSpan, isConnectivityFailure, isPermanentDataFailure, isTransactionCollision, type Logger, type MessageSpan, type ServiceMetrics } from '@ordering/platform';
+import { describeError, inConsumerSpan, isConnectivityFailure, isPermanentDataFailure, isTransactionCollision, type Logger, type MessageSpan, type ServiceMetrics, type SqlExecutor } from '@ordering/platform';
 import { and, eq, sql } from 'drizzle-orm';
 import { inboxMessages, messageAttempts } from './consumer-schema.js';
 import { isUuid, parkMessage, type ParkedMessage } from './dead-letter-store.js';
 import type { MessageHandler } from './message-handler.js';
 import { sharedCounter } from './registered-metrics.js';
 import { checkEnvelope, compilePayloadValidators } from './message-validation.js';
-import type { SqlExecutor } from './sql-executor.js';
 
 /**
  * - processed: the handler's effect committed.
@@ -65,8 +64,6 @@ export interface MessageConsumerDeps<Tx extends SqlExecutor> {
   metrics: ServiceMetrics;
   /** Failed handler runs before a message is dead-lettered. Default 5. */
   maxAttempts?: number;
-  /** Called after a handler's transaction committed, typically `relay.wake` (the handler may have sent messages). */
-  onCommitted?: () => void;
   /** `messaging.system` of the consumer spans (the transport the messages arrive by). Default 'http'. */
   messagingSystem?: string;
 }
@@ -223,27 +220,25 @@ export const createMessageConsumer = <Tx extends SqlExecutor>(deps: MessageConsu
     );
   };
 
+  /** Records the message in this consumer's inbox, in the handler's transaction: false when it was already there. */
+  const recordInInbox = async (tx: Tx, envelope: Envelope): Promise<boolean> => {
+    const recorded = await tx
+      .insert(inboxMessages)
+      .values({ consumer: service, messageId: envelope.id, messageType: envelope.type })
+      .onConflictDoNothing()
+      .returning({ messageId: inboxMessages.messageId });
+    return recorded.length > 0;
+  };
+
   const handle = async (envelope: Envelope, handler: MessageHandler<Tx>, options: ConsumeOptions, span: MessageSpan): Promise<ConsumeResult> => {
     const context = { source: envelope.source, correlationId: envelope.correlationId };
     for (let collisions = 0; ; collisions += 1) {
       try {
         const outcome = await runInTransaction(async (tx) => {
-          const recorded = await tx
-            .insert(inboxMessages)
-            .values({ consumer: service, messageId: envelope.id, messageType: envelope.type })
-            .onConflictDoNothing()
-            .returning({ messageId: inboxMessages.messageId });
-          if (recorded.length === 0) return 'duplicate' as const;
+          if (!(await recordInInbox(tx, envelope))) return 'duplicate' as const;
           await handler.handle(tx, envelope);
           return 'processed' as const;
         });
-        if (outcome === 'processed') {
-          try {
-            deps.onCommitted?.();
-          } catch (error) {
-            log.warn({ err: error }, 'onCommitted callback failed');
-          }
-        }
         return finish({ outcome, messageId: envelope.id, type: envelope.type }, context);
       } catch (error) {
         if (isConnectivityFailure(error)) {
@@ -343,12 +338,7 @@ export const createMessageConsumer = <Tx extends SqlExecutor>(deps: MessageConsu
       for (const { message, handler } of batch) {
         // Each message keeps its own consumer span (and so its own trace); only the commit is shared.
         const outcome = await inConsumerSpan(message, spanSettings, async (span) => {
-          const recorded = await tx
-            .insert(inboxMessages)
-            .values({ consumer: service, messageId: message.id, messageType: message.type })
-            .onConflictDoNothing()
-            .returning({ messageId: inboxMessages.messageId });
-          if (recorded.length === 0) return 'duplicate' as const;
+          if (!(await recordInInbox(tx, message))) return 'duplicate' as const;
           await handler.handle(tx, message);
           span.setAttribute('ordering.message.outcome', 'processed');
           return 'processed' as const;

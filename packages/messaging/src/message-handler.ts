@@ -1,5 +1,5 @@
 import type { Envelope } from '@ordering/contracts';
-import type { SqlExecutor } from './sql-executor.js';
+import type { SqlExecutor } from '@ordering/platform';
 
 /**
  * Handles one message type inside the consumer's transaction: its effect, its inbox record and any outgoing

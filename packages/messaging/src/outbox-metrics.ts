@@ -1,10 +1,9 @@
 import { sql } from 'drizzle-orm';
-import type { Logger, ServiceMetrics } from '@ordering/platform';
+import type { Logger, ServiceMetrics, SqlExecutor } from '@ordering/platform';
 import { Gauge, type Counter, type Histogram } from 'prom-client';
 import { outboxMessages } from './outbox-schema.js';
 import { sharedCounter, sharedHistogram } from './registered-metrics.js';
 import { createScrapeSnapshot, replacingIn } from './scrape-snapshot.js';
-import type { SqlExecutor } from './sql-executor.js';
 
 interface OutboxSnapshot {
   pending: number;

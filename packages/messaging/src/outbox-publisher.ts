@@ -1,11 +1,10 @@
 import type { Envelope } from '@ordering/contracts';
-import { describeError, inProducerSpan, type Logger } from '@ordering/platform';
+import { describeError, inProducerSpan, type Logger, type SqlExecutor } from '@ordering/platform';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { OutboxMetrics } from './outbox-metrics.js';
 import { outboxMessages } from './outbox-schema.js';
 import { createRateLimitedLog } from './rate-limited-log.js';
 import { retryDelayMs, type BackoffSettings } from './retry-delay.js';
-import type { SqlExecutor } from './sql-executor.js';
 import { DeliveryFailedError, TransportUnavailableError, type Transport } from './transport.js';
 
 /** A PENDING outbox row on its way out: claimed by the relay, or just committed by its sender. */
@@ -176,12 +175,15 @@ export const createOutboxPublisher = (deps: OutboxPublisherDeps): OutboxPublishe
     }
   };
 
-  const attemptOf = (row: OutboxRow) => (span: { setAttribute(key: string, value: number): void }) => span.setAttribute('ordering.outbox.attempt', row.attempts + 1);
+  /** Which delivery attempt this span is: the row's recorded attempts plus this one. */
+  const setAttempt = (span: { setAttribute(key: string, value: number): void }, row: OutboxRow): void => {
+    span.setAttribute('ordering.outbox.attempt', row.attempts + 1);
+  };
 
   const publishOne = async (row: OutboxRow): Promise<void> => {
     try {
       await inProducerSpan(row.envelope, spanSettings, (span) => {
-        attemptOf(row)(span);
+        setAttempt(span, row);
         return transport.publish(row.envelope);
       });
       settle(row, undefined);
@@ -198,7 +200,7 @@ export const createOutboxPublisher = (deps: OutboxPublisherDeps): OutboxPublishe
     await Promise.all(
       rows.map((row, index) =>
         inProducerSpan(row.envelope, spanSettings, async (span) => {
-          attemptOf(row)(span);
+          setAttempt(span, row);
           span.setAttribute('ordering.outbox.batch_size', rows.length);
           // The exchange starts inside the first row's span, so the receiver's HTTP span is a child of a real send.
           if (index === 0) sendBatch();

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Envelope } from '@ordering/contracts';
-import { describeError, isConnectivityFailure, type Logger, type ServiceMetrics, withoutTracing } from '@ordering/platform';
+import { describeError, isConnectivityFailure, type Logger, type ServiceMetrics, withoutTracing, type SqlExecutor } from '@ordering/platform';
 import { sql } from 'drizzle-orm';
 import { cleanupExpiredMessages } from './expired-message-cleanup.js';
 import { MAX_BATCH_SIZE } from './message-batch.js';
@@ -9,7 +9,6 @@ import { createOutboxPublisher, type OutboxRow } from './outbox-publisher.js';
 import type { OutgoingMessage } from './outgoing-messages.js';
 import { createRateLimitedLog } from './rate-limited-log.js';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffSettings } from './retry-delay.js';
-import type { SqlExecutor } from './sql-executor.js';
 import type { Transport } from './transport.js';
 import { createWakeableSleep } from './wakeable-sleep.js';
 

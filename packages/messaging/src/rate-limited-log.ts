@@ -30,4 +30,3 @@ export const createRateLimitedLog = (logger: Logger, intervalMs = 10_000) => {
   };
 };
 
-export type RateLimitedLog = ReturnType<typeof createRateLimitedLog>;

@@ -38,19 +38,3 @@ export const createWakeableSleep = (): WakeableSleep => {
     },
   };
 };
-
-/** One sleep per concurrent worker; a wake or an interrupt reaches every one of them. */
-export interface WakeableSleepGroup {
-  readonly members: WakeableSleep[];
-  wake(): void;
-  interrupt(): void;
-}
-
-export const createWakeableSleepGroup = (size: number): WakeableSleepGroup => {
-  const members = Array.from({ length: Math.max(1, size) }, createWakeableSleep);
-  return {
-    members,
-    wake: () => members.forEach((member) => member.wake()),
-    interrupt: () => members.forEach((member) => member.interrupt()),
-  };
-};

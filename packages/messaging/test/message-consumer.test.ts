@@ -20,8 +20,7 @@ const pgError = (code: string, message: string): Error => Object.assign(new Erro
 
 describe('consumer runtime', () => {
   it('when the same envelope is consumed twice, then the effect is applied once and the second is a duplicate', async () => {
-    let committed = 0;
-    const consumer = createTestConsumer(handle, { onCommitted: () => (committed += 1) });
+    const consumer = createTestConsumer(handle);
     const command = aDebitCommand();
 
     const first = await consumer.consume(JSON.stringify(command));
@@ -30,7 +29,6 @@ describe('consumer runtime', () => {
     expect(first.outcome).toBe('processed');
     expect(second.outcome).toBe('duplicate');
     expect(await ledgerRowsFor(command.id)).toBe(1);
-    expect(committed).toBe(1);
   });
 
   it('when the same envelope arrives many times at once, then exactly one delivery applies it', async () => {

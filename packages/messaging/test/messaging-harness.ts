@@ -2,33 +2,16 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Envelope } from '@ordering/contracts';
-import { connectDatabase, createHttpServer, createLogger, createMetrics, runMigrations, type Database, type HttpServer, type Logger, type ServiceMetrics } from '@ordering/platform';
+import { connectDatabase, createHttpServer, createLogger, createMetrics, runMigrations, type Database, type HttpServer, type Logger, type ServiceMetrics, type SqlExecutor, type Transaction } from '@ordering/platform';
 import { createTestDatabase, testPublicKeys, testSigningKeyOf, type TestDatabase } from '@ordering/testing';
 import { sql } from 'drizzle-orm';
-import {
-  createDeadLetterStore,
-  createMessageConsumer,
-  createMessageSigner,
-  createMessageVerifier,
-  enqueueMessages,
-  registerMessageRoutes,
-  type DeadLetterStore,
-  type MessageConsumer,
-  type MessageHandler,
-  type MessageSigner,
-  type MessageVerifier,
-  type OutboxRelay,
-  type RelayDatabase,
-  type ServiceTransaction,
-  type SqlExecutor,
-  type Transport,
-} from '../src/index.js';
+import { createDeadLetterStore, createMessageConsumer, createMessageSigner, createMessageVerifier, enqueueMessages, registerMessageRoutes, type DeadLetterStore, type MessageConsumer, type MessageHandler, type MessageSigner, type MessageVerifier, type OutboxRelay, type RelayDatabase, type Transport } from '../src/index.js';
 import type { DebitPayload } from './builders.js';
 import * as schema from './fixtures/schema.js';
 import { MIGRATIONS_FOLDER } from './fixtures/migrations-folder.js';
 
 export type TestSchema = typeof schema;
-export type TestTx = ServiceTransaction<TestSchema>;
+export type TestTx = Transaction<TestSchema>;
 
 export const silentLogger = (): Logger => createLogger({ service: 'test', level: 'silent' });
 
@@ -106,7 +89,6 @@ export interface ConsumerOptions {
   maxAttempts?: number;
   logger?: Logger;
   metrics?: ServiceMetrics;
-  onCommitted?: () => void;
 }
 
 export const createTestConsumer = (handle: TestDatabaseHandle, options: ConsumerOptions = {}): MessageConsumer => {
@@ -119,7 +101,6 @@ export const createTestConsumer = (handle: TestDatabaseHandle, options: Consumer
     logger: options.logger ?? silentLogger(),
     metrics: options.metrics ?? createMetrics(options.service ?? 'account'),
     ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
-    ...(options.onCommitted ? { onCommitted: options.onCommitted } : {}),
   });
 };
 

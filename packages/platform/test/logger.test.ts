@@ -53,6 +53,18 @@ describe('createLogger', () => {
     expect(writes[0]?.trimEnd().split('\n').map((line) => (JSON.parse(line) as { msg: string }).msg)).toEqual(['first', 'second', 'third']);
   });
 
+  it('when the batched destination is flushed, then what is pending is written at once and nothing is written twice', async () => {
+    const writes: string[] = [];
+    const destination = createBatchedDestination({ write: (text: string) => void writes.push(text) });
+
+    destination.write('ready\n');
+    destination.flushSync();
+    expect(writes).toEqual(['ready\n']);
+    await nextTurn();
+
+    expect(writes).toEqual(['ready\n']);
+  });
+
   it('when a process logs and exits in the same turn, then its lines are still on its stdout', () => {
     const script = [
       "import { createLogger } from './packages/platform/src/index.ts';",

@@ -1,6 +1,6 @@
 import type { Envelope } from '@ordering/contracts';
-import { createReply, enqueueMessages, type MessageHandler, type SqlExecutor } from '@ordering/messaging';
-import type { Logger } from '@ordering/platform';
+import { createReply, enqueueMessages, type MessageHandler } from '@ordering/messaging';
+import type { Logger, SqlExecutor } from '@ordering/platform';
 
 /** What a participant's step did: the data of its SUCCEEDED reply, or the reason of its FAILED one. */
 export type ParticipantOutcome<T extends object> = { ok: true; value: T } | { ok: false; reason: string };

@@ -1,6 +1,6 @@
-import type { SqlExecutor } from '@ordering/messaging';
 import { is, Placeholder, type SQL } from 'drizzle-orm';
 import { PgDialect, type PgSession } from 'drizzle-orm/pg-core';
+import type { SqlExecutor } from '@ordering/platform';
 
 /**
  * A statement on a saga's hot path (a reply to the orchestrator, a participant's step), built once and sent as a named prepared
@@ -17,16 +17,13 @@ import { PgDialect, type PgSession } from 'drizzle-orm/pg-core';
 export interface PreparedStatement<Values extends Record<string, unknown>, Row> {
   readonly name: string;
   readonly text: string;
-  run(tx: StatementExecutor, values: Values): Promise<Row[]>;
+  run(tx: SqlExecutor, values: Values): Promise<Row[]>;
 }
-
-/** Any Drizzle database or transaction over node-postgres, whatever its schema and however narrowly typed. */
-export type StatementExecutor = Pick<SqlExecutor, 'select'>;
 
 const dialect = new PgDialect();
 
 /** Every Drizzle database and transaction carries its session; SqlExecutor's type just does not show it. */
-const sessionOf = (tx: StatementExecutor): PgSession => {
+const sessionOf = (tx: SqlExecutor): PgSession => {
   const session = (tx as { _?: { session?: PgSession } })._?.session;
   if (!session) throw new Error('a prepared statement needs a Drizzle database or transaction (it has no session)');
   return session;

@@ -4,7 +4,7 @@ import type { SagaDefinition } from './saga-definition.js';
 import type { SagaRecord, SagaStepRecord } from './saga-repository.js';
 import { SAGA_STATUSES, STEP_STATUSES } from './saga-state-machine.js';
 
-/** The API's Saga resource (see API.md); routes use it as their response schema. */
+/** The API's Saga resource (see docs/api.md); routes use it as their response schema. */
 export const SagaJsonSchema = Type.Object(
   {
     sagaId: Uuid,

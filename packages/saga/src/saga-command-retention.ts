@@ -1,5 +1,6 @@
-import { deleteInBatches, type SqlExecutor } from '@ordering/messaging';
+import { deleteInBatches } from '@ordering/messaging';
 import { and, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
+import type { SqlExecutor } from '@ordering/platform';
 import { sagaCommands, sagas } from './saga-schema.js';
 
 export interface SagaCommandRetention {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Envelope } from '@ordering/contracts';
-import { enqueueMessages, type MessageHandler, type SqlExecutor } from '@ordering/messaging';
-import { activeTraceHeaders, type Logger, type ServiceMetrics } from '@ordering/platform';
+import { enqueueMessages, type MessageHandler } from '@ordering/messaging';
+import { activeTraceHeaders, isUniqueViolation, type Logger, type ServiceMetrics, type SqlExecutor } from '@ordering/platform';
 import { buildCommand } from './saga-command.js';
 import type { SagaDefinition, SucceededReply } from './saga-definition.js';
 import { SagaAlreadyActiveError, SagaVersionConflictError, UnknownSagaTypeError } from './saga-errors.js';
@@ -100,15 +100,6 @@ const readOutcome = (payload: unknown): ReplyOutcome | undefined => {
   if (record['outcome'] === 'SUCCEEDED') return { outcome: 'SUCCEEDED', reply: record as SucceededReply };
   if (record['outcome'] === 'FAILED' && typeof record['reason'] === 'string') return { outcome: 'FAILED', reason: record['reason'] };
   return undefined;
-};
-
-/** pg reports a unique violation as code 23505 with the constraint's name; Drizzle wraps it in `cause`. */
-const violatesConstraint = (error: unknown, constraint: string): boolean => {
-  for (let current = error; current && typeof current === 'object'; current = (current as { cause?: unknown }).cause) {
-    const { code, constraint: name } = current as { code?: string; constraint?: string };
-    if (code === '23505' && name === constraint) return true;
-  }
-  return false;
 };
 
 const stateOf = (saga: SagaRecord, definition: SagaDefinition, stepStatuses: readonly StepStatus[]): SagaState => {
@@ -381,7 +372,7 @@ export const createSagaEngine = (options: SagaEngineOptions): SagaEngine => {
           { ...first, messageId: envelope.id, traceHeaders: envelope.headers },
         );
       } catch (error) {
-        if (violatesConstraint(error, 'sagas_one_active_cancel_per_order')) throw new SagaAlreadyActiveError(definition.type, input.orderId, error);
+        if (isUniqueViolation(error, 'sagas_one_active_cancel_per_order')) throw new SagaAlreadyActiveError(definition.type, input.orderId, error);
         throw error;
       }
       await enqueueMessages(tx, [envelope]);

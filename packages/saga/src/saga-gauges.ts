@@ -1,5 +1,5 @@
-import { createScrapeSnapshot, replacingIn, type SqlExecutor } from '@ordering/messaging';
-import type { Logger, ServiceMetrics } from '@ordering/platform';
+import { createScrapeSnapshot, replacingIn } from '@ordering/messaging';
+import type { Logger, ServiceMetrics, SqlExecutor } from '@ordering/platform';
 import { sql } from 'drizzle-orm';
 import { Gauge } from 'prom-client';
 import type { SagaDefinition } from './saga-definition.js';

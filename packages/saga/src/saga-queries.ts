@@ -1,6 +1,5 @@
 import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
-import type { SqlExecutor } from '@ordering/messaging';
-import { decodeCursor, isUuid, toPage } from '@ordering/platform';
+import { decodeCursor, isUuid, toPage, type SqlExecutor } from '@ordering/platform';
 import { sagas } from './saga-schema.js';
 import { findSagaView, loadStepsOf, type SagaRecord, type SagaView } from './saga-repository.js';
 import type { SagaStatus } from './saga-state-machine.js';

@@ -1,6 +1,6 @@
 import type { Envelope } from '@ordering/contracts';
-import type { SqlExecutor } from '@ordering/messaging';
 import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import type { SqlExecutor } from '@ordering/platform';
 import { prepareStatement } from './prepared-statement.js';
 import { SAGA_FINISHED_CHANNEL } from './saga-finished-signal.js';
 import { sagaCommands, sagas, sagaSteps } from './saga-schema.js';

@@ -1,7 +1,7 @@
 import { MessageTypes } from '@ordering/contracts';
-import type { SqlExecutor } from '@ordering/messaging';
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SqlExecutor } from '@ordering/platform';
 import { SagaVersionConflictError } from '../src/index.js';
 import { lockSagaOfCommand, updateSaga } from '../src/saga-repository.js';
 import { aCheckout } from './builders.js';

@@ -1,6 +1,6 @@
 import type { NewCustomer } from './builders.js';
 
-/** The public types of /work/shared/API.md, as the tests read them. */
+/** The public types of docs/api.md, as the tests read them. */
 export interface Customer {
   id: string;
   name: string;

@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import type { Account, ApiResponse, Customer, LedgerEntry, MenuItem, Problem } from './api-client.js';
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** ISO-8601 in UTC, as API.md requires (`…Z`). */
+/** ISO-8601 in UTC, as docs/api.md requires (`…Z`). */
 export const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 const UPPER_SNAKE = /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/;
 
@@ -86,7 +86,7 @@ export const expectLedgerEntryShape = (entry: LedgerEntry): void => {
   expect(Object.keys(entry).filter((key) => !allowed.has(key)), 'unexpected LedgerEntry fields').toEqual([]);
 };
 
-/** API.md's money invariant for a customer with deposits only (no orders yet). */
+/** docs/api.md's money invariant for a customer with deposits only (no orders yet). */
 export const expectLedgerMatchesBalance = (balance: number, entries: readonly LedgerEntry[]): void => {
   const sum = entries.reduce((total, entry) => total + (entry.kind === 'DEBIT' ? -entry.amount : entry.amount), 0);
   expect(balance, `balance vs sum of the ledger ${JSON.stringify(entries)}`).toBe(sum);

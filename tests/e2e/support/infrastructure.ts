@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { runCommand } from './run-command.js';
 
 /**
- * The CI machine's own PostgreSQL and RabbitMQ (DESIGN.md section 8), driven the way an operator would: rabbitmqctl and
+ * The CI machine's own PostgreSQL and RabbitMQ (README, "Production mode"), driven the way an operator would: rabbitmqctl and
  * pg_ctlcluster. Only the suites that run when TEST_DATABASE_URL / TEST_BROKER_URL are set use these.
  */
 

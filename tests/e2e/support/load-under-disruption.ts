@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { errorCode } from '@ordering/platform';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ApiClient, type ApiResponse, type CheckoutLine, type MenuItem, type Order, type Saga } from './api-client.js';
 import { aCustomer, anIdempotencyKey } from './builders.js';
@@ -13,7 +14,7 @@ import { eventually } from './wait.js';
  * each disruption of the suite happens in turn (a process killed with SIGKILL, the broker stopped, the database
  * restarted) and the system recovers. Requests may fail during an outage (502/503/504, refused or reset
  * connections), but every saga that was accepted must end COMPLETED or ABORTED, no order may stay PENDING, and the
- * money invariants of /work/shared/API.md must hold for every customer. Bounded waits only.
+ * money invariants of docs/api.md must hold for every customer. Bounded waits only.
  *
  * The load is closed-loop: most checkouts and every cancel use `?wait=5`, so a worker sends its next request only
  * once the system kept up with the last one (or 5 s passed). An open-loop stream of 202s would measure how fast a
@@ -102,8 +103,8 @@ const kindOfResponse = (operation: Operation, response: ApiResponse): string => 
 const kindOfError = (operation: Operation, error: unknown): string => {
   if (error instanceof Error) {
     if (error.name === 'TimeoutError' || error.name === 'AbortError') return `${operation} timeout`;
-    const cause = (error as { cause?: { code?: unknown; name?: unknown } }).cause;
-    const code = typeof cause?.code === 'string' ? cause.code : typeof cause?.name === 'string' ? cause.name : error.message;
+    const cause = (error as { cause?: { name?: unknown } }).cause;
+    const code = errorCode(error) ?? (typeof cause?.name === 'string' ? cause.name : error.message);
     return `${operation} connection ${code}`;
   }
   return `${operation} ${String(error)}`;

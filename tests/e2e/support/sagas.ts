@@ -5,7 +5,7 @@ import { describeResponse, ISO_UTC, UUID } from './expectations.js';
 import { eventually } from './wait.js';
 
 /**
- * Checkout sagas and the money invariants of /work/shared/API.md, as a client can observe them through the gateway.
+ * Checkout sagas and the money invariants of docs/api.md, as a client can observe them through the gateway.
  */
 
 /** A customer the tests act as: who they are and a token for them. */
@@ -30,7 +30,7 @@ export const adminToken = async (client: ApiClient): Promise<string> => {
   return login.body.accessToken;
 };
 
-/** A `Saga` with the contract's fields (extra fields are allowed: API.md lets services add fields). */
+/** A `Saga` with the contract's fields (extra fields are allowed: docs/api.md lets services add fields). */
 export const expectSagaShape = (saga: Saga, type?: Saga['type']): void => {
   const what = `saga ${JSON.stringify(saga)}`;
   expect(saga, what).toMatchObject({
@@ -130,7 +130,7 @@ export const terminalSagaOf = async (client: ApiClient, token: string, response:
   return response.status === 200 ? response.body : waitForTerminalSaga(client, token, response.body.sagaId, { timeoutMs: 90_000, ...options });
 };
 
-/** Asks the admin listing until nothing is RUNNING or COMPENSATING any more (a quiet moment, API.md). */
+/** Asks the admin listing until nothing is RUNNING or COMPENSATING any more (a quiet moment, docs/api.md). */
 export const waitForQuietSagas = async (client: ApiClient, token: string, options: { timeoutMs?: number; context?: () => string } = {}): Promise<void> => {
   let last = '';
   await eventually(
@@ -147,7 +147,7 @@ export const waitForQuietSagas = async (client: ApiClient, token: string, option
 const sumOf = (entries: readonly LedgerEntry[], kind: LedgerEntry['kind']): number =>
   entries.filter((entry) => entry.kind === kind).reduce((total, entry) => total + entry.amount, 0);
 
-/** Orders whose money is with the shop: the ones API.md's third invariant sums. */
+/** Orders whose money is with the shop: the ones docs/api.md's third invariant sums. */
 const HOLDS_MONEY = new Set<Order['status']>(['APPROVED', 'CANCEL_PENDING']);
 
 export interface MoneyInvariantOptions {
@@ -168,7 +168,7 @@ export interface CustomerMoney {
 }
 
 /**
- * API.md's money invariants, for each customer, at a quiet moment (the caller makes sure no saga of theirs runs):
+ * docs/api.md's money invariants, for each customer, at a quiet moment (the caller makes sure no saga of theirs runs):
  * - balance == sum(DEPOSIT) - sum(DEBIT) + sum(REFUND), and balance >= 0;
  * - sum(DEBIT) - sum(REFUND) == sum(total of their orders APPROVED or CANCEL_PENDING);
  * and what follows from the checkout and cancellation rules, order by order: an order APPROVED or CANCEL_PENDING

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { checkInteger, checkOneOf, flagProblem, readSetting } from '@ordering/platform';
 
 /** The bench's command line and the few environment variables it reads; nothing else in the tool reads either. */
 
-export type Mode = 'embedded' | 'production';
+const MODES = ['embedded', 'production'] as const;
+export type Mode = (typeof MODES)[number];
 export type LatencyMethod = 'wait' | 'poll';
 
 /** Closed loop: `concurrency` clients, each sending its next checkout when the previous saga is terminal. Open loop: `rate` sends per second on a fixed schedule. */
@@ -66,9 +68,15 @@ type Env = Readonly<Record<string, string | undefined>>;
 class UsageError extends Error {}
 
 const positiveInteger = (flag: string, raw: string, max: number): number => {
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < 1 || value > max) throw new UsageError(`${flag} must be an integer from 1 to ${max}, got ${JSON.stringify(raw)}`);
-  return value;
+  const checked = checkInteger(raw, 1, max);
+  if (!checked.ok) throw new UsageError(flagProblem(flag, raw, checked.rule));
+  return checked.value;
+};
+
+const oneOf = <T extends string>(flag: string, raw: string, allowed: readonly T[]): T => {
+  const checked = checkOneOf(raw, allowed);
+  if (!checked.ok) throw new UsageError(flagProblem(flag, raw, checked.rule));
+  return checked.value;
 };
 
 export const parseDuration = (raw: string): number => {
@@ -133,13 +141,12 @@ const defaultCustomers = (loads: readonly LoadShape[]): number => {
 const build = (argv: readonly string[], env: Env, cwd: string, now: Date): BenchConfig | 'help' => {
   const flags = readFlags(argv);
   if (flags.has('--help') || flags.has('-h')) return 'help';
-  const mode = flags.get('--mode') ?? 'embedded';
-  if (mode !== 'embedded' && mode !== 'production') throw new UsageError(`--mode must be embedded or production, got ${JSON.stringify(mode)}`);
+  const mode = oneOf('--mode', flags.get('--mode') ?? 'embedded', MODES);
   if (flags.has('--wait') && flags.has('--poll')) throw new UsageError('--wait and --poll exclude each other');
   const loads = readLoads(flags);
   const replicas = flags.has('--replicas') ? positiveInteger('--replicas', flags.get('--replicas') ?? '', MAX_REPLICAS) : 1;
   const customers = flags.has('--customers') ? positiveInteger('--customers', flags.get('--customers') ?? '', 1000) : defaultCustomers(loads);
-  const nonEmpty = (name: string): string | undefined => (env[name] === undefined || env[name] === '' ? undefined : env[name]);
+  const nonEmpty = (name: string): string | undefined => readSetting(env, name);
   return {
     mode,
     replicas,

@@ -64,7 +64,7 @@ export interface LoadOptions {
   readonly drainTimeoutMs?: number;
 }
 
-/** The longest `?wait` API.md allows; a saga still running after it is then polled. */
+/** The longest `?wait` docs/api.md allows; a saga still running after it is then polled. */
 const WAIT_SECONDS = 30;
 export const POLL_INTERVAL_MS = 20;
 /** An open-loop send this much after its schedule is counted as late (the client machine is busy too). */

@@ -15,7 +15,7 @@ export interface MenuItem {
   readonly price: number;
 }
 
-/** The largest single deposit API.md allows; enough for thousands of checkouts per customer. */
+/** The largest single deposit docs/api.md allows; enough for thousands of checkouts per customer. */
 export const DEPOSIT_AMOUNT = 10_000_000;
 const PASSWORD = 'bench-password-not-secret';
 /** Registration and login each run scrypt on the customer service: a few at a time keeps preparation quick. */

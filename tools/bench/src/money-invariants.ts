@@ -1,5 +1,5 @@
 /**
- * API.md's money invariants as a pure check over what a client can read (accounts, ledgers, orders, sagas), so the
+ * docs/api.md's money invariants as a pure check over what a client can read (accounts, ledgers, orders, sagas), so the
  * bench can report every problem instead of stopping at the first. Per customer, at a quiet moment:
  * - balance == sum(DEPOSIT) - sum(DEBIT) + sum(REFUND), and balance >= 0;
  * - sum(DEBIT) - sum(REFUND) == sum(total of orders APPROVED or CANCEL_PENDING);

@@ -147,4 +147,3 @@ export const listeningPid = (port: number): number | undefined => {
   return undefined;
 };
 
-export const commandLineOf = (pid: number): string => (readText(`/proc/${pid}/cmdline`) ?? '').split('\0').join(' ').trim();

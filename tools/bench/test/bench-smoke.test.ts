@@ -165,7 +165,7 @@ describe('npm run bench', () => {
     const bad = await runBench(['--concurrency', 'lots'], 30_000);
     expect(bad.code).toBe(64);
     const [first, second] = bad.stderr.split('\n');
-    expect(first).toBe('bench: --concurrency must be an integer from 1 to 1024, got "lots"');
+    expect(first).toBe('bench: --concurrency must be an integer between 1 and 1024, got "lots"');
     expect(second).toMatch(/^usage: npm run bench/);
     expect(bad.stderr).not.toMatch(/\n\s+at /);
   });

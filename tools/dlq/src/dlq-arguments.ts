@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { checkInteger, checkOneOf, flagProblem } from '@ordering/platform';
 import { SERVICES } from './dlq-config.js';
 
 export const USAGE = `usage: npm run dlq -- <command> [options]
@@ -73,14 +74,16 @@ const parse = (argv: readonly string[]): { values: Values; positionals: string[]
 
 const parseLimit = (text: string | undefined): number => {
   if (text === undefined) return DEFAULT_LIST_LIMIT;
-  const limit = Number(text);
-  if (!/^\d+$/.test(text) || limit < 1 || limit > MAX_LIST_LIMIT) throw new UsageError(`--limit must be a whole number from 1 to ${MAX_LIST_LIMIT}, got '${text}'`);
-  return limit;
+  const checked = checkInteger(text, 1, MAX_LIST_LIMIT);
+  if (!checked.ok) throw new UsageError(flagProblem('--limit', text, checked.rule));
+  return checked.value;
 };
 
 const parseService = (text: string | undefined): string | undefined => {
-  if (text === undefined || (SERVICES as readonly string[]).includes(text)) return text;
-  throw new UsageError(`--service must be one of ${SERVICES.join(', ')}, got '${text}'`);
+  if (text === undefined) return undefined;
+  const checked = checkOneOf(text, SERVICES);
+  if (!checked.ok) throw new UsageError(flagProblem('--service', text, checked.rule));
+  return checked.value;
 };
 
 const parseBroker = (text: string | undefined): string | undefined => {

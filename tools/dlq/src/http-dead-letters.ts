@@ -1,4 +1,5 @@
 import { operatorAuthorization, isUuid, type DeadLetterResource, type ReplayResource } from '@ordering/messaging';
+import { errorCode } from '@ordering/platform';
 import { DlqFailure, newestFirst, type DeadLetterSource, type DeadLetterView, type ReplayOutcome } from './dead-letter-source.js';
 
 /** The routes' page size limit. */
@@ -6,8 +7,9 @@ const PAGE_LIMIT = 100;
 const REQUEST_TIMEOUT_MS = 10_000;
 
 const reasonOf = (error: unknown): string => {
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
-  if (typeof cause?.code === 'string') return cause.code;
+  const code = errorCode(error);
+  if (code) return code;
+  const cause = (error as { cause?: { message?: unknown } }).cause;
   if ((error as Error).name === 'TimeoutError') return `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`;
   return String(cause?.message ?? (error as Error).message).split('\n')[0] ?? 'unknown error';
 };

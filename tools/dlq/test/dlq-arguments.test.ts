@@ -26,8 +26,8 @@ describe('dlq arguments', () => {
 
   it.each([
     [['frobnicate'], /unknown command 'frobnicate'/],
-    [['list', '--limit', '0'], /--limit must be a whole number/],
-    [['list', '--limit', 'ten'], /--limit must be a whole number/],
+    [['list', '--limit', '0'], /--limit must be an integer between 1 and \d+, got "0"/],
+    [['list', '--limit', 'ten'], /--limit must be an integer between 1 and \d+, got "ten"/],
     [['list', '--limit'], /argument missing/],
     [['list', '--service', 'gateway'], /--service must be one of customer, order, account, orchestrator/],
     [['list', 'extra'], /'list' takes no arguments/],

@@ -5,14 +5,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { MessageTypes, type Envelope } from '@ordering/contracts';
-import { createDeadLetterStore, createEnvelope, createMessageConsumer, createMessageSigner, createMessageVerifier, registerMessageRoutes, type MessageHandler, type ServiceTransaction } from '@ordering/messaging';
-import { connectDatabase, createHttpServer, createLogger, createMetrics, runMigrations, type Database, type HttpServer } from '@ordering/platform';
+import { createDeadLetterStore, createEnvelope, createMessageConsumer, createMessageSigner, createMessageVerifier, registerMessageRoutes, type MessageHandler } from '@ordering/messaging';
+import { connectDatabase, createHttpServer, createLogger, createMetrics, runMigrations, type Database, type HttpServer, type Transaction } from '@ordering/platform';
 import { createTestDatabase, testPublicKeys, testSigningKeyOf, type TestDatabase } from '@ordering/testing';
 import { runDlq, type DlqEnvironment } from '../src/index.js';
 import { MIGRATIONS_FOLDER } from './fixtures/migrations-folder.js';
 import * as schema from './fixtures/schema.js';
 
-type Tx = ServiceTransaction<typeof schema>;
+type Tx = Transaction<typeof schema>;
 
 /** Records what it was given; its effect is the inbox row the consumer writes in the same transaction. */
 export const recordingHandler = (type: string): MessageHandler<Tx> & { handled: Envelope[] } => {

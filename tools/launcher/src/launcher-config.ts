@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { BACKEND_SERVICES, DEFAULT_PORTS, GATEWAY_METRICS_PORT, replicaPort, type BackendService } from '@ordering/contracts';
+import { checkInteger, readSetting, settingProblem, SettingProblems } from '@ordering/platform';
 
 /** The only file of the launcher that reads process.env: everything else receives this frozen object. */
 
@@ -96,13 +97,6 @@ const FORWARDED_VARIABLES = [
 
 const INHERITED_VARIABLES = ['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LANGUAGE', 'TZ', 'TMPDIR', 'TMP', 'TEMP', 'CI', 'NODE_EXTRA_CA_CERTS'];
 
-/** `FOO=` in a compose file or shell usually means "not set", so empty counts as absent. */
-const read = (env: Env, name: string): string | undefined => {
-  const value = env[name];
-  return value === undefined || value === '' ? undefined : value;
-};
-
-const describe = (name: string, value: string, reason: string): string => `${name}=${JSON.stringify(value)} is invalid: ${reason}`;
 
 const OPERATOR_TOKEN_MIN_LENGTH = 32;
 
@@ -120,66 +114,10 @@ export const signingKeyEncryptionKeyProblem = (key: string): string | undefined 
 
 /** A secret's problem line: its rule, never its value. */
 const secretProblem = (env: Env, name: string, problemOf: (value: string) => string | undefined): string[] => {
-  const value = read(env, name);
+  const value = readSetting(env, name);
   const problem = value === undefined ? undefined : problemOf(value);
   return problem ? [`${name} is invalid: ${problem} (value not shown)`] : [];
 };
-
-class ProblemCollector {
-  readonly problems: string[] = [];
-
-  port(env: Env, name: string, fallback: number): number {
-    const raw = read(env, name);
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (!/^\d+$/.test(raw) || !Number.isInteger(value) || value < 1 || value > 65535) {
-      this.problems.push(describe(name, raw, 'must be an integer port between 1 and 65535'));
-      return fallback;
-    }
-    return value;
-  }
-
-  integer(env: Env, name: string, min: number, max: number, fallback: number): number {
-    const raw = read(env, name);
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (!/^\d+$/.test(raw) || value < min || value > max) {
-      this.problems.push(describe(name, raw, `must be an integer between ${min} and ${max}`));
-      return fallback;
-    }
-    return value;
-  }
-
-  oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
-    const raw = read(env, name);
-    if (raw === undefined) return fallback;
-    if (!(allowed as readonly string[]).includes(raw)) {
-      this.problems.push(describe(name, raw, `must be one of ${allowed.join(', ')}`));
-      return fallback;
-    }
-    return raw as T;
-  }
-
-  url(env: Env, name: string, protocols: readonly string[]): string | undefined {
-    const raw = read(env, name);
-    if (raw === undefined) return undefined;
-    let parsed: URL;
-    try {
-      parsed = new URL(raw);
-    } catch {
-      this.problems.push(describe(name, redactUrl(raw), 'must be an absolute URL'));
-      return undefined;
-    }
-    if (!protocols.includes(parsed.protocol)) {
-      this.problems.push(describe(name, redactUrl(raw), `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`));
-      return undefined;
-    }
-    return raw;
-  }
-}
-
-/** Never echo a password from a connection string into a terminal or CI log. */
-const redactUrl = (raw: string): string => raw.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
 
 interface LauncherArguments {
   readonly replicas: string | undefined;
@@ -214,12 +152,10 @@ const parseArguments = (argv: readonly string[], problems: string[]): LauncherAr
 
 const parseReplicas = (raw: string | undefined, source: string, problems: string[]): number => {
   if (raw === undefined) return 1;
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < 1 || value > MAX_REPLICAS) {
-    problems.push(describe(source, raw, `must be an integer between 1 and ${MAX_REPLICAS}`));
-    return 1;
-  }
-  return value;
+  const checked = checkInteger(raw, 1, MAX_REPLICAS);
+  if (checked.ok) return checked.value;
+  problems.push(settingProblem(source, raw, checked.rule));
+  return 1;
 };
 
 /** Replica i of a service listens on its port + 10·i, so overlapping ranges must be caught before anything starts. */
@@ -241,7 +177,7 @@ const findPortClashes = (owners: ReadonlyArray<{ owner: string; port: number }>)
 const pickPresent = (env: Env, names: readonly string[], matches?: (name: string) => boolean): Record<string, string> => {
   const picked: Record<string, string> = {};
   for (const name of names) {
-    const value = read(env, name);
+    const value = readSetting(env, name);
     if (value !== undefined) picked[name] = value;
   }
   if (matches) {
@@ -251,42 +187,42 @@ const pickPresent = (env: Env, names: readonly string[], matches?: (name: string
 };
 
 export const loadLauncherConfig = (env: Env, argv: readonly string[], cwd: string, stdoutIsTty = false): ConfigResult => {
-  const collector = new ProblemCollector();
+  const collector = new SettingProblems(env);
   const { problems } = collector;
 
-  const dataDir = path.resolve(cwd, read(env, 'DATA_DIR') ?? '.data');
-  const gatewayPort = collector.port(env, 'GATEWAY_PORT', DEFAULT_PORTS.gateway);
-  const gatewayMetricsPort = collector.port(env, 'GATEWAY_METRICS_PORT', GATEWAY_METRICS_PORT);
+  const dataDir = path.resolve(cwd, readSetting(env, 'DATA_DIR') ?? '.data');
+  const gatewayPort = collector.port('GATEWAY_PORT', DEFAULT_PORTS.gateway);
+  const gatewayMetricsPort = collector.port('GATEWAY_METRICS_PORT', GATEWAY_METRICS_PORT);
   const servicePorts = Object.fromEntries(
-    SERVICE_NAMES.map((name) => [name, collector.port(env, portVariable(name), DEFAULT_PORTS[name])]),
+    SERVICE_NAMES.map((name) => [name, collector.port(portVariable(name), DEFAULT_PORTS[name])]),
   ) as Record<ServiceName, number>;
 
-  const embeddedPostgresPort = collector.port(env, 'PGPORT_EMBEDDED', 54329);
+  const embeddedPostgresPort = collector.port('PGPORT_EMBEDDED', 54329);
   if (embeddedPostgresPort === SYSTEM_POSTGRES_PORT) {
-    problems.push(describe('PGPORT_EMBEDDED', String(SYSTEM_POSTGRES_PORT), 'a system PostgreSQL may run on 5432; choose another port (default 54329)'));
+    problems.push(settingProblem('PGPORT_EMBEDDED', String(SYSTEM_POSTGRES_PORT), 'a system PostgreSQL may run on 5432; choose another port (default 54329)'));
   }
 
   const args = parseArguments(argv, problems);
   const replicas =
     args.replicas !== undefined
       ? parseReplicas(args.replicas, '--replicas', problems)
-      : parseReplicas(read(env, 'REPLICAS'), 'REPLICAS', problems);
+      : parseReplicas(readSetting(env, 'REPLICAS'), 'REPLICAS', problems);
 
-  const postgresUrl = collector.url(env, 'POSTGRES_URL', ['postgres:', 'postgresql:']);
-  const databasePrefix = read(env, 'DB_PREFIX') ?? '';
+  const postgresUrl = collector.url('POSTGRES_URL', ['postgres:', 'postgresql:']);
+  const databasePrefix = readSetting(env, 'DB_PREFIX') ?? '';
   if (!/^[a-z_][a-z0-9_]{0,40}$/.test(databasePrefix) && databasePrefix !== '') {
-    problems.push(describe('DB_PREFIX', databasePrefix, 'use lower-case letters, digits and _ (starting with a letter or _), at most 41 characters'));
+    problems.push(settingProblem('DB_PREFIX', databasePrefix, 'use lower-case letters, digits and _ (starting with a letter or _), at most 41 characters'));
   }
-  const brokerUrl = collector.url(env, 'BROKER_URL', ['amqp:', 'amqps:']);
-  const redisUrl = collector.url(env, 'REDIS_URL', ['redis:', 'rediss:']);
-  const operatorToken = read(env, 'OPERATOR_TOKEN');
+  const brokerUrl = collector.url('BROKER_URL', ['amqp:', 'amqps:']);
+  const redisUrl = collector.url('REDIS_URL', ['redis:', 'rediss:']);
+  const operatorToken = readSetting(env, 'OPERATOR_TOKEN');
   problems.push(...secretProblem(env, 'OPERATOR_TOKEN', operatorTokenProblem));
-  const signingKeyEncryptionKey = read(env, 'SIGNING_KEY_ENCRYPTION_KEY');
+  const signingKeyEncryptionKey = readSetting(env, 'SIGNING_KEY_ENCRYPTION_KEY');
   problems.push(...secretProblem(env, 'SIGNING_KEY_ENCRYPTION_KEY', signingKeyEncryptionKeyProblem));
 
-  const adminEmail = read(env, 'ADMIN_EMAIL') ?? DEFAULT_ADMIN_EMAIL;
-  if (!/^[^\s@]+@[^\s@]+$/.test(adminEmail)) problems.push(describe('ADMIN_EMAIL', adminEmail, 'must be an e-mail address'));
-  const adminPassword = read(env, 'ADMIN_PASSWORD') ?? DEFAULT_ADMIN_PASSWORD;
+  const adminEmail = readSetting(env, 'ADMIN_EMAIL') ?? DEFAULT_ADMIN_EMAIL;
+  if (!/^[^\s@]+@[^\s@]+$/.test(adminEmail)) problems.push(settingProblem('ADMIN_EMAIL', adminEmail, 'must be an e-mail address'));
+  const adminPassword = readSetting(env, 'ADMIN_PASSWORD') ?? DEFAULT_ADMIN_PASSWORD;
   if (adminPassword.length < 8) problems.push('ADMIN_PASSWORD is invalid: must be at least 8 characters');
   const developmentMode = postgresUrl === undefined && brokerUrl === undefined && replicas === 1;
   if (!developmentMode && adminPassword === DEFAULT_ADMIN_PASSWORD) {
@@ -295,11 +231,11 @@ export const loadLauncherConfig = (env: Env, argv: readonly string[], cwd: strin
     );
   }
 
-  const prometheusPort = collector.port(env, 'PROMETHEUS_PORT', DEFAULT_PROMETHEUS_PORT);
-  const prometheusIntervalSeconds = collector.integer(env, 'PROMETHEUS_INTERVAL_SECONDS', 1, MAX_PROMETHEUS_INTERVAL_SECONDS, DEFAULT_PROMETHEUS_INTERVAL_SECONDS);
+  const prometheusPort = collector.port('PROMETHEUS_PORT', DEFAULT_PROMETHEUS_PORT);
+  const prometheusIntervalSeconds = collector.integer('PROMETHEUS_INTERVAL_SECONDS', 1, MAX_PROMETHEUS_INTERVAL_SECONDS, DEFAULT_PROMETHEUS_INTERVAL_SECONDS);
 
-  const logLevel = collector.oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info');
-  const logFormat = collector.oneOf<LogFormat>(env, 'LAUNCHER_LOG_FORMAT', ['pretty', 'json'], 'pretty');
+  const logLevel = collector.oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
+  const logFormat = collector.oneOf<LogFormat>('LAUNCHER_LOG_FORMAT', ['pretty', 'json'], 'pretty');
 
   const ports = [
     { owner: 'gateway', port: gatewayPort },
@@ -333,14 +269,14 @@ export const loadLauncherConfig = (env: Env, argv: readonly string[], cwd: strin
     developmentMode,
     logLevel,
     logFormat,
-    colour: stdoutIsTty && read(env, 'NO_COLOR') === undefined,
+    colour: stdoutIsTty && readSetting(env, 'NO_COLOR') === undefined,
     forwardedEnv: Object.freeze(pickPresent(env, FORWARDED_VARIABLES)),
     inheritedEnv: Object.freeze(pickPresent(env, INHERITED_VARIABLES, (name) => name.startsWith('LC_'))),
     observe: args.observe,
     prometheusPort,
     prometheusIntervalSeconds,
-    prometheusBinary: read(env, 'PROMETHEUS_BIN'),
-    serviceEntryOverride: read(env, 'LAUNCHER_SERVICE_ENTRY'),
+    prometheusBinary: readSetting(env, 'PROMETHEUS_BIN'),
+    serviceEntryOverride: readSetting(env, 'LAUNCHER_SERVICE_ENTRY'),
   };
   return { ok: true, config: Object.freeze(config) };
 };

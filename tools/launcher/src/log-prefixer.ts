@@ -1,5 +1,5 @@
+import { batchedStdout } from '@ordering/platform';
 import pinoPretty from 'pino-pretty';
-import { batchedStdout } from './batched-stdout.js';
 import type { LogFormat } from './launcher-config.js';
 
 export interface LogPrefixerOptions {

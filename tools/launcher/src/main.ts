@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { batchedStdout } from '@ordering/platform';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatBanner, redactPassword } from './banner.js';
@@ -8,7 +9,6 @@ import { ensureKeptSecret, KEPT_SECRETS } from './kept-secret.js';
 import { ensureMessageKeys } from './message-keys.js';
 import { SERVICE_NAMES, readLauncherConfigOrExit, type ServiceName } from './launcher-config.js';
 import { launcherStatePath, removeLauncherState, writeLauncherState, type LauncherState, type ProcessState } from './launcher-state.js';
-import { batchedStdout } from './batched-stdout.js';
 import { createLogPrefixer } from './log-prefixer.js';
 import { startOrphanReaper } from './orphan-reaper.js';
 import { assertPortsFree } from './free-ports.js';
@@ -242,7 +242,7 @@ const start = async (): Promise<void> => {
   status = 'ready';
   publishState();
   // After every line printed so far: the banner's last line says the system is ready.
-  batchedStdout().flush();
+  batchedStdout().flushSync();
   process.stdout.write(`${formatBanner(config, specs, serverUrl, stateFile, prometheus ? prometheusUrl : undefined).join('\n')}\n`);
 };
 

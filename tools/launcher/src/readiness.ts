@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { errorCode } from '@ordering/platform';
 
 export interface ReadinessTarget {
   readonly name: string;
@@ -32,8 +33,7 @@ const probe = async (target: ReadinessTarget): Promise<string> => {
     await response.body?.cancel();
     return response.status === 200 ? 'ready' : `HTTP ${response.status}`;
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause;
-    return cause?.code ?? (error instanceof Error ? error.message : String(error));
+    return errorCode(error) ?? (error instanceof Error ? error.message : String(error));
   }
 };
 

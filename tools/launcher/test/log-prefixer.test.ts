@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { createLogPrefixer, type LogPrefixerOptions } from '../src/log-prefixer.js';
 
@@ -42,5 +43,19 @@ describe('createLogPrefixer', () => {
   it('when colour is off, then no escape codes are written; when on, the name is coloured', () => {
     expect(capture({ format: 'pretty', colour: false, nameWidth: 5 }, 'order', [LINE])).not.toContain('\u001b[');
     expect(capture({ format: 'json', colour: true, nameWidth: 5 }, 'order', [LINE]).startsWith('\u001b[33morder\u001b[0m | ')).toBe(true);
+  });
+
+  it('when the launcher prints lines and exits in the same turn, then the lines are still on its stdout', () => {
+    const script = [
+      "import { createLogPrefixer } from './tools/launcher/src/log-prefixer.ts';",
+      "const print = createLogPrefixer({ format: 'json', colour: false, nameWidth: 5 })('order');",
+      "print('{\"msg\":\"one\"}');",
+      "print('{\"msg\":\"two\"}');",
+      'process.exit(3);',
+    ].join('\n');
+    const child = spawnSync(process.execPath, ['--conditions=development', '--import', 'tsx', '--input-type=module', '--eval', script], { encoding: 'utf8', timeout: 60_000 });
+
+    expect(child.status, child.stderr).toBe(3);
+    expect(child.stdout).toBe('order | {"msg":"one"}\norder | {"msg":"two"}\n');
   });
 });

@@ -1,3 +1,5 @@
+import { errorChain, type ErrorLike } from '../errors/error-chain.js';
+
 /** Error codes and messages that mean "the database is not reachable right now", not "this message is bad". */
 const CONNECTIVITY_CODES = new Set([
   'ECONNREFUSED',
@@ -18,37 +20,16 @@ const CONNECTIVITY_MESSAGE = /connection terminated|timeout exceeded when trying
 /** Two transactions collided; running the work again usually succeeds. */
 const COLLISION_CODES = new Set(['40001', '40P01']);
 
-interface ErrorLike {
-  code?: unknown;
-  message?: unknown;
-  cause?: unknown;
-  errors?: unknown;
-}
-
-/** The error and everything it wraps: drizzle wraps driver errors (`cause`), Node wraps dual-stack connects (`errors`). */
-const chainOf = (error: unknown): ErrorLike[] => {
-  const chain: ErrorLike[] = [];
-  const visit = (value: unknown, depth: number): void => {
-    if (!value || typeof value !== 'object' || depth > 5 || chain.includes(value as ErrorLike)) return;
-    const current = value as ErrorLike;
-    chain.push(current);
-    visit(current.cause, depth + 1);
-    if (Array.isArray(current.errors)) for (const inner of current.errors) visit(inner, depth + 1);
-  };
-  visit(error, 0);
-  return chain;
-};
-
 const codeOf = (error: ErrorLike): string | undefined => (typeof error.code === 'string' ? error.code : undefined);
 
 export const isConnectivityFailure = (error: unknown): boolean =>
-  chainOf(error).some((e) => {
+  errorChain(error).some((e) => {
     const code = codeOf(e);
     if (code && (CONNECTIVITY_CODES.has(code) || code.startsWith('08'))) return true;
     return typeof e.message === 'string' && CONNECTIVITY_MESSAGE.test(e.message);
   });
 
-export const isTransactionCollision = (error: unknown): boolean => chainOf(error).some((e) => COLLISION_CODES.has(codeOf(e) ?? ''));
+export const isTransactionCollision = (error: unknown): boolean => errorChain(error).some((e) => COLLISION_CODES.has(codeOf(e) ?? ''));
 
 /** SQLSTATE class 22, data exception: 22P02 invalid text representation, 22007/22008 bad datetime, 22003 out of range… */
 const DATA_EXCEPTION = /^22[0-9A-Z]{3}$/;
@@ -58,7 +39,7 @@ const DATA_EXCEPTION = /^22[0-9A-Z]{3}$/;
  * retrying only delays the dead letter. Not class 23 (a unique or foreign-key violation can be a race that a
  * retry resolves), nor class 42 (a broken query is fixed by a deploy, and the retries give it that time).
  */
-export const isPermanentDataFailure = (error: unknown): boolean => chainOf(error).some((e) => DATA_EXCEPTION.test(codeOf(e) ?? ''));
+export const isPermanentDataFailure = (error: unknown): boolean => errorChain(error).some((e) => DATA_EXCEPTION.test(codeOf(e) ?? ''));
 
 const MAX_DESCRIPTION_LENGTH = 1000;
 
@@ -68,7 +49,7 @@ const MAX_DESCRIPTION_LENGTH = 1000;
  * removed because PostgreSQL text columns refuse them.
  */
 export const describeError = (error: unknown): string => {
-  const chain = chainOf(error);
+  const chain = errorChain(error);
   const meaningful = [...chain].reverse().find((e) => typeof e.message === 'string' && e.message !== '') ?? chain[0];
   const message = typeof meaningful?.message === 'string' && meaningful.message !== '' ? meaningful.message : String(error);
   const code = meaningful ? codeOf(meaningful) : undefined;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
+import type { SqlExecutor } from './sql-executor.js';
 import { AppError } from '../errors/app-error.js';
 
 /** Include this table in a service's Drizzle schema so its migrations create it. */
@@ -35,7 +35,6 @@ export interface StoredResult<T> {
 }
 
 // Any Drizzle database or transaction over node-postgres, whatever its schema.
-type Executor = Pick<NodePgDatabase<Record<string, never>>, 'insert' | 'select' | 'update' | 'execute'>;
 
 /** Key order must not matter: {a,b} and {b,a} are the same request. */
 const canonicalJson = (value: unknown): string => {
@@ -49,7 +48,7 @@ const canonicalJson = (value: unknown): string => {
 
 export const hashRequest = (request: unknown): string => createHash('sha256').update(canonicalJson(request)).digest('hex');
 
-const claimKey = async (tx: Executor, scope: IdempotencyScope, requestHash: string): Promise<boolean> => {
+const claimKey = async (tx: SqlExecutor, scope: IdempotencyScope, requestHash: string): Promise<boolean> => {
   // A concurrent request with the same key blocks here until the first commits, then sees the conflict.
   const claimed = await tx
     .insert(idempotencyKeys)
@@ -64,7 +63,7 @@ const claimKey = async (tx: Executor, scope: IdempotencyScope, requestHash: stri
   return claimed.length === 1;
 };
 
-const findStored = async (tx: Executor, scope: IdempotencyScope) => {
+const findStored = async (tx: SqlExecutor, scope: IdempotencyScope) => {
   const rows = await tx
     .select()
     .from(idempotencyKeys)
@@ -77,7 +76,7 @@ const findStored = async (tx: Executor, scope: IdempotencyScope) => {
  * transaction as the action's writes, so the key and the effect commit or roll back together.
  */
 export const executeIdempotently = async <T>(
-  tx: Executor,
+  tx: SqlExecutor,
   scope: IdempotencyScope,
   action: () => Promise<{ statusCode: number; body: T }>,
 ): Promise<StoredResult<T>> => {

@@ -82,5 +82,3 @@ export const unauthenticated = (detail = 'A valid bearer token is required'): Ap
 export const forbidden = (detail = 'Your role does not allow this operation'): AppError =>
   new AppError('FORBIDDEN', 403, { detail });
 
-export const serviceUnavailable = (detail: string, cause?: unknown): AppError =>
-  new AppError('SERVICE_UNAVAILABLE', 503, { detail, cause });

@@ -1,4 +1,4 @@
-import { connectDatabase, type Database, type Logger, type ServiceMetrics } from '@ordering/platform';
+import { connectDatabase, type Database, type Logger, type ServiceMetrics, type SqlExecutor, type Transaction } from '@ordering/platform';
 import * as schema from './schema.js';
 
 export type AccountDatabase = Database<typeof schema>;
@@ -10,7 +10,7 @@ export const connectAccountDatabase = (url: string, poolSize: number, logger: Lo
 export type AccountDb = AccountDatabase['db'];
 
 /** Either the database or an open transaction: repository functions take part in the caller's transaction. */
-export type AccountExecutor = Pick<AccountDb, 'select' | 'insert' | 'update'>;
+export type AccountExecutor = SqlExecutor<typeof schema>;
 
 /** The transaction a message handler runs in: the consumer opens it with `database.db.transaction(...)`. */
-export type AccountTx = Parameters<Parameters<AccountDb['transaction']>[0]>[0];
+export type AccountTx = Transaction<typeof schema>;

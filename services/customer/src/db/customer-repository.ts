@@ -1,15 +1,11 @@
-import { AppError } from '@ordering/platform';
+import { AppError, isUniqueViolation } from '@ordering/platform';
 import { and, eq, sql } from 'drizzle-orm';
-import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type { Customer, CustomerRole, CustomerWithCredentials } from '../domain/customer.js';
 import { CustomerErrors } from '../domain/customer-errors.js';
 import { emailComparisonKey } from '../domain/registration-rules.js';
-import { isUniqueViolation } from './query-errors.js';
 import { customers } from './schema.js';
-import type * as schema from './schema.js';
+import type { CustomerExecutor } from './customer-database.js';
 
-/** The database or a transaction on it: repository functions take either, so callers choose the unit of work. */
-export type CustomerExecutor = Pick<NodePgDatabase<typeof schema>, 'select' | 'insert' | 'update'>;
 
 const EMAIL_INDEX = 'customers_email_lower_key';
 

@@ -1,10 +1,7 @@
 import { and, eq, inArray, isNull, lt, lte, or } from 'drizzle-orm';
-import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type { ThrottleScope, ThrottleState } from '../domain/login-throttle.js';
 import { loginThrottles } from './schema.js';
-import type * as schema from './schema.js';
-
-type Executor = Pick<NodePgDatabase<typeof schema>, 'select' | 'insert' | 'update' | 'delete'>;
+import type { CustomerExecutor } from './customer-database.js';
 
 export interface ThrottleKey {
   scope: ThrottleScope;
@@ -20,7 +17,7 @@ const stateOf = (row: { failures: number; lastFailureAt: Date; lockedUntil: Date
 const matches = ({ scope, key }: ThrottleKey) => and(eq(loginThrottles.scope, scope), eq(loginThrottles.key, key));
 
 /** The stored state of each key, in the order given (undefined where no row exists). A plain read: no lock. */
-export const readThrottles = async (executor: Executor, keys: readonly ThrottleKey[]): Promise<Array<ThrottleState | undefined>> => {
+export const readThrottles = async (executor: CustomerExecutor, keys: readonly ThrottleKey[]): Promise<Array<ThrottleState | undefined>> => {
   const rows = await executor
     .select()
     .from(loginThrottles)
@@ -38,7 +35,7 @@ export const readThrottles = async (executor: Executor, keys: readonly ThrottleK
  * two transactions never wait on each other in a cycle.
  */
 export const lockThrottles = async (
-  tx: Executor,
+  tx: CustomerExecutor,
   keys: readonly ThrottleKey[],
   { createMissing, now }: { createMissing: boolean; now: Date },
 ): Promise<Array<ThrottleState | undefined>> => {
@@ -56,7 +53,7 @@ export const lockThrottles = async (
 };
 
 /** Stores a key's new state, or deletes its row when the state is gone (undefined). */
-export const saveThrottle = async (tx: Executor, key: ThrottleKey, state: ThrottleState | undefined): Promise<void> => {
+export const saveThrottle = async (tx: CustomerExecutor, key: ThrottleKey, state: ThrottleState | undefined): Promise<void> => {
   if (!state) {
     await tx.delete(loginThrottles).where(matches(key));
     return;
@@ -75,7 +72,7 @@ export const saveThrottle = async (tx: Executor, key: ThrottleKey, state: Thrott
  * running at `now`. Returns how many went, so the caller can repeat until a batch comes back short.
  */
 export const deleteIdleThrottles = async (
-  executor: Executor,
+  executor: CustomerExecutor,
   { scope, forgottenBefore, now, limit }: { scope: ThrottleScope; forgottenBefore: Date; now: Date; limit: number },
 ): Promise<number> => {
   const idle = executor

@@ -1,5 +1,6 @@
 import { contractOf, MessageTypes, type CustomerMessages, type Envelope } from '@ordering/contracts';
-import { createEnvelope, enqueueMessages, fanOutEvent, type SqlExecutor } from '@ordering/messaging';
+import { createEnvelope, enqueueMessages, fanOutEvent } from '@ordering/messaging';
+import type { SqlExecutor } from '@ordering/platform';
 import type { Customer } from '../domain/customer.js';
 
 export const CUSTOMER_SERVICE = 'customer';

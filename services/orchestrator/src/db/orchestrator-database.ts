@@ -1,4 +1,4 @@
-import { connectDatabase, type Database, type Logger, type ServiceMetrics } from '@ordering/platform';
+import { connectDatabase, type Database, type Logger, type ServiceMetrics, type Transaction } from '@ordering/platform';
 import * as schema from './schema.js';
 
 export type OrchestratorDatabase = Database<typeof schema>;
@@ -7,4 +7,4 @@ export const connectOrchestratorDatabase = (url: string, poolSize: number, logge
   connectDatabase({ url, schema, logger, maxConnections: poolSize, applicationName: 'orchestrator', ...(metrics ? { metrics } : {}) });
 
 /** A transaction of the orchestrator database, as `messaging.transaction` hands it to its work. */
-export type OrchestratorTx = Parameters<Parameters<OrchestratorDatabase['db']['transaction']>[0]>[0];
+export type OrchestratorTx = Transaction<typeof schema>;

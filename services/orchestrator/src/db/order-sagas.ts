@@ -1,6 +1,6 @@
 import { sagas, type SagaRecord } from '@ordering/saga';
-import type { SqlExecutor } from '@ordering/messaging';
 import { eq } from 'drizzle-orm';
+import type { SqlExecutor } from '@ordering/platform';
 
 /** Every saga about one order: its checkout and any cancellations, oldest first. */
 export const findSagasOfOrder = (db: SqlExecutor, orderId: string): Promise<SagaRecord[]> =>

@@ -1,4 +1,4 @@
-import { connectDatabase, type Database, type Logger, type ServiceMetrics } from '@ordering/platform';
+import { connectDatabase, type Database, type Logger, type ServiceMetrics, type Transaction } from '@ordering/platform';
 import * as schema from './schema.js';
 
 export type OrderDatabase = Database<typeof schema>;
@@ -9,4 +9,4 @@ export const connectOrderDatabase = (url: string, poolSize: number, logger: Logg
 export type OrderDb = OrderDatabase['db'];
 
 /** The transaction a message handler runs in: the consumer opens it with `database.db.transaction(...)`. */
-export type OrderTx = Parameters<Parameters<OrderDb['transaction']>[0]>[0];
+export type OrderTx = Transaction<typeof schema>;

@@ -1,13 +1,14 @@
-import { isUuid, type CursorPosition } from '@ordering/platform';
+import { isUuid, type CursorPosition, type SqlExecutor } from '@ordering/platform';
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { CURRENCY, type MenuItem } from '../domain/menu.js';
 import type { Order, OrderLine } from '../domain/order.js';
 import type { OrderStatus } from '../domain/order-state.js';
 import type { OrderDatabase } from './order-database.js';
 import { menuItems, orderItems, orders } from './schema.js';
+import type * as schema from './schema.js';
 
 /** The database or a transaction on it: writes that must commit with other effects take the caller's `tx`. */
-export type OrderExecutor = Pick<OrderDatabase['db'], 'insert' | 'select' | 'update' | 'execute'>;
+export type OrderExecutor = SqlExecutor<typeof schema>;
 
 /** An order's head row, as both the saga step and the seeding path insert it. */
 export const orderRowOf = (order: Order): typeof orders.$inferInsert => ({

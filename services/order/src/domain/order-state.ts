@@ -25,9 +25,6 @@ const TRANSITIONS: Readonly<Record<OrderEvent, { from: OrderStatus; to: OrderSta
   UNDO_CANCEL: { from: 'CANCEL_PENDING', to: 'APPROVED' },
 };
 
-export const isOrderStatus = (value: unknown): value is OrderStatus =>
-  typeof value === 'string' && (ORDER_STATUSES as readonly string[]).includes(value);
-
 /** REJECTED and CANCELLED are final: nothing moves an order out of them. */
 export const isFinal = (status: OrderStatus): boolean => status === 'REJECTED' || status === 'CANCELLED';
 
