@@ -1,40 +1,13 @@
-import { connect, type AddressInfo, type Socket } from 'node:net';
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHttpServer, createLogger, createMetrics, type HttpServer, type ServerTimeouts } from '../src/index.js';
+import type { ServerTimeouts } from '../src/index.js';
+import { createRawConnections } from './support/raw-connections.js';
 
 // Short limits so the tests take a fraction of a second; the assertions wait for the outcome, never for a time.
 const SHORT = { headersMs: 300, requestMs: 300 } satisfies Partial<ServerTimeouts>;
 const OUTCOME_BOUND = { timeout: 15_000, interval: 20 };
 
-let app: HttpServer | undefined;
-const sockets: Socket[] = [];
-afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.destroy();
-  await app?.close();
-  app = undefined;
-});
-
-const startServer = async (timeouts: Partial<ServerTimeouts>, addRoutes: (server: HttpServer) => void = () => undefined): Promise<number> => {
-  const logger = createLogger({ service: 'test', level: 'silent', destination: new Writable({ write: (_c, _e, done) => done() }) });
-  app = await createHttpServer({ service: 'test', logger, metrics: createMetrics('test'), readiness: [], timeouts });
-  addRoutes(app);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  return (app.server.address() as AddressInfo).port;
-};
-
-/** A raw client socket: what it received, and whether the server closed it. */
-const openSocket = async (port: number) => {
-  const socket = connect({ host: '127.0.0.1', port });
-  sockets.push(socket);
-  const state = { received: '', closed: false };
-  socket.setEncoding('utf8');
-  socket.on('data', (chunk: string) => (state.received += chunk));
-  socket.on('error', () => undefined); // a write racing the server's close; the close is what is asserted
-  socket.on('close', () => (state.closed = true));
-  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-  return { socket, state };
-};
+const { startServer, openSocket, closeAll } = createRawConnections();
+afterEach(closeAll);
 
 /** A slowloris client: a request line, then one more header line every 50 ms, never the blank line that ends them. */
 const trickleHeaders = async (port: number) => {

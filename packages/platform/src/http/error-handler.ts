@@ -4,6 +4,7 @@ import { AppError, isAppError, type GenericErrorCode } from '../errors/app-error
 import { buildProblem, PROBLEM_CONTENT_TYPE, type ProblemDetails } from '../errors/problem-details.js';
 import { describeValidationErrors } from './schema-validation.js';
 import { isConnectivityFailure } from '../db/database-errors.js';
+import { drainModestOversizedBody } from './oversized-body.js';
 
 const codeByStatus: Record<number, GenericErrorCode> = {
   401: 'UNAUTHENTICATED',
@@ -66,6 +67,7 @@ export const registerErrorHandling = (app: FastifyInstance): void => {
     }
     if (error.validation) return sendProblem(reply, request, fromValidation(error));
     const status = error.statusCode ?? 500;
+    if (status === 413) drainModestOversizedBody(request, reply);
     if (status >= 400 && status < 500) return sendProblem(reply, request, fromClientError(error, status));
     // The database going away (a restart, a failover) is an outage the client may retry, not a bug.
     if (isConnectivityFailure(error)) {
