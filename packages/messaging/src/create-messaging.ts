@@ -1,19 +1,19 @@
 import type { Logger, HttpServer, ServiceMetrics, Transaction } from '@ordering/platform';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
-import { createAmqpConsumer, type AmqpConsumer } from './amqp/amqp-consumer.js';
-import { createAmqpTransport } from './amqp/amqp-transport.js';
-import { createBrokerConnection, type BrokerConnection } from './amqp/broker-connection.js';
-import { registerDeadLetterMetrics } from './dead-letter-metrics.js';
-import { createDeadLetterStore, type DeadLetterStore } from './dead-letter-store.js';
-import { createHttpTransport } from './http-transport.js';
-import { createMessageSigner, createMessageVerifier } from './message-authentication.js';
-import { createMessageConsumer, type MessageConsumer } from './message-consumer.js';
-import type { MessageHandler } from './message-handler.js';
-import { registerMessageRoutes } from './message-routes.js';
-import type { MessageSecurity } from './message-security-config.js';
-import { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
-import { collectOutgoing, type OutgoingMessage } from './outgoing-messages.js';
-import type { Transport } from './transport.js';
+import { createAmqpConsumer, type AmqpConsumer } from './transports/amqp/amqp-consumer.js';
+import { createAmqpTransport } from './transports/amqp/amqp-transport.js';
+import { createBrokerConnection, type BrokerConnection } from './transports/amqp/broker-connection.js';
+import { registerDeadLetterMetrics } from './dead-letters/dead-letter-metrics.js';
+import { createDeadLetterStore, type DeadLetterStore } from './dead-letters/dead-letter-store.js';
+import { createHttpTransport } from './transports/http/http-transport.js';
+import { createMessageSigner, createMessageVerifier } from './security/message-authentication.js';
+import { createMessageConsumer, type MessageConsumer } from './inbox/message-consumer.js';
+import type { MessageHandler } from './inbox/message-handler.js';
+import { registerMessageRoutes } from './transports/http/message-routes.js';
+import type { MessageSecurity } from './security/message-security-config.js';
+import { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './outbox/outbox-relay.js';
+import { collectOutgoing, type OutgoingMessage } from './outbox/outgoing-messages.js';
+import type { Transport } from './transports/transport.js';
 
 /** The transaction a service's handlers receive: exactly what `db.transaction(work)` hands to `work`. */
 

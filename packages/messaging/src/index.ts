@@ -1,32 +1,38 @@
-export * from './create-envelope.js';
-export * from './outbox-schema.js';
-export * from './consumer-schema.js';
-export * from './messaging-tables.js';
-export * from './enqueue-messages.js';
-export * from './message-handler.js';
-export * from './transport.js';
-export * from './http-transport.js';
-export * from './message-batch.js';
-export * from './retry-delay.js';
-export * from './outbox-relay.js';
-export type { OutboxRow } from './outbox-publisher.js';
-export * from './expired-message-cleanup.js';
-export * from './message-consumer.js';
-export * from './dead-letter-store.js';
-export * from './dead-letter-metrics.js';
-export * from './scrape-snapshot.js';
-export * from './registered-metrics.js';
-export * from './replay-dead-letter.js';
-export * from './operator-token.js';
-export * from './message-authentication.js';
-export * from './message-security-config.js';
-export { checkMessage } from './message-validation.js';
-export * from './message-routes.js';
-export type { DeadLetterResource, ReplayResource } from './message-route-schemas.js';
 export * from './create-messaging.js';
-export * from './amqp/dead-letter-queue.js';
-export * from './amqp/amqp-topology.js';
-export * from './amqp/broker-connection.js';
-export * from './amqp/confirm-publisher.js';
-export * from './amqp/amqp-transport.js';
-export * from './amqp/amqp-consumer.js';
+export * from './messaging-tables.js';
+
+export * from './outbox/create-envelope.js';
+export * from './outbox/outbox-schema.js';
+export * from './outbox/enqueue-messages.js';
+export * from './outbox/outbox-relay.js';
+export type { OutboxRow } from './outbox/outbox-publisher.js';
+export * from './outbox/expired-message-cleanup.js';
+
+export * from './inbox/consumer-schema.js';
+export * from './inbox/message-handler.js';
+export * from './inbox/message-consumer.js';
+export { checkMessage } from './inbox/message-validation.js';
+
+export * from './dead-letters/dead-letter-store.js';
+export * from './dead-letters/dead-letter-metrics.js';
+export * from './dead-letters/replay-dead-letter.js';
+
+export * from './security/operator-token.js';
+export * from './security/message-authentication.js';
+export * from './security/message-security-config.js';
+
+export * from './transports/transport.js';
+export * from './transports/http/http-transport.js';
+export * from './transports/http/message-batch.js';
+export * from './transports/http/message-routes.js';
+export type { DeadLetterResource, ReplayResource } from './transports/http/message-route-schemas.js';
+export * from './transports/amqp/dead-letter-queue.js';
+export * from './transports/amqp/amqp-topology.js';
+export * from './transports/amqp/broker-connection.js';
+export * from './transports/amqp/confirm-publisher.js';
+export * from './transports/amqp/amqp-transport.js';
+export * from './transports/amqp/amqp-consumer.js';
+
+export * from './runtime/retry-delay.js';
+export * from './runtime/scrape-snapshot.js';
+export * from './runtime/registered-metrics.js';

@@ -1,5 +1,5 @@
-import { deadLetters, inboxMessages, messageAttempts } from './consumer-schema.js';
-import { outboxMessages } from './outbox-schema.js';
+import { deadLetters, inboxMessages, messageAttempts } from './inbox/consumer-schema.js';
+import { outboxMessages } from './outbox/outbox-schema.js';
 
 /**
  * The four tables every service that sends or receives messages needs in its own database. Spread them into a
