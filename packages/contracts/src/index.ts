@@ -6,3 +6,4 @@ export * as CustomerMessages from './customer-messages.js';
 export * from './message-catalog.js';
 export * from './system-map.js';
 export * from './error-codes.js';
+export * from './result.js';

@@ -50,9 +50,9 @@ export interface OrderSpec {
 /** An order priced from the seeded menu, as the checkout saga would create it, in any status. */
 export const anOrder = (spec: OrderSpec = {}): Order => {
   const priced = priceOrder(SEEDED_MENU_ITEMS, spec.items ?? [aLine(SEEDED_MENU.shoyuRamen, 2), aLine(SEEDED_MENU.greenTea)]);
-  if (!priced.ok) throw new Error(`anOrder: cannot price the requested items (${priced.code})`);
+  if (!priced.ok) throw new Error(`anOrder: cannot price the requested items (${priced.failure.code})`);
   const at = spec.createdAt ?? new Date();
-  const order = pendingOrder({ id: randomUUID(), customerId: spec.customerId ?? aCustomerId(), lines: priced.lines, total: priced.total, at });
+  const order = pendingOrder({ id: randomUUID(), customerId: spec.customerId ?? aCustomerId(), lines: priced.value.lines, total: priced.value.total, at });
   return { ...order, status: spec.status ?? 'APPROVED', reason: spec.reason ?? null };
 };
 

@@ -17,27 +17,27 @@ const FORBIDDEN: [OrderStatus, OrderEvent][] = ORDER_STATUSES.flatMap((from) =>
 
 describe('order state machine', () => {
   it.each(ALLOWED)('when a %s order receives %s, then it becomes %s', (from, event, to) => {
-    expect(transition(from, event)).toEqual({ ok: true, status: to });
+    expect(transition(from, event)).toEqual({ ok: true, value: to });
   });
 
   it.each(FORBIDDEN)('when a %s order receives %s, then the transition is refused with a code', (from, event) => {
     const result = transition(from, event);
     expect(result.ok).toBe(false);
     if (!result.ok) {
-      expect(result).toMatchObject({ from, event });
-      expect(result.code).toMatch(/^[A-Z_]+$/);
+      expect(result.failure).toMatchObject({ from, event });
+      expect(result.failure.code).toMatch(/^[A-Z_]+$/);
     }
   });
 
   it.each(['PENDING', 'REJECTED', 'CANCEL_PENDING', 'CANCELLED'] as const)(
     'when a %s order is asked to begin cancelling, then it is refused as ORDER_NOT_CANCELLABLE',
     (from) => {
-      expect(transition(from, 'BEGIN_CANCEL')).toEqual({ ok: false, code: 'ORDER_NOT_CANCELLABLE', from, event: 'BEGIN_CANCEL' });
+      expect(transition(from, 'BEGIN_CANCEL')).toEqual({ ok: false, failure: { code: 'ORDER_NOT_CANCELLABLE', from, event: 'BEGIN_CANCEL' } });
     },
   );
 
   it('when a rejected order is approved, then it is refused as ORDER_TRANSITION_NOT_ALLOWED', () => {
-    expect(transition('REJECTED', 'APPROVE')).toEqual({ ok: false, code: 'ORDER_TRANSITION_NOT_ALLOWED', from: 'REJECTED', event: 'APPROVE' });
+    expect(transition('REJECTED', 'APPROVE')).toEqual({ ok: false, failure: { code: 'ORDER_TRANSITION_NOT_ALLOWED', from: 'REJECTED', event: 'APPROVE' } });
   });
 
   it('when an approved order is approved again, then it is refused (a replay is recognised through targetOf instead)', () => {

@@ -54,7 +54,7 @@ describe('deciding a saga step', () => {
       const decision = decideStep(status, event);
       const next = transition(status, event);
       expect(decision.action === 'transition', `${event} on ${status}`).toBe(next.ok);
-      if (decision.action === 'transition' && next.ok) expect(decision.to).toBe(next.status);
+      if (decision.action === 'transition' && next.ok) expect(decision.to).toBe(next.value);
     }
   });
 

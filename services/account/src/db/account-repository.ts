@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { fail, ok, type Result } from '@ordering/contracts';
 import { prepareStatement } from '@ordering/saga';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Account, LedgerEntry } from '../domain/account.js';
 import type { BalanceChange, BalanceFailure } from '../domain/balance-rules.js';
-import { fail, succeed, type Outcome } from '../domain/outcome.js';
 import type { AccountExecutor } from './account-database.js';
 import { toLedgerEntry } from './ledger-repository.js';
 import { accounts, ledgerEntries } from './schema.js';
@@ -66,7 +66,7 @@ export const recordBalanceChange = async (
   tx: AccountExecutor,
   customerId: string,
   change: BalanceChange,
-): Promise<Outcome<RecordedChange, BalanceFailure>> => {
+): Promise<Result<RecordedChange, BalanceFailure>> => {
   const [updated] = await tx
     .update(accounts)
     .set({
@@ -92,5 +92,5 @@ export const recordBalanceChange = async (
     })
     .returning();
   if (!entry) throw new Error('inserting a ledger entry returned no row');
-  return succeed({ account: toAccount(updated), entry: toLedgerEntry(entry) });
+  return ok({ account: toAccount(updated), entry: toLedgerEntry(entry) });
 };

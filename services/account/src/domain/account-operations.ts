@@ -1,4 +1,4 @@
-import { fail, succeed, type Outcome } from './outcome.js';
+import { fail, ok, type Result } from '@ordering/contracts';
 
 /**
  * The account's part in the sagas, decided by business key (the order id), never by message id: a retried command
@@ -62,8 +62,8 @@ export interface Debited {
 }
 
 /** The answer a recorded debit gives, the first time and every time after. */
-export const debitOutcome = (operation: AccountOperation): Outcome<Debited, string> => {
-  if (operation.outcome === 'SUCCEEDED' && operation.balanceAfter !== null) return succeed({ amount: operation.amount, balanceAfter: operation.balanceAfter });
+export const debitOutcome = (operation: AccountOperation): Result<Debited, string> => {
+  if (operation.outcome === 'SUCCEEDED' && operation.balanceAfter !== null) return ok({ amount: operation.amount, balanceAfter: operation.balanceAfter });
   return fail(operation.reason ?? 'DEBIT_NOT_RECORDED');
 };
 
@@ -72,8 +72,8 @@ export interface Refunded {
 }
 
 /** The answer a recorded refund gives: the amount given back (0 for a tombstone). */
-export const refundOutcome = (operation: AccountOperation): Outcome<Refunded, string> =>
-  operation.outcome === 'FAILED' ? fail(operation.reason ?? 'REFUND_NOT_RECORDED') : succeed({ refunded: operation.amount });
+export const refundOutcome = (operation: AccountOperation): Result<Refunded, string> =>
+  operation.outcome === 'FAILED' ? fail(operation.reason ?? 'REFUND_NOT_RECORDED') : ok({ refunded: operation.amount });
 
 type NewOperation = Pick<AccountOperation, 'orderId' | 'customerId'>;
 

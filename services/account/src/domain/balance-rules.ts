@@ -1,5 +1,5 @@
+import { fail, ok, type Result } from '@ordering/contracts';
 import type { EntryKind, LedgerEntry } from './account.js';
-import { fail, succeed, type Outcome } from './outcome.js';
 
 export const MIN_AMOUNT = 1;
 /** The public limit for one deposit (API contract). */
@@ -21,23 +21,23 @@ export interface BalanceChange {
 const isAmountWithin = (amount: number, max: number): boolean =>
   Number.isSafeInteger(amount) && amount >= MIN_AMOUNT && amount <= max;
 
-export const deposit = (amount: number): Outcome<BalanceChange, AmountFailure> =>
-  isAmountWithin(amount, MAX_DEPOSIT) ? succeed({ kind: 'DEPOSIT', amount, delta: amount, orderId: null }) : fail('AMOUNT_OUT_OF_RANGE');
+export const deposit = (amount: number): Result<BalanceChange, AmountFailure> =>
+  isAmountWithin(amount, MAX_DEPOSIT) ? ok({ kind: 'DEPOSIT', amount, delta: amount, orderId: null }) : fail('AMOUNT_OUT_OF_RANGE');
 
-export const debit = (amount: number, orderId: string): Outcome<BalanceChange, AmountFailure> =>
-  isAmountWithin(amount, MAX_ORDER_AMOUNT) ? succeed({ kind: 'DEBIT', amount, delta: -amount, orderId }) : fail('AMOUNT_OUT_OF_RANGE');
+export const debit = (amount: number, orderId: string): Result<BalanceChange, AmountFailure> =>
+  isAmountWithin(amount, MAX_ORDER_AMOUNT) ? ok({ kind: 'DEBIT', amount, delta: -amount, orderId }) : fail('AMOUNT_OUT_OF_RANGE');
 
-export const refund = (amount: number, orderId: string): Outcome<BalanceChange, AmountFailure> =>
-  isAmountWithin(amount, MAX_ORDER_AMOUNT) ? succeed({ kind: 'REFUND', amount, delta: amount, orderId }) : fail('AMOUNT_OUT_OF_RANGE');
+export const refund = (amount: number, orderId: string): Result<BalanceChange, AmountFailure> =>
+  isAmountWithin(amount, MAX_ORDER_AMOUNT) ? ok({ kind: 'REFUND', amount, delta: amount, orderId }) : fail('AMOUNT_OUT_OF_RANGE');
 
 /**
  * The balance never goes below zero. The database enforces the same rule atomically (guarded UPDATE and a
  * CHECK constraint); this is the rule stated once in plain code, and what a guarded UPDATE that matched no
  * row means.
  */
-export const applyChange = (balance: number, change: BalanceChange): Outcome<number, BalanceFailure> => {
+export const applyChange = (balance: number, change: BalanceChange): Result<number, BalanceFailure> => {
   const next = balance + change.delta;
-  return next >= 0 ? succeed(next) : fail('INSUFFICIENT_FUNDS');
+  return next >= 0 ? ok(next) : fail('INSUFFICIENT_FUNDS');
 };
 
 const signOf: Record<EntryKind, 1 | -1> = { DEPOSIT: 1, DEBIT: -1, REFUND: 1 };

@@ -1,8 +1,7 @@
-import { MessageTypes, type AccountMessages, type CustomerMessages } from '@ordering/contracts';
+import { MessageTypes, type AccountMessages, type CustomerMessages, type Result } from '@ordering/contracts';
 import type { MessageHandler } from '@ordering/messaging';
 import type { Logger } from '@ordering/platform';
 import { participantCommandHandler, payloadOf, type ParticipantOutcome } from '@ordering/saga';
-import type { Outcome } from '../domain/outcome.js';
 import type { AccountTx } from '../db/account-database.js';
 import { debitAccount } from '../use-cases/debit-account.js';
 import { openAccount } from '../use-cases/open-account.js';
@@ -17,7 +16,7 @@ export interface AccountMessageDeps {
 
 /** The account service's part in the sagas, and its subscription to new customers. */
 /** The ledger's outcomes name their failure; a saga reply calls it the reason. */
-const asStepOutcome = <T extends object>(outcome: Outcome<T, string>): ParticipantOutcome<T> =>
+const asStepOutcome = <T extends object>(outcome: Result<T, string>): ParticipantOutcome<T> =>
   outcome.ok ? outcome : { ok: false, reason: outcome.failure };
 
 export const createAccountMessageHandlers = ({ logger }: AccountMessageDeps): MessageHandler<AccountTx>[] => [

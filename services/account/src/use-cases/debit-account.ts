@@ -1,10 +1,9 @@
-import type { AccountMessages } from '@ordering/contracts';
+import type { AccountMessages, Result } from '@ordering/contracts';
 import type { AccountExecutor } from '../db/account-database.js';
 import { lockOrOpenAccount } from '../db/account-repository.js';
 import { findOperations, recordOperation, recordOperationWithChange } from '../db/account-operation-repository.js';
 import { debitOutcome, decideDebit, failedDebit, type Debited } from '../domain/account-operations.js';
 import { debit } from '../domain/balance-rules.js';
-import type { Outcome } from '../domain/outcome.js';
 
 /**
  * Checkout's payment step: takes the order's total from the customer's account, or refuses with
@@ -12,7 +11,7 @@ import type { Outcome } from '../domain/outcome.js';
  * gets the same answer (a refusal stays a refusal even after a deposit), and a debit that comes after the order's
  * refund was recorded is refused as COMPENSATED.
  */
-export const debitAccount = async (tx: AccountExecutor, command: AccountMessages.DebitAccount): Promise<Outcome<Debited, string>> => {
+export const debitAccount = async (tx: AccountExecutor, command: AccountMessages.DebitAccount): Promise<Result<Debited, string>> => {
   const { customerId, orderId, amount } = command;
   await lockOrOpenAccount(tx, customerId);
   const decision = decideDebit(await findOperations(tx, orderId));

@@ -1,17 +1,16 @@
-import type { AccountMessages } from '@ordering/contracts';
+import type { AccountMessages, Result } from '@ordering/contracts';
 import type { AccountExecutor } from '../db/account-database.js';
 import { lockOrOpenAccount } from '../db/account-repository.js';
 import { findOperations, recordOperation, recordOperationWithChange } from '../db/account-operation-repository.js';
 import { decideRefund, refundOutcome, refundTombstone, type Refunded } from '../domain/account-operations.js';
 import { refund } from '../domain/balance-rules.js';
-import type { Outcome } from '../domain/outcome.js';
 
 /**
  * Gives back exactly what was debited for the order (checkout's compensation, and cancellation's pivot). When
  * nothing was debited (the debit failed, or has not arrived yet) it records a tombstone and refunds 0, so a late
  * debit for the order is refused. Repeats are answered from the record and never refund twice.
  */
-export const refundAccount = async (tx: AccountExecutor, command: AccountMessages.RefundAccount): Promise<Outcome<Refunded, string>> => {
+export const refundAccount = async (tx: AccountExecutor, command: AccountMessages.RefundAccount): Promise<Result<Refunded, string>> => {
   const { customerId, orderId } = command;
   await lockOrOpenAccount(tx, customerId);
   const decision = decideRefund(await findOperations(tx, orderId));

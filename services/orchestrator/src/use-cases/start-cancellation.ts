@@ -17,7 +17,7 @@ export const startCancellation = async (
 ): Promise<SagaJson> =>
   deps.transaction(async (tx) => {
     const decision = decideCancellation(principal.customerId, await findSagasOfOrder(tx, orderId));
-    if (!decision.ok) throw decision.code === 'NOT_FOUND' ? notFound('No such order') : notCancellable();
+    if (!decision.ok) throw decision.failure === 'NOT_FOUND' ? notFound('No such order') : notCancellable();
     const data: CancelOrderData = { orderId, customerId: principal.customerId };
     try {
       const view = await deps.engine.start(tx, { type: cancelOrderSaga.type, orderId, customerId: principal.customerId, data, headers: currentTraceHeaders() });

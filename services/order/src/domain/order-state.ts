@@ -1,3 +1,5 @@
+import { fail, ok, type Result } from '@ordering/contracts';
+
 /**
  * The order's life cycle. Only the sagas move an order; each saga command maps to one event here.
  *
@@ -13,9 +15,11 @@ export type OrderEvent = (typeof ORDER_EVENTS)[number];
 
 export type TransitionFailureCode = 'ORDER_NOT_CANCELLABLE' | 'ORDER_TRANSITION_NOT_ALLOWED';
 
-export type TransitionResult =
-  | { ok: true; status: OrderStatus }
-  | { ok: false; code: TransitionFailureCode; from: OrderStatus; event: OrderEvent };
+export interface TransitionFailure {
+  code: TransitionFailureCode;
+  from: OrderStatus;
+  event: OrderEvent;
+}
 
 const TRANSITIONS: Readonly<Record<OrderEvent, { from: OrderStatus; to: OrderStatus }>> = {
   APPROVE: { from: 'PENDING', to: 'APPROVED' },
@@ -35,10 +39,10 @@ export const transitionOf = (event: OrderEvent): { from: OrderStatus; to: OrderS
 export const targetOf = (event: OrderEvent): OrderStatus => TRANSITIONS[event].to;
 
 /** Returns the next status, or a coded failure the caller maps to a reply or an HTTP error. Never throws. */
-export const transition = (from: OrderStatus, event: OrderEvent): TransitionResult => {
+export const transition = (from: OrderStatus, event: OrderEvent): Result<OrderStatus, TransitionFailure> => {
   const rule = TRANSITIONS[event];
-  if (rule.from === from) return { ok: true, status: rule.to };
+  if (rule.from === from) return ok(rule.to);
   // Cancelling is the one transition a customer asks for, so its refusal has its own public code.
   const code = event === 'BEGIN_CANCEL' ? 'ORDER_NOT_CANCELLABLE' : 'ORDER_TRANSITION_NOT_ALLOWED';
-  return { ok: false, code, from, event };
+  return fail({ code, from, event });
 };

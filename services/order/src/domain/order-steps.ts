@@ -54,7 +54,7 @@ const STEP_RULES: Readonly<Record<OrderEvent, StepRule>> = {
 /** Given the order's status, what a saga command does: move it, answer a repeat, or refuse with a reason. */
 export const decideStep = (status: OrderStatus, event: OrderEvent): StepDecision => {
   const next = transition(status, event);
-  if (next.ok) return { action: 'transition', to: next.status };
+  if (next.ok) return { action: 'transition', to: next.value };
   const rule = STEP_RULES[event];
   return rule.doneIn.includes(status) ? { action: 'repeat' } : { action: 'refuse', reason: rule.refusal };
 };

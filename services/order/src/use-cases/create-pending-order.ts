@@ -27,10 +27,10 @@ export const createPendingOrder = async (tx: OrderExecutor, command: OrderMessag
   const priced = priceOrder(menu, items);
   // A repeat is answered as the first time (the statement then wrote nothing).
   if (!priced.ok) {
-    const seen = await insertTombstoneUnlessSeen(tx, { orderId, cause: 'CREATION_FAILED', reason: priced.code });
-    return withCurrency(repeatedCreation(seen.order, seen.tombstone, customerId) ?? refused(priced.code));
+    const seen = await insertTombstoneUnlessSeen(tx, { orderId, cause: 'CREATION_FAILED', reason: priced.failure.code });
+    return withCurrency(repeatedCreation(seen.order, seen.tombstone, customerId) ?? refused(priced.failure.code));
   }
-  const order = pendingOrder({ id: orderId, customerId, lines: priced.lines, total: priced.total, at: now });
+  const order = pendingOrder({ id: orderId, customerId, lines: priced.value.lines, total: priced.value.total, at: now });
   const seen = await insertPendingOrderUnlessSeen(tx, order);
   const earlier = repeatedCreation(seen.order, seen.tombstone, customerId);
   if (earlier) return withCurrency(earlier);
