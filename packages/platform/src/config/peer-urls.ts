@@ -1,13 +1,12 @@
-import { BACKEND_SERVICES, DEFAULT_PORTS, peerUrlVariable, type BackendService } from '@ordering/contracts';
+import { DEFAULT_PORTS, peerUrlVariable, type BackendService } from '@ordering/contracts';
 import { Type } from 'typebox';
 import { ConfigError } from './load-config.js';
 
-/** The peers a service may call: the system map's backend services (platform itself names none). */
-export const PEER_SERVICES = BACKEND_SERVICES;
-export type PeerService = BackendService;
-
-/** Each peer is a comma-separated list of replica base URLs; every entry is checked below, for a clear message. */
-export const peerEnv = (...peers: PeerService[]) =>
+/**
+ * The peers a service may call are the system map's backend services. Each peer is a comma-separated list of replica
+ * base URLs; every entry is checked below, for a clear message.
+ */
+export const peerEnv = (...peers: BackendService[]) =>
   Object.fromEntries(peers.map((peer) => [peerUrlVariable(peer), Type.String({ minLength: 1, default: `http://127.0.0.1:${DEFAULT_PORTS[peer]}` })]));
 
 /** Returns the replica origins, or the reason the list is unusable. */
@@ -33,7 +32,7 @@ const parseReplicaList = (raw: string): string[] | string => {
 };
 
 /** The replica origins of each peer, from values parsed with `peerEnv`; throws one ConfigError listing every bad list. */
-export const readPeerUrls = <P extends PeerService>(values: Record<string, unknown>, peers: readonly P[]): Readonly<Record<P, string[]>> => {
+export const readPeerUrls = <P extends BackendService>(values: Record<string, unknown>, peers: readonly P[]): Readonly<Record<P, string[]>> => {
   const problems: string[] = [];
   const urls = {} as Record<P, string[]>;
   for (const peer of peers) {

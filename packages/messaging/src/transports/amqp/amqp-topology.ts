@@ -1,5 +1,4 @@
-import { MESSAGE_CATALOG } from '@ordering/contracts';
-import { PEER_SERVICES } from '@ordering/platform';
+import { BACKEND_SERVICES, MESSAGE_CATALOG } from '@ordering/contracts';
 import type { Channel, Options } from 'amqplib';
 
 export const DEFAULT_NAMESPACE = 'ordering';
@@ -56,7 +55,7 @@ export const consumerQueuesOf = (service: string, namespace: string = DEFAULT_NA
 
 /** Every consumer queue of every service (customer, order, account, orchestrator). */
 export const allConsumerQueues = (namespace: string = DEFAULT_NAMESPACE): ConsumerQueue[] =>
-  PEER_SERVICES.flatMap((service) => consumerQueuesOf(service, namespace));
+  BACKEND_SERVICES.flatMap((service) => consumerQueuesOf(service, namespace));
 
 const QUORUM: Options.AssertQueue = { durable: true, arguments: { 'x-queue-type': 'quorum' } };
 
