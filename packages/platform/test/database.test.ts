@@ -1,13 +1,13 @@
 import type { Socket } from 'node:net';
-import { createTestDatabase } from '@ordering/testing';
+import { createScratchDatabase } from '@ordering/embedded-database';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { connectDatabase, createLogger, createMetrics } from '../src/index.js';
 
 describe('connectDatabase', () => {
   it('when statements run alone and in a transaction, then db_client_queries_total counts each round trip, BEGIN and COMMIT included', async () => {
-    const testDatabase = await createTestDatabase();
+    const testDatabase = await createScratchDatabase(inject('postgresUrl'));
     const metrics = createMetrics('test');
     const database = connectDatabase({ url: testDatabase.url, schema: {}, logger: createLogger({ service: 'test', level: 'silent' }), applicationName: 'test', metrics });
     const counted = async (): Promise<number> => (await metrics.registry.getSingleMetric('db_client_queries_total')?.get())?.values[0]?.value ?? 0;
@@ -26,7 +26,7 @@ describe('connectDatabase', () => {
   });
 
   it('when the server terminates a checked-out connection, then the process survives and the pool serves new queries', async () => {
-    const testDatabase = await createTestDatabase();
+    const testDatabase = await createScratchDatabase(inject('postgresUrl'));
     const database = connectDatabase({ url: testDatabase.url, schema: {}, logger: createLogger({ service: 'test', level: 'silent' }), applicationName: 'test' });
     const admin = new pg.Client({ connectionString: testDatabase.url });
     await admin.connect();
@@ -46,7 +46,7 @@ describe('connectDatabase', () => {
   });
 
   it('when a connection dies between checkout and BEGIN, then the transaction fails and its pool slot is given back', async () => {
-    const testDatabase = await createTestDatabase();
+    const testDatabase = await createScratchDatabase(inject('postgresUrl'));
     // One slot: the second transaction can only run if the failed one released its client.
     const database = connectDatabase({ url: testDatabase.url, schema: {}, logger: createLogger({ service: 'test', level: 'silent' }), applicationName: 'test', maxConnections: 1 });
     try {

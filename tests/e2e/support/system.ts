@@ -3,9 +3,8 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { BACKEND_SERVICES, SYSTEM_SERVICES, type BackendService, type SystemService } from '@ordering/contracts';
+import { databaseUrl as databaseUrlOn, dropDatabase } from '@ordering/embedded-database';
 import {
-  databaseUrl as databaseUrlOn,
-  dropDatabase,
   launcherStatePath,
   omitVariables,
   pickFreePortBlock,

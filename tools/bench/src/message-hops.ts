@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { BACKEND_SERVICES, messageFlows } from '@ordering/contracts';
-import { databaseUrl } from '@ordering/launcher';
+import { databaseUrl } from '@ordering/embedded-database';
 import { summarizeLatencies, type LatencySummary } from './latency-stats.js';
 
 /**

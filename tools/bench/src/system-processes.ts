@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { SYSTEM_SERVICES, type SystemService } from '@ordering/contracts';
-import { withClient } from '@ordering/launcher';
+import { withClient } from '@ordering/embedded-database';
 import { listeningPid, readPidFile } from './proc-reader.js';
 
 /**

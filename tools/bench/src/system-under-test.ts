@@ -3,10 +3,8 @@ import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { BACKEND_SERVICES, type BackendService } from '@ordering/contracts';
 import path from 'node:path';
+import { databaseUrl, dropDatabase, EMBEDDED_POSTGRES_CREDENTIALS } from '@ordering/embedded-database';
 import {
-  EMBEDDED_POSTGRES_CREDENTIALS,
-  databaseUrl,
-  dropDatabase,
   launcherStatePath,
   omitVariables,
   pickFreePortBlock,

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { databaseUrl, dropDatabase, ensureDatabase, withClient } from '@ordering/launcher';
+import { databaseUrl, dropDatabase, ensureDatabase, withClient } from '@ordering/embedded-database';
 import { summarizeLatencies, type LatencySummary } from './latency-stats.js';
 import { DRINK_ID, FOOD_ID, PGBENCH_SCRIPT, YARDSTICK_SCHEMA, customerIdSql, seedAccountsSql } from './yardstick-schema.js';
 

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { findViolations, type SourceFile } from './dependency-rules.js';
+import { findWorkspaceCycles } from './workspace-cycles.js';
+import { readWorkspaces } from './workspace-graph.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -23,8 +25,12 @@ export const collectSources = (root = repoRoot): SourceFile[] =>
 const isMain = process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1]);
 if (isMain) {
   // An optional root is for the test that shows a broken rule fails the check; `npm run lint` checks this repository.
-  const violations = findViolations(collectSources(process.argv[2] ?? repoRoot));
+  const root = process.argv[2] ?? repoRoot;
+  const violations = findViolations(collectSources(root));
   for (const v of violations) console.error(`${v.file}: imports '${v.specifier}': ${v.rule}`);
-  console.log(violations.length === 0 ? 'dependency rules: ok' : `dependency rules: ${violations.length} violation(s)`);
-  process.exit(violations.length === 0 ? 0 : 1);
+  const cycles = findWorkspaceCycles(readWorkspaces(root));
+  for (const cycle of cycles) console.error(`workspaces ${cycle.join(', ')}: depend on each other in a cycle (devDependencies included)`);
+  const count = violations.length + cycles.length;
+  console.log(count === 0 ? 'dependency rules: ok' : `dependency rules: ${count} violation(s)`);
+  process.exit(count === 0 ? 0 : 1);
 }

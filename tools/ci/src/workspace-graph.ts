@@ -8,12 +8,15 @@ export interface Workspace {
   name: string;
   /** Names of the other workspaces in its `dependencies` (what ships in an image; devDependencies do not). */
   dependsOn: string[];
+  /** Names of the other workspaces in its `devDependencies` (its tests' helpers). */
+  devDependsOn: string[];
 }
 
 interface PackageJson {
   name?: string;
   workspaces?: string[];
   dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
 }
 
 const readPackageJson = (file: string): PackageJson => JSON.parse(readFileSync(file, 'utf8')) as PackageJson;
@@ -31,9 +34,11 @@ export const readWorkspaces = (root: string): Workspace[] => {
   });
   const manifests = dirs.map((dir) => ({ dir, manifest: readPackageJson(path.join(root, dir, 'package.json')) }));
   const names = new Set(manifests.map(({ manifest }) => manifest.name));
+  const workspacesIn = (dependencies: Record<string, string> = {}): string[] => Object.keys(dependencies).filter((dependency) => names.has(dependency));
   return manifests.map(({ dir, manifest }) => ({
     dir,
     name: manifest.name ?? dir,
-    dependsOn: Object.keys(manifest.dependencies ?? {}).filter((dependency) => names.has(dependency)),
+    dependsOn: workspacesIn(manifest.dependencies),
+    devDependsOn: workspacesIn(manifest.devDependencies),
   }));
 };

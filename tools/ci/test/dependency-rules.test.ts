@@ -131,6 +131,7 @@ describe('the dependency check as `npm run lint` runs it', () => {
     const root = await mkdtemp(path.join(os.tmpdir(), 'dependency-rules-'));
     scratch.push(root);
     for (const dir of ['services', 'packages', 'tools']) await mkdir(path.join(root, dir), { recursive: true });
+    await writeFile(path.join(root, 'package.json'), JSON.stringify({ workspaces: ['packages/*', 'services/*', 'tools/*'] }));
     for (const [relative, text] of Object.entries(files)) {
       await mkdir(path.dirname(path.join(root, relative)), { recursive: true });
       await writeFile(path.join(root, relative), text);
@@ -149,6 +150,16 @@ describe('the dependency check as `npm run lint` runs it', () => {
     expect(output).toContain("packages/platform/src/index.ts: imports '@ordering/saga': packages import only the packages below them");
     expect(output).toContain("services/order/src/domain/order.ts: imports 'pg': domain code imports no framework, driver or SQL");
     expect(output).toContain('dependency rules: 2 violation(s)');
+  });
+
+  // A child Node with tsx takes seconds to start on a loaded machine.
+  it('when a dev dependency closes a cycle between workspaces, then the check exits non-zero and names them', { timeout: 120_000 }, async () => {
+    const { code, output } = await runCheck({
+      'packages/platform/package.json': JSON.stringify({ name: '@ordering/platform', devDependencies: { '@ordering/testing': '0.1.0' } }),
+      'tools/testing/package.json': JSON.stringify({ name: '@ordering/testing', dependencies: { '@ordering/platform': '0.1.0' } }),
+    });
+    expect(code).toBe(1);
+    expect(output).toContain('workspaces @ordering/platform, @ordering/testing: depend on each other in a cycle (devDependencies included)');
   });
 
   // A child Node with tsx takes seconds to start on a loaded machine.

@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
+import { sendSignal, signalGroup, forEachLine } from '@ordering/embedded-database';
 import type { LinePrinter } from './log-prefixer.js';
 import type { ProcessExit, RunningProcess } from './process-supervisor.js';
-import { sendSignal, signalGroup } from './process-probe.js';
-import { forEachLine } from './read-lines.js';
 
 export interface ChildCommand {
   /** For the error when it cannot be spawned, e.g. `customer#1` or `prometheus`. */

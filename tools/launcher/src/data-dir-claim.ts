@@ -1,5 +1,5 @@
+import { isProcessAlive, readCommandLine, sendSignal, signalGroup, waitUntilGone } from '@ordering/embedded-database';
 import { readLauncherState } from './launcher-state.js';
-import { isProcessAlive, readCommandLine, sendSignal, signalGroup, waitUntilGone } from './process-probe.js';
 
 /**
  * Two launchers on one DATA_DIR would fight over the PostgreSQL cluster and the state file, so a second one refuses.

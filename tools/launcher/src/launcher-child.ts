@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { forEachLine } from './read-lines.js';
+import { forEachLine } from '@ordering/embedded-database';
 
 /**
  * The launcher as a child process, started the way a user starts it (`npm start`), for the e2e suite and the bench:

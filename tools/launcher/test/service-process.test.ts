@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { isProcessAlive } from '../src/process-probe.js';
+import { isProcessAlive } from '@ordering/embedded-database';
 import type { ProcessSpec } from '../src/service-plan.js';
 import { spawnServiceProcess } from '../src/service-process.js';
 

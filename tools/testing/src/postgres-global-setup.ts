@@ -1,10 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startEmbeddedPostgres, startOrphanReaper, type EmbeddedPostgres } from '@ordering/launcher';
+import { startEmbeddedPostgres, startOrphanReaper, type EmbeddedPostgres } from '@ordering/embedded-database';
 import type { TestProject } from 'vitest/node';
 import { findFreePort } from './find-free-port.js';
-import './provided-context.js';
 
 /**
  * A throwaway cluster: durability buys nothing here, and without fsync creating and dropping databases is several

@@ -1,15 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { databaseUrl, dropDatabase, ensureDatabase } from '@ordering/launcher';
+import { createScratchDatabase, type ScratchDatabase } from '@ordering/embedded-database';
 import { inject } from 'vitest';
-import './provided-context.js';
 
-export interface TestDatabase {
-  /** Connection URL of a fresh, empty database that only this caller uses. */
-  readonly url: string;
-  readonly name: string;
-  /** Drops it, ending any connection still open (WITH (FORCE)). */
-  drop(): Promise<void>;
-}
+export type TestDatabase = ScratchDatabase;
 
 const serverUrl = (): string => {
   const url = inject('postgresUrl');
@@ -20,9 +12,4 @@ const serverUrl = (): string => {
 };
 
 /** Call inside a test file (it reads what the global setup provided), typically in beforeAll/beforeEach. */
-export const createTestDatabase = async (): Promise<TestDatabase> => {
-  const server = serverUrl();
-  const name = `t_${randomBytes(8).toString('hex')}`;
-  await ensureDatabase(server, name);
-  return { url: databaseUrl(server, name), name, drop: () => dropDatabase(server, name) };
-};
+export const createTestDatabase = (): Promise<TestDatabase> => createScratchDatabase(serverUrl());
