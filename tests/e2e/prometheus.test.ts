@@ -5,7 +5,7 @@ import { ApiClient, type MenuItem, type Saga } from './support/api-client.js';
 import { aCustomer, anIdempotencyKey } from './support/builders.js';
 import { expectStatus } from './support/expectations.js';
 import { isCi, testRedisUrl } from './support/infrastructure.js';
-import { dashboardExpressions, dashboardFiles, expressionsOfDashboard, recordedNames, ruleExpressions, ruleFiles, type OperatorExpression } from './support/operator-expressions.js';
+import { dashboardFiles, dashboardsWithoutPanelExpressions, operatorDashboardExpressions, recordedNames, ruleExpressions, ruleFiles, type OperatorExpression } from './support/operator-expressions.js';
 import { exposedMetricNames, PrometheusApi, type Sample } from './support/prometheus-api.js';
 import { terminalSagaOf, type CustomerSession } from './support/sagas.js';
 import { printLogsOnFailure, startedSystem, startSystem, type RunningSystem } from './support/system.js';
@@ -155,9 +155,9 @@ describe.skipIf(!prometheusInstalled && !isCi())(
     it.skipIf(!haveOperatorExpressions && !isCi())(
       'when every rule and dashboard expression is evaluated, then each succeeds and reads only series the services expose or the rules record (skipped outside CI without them)',
       async () => {
-        const expressions: OperatorExpression[] = [...ruleExpressions(), ...dashboardExpressions()];
+        const expressions: OperatorExpression[] = [...ruleExpressions(), ...operatorDashboardExpressions()];
         expect(expressions.length, 'rule and dashboard expressions in deploy/observability').toBeGreaterThan(0);
-        expect(dashboardFiles().filter((file) => expressionsOfDashboard(file).length === 0), 'dashboards in which no panel target has an expr').toEqual([]);
+        expect(dashboardsWithoutPanelExpressions(), 'dashboards in which no panel target has an expr').toEqual([]);
 
         const failures: string[] = [];
         for (const { where, expr } of expressions) {

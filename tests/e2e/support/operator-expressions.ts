@@ -1,20 +1,21 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { dashboardExpressions, panelsOf, type Dashboard } from '../../../tools/observability/src/dashboard-checks.js';
+import { OBSERVABILITY_DIR } from '../../../tools/observability/src/index.js';
+import { recordingRuleNames } from '../../../tools/observability/src/registered-metric-names.js';
+import { RULES_DIR } from '../../../tools/observability/src/rule-files.js';
 
 /**
  * Every PromQL expression an operator will run: the `expr` of each rule in deploy/observability/prometheus/rules/*.yml
- * and of each panel target in deploy/observability/grafana/dashboards/*.json, the dashboards' Grafana variables
- * replaced so that Prometheus can evaluate them as they are.
+ * and of each panel target and query variable in deploy/observability/grafana/dashboards/*.json (as
+ * tools/observability reads them), the dashboards' Grafana variables replaced so that Prometheus can evaluate them.
  */
 
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const RULES_DIR = path.join(REPO_ROOT, 'deploy/observability/prometheus/rules');
-export const DASHBOARDS_DIR = path.join(REPO_ROOT, 'deploy/observability/grafana/dashboards');
+const DASHBOARDS_DIR = path.join(OBSERVABILITY_DIR, 'grafana/dashboards');
 
 export interface OperatorExpression {
-  /** `rules/slo.yml: record slo:…` or `dashboards/saga.json: panel "Sagas"`. */
+  /** `rules/slo.yml: record slo:…` or `dashboards/saga.json: panel 3 "Sagas" target A`. */
   readonly where: string;
   /** Ready to send to Prometheus. */
   readonly expr: string;
@@ -44,13 +45,7 @@ export const ruleExpressions = (): OperatorExpression[] =>
   );
 
 /** The series the rule files record: dashboards and alerts may read them like any metric. */
-export const recordedNames = (): string[] => ruleFiles().flatMap((file) => rulesOf(file).flatMap((rule) => (rule.record ? [rule.record] : [])));
-
-interface Panel {
-  readonly title?: string;
-  readonly targets?: ReadonlyArray<{ readonly expr?: unknown }>;
-  readonly panels?: readonly Panel[];
-}
+export const recordedNames = (): string[] => recordingRuleNames(RULES_DIR);
 
 interface TemplateVariable {
   readonly name?: string;
@@ -60,8 +55,7 @@ interface TemplateVariable {
   readonly options?: ReadonlyArray<{ readonly value?: unknown }>;
 }
 
-interface Dashboard {
-  readonly panels?: readonly Panel[];
+interface Templating {
   readonly templating?: { readonly list?: readonly TemplateVariable[] };
 }
 
@@ -81,23 +75,24 @@ const valueOf = (variable: TemplateVariable): string => {
   return '.*';
 };
 
-export const substituteVariables = (expr: string, variables: Readonly<Record<string, string>>): string =>
+const substituteVariables = (expr: string, variables: Readonly<Record<string, string>>): string =>
   expr.replace(/\$\{(\w+)(?::[^}]*)?\}|\$(\w+)|\[\[(\w+)(?::[^\]]*)?\]\]/g, (whole, braced?: string, plain?: string, bracketed?: string) => {
     const name = braced ?? plain ?? bracketed ?? '';
     return BUILT_IN[name] ?? variables[name] ?? whole;
   });
 
-const panelsOf = (panels: readonly Panel[]): Panel[] => panels.flatMap((panel) => [panel, ...panelsOf(panel.panels ?? [])]);
+const readDashboard = (file: string): Dashboard & Templating => JSON.parse(readFileSync(file, 'utf8')) as Dashboard & Templating;
 
-/** One dashboard's expressions; none means its panels were not found where Grafana's provisioning format has them. */
-export const expressionsOfDashboard = (file: string): OperatorExpression[] => {
-  const dashboard = JSON.parse(readFileSync(file, 'utf8')) as Dashboard;
-  const variables = Object.fromEntries((dashboard.templating?.list ?? []).map((variable) => [variable.name ?? '', valueOf(variable)]));
-  return panelsOf(dashboard.panels ?? []).flatMap((panel) =>
-    (panel.targets ?? [])
-      .filter((target) => typeof target.expr === 'string' && target.expr.trim() !== '')
-      .map((target) => ({ where: `dashboards/${path.basename(file)}: panel ${JSON.stringify(panel.title ?? '')}`, expr: substituteVariables(String(target.expr), variables) })),
-  );
+/** One dashboard's expressions (panel targets, query variables), its Grafana variables replaced. */
+const expressionsOfDashboard = (file: string): OperatorExpression[] => {
+  const dashboard = readDashboard(file);
+  const templating: Templating = dashboard;
+  const variables = Object.fromEntries((templating.templating?.list ?? []).map((variable) => [variable.name ?? '', valueOf(variable)]));
+  return dashboardExpressions(dashboard).map(({ where, expr }) => ({ where: `dashboards/${path.basename(file)}: ${where}`, expr: substituteVariables(expr, variables) }));
 };
 
-export const dashboardExpressions = (): OperatorExpression[] => dashboardFiles().flatMap(expressionsOfDashboard);
+export const operatorDashboardExpressions = (): OperatorExpression[] => dashboardFiles().flatMap(expressionsOfDashboard);
+
+/** Dashboards in which no panel target has an expr: their panels are not where Grafana's provisioning format has them. */
+export const dashboardsWithoutPanelExpressions = (): string[] =>
+  dashboardFiles().filter((file) => !panelsOf(readDashboard(file)).some((panel) => (panel.targets ?? []).some((target) => typeof target.expr === 'string' && target.expr.trim() !== '')));
