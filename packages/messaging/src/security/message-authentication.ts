@@ -1,4 +1,5 @@
 import { createHash, createHmac, createPrivateKey, createPublicKey, sign, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
+import { fail, ok, type Result } from '@ordering/contracts';
 
 /** The service that signed the message (whose public key checks the signature). */
 export const SENDER_HEADER = 'x-message-sender';
@@ -63,10 +64,14 @@ export const operatorSignatureOf = (operatorToken: string, body: Buffer | string
  * - `operator`: an operator replayed it (a repaired dead letter); the envelope's own source stands, under the same rules.
  * - `unverified`: no signature, accepted only in development mode.
  */
-export type MessageAuthentication =
-  | { ok: true; via: 'signature'; sender: string }
-  | { ok: true; via: 'operator' | 'unverified' }
-  | { ok: false; reason: string };
+export type Authenticated = { via: 'signature'; sender: string } | { via: 'operator' | 'unverified' };
+
+/** Authenticated, or why not. */
+export type MessageAuthentication = Result<Authenticated, string>;
+
+/** What the consumer is told of the sender: only a signature names one. */
+export const consumeOptionsOf = (authenticated: Authenticated): { sender?: string } =>
+  authenticated.via === 'signature' ? { sender: authenticated.sender } : {};
 
 export interface MessageVerifierOptions {
   /** The senders this service accepts messages from, by name. */
@@ -90,25 +95,25 @@ export const createMessageVerifier = (options: MessageVerifierOptions): MessageV
     const body = toBuffer(rawBody);
     const operatorSignature = header(OPERATOR_SIGNATURE_HEADER);
     if (operatorSignature !== undefined) {
-      if (!options.operatorToken) return { ok: false, reason: 'operator replays are not accepted here (no OPERATOR_TOKEN)' };
+      if (!options.operatorToken) return fail('operator replays are not accepted here (no OPERATOR_TOKEN)');
       return sameDigest(Buffer.from(operatorSignature, 'base64url'), operatorMac(options.operatorToken, body))
-        ? { ok: true, via: 'operator' }
-        : { ok: false, reason: 'the operator signature does not match the message' };
+        ? ok({ via: 'operator' })
+        : fail('the operator signature does not match the message');
     }
     const sender = header(SENDER_HEADER);
     const signature = header(SIGNATURE_HEADER);
     if (sender === undefined && signature === undefined) {
-      return options.acceptUnsigned ? { ok: true, via: 'unverified' } : { ok: false, reason: 'the message is not signed' };
+      return options.acceptUnsigned ? ok({ via: 'unverified' }) : fail('the message is not signed');
     }
-    if (sender === undefined || signature === undefined) return { ok: false, reason: `the message needs both ${SENDER_HEADER} and ${SIGNATURE_HEADER}` };
+    if (sender === undefined || signature === undefined) return fail(`the message needs both ${SENDER_HEADER} and ${SIGNATURE_HEADER}`);
     const key = options.publicKeys.get(sender);
-    if (!key) return { ok: false, reason: `no public key is configured for sender '${sender.slice(0, 40)}'` };
+    if (!key) return fail(`no public key is configured for sender '${sender.slice(0, 40)}'`);
     let valid = false;
     try {
       valid = verify(null, Buffer.concat([MESSAGE_CONTEXT, body]), key, Buffer.from(signature, 'base64url'));
     } catch {
       valid = false;
     }
-    return valid ? { ok: true, via: 'signature', sender } : { ok: false, reason: `the signature is not ${sender}'s` };
+    return valid ? ok({ via: 'signature', sender }) : fail(`the signature is not ${sender}'s`);
   },
 });

@@ -26,15 +26,15 @@ describe('message signatures', () => {
   it("when a message is verified with the headers its sender's signer made, then it is the sender's", () => {
     const body = aBody();
 
-    expect(verify(testSignerOf('orchestrator').headersFor(body), body)).toEqual({ ok: true, via: 'signature', sender: 'orchestrator' });
-    expect(verify(testSignerOf('orchestrator').headersFor(Buffer.from(body)), body)).toEqual({ ok: true, via: 'signature', sender: 'orchestrator' });
+    expect(verify(testSignerOf('orchestrator').headersFor(body), body)).toEqual({ ok: true, value: { via: 'signature', sender: 'orchestrator' } });
+    expect(verify(testSignerOf('orchestrator').headersFor(Buffer.from(body)), body)).toEqual({ ok: true, value: { via: 'signature', sender: 'orchestrator' } });
   });
 
   it('when one byte of the body changes after signing, then the signature fails', () => {
     const body = aBody();
     const headers = testSignerOf('orchestrator').headersFor(body);
 
-    expect(verify(headers, body.replace('1200', '9999'))).toEqual({ ok: false, reason: "the signature is not orchestrator's" });
+    expect(verify(headers, body.replace('1200', '9999'))).toEqual({ ok: false, failure: "the signature is not orchestrator's" });
     expect(verify(headers, `${body} `)).toMatchObject({ ok: false });
   });
 
@@ -42,24 +42,24 @@ describe('message signatures', () => {
     const body = aBody();
     const signedByOrder = testSignerOf('order').headersFor(body);
 
-    expect(verify({ ...signedByOrder, [SENDER_HEADER]: 'orchestrator' }, body)).toEqual({ ok: false, reason: "the signature is not orchestrator's" });
+    expect(verify({ ...signedByOrder, [SENDER_HEADER]: 'orchestrator' }, body)).toEqual({ ok: false, failure: "the signature is not orchestrator's" });
   });
 
   it('when the sender has no configured public key, then it fails naming that sender', () => {
     const body = aBody();
 
-    expect(verify(testSignerOf('impostor').headersFor(body), body)).toEqual({ ok: false, reason: "no public key is configured for sender 'impostor'" });
+    expect(verify(testSignerOf('impostor').headersFor(body), body)).toEqual({ ok: false, failure: "no public key is configured for sender 'impostor'" });
     // Known to the test, but not to this receiver: only the configured senders count.
     const accountOnly = createMessageVerifier({ publicKeys: new Map([['account', testPublicKeys().get('account')!]]) });
-    expect(verify(testSignerOf('orchestrator').headersFor(body), body, accountOnly)).toMatchObject({ ok: false, reason: expect.stringMatching(/no public key .* 'orchestrator'/) });
+    expect(verify(testSignerOf('orchestrator').headersFor(body), body, accountOnly)).toMatchObject({ ok: false, failure: expect.stringMatching(/no public key .* 'orchestrator'/) });
   });
 
   it('when a header is missing or the signature is garbage, then it fails', () => {
     const body = aBody();
     const headers = testSignerOf('orchestrator').headersFor(body);
 
-    expect(verify({ [SENDER_HEADER]: 'orchestrator' }, body)).toMatchObject({ ok: false, reason: expect.stringMatching(/needs both/) });
-    expect(verify({ [SIGNATURE_HEADER]: headers[SIGNATURE_HEADER]! }, body)).toMatchObject({ ok: false, reason: expect.stringMatching(/needs both/) });
+    expect(verify({ [SENDER_HEADER]: 'orchestrator' }, body)).toMatchObject({ ok: false, failure: expect.stringMatching(/needs both/) });
+    expect(verify({ [SIGNATURE_HEADER]: headers[SIGNATURE_HEADER]! }, body)).toMatchObject({ ok: false, failure: expect.stringMatching(/needs both/) });
     expect(verify({ ...headers, [SIGNATURE_HEADER]: 'not a signature' }, body)).toMatchObject({ ok: false });
     expect(verify({ ...headers, [SIGNATURE_HEADER]: '' }, body)).toMatchObject({ ok: false });
   });
@@ -67,8 +67,8 @@ describe('message signatures', () => {
   it('when a message is unsigned, then it is accepted only by a verifier told to accept unsigned messages (development mode)', () => {
     const body = aBody();
 
-    expect(verify({}, body)).toEqual({ ok: false, reason: 'the message is not signed' });
-    expect(verify({}, body, createMessageVerifier({ publicKeys: testPublicKeys(), acceptUnsigned: true }))).toEqual({ ok: true, via: 'unverified' });
+    expect(verify({}, body)).toEqual({ ok: false, failure: 'the message is not signed' });
+    expect(verify({}, body, createMessageVerifier({ publicKeys: testPublicKeys(), acceptUnsigned: true }))).toEqual({ ok: true, value: { via: 'unverified' } });
     // A bad signature is refused even there: the switch tolerates the absence of a signature, not a wrong one.
     const tolerant = createMessageVerifier({ publicKeys: testPublicKeys(), acceptUnsigned: true });
     expect(verify(testSignerOf('impostor').headersFor(body), body, tolerant)).toMatchObject({ ok: false });
@@ -84,17 +84,17 @@ describe('operator signatures', () => {
   it('when a repaired message carries the operator signature made with the token, then it is accepted as the operator\'s', () => {
     const body = aBody();
 
-    expect(verify({ [OPERATOR_SIGNATURE_HEADER]: operatorSignatureOf(TEST_OPERATOR_TOKEN, body) }, body)).toEqual({ ok: true, via: 'operator' });
+    expect(verify({ [OPERATOR_SIGNATURE_HEADER]: operatorSignatureOf(TEST_OPERATOR_TOKEN, body) }, body)).toEqual({ ok: true, value: { via: 'operator' } });
   });
 
   it('when the operator signature was made with another token, or over another body, or the receiver has no token, then it fails', () => {
     const body = aBody();
     const wrongToken = operatorSignatureOf(`${TEST_OPERATOR_TOKEN}x`, body);
 
-    expect(verify({ [OPERATOR_SIGNATURE_HEADER]: wrongToken }, body)).toEqual({ ok: false, reason: 'the operator signature does not match the message' });
+    expect(verify({ [OPERATOR_SIGNATURE_HEADER]: wrongToken }, body)).toEqual({ ok: false, failure: 'the operator signature does not match the message' });
     expect(verify({ [OPERATOR_SIGNATURE_HEADER]: operatorSignatureOf(TEST_OPERATOR_TOKEN, aBody()) }, body)).toMatchObject({ ok: false });
     const noToken = createMessageVerifier({ publicKeys: testPublicKeys() });
-    expect(verify({ [OPERATOR_SIGNATURE_HEADER]: operatorSignatureOf(TEST_OPERATOR_TOKEN, body) }, body, noToken)).toMatchObject({ ok: false, reason: expect.stringMatching(/operator replays are not accepted/) });
+    expect(verify({ [OPERATOR_SIGNATURE_HEADER]: operatorSignatureOf(TEST_OPERATOR_TOKEN, body) }, body, noToken)).toMatchObject({ ok: false, failure: expect.stringMatching(/operator replays are not accepted/) });
   });
 
   it("when an operator signature comes with a sender's valid signature, then the operator signature decides: a wrong one is not rescued", () => {

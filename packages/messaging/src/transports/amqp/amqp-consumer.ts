@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '@ordering/platform';
 import type { ChannelModel, ConsumeMessage, Options } from 'amqplib';
 import { isUuid, type ParkedMessage } from '../../dead-letters/dead-letter-store.js';
-import type { MessageVerifier } from '../../security/message-authentication.js';
+import { consumeOptionsOf, type MessageVerifier } from '../../security/message-authentication.js';
 import type { BatchItem, ConsumeOptions, MessageConsumer } from '../../inbox/message-consumer.js';
 import { ATTEMPTS_HEADER, consumerQueuesOf, DEAD_LETTER_HEADERS, REPLAYED_FROM_HEADER, type ConsumerQueue } from './amqp-topology.js';
 import type { BrokerConnection } from './broker-connection.js';
@@ -62,8 +62,7 @@ const headerReaderOf =
 /** Who the signature says sent it; or, for a delivery it does not vouch for, why it is parked without being read. */
 const authenticationOf = (verifier: MessageVerifier, message: ConsumeMessage): Pick<ConsumeOptions, 'sender' | 'unauthenticated'> => {
   const authentication = verifier.verify(headerReaderOf(message), message.content);
-  if (!authentication.ok) return { unauthenticated: authentication.reason };
-  return authentication.via === 'signature' ? { sender: authentication.sender } : {};
+  return authentication.ok ? consumeOptionsOf(authentication.value) : { unauthenticated: authentication.failure };
 };
 
 /**

@@ -3,7 +3,7 @@ import type { DeadLetter, DeadLetterStore, DeadOutboxMessage } from '../../dead-
 import { MESSAGES_PATH } from './http-transport.js';
 import { decodeBatch, MESSAGE_BATCH_PATH, type BatchOutcome } from './message-batch.js';
 import { createOperatorTokenCheck } from '../../security/operator-token.js';
-import type { MessageVerifier } from '../../security/message-authentication.js';
+import { consumeOptionsOf, type MessageVerifier } from '../../security/message-authentication.js';
 import type { ConsumeOutcome, MessageConsumer } from '../../inbox/message-consumer.js';
 import {
   DeadLetterPage,
@@ -87,8 +87,8 @@ const registerInboundRoute = (app: HttpServer, consumer: MessageConsumer, verifi
       // Refused before the consumer sees it: an unauthenticated push is neither consumed nor parked, and its sender
       // (a peer whose key is not configured here yet) keeps it pending and tries again.
       const authentication = verifier.verify(header, body);
-      if (!authentication.ok) throw unauthenticated(`The message was refused: ${authentication.reason}`);
-      const result = await consumer.consume(body, authentication.via === 'signature' ? { sender: authentication.sender } : {});
+      if (!authentication.ok) throw unauthenticated(`The message was refused: ${authentication.failure}`);
+      const result = await consumer.consume(body, consumeOptionsOf(authentication.value));
       return reply.status(STATUS_BY_OUTCOME[result.outcome]).send({ outcome: result.outcome });
     });
     scope.post(MESSAGE_BATCH_PATH, { schema: HIDDEN_FROM_OPENAPI }, async (request, reply) => {
@@ -99,7 +99,7 @@ const registerInboundRoute = (app: HttpServer, consumer: MessageConsumer, verifi
       const accepted = messages.flatMap((message, index) => {
         const check = checks[index];
         if (!check?.ok) return [];
-        return [{ index, raw: message.body, options: check.via === 'signature' ? { sender: check.sender } : {} }];
+        return [{ index, raw: message.body, options: consumeOptionsOf(check.value) }];
       });
       const results = await consumer.consumeBatch(accepted);
       const outcomes: BatchOutcome[] = messages.map(() => 'unauthenticated');

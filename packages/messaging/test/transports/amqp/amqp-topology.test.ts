@@ -122,7 +122,7 @@ describe.skipIf(!TEST_BROKER_URL)('amqp topology on RabbitMQ', () => {
       const value: unknown = delivered?.properties.headers?.[name];
       return Buffer.isBuffer(value) ? value.toString('utf8') : typeof value === 'string' ? value : undefined;
     };
-    expect(createMessageVerifier({ publicKeys: testPublicKeys() }).verify(header, delivered!.content)).toEqual({ ok: true, via: 'signature', sender: 'orchestrator' });
+    expect(createMessageVerifier({ publicKeys: testPublicKeys() }).verify(header, delivered!.content)).toEqual({ ok: true, value: { via: 'signature', sender: 'orchestrator' } });
     expect(await drainQueue(admin.channel, `${namespace}.order.commands`)).toHaveLength(0);
   });
 
