@@ -49,7 +49,7 @@ describe('listing sagas', () => {
     const seen: string[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < 5; page += 1) {
-      const result = await listSagas(bed.database.db, { customerId, limit: 2, ...(cursor ? { cursor } : {}) });
+      const result = await listSagas(bed.database.db, { ownerId: customerId, limit: 2, ...(cursor ? { cursor } : {}) });
       seen.push(...result.items.map((item) => item.saga.id));
       if (!result.nextCursor) break;
       cursor = result.nextCursor;
@@ -82,7 +82,7 @@ describe('one cancellation at a time per order', () => {
     const first = aCancellation();
     await start(first);
 
-    const second = aCancellation(first.orderId, first.customerId);
+    const second = aCancellation(first.businessKey, first.ownerId);
     await expect(bed.database.db.transaction((tx) => engine.start(tx, second))).rejects.toBeInstanceOf(SagaAlreadyActiveError);
     expect(await findSaga(bed.database.db, second.sagaId)).toBeUndefined();
   });
@@ -94,7 +94,7 @@ describe('one cancellation at a time per order', () => {
     await bed.participants.runUntilQuiet(engine);
     expect((await findSaga(bed.database.db, first.sagaId))?.saga.status).toBe('ABORTED');
 
-    const second = aCancellation(first.orderId, first.customerId);
+    const second = aCancellation(first.businessKey, first.ownerId);
     await start(second);
     expect((await findSaga(bed.database.db, second.sagaId))?.saga.status).toBe('RUNNING');
   });
