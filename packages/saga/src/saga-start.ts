@@ -6,7 +6,7 @@ import { buildCommand } from './saga-command.js';
 import type { SagaDefinition } from './saga-definition.js';
 import type { SagaEngineContext } from './saga-engine-context.js';
 import { SagaAlreadyActiveError } from './saga-errors.js';
-import { insertSaga, lockBusinessKey, type SagaView } from './saga-repository.js';
+import { insertSaga, lockBusinessKey, type SagaStepRecord, type SagaView } from './saga-repository.js';
 import { backoffMs, type CommandToSend } from './saga-state-machine.js';
 
 export interface StartSagaInput {
@@ -24,11 +24,12 @@ export interface StartSagaInput {
 
 const FIRST: CommandToSend = { stepIndex: 0, direction: 'FORWARD', attempt: 1 };
 
-const firstStepRows = (definition: SagaDefinition) =>
+/** Step 0 RUNNING with its first send counted, the others PENDING. */
+const firstStepRows = (definition: SagaDefinition): Pick<SagaStepRecord, 'stepIndex' | 'name' | 'status' | 'attempts'>[] =>
   definition.steps.map((step) => ({
     stepIndex: step.index,
     name: step.name,
-    status: step.index === FIRST.stepIndex ? ('RUNNING' as const) : ('PENDING' as const),
+    status: step.index === FIRST.stepIndex ? 'RUNNING' : 'PENDING',
     attempts: step.index === FIRST.stepIndex ? 1 : 0,
   }));
 
