@@ -4,12 +4,13 @@ import type { SagaDefinition } from './saga-definition.js';
 import type { SagaRecord, SagaStepRecord } from './saga-repository.js';
 import { SAGA_STATUSES, STEP_STATUSES } from './saga-state-machine.js';
 
-/** The API's Saga resource (see docs/api.md); routes use it as their response schema. */
+/** A saga as JSON: its business key and owner in the saga's terms; a service names them for its own API. */
 export const SagaJsonSchema = Type.Object(
   {
     sagaId: Uuid,
     type: Type.String(),
-    orderId: Uuid,
+    businessKey: Type.String(),
+    ownerId: Type.String(),
     status: Type.Enum(SAGA_STATUSES),
     reason: Type.Optional(Type.String()),
     steps: Type.Array(Type.Object({ name: Type.String(), status: Type.Enum(STEP_STATUSES), at: Type.String({ format: 'date-time' }) })),
@@ -20,11 +21,12 @@ export const SagaJsonSchema = Type.Object(
 );
 export type SagaJson = Static<typeof SagaJsonSchema>;
 
-/** One entry per definition step, in order; `reason` only once the saga is ABORTED, as the API promises. */
+/** One entry per definition step, in order; `reason` only once the saga is ABORTED. */
 export const presentSaga = (saga: SagaRecord, steps: readonly SagaStepRecord[], definition: SagaDefinition): SagaJson => ({
   sagaId: saga.id,
   type: saga.type,
-  orderId: saga.orderId,
+  businessKey: saga.businessKey,
+  ownerId: saga.ownerId,
   status: saga.status,
   ...(saga.status === 'ABORTED' && saga.reason ? { reason: saga.reason } : {}),
   steps: definition.steps.map((step) => {

@@ -35,6 +35,11 @@ export interface SagaDefinitionInput<Data> {
   /** The service that receives the replies: every command is sent with `replyTo` set to it. */
   participantsReplyTo: string;
   steps: SagaStepInput<Data>[];
+  /**
+   * At most one saga of this type per business key that has not ABORTED (a COMPLETED one's effect stands, so it
+   * keeps its key): a second start throws SagaAlreadyActiveError, also when both run concurrently.
+   */
+  oneActivePerKey?: boolean;
 }
 
 /**
@@ -55,6 +60,7 @@ export interface SagaDefinition {
   type: string;
   participantsReplyTo: string;
   steps: readonly SagaStepDefinition[];
+  oneActivePerKey: boolean;
 }
 
 export class InvalidSagaDefinitionError extends Error {
@@ -131,5 +137,10 @@ export const defineSaga = <Data extends object>(input: SagaDefinitionInput<Data>
   });
 
   if (problems.length > 0) throw new InvalidSagaDefinitionError(input.type, problems);
-  return Object.freeze({ type: input.type, participantsReplyTo: input.participantsReplyTo, steps: Object.freeze(steps) });
+  return Object.freeze({
+    type: input.type,
+    participantsReplyTo: input.participantsReplyTo,
+    steps: Object.freeze(steps),
+    oneActivePerKey: input.oneActivePerKey ?? false,
+  });
 };

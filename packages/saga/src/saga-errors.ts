@@ -7,15 +7,15 @@ export class UnknownSagaTypeError extends Error {
   }
 }
 
-/** A saga of this kind already exists for the order and is not ABORTED, e.g. a second cancellation. */
+/** A saga of a `oneActivePerKey` type already holds this business key (it has not ABORTED), e.g. a second cancellation. */
 export class SagaAlreadyActiveError extends Error {
   readonly sagaType: string;
-  readonly orderId: string;
-  constructor(sagaType: string, orderId: string, cause?: unknown) {
-    super(`a ${sagaType} saga already exists for order ${orderId}`, { cause });
+  readonly businessKey: string;
+  constructor(sagaType: string, businessKey: string) {
+    super(`a ${sagaType} saga already exists for key ${businessKey}`);
     this.name = 'SagaAlreadyActiveError';
     this.sagaType = sagaType;
-    this.orderId = orderId;
+    this.businessKey = businessKey;
   }
 }
 

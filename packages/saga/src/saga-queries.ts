@@ -11,7 +11,7 @@ export const findSaga = async (db: SqlExecutor, sagaId: string): Promise<SagaVie
 };
 
 export interface SagaListQuery {
-  customerId?: string;
+  ownerId?: string;
   status?: SagaStatus;
   type?: string;
   limit: number;
@@ -27,7 +27,7 @@ export interface SagaPage {
 /** Newest first, ties broken by id, so pages never skip nor repeat a saga while new ones are started. */
 export const listSagas = async (db: SqlExecutor, query: SagaListQuery): Promise<SagaPage> => {
   const filters: SQL[] = [];
-  if (query.customerId !== undefined) filters.push(eq(sagas.customerId, query.customerId));
+  if (query.ownerId !== undefined) filters.push(eq(sagas.ownerId, query.ownerId));
   if (query.status !== undefined) filters.push(eq(sagas.status, query.status));
   if (query.type !== undefined) filters.push(eq(sagas.type, query.type));
   if (query.cursor !== undefined) {

@@ -44,8 +44,8 @@ const sagaColumns = (alias: string) =>
       'version',
       'step_attempt as "stepAttempt"',
       'deadline_at as "deadlineAt"',
-      'customer_id as "customerId"',
-      'order_id as "orderId"',
+      'business_key as "businessKey"',
+      'owner_id as "ownerId"',
       'created_at as "createdAt"',
       'updated_at as "updatedAt"',
       'finished_at as "finishedAt"',
@@ -74,8 +74,8 @@ const sagaOf = (row: SagaRow): SagaRecord => ({
   version: row.version,
   stepAttempt: row.stepAttempt,
   deadlineAt: dateOrNull(row.deadlineAt),
-  customerId: row.customerId,
-  orderId: row.orderId,
+  businessKey: row.businessKey,
+  ownerId: row.ownerId,
   createdAt: new Date(row.createdAt),
   updatedAt: new Date(row.updatedAt),
   finishedAt: dateOrNull(row.finishedAt),
@@ -96,8 +96,9 @@ const insertSagaStatement = prepareStatement<
     data: string;
     stepAttempt: number;
     deadlineAt: Date | null;
-    customerId: string;
-    orderId: string;
+    businessKey: string;
+    ownerId: string;
+    oneActivePerKey: boolean;
     at: Date;
     stepIndexes: number[];
     stepNames: string[];
@@ -113,10 +114,13 @@ const insertSagaStatement = prepareStatement<
 >(
   'saga_insert',
   sql`with saga as (
-    insert into sagas (id, type, status, current_step, data, reason, version, step_attempt, deadline_at, customer_id, order_id, created_at, updated_at)
-    values (${sql.placeholder('id')}::uuid, ${sql.placeholder('type')}, ${sql.placeholder('status')}, ${sql.placeholder('currentStep')}::int,
-            ${sql.placeholder('data')}::jsonb, null, 1, ${sql.placeholder('stepAttempt')}::int, ${sql.placeholder('deadlineAt')}::timestamptz,
-            ${sql.placeholder('customerId')}::uuid, ${sql.placeholder('orderId')}::uuid, ${sql.placeholder('at')}::timestamptz, ${sql.placeholder('at')}::timestamptz)
+    insert into sagas (id, type, status, current_step, data, reason, version, step_attempt, deadline_at, business_key, owner_id, created_at, updated_at)
+    select ${sql.placeholder('id')}::uuid, ${sql.placeholder('type')}, ${sql.placeholder('status')}, ${sql.placeholder('currentStep')}::int,
+           ${sql.placeholder('data')}::jsonb, null, 1, ${sql.placeholder('stepAttempt')}::int, ${sql.placeholder('deadlineAt')}::timestamptz,
+           ${sql.placeholder('businessKey')}, ${sql.placeholder('ownerId')}, ${sql.placeholder('at')}::timestamptz, ${sql.placeholder('at')}::timestamptz
+     where not (${sql.placeholder('oneActivePerKey')}::boolean and exists (
+             select 1 from sagas active
+              where active.type = ${sql.placeholder('type')} and active.business_key = ${sql.placeholder('businessKey')} and active.status <> 'ABORTED'))
     returning id
   ), steps as (
     insert into saga_steps (saga_id, step_index, name, status, attempts, compensation_attempts, updated_at)
@@ -132,18 +136,34 @@ const insertSagaStatement = prepareStatement<
   select id from saga`,
 );
 
+const lockBusinessKeyStatement = prepareStatement<{ type: string; businessKey: string }, unknown>(
+  'saga_lock_business_key',
+  sql`select pg_advisory_xact_lock(hashtext(${sql.placeholder('type')}), hashtext(${sql.placeholder('businessKey')}))`,
+);
+
+/**
+ * Serialises the starts of one saga type for one business key until the transaction ends. It must be a statement of
+ * its own: the insert that checks for an active saga then takes its snapshot after the lock, so it sees a saga that
+ * a start it waited for committed. (A hash collision only makes two unrelated keys wait for each other.)
+ */
+export const lockBusinessKey = async (tx: SqlExecutor, type: string, businessKey: string): Promise<void> => {
+  await lockBusinessKeyStatement.run(tx, { type, businessKey });
+};
+
 /**
  * A new saga, its step rows and the record of its first command, in one statement. The caller built every row, so
- * nothing is read back: the returned view is what was written.
+ * nothing is read back: the returned view is what was written. With `oneActivePerKey`, nothing is written and the
+ * result is undefined when a saga of the type that has not ABORTED already holds the business key.
  */
 export const insertSaga = async (
   tx: SqlExecutor,
   saga: Omit<SagaRecord, 'reason' | 'version' | 'finishedAt'>,
   steps: Pick<SagaStepRecord, 'stepIndex' | 'name' | 'status' | 'attempts'>[],
   command: FirstCommand & { stepIndex: number; direction: Direction; attempt: number },
-): Promise<SagaView> => {
+  oneActivePerKey: boolean,
+): Promise<SagaView | undefined> => {
   const at = saga.createdAt;
-  await insertSagaStatement.run(tx, {
+  const inserted = await insertSagaStatement.run(tx, {
     id: saga.id,
     type: saga.type,
     status: saga.status,
@@ -151,8 +171,9 @@ export const insertSaga = async (
     data: JSON.stringify(saga.data),
     stepAttempt: saga.stepAttempt,
     deadlineAt: saga.deadlineAt,
-    customerId: saga.customerId,
-    orderId: saga.orderId,
+    businessKey: saga.businessKey,
+    ownerId: saga.ownerId,
+    oneActivePerKey,
     at,
     stepIndexes: steps.map((step) => step.stepIndex),
     stepNames: steps.map((step) => step.name),
@@ -164,6 +185,7 @@ export const insertSaga = async (
     attempt: command.attempt,
     traceHeaders: JSON.stringify(command.traceHeaders),
   });
+  if (inserted.length === 0) return undefined;
   return {
     saga: { ...saga, reason: null, version: 1, finishedAt: null },
     steps: steps.map((step) => ({ ...step, sagaId: saga.id, compensationAttempts: 0, updatedAt: at })),

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { DIRECTIONS, SAGA_STATUSES, STEP_STATUSES } from './saga-state-machine.js';
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
@@ -24,8 +24,10 @@ export const sagas = pgTable(
     stepAttempt: integer('step_attempt').notNull(),
     /** When the sweeper should look again if no reply arrives; null once terminal. */
     deadlineAt: timestamptz('deadline_at'),
-    customerId: uuid('customer_id').notNull(),
-    orderId: uuid('order_id').notNull(),
+    /** Who the saga belongs to (a customer id, ...): listings filter by it. */
+    ownerId: text('owner_id').notNull(),
+    /** What the saga is about, in the owning service's terms (an order id, ...): `oneActivePerKey` counts by it. */
+    businessKey: text('business_key').notNull(),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
     finishedAt: timestamptz('finished_at'),
@@ -39,8 +41,6 @@ export const sagas = pgTable(
     index('sagas_type_created_idx').on(table.type, table.createdAt.desc(), table.id.desc()),
     // The retention pass looks for sagas finished before a cutoff; running sagas have no finished_at and stay out.
     index('sagas_finished_idx').on(table.finishedAt).where(sql`${table.finishedAt} is not null`),
-    // Two concurrent cancellations of one order must not both run: the second start fails on this index.
-    uniqueIndex('sagas_one_active_cancel_per_order').on(table.orderId).where(sql`${table.type} = 'cancel-order' and ${table.status} <> 'ABORTED'`),
     check('sagas_status_known', sql`${table.status} in (${oneOf(SAGA_STATUSES)})`),
     check('sagas_current_step_non_negative', sql`${table.currentStep} >= 0`),
   ],

@@ -9,7 +9,7 @@ export const anOrderLine = (quantity = 1): OrderLine => ({ menuItemId: randomUUI
 
 export const aCheckout = (overrides: Partial<TestCheckoutData> = {}): StartSagaInput & { sagaId: string; data: TestCheckoutData } => {
   const data: TestCheckoutData = { orderId: randomUUID(), customerId: randomUUID(), items: [anOrderLine(2), anOrderLine(1)], ...overrides };
-  return { type: TEST_CHECKOUT, sagaId: randomUUID(), orderId: data.orderId, customerId: data.customerId, data };
+  return { type: TEST_CHECKOUT, sagaId: randomUUID(), businessKey: data.orderId, ownerId: data.customerId, data };
 };
 
 /** The same checkout under a new saga id: two runs of one scenario compare field by field. */
@@ -18,8 +18,8 @@ export const theSameCheckoutAgain = (checkout: ReturnType<typeof aCheckout>): Re
 export const aCancellation = (orderId: string = randomUUID(), customerId: string = randomUUID()): StartSagaInput & { sagaId: string } => ({
   type: 'cancel-order',
   sagaId: randomUUID(),
-  orderId,
-  customerId,
+  businessKey: orderId,
+  ownerId: customerId,
   data: { orderId, customerId },
 });
 

@@ -110,10 +110,10 @@ describe('replies that arrive out of order', () => {
       destination: 'orchestrator',
       correlationId: checkout.sagaId,
       causationId: randomUUID(),
-      payload: { orderId: checkout.orderId, outcome: 'FAILED', reason: 'FORGED' },
+      payload: { orderId: checkout.data.orderId, outcome: 'FAILED', reason: 'FORGED' },
     });
     await bed.participants.deliver(engine, unknown);
-    const wrongType = { ...bed.participants.replyTo(command), type: MessageTypes.ApproveOrderReply, payload: { orderId: checkout.orderId, outcome: 'SUCCEEDED' } };
+    const wrongType = { ...bed.participants.replyTo(command), type: MessageTypes.ApproveOrderReply, payload: { orderId: checkout.data.orderId, outcome: 'SUCCEEDED' } };
     await bed.participants.deliver(engine, wrongType);
 
     expect(await snapshot(checkout.sagaId)).toEqual(before);

@@ -41,6 +41,13 @@ describe('saga definitions are checked when they are created', () => {
     ]);
   });
 
+  it('when a definition asks for one active saga per key, then the frozen definition keeps it; by default it does not', () => {
+    const keyed = defineSaga<Data>({ type: 'keyed', participantsReplyTo: 'orchestrator', steps: [approve()], oneActivePerKey: true });
+    expect(keyed.oneActivePerKey).toBe(true);
+    expect(Object.isFrozen(keyed)).toBe(true);
+    expect(testCheckoutSaga.oneActivePerKey).toBe(false);
+  });
+
   it('when a compensatable step has no compensation, then the definition is refused', () => {
     expect(problemsOf([debit({ compensation: undefined })])).toEqual(["step 'debit' is compensatable but has no compensation"]);
   });

@@ -43,7 +43,7 @@ describe('starting a saga', () => {
       replyTo: 'orchestrator',
       correlationId: checkout.sagaId,
       causationId: null,
-      payload: { orderId: checkout.orderId, customerId: checkout.customerId, items: checkout.data.items },
+      payload: { orderId: checkout.data.orderId, customerId: checkout.data.customerId, items: checkout.data.items },
     });
     const stored = await bed.readSaga(checkout.sagaId);
     expect(stored.deadlineAt?.getTime()).toBe(bed.clock.now().getTime() + STEP_TIMEOUT_MS);
@@ -94,7 +94,7 @@ describe('a saga runs to its end', () => {
     expect(saga.data).toEqual({ ...checkout.data, total: totalOf(checkout.data.items) });
     expect(await typesSent(checkout.sagaId)).toEqual([MessageTypes.CreatePendingOrder, MessageTypes.DebitAccount, MessageTypes.ApproveOrder]);
     const debit = bed.participants.taken.find((command) => command.type === MessageTypes.DebitAccount);
-    expect(debit?.payload).toEqual({ customerId: checkout.customerId, orderId: checkout.orderId, amount: totalOf(checkout.data.items) });
+    expect(debit?.payload).toEqual({ customerId: checkout.data.customerId, orderId: checkout.data.orderId, amount: totalOf(checkout.data.items) });
   });
 
   it('when the debit fails, then the created order is compensated and the saga is ABORTED with the reason', async () => {
@@ -107,7 +107,7 @@ describe('a saga runs to its end', () => {
     expect(saga.steps.map((step) => step.status)).toEqual(['COMPENSATED', 'FAILED', 'PENDING']);
     expect(await typesSent(checkout.sagaId)).toEqual([MessageTypes.CreatePendingOrder, MessageTypes.DebitAccount, MessageTypes.RejectOrder]);
     const reject = bed.participants.taken.find((command) => command.type === MessageTypes.RejectOrder);
-    expect(reject).toMatchObject({ destination: 'order', payload: { orderId: checkout.orderId, reason: 'INSUFFICIENT_FUNDS' } });
+    expect(reject).toMatchObject({ destination: 'order', payload: { orderId: checkout.data.orderId, reason: 'INSUFFICIENT_FUNDS' } });
   });
 
   it('when creating the order fails, then the saga is ABORTED at once and nothing is compensated', async () => {
@@ -143,7 +143,7 @@ describe('a saga runs to its end', () => {
     expect(bed.logLines.filter((line) => line['msg'] === 'saga step failed, it will be sent again after a backoff')).toHaveLength(2);
   });
 
-  it('when a saga is presented, then it has the API shape with one entry per definition step', async () => {
+  it('when a saga is presented, then it has its business key, its owner and one entry per definition step', async () => {
     bed.participants.script(MessageTypes.DebitAccount, fail('INSUFFICIENT_FUNDS'));
     const { engine, checkout } = await startCheckout();
     bed.clock.advance(250);
@@ -156,7 +156,8 @@ describe('a saga runs to its end', () => {
     expect(presentSaga(view.saga, view.steps, testCheckoutSaga)).toEqual({
       sagaId: checkout.sagaId,
       type: 'test-checkout',
-      orderId: checkout.orderId,
+      businessKey: checkout.data.orderId,
+      ownerId: checkout.data.customerId,
       status: 'ABORTED',
       reason: 'INSUFFICIENT_FUNDS',
       steps: [

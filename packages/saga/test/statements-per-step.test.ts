@@ -1,7 +1,7 @@
 import { MessageTypes, type Envelope } from '@ordering/contracts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SagaEngine } from '../src/index.js';
-import { aCheckout } from './builders.js';
+import { aCancellation, aCheckout } from './builders.js';
 import { createSagaTestBed, type SagaTestBed } from './support/saga-test-bed.js';
 import { fail, succeed, type Answer } from './support/simulated-participants.js';
 
@@ -46,6 +46,11 @@ describe('statements per saga step', () => {
   it('when a saga starts, then its saga row, step rows, command record and outbox row take 2 statements', async () => {
     const engine = bed.newEngine();
     expect(await statementsOf((tx) => engine.start(tx, aCheckout()))).toBe(2);
+  });
+
+  it('when a saga of a one-active-per-key type starts, then locking its key adds 1 statement, the check rides on the insert', async () => {
+    const engine = bed.newEngine();
+    expect(await statementsOf((tx) => engine.start(tx, aCancellation()))).toBe(3);
   });
 
   it('when each reply of a successful checkout arrives, then each takes 3 statements (lock and read, write, outbox), the last one included', async () => {

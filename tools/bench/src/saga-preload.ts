@@ -114,7 +114,7 @@ const generateSagas = (options: PreloadOptions): string => `
   FROM (SELECT i, now() - interval '1 hour' - random() * interval '${SPREAD_DAYS} days' AS created_at FROM generate_series(1, ${options.sagas}) AS i) AS g`;
 
 const INSERT_SAGAS = `
-  INSERT INTO sagas (id, type, status, current_step, data, reason, version, step_attempt, deadline_at, customer_id, order_id, created_at, updated_at, finished_at)
+  INSERT INTO sagas (id, type, status, current_step, data, reason, version, step_attempt, deadline_at, owner_id, business_key, created_at, updated_at, finished_at)
   SELECT id, 'checkout', 'COMPLETED', 2,
          jsonb_build_object('orderId', order_id, 'customerId', customer_id, 'total', total,
            'items', jsonb_build_array(jsonb_build_object('menuItemId', food_id, 'quantity', 1), jsonb_build_object('menuItemId', drink_id, 'quantity', 1))),

@@ -66,6 +66,7 @@ export interface TestCancelData {
 export const testCancelOrderSaga = defineSaga<TestCancelData>({
   type: 'cancel-order',
   participantsReplyTo: 'orchestrator',
+  oneActivePerKey: true,
   steps: [
     {
       name: 'beginCancel',

@@ -13,6 +13,8 @@ export interface CancelOrderData {
 export const cancelOrderSaga = defineSaga<CancelOrderData>({
   type: 'cancel-order',
   participantsReplyTo: 'orchestrator',
+  // Two concurrent cancellations of one order must not both run: the engine refuses the second start.
+  oneActivePerKey: true,
   steps: [
     {
       name: 'beginCancel',

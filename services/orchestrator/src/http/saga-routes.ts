@@ -1,8 +1,9 @@
 import { authenticate, Page, principalOf, type HttpServer, type TokenVerifier } from '@ordering/platform';
-import { createSagaFinishedListener, SagaJsonSchema, type SagaEngine, type SagaFinishedListener, type SagaJson } from '@ordering/saga';
+import { createSagaFinishedListener, type SagaEngine, type SagaFinishedListener } from '@ordering/saga';
 import type { FastifyReply } from 'fastify';
 import type { RunInTransaction } from '@ordering/messaging';
 import type { OrchestratorDatabase, OrchestratorTx } from '../db/orchestrator-database.js';
+import { OrderSagaJsonSchema, type OrderSagaJson } from '../use-cases/present-order-saga.js';
 import { startCancellation } from '../use-cases/start-cancellation.js';
 import { startCheckout } from '../use-cases/start-checkout.js';
 import { awaitTerminalSaga, isTerminal, listAllSagas, viewSaga } from '../use-cases/view-saga.js';
@@ -16,13 +17,13 @@ export interface SagaRouteDeps {
   transaction: RunInTransaction<OrchestratorTx>;
 }
 
-const sagaLocation = (saga: SagaJson): string => `/api/checkout/${saga.sagaId}`;
+const sagaLocation = (saga: OrderSagaJson): string => `/api/checkout/${saga.sagaId}`;
 
 /** 202 while the saga runs; with `?wait`, 200 once it is terminal within that time. */
-const answer = (reply: FastifyReply, saga: SagaJson, waited: boolean) =>
+const answer = (reply: FastifyReply, saga: OrderSagaJson, waited: boolean) =>
   waited && isTerminal(saga) ? reply.status(200).send(saga) : reply.status(202).header('location', sagaLocation(saga)).send(saga);
 
-const sagaResponses = { 200: SagaJsonSchema, 202: SagaJsonSchema };
+const sagaResponses = { 200: OrderSagaJsonSchema, 202: OrderSagaJsonSchema };
 
 /**
  * `?wait` requests are woken by the saga-finished signal: one LISTEN connection per process, opened on the first
@@ -70,7 +71,7 @@ export const registerSagaRoutes = (app: HttpServer, routeDeps: SagaRouteDeps): v
         summary: 'Read a checkout or cancel-order saga (its owner or an admin)',
         security: [{ bearerAuth: [] }],
         params: SagaParams,
-        response: { 200: SagaJsonSchema },
+        response: { 200: OrderSagaJsonSchema },
       },
     },
     async (request) => viewSaga(deps, principalOf(request), request.params.sagaId),
@@ -106,7 +107,7 @@ export const registerSagaRoutes = (app: HttpServer, routeDeps: SagaRouteDeps): v
         summary: 'List every saga newest first, optionally by status and type (admins only)',
         security: [{ bearerAuth: [] }],
         querystring: AdminSagasQuery,
-        response: { 200: Page(SagaJsonSchema) },
+        response: { 200: Page(OrderSagaJsonSchema) },
       },
     },
     async (request) =>

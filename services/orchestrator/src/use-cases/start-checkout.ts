@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { currentTraceHeaders, executeIdempotently, type Principal } from '@ordering/platform';
-import { presentSaga, type SagaEngine, type SagaJson } from '@ordering/saga';
+import type { SagaEngine } from '@ordering/saga';
 import type { RunInTransaction } from '@ordering/messaging';
 import type { OrchestratorTx } from '../db/orchestrator-database.js';
 import { checkoutSaga, type CheckoutData } from '../domain/checkout-saga.js';
+import { presentOrderSaga, type OrderSagaJson } from './present-order-saga.js';
 
 export interface CheckoutRequest {
   items: CheckoutData['items'];
@@ -11,7 +12,7 @@ export interface CheckoutRequest {
 
 export interface StartedSaga {
   statusCode: number;
-  saga: SagaJson;
+  saga: OrderSagaJson;
 }
 
 export const CHECKOUT_ROUTE = 'POST /api/checkout';
@@ -31,8 +32,8 @@ export const startCheckout = async (
     const begin = async () => {
       const orderId = randomUUID();
       const data: CheckoutData = { orderId, customerId: principal.customerId, items: request.items };
-      const view = await deps.engine.start(tx, { type: checkoutSaga.type, orderId, customerId: principal.customerId, data, headers: currentTraceHeaders() });
-      return { statusCode: 202, body: presentSaga(view.saga, view.steps, checkoutSaga) };
+      const view = await deps.engine.start(tx, { type: checkoutSaga.type, businessKey: orderId, ownerId: principal.customerId, data, headers: currentTraceHeaders() });
+      return { statusCode: 202, body: presentOrderSaga(view, checkoutSaga) };
     };
     if (!idempotencyKey) {
       const started = await begin();

@@ -1,17 +1,18 @@
 import { notFound, type Principal } from '@ordering/platform';
-import { findSaga, listSagas, presentSaga, type SagaEngine, type SagaFinishedListener, type SagaJson, type SagaListQuery } from '@ordering/saga';
+import { findSaga, listSagas, type SagaEngine, type SagaFinishedListener, type SagaListQuery, type SagaView } from '@ordering/saga';
 import type { OrchestratorDatabase } from '../db/orchestrator-database.js';
+import { presentOrderSaga, type OrderSagaJson } from './present-order-saga.js';
 
-const present = (engine: SagaEngine, view: { saga: Parameters<typeof presentSaga>[0]; steps: Parameters<typeof presentSaga>[1] }): SagaJson => {
+const present = (engine: SagaEngine, view: SagaView): OrderSagaJson => {
   const definition = engine.definitionOf(view.saga.type);
   if (!definition) throw new Error(`no definition for saga type ${view.saga.type}`);
-  return presentSaga(view.saga, view.steps, definition);
+  return presentOrderSaga(view, definition);
 };
 
 /** The owner or an admin sees a saga; anyone else gets the same 404 as for a missing one. */
-export const viewSaga = async (deps: { database: OrchestratorDatabase; engine: SagaEngine }, principal: Principal, sagaId: string): Promise<SagaJson> => {
+export const viewSaga = async (deps: { database: OrchestratorDatabase; engine: SagaEngine }, principal: Principal, sagaId: string): Promise<OrderSagaJson> => {
   const view = await findSaga(deps.database.db, sagaId);
-  if (!view || (principal.role !== 'admin' && view.saga.customerId !== principal.customerId)) throw notFound('No such saga');
+  if (!view || (principal.role !== 'admin' && view.saga.ownerId !== principal.customerId)) throw notFound('No such saga');
   return present(deps.engine, view);
 };
 
@@ -22,7 +23,7 @@ export const listAllSagas = async (deps: { database: OrchestratorDatabase; engin
 
 const TERMINAL = new Set(['COMPLETED', 'ABORTED']);
 
-export const isTerminal = (saga: SagaJson): boolean => TERMINAL.has(saga.status);
+export const isTerminal = (saga: OrderSagaJson): boolean => TERMINAL.has(saga.status);
 
 /** Polls while the saga-finished signal is down: from 25 ms up to 250 ms, cheap under many waiting requests. */
 const FIRST_POLL_MS = 25;
@@ -38,9 +39,9 @@ const SIGNALLED_POLL_MS = 1_000;
 export const awaitTerminalSaga = async (
   deps: { database: OrchestratorDatabase; engine: SagaEngine; finishedSagas?: SagaFinishedListener },
   principal: Principal,
-  saga: SagaJson,
+  saga: OrderSagaJson,
   seconds: number,
-): Promise<SagaJson> => {
+): Promise<OrderSagaJson> => {
   const deadline = Date.now() + seconds * 1000;
   const watch = deps.finishedSagas?.watch(saga.sagaId);
   try {
