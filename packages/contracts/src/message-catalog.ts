@@ -128,6 +128,10 @@ export function contractOf(type: string): MessageContract | undefined {
   return MESSAGE_CATALOG[type];
 }
 
+/** The type of the reply a command's handler sends back. */
+// Every command's entry carries its reply type (entriesOf adds it), so the lookup cannot miss for a CommandType.
+export const replyTypeOf = <C extends CommandType>(type: C): ReplyTypeOf<C> => MESSAGE_CATALOG[type]?.replyType as ReplyTypeOf<C>;
+
 /** Whether `sender` may send messages of `type` at all; false for a type outside the catalog. */
 export const maySend = (sender: string, type: string): boolean => contractOf(type)?.senders.includes(sender) ?? false;
 

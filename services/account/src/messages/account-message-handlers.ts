@@ -1,4 +1,4 @@
-import { MessageTypes, type AccountMessages, type CustomerMessages } from '@ordering/contracts';
+import { MessageTypes } from '@ordering/contracts';
 import type { MessageHandler } from '@ordering/messaging';
 import type { Logger } from '@ordering/platform';
 import { participantCommandHandler, payloadOf, type ParticipantOutcome } from '@ordering/saga';
@@ -23,19 +23,17 @@ const asStepOutcome = <T extends object>(outcome: Outcome<T, string>): Participa
 export const createAccountMessageHandlers = ({ logger }: AccountMessageDeps): MessageHandler<AccountTx>[] => [
   participantCommandHandler({ service: ACCOUNT_CONSUMER, logger }, {
     type: MessageTypes.DebitAccount,
-    replyType: MessageTypes.DebitAccountReply,
     // INSUFFICIENT_FUNDS is the customer's; COMPENSATED is a saga that timed out and gave up first.
     unexpectedFailures: ['AMOUNT_OUT_OF_RANGE'],
-    run: async (tx, command: AccountMessages.DebitAccount) => asStepOutcome(await debitAccount(tx, command)),
+    run: async (tx, command) => asStepOutcome(await debitAccount(tx, command)),
   }),
   participantCommandHandler({ service: ACCOUNT_CONSUMER, logger }, {
     type: MessageTypes.RefundAccount,
-    replyType: MessageTypes.RefundAccountReply,
     unexpectedFailures: [],
-    run: async (tx, command: AccountMessages.RefundAccount) => asStepOutcome(await refundAccount(tx, command)),
+    run: async (tx, command) => asStepOutcome(await refundAccount(tx, command)),
   }),
   {
     type: MessageTypes.CustomerRegistered,
-    handle: (tx, envelope) => openAccount(tx, payloadOf<CustomerMessages.CustomerRegistered>(envelope)),
+    handle: (tx, envelope) => openAccount(tx, payloadOf<typeof MessageTypes.CustomerRegistered>(envelope)),
   },
 ];

@@ -1,4 +1,4 @@
-import { MessageTypes, type OrderMessages } from '@ordering/contracts';
+import { MessageTypes } from '@ordering/contracts';
 import type { MessageHandler } from '@ordering/messaging';
 import type { Logger } from '@ordering/platform';
 import { participantCommandHandler } from '@ordering/saga';
@@ -24,41 +24,35 @@ export const createOrderMessageHandlers = ({ logger }: OrderMessageDeps): Messag
   return [
     participantCommandHandler(participant, {
       type: MessageTypes.CreatePendingOrder,
-      replyType: MessageTypes.CreatePendingOrderReply,
       // UNKNOWN_MENU_ITEM is the customer's; a tombstone's reason is a saga that gave up first.
       unexpectedFailures: [ORDER_ID_CONFLICT],
-      run: (tx, command: OrderMessages.CreatePendingOrder) => createPendingOrder(tx, command),
+      run: (tx, command) => createPendingOrder(tx, command),
     }),
     participantCommandHandler(participant, {
       type: MessageTypes.ApproveOrder,
-      replyType: MessageTypes.ApproveOrderReply,
       unexpectedFailures: 'all',
-      run: (tx, command: OrderMessages.ApproveOrder) => approveOrder(tx, command),
+      run: (tx, command) => approveOrder(tx, command),
     }),
     participantCommandHandler(participant, {
       type: MessageTypes.RejectOrder,
-      replyType: MessageTypes.RejectOrderReply,
       unexpectedFailures: 'all',
-      run: (tx, command: OrderMessages.RejectOrder) => rejectOrder(tx, command),
+      run: (tx, command) => rejectOrder(tx, command),
     }),
     participantCommandHandler(participant, {
       type: MessageTypes.BeginCancel,
-      replyType: MessageTypes.BeginCancelReply,
       // NOT_FOUND and ORDER_NOT_CANCELLABLE answer what the customer asked for.
       unexpectedFailures: [],
-      run: (tx, command: OrderMessages.BeginCancel) => beginCancel(tx, command),
+      run: (tx, command) => beginCancel(tx, command),
     }),
     participantCommandHandler(participant, {
       type: MessageTypes.ConfirmCancel,
-      replyType: MessageTypes.ConfirmCancelReply,
       unexpectedFailures: 'all',
-      run: (tx, command: OrderMessages.ConfirmCancel) => confirmCancel(tx, command),
+      run: (tx, command) => confirmCancel(tx, command),
     }),
     participantCommandHandler(participant, {
       type: MessageTypes.UndoCancel,
-      replyType: MessageTypes.UndoCancelReply,
       unexpectedFailures: 'all',
-      run: (tx, command: OrderMessages.UndoCancel) => undoCancel(tx, command),
+      run: (tx, command) => undoCancel(tx, command),
     }),
   ];
 };
