@@ -69,6 +69,8 @@ export type OwnerOf<T extends MessageType> = MessageOf<T>['owner'];
 export type KindOf<T extends MessageType> = MessageOf<T>['kind'];
 export type ReplyTypeOf<C extends CommandType> = MessageOf<C> extends { reply: infer R extends MessageName } ? TypeNames[R] : never;
 export type ReplyPayloadOf<C extends CommandType> = PayloadOf<ReplyTypeOf<C>>;
+/** The commands `service` handles: a participant must answer each of them. */
+export type CommandsOwnedBy<S extends string> = { [C in CommandType]: OwnerOf<C> extends S ? C : never }[CommandType];
 
 interface CatalogEntry {
   name: string;

@@ -1,4 +1,4 @@
-import { replyTypeOf, type CommandType, type Envelope, type MessageType, type PayloadOf } from '@ordering/contracts';
+import { replyTypeOf, type CommandsOwnedBy, type CommandType, type Envelope, type MessageType, type PayloadOf } from '@ordering/contracts';
 import { createReply, enqueueMessages, type MessageHandler } from '@ordering/messaging';
 import type { Logger, SqlExecutor } from '@ordering/platform';
 import type { SucceededReplyOf } from './saga-definition.js';
@@ -60,3 +60,19 @@ export const participantCommandHandler = <Tx extends SqlExecutor, C extends Part
     },
   };
 };
+
+/** A participant's answer to one command, keyed by the command's type in `participantCommandHandlers`. */
+export type ParticipantAnswer<Tx, C extends ParticipantCommandType> = Omit<ParticipantCommand<Tx, C>, 'type'>;
+
+/**
+ * One handler per saga command `participant.service` owns in the catalog: a command added for this service does not
+ * compile until its answer is here, and an answer for a command it does not own does not compile either.
+ */
+export const participantCommandHandlers = <Tx extends SqlExecutor, S extends string>(
+  participant: { service: S; logger: Logger },
+  answers: { [C in CommandsOwnedBy<S>]: C extends ParticipantCommandType ? ParticipantAnswer<Tx, C> : never },
+): MessageHandler<Tx>[] =>
+  // Object.entries forgets which answer belongs to which key; each entry is the answer to its own type.
+  (Object.entries(answers) as [ParticipantCommandType, ParticipantAnswer<Tx, ParticipantCommandType>][]).map(([type, answer]) =>
+    participantCommandHandler(participant, { ...answer, type }),
+  );

@@ -1,11 +1,11 @@
 import { MessageTypes } from '@ordering/contracts';
 import { createLogger, type SqlExecutor } from '@ordering/platform';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { defineSaga, filledByEarlierStep, participantCommandHandler, type SagaStepInput, type SucceededReplyOf } from '../src/index.js';
+import { defineSaga, filledByEarlierStep, participantCommandHandler, participantCommandHandlers, type SagaStepInput, type SucceededReplyOf } from '../src/index.js';
 
 type Data = { orderId: string; customerId: string; total?: number };
 
-const participant = { service: 'account', logger: createLogger({ service: 'saga-test', level: 'silent' }) };
+const participant = { service: 'account' as const, logger: createLogger({ service: 'saga-test', level: 'silent' }) };
 
 describe('saga steps and participant handlers are typed by their contracts', () => {
   it('when a step names its command, then its payload is checked against the contract and onSuccess reads the typed reply', () => {
@@ -94,6 +94,23 @@ describe('saga steps and participant handlers are typed by their contracts', () 
       type: MessageTypes.CustomerRegistered,
       unexpectedFailures: [],
       run: async () => ({ ok: false, reason: 'NOT_A_COMMAND' }),
+    });
+  });
+
+  it('when a participant lists its answers, then every command it owns must be answered, and only those', () => {
+    const refund = { unexpectedFailures: [], run: async () => ({ ok: true as const, value: { refunded: 0 } }) };
+    const handlers = participantCommandHandlers(participant, {
+      [MessageTypes.DebitAccount]: { unexpectedFailures: [], run: async (_tx, command) => ({ ok: true, value: { amount: command.amount, balanceAfter: 0 } }) },
+      [MessageTypes.RefundAccount]: refund,
+    });
+    expect(handlers.map((handler) => handler.type).sort()).toEqual([MessageTypes.DebitAccount, MessageTypes.RefundAccount]);
+    // @ts-expect-error the account service owns DebitAccount too
+    participantCommandHandlers(participant, { [MessageTypes.RefundAccount]: refund });
+    participantCommandHandlers(participant, {
+      [MessageTypes.DebitAccount]: { unexpectedFailures: [], run: async () => ({ ok: false, reason: 'NO' }) },
+      [MessageTypes.RefundAccount]: refund,
+      // @ts-expect-error ApproveOrder is the order service's
+      [MessageTypes.ApproveOrder]: { unexpectedFailures: 'all', run: async () => ({ ok: true, value: {} }) },
     });
   });
 });

@@ -1,7 +1,7 @@
 import { MessageTypes } from '@ordering/contracts';
 import type { MessageHandler } from '@ordering/messaging';
 import type { Logger } from '@ordering/platform';
-import { participantCommandHandler, payloadOf, type ParticipantOutcome } from '@ordering/saga';
+import { participantCommandHandlers, payloadOf, type ParticipantOutcome } from '@ordering/saga';
 import type { Outcome } from '../domain/outcome.js';
 import type { AccountTx } from '../db/account-database.js';
 import { debitAccount } from '../use-cases/debit-account.js';
@@ -21,16 +21,13 @@ const asStepOutcome = <T extends object>(outcome: Outcome<T, string>): Participa
   outcome.ok ? outcome : { ok: false, reason: outcome.failure };
 
 export const createAccountMessageHandlers = ({ logger }: AccountMessageDeps): MessageHandler<AccountTx>[] => [
-  participantCommandHandler({ service: ACCOUNT_CONSUMER, logger }, {
-    type: MessageTypes.DebitAccount,
-    // INSUFFICIENT_FUNDS is the customer's; COMPENSATED is a saga that timed out and gave up first.
-    unexpectedFailures: ['AMOUNT_OUT_OF_RANGE'],
-    run: async (tx, command) => asStepOutcome(await debitAccount(tx, command)),
-  }),
-  participantCommandHandler({ service: ACCOUNT_CONSUMER, logger }, {
-    type: MessageTypes.RefundAccount,
-    unexpectedFailures: [],
-    run: async (tx, command) => asStepOutcome(await refundAccount(tx, command)),
+  ...participantCommandHandlers({ service: ACCOUNT_CONSUMER, logger }, {
+    [MessageTypes.DebitAccount]: {
+      // INSUFFICIENT_FUNDS is the customer's; COMPENSATED is a saga that timed out and gave up first.
+      unexpectedFailures: ['AMOUNT_OUT_OF_RANGE'],
+      run: async (tx, command) => asStepOutcome(await debitAccount(tx, command)),
+    },
+    [MessageTypes.RefundAccount]: { unexpectedFailures: [], run: async (tx, command) => asStepOutcome(await refundAccount(tx, command)) },
   }),
   {
     type: MessageTypes.CustomerRegistered,
