@@ -15,11 +15,11 @@ export interface AccountMessageDeps {
   logger: Logger;
 }
 
-/** The account service's part in the sagas, and its subscription to new customers. */
 /** The ledger's outcomes name their failure; a saga reply calls it the reason. */
 const asStepOutcome = <T extends object>(outcome: Outcome<T, string>): ParticipantOutcome<T> =>
   outcome.ok ? outcome : { ok: false, reason: outcome.failure };
 
+/** The account service's part in the sagas, and its subscription to new customers. */
 export const createAccountMessageHandlers = ({ logger }: AccountMessageDeps): MessageHandler<AccountTx>[] => [
   ...participantCommandHandlers({ service: ACCOUNT_CONSUMER, logger }, {
     [MessageTypes.DebitAccount]: {
