@@ -1,20 +1,26 @@
-import type { Envelope } from '@ordering/contracts';
+import { replyTypeOf, type CommandsOwnedBy, type CommandType, type Envelope, type MessageType, type PayloadOf } from '@ordering/contracts';
 import { createReply, enqueueMessages, type MessageHandler } from '@ordering/messaging';
 import type { Logger, SqlExecutor } from '@ordering/platform';
+import type { SucceededReplyOf } from './saga-definition.js';
 
 /** What a participant's step did: the data of its SUCCEEDED reply, or the reason of its FAILED one. */
 export type ParticipantOutcome<T extends object> = { ok: true; value: T } | { ok: false; reason: string };
 
-/** One saga command a participant answers; the business key of every step is the order id. */
-export interface ParticipantCommand<Tx, C extends { orderId: string }, T extends object> {
-  type: string;
-  replyType: string;
+/** The commands a participant answers by business key: those whose payload carries the order id. */
+export type ParticipantCommandType = { [C in CommandType]: PayloadOf<C> extends { orderId: string } ? C : never }[CommandType];
+
+/** What a SUCCEEDED reply to C states beyond the fields the handler fills in itself (orderId, outcome). */
+export type SucceededValueOf<C extends CommandType> = Omit<SucceededReplyOf<C>, 'orderId' | 'outcome'>;
+
+/** One saga command a participant answers; its contract types the command, and the reply is looked up from it. */
+export interface ParticipantCommand<Tx, C extends ParticipantCommandType> {
+  type: C;
   /**
    * Failures a correct saga never meets: they are answered like any other, and logged as a warning because they
    * mean a bug or an operator's intervention. 'all' for steps that cannot fail in a correct saga.
    */
   unexpectedFailures: 'all' | readonly string[];
-  run(tx: Tx, command: C): Promise<ParticipantOutcome<T>>;
+  run(tx: Tx, command: PayloadOf<C>): Promise<ParticipantOutcome<SucceededValueOf<C>>>;
 }
 
 /**
@@ -22,7 +28,7 @@ export interface ParticipantCommand<Tx, C extends { orderId: string }, T extends
  * the contract of its type (Ajv) before calling the handler, and parks a message that breaks it; checking it again
  * here (TypeBox) cost CPU on every message and could only ever pass (issue 10).
  */
-export const payloadOf = <P>(envelope: Envelope): P => envelope.payload as P;
+export const payloadOf = <T extends MessageType>(envelope: Envelope): PayloadOf<T> => envelope.payload as PayloadOf<T>;
 
 const isUnexpected = (failures: 'all' | readonly string[], reason: string): boolean => failures === 'all' || failures.includes(reason);
 
@@ -30,23 +36,43 @@ const isUnexpected = (failures: 'all' | readonly string[], reason: string): bool
  * The participant's side of a saga step: read the command, run the use case, and put the reply (SUCCEEDED with
  * the step's data, or FAILED with its reason) in the outbox, all in the consumer's transaction.
  */
-export const participantCommandHandler = <Tx extends SqlExecutor, C extends { orderId: string }, T extends object>(
+export const participantCommandHandler = <Tx extends SqlExecutor, C extends ParticipantCommandType>(
   participant: { service: string; logger: Logger },
-  spec: ParticipantCommand<Tx, C, T>,
-): MessageHandler<Tx> => ({
-  type: spec.type,
-  async handle(tx, envelope) {
-    const command = payloadOf<C>(envelope);
-    const outcome = await spec.run(tx, command);
-    const payload = outcome.ok
-      ? { orderId: command.orderId, outcome: 'SUCCEEDED' as const, ...outcome.value }
-      : { orderId: command.orderId, outcome: 'FAILED' as const, reason: outcome.reason };
-    if (!outcome.ok && isUnexpected(spec.unexpectedFailures, outcome.reason)) {
-      participant.logger.warn(
-        { messageId: envelope.id, messageType: envelope.type, correlationId: envelope.correlationId, orderId: command.orderId, reason: outcome.reason },
-        'saga command refused in a state a correct saga never reaches',
-      );
-    }
-    await enqueueMessages(tx, [createReply(envelope, { type: spec.replyType, source: participant.service, payload })]);
-  },
-});
+  spec: ParticipantCommand<Tx, C>,
+): MessageHandler<Tx> => {
+  const replyType = replyTypeOf(spec.type);
+  return {
+    type: spec.type,
+    async handle(tx, envelope) {
+      // C is a ParticipantCommandType, so its payload has the order id; a generic C hides that from the compiler.
+      const command = payloadOf<C>(envelope) as PayloadOf<C> & { orderId: string };
+      const outcome = await spec.run(tx, command);
+      const payload = outcome.ok
+        ? { orderId: command.orderId, outcome: 'SUCCEEDED' as const, ...outcome.value }
+        : { orderId: command.orderId, outcome: 'FAILED' as const, reason: outcome.reason };
+      if (!outcome.ok && isUnexpected(spec.unexpectedFailures, outcome.reason)) {
+        participant.logger.warn(
+          { messageId: envelope.id, messageType: envelope.type, correlationId: envelope.correlationId, orderId: command.orderId, reason: outcome.reason },
+          'saga command refused in a state a correct saga never reaches',
+        );
+      }
+      await enqueueMessages(tx, [createReply(envelope, { type: replyType, source: participant.service, payload })]);
+    },
+  };
+};
+
+/** A participant's answer to one command, keyed by the command's type in `participantCommandHandlers`. */
+export type ParticipantAnswer<Tx, C extends ParticipantCommandType> = Omit<ParticipantCommand<Tx, C>, 'type'>;
+
+/**
+ * One handler per saga command `participant.service` owns in the catalog: a command added for this service does not
+ * compile until its answer is here, and an answer for a command it does not own does not compile either.
+ */
+export const participantCommandHandlers = <Tx extends SqlExecutor, S extends string>(
+  participant: { service: S; logger: Logger },
+  answers: { [C in CommandsOwnedBy<S>]: C extends ParticipantCommandType ? ParticipantAnswer<Tx, C> : never },
+): MessageHandler<Tx>[] =>
+  // Object.entries forgets which answer belongs to which key; each entry is the answer to its own type.
+  (Object.entries(answers) as [ParticipantCommandType, ParticipantAnswer<Tx, ParticipantCommandType>][]).map(([type, answer]) =>
+    participantCommandHandler(participant, { ...answer, type }),
+  );

@@ -1,23 +1,36 @@
-import { contractOf } from '@ordering/contracts';
+import { contractOf, type CommandType, type PayloadOf, type ReplyPayloadOf } from '@ordering/contracts';
 import type { StepKind } from './saga-state-machine.js';
 
-/** A participant's positive answer: `{ orderId, outcome: 'SUCCEEDED', ...whatever the contract adds }`. */
+/** A participant's positive answer, as the engine sees any: `{ orderId, outcome: 'SUCCEEDED', ...whatever the contract adds }`. */
 export type SucceededReply = { outcome: 'SUCCEEDED' } & Record<string, unknown>;
+
+/** The positive answer to command C, typed from its contract's reply schema. */
+export type SucceededReplyOf<C extends CommandType> = Extract<ReplyPayloadOf<C>, { outcome: 'SUCCEEDED' }>;
 
 export interface CompensationContext {
   /** Why the saga is being undone: the failing step's reason code, or TIMEOUT. */
   reason: string;
 }
 
-/** A command to send: its versioned contract type and how to build its payload from the saga's data. */
-export interface CommandSpec<Data> {
-  type: string;
-  payload: (data: Data) => unknown;
+/** A command to send: its contract type, and its payload built from the saga's data, as the contract types it. */
+export interface CommandSpecOf<Data, C extends CommandType> {
+  type: C;
+  payload: (data: Data) => PayloadOf<C>;
+  /** Folds the success reply into the saga's data (e.g. the order total that the next step debits). */
+  onSuccess?: (data: Data, reply: SucceededReplyOf<C>) => Data;
+}
+
+/** One of the catalog's commands; its `type` picks the contract that types `payload` and `onSuccess`. */
+export type CommandSpec<Data> = { [C in CommandType]: CommandSpecOf<Data, C> }[CommandType];
+
+export interface CompensationCommandOf<Data, C extends CommandType> {
+  type: C;
+  payload: (data: Data, context: CompensationContext) => PayloadOf<C>;
 }
 
 export interface CompensationSpec<Data> {
   participant: string;
-  command: { type: string; payload: (data: Data, context: CompensationContext) => unknown };
+  command: { [C in CommandType]: CompensationCommandOf<Data, C> }[CommandType];
 }
 
 export interface SagaStepInput<Data> {
@@ -25,8 +38,6 @@ export interface SagaStepInput<Data> {
   kind: StepKind;
   participant: string;
   command: CommandSpec<Data>;
-  /** Folds the success reply into the saga's data (e.g. the order total that the next step debits). */
-  onSuccess?: (data: Data, reply: SucceededReply) => Data;
   compensation?: CompensationSpec<Data>;
 }
 
@@ -63,6 +74,16 @@ export interface SagaDefinition {
   oneActivePerKey: boolean;
 }
 
+/**
+ * A value an earlier step's onSuccess put into the data, e.g. the order total the debit takes. Steps run in order and
+ * the engine stores the folded data before it builds the next command, so a missing value is a broken definition:
+ * it fails loudly here instead of sending a default (an amount of 0) to a participant.
+ */
+export const filledByEarlierStep = <T>(value: T | undefined, name: string): T => {
+  if (value === undefined) throw new Error(`saga data has no '${name}': the step that fills it has not succeeded`);
+  return value;
+};
+
 export class InvalidSagaDefinitionError extends Error {
   readonly problems: string[];
   constructor(type: string, problems: string[]) {
@@ -75,7 +96,7 @@ export class InvalidSagaDefinitionError extends Error {
 const SERVICE_NAME = /^[a-z][a-z0-9-]{0,30}$/;
 
 /** The reply type of a command, checked against the contracts; collects a problem instead of throwing. */
-const replyTypeOf = (commandType: string, participant: string, where: string, problems: string[]): string => {
+const checkedReplyType = (commandType: string, participant: string, where: string, problems: string[]): string => {
   const contract = contractOf(commandType);
   if (!contract || contract.kind !== 'command' || !contract.replyType) {
     problems.push(`${where}: '${commandType}' is not a command in the contracts`);
@@ -104,6 +125,19 @@ const checkStepOrder = <Data>(steps: SagaStepInput<Data>[], problems: string[]):
   }
 };
 
+/** A step's command as the engine calls it, with any command's reply. */
+interface ErasedCommand<Data> {
+  type: string;
+  payload: (data: Data) => unknown;
+  onSuccess?: (data: Data, reply: SucceededReply) => Data;
+}
+
+/**
+ * Sound because the engine folds a reply into the data only when its type is this step's reply type, and the
+ * consumer validated its payload against that type's schema before the engine saw it.
+ */
+const eraseReplyType = <Data>(command: CommandSpec<Data>): ErasedCommand<Data> => command as ErasedCommand<Data>;
+
 /** Validates a saga definition once, at start-up, so a broken definition never reaches a running saga. */
 export const defineSaga = <Data extends object>(input: SagaDefinitionInput<Data>): SagaDefinition => {
   const problems: string[] = [];
@@ -113,23 +147,24 @@ export const defineSaga = <Data extends object>(input: SagaDefinitionInput<Data>
   checkStepOrder(input.steps, problems);
 
   const steps = input.steps.map((step, index): SagaStepDefinition => {
-    const compensation = step.compensation;
+    const { compensation } = step;
+    const command = eraseReplyType(step.command);
     return {
       index,
       name: step.name,
       kind: step.kind,
       participant: step.participant,
       command: {
-        type: step.command.type,
-        replyType: replyTypeOf(step.command.type, step.participant, `step '${step.name}'`, problems),
-        payload: step.command.payload as (data: unknown) => unknown,
+        type: command.type,
+        replyType: checkedReplyType(command.type, step.participant, `step '${step.name}'`, problems),
+        payload: command.payload as (data: unknown) => unknown,
       },
-      onSuccess: (data, reply) => (step.onSuccess ? step.onSuccess(data as Data, reply) : data),
+      onSuccess: (data, reply) => (command.onSuccess ? command.onSuccess(data as Data, reply) : data),
       compensation: compensation
         ? {
             participant: compensation.participant,
             type: compensation.command.type,
-            replyType: replyTypeOf(compensation.command.type, compensation.participant, `compensation of '${step.name}'`, problems),
+            replyType: checkedReplyType(compensation.command.type, compensation.participant, `compensation of '${step.name}'`, problems),
             payload: compensation.command.payload as (data: unknown, context: CompensationContext) => unknown,
           }
         : null,

@@ -1,5 +1,5 @@
 import { MessageTypes } from '@ordering/contracts';
-import { defineSaga } from '../../src/index.js';
+import { defineSaga, filledByEarlierStep } from '../../src/index.js';
 
 export interface OrderLine {
   menuItemId: string;
@@ -27,8 +27,8 @@ export const testCheckoutSaga = defineSaga<TestCheckoutData>({
       command: {
         type: MessageTypes.CreatePendingOrder,
         payload: (data) => ({ orderId: data.orderId, customerId: data.customerId, items: data.items }),
+        onSuccess: (data, reply) => ({ ...data, total: reply.total }),
       },
-      onSuccess: (data, reply) => ({ ...data, total: reply['total'] as number }),
       compensation: {
         participant: 'order',
         command: { type: MessageTypes.RejectOrder, payload: (data, { reason }) => ({ orderId: data.orderId, reason }) },
@@ -40,7 +40,7 @@ export const testCheckoutSaga = defineSaga<TestCheckoutData>({
       participant: 'account',
       command: {
         type: MessageTypes.DebitAccount,
-        payload: (data) => ({ customerId: data.customerId, orderId: data.orderId, amount: data.total }),
+        payload: (data) => ({ customerId: data.customerId, orderId: data.orderId, amount: filledByEarlierStep(data.total, 'total') }),
       },
       compensation: {
         participant: 'account',
@@ -72,8 +72,11 @@ export const testCancelOrderSaga = defineSaga<TestCancelData>({
       name: 'beginCancel',
       kind: 'compensatable',
       participant: 'order',
-      command: { type: MessageTypes.BeginCancel, payload: (data) => ({ orderId: data.orderId, customerId: data.customerId }) },
-      onSuccess: (data, reply) => ({ ...data, total: reply['total'] as number }),
+      command: {
+        type: MessageTypes.BeginCancel,
+        payload: (data) => ({ orderId: data.orderId, customerId: data.customerId }),
+        onSuccess: (data, reply) => ({ ...data, total: reply.total }),
+      },
       compensation: { participant: 'order', command: { type: MessageTypes.UndoCancel, payload: (data) => ({ orderId: data.orderId }) } },
     },
     {

@@ -1,4 +1,4 @@
-import { MessageTypes, type AccountMessages, type OrderMessages } from '@ordering/contracts';
+import { MessageTypes } from '@ordering/contracts';
 import { defineSaga } from '@ordering/saga';
 
 export interface CancelOrderData {
@@ -22,11 +22,11 @@ export const cancelOrderSaga = defineSaga<CancelOrderData>({
       participant: 'order',
       command: {
         type: MessageTypes.BeginCancel,
-        payload: (data): OrderMessages.BeginCancel => ({ orderId: data.orderId, customerId: data.customerId }),
+        payload: (data) => ({ orderId: data.orderId, customerId: data.customerId }),
       },
       compensation: {
         participant: 'order',
-        command: { type: MessageTypes.UndoCancel, payload: (data): OrderMessages.UndoCancel => ({ orderId: data.orderId }) },
+        command: { type: MessageTypes.UndoCancel, payload: (data) => ({ orderId: data.orderId }) },
       },
     },
     {
@@ -35,14 +35,14 @@ export const cancelOrderSaga = defineSaga<CancelOrderData>({
       participant: 'account',
       command: {
         type: MessageTypes.RefundAccount,
-        payload: (data): AccountMessages.RefundAccount => ({ customerId: data.customerId, orderId: data.orderId }),
+        payload: (data) => ({ customerId: data.customerId, orderId: data.orderId }),
       },
     },
     {
       name: 'confirmCancel',
       kind: 'retriable',
       participant: 'order',
-      command: { type: MessageTypes.ConfirmCancel, payload: (data): OrderMessages.ConfirmCancel => ({ orderId: data.orderId }) },
+      command: { type: MessageTypes.ConfirmCancel, payload: (data) => ({ orderId: data.orderId }) },
     },
   ],
 });

@@ -1,11 +1,14 @@
-import { MessageTypes, type AccountMessages, type OrderMessages } from '@ordering/contracts';
-import { defineSaga } from '@ordering/saga';
+import { MessageTypes } from '@ordering/contracts';
+import { defineSaga, filledByEarlierStep } from '@ordering/saga';
 
 export interface CheckoutData {
   orderId: string;
   customerId: string;
   items: { menuItemId: string; quantity: number }[];
-  /** Known once the order service priced the order. */
+  /**
+   * Known once the order service priced the order: createOrder's onSuccess fills it, and the debit reads it. It
+   * stays optional rather than a second data type per step because the engine stores one data shape per saga.
+   */
   total?: number;
 }
 
@@ -23,14 +26,14 @@ export const checkoutSaga = defineSaga<CheckoutData>({
       participant: 'order',
       command: {
         type: MessageTypes.CreatePendingOrder,
-        payload: (data): OrderMessages.CreatePendingOrder => ({ orderId: data.orderId, customerId: data.customerId, items: data.items }),
+        payload: (data) => ({ orderId: data.orderId, customerId: data.customerId, items: data.items }),
+        onSuccess: (data, reply) => ({ ...data, total: reply.total }),
       },
-      onSuccess: (data, reply) => ({ ...data, total: Number(reply['total']) }),
       compensation: {
         participant: 'order',
         command: {
           type: MessageTypes.RejectOrder,
-          payload: (data, { reason }): OrderMessages.RejectOrder => ({ orderId: data.orderId, reason }),
+          payload: (data, { reason }) => ({ orderId: data.orderId, reason }),
         },
       },
     },
@@ -40,13 +43,13 @@ export const checkoutSaga = defineSaga<CheckoutData>({
       participant: 'account',
       command: {
         type: MessageTypes.DebitAccount,
-        payload: (data): AccountMessages.DebitAccount => ({ customerId: data.customerId, orderId: data.orderId, amount: data.total ?? 0 }),
+        payload: (data) => ({ customerId: data.customerId, orderId: data.orderId, amount: filledByEarlierStep(data.total, 'total') }),
       },
       compensation: {
         participant: 'account',
         command: {
           type: MessageTypes.RefundAccount,
-          payload: (data): AccountMessages.RefundAccount => ({ customerId: data.customerId, orderId: data.orderId }),
+          payload: (data) => ({ customerId: data.customerId, orderId: data.orderId }),
         },
       },
     },
@@ -54,7 +57,7 @@ export const checkoutSaga = defineSaga<CheckoutData>({
       name: 'approveOrder',
       kind: 'retriable',
       participant: 'order',
-      command: { type: MessageTypes.ApproveOrder, payload: (data): OrderMessages.ApproveOrder => ({ orderId: data.orderId }) },
+      command: { type: MessageTypes.ApproveOrder, payload: (data) => ({ orderId: data.orderId }) },
     },
   ],
 });

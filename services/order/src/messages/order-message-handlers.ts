@@ -1,7 +1,7 @@
-import { MessageTypes, type OrderMessages } from '@ordering/contracts';
+import { MessageTypes } from '@ordering/contracts';
 import type { MessageHandler } from '@ordering/messaging';
 import type { Logger } from '@ordering/platform';
-import { participantCommandHandler } from '@ordering/saga';
+import { participantCommandHandlers } from '@ordering/saga';
 import type { OrderTx } from '../db/order-database.js';
 import { ORDER_ID_CONFLICT } from '../domain/order-steps.js';
 import { approveOrder } from '../use-cases/approve-order.js';
@@ -19,46 +19,20 @@ export interface OrderMessageDeps {
 }
 
 /** The order service's part in the checkout and cancel-order sagas: one handler per command it owns. */
-export const createOrderMessageHandlers = ({ logger }: OrderMessageDeps): MessageHandler<OrderTx>[] => {
-  const participant = { service: ORDER_CONSUMER, logger };
-  return [
-    participantCommandHandler(participant, {
-      type: MessageTypes.CreatePendingOrder,
-      replyType: MessageTypes.CreatePendingOrderReply,
+export const createOrderMessageHandlers = ({ logger }: OrderMessageDeps): MessageHandler<OrderTx>[] =>
+  participantCommandHandlers({ service: ORDER_CONSUMER, logger }, {
+    [MessageTypes.CreatePendingOrder]: {
       // UNKNOWN_MENU_ITEM is the customer's; a tombstone's reason is a saga that gave up first.
       unexpectedFailures: [ORDER_ID_CONFLICT],
-      run: (tx, command: OrderMessages.CreatePendingOrder) => createPendingOrder(tx, command),
-    }),
-    participantCommandHandler(participant, {
-      type: MessageTypes.ApproveOrder,
-      replyType: MessageTypes.ApproveOrderReply,
-      unexpectedFailures: 'all',
-      run: (tx, command: OrderMessages.ApproveOrder) => approveOrder(tx, command),
-    }),
-    participantCommandHandler(participant, {
-      type: MessageTypes.RejectOrder,
-      replyType: MessageTypes.RejectOrderReply,
-      unexpectedFailures: 'all',
-      run: (tx, command: OrderMessages.RejectOrder) => rejectOrder(tx, command),
-    }),
-    participantCommandHandler(participant, {
-      type: MessageTypes.BeginCancel,
-      replyType: MessageTypes.BeginCancelReply,
+      run: (tx, command) => createPendingOrder(tx, command),
+    },
+    [MessageTypes.ApproveOrder]: { unexpectedFailures: 'all', run: (tx, command) => approveOrder(tx, command) },
+    [MessageTypes.RejectOrder]: { unexpectedFailures: 'all', run: (tx, command) => rejectOrder(tx, command) },
+    [MessageTypes.BeginCancel]: {
       // NOT_FOUND and ORDER_NOT_CANCELLABLE answer what the customer asked for.
       unexpectedFailures: [],
-      run: (tx, command: OrderMessages.BeginCancel) => beginCancel(tx, command),
-    }),
-    participantCommandHandler(participant, {
-      type: MessageTypes.ConfirmCancel,
-      replyType: MessageTypes.ConfirmCancelReply,
-      unexpectedFailures: 'all',
-      run: (tx, command: OrderMessages.ConfirmCancel) => confirmCancel(tx, command),
-    }),
-    participantCommandHandler(participant, {
-      type: MessageTypes.UndoCancel,
-      replyType: MessageTypes.UndoCancelReply,
-      unexpectedFailures: 'all',
-      run: (tx, command: OrderMessages.UndoCancel) => undoCancel(tx, command),
-    }),
-  ];
-};
+      run: (tx, command) => beginCancel(tx, command),
+    },
+    [MessageTypes.ConfirmCancel]: { unexpectedFailures: 'all', run: (tx, command) => confirmCancel(tx, command) },
+    [MessageTypes.UndoCancel]: { unexpectedFailures: 'all', run: (tx, command) => undoCancel(tx, command) },
+  });
