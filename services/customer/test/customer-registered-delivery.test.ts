@@ -92,7 +92,7 @@ describe('CustomerRegistered leaving through the outbox relay', () => {
     const [delivery] = deliveriesFor(peer, customer.id);
     expect(delivery?.path).toBe('/internal/messages');
     expect(delivery?.contentType).toBe('application/json');
-    expect(delivery?.authentication).toEqual({ ok: true, via: 'signature', sender: 'customer' });
+    expect(delivery?.authentication).toEqual({ ok: true, value: { via: 'signature', sender: 'customer' } });
     expect(delivery?.envelope).toMatchObject({
       type: MessageTypes.CustomerRegistered,
       source: 'customer',
