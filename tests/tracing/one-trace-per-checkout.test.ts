@@ -8,22 +8,22 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp as buildAccountApp } from '../../services/account/src/app.js';
 import { connectAccountDatabase } from '../../services/account/src/db/account-database.js';
-import { MIGRATIONS_FOLDER as ACCOUNT_MIGRATIONS } from '../../services/account/src/db/migrations-folder.js';
+import { SERVICE_MIGRATIONS as ACCOUNT_MIGRATIONS } from '../../services/account/src/db/migrations.js';
 import { createAccountMessageHandlers } from '../../services/account/src/messages/account-message-handlers.js';
 import { buildApp as buildCustomerApp } from '../../services/customer/src/app.js';
 import { connectCustomerDatabase } from '../../services/customer/src/db/customer-database.js';
-import { MIGRATIONS_FOLDER as CUSTOMER_MIGRATIONS } from '../../services/customer/src/db/migrations-folder.js';
+import { SERVICE_MIGRATIONS as CUSTOMER_MIGRATIONS } from '../../services/customer/src/db/migrations.js';
 import { createPasswordHasher } from '../../services/customer/src/security/password-hashing.js';
 import { createLocalTokenVerifier, createTokenSigner } from '../../services/customer/src/security/token-signer.js';
 import { ensureSigningKeys } from '../../services/customer/src/use-cases/ensure-signing-keys.js';
 import { buildApp as buildGatewayApp } from '../../services/gateway/src/app.js';
 import { buildApp as buildOrchestratorApp } from '../../services/orchestrator/src/app.js';
-import { MIGRATIONS_FOLDER as ORCHESTRATOR_MIGRATIONS } from '../../services/orchestrator/src/db/migrations-folder.js';
+import { SERVICE_MIGRATIONS as ORCHESTRATOR_MIGRATIONS } from '../../services/orchestrator/src/db/migrations.js';
 import { connectOrchestratorDatabase } from '../../services/orchestrator/src/db/orchestrator-database.js';
 import { SAGA_DEFINITIONS } from '../../services/orchestrator/src/domain/saga-definitions.js';
 import { buildApp as buildOrderApp } from '../../services/order/src/app.js';
 import { connectOrderDatabase } from '../../services/order/src/db/order-database.js';
-import { MIGRATIONS_FOLDER as ORDER_MIGRATIONS } from '../../services/order/src/db/migrations-folder.js';
+import { SERVICE_MIGRATIONS as ORDER_MIGRATIONS } from '../../services/order/src/db/migrations.js';
 import { createOrderMessageHandlers } from '../../services/order/src/messages/order-message-handlers.js';
 
 /**

@@ -1,5 +1,6 @@
 export * from './create-messaging.js';
 export * from './messaging-tables.js';
+export * from './messaging-migrations.js';
 
 export * from './outbox/create-envelope.js';
 export * from './outbox/outbox-schema.js';

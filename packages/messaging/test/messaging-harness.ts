@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import { createDeadLetterStore, createMessageConsumer, createMessageSigner, createMessageVerifier, enqueueMessages, registerMessageRoutes, type DeadLetterStore, type MessageConsumer, type MessageHandler, type MessageSigner, type MessageVerifier, type OutboxRelay, type RelayDatabase, type Transport } from '../src/index.js';
 import type { DebitPayload } from './builders.js';
 import * as schema from './fixtures/schema.js';
-import { MIGRATIONS_FOLDER } from './fixtures/migrations-folder.js';
+import { MESSAGING_MIGRATIONS } from '../src/messaging-migrations.js';
 
 export type TestSchema = typeof schema;
 export type TestTx = Transaction<TestSchema>;
@@ -35,12 +35,17 @@ export interface TestDatabaseHandle {
   close(): Promise<void>;
 }
 
+/** The test-only table of fixtures/schema.ts `ledger`; the messaging tables come from the package's migrations. */
+const CREATE_TEST_LEDGER = `create table ledger (id uuid primary key default gen_random_uuid(), message_id uuid not null, order_id uuid not null,
+  amount integer not null, applied_at timestamp (3) with time zone not null default now())`;
+
 /** A fresh database with the messaging tables and the test ledger, migrated by platform's runMigrations. */
 export const startTestDatabase = async (poolSize = 10): Promise<TestDatabaseHandle> => {
   const testDatabase = await createTestDatabase();
   const logger = silentLogger();
   const database = connectDatabase({ url: testDatabase.url, schema, logger, maxConnections: poolSize, applicationName: 'messaging-test' });
-  await runMigrations(database.pool, MIGRATIONS_FOLDER, logger);
+  await runMigrations(database.pool, [MESSAGING_MIGRATIONS], logger);
+  await database.pool.query(CREATE_TEST_LEDGER);
   return {
     database,
     testDatabase,

@@ -19,6 +19,8 @@ export * from './auth/authenticate.js';
 export * from './db/database.js';
 export * from './db/sql-executor.js';
 export * from './db/run-migrations.js';
+export * from './db/migration-sets.js';
+export * from './platform-migrations.js';
 export * from './db/pagination.js';
 export * from './db/idempotency.js';
 export * from './lifecycle/graceful-shutdown.js';

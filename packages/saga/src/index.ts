@@ -1,6 +1,7 @@
 export * from './saga-definition.js';
 export * from './saga-state-machine.js';
 export * from './saga-schema.js';
+export * from './saga-migrations.js';
 export * from './saga-errors.js';
 export * from './saga-metrics.js';
 export * from './saga-gauges.js';

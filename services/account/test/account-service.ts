@@ -5,7 +5,7 @@ import { createTestDatabase, createTestTokens, testMessageSecurity, type TestTok
 import { buildApp } from '../src/app.js';
 import type { EntryKind } from '../src/domain/account.js';
 import { connectAccountDatabase, type AccountDatabase } from '../src/db/account-database.js';
-import { MIGRATIONS_FOLDER } from '../src/db/migrations-folder.js';
+import { SERVICE_MIGRATIONS } from '../src/db/migrations.js';
 import { createAccountMessageHandlers } from '../src/messages/account-message-handlers.js';
 
 /** Nothing listens on port 1: publishing there (a started relay, or stop()'s final flush) fails at once and the rows stay PENDING. */
@@ -51,7 +51,7 @@ export const startAccountService = async (): Promise<AccountServiceUnderTest> =>
   const logger = createLogger({ service: 'account', level: 'silent' });
   const metrics = createMetrics('account');
   const database = connectAccountDatabase(testDatabase.url, 25, logger, metrics);
-  await runMigrations(database.pool, MIGRATIONS_FOLDER, logger);
+  await runMigrations(database.pool, SERVICE_MIGRATIONS, logger);
   const tokens = await createTestTokens();
   const messaging = createMessaging({
     service: 'account',

@@ -3,7 +3,7 @@ import { exitOnConfigError, runMigrations, serve, startObservability } from '@or
 import { buildApp } from './app.js';
 import { readConfig } from './config.js';
 import { connectCustomerDatabase } from './db/customer-database.js';
-import { MIGRATIONS_FOLDER } from './db/migrations-folder.js';
+import { SERVICE_MIGRATIONS } from './db/migrations.js';
 import { createPasswordHasher } from './security/password-hashing.js';
 import { createLocalTokenVerifier, createTokenSigner } from './security/token-signer.js';
 import { bootstrapAdmin } from './use-cases/bootstrap-admin.js';
@@ -13,7 +13,7 @@ import { pruneLoginThrottles } from './use-cases/login-throttling.js';
 const config = exitOnConfigError('customer', readConfig);
 const { logger, metrics, tracing } = startObservability('customer', config);
 const database = connectCustomerDatabase(config.databaseUrl, config.databasePoolSize, logger, metrics);
-await runMigrations(database.pool, MIGRATIONS_FOLDER, logger);
+await runMigrations(database.pool, SERVICE_MIGRATIONS, logger);
 // It only publishes (CustomerRegistered); it consumes nothing, so any inbound message is parked as a dead letter.
 const messaging = createMessaging({ service: 'customer', database, peers: config.peers, brokerUrl: config.brokerUrl, amqp: { namespace: config.brokerNamespace }, security: config.security, handlers: [], logger, metrics });
 // A stored key that does not open with SIGNING_KEY_ENCRYPTION_KEY stops the process as a bad variable does: one line, exit 78.

@@ -6,7 +6,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTVerifyResult } from 'jose';
 import { buildApp } from '../src/app.js';
 import { connectCustomerDatabase, type CustomerDatabase } from '../src/db/customer-database.js';
-import { MIGRATIONS_FOLDER } from '../src/db/migrations-folder.js';
+import { SERVICE_MIGRATIONS } from '../src/db/migrations.js';
 import { createPasswordHasher, type PasswordHasher, type PasswordHashingOptions } from '../src/security/password-hashing.js';
 import { createLocalTokenVerifier, createTokenSigner, type TokenSigner } from '../src/security/token-signer.js';
 import { bootstrapAdmin, type AdminCredentials } from '../src/use-cases/bootstrap-admin.js';
@@ -59,7 +59,7 @@ export const TEST_HASHING: PasswordHashingOptions = { costLog2: 10, concurrency:
 export const startCustomerApp = async (url: string, options: StartOptions = {}): Promise<CustomerTestApp> => {
   const logger = options.logger ?? silentLogger();
   const database = connectCustomerDatabase(url, 5, logger);
-  await runMigrations(database.pool, MIGRATIONS_FOLDER, logger);
+  await runMigrations(database.pool, SERVICE_MIGRATIONS, logger);
   const metrics = createMetrics('customer');
   const messaging = createMessaging({
     service: 'customer',

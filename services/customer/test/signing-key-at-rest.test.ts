@@ -5,7 +5,7 @@ import { ConfigError, runMigrations } from '@ordering/platform';
 import { createTestDatabase, findFreePort, testMessageSecurityEnv, type TestDatabase } from '@ordering/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectCustomerDatabase, type CustomerDatabase } from '../src/db/customer-database.js';
-import { MIGRATIONS_FOLDER } from '../src/db/migrations-folder.js';
+import { SERVICE_MIGRATIONS } from '../src/db/migrations.js';
 import { decodeEncryptionKey, openSealedJwk, type SealedJwk } from '../src/security/signing-key-sealing.js';
 import { ensureSigningKeys } from '../src/use-cases/ensure-signing-keys.js';
 import { aRegistration, anEncodedEncryptionKey, anEncryptionKey } from './builders.js';
@@ -116,7 +116,7 @@ describe('the token signing key at rest', () => {
     const encryptionKey = anEncryptionKey();
     const replicas = Array.from({ length: 5 }, () => connectCustomerDatabase(testDatabase.url, 2, silentLogger()));
     try {
-      await runMigrations(replicas[0]!.pool, MIGRATIONS_FOLDER, silentLogger());
+      await runMigrations(replicas[0]!.pool, SERVICE_MIGRATIONS, silentLogger());
 
       const keySets = await Promise.all(replicas.map((database) => ensureSigningKeys(database, { encryptionKey })));
 
@@ -149,7 +149,7 @@ describe('the token signing key at rest', () => {
   ])('when a sealed key meets %s, then loading it fails with the one configuration problem', async (_, encryptionKey, problem) => {
     const database = connectCustomerDatabase(testDatabase.url, 2, silentLogger());
     try {
-      await runMigrations(database.pool, MIGRATIONS_FOLDER, silentLogger());
+      await runMigrations(database.pool, SERVICE_MIGRATIONS, silentLogger());
       await ensureSigningKeys(database, { encryptionKey: anEncryptionKey() });
 
       const failure = await ensureSigningKeys(database, { encryptionKey }).catch((error: unknown) => error);
@@ -192,7 +192,7 @@ describe('the customer process with a sealed signing key', () => {
     testDatabase = await createTestDatabase();
     const database = connectCustomerDatabase(testDatabase.url, 2, silentLogger());
     try {
-      await runMigrations(database.pool, MIGRATIONS_FOLDER, silentLogger());
+      await runMigrations(database.pool, SERVICE_MIGRATIONS, silentLogger());
       await ensureSigningKeys(database, { encryptionKey: decodeEncryptionKey(sealedWith) });
     } finally {
       await database.close();

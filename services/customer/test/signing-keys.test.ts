@@ -2,7 +2,7 @@ import { runMigrations } from '@ordering/platform';
 import { createTestDatabase } from '@ordering/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectCustomerDatabase } from '../src/db/customer-database.js';
-import { MIGRATIONS_FOLDER } from '../src/db/migrations-folder.js';
+import { SERVICE_MIGRATIONS } from '../src/db/migrations.js';
 import { ensureSigningKeys } from '../src/use-cases/ensure-signing-keys.js';
 import { aRegistration } from './builders.js';
 import { getMe, loginAs, register, silentLogger, startCustomerApp, verifyWithPublishedKeys, type CustomerTestApp } from './customer-test-app.js';
@@ -71,7 +71,7 @@ describe('token signing keys and GET /.well-known/jwks.json', () => {
     const empty = await createTestDatabase();
     const pools = Array.from({ length: 5 }, () => connectCustomerDatabase(empty.url, 2, silentLogger()));
     try {
-      await runMigrations(pools[0]!.pool, MIGRATIONS_FOLDER, silentLogger());
+      await runMigrations(pools[0]!.pool, SERVICE_MIGRATIONS, silentLogger());
 
       const keySets = await Promise.all(pools.map((database) => ensureSigningKeys(database)));
 

@@ -3,14 +3,14 @@ import { createJwksTokenVerifier, exitOnConfigError, runMigrations, serve, start
 import { createSagaEngine, createSagaSweeper, registerSagaGauges } from '@ordering/saga';
 import { buildApp } from './app.js';
 import { readConfig } from './config.js';
-import { MIGRATIONS_FOLDER } from './db/migrations-folder.js';
+import { SERVICE_MIGRATIONS } from './db/migrations.js';
 import { connectOrchestratorDatabase } from './db/orchestrator-database.js';
 import { SAGA_DEFINITIONS } from './domain/saga-definitions.js';
 
 const config = exitOnConfigError('orchestrator', readConfig);
 const { logger, metrics, tracing } = startObservability('orchestrator', config);
 const database = connectOrchestratorDatabase(config.databaseUrl, config.databasePoolSize, logger, metrics);
-await runMigrations(database.pool, MIGRATIONS_FOLDER, logger);
+await runMigrations(database.pool, SERVICE_MIGRATIONS, logger);
 const engine = createSagaEngine({ definitions: SAGA_DEFINITIONS, service: 'orchestrator', logger, metrics, ...config.saga });
 const messaging = createMessaging({ service: 'orchestrator', database, peers: config.peers, brokerUrl: config.brokerUrl, amqp: { namespace: config.brokerNamespace }, security: config.security, handlers: engine.replyHandlers(), logger, metrics });
 const sweeper = createSagaSweeper({ engine, db: database.db, logger });

@@ -5,7 +5,7 @@ import { createSagaEngine, type SagaEngine } from '@ordering/saga';
 import { createTestDatabase, createTestTokens, testMessageSecurity, type TestTokens } from '@ordering/testing';
 import { and, asc, eq } from 'drizzle-orm';
 import { buildApp } from '../src/app.js';
-import { MIGRATIONS_FOLDER } from '../src/db/migrations-folder.js';
+import { SERVICE_MIGRATIONS } from '../src/db/migrations.js';
 import { connectOrchestratorDatabase, type OrchestratorDatabase } from '../src/db/orchestrator-database.js';
 import { SAGA_DEFINITIONS } from '../src/domain/saga-definitions.js';
 
@@ -26,7 +26,7 @@ export const startOrchestrator = async (): Promise<OrchestratorUnderTest> => {
   const logger = createLogger({ service: 'orchestrator', level: 'silent' });
   const metrics = createMetrics('orchestrator');
   const database = connectOrchestratorDatabase(testDatabase.url, 5, logger);
-  await runMigrations(database.pool, MIGRATIONS_FOLDER, logger);
+  await runMigrations(database.pool, SERVICE_MIGRATIONS, logger);
   const engine = createSagaEngine({ definitions: SAGA_DEFINITIONS, service: 'orchestrator', logger, metrics });
   // The relay is never started: commands stay in the outbox, where the test reads and answers them.
   const messaging = createMessaging({ service: 'orchestrator', database, peers: { order: ['http://127.0.0.1:9'], account: ['http://127.0.0.1:9'] }, handlers: engine.replyHandlers(), logger, metrics, security: testMessageSecurity('orchestrator') });

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createLogger, runMigrations } from '@ordering/platform';
 import { createTestDatabase, type TestDatabase } from '@ordering/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MIGRATIONS_FOLDER } from '../src/db/migrations-folder.js';
+import { SERVICE_MIGRATIONS } from '../src/db/migrations.js';
 import { connectOrchestratorDatabase, type OrchestratorDatabase } from '../src/db/orchestrator-database.js';
+import { orchestratorMigrationsBeforePackages } from './fixtures/migrations-before-packages.js';
 
 /** The migration that renamed order_id/customer_id; the level before it is what an existing database has. */
 const KEY_AND_OWNER_MIGRATION = '0006_sagas_business_key_and_owner';
@@ -16,10 +16,9 @@ let testDatabase: TestDatabase;
 let database: OrchestratorDatabase;
 let previousLevel: string;
 
-/** A copy of the migrations folder whose journal stops just before `tag`. */
+/** A copy of the migrations folder before ADR 23 whose journal stops just before `tag`. */
 const migrationsBefore = async (tag: string): Promise<string> => {
-  const folder = await mkdtemp(join(tmpdir(), 'orchestrator-migrations-'));
-  await cp(MIGRATIONS_FOLDER, folder, { recursive: true });
+  const folder = await orchestratorMigrationsBeforePackages();
   const journalPath = join(folder, 'meta', '_journal.json');
   const journal = JSON.parse(await readFile(journalPath, 'utf8')) as { entries: { tag: string }[] };
   const stop = journal.entries.findIndex((entry) => entry.tag === tag);
@@ -53,13 +52,13 @@ const insertOldSaga = async (type: string, orderId: string, customerId: string):
 
 describe('migrating sagas to a business key and an owner', () => {
   it('when a database with sagas at the previous level is migrated, then every saga keeps its order as business key and its customer as owner', async () => {
-    await runMigrations(database.pool, previousLevel, logger);
+    await runMigrations(database.pool, [{ name: 'orchestrator', folder: previousLevel }], logger);
     const orderId = randomUUID();
     const customerId = randomUUID();
     const checkout = await insertOldSaga('checkout', orderId, customerId);
     const cancel = await insertOldSaga('cancel-order', orderId, customerId);
 
-    await runMigrations(database.pool, MIGRATIONS_FOLDER, logger);
+    await runMigrations(database.pool, SERVICE_MIGRATIONS, logger);
 
     const sagas = await database.pool.query(`select id, business_key as "businessKey", owner_id as "ownerId", data from sagas order by id`);
     expect(sagas.rows).toEqual(
@@ -70,7 +69,7 @@ describe('migrating sagas to a business key and an owner', () => {
   });
 
   it('when migrated, then sagas are still found by order through an index, and no index names a saga type', async () => {
-    await runMigrations(database.pool, MIGRATIONS_FOLDER, logger);
+    await runMigrations(database.pool, SERVICE_MIGRATIONS, logger);
 
     const indexes = await database.pool.query<{ name: string; definition: string }>(
       `select indexname as name, indexdef as definition from pg_indexes where tablename = 'sagas'`,

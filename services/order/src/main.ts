@@ -2,14 +2,14 @@ import { createMessaging } from '@ordering/messaging';
 import { createJwksTokenVerifier, exitOnConfigError, runMigrations, serve, startObservability } from '@ordering/platform';
 import { buildApp } from './app.js';
 import { readConfig } from './config.js';
-import { MIGRATIONS_FOLDER } from './db/migrations-folder.js';
+import { SERVICE_MIGRATIONS } from './db/migrations.js';
 import { connectOrderDatabase } from './db/order-database.js';
 import { createOrderMessageHandlers } from './messages/order-message-handlers.js';
 
 const config = exitOnConfigError('order', readConfig);
 const { logger, metrics, tracing } = startObservability('order', config);
 const database = connectOrderDatabase(config.databaseUrl, config.databasePoolSize, logger, metrics);
-await runMigrations(database.pool, MIGRATIONS_FOLDER, logger);
+await runMigrations(database.pool, SERVICE_MIGRATIONS, logger);
 const messaging = createMessaging({ service: 'order', database, peers: config.peers, brokerUrl: config.brokerUrl, amqp: { namespace: config.brokerNamespace }, security: config.security, handlers: createOrderMessageHandlers({ logger }), logger, metrics });
 const app = await buildApp({
   logger,

@@ -4,7 +4,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { createTestDatabase, createTestTokens, testMessageSecurity, type TestTokens } from '@ordering/testing';
 import { buildApp } from '../src/app.js';
 import type { Order } from '../src/domain/order.js';
-import { MIGRATIONS_FOLDER } from '../src/db/migrations-folder.js';
+import { SERVICE_MIGRATIONS } from '../src/db/migrations.js';
 import { connectOrderDatabase, type OrderDatabase } from '../src/db/order-database.js';
 import { createOrderRepository, type OrderRepository } from '../src/db/order-repository.js';
 import { createOrderMessageHandlers } from '../src/messages/order-message-handlers.js';
@@ -35,7 +35,7 @@ export const startOrderService = async (options: { poolSize?: number } = {}): Pr
   const logger = createLogger({ service: 'order', level: 'silent' });
   const metrics = createMetrics('order');
   const database = connectOrderDatabase(testDatabase.url, options.poolSize ?? 4, logger, metrics);
-  await runMigrations(database.pool, MIGRATIONS_FOLDER, logger);
+  await runMigrations(database.pool, SERVICE_MIGRATIONS, logger);
   const tokens = await createTestTokens();
   const messaging = createMessaging({
     service: 'order',

@@ -5,11 +5,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { MessageTypes, type Envelope } from '@ordering/contracts';
-import { createDeadLetterStore, createEnvelope, createMessageConsumer, createMessageSigner, createMessageVerifier, registerMessageRoutes, type MessageHandler } from '@ordering/messaging';
+import { createDeadLetterStore, createEnvelope, createMessageConsumer, createMessageSigner, createMessageVerifier, MESSAGING_MIGRATIONS, registerMessageRoutes, type MessageHandler } from '@ordering/messaging';
 import { connectDatabase, createHttpServer, createLogger, createMetrics, runMigrations, type Database, type HttpServer, type Transaction } from '@ordering/platform';
 import { createTestDatabase, testPublicKeys, testSigningKeyOf, type TestDatabase } from '@ordering/testing';
 import { runDlq, type DlqEnvironment } from '../src/index.js';
-import { MIGRATIONS_FOLDER } from './fixtures/migrations-folder.js';
 import * as schema from './fixtures/schema.js';
 
 type Tx = Transaction<typeof schema>;
@@ -43,7 +42,7 @@ export const startServiceSurfaces = async (names: readonly string[], options: { 
   const testDatabase: TestDatabase = await createTestDatabase();
   const logger = createLogger({ service: 'dlq-test', level: 'silent' });
   const database: Database<typeof schema> = connectDatabase({ url: testDatabase.url, schema, logger, maxConnections: 5, applicationName: 'dlq-test' });
-  await runMigrations(database.pool, MIGRATIONS_FOLDER, logger);
+  await runMigrations(database.pool, [MESSAGING_MIGRATIONS], logger);
   const debits = recordingHandler(MessageTypes.DebitAccount);
   const services: Record<string, ServiceSurface> = {};
   for (const name of names) {

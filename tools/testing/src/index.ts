@@ -5,5 +5,6 @@ export { driveParticipant, type ParticipantDriver, type ParticipantHandler } fro
 export { testMessageSecurity, testMessageSecurityEnv, testPublicKeys, testSigningKeyOf, TEST_OPERATOR_TOKEN } from './test-message-keys.js';
 export { configProblemsOf } from './config-problems.js';
 export { pushMessage, type TestMessageSigner } from './message-push.js';
+export { describeServiceMigrations, migrationsBeforePackages, packageTableRows, sqlOf, type ServiceMigrationsSubject } from './migration-checks.js';
 export { describeMessageSecurityConfig, type MessageSecurityConfigSubject } from './message-security-config-cases.js';
 export { CRAFTED_CURSORS, cursorHolding } from '@ordering/embedded-database';

@@ -1,9 +1,10 @@
 import { Writable } from 'node:stream';
 import type { Envelope } from '@ordering/contracts';
+import { MESSAGING_MIGRATIONS } from '@ordering/messaging';
 import { connectDatabase, createLogger, createMetrics, runMigrations, type Database, type Logger, type ServiceMetrics } from '@ordering/platform';
 import { createTestDatabase, type TestDatabase } from '@ordering/testing';
 import { createSagaEngine, type SagaEngine, type SagaEngineOptions } from '../../src/index.js';
-import { TEST_MIGRATIONS_FOLDER } from '../fixtures/migrations-folder.js';
+import { SAGA_MIGRATIONS } from '../../src/saga-migrations.js';
 import * as schema from '../fixtures/schema.js';
 import { createSimulatedParticipants, type SimulatedParticipants } from './simulated-participants.js';
 import { TEST_SAGAS } from './test-sagas.js';
@@ -102,7 +103,7 @@ export const createSagaTestBed = async (): Promise<SagaTestBed> => {
   const logger = capturingLogger(logLines);
   const metrics = createMetrics('orchestrator');
   const database = connect(testDatabase.url, logger, metrics);
-  await runMigrations(database.pool, TEST_MIGRATIONS_FOLDER, createLogger({ service: 'saga-test', level: 'silent' }));
+  await runMigrations(database.pool, [MESSAGING_MIGRATIONS, SAGA_MIGRATIONS], createLogger({ service: 'saga-test', level: 'silent' }));
   const clock = createTestClock();
   const replicas: TestDatabaseConnection[] = [];
 

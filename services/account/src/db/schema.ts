@@ -3,11 +3,6 @@ import { bigint, check, index, pgTable, primaryKey, text, timestamp, uniqueIndex
 import { CURRENCY, ENTRY_KINDS } from '../domain/account.js';
 import { OPERATION_KINDS, OPERATION_OUTCOMES } from '../domain/account-operations.js';
 
-// Deposits honour Idempotency-Key; the keys live next to the money they protect.
-export { idempotencyKeys } from '@ordering/platform';
-// Saga commands and events arrive through the inbox and replies leave through the outbox, in the effect's transaction.
-export { deadLetters, inboxMessages, messageAttempts, outboxMessages } from '@ordering/messaging';
-
 const quoted = (values: readonly string[]) => sql.raw(values.map((value) => `'${value}'`).join(', '));
 
 export const accounts = pgTable(

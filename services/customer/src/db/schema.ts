@@ -5,9 +5,6 @@ import type { CustomerRole } from '../domain/customer.js';
 import type { ThrottleScope } from '../domain/login-throttle.js';
 import type { SealedJwk } from '../security/signing-key-sealing.js';
 
-// CustomerRegistered leaves through the outbox, written in the registration's own transaction.
-export { deadLetters, inboxMessages, messageAttempts, outboxMessages } from '@ordering/messaging';
-
 export const customers = pgTable(
   'customers',
   {

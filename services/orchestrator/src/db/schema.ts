@@ -1,4 +1,3 @@
-// Checkout requests honour Idempotency-Key; sagas persist every instance and step; messaging owns the outbox and inbox.
-export { idempotencyKeys } from '@ordering/platform';
-export { sagas, sagaSteps, sagaCommands } from '@ordering/saga';
-export { outboxMessages, inboxMessages, messageAttempts, deadLetters } from '@ordering/messaging';
+// The orchestrator declares no table of its own: idempotency_keys, the messaging tables and the saga tables are
+// declared and migrated by their packages (ADR 23). Its one index on them, sagas_order_idx, is in its migrations.
+export {};

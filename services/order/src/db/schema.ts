@@ -4,9 +4,6 @@ import { MENU_KINDS } from '../domain/menu.js';
 import { ORDER_STATUSES } from '../domain/order-state.js';
 import { TOMBSTONE_CAUSES } from '../domain/order-steps.js';
 
-// Saga commands arrive through the inbox and replies leave through the outbox, in the transaction of their effect.
-export { deadLetters, inboxMessages, messageAttempts, outboxMessages } from '@ordering/messaging';
-
 const quoted = (values: readonly string[]) => sql.raw(values.map((value) => `'${value}'`).join(', '));
 
 /** Seeded by a data migration with fixed ids; items are withdrawn (available = false), never deleted. */

@@ -8,17 +8,7 @@ CREATE TABLE "accounts" (
 	CONSTRAINT "accounts_currency_jpy" CHECK ("accounts"."currency" = 'JPY')
 );
 --> statement-breakpoint
-CREATE TABLE "idempotency_keys" (
-	"customer_id" uuid NOT NULL,
-	"route" text NOT NULL,
-	"key" text NOT NULL,
-	"request_hash" text NOT NULL,
-	"status_code" integer,
-	"response" jsonb,
-	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
-	CONSTRAINT "idempotency_keys_customer_id_route_key_pk" PRIMARY KEY("customer_id","route","key")
-);
---> statement-breakpoint
+-- idempotency_keys was created here; since ADR 23 it comes from @ordering/platform's migrations (PLATFORM_MIGRATIONS).
 CREATE TABLE "ledger_entries" (
 	"id" uuid PRIMARY KEY NOT NULL,
 	"customer_id" uuid NOT NULL,

@@ -1,10 +1,3 @@
-CREATE TABLE "idempotency_keys" (
-	"customer_id" uuid NOT NULL,
-	"route" text NOT NULL,
-	"key" text NOT NULL,
-	"request_hash" text NOT NULL,
-	"status_code" integer,
-	"response" jsonb,
-	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
-	CONSTRAINT "idempotency_keys_customer_id_route_key_pk" PRIMARY KEY("customer_id","route","key")
-);
+-- Emptied by ADR 23: idempotency_keys now comes from @ordering/platform's own migrations (PLATFORM_MIGRATIONS),
+-- applied before this service's. The file and its journal entry stay so that databases migrated before keep a
+-- history that lines up (drizzle compares journal timestamps, not file hashes).

@@ -1,1 +1,3 @@
-CREATE INDEX "sagas_finished_idx" ON "sagas" USING btree ("finished_at") WHERE "sagas"."finished_at" is not null;
+-- Emptied by ADR 23: this changed the saga tables, which now come in their current shape from @ordering/saga's
+-- migrations (SAGA_MIGRATIONS). The file and its journal entry stay so that databases migrated before keep a
+-- history that lines up (drizzle compares journal timestamps, not file hashes).

@@ -1,1 +1,3 @@
-ALTER TABLE "saga_commands" ADD COLUMN "trace_headers" jsonb DEFAULT '{}'::jsonb NOT NULL;
+-- Emptied by ADR 23: this changed the saga tables, which now come in their current shape from @ordering/saga's
+-- migrations (SAGA_MIGRATIONS). The file and its journal entry stay so that databases migrated before keep a
+-- history that lines up (drizzle compares journal timestamps, not file hashes).

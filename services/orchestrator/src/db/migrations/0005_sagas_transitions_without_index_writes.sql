@@ -1,2 +1,3 @@
-DROP INDEX "sagas_due_idx";--> statement-breakpoint
-DROP INDEX "sagas_customer_created_idx";
+-- Emptied by ADR 23: this changed the saga tables, which now come in their current shape from @ordering/saga's
+-- migrations (SAGA_MIGRATIONS). The file and its journal entry stay so that databases migrated before keep a
+-- history that lines up (drizzle compares journal timestamps, not file hashes).
