@@ -105,10 +105,11 @@ export const describeServiceMigrations = ({ service, sets, migrationsBefore, see
       for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
     });
 
-    it('when a fresh database is migrated, then every set records each of its migrations in its own journal', async () => {
+    it('when a fresh database is migrated, then every set records each of its migrations in its own journal and the tables take rows', async () => {
       const pool = await migratedFresh();
 
       expect(await journalRows(pool, sets)).toEqual(await journalEntries(sets));
+      for (const statement of seed) expect((await pool.query(statement)).rowCount).toBe(1);
     });
 
     it('when a database migrated before ADR 23 is migrated, then it keeps its rows and ends in the shape of a fresh one', async () => {
