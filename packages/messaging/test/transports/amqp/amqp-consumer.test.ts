@@ -57,6 +57,9 @@ describe.skipIf(!TEST_BROKER_URL)('amqp consumer', { timeout: 90_000 }, () => {
     return body;
   };
 
+  /** Waits until the DLQ holds exactly one message, and takes it off. */
+  const parkedOne = async (): Promise<GetMessage> => (await eventually(() => drainQueue(broker.admin.channel, dlq), (messages) => messages.length === 1))[0]!;
+
   it('when the relay publishes a command, then the consumer applies it once; the same envelope published again is acked as a duplicate', async () => {
     node = await startAmqpNode(handle, { namespace });
     const command = aDebitCommand();
@@ -88,14 +91,14 @@ describe.skipIf(!TEST_BROKER_URL)('amqp consumer', { timeout: 90_000 }, () => {
 
     // Signed: the signature covers any bytes, so the consumer gets to read the poison and name what is wrong with it.
     publishRaw(broker.admin.channel, commands, poison, { headers: testSignerOf().headersFor(poison) });
-    const [parked] = await eventually(() => drainQueue(broker.admin.channel, dlq), (messages) => messages.length === 1);
+    const parked = await parkedOne();
 
     expect(parked?.content.equals(poison)).toBe(true);
-    expect(headerOf(parked!, DEAD_LETTER_HEADERS.error)).toMatch(error);
-    expect(headerOf(parked!, DEAD_LETTER_HEADERS.attempts)).toBe(1);
-    expect(headerOf(parked!, DEAD_LETTER_HEADERS.id)).toMatch(UUID);
-    expect(headerOf(parked!, DEAD_LETTER_HEADERS.originalQueue)).toBe(commands);
-    expect(new Date(String(headerOf(parked!, DEAD_LETTER_HEADERS.deadAt))).getTime()).not.toBeNaN();
+    expect(headerOf(parked, DEAD_LETTER_HEADERS.error)).toMatch(error);
+    expect(headerOf(parked, DEAD_LETTER_HEADERS.attempts)).toBe(1);
+    expect(headerOf(parked, DEAD_LETTER_HEADERS.id)).toMatch(UUID);
+    expect(headerOf(parked, DEAD_LETTER_HEADERS.originalQueue)).toBe(commands);
+    expect(new Date(String(headerOf(parked, DEAD_LETTER_HEADERS.deadAt))).getTime()).not.toBeNaN();
     // In AMQP mode dead letters live in the DLQ, not in the service's table.
     expect(await handle.count('select count(*) from dead_letters')).toBe(0);
 
@@ -127,7 +130,7 @@ describe.skipIf(!TEST_BROKER_URL)('amqp consumer', { timeout: 90_000 }, () => {
     healthy.slice(10).forEach((command) => publishCommand(command));
     node = await startAmqpNode(handle, { namespace });
 
-    const [parked] = await eventually(() => drainQueue(broker.admin.channel, dlq), (messages) => messages.length === 1);
+    const parked = await parkedOne();
     for (const command of healthy) await eventually(() => ledgerCountFor(handle, command.id), (count) => count === 1);
     await node.stop();
     node = undefined;
@@ -142,14 +145,14 @@ describe.skipIf(!TEST_BROKER_URL)('amqp consumer', { timeout: 90_000 }, () => {
     const command = aDebitCommand();
 
     publishCommand(command);
-    const [parked] = await eventually(() => drainQueue(broker.admin.channel, dlq), (messages) => messages.length === 1);
+    const parked = await parkedOne();
 
     expect(handler.calls).toBe(3);
-    expect(JSON.parse(parked!.content.toString('utf8'))).toEqual(command);
-    expect(headerOf(parked!, DEAD_LETTER_HEADERS.attempts)).toBe(3);
-    expect(headerOf(parked!, DEAD_LETTER_HEADERS.error)).toMatch(/failed 3 times; last error: handler failure number 3/);
+    expect(JSON.parse(parked.content.toString('utf8'))).toEqual(command);
+    expect(headerOf(parked, DEAD_LETTER_HEADERS.attempts)).toBe(3);
+    expect(headerOf(parked, DEAD_LETTER_HEADERS.error)).toMatch(/failed 3 times; last error: handler failure number 3/);
     // Each retry waited out the retry queue's TTL: the broker recorded two expiries there.
-    const deaths = headerOf(parked!, 'x-death') as { queue: string; reason: string; count: number }[];
+    const deaths = headerOf(parked, 'x-death') as { queue: string; reason: string; count: number }[];
     expect(deaths).toEqual([expect.objectContaining({ queue: `${commands}.retry`, reason: 'expired', count: 2 })]);
     expect(await ledgerCountFor(handle, command.id)).toBe(0);
   });
@@ -160,13 +163,13 @@ describe.skipIf(!TEST_BROKER_URL)('amqp consumer', { timeout: 90_000 }, () => {
     const command = aDebitCommand();
 
     publishCommand(command);
-    const [parked] = await eventually(() => drainQueue(broker.admin.channel, dlq), (messages) => messages.length === 1);
+    const parked = await parkedOne();
 
     expect(handler.calls).toBe(1);
-    expect(JSON.parse(parked!.content.toString('utf8'))).toEqual(command);
-    expect(headerOf(parked!, DEAD_LETTER_HEADERS.attempts)).toBe(1);
-    expect(headerOf(parked!, DEAD_LETTER_HEADERS.error)).toMatch(/no retry can fix: .*22P02/);
-    expect(headerOf(parked!, 'x-death')).toBeUndefined();
+    expect(JSON.parse(parked.content.toString('utf8'))).toEqual(command);
+    expect(headerOf(parked, DEAD_LETTER_HEADERS.attempts)).toBe(1);
+    expect(headerOf(parked, DEAD_LETTER_HEADERS.error)).toMatch(/no retry can fix: .*22P02/);
+    expect(headerOf(parked, 'x-death')).toBeUndefined();
   });
 
   /** What `npm run dlq -- replay` publishes: the original body, properties and signature, naming the dead letter it came from. */
@@ -187,9 +190,9 @@ describe.skipIf(!TEST_BROKER_URL)('amqp consumer', { timeout: 90_000 }, () => {
     node = await startAmqpNode(handle, { namespace, handlers: [handler], maxAttempts: 2 });
     const command = aDebitCommand();
     publishCommand(command);
-    const [parked] = await eventually(() => drainQueue(broker.admin.channel, dlq), (messages) => messages.length === 1);
+    const parked = await parkedOne();
 
-    replay(parked!);
+    replay(parked);
 
     // Without a fresh round the replay's first failure (the handler's third) would park it again at once.
     await eventually(() => ledgerCountFor(handle, command.id), (count) => count === 1);
@@ -201,14 +204,14 @@ describe.skipIf(!TEST_BROKER_URL)('amqp consumer', { timeout: 90_000 }, () => {
     const handler = ledgerHandler({ failTimes: Infinity });
     node = await startAmqpNode(handle, { namespace, handlers: [handler], maxAttempts: 2 });
     publishCommand(aDebitCommand());
-    const [parked] = await eventually(() => drainQueue(broker.admin.channel, dlq), (messages) => messages.length === 1);
+    const parked = await parkedOne();
 
-    replay(parked!);
-    const [parkedAgain] = await eventually(() => drainQueue(broker.admin.channel, dlq), (messages) => messages.length === 1);
+    replay(parked);
+    const parkedAgain = await parkedOne();
 
     expect(handler.calls).toBe(4);
-    expect(headerOf(parkedAgain!, DEAD_LETTER_HEADERS.id)).toBe(headerOf(parked!, DEAD_LETTER_HEADERS.id));
-    expect(headerOf(parkedAgain!, DEAD_LETTER_HEADERS.attempts)).toBe(2);
+    expect(headerOf(parkedAgain, DEAD_LETTER_HEADERS.id)).toBe(headerOf(parked, DEAD_LETTER_HEADERS.id));
+    expect(headerOf(parkedAgain, DEAD_LETTER_HEADERS.attempts)).toBe(2);
   });
 
   it('when the database is unavailable while a message is handled, then it is not acked as processed, is retried, and is processed once the database is back', async () => {
@@ -238,7 +241,6 @@ describe.skipIf(!TEST_BROKER_URL)('amqp consumer', { timeout: 90_000 }, () => {
   }, 3 * OUTAGE_BOUND_MS);
 
   describe('authentication', () => {
-    const parkedOne = async () => (await eventually(() => drainQueue(broker.admin.channel, dlq), (messages) => messages.length === 1))[0]!;
 
     it.each([
       ['unsigned', () => ({}), /unauthenticated: the message is not signed/],
