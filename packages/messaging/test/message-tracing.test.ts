@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { MessageTypes, type Envelope } from '@ordering/contracts';
-import { createMetrics, inSpan, instrumentPostgres, startTracing, tracer } from '@ordering/platform';
+import { inSpan, instrumentPostgres, startTracing, tracer } from '@ordering/platform';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createEnvelope, createHttpTransport, createOutboxRelay, createReply, enqueueMessages, type MessageHandler, type Transport } from '../src/index.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createEnvelope, createReply, enqueueMessages, type MessageHandler, type Transport } from '../src/index.js';
 import { aDebitCommand, aDebitPayload } from './builders.js';
 import {
   countingDatabase,
@@ -12,13 +12,12 @@ import {
   eventually,
   ledgerHandler,
   recordingTransport,
-  silentLogger,
-  startService,
   startTestDatabase,
-  testSignerOf,
   type TestDatabaseHandle,
   type TestTx,
 } from './messaging-harness.js';
+import { testRelay } from './support/test-relay.js';
+import { useTestResources } from './support/test-resources.js';
 
 // One tracer provider per test file (the OpenTelemetry API is process-global).
 const exporter = new InMemorySpanExporter();
@@ -26,17 +25,13 @@ const tracing = startTracing({ service: 'messaging-test', spanProcessors: [new S
 instrumentPostgres();
 
 let handle: TestDatabaseHandle;
-const cleanups: Array<() => Promise<unknown>> = [];
+const { track, aReceiver, anHttpTransport, aRelay } = useTestResources();
 
 beforeAll(async () => {
   handle = await startTestDatabase();
 });
 
 beforeEach(() => exporter.reset());
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
 
 afterAll(async () => {
   await handle?.close();
@@ -95,18 +90,15 @@ describe('message tracing', () => {
   });
 
   it('when a message created in a span is relayed over HTTP, then the send span and the process span continue its trace and the handler runs inside the process span', async () => {
-    const receiver = await startService(handle, { service: 'account', handlers: [ledgerHandler()] });
-    cleanups.push(() => receiver.close());
-    const transport = createHttpTransport({ peers: { account: [receiver.url] }, timeoutMs: 2_000, signer: testSignerOf() });
-    cleanups.push(() => transport.close());
+    const receiver = await aReceiver(handle);
+    const transport = anHttpTransport({ account: [receiver.url] }, { timeoutMs: 2_000 });
     const created = await inASpan('POST /api/checkout', async () => {
       const command = aDebitCommand();
       await enqueueMessages(handle.database.db, [command]);
       return command;
     });
     const command = created.value;
-    const relay = createOutboxRelay({ db: handle.database.db, transport, logger: silentLogger(), metrics: createMetrics('orchestrator'), service: 'orchestrator', options: { pollIntervalMs: 20 } });
-    cleanups.push(() => relay.stop());
+    const relay = aRelay(handle.database.db, transport, { pollIntervalMs: 20 });
 
     relay.start();
     await waitForSpan(`send ${command.destination}`);
@@ -144,11 +136,10 @@ describe('message tracing', () => {
   });
 
   it('when the relay polls an empty outbox, then it creates no spans', async () => {
-    const empty = await startTestDatabase();
-    cleanups.push(() => empty.close());
+    const empty = track(await startTestDatabase(), (h) => h.close());
     exporter.reset();
     const db = countingDatabase(empty.database.db);
-    const relay = createOutboxRelay({ db, transport: recordingTransport(), logger: silentLogger(), metrics: createMetrics('orchestrator'), service: 'orchestrator', options: { pollIntervalMs: 10 } });
+    const relay = testRelay(db, recordingTransport(), { pollIntervalMs: 10 });
     relay.start();
     // Several polls: each is a claim that finds nothing.
     await eventually(
@@ -199,8 +190,7 @@ describe('message tracing', () => {
     const transport: Transport = recordingTransport({ fail: () => true });
     const command = aDebitCommand();
     await enqueueMessages(handle.database.db, [command]);
-    const relay = createOutboxRelay({ db: handle.database.db, transport, logger: silentLogger(), metrics: createMetrics('orchestrator'), service: 'orchestrator', options: { pollIntervalMs: 20 } });
-    cleanups.push(() => relay.stop());
+    const relay = aRelay(handle.database.db, transport, { pollIntervalMs: 20 });
 
     relay.start();
     const spans = await eventually(

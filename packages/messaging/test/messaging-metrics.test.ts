@@ -1,6 +1,6 @@
 import { createMetrics, type ServiceMetrics } from '@ordering/platform';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createDeadLetterStore, createOutboxRelay, registerDeadLetterMetrics, type OutboxRelay, type Transport } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { createDeadLetterStore, registerDeadLetterMetrics, type OutboxRelay, type Transport } from '../src/index.js';
 import { aDebitCommand } from './builders.js';
 import {
   createTestConsumer,
@@ -8,34 +8,15 @@ import {
   metricValue,
   recordingTransport,
   silentLogger,
-  startTestDatabase,
   statusCounts,
   type TestDatabaseHandle,
 } from './messaging-harness.js';
+import { useTestResources } from './support/test-resources.js';
 
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { aDatabase, aRelay: aTestRelay } = useTestResources();
 
-const aDatabase = async (): Promise<TestDatabaseHandle> => {
-  const handle = await startTestDatabase();
-  cleanups.push(() => handle.close());
-  return handle;
-};
-
-const aRelay = (handle: TestDatabaseHandle, transport: Transport, metrics: ServiceMetrics): OutboxRelay => {
-  const relay = createOutboxRelay({
-    db: handle.database.db,
-    transport,
-    logger: silentLogger(),
-    metrics,
-    service: 'orchestrator',
-    options: { pollIntervalMs: 50, backoff: { baseMs: 20, maxMs: 100 }, maxAttempts: 2 },
-  });
-  cleanups.push(() => relay.stop());
-  return relay;
-};
+const aRelay = (handle: TestDatabaseHandle, transport: Transport, metrics: ServiceMetrics): OutboxRelay =>
+  aTestRelay(handle.database.db, transport, { pollIntervalMs: 50, backoff: { baseMs: 20, maxMs: 100 }, maxAttempts: 2 }, { metrics });
 
 const DEBIT = 'account.DebitAccount.v1';
 

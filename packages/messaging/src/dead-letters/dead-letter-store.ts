@@ -1,5 +1,5 @@
 import { decodeCursor, isUuid, sanitizeText, toPage, type SqlExecutor } from '@ordering/platform';
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { deadLetters } from '../inbox/consumer-schema.js';
 import { outboxMessages } from '../outbox/outbox-schema.js';
 
@@ -43,6 +43,12 @@ export interface ParkedMessage {
 /** Kept as messaging's export for its callers (e.g. the dlq tool); the one definition is platform's. */
 export { isUuid };
 
+/** Keyset pagination, newest first: the rows strictly before the cursor's (time, id); all rows without a cursor. */
+const beforeCursor = (time: AnyColumn, id: AnyColumn, cursor: string | undefined): SQL | undefined => {
+  const after = cursor ? decodeCursor(cursor) : undefined;
+  return after ? sql`(${time}, ${id}) < (${after.createdAt}::timestamptz, ${after.id}::uuid)` : undefined;
+};
+
 const withCreatedAt = <Row extends { id: string }>(row: Row, createdAt: Date) => ({ ...row, createdAt });
 
 /**
@@ -80,14 +86,13 @@ export const parkMessage = async (db: SqlExecutor, parked: ParkedMessage): Promi
 
 export const createDeadLetterStore = (db: SqlExecutor, consumer: string): DeadLetterStore => ({
   async list({ limit, cursor }) {
-    const after = cursor ? decodeCursor(cursor) : undefined;
     const rows = await db
       .select()
       .from(deadLetters)
       .where(
         and(
           eq(deadLetters.consumer, consumer),
-          after ? sql`(${deadLetters.deadAt}, ${deadLetters.id}) < (${after.createdAt}::timestamptz, ${after.id}::uuid)` : undefined,
+          beforeCursor(deadLetters.deadAt, deadLetters.id, cursor),
         ),
       )
       .orderBy(desc(deadLetters.deadAt), desc(deadLetters.id))
@@ -116,14 +121,13 @@ export const createDeadLetterStore = (db: SqlExecutor, consumer: string): DeadLe
   },
 
   async listDeadOutbox({ limit, cursor }) {
-    const after = cursor ? decodeCursor(cursor) : undefined;
     const rows = await db
       .select()
       .from(outboxMessages)
       .where(
         and(
           eq(outboxMessages.status, 'DEAD'),
-          after ? sql`(${outboxMessages.createdAt}, ${outboxMessages.id}) < (${after.createdAt}::timestamptz, ${after.id}::uuid)` : undefined,
+          beforeCursor(outboxMessages.createdAt, outboxMessages.id, cursor),
         ),
       )
       .orderBy(desc(outboxMessages.createdAt), desc(outboxMessages.id))

@@ -32,6 +32,23 @@ export const deleteInBatches = async (deleteBatch: () => Promise<number>, batchS
   }
 };
 
+/** One batch of a consumer's records (keyed by consumer and message id) whose `stamp` is older than `retentionMs`. */
+const deleteExpiredRecords = async (
+  db: SqlExecutor,
+  table: typeof inboxMessages | typeof messageAttempts,
+  stamp: typeof inboxMessages.receivedAt | typeof messageAttempts.updatedAt,
+  retentionMs: number,
+  limit: number,
+): Promise<number> => {
+  const deleted = await db.execute(sql`
+        delete from ${table}
+        where (${table.consumer}, ${table.messageId}) in (
+          select ${table.consumer}, ${table.messageId} from ${table}
+          where ${stamp} < ${olderThan(retentionMs)}
+          limit ${limit} for update skip locked)`);
+  return deleted.rowCount ?? 0;
+};
+
 /** Removes what has served its purpose: delivered outbox rows, old inbox records and old failure counters. */
 export const cleanupExpiredMessages = async (db: SqlExecutor, settings: CleanupSettings): Promise<CleanupResult> => {
   const shouldStop = settings.shouldStop ?? (() => false);
@@ -53,33 +70,8 @@ export const cleanupExpiredMessages = async (db: SqlExecutor, settings: CleanupS
     shouldStop,
   );
 
-  const inbox = await deleteInBatches(
-    async () => {
-      const deleted = await db.execute(sql`
-        delete from ${inboxMessages}
-        where (${inboxMessages.consumer}, ${inboxMessages.messageId}) in (
-          select ${inboxMessages.consumer}, ${inboxMessages.messageId} from ${inboxMessages}
-          where ${inboxMessages.receivedAt} < ${olderThan(settings.inboxRetentionMs)}
-          limit ${limit} for update skip locked)`);
-      return deleted.rowCount ?? 0;
-    },
-    limit,
-    shouldStop,
-  );
-
-  const attempts = await deleteInBatches(
-    async () => {
-      const deleted = await db.execute(sql`
-        delete from ${messageAttempts}
-        where (${messageAttempts.consumer}, ${messageAttempts.messageId}) in (
-          select ${messageAttempts.consumer}, ${messageAttempts.messageId} from ${messageAttempts}
-          where ${messageAttempts.updatedAt} < ${olderThan(settings.inboxRetentionMs)}
-          limit ${limit} for update skip locked)`);
-      return deleted.rowCount ?? 0;
-    },
-    limit,
-    shouldStop,
-  );
+  const inbox = await deleteInBatches(() => deleteExpiredRecords(db, inboxMessages, inboxMessages.receivedAt, settings.inboxRetentionMs, limit), limit, shouldStop);
+  const attempts = await deleteInBatches(() => deleteExpiredRecords(db, messageAttempts, messageAttempts.updatedAt, settings.inboxRetentionMs, limit), limit, shouldStop);
 
   return { outbox, inbox, attempts };
 };

@@ -1,11 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { connectDatabase, createMetrics } from '@ordering/platform';
+import { connectDatabase } from '@ordering/platform';
 import { findFreePort } from '@ordering/testing';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createHttpTransport, createMessageVerifier, createOutboxRelay, type OutboxRelay, type OutboxRelayOptions, type RelayDatabase, type Transport } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { createMessageVerifier, type OutboxRelayOptions, type Transport } from '../../src/index.js';
 import type { Envelope } from '@ordering/contracts';
 import { aDebitCommand, someDebitCommands } from '../builders.js';
 import * as schema from '../fixtures/schema.js';
+import { testRelay } from '../support/test-relay.js';
+import { useTestResources } from '../support/test-resources.js';
 import {
   capturingLogger,
   countingDatabase,
@@ -14,32 +16,13 @@ import {
   ledgerHandler,
   outboxRowsOf,
   recordingTransport,
-  silentLogger,
   startService,
-  startTestDatabase,
   statusCounts,
-  testSignerOf,
-  type RunningService,
   type TestDatabaseHandle,
 } from '../messaging-harness.js';
 
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-const track = <T>(value: T, cleanup: (value: T) => Promise<unknown>): T => {
-  cleanups.push(() => cleanup(value));
-  return value;
-};
-
-const aDatabase = async (): Promise<TestDatabaseHandle> => track(await startTestDatabase(), (h) => h.close());
-const aReceiver = async (handle: TestDatabaseHandle, port?: number): Promise<RunningService> =>
-  track(await startService(handle, { service: 'account', handlers: [ledgerHandler()], ...(port ? { port } : {}) }), (s) => s.close());
-const aTransport = (url: string): Transport => track(createHttpTransport({ peers: { account: [url] }, timeoutMs: 2_000, signer: testSignerOf() }), (t) => t.close());
-
-const aRelay = (db: RelayDatabase, transport: Transport, options: OutboxRelayOptions = {}): OutboxRelay =>
-  track(createOutboxRelay({ db, transport, logger: silentLogger(), metrics: createMetrics('orchestrator'), service: 'orchestrator', options }), (r) => r.stop());
+const { track, aDatabase, aReplicaPool, aReceiver, anHttpTransport, aRelay } = useTestResources();
+const aTransport = (url: string): Transport => anHttpTransport({ account: [url] }, { timeoutMs: 2_000 });
 
 const FAST: OutboxRelayOptions = { pollIntervalMs: 50, backoff: { baseMs: 20, maxMs: 100 } };
 
@@ -72,10 +55,7 @@ describe('outbox relay', () => {
 
   it('when two relays share one outbox (replicas), then every row is published exactly once', async () => {
     const handle = await aDatabase();
-    const secondPool = track(
-      connectDatabase({ url: handle.testDatabase.url, schema, logger: silentLogger(), maxConnections: 5, applicationName: 'replica-2' }),
-      (d) => d.close(),
-    );
+    const secondPool = aReplicaPool(handle, 5);
     const first = recordingTransport({ delayMs: 2 });
     const second = recordingTransport({ delayMs: 2 });
     const options = { ...FAST, batchSize: 20, concurrency: 4 };
@@ -122,7 +102,7 @@ describe('outbox relay', () => {
     // The backoff floor is 100 ms: no row is tried more often than that (a hot loop would make thousands of calls).
     expect(callsInWindow).toBeLessThanOrEqual(5 * (Math.floor(windowMs / 100) + 1));
 
-    await aReceiver(handle, port);
+    await aReceiver(handle, { port });
     await allSent(handle, 5);
     expect(await handle.count('select count(*) from ledger')).toBe(5);
   }, 90_000); // three 15 s waits of its own
@@ -146,7 +126,7 @@ describe('outbox relay', () => {
     expect(row).toMatchObject({ messageId: command.id, messageType: command.type, destination: 'account', attempts: 3, envelope: command });
     expect(row.lastError).toMatch(/ECONNREFUSED/);
 
-    await aReceiver(handle, port);
+    await aReceiver(handle, { port });
     const retried = await sender.app.inject({ method: 'POST', url: `/internal/outbox/${row.id}/retry` });
     expect(retried.statusCode).toBe(200);
     expect(retried.json()).toEqual({ id: row.id, status: 'PENDING' });
@@ -159,13 +139,9 @@ describe('outbox relay', () => {
     const handle = await aDatabase();
     const port = await findFreePort();
     const refusing = await startService(handle, { service: 'account', handlers: [ledgerHandler()], port, intake: createMessageVerifier({ publicKeys: new Map() }) });
-    const transport = countingTransport(track(createHttpTransport({ peers: { account: [`http://127.0.0.1:${port}`] }, signer: testSignerOf() }), (t) => t.close()));
+    const transport = countingTransport(anHttpTransport({ account: [`http://127.0.0.1:${port}`] }));
     const { logger, lines } = capturingLogger();
-    const aRelayLogging = () =>
-      track(
-        createOutboxRelay({ db: handle.database.db, transport, logger, metrics: createMetrics('orchestrator'), service: 'orchestrator', options: { ...FAST, maxAttempts: 3 } }),
-        (r) => r.stop(),
-      );
+    const aRelayLogging = () => aRelay(handle.database.db, transport, { ...FAST, maxAttempts: 3 }, { logger });
     const relay = aRelayLogging();
     const command = aDebitCommand();
     await handle.enqueue([command]);
@@ -188,7 +164,7 @@ describe('outbox relay', () => {
     expect(refusals.every((line) => line['level'] === 'error')).toBe(true);
     expect(refusals[0]).toMatchObject({ destination: 'account' });
 
-    track(await startService(handle, { service: 'account', handlers: [ledgerHandler()], port }), (s) => s.close());
+    await aReceiver(handle, { port });
     aRelayLogging().start();
     await allSent(handle, 1);
     expect(await handle.count('select count(*) from ledger where message_id = $1', [command.id])).toBe(1);
@@ -196,7 +172,7 @@ describe('outbox relay', () => {
 
   it('when the destination has no configured peer, then the row is retried and finally DEAD with a clear error', async () => {
     const handle = await aDatabase();
-    const transport = track(createHttpTransport({ peers: { order: ['http://127.0.0.1:1'] }, signer: testSignerOf() }), (t) => t.close());
+    const transport = anHttpTransport({ order: ['http://127.0.0.1:1'] });
     const relay = aRelay(handle.database.db, transport, { ...FAST, maxAttempts: 2 });
     await handle.enqueue([aDebitCommand()]);
 
@@ -275,7 +251,7 @@ describe('outbox relay', () => {
       (d) => d.close(),
     );
     const db = countingDatabase(unreachable.db);
-    const relay = createOutboxRelay({ db, transport: recordingTransport(), logger, metrics: createMetrics('orchestrator'), service: 'orchestrator', options: { pollIntervalMs: 10 } });
+    const relay = testRelay(db, recordingTransport(), { pollIntervalMs: 10 }, { logger });
 
     const started = Date.now();
     relay.start();

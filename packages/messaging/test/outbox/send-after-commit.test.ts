@@ -1,36 +1,22 @@
-import { connectDatabase, createMetrics } from '@ordering/platform';
+import { createMetrics } from '@ordering/platform';
 import { testMessageSecurity } from '@ordering/testing';
 import type { Envelope } from '@ordering/contracts';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createHttpTransport, createMessaging, createOutboxRelay, enqueueMessages, type Messaging, type OutboxRelayOptions, type Transport } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { createMessaging, enqueueMessages, type Messaging, type OutboxRelayOptions, type Transport } from '../../src/index.js';
 import { aDebitCommand, someDebitCommands } from '../builders.js';
-import * as schema from '../fixtures/schema.js';
+import { useTestResources } from '../support/test-resources.js';
 import {
   countingDatabase,
   countingTransport,
   eventually,
-  ledgerHandler,
   recordingTransport,
   silentLogger,
-  startService,
-  startTestDatabase,
   statusCounts,
-  testSignerOf,
   type TestDatabaseHandle,
   type TestTx,
 } from '../messaging-harness.js';
 
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-const track = <T>(value: T, cleanup: (value: T) => Promise<unknown>): T => {
-  cleanups.push(() => cleanup(value));
-  return value;
-};
-
-const aDatabase = async (): Promise<TestDatabaseHandle> => track(await startTestDatabase(), (h) => h.close());
+const { track, aDatabase, aReplicaPool, aReceiver, anHttpTransport, aRelay } = useTestResources();
 
 /** The orchestrator's messaging as its main.ts wires it, over a given transport; the sweep is slow unless a test says otherwise. */
 const aSender = (handle: TestDatabaseHandle, transport: Transport, relay: OutboxRelayOptions = { pollIntervalMs: 60_000 }): Messaging<TestTx> => {
@@ -51,9 +37,8 @@ const aSender = (handle: TestDatabaseHandle, transport: Transport, relay: Outbox
 
 /** A second orchestrator replica's relay on its own pool: the one left to deliver what a dead sender committed. */
 const aReplicaRelay = (handle: TestDatabaseHandle, transport: Transport, options: OutboxRelayOptions) => {
-  const pool = track(connectDatabase({ url: handle.testDatabase.url, schema, logger: silentLogger(), maxConnections: 3, applicationName: 'replica-2' }), (d) => d.close());
-  const db = countingDatabase(pool.db);
-  const relay = track(createOutboxRelay({ db, transport, logger: silentLogger(), metrics: createMetrics('orchestrator'), service: 'orchestrator', options }), (r) => r.stop());
+  const db = countingDatabase(aReplicaPool(handle, 3).db);
+  const relay = aRelay(db, transport, options);
   return { relay, db };
 };
 
@@ -132,7 +117,7 @@ describe('sending right after commit', () => {
 
   it('when the sender never completes its send (it died after commit), then another replica delivers the row once its lease ends, exactly once', async () => {
     const handle = await aDatabase();
-    const receiver = track(await startService(handle, { service: 'account', handlers: [ledgerHandler()] }), (s) => s.close());
+    const receiver = await aReceiver(handle);
     const frozen = frozenTransport();
     const sender = aSender(handle, frozen, { pollIntervalMs: 60_000, leaseMs: 1_000, flushTimeoutMs: 200 });
     const command = aDebitCommand();
@@ -142,7 +127,7 @@ describe('sending right after commit', () => {
       async () => frozen.started,
       (started) => started === 1,
     );
-    const replica = aReplicaRelay(handle, track(createHttpTransport({ peers: { account: [receiver.url] }, signer: testSignerOf() }), (t) => t.close()), {
+    const replica = aReplicaRelay(handle, anHttpTransport({ account: [receiver.url] }), {
       pollIntervalMs: 50,
       leaseMs: 1_000,
     });
@@ -157,8 +142,8 @@ describe('sending right after commit', () => {
   it('when the send after commit and the relay both deliver a message, then the receiving inbox absorbs the duplicate and the effect happens once', async () => {
     const handle = await aDatabase();
     const outcomes: string[] = [];
-    const receiver = track(await startService(handle, { service: 'account', handlers: [ledgerHandler()] }), (s) => s.close());
-    const http = track(createHttpTransport({ peers: { account: [receiver.url] }, signer: testSignerOf() }), (t) => t.close());
+    const receiver = await aReceiver(handle);
+    const http = anHttpTransport({ account: [receiver.url] });
     let releaseSlowSend: () => void = () => undefined;
     const slowSendMayGo = new Promise<void>((resolve) => (releaseSlowSend = resolve));
     // The sender's own send stalls past its lease (a long GC pause, an overloaded host), then goes through.

@@ -46,6 +46,12 @@ const TAGS = ['internal'];
 /** Read by @fastify/swagger; a plain constant so this package needs no type augmentation from it. */
 const HIDDEN_FROM_OPENAPI: Record<string, unknown> = { hide: true };
 
+/** A page query as the store takes it: no cursor means the first page. */
+const pageRequestOf = (query: PageQuery): { limit: number; cursor?: string } => ({
+  limit: query.limit,
+  ...(query.cursor ? { cursor: query.cursor } : {}),
+});
+
 const presentDeadLetter = (letter: DeadLetter) => ({
   id: letter.id,
   consumer: letter.consumer,
@@ -114,7 +120,7 @@ const registerDeadLetterRoutes = (app: HttpServer, deps: MessageRoutesDeps): voi
     '/internal/dead-letters',
     { schema: { tags: TAGS, summary: 'List dead letters, newest first (cluster-internal)', querystring: PageQuery, response: { 200: DeadLetterPage } } },
     async (request) => {
-      const page = await deps.deadLetters.list({ limit: request.query.limit, ...(request.query.cursor ? { cursor: request.query.cursor } : {}) });
+      const page = await deps.deadLetters.list(pageRequestOf(request.query));
       return { items: page.items.map(presentDeadLetter), nextCursor: page.nextCursor };
     },
   );
@@ -165,7 +171,7 @@ const registerOutboxRoutes = (app: HttpServer, deps: MessageRoutesDeps): void =>
     '/internal/outbox/dead',
     { schema: { tags: TAGS, summary: 'List outbox messages that could not be delivered (cluster-internal)', querystring: PageQuery, response: { 200: DeadOutboxPage } } },
     async (request) => {
-      const page = await deps.deadLetters.listDeadOutbox({ limit: request.query.limit, ...(request.query.cursor ? { cursor: request.query.cursor } : {}) });
+      const page = await deps.deadLetters.listDeadOutbox(pageRequestOf(request.query));
       return { items: page.items.map(presentDeadOutbox), nextCursor: page.nextCursor };
     },
   );

@@ -7,19 +7,14 @@ import { DEAD_LETTER_HEADERS, OPERATOR_SIGNATURE_HEADER, operatorSignatureOf, RE
 import { aDebitCommand } from '../../builders.js';
 import {
   consumedCount,
-  declareTestTopology,
-  deleteTestTopology,
   drainQueue,
   headerOf,
   ledgerCountFor,
-  openAdminChannel,
   publishRaw,
-  randomNamespace,
   startAmqpNode,
   startTcpProxy,
-  targetOf,
   TEST_BROKER_URL,
-  type AdminChannel,
+  useTestNamespace,
   type AmqpNode,
 } from './broker-harness.js';
 import { eventually, ledgerHandler, metricValue, outboxRowsOf, refusedDataHandler, startTestDatabase, testSignerOf, type TestDatabaseHandle } from '../../messaging-harness.js';
@@ -31,29 +26,24 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 // Each test waits up to 15–20 s several times; the default 30 s limit would cut its own clearer message short.
 describe.skipIf(!TEST_BROKER_URL)('amqp consumer', { timeout: 90_000 }, () => {
-  const namespace = randomNamespace();
-  const commands = `${namespace}.account.commands`;
+  const broker = useTestNamespace();
+  const { namespace, commands } = broker;
   const dlq = `${commands}.dlq`;
   let handle: TestDatabaseHandle;
-  let admin: AdminChannel;
   // One consumer per test: a node left running would compete for the next test's deliveries.
   let node: AmqpNode | undefined;
 
   beforeAll(async () => {
     handle = await startTestDatabase();
-    await declareTestTopology(namespace);
-    admin = await openAdminChannel();
   });
 
   afterEach(async () => {
     await node?.stop();
     node = undefined;
-    await drainQueue(admin.channel, dlq);
+    await drainQueue(broker.admin.channel, dlq);
   });
 
   afterAll(async () => {
-    await admin?.close();
-    await deleteTestTopology(namespace);
     await handle?.close();
   });
 
@@ -63,9 +53,12 @@ describe.skipIf(!TEST_BROKER_URL)('amqp consumer', { timeout: 90_000 }, () => {
    */
   const publishCommand = (command: Envelope<unknown>, headers = (body: string): Record<string, string> => testSignerOf().headersFor(body)): string => {
     const body = JSON.stringify(command);
-    publishRaw(admin.channel, commands, body, { messageId: command.id, type: command.type, contentType: 'application/json', headers: headers(body) });
+    publishRaw(broker.admin.channel, commands, body, { messageId: command.id, type: command.type, contentType: 'application/json', headers: headers(body) });
     return body;
   };
+
+  /** Waits until the DLQ holds exactly one message, and takes it off. */
+  const parkedOne = async (): Promise<GetMessage> => (await eventually(() => drainQueue(broker.admin.channel, dlq), (messages) => messages.length === 1))[0]!;
 
   it('when the relay publishes a command, then the consumer applies it once; the same envelope published again is acked as a duplicate', async () => {
     node = await startAmqpNode(handle, { namespace });
@@ -83,7 +76,7 @@ describe.skipIf(!TEST_BROKER_URL)('amqp consumer', { timeout: 90_000 }, () => {
 
     expect(await ledgerCountFor(handle, command.id)).toBe(1);
     // Nothing was left unacked (it would be back in the queue now that the consumer is gone).
-    expect((await admin.channel.checkQueue(commands)).messageCount).toBe(0);
+    expect((await broker.admin.channel.checkQueue(commands)).messageCount).toBe(0);
   });
 
   it.each([
@@ -97,15 +90,15 @@ describe.skipIf(!TEST_BROKER_URL)('amqp consumer', { timeout: 90_000 }, () => {
     const poison = body();
 
     // Signed: the signature covers any bytes, so the consumer gets to read the poison and name what is wrong with it.
-    publishRaw(admin.channel, commands, poison, { headers: testSignerOf().headersFor(poison) });
-    const [parked] = await eventually(() => drainQueue(admin.channel, dlq), (messages) => messages.length === 1);
+    publishRaw(broker.admin.channel, commands, poison, { headers: testSignerOf().headersFor(poison) });
+    const parked = await parkedOne();
 
     expect(parked?.content.equals(poison)).toBe(true);
-    expect(headerOf(parked!, DEAD_LETTER_HEADERS.error)).toMatch(error);
-    expect(headerOf(parked!, DEAD_LETTER_HEADERS.attempts)).toBe(1);
-    expect(headerOf(parked!, DEAD_LETTER_HEADERS.id)).toMatch(UUID);
-    expect(headerOf(parked!, DEAD_LETTER_HEADERS.originalQueue)).toBe(commands);
-    expect(new Date(String(headerOf(parked!, DEAD_LETTER_HEADERS.deadAt))).getTime()).not.toBeNaN();
+    expect(headerOf(parked, DEAD_LETTER_HEADERS.error)).toMatch(error);
+    expect(headerOf(parked, DEAD_LETTER_HEADERS.attempts)).toBe(1);
+    expect(headerOf(parked, DEAD_LETTER_HEADERS.id)).toMatch(UUID);
+    expect(headerOf(parked, DEAD_LETTER_HEADERS.originalQueue)).toBe(commands);
+    expect(new Date(String(headerOf(parked, DEAD_LETTER_HEADERS.deadAt))).getTime()).not.toBeNaN();
     // In AMQP mode dead letters live in the DLQ, not in the service's table.
     expect(await handle.count('select count(*) from dead_letters')).toBe(0);
 
@@ -120,11 +113,11 @@ describe.skipIf(!TEST_BROKER_URL)('amqp consumer', { timeout: 90_000 }, () => {
     expect(await parked()).toBe(0);
     const poison = Buffer.from('{"this is": not json');
 
-    publishRaw(admin.channel, commands, poison, { headers: testSignerOf().headersFor(poison) });
+    publishRaw(broker.admin.channel, commands, poison, { headers: testSignerOf().headersFor(poison) });
     await eventually(parked, (count) => count === 1);
     expect(await metricValue(node.metrics, 'dead_letters', { transport: 'http' })).toBe(0);
 
-    expect(await drainQueue(admin.channel, dlq)).toHaveLength(1);
+    expect(await drainQueue(broker.admin.channel, dlq)).toHaveLength(1);
     await eventually(parked, (count) => count === 0);
   });
 
@@ -133,17 +126,17 @@ describe.skipIf(!TEST_BROKER_URL)('amqp consumer', { timeout: 90_000 }, () => {
     const poison = Buffer.from(JSON.stringify(aDebitCommand({}, { amount: -5 })));
     // Queued before anyone consumes: the broker then delivers them together, and they are consumed in batches.
     healthy.slice(0, 10).forEach((command) => publishCommand(command));
-    publishRaw(admin.channel, commands, poison, { headers: testSignerOf().headersFor(poison) });
+    publishRaw(broker.admin.channel, commands, poison, { headers: testSignerOf().headersFor(poison) });
     healthy.slice(10).forEach((command) => publishCommand(command));
     node = await startAmqpNode(handle, { namespace });
 
-    const [parked] = await eventually(() => drainQueue(admin.channel, dlq), (messages) => messages.length === 1);
+    const parked = await parkedOne();
     for (const command of healthy) await eventually(() => ledgerCountFor(handle, command.id), (count) => count === 1);
     await node.stop();
     node = undefined;
 
     expect(parked?.content.equals(poison)).toBe(true);
-    expect((await admin.channel.checkQueue(commands)).messageCount).toBe(0);
+    expect((await broker.admin.channel.checkQueue(commands)).messageCount).toBe(0);
   });
 
   it('when a handler fails every time, then the message goes round the retry queue and lands in the DLQ after maxAttempts', async () => {
@@ -152,14 +145,14 @@ describe.skipIf(!TEST_BROKER_URL)('amqp consumer', { timeout: 90_000 }, () => {
     const command = aDebitCommand();
 
     publishCommand(command);
-    const [parked] = await eventually(() => drainQueue(admin.channel, dlq), (messages) => messages.length === 1);
+    const parked = await parkedOne();
 
     expect(handler.calls).toBe(3);
-    expect(JSON.parse(parked!.content.toString('utf8'))).toEqual(command);
-    expect(headerOf(parked!, DEAD_LETTER_HEADERS.attempts)).toBe(3);
-    expect(headerOf(parked!, DEAD_LETTER_HEADERS.error)).toMatch(/failed 3 times; last error: handler failure number 3/);
+    expect(JSON.parse(parked.content.toString('utf8'))).toEqual(command);
+    expect(headerOf(parked, DEAD_LETTER_HEADERS.attempts)).toBe(3);
+    expect(headerOf(parked, DEAD_LETTER_HEADERS.error)).toMatch(/failed 3 times; last error: handler failure number 3/);
     // Each retry waited out the retry queue's TTL: the broker recorded two expiries there.
-    const deaths = headerOf(parked!, 'x-death') as { queue: string; reason: string; count: number }[];
+    const deaths = headerOf(parked, 'x-death') as { queue: string; reason: string; count: number }[];
     expect(deaths).toEqual([expect.objectContaining({ queue: `${commands}.retry`, reason: 'expired', count: 2 })]);
     expect(await ledgerCountFor(handle, command.id)).toBe(0);
   });
@@ -170,18 +163,18 @@ describe.skipIf(!TEST_BROKER_URL)('amqp consumer', { timeout: 90_000 }, () => {
     const command = aDebitCommand();
 
     publishCommand(command);
-    const [parked] = await eventually(() => drainQueue(admin.channel, dlq), (messages) => messages.length === 1);
+    const parked = await parkedOne();
 
     expect(handler.calls).toBe(1);
-    expect(JSON.parse(parked!.content.toString('utf8'))).toEqual(command);
-    expect(headerOf(parked!, DEAD_LETTER_HEADERS.attempts)).toBe(1);
-    expect(headerOf(parked!, DEAD_LETTER_HEADERS.error)).toMatch(/no retry can fix: .*22P02/);
-    expect(headerOf(parked!, 'x-death')).toBeUndefined();
+    expect(JSON.parse(parked.content.toString('utf8'))).toEqual(command);
+    expect(headerOf(parked, DEAD_LETTER_HEADERS.attempts)).toBe(1);
+    expect(headerOf(parked, DEAD_LETTER_HEADERS.error)).toMatch(/no retry can fix: .*22P02/);
+    expect(headerOf(parked, 'x-death')).toBeUndefined();
   });
 
   /** What `npm run dlq -- replay` publishes: the original body, properties and signature, naming the dead letter it came from. */
   const replay = (parked: GetMessage): void =>
-    publishRaw(admin.channel, commands, parked.content, {
+    publishRaw(broker.admin.channel, commands, parked.content, {
       messageId: parked.properties.messageId as string,
       type: parked.properties.type as string,
       contentType: 'application/json',
@@ -197,32 +190,32 @@ describe.skipIf(!TEST_BROKER_URL)('amqp consumer', { timeout: 90_000 }, () => {
     node = await startAmqpNode(handle, { namespace, handlers: [handler], maxAttempts: 2 });
     const command = aDebitCommand();
     publishCommand(command);
-    const [parked] = await eventually(() => drainQueue(admin.channel, dlq), (messages) => messages.length === 1);
+    const parked = await parkedOne();
 
-    replay(parked!);
+    replay(parked);
 
     // Without a fresh round the replay's first failure (the handler's third) would park it again at once.
     await eventually(() => ledgerCountFor(handle, command.id), (count) => count === 1);
     expect(handler.calls).toBe(4);
-    expect(await drainQueue(admin.channel, dlq)).toHaveLength(0);
+    expect(await drainQueue(broker.admin.channel, dlq)).toHaveLength(0);
   });
 
   it('when a replayed message fails every time again, then it gets the full attempts and is parked under the same dead-letter id', async () => {
     const handler = ledgerHandler({ failTimes: Infinity });
     node = await startAmqpNode(handle, { namespace, handlers: [handler], maxAttempts: 2 });
     publishCommand(aDebitCommand());
-    const [parked] = await eventually(() => drainQueue(admin.channel, dlq), (messages) => messages.length === 1);
+    const parked = await parkedOne();
 
-    replay(parked!);
-    const [parkedAgain] = await eventually(() => drainQueue(admin.channel, dlq), (messages) => messages.length === 1);
+    replay(parked);
+    const parkedAgain = await parkedOne();
 
     expect(handler.calls).toBe(4);
-    expect(headerOf(parkedAgain!, DEAD_LETTER_HEADERS.id)).toBe(headerOf(parked!, DEAD_LETTER_HEADERS.id));
-    expect(headerOf(parkedAgain!, DEAD_LETTER_HEADERS.attempts)).toBe(2);
+    expect(headerOf(parkedAgain, DEAD_LETTER_HEADERS.id)).toBe(headerOf(parked, DEAD_LETTER_HEADERS.id));
+    expect(headerOf(parkedAgain, DEAD_LETTER_HEADERS.attempts)).toBe(2);
   });
 
   it('when the database is unavailable while a message is handled, then it is not acked as processed, is retried, and is processed once the database is back', async () => {
-    const proxy = await startTcpProxy(targetOf(handle.testDatabase.url));
+    const proxy = await startTcpProxy(handle.testDatabase.url);
     try {
       node = await startAmqpNode(handle, { namespace, databaseUrl: proxy.urlFor(handle.testDatabase.url) });
       const command = aDebitCommand();
@@ -239,7 +232,7 @@ describe.skipIf(!TEST_BROKER_URL)('amqp consumer', { timeout: 90_000 }, () => {
       expect(await ledgerCountFor(handle, command.id)).toBe(1);
       // The outage was not the message's fault: no attempt was counted against it, nothing was parked.
       expect(await handle.count('select count(*) from message_attempts where message_id = $1', [command.id])).toBe(0);
-      expect(await drainQueue(admin.channel, dlq)).toHaveLength(0);
+      expect(await drainQueue(broker.admin.channel, dlq)).toHaveLength(0);
     } finally {
       await node?.stop();
       node = undefined;
@@ -248,7 +241,6 @@ describe.skipIf(!TEST_BROKER_URL)('amqp consumer', { timeout: 90_000 }, () => {
   }, 3 * OUTAGE_BOUND_MS);
 
   describe('authentication', () => {
-    const parkedOne = async () => (await eventually(() => drainQueue(admin.channel, dlq), (messages) => messages.length === 1))[0]!;
 
     it.each([
       ['unsigned', () => ({}), /unauthenticated: the message is not signed/],
@@ -276,7 +268,7 @@ describe.skipIf(!TEST_BROKER_URL)('amqp consumer', { timeout: 90_000 }, () => {
 
       await eventually(() => ledgerCountFor(handle, command.id), (count) => count === 1);
       await eventually(() => consumedCount(node!.metrics, 'processed'), (count) => count >= 1);
-      expect(await drainQueue(admin.channel, dlq)).toHaveLength(0);
+      expect(await drainQueue(broker.admin.channel, dlq)).toHaveLength(0);
     });
 
     it("when a dead letter is replayed unrepaired, then it keeps its sender's signature and is processed", async () => {
@@ -286,12 +278,12 @@ describe.skipIf(!TEST_BROKER_URL)('amqp consumer', { timeout: 90_000 }, () => {
       const parked = await parkedOne();
       expect(headerOf(parked, SIGNATURE_HEADER)).toEqual(expect.anything());
       // Back into the DLQ, where `npm run dlq -- replay` finds it (the test's drain took it out).
-      publishRaw(admin.channel, dlq, parked.content, parked.properties);
+      publishRaw(broker.admin.channel, dlq, parked.content, parked.properties);
 
       await replayQueuedDeadLetter(TEST_BROKER_URL, String(headerOf(parked, DEAD_LETTER_HEADERS.id)), { namespace });
 
       await eventually(() => ledgerCountFor(handle, command.id), (count) => count === 1);
-      expect(await drainQueue(admin.channel, dlq)).toHaveLength(0);
+      expect(await drainQueue(broker.admin.channel, dlq)).toHaveLength(0);
     });
 
     it('when a repaired dead letter is replayed with the operator token, then it is signed by the operator and processed; without the token the replay throws', async () => {
@@ -299,7 +291,7 @@ describe.skipIf(!TEST_BROKER_URL)('amqp consumer', { timeout: 90_000 }, () => {
       const broken = aDebitCommand({}, { amount: -5 });
       publishCommand(broken);
       const parked = await parkedOne();
-      publishRaw(admin.channel, dlq, parked.content, parked.properties);
+      publishRaw(broker.admin.channel, dlq, parked.content, parked.properties);
       const id = String(headerOf(parked, DEAD_LETTER_HEADERS.id));
       const repaired = { ...broken, payload: { ...(broken.payload as object), amount: 500 } };
 
@@ -309,7 +301,7 @@ describe.skipIf(!TEST_BROKER_URL)('amqp consumer', { timeout: 90_000 }, () => {
       await replayQueuedDeadLetter(TEST_BROKER_URL, id, { namespace, message: repaired, operatorToken: TEST_OPERATOR_TOKEN });
 
       await eventually(() => ledgerCountFor(handle, broken.id), (count) => count === 1);
-      expect(await drainQueue(admin.channel, dlq)).toHaveLength(0);
+      expect(await drainQueue(broker.admin.channel, dlq)).toHaveLength(0);
     });
   });
 });

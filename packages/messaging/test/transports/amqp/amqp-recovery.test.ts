@@ -1,45 +1,60 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Envelope } from '@ordering/contracts';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TransportUnavailableError } from '../../../src/index.js';
 import * as schema from '../../fixtures/schema.js';
 import { aDebitCommand, someDebitCommands, type DebitPayload } from '../../builders.js';
 import {
   brokerConnectedGauge,
   consumedCount,
-  declareTestTopology,
-  deleteTestTopology,
   ledgerCountFor,
-  openAdminChannel,
-  randomNamespace,
   startAmqpNode,
   startTcpProxy,
-  targetOf,
   TEST_BROKER_URL,
-  type AdminChannel,
+  useTestNamespace,
   type AmqpNode,
   type TcpProxy,
 } from './broker-harness.js';
 import { capturingLogger, eventually, metricValue, outboxRowsOf, startTestDatabase, statusCounts, type TestDatabaseHandle, type TestTx } from '../../messaging-harness.js';
 
+/**
+ * A debit handler whose first run waits for `release()`: then it throws (`firstFails`), or it had already written
+ * its ledger row and now commits. Later runs apply the debit at once.
+ */
+const gatedDebitHandler = ({ firstFails }: { firstFails: boolean }) => {
+  let release: () => void = () => {};
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let calls = 0;
+  const handler = {
+    type: 'account.DebitAccount.v1',
+    async handle(tx: TestTx, envelope: Envelope<DebitPayload>) {
+      calls += 1;
+      const first = calls === 1;
+      if (first && firstFails) {
+        await gate;
+        throw new Error('the first run fails after its channel died');
+      }
+      await tx.insert(schema.ledger).values({ messageId: envelope.id, orderId: envelope.payload.orderId, amount: envelope.payload.amount });
+      if (first) await gate;
+    },
+  };
+  return { handler, release: () => release(), calls: () => calls };
+};
+
 // Each test waits up to 15–20 s several times; the default 30 s limit would cut its own clearer message short.
 describe.skipIf(!TEST_BROKER_URL)('amqp recovery', { timeout: 90_000 }, () => {
-  const namespace = randomNamespace();
-  const commands = `${namespace}.account.commands`;
+  const broker = useTestNamespace();
+  const { namespace, commands } = broker;
   let handle: TestDatabaseHandle;
-  let admin: AdminChannel;
   // The node reaches RabbitMQ through this proxy, so a test can take the network away and give it back.
   let proxy: TcpProxy;
   let node: AmqpNode | undefined;
 
-  beforeAll(async () => {
-    await declareTestTopology(namespace);
-    admin = await openAdminChannel();
-  });
-
   beforeEach(async () => {
     handle = await startTestDatabase();
-    proxy = await startTcpProxy(targetOf(TEST_BROKER_URL));
+    proxy = await startTcpProxy(TEST_BROKER_URL);
   });
 
   afterEach(async () => {
@@ -49,10 +64,13 @@ describe.skipIf(!TEST_BROKER_URL)('amqp recovery', { timeout: 90_000 }, () => {
     await handle.close();
   });
 
-  afterAll(async () => {
-    await admin?.close();
-    await deleteTestTopology(namespace);
-  });
+  /** Takes the network away for a moment and waits until the node is connected again. */
+  const dropConnectionBriefly = async (): Promise<void> => {
+    proxy.cut();
+    await sleep(100);
+    proxy.restore();
+    await eventually(async () => node!.messaging.broker!.isConnected(), Boolean);
+  };
 
   const ledgerRows = (): Promise<number> => handle.count('select count(*) from ledger');
   const distinctApplied = (): Promise<number> => handle.count('select count(distinct message_id) from ledger');
@@ -108,33 +126,15 @@ describe.skipIf(!TEST_BROKER_URL)('amqp recovery', { timeout: 90_000 }, () => {
   });
 
   it('when the consumer channel dies while a handler fails, then the broker redelivers the message flagged, and it counts as a redelivery though the inbox never had it', async () => {
-    let releaseFirst: () => void = () => {};
-    const firstMayFail = new Promise<void>((resolve) => {
-      releaseFirst = resolve;
-    });
-    let calls = 0;
-    const gatedFailure = {
-      type: 'account.DebitAccount.v1',
-      async handle(tx: TestTx, envelope: Envelope<DebitPayload>) {
-        calls += 1;
-        if (calls === 1) {
-          await firstMayFail;
-          throw new Error('the first run fails after its channel died');
-        }
-        await tx.insert(schema.ledger).values({ messageId: envelope.id, orderId: envelope.payload.orderId, amount: envelope.payload.amount });
-      },
-    };
-    node = await startAmqpNode(handle, { namespace, brokerUrl: proxy.urlFor(TEST_BROKER_URL), handlers: [gatedFailure] });
+    const gated = gatedDebitHandler({ firstFails: true });
+    node = await startAmqpNode(handle, { namespace, brokerUrl: proxy.urlFor(TEST_BROKER_URL), handlers: [gated.handler] });
     const command = aDebitCommand();
 
     await node.messaging.transport.publish(command);
-    await eventually(async () => calls, (count) => count === 1);
+    await eventually(async () => gated.calls(), (count) => count === 1);
     expect(await metricValue(node.metrics, 'messages_redelivered_total')).toBe(0);
-    proxy.cut(); // the broker requeues the unacked delivery and marks it redelivered
-    await sleep(100);
-    proxy.restore();
-    await eventually(async () => node!.messaging.broker!.isConnected(), Boolean);
-    releaseFirst();
+    await dropConnectionBriefly(); // the broker requeues the unacked delivery and marks it redelivered
+    gated.release();
 
     await eventually(() => ledgerCountFor(handle, command.id), (count) => count === 1);
     await eventually(() => metricValue(node!.metrics, 'messages_redelivered_total', { type: 'account.DebitAccount.v1' }), (count) => count === 1);
@@ -142,29 +142,14 @@ describe.skipIf(!TEST_BROKER_URL)('amqp recovery', { timeout: 90_000 }, () => {
   });
 
   it('when the consumer channel dies before a delivery is acked, then the late ack is ignored and the redelivery is a duplicate: applied once', async () => {
-    let releaseFirst: () => void = () => {};
-    const firstMayFinish = new Promise<void>((resolve) => {
-      releaseFirst = resolve;
-    });
-    let calls = 0;
-    const gatedLedger = {
-      type: 'account.DebitAccount.v1',
-      async handle(tx: TestTx, envelope: Envelope<DebitPayload>) {
-        calls += 1;
-        await tx.insert(schema.ledger).values({ messageId: envelope.id, orderId: envelope.payload.orderId, amount: envelope.payload.amount });
-        if (calls === 1) await firstMayFinish;
-      },
-    };
-    node = await startAmqpNode(handle, { namespace, brokerUrl: proxy.urlFor(TEST_BROKER_URL), handlers: [gatedLedger] });
+    const gated = gatedDebitHandler({ firstFails: false });
+    node = await startAmqpNode(handle, { namespace, brokerUrl: proxy.urlFor(TEST_BROKER_URL), handlers: [gated.handler] });
     const command = aDebitCommand();
 
     await node.messaging.transport.publish(command);
-    await eventually(async () => calls, (count) => count === 1);
-    proxy.cut(); // the channel the delivery came on is gone; the broker requeues the unacked delivery
-    await sleep(100);
-    proxy.restore();
-    await eventually(async () => node!.messaging.broker!.isConnected(), Boolean);
-    releaseFirst(); // the first handler commits now and tries to ack on its dead channel
+    await eventually(async () => gated.calls(), (count) => count === 1);
+    await dropConnectionBriefly(); // the channel the delivery came on is gone; the broker requeues the unacked delivery
+    gated.release(); // the first handler commits now and tries to ack on its dead channel
 
     await eventually(() => consumedCount(node!.metrics, 'duplicate'), (count) => count === 1);
     // The first delivery counts its outcome once its commit returns, which can be after the duplicate was seen.
@@ -174,6 +159,6 @@ describe.skipIf(!TEST_BROKER_URL)('amqp recovery', { timeout: 90_000 }, () => {
     expect(await metricValue(node.metrics, 'messages_redelivered_total')).toBe(1);
     await node.stop();
     node = undefined;
-    expect((await admin.channel.checkQueue(commands)).messageCount).toBe(0);
+    expect((await broker.admin.channel.checkQueue(commands)).messageCount).toBe(0);
   });
 });

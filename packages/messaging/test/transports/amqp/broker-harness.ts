@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, connect as connectTcp, type AddressInfo, type Socket } from 'node:net';
 import { connectDatabase, createMetrics, type Database, type Logger, type ServiceMetrics } from '@ordering/platform';
 import { testMessageSecurity } from '@ordering/testing';
+import { afterAll, beforeAll } from 'vitest';
 import { connect, type Channel, type ChannelModel, type GetMessage, type Options } from 'amqplib';
 import {
   createAmqpTransport,
@@ -99,8 +100,14 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
-/** A TCP forwarder to `target`, for real outages (broker or database) that the test can switch on and off. */
-export const startTcpProxy = async (target: { host: string; port: number }): Promise<TcpProxy> => {
+const targetOf = (url: string): { host: string; port: number } => {
+  const parsed = new URL(url);
+  return { host: parsed.hostname, port: Number(parsed.port || (parsed.protocol === 'amqp:' ? 5672 : 5432)) };
+};
+
+/** A TCP forwarder to the server at `url`, for real outages (broker or database) that the test can switch on and off. */
+export const startTcpProxy = async (url: string): Promise<TcpProxy> => {
+  const target = targetOf(url);
   const open = new Set<Socket>();
   let down = false;
   const server = createServer((client) => {
@@ -145,10 +152,6 @@ export const startTcpProxy = async (target: { host: string; port: number }): Pro
   };
 };
 
-export const targetOf = (url: string): { host: string; port: number } => {
-  const parsed = new URL(url);
-  return { host: parsed.hostname, port: Number(parsed.port || (parsed.protocol === 'amqp:' ? 5672 : 5432)) };
-};
 
 export interface AmqpNode {
   messaging: Messaging;
@@ -254,3 +257,33 @@ export const ledgerCountFor = (handle: TestDatabaseHandle, messageId: string): P
   handle.count('select count(*) from ledger where message_id = $1', [messageId]);
 
 export const headerOf = (message: GetMessage, name: string): unknown => message.properties.headers?.[name];
+
+export interface TestNamespace {
+  namespace: string;
+  /** The account service's command queue. */
+  commands: string;
+  /** Open between the file's first and last test. */
+  readonly admin: AdminChannel;
+}
+
+/** A namespace for the calling describe block: topology declared and an admin channel open before its tests, both gone after. */
+export const useTestNamespace = (): TestNamespace => {
+  const namespace = randomNamespace();
+  let admin: AdminChannel | undefined;
+  beforeAll(async () => {
+    await declareTestTopology(namespace);
+    admin = await openAdminChannel();
+  });
+  afterAll(async () => {
+    await admin?.close();
+    await deleteTestTopology(namespace);
+  });
+  return {
+    namespace,
+    commands: `${namespace}.account.commands`,
+    get admin() {
+      if (!admin) throw new Error('The admin channel opens before the first test');
+      return admin;
+    },
+  };
+};

@@ -1,22 +1,13 @@
 import { createMetrics } from '@ordering/platform';
 import type { Envelope } from '@ordering/contracts';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createHttpTransport, createMessageConsumer, createOutboxRelay, encodeBatch, MESSAGE_BATCH_PATH, type MessageHandler, type Transport } from '../../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { createMessageConsumer, encodeBatch, MESSAGE_BATCH_PATH, type MessageHandler, type Transport } from '../../../src/index.js';
 import { aDebitCommand, someDebitCommands, type DebitPayload } from '../../builders.js';
 import * as schema from '../../fixtures/schema.js';
-import { eventually, ledgerHandler, silentLogger, startService, startTestDatabase, statusCounts, testSignerOf, type TestDatabaseHandle, type TestTx } from '../../messaging-harness.js';
+import { useTestResources } from '../../support/test-resources.js';
+import { eventually, ledgerHandler, silentLogger, statusCounts, testSignerOf, type TestDatabaseHandle, type TestTx } from '../../messaging-harness.js';
 
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-const track = <T>(value: T, cleanup: (value: T) => Promise<unknown>): T => {
-  cleanups.push(() => cleanup(value));
-  return value;
-};
-
-const aDatabase = async (): Promise<TestDatabaseHandle> => track(await startTestDatabase(), (h) => h.close());
+const { aDatabase, aReceiver, anHttpTransport, aRelay } = useTestResources();
 
 /** Applies debits like the ledger handler, but throws for one order: a poison message in the middle of a batch. */
 const poisonFor = (poisonOrderId: string): MessageHandler<TestTx, DebitPayload> => ({
@@ -91,7 +82,7 @@ describe('message batches', () => {
 
   it('when a batch is pushed over HTTP with one unsigned message, then that one is refused unread and the signed ones are applied', async () => {
     const handle = await aDatabase();
-    const receiver = track(await startService(handle, { service: 'account', handlers: [ledgerHandler()] }), (s) => s.close());
+    const receiver = await aReceiver(handle);
     const signer = testSignerOf();
     const [first, unsigned, last] = someDebitCommands(3) as [Envelope<unknown>, Envelope<unknown>, Envelope<unknown>];
     const message = (envelope: Envelope<unknown>, sign: boolean) => {
@@ -114,7 +105,7 @@ describe('message batches', () => {
 
   it('when a batch body is not a batch (garbage, empty, too long), then it is refused with 400 and nothing is consumed', async () => {
     const handle = await aDatabase();
-    const receiver = track(await startService(handle, { service: 'account', handlers: [ledgerHandler()] }), (s) => s.close());
+    const receiver = await aReceiver(handle);
     const tooLong = encodeBatch(Array.from({ length: 65 }, () => ({ headers: {}, body: JSON.stringify(aDebitCommand()) })));
 
     for (const body of ['garbage', '{"messages": []}', '{"messages": [{"headers": {}, "body": 42}]}', tooLong]) {
@@ -128,8 +119,8 @@ describe('message batches', () => {
 
   it('when more rows wait for one destination than may be in flight to it, then they leave in batches and each is applied once', async () => {
     const handle = await aDatabase();
-    const receiver = track(await startService(handle, { service: 'account', handlers: [ledgerHandler()] }), (s) => s.close());
-    const http = track(createHttpTransport({ peers: { account: [receiver.url] }, signer: testSignerOf() }), (t) => t.close());
+    const receiver = await aReceiver(handle);
+    const http = anHttpTransport({ account: [receiver.url] });
     const calls = { single: 0, batches: 0, batched: 0 };
     const counting: Transport = {
       publish: (envelope) => {
@@ -144,10 +135,7 @@ describe('message batches', () => {
       close: async () => undefined,
     };
     await handle.enqueue(someDebitCommands(60));
-    const relay = track(
-      createOutboxRelay({ db: handle.database.db, transport: counting, logger: silentLogger(), metrics: createMetrics('orchestrator'), service: 'orchestrator', options: { perDestination: 1, maxBatch: 20, pollIntervalMs: 50 } }),
-      (r) => r.stop(),
-    );
+    const relay = aRelay(handle.database.db, counting, { perDestination: 1, maxBatch: 20, pollIntervalMs: 50 });
 
     relay.start();
     await eventually(
