@@ -9,7 +9,7 @@ import { MIGRATIONS_FOLDER } from '../src/db/migrations-folder.js';
 import { decodeEncryptionKey, openSealedJwk, type SealedJwk } from '../src/security/signing-key-sealing.js';
 import { ensureSigningKeys } from '../src/use-cases/ensure-signing-keys.js';
 import { aRegistration, anEncodedEncryptionKey, anEncryptionKey } from './builders.js';
-import { capturingLogger, getMe, loginAs, register, silentLogger, startCustomerApp, verifyWithPublishedKeys } from './customer-test-app.js';
+import { capturingLogger, getMe, loginAs, register, silentLogger, startCustomerApp, verifyWithPublishedKeys } from './support/customer-test-app.js';
 
 interface SigningKeyRow {
   generation: number;

@@ -1,6 +1,6 @@
 import { createLogger, type Logger } from '@ordering/platform';
 import { driveParticipant, type ParticipantDriver } from '@ordering/testing';
-import { createOrderMessageHandlers } from '../src/messages/order-message-handlers.js';
+import { createOrderMessageHandlers } from '../../src/messages/order-message-handlers.js';
 import type { OrderServiceUnderTest } from './order-service.js';
 
 export interface StoredOrderState {

@@ -1,16 +1,13 @@
 import { createMessaging, type Messaging } from '@ordering/messaging';
-import { createLogger, createMetrics, runMigrations, type HttpServer } from '@ordering/platform';
+import type { HttpServer } from '@ordering/platform';
 import type { LightMyRequestResponse } from 'fastify';
-import { createTestDatabase, createTestTokens, testMessageSecurity, type TestTokens } from '@ordering/testing';
-import { buildApp } from '../src/app.js';
-import type { Order } from '../src/domain/order.js';
-import { MIGRATIONS_FOLDER } from '../src/db/migrations-folder.js';
-import { connectOrderDatabase, type OrderDatabase } from '../src/db/order-database.js';
-import { createOrderRepository, type OrderRepository } from '../src/db/order-repository.js';
-import { createOrderMessageHandlers } from '../src/messages/order-message-handlers.js';
-
-/** Nothing listens on port 1: publishing there (a started relay, or stop()'s final flush) fails at once and the rows stay PENDING. */
-const UNREACHABLE_PEER = 'http://127.0.0.1:1';
+import { createTestTokens, startServiceTestParts, testMessageSecurity, UNREACHABLE_PEER, type TestTokens } from '@ordering/testing';
+import { buildApp } from '../../src/app.js';
+import type { Order } from '../../src/domain/order.js';
+import { MIGRATIONS_FOLDER } from '../../src/db/migrations-folder.js';
+import { connectOrderDatabase, type OrderDatabase } from '../../src/db/order-database.js';
+import { createOrderRepository, type OrderRepository } from '../../src/db/order-repository.js';
+import { createOrderMessageHandlers } from '../../src/messages/order-message-handlers.js';
 
 export interface OrderServiceUnderTest {
   app: HttpServer;
@@ -29,13 +26,18 @@ export interface OrderServiceUnderTest {
   close(): Promise<void>;
 }
 
+export interface OrderServiceOptions {
+  poolSize?: number;
+}
+
 /** The real service on a fresh, migrated database of its own; concurrency tests ask for a larger pool. */
-export const startOrderService = async (options: { poolSize?: number } = {}): Promise<OrderServiceUnderTest> => {
-  const testDatabase = await createTestDatabase();
-  const logger = createLogger({ service: 'order', level: 'silent' });
-  const metrics = createMetrics('order');
-  const database = connectOrderDatabase(testDatabase.url, options.poolSize ?? 4, logger, metrics);
-  await runMigrations(database.pool, MIGRATIONS_FOLDER, logger);
+export const startOrderService = async (options: OrderServiceOptions = {}): Promise<OrderServiceUnderTest> => {
+  const parts = await startServiceTestParts({
+    service: 'order',
+    connect: (url, logger, metrics) => connectOrderDatabase(url, options.poolSize ?? 4, logger, metrics),
+    migrations: MIGRATIONS_FOLDER,
+  });
+  const { database, logger, metrics } = parts;
   const tokens = await createTestTokens();
   const messaging = createMessaging({
     service: 'order',
@@ -61,19 +63,12 @@ export const startOrderService = async (options: { poolSize?: number } = {}): Pr
     },
     tokenFor: (customerId, role = 'customer') => tokens.issue({ customerId, role }),
     get: (url, token) => app.inject({ method: 'GET', url, headers: token ? { authorization: `Bearer ${token}` } : {} }),
-    async countRows(table) {
-      const result = await database.pool.query<{ count: string }>(`select count(*) from ${table}`);
-      return Number(result.rows[0]?.count);
-    },
-    async statementsSent() {
-      const metric = await metrics.registry.getSingleMetric('db_client_queries_total')?.get();
-      return metric?.values[0]?.value ?? 0;
-    },
+    countRows: (table) => parts.countOf(table),
+    statementsSent: parts.statementsSent,
     async close() {
       await app.close();
       await messaging.stop();
-      await database.close();
-      await testDatabase.drop();
+      await parts.close();
     },
   };
 };

@@ -1,9 +1,9 @@
 import { createLogger, type Logger } from '@ordering/platform';
 import { driveParticipant, type ParticipantDriver } from '@ordering/testing';
 import { expect } from 'vitest';
-import { createAccountMessageHandlers } from '../src/messages/account-message-handlers.js';
+import { createAccountMessageHandlers } from '../../src/messages/account-message-handlers.js';
 import type { AccountServiceUnderTest } from './account-service.js';
-import { aDepositRequest } from './builders.js';
+import { aDepositRequest } from '../builders.js';
 
 export interface OrderLedgerEntry {
   kind: string;
