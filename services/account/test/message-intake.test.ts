@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MessageTypes } from '@ordering/contracts';
 import { createMessageSigner } from '@ordering/messaging';
-import { listDeadLetters, pushMessage, testSigningKeyOf } from '@ordering/testing';
+import { expectParkedAsNotJson, listDeadLetters, pushMessage, testSigningKeyOf } from '@ordering/testing';
 import type { LightMyRequestResponse } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { useAccountParticipant } from './support/use-account-service.js';
@@ -81,18 +81,6 @@ describe('POST /internal/messages on the account service', () => {
   it('when the body is not JSON, then it is parked (202) and GET /internal/dead-letters lists it with its error', async () => {
     const response = await post('not json', { contentType: 'text/plain' });
 
-    expect(response.statusCode).toBe(202);
-    expect(response.json()).toEqual({ outcome: 'dead-lettered' });
-    const listed = await listDeadLetters(service.app);
-    expect(listed.statusCode).toBe(200);
-    expect(listed.json().items).toContainEqual(
-      expect.objectContaining({
-        consumer: 'account',
-        messageId: null,
-        message: { raw: 'not json' },
-        error: expect.stringMatching(/not valid JSON/),
-        attempts: 1,
-      }),
-    );
+    await expectParkedAsNotJson(service.app, response, 'account');
   });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MessageTypes } from '@ordering/contracts';
 import { createEnvelope, createMessageSigner } from '@ordering/messaging';
-import { listDeadLetters, pushMessage, testSigningKeyOf, useTestDatabase } from '@ordering/testing';
+import { expectParkedAsNotJson, listDeadLetters, pushMessage, testSigningKeyOf, useTestDatabase } from '@ordering/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aRegistration, anAdmin } from './builders.js';
 import { register, startCustomerApp, type CustomerTestApp } from './support/customer-test-app.js';
@@ -57,13 +57,7 @@ describe('CustomerRegistered leaving through the outbox relay', () => {
   it('when the body is not JSON, then it is parked (202) and GET /internal/dead-letters lists it with its error', async () => {
     const response = await pushMessage(service.app, 'not json', { signer: accountSigner, contentType: 'text/plain' });
 
-    expect(response.statusCode).toBe(202);
-    expect(response.json()).toEqual({ outcome: 'dead-lettered' });
-    const listed = await listDeadLetters(service.app);
-    expect(listed.statusCode).toBe(200);
-    expect(listed.json().items).toContainEqual(
-      expect.objectContaining({ consumer: 'customer', messageId: null, message: { raw: 'not json' }, error: expect.stringMatching(/not valid JSON/) }),
-    );
+    await expectParkedAsNotJson(service.app, response, 'customer');
   });
 
   it('when a well-formed message is addressed to the customer service, which consumes nothing, then it is parked rather than lost', async () => {

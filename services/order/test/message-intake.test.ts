@@ -1,6 +1,6 @@
 import { MessageTypes } from '@ordering/contracts';
 import { createMessageSigner } from '@ordering/messaging';
-import { listDeadLetters, pushMessage, testSigningKeyOf } from '@ordering/testing';
+import { expectParkedAsNotJson, pushMessage, testSigningKeyOf } from '@ordering/testing';
 import type { LightMyRequestResponse } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { useOrderParticipant } from './support/use-order-service.js';
@@ -54,19 +54,7 @@ describe('POST /internal/messages on the order service', () => {
 
     const response = await post('not json', 'text/plain');
 
-    expect(response.statusCode).toBe(202);
-    expect(response.json()).toEqual({ outcome: 'dead-lettered' });
-    const listed = await listDeadLetters(service.app);
-    expect(listed.statusCode).toBe(200);
-    expect(listed.json().items).toContainEqual(
-      expect.objectContaining({
-        consumer: 'order',
-        messageId: null,
-        message: { raw: 'not json' },
-        error: expect.stringMatching(/not valid JSON/),
-        attempts: 1,
-      }),
-    );
+    await expectParkedAsNotJson(service.app, response, 'order');
     expect(await service.countRows('orders')).toBe(ordersBefore);
   });
 });

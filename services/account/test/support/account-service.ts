@@ -1,7 +1,7 @@
 import { createMessaging, type Messaging } from '@ordering/messaging';
 import type { HttpServer } from '@ordering/platform';
 import type { LightMyRequestResponse } from 'fastify';
-import { createTestTokens, startServiceTestParts, testMessageSecurity, UNREACHABLE_PEER, type TestTokens } from '@ordering/testing';
+import { createTestTokens, participantMessagingOptions, startServiceTestParts, type TestTokens } from '@ordering/testing';
 import { buildApp } from '../../src/app.js';
 import type { EntryKind } from '../../src/domain/account.js';
 import { connectAccountDatabase, type AccountDatabase } from '../../src/db/account-database.js';
@@ -51,15 +51,7 @@ export const startAccountService = async (): Promise<AccountServiceUnderTest> =>
   });
   const { database, logger, metrics } = parts;
   const tokens = await createTestTokens();
-  const messaging = createMessaging({
-    service: 'account',
-    database,
-    peers: { orchestrator: [UNREACHABLE_PEER] },
-    handlers: createAccountMessageHandlers({ logger }),
-    logger,
-    metrics,
-    security: testMessageSecurity('account'),
-  });
+  const messaging = createMessaging(participantMessagingOptions('account', parts, createAccountMessageHandlers({ logger })));
   const app = await buildApp({ logger, metrics, database, verifier: tokens.verifier, messaging });
   return {
     app,

@@ -1,7 +1,7 @@
 import { createMessaging, type Messaging } from '@ordering/messaging';
 import type { HttpServer } from '@ordering/platform';
 import type { LightMyRequestResponse } from 'fastify';
-import { createTestTokens, startServiceTestParts, testMessageSecurity, UNREACHABLE_PEER, type TestTokens } from '@ordering/testing';
+import { createTestTokens, participantMessagingOptions, startServiceTestParts, type TestTokens } from '@ordering/testing';
 import { buildApp } from '../../src/app.js';
 import type { Order } from '../../src/domain/order.js';
 import { MIGRATIONS_FOLDER } from '../../src/db/migrations-folder.js';
@@ -39,15 +39,7 @@ export const startOrderService = async (options: OrderServiceOptions = {}): Prom
   });
   const { database, logger, metrics } = parts;
   const tokens = await createTestTokens();
-  const messaging = createMessaging({
-    service: 'order',
-    database,
-    peers: { orchestrator: [UNREACHABLE_PEER] },
-    handlers: createOrderMessageHandlers({ logger }),
-    logger,
-    metrics,
-    security: testMessageSecurity('order'),
-  });
+  const messaging = createMessaging(participantMessagingOptions('order', parts, createOrderMessageHandlers({ logger })));
   const app = await buildApp({ logger, metrics, database, verifier: tokens.verifier, messaging });
   const orders = createOrderRepository(database);
   return {
