@@ -1,12 +1,10 @@
-import { runMigrations } from '@ordering/platform';
 import { createTestDatabase } from '@ordering/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useCustomerApp } from './support/use-customer-app.js';
 import { connectCustomerDatabase } from '../src/db/customer-database.js';
-import { MIGRATIONS_FOLDER } from '../src/db/migrations-folder.js';
 import { ensureSigningKeys } from '../src/use-cases/ensure-signing-keys.js';
 import { aRegistration } from './builders.js';
-import { getMe, loginAs, register, silentLogger, startCustomerApp, verifyWithPublishedKeys } from './support/customer-test-app.js';
+import { getMe, loginAs, migrateCustomerDatabase, register, silentLogger, startCustomerApp, verifyWithPublishedKeys } from './support/customer-test-app.js';
 
 describe('token signing keys and GET /.well-known/jwks.json', () => {
   const registration = aRegistration();
@@ -65,7 +63,7 @@ describe('token signing keys and GET /.well-known/jwks.json', () => {
     const empty = await createTestDatabase();
     const pools = Array.from({ length: 5 }, () => connectCustomerDatabase(empty.url, 2, silentLogger()));
     try {
-      await runMigrations(pools[0]!.pool, MIGRATIONS_FOLDER, silentLogger());
+      await migrateCustomerDatabase(pools[0]!);
 
       const keySets = await Promise.all(pools.map((database) => ensureSigningKeys(database)));
 

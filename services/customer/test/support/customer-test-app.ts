@@ -49,6 +49,10 @@ export interface StartOptions {
   trustedProxies?: readonly string[];
 }
 
+/** The customer schema, migrated as the service migrates it at start. */
+export const migrateCustomerDatabase = (database: CustomerDatabase, logger: Logger = silentLogger()): Promise<void> =>
+  runMigrations(database.pool, MIGRATIONS_FOLDER, logger);
+
 /** Cheap enough for hundreds of hashes per suite; the production cost is tested in password-hashing.test.ts. */
 export const TEST_HASHING: PasswordHashingOptions = { costLog2: 10, concurrency: 2, queueLimit: 1000 };
 
@@ -56,7 +60,7 @@ export const TEST_HASHING: PasswordHashingOptions = { costLog2: 10, concurrency:
 export const startCustomerApp = async (url: string, options: StartOptions = {}): Promise<CustomerTestApp> => {
   const logger = options.logger ?? silentLogger();
   const database = connectCustomerDatabase(url, 5, logger);
-  await runMigrations(database.pool, MIGRATIONS_FOLDER, logger);
+  await migrateCustomerDatabase(database, logger);
   const metrics = createMetrics('customer');
   const messaging = createMessaging({
     service: 'customer',
