@@ -23,8 +23,7 @@ export const silentLogger = (): Logger => createLogger({ service: 'account', lev
 
 export const participantOf = (service: AccountServiceUnderTest, logger: Logger = silentLogger()): AccountParticipant => {
   const driver = driveParticipantOn(service.database, createAccountMessageHandlers({ logger }));
-  const pool = service.database.pool;
-
+  const { pool } = service.database;
   return {
     ...driver,
     async fund(customerId, amount) {

@@ -18,8 +18,7 @@ export const silentLogger = (): Logger => createLogger({ service: 'order', level
 
 export const participantOf = (service: OrderServiceUnderTest, logger: Logger = silentLogger()): OrderParticipant => {
   const driver = driveParticipantOn(service.database, createOrderMessageHandlers({ logger }));
-  const pool = service.database.pool;
-
+  const { pool } = service.database;
   return {
     ...driver,
     async orderState(orderId) {
