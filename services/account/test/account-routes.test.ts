@@ -1,17 +1,9 @@
 import { CRAFTED_CURSORS } from '@ordering/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAccountService, type AccountServiceUnderTest } from './account-service.js';
+import { describe, expect, it } from 'vitest';
+import { useAccountService } from './support/use-account-service.js';
 import { aCustomerId, aDepositRequest } from './builders.js';
 
-let service: AccountServiceUnderTest;
-
-beforeAll(async () => {
-  service = await startAccountService();
-});
-
-afterAll(async () => {
-  await service?.close();
-});
+const service = useAccountService();
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

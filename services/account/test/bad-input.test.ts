@@ -1,17 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useAccountService } from './support/use-account-service.js';
 import { forgeTokens } from '@ordering/testing';
-import { startAccountService, type AccountServiceUnderTest } from './account-service.js';
 import { aCustomerId, aDepositRequest, BAD_AMOUNT_BODIES, SQL_METACHARACTERS } from './builders.js';
 
-let service: AccountServiceUnderTest;
-
-beforeAll(async () => {
-  service = await startAccountService();
-});
-
-afterAll(async () => {
-  await service?.close();
-});
+const service = useAccountService();
 
 /** A customer who already holds money, so "nothing changed" is a real check. */
 const aFundedCustomer = async (): Promise<{ customerId: string; token: string }> => {

@@ -1,19 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAccountService, type AccountServiceUnderTest } from './account-service.js';
-import { participantOf, type AccountParticipant } from './account-participant.js';
+import { describe, expect, it } from 'vitest';
+import { useAccountParticipant } from './support/use-account-service.js';
 import { aCustomerRegistered, aRetryOf } from './builders.js';
 
 describe('customer.CustomerRegistered', () => {
-  let service: AccountServiceUnderTest;
-  let participant: AccountParticipant;
-
-  beforeAll(async () => {
-    service = await startAccountService();
-    participant = participantOf(service);
-  });
-  afterAll(async () => {
-    await service?.close();
-  });
+  const { service, participant } = useAccountParticipant();
 
   it('when a customer registers, then their account exists with balance 0 and the event sends nothing back', async () => {
     const event = aCustomerRegistered();

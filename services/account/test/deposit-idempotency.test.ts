@@ -1,17 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAccountService, type AccountServiceUnderTest } from './account-service.js';
+import { describe, expect, it } from 'vitest';
+import { useAccountService } from './support/use-account-service.js';
 import { aCustomerId, aDepositRequest, anIdempotencyKey, SQL_METACHARACTERS } from './builders.js';
 
-let service: AccountServiceUnderTest;
-
-beforeAll(async () => {
-  service = await startAccountService();
-});
-
-afterAll(async () => {
-  await service?.close();
-});
+const service = useAccountService();
 
 describe('deposits with an Idempotency-Key', () => {
   it('when the same deposit is repeated with its key, then it is applied once and the answer is the original', async () => {

@@ -1,17 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useAccountService } from './support/use-account-service.js';
 import { balanceFromLedger } from '../src/domain/balance-rules.js';
-import { startAccountService, type AccountServiceUnderTest } from './account-service.js';
 import { aCustomerId, aDepositRequest } from './builders.js';
 
-let service: AccountServiceUnderTest;
-
-beforeAll(async () => {
-  service = await startAccountService();
-});
-
-afterAll(async () => {
-  await service?.close();
-});
+const service = useAccountService();
 
 const aCustomerWithDeposits = async (...amounts: number[]): Promise<string> => {
   const customerId = aCustomerId();

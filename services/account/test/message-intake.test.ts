@@ -1,24 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { MessageTypes } from '@ordering/contracts';
-import { createMessageSigner, operatorAuthorization } from '@ordering/messaging';
-import { pushMessage, TEST_OPERATOR_TOKEN, testSigningKeyOf } from '@ordering/testing';
+import { createMessageSigner } from '@ordering/messaging';
+import { expectParkedAsNotJson, listDeadLetters, pushMessage, testSigningKeyOf } from '@ordering/testing';
 import type { LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { participantOf, type AccountParticipant } from './account-participant.js';
-import { startAccountService, type AccountServiceUnderTest } from './account-service.js';
+import { describe, expect, it } from 'vitest';
+import { useAccountParticipant } from './support/use-account-service.js';
 import { aCustomerRegistered, aDebitAccount, aRefundAccount } from './builders.js';
 
 describe('POST /internal/messages on the account service', () => {
-  let service: AccountServiceUnderTest;
-  let participant: AccountParticipant;
-
-  beforeAll(async () => {
-    service = await startAccountService();
-    participant = participantOf(service);
-  });
-  afterAll(async () => {
-    await service?.close();
-  });
+  const { service, participant } = useAccountParticipant();
 
   /** What a peer's HTTP transport sends: the envelope as the raw body, signed with the sender's key. */
   const post = (body: string, options: { sender?: string; contentType?: string } = {}): Promise<LightMyRequestResponse> => {
@@ -76,7 +66,7 @@ describe('POST /internal/messages on the account service', () => {
 
     expect([asItself.statusCode, asOrchestrator.statusCode]).toEqual([202, 202]);
     expect(await service.balanceOf(customerId)).toBe(300);
-    const listed = (await service.app.inject({ method: 'GET', url: '/internal/dead-letters?limit=100', headers: { authorization: operatorAuthorization(TEST_OPERATOR_TOKEN) } })).json();
+    const listed = (await listDeadLetters(service.app, '?limit=100')).json();
     const errors = new Map(listed.items.map((item: { messageId: string; error: string }) => [item.messageId, item.error]));
     expect(errors.get(fromOrder.id)).toMatch(/'order' may not send account\.RefundAccount\.v1 \(only orchestrator may\)/);
     expect(errors.get(posingAsOrchestrator.id)).toMatch(/claims to come from 'orchestrator' but is signed by 'order'/);
@@ -91,18 +81,6 @@ describe('POST /internal/messages on the account service', () => {
   it('when the body is not JSON, then it is parked (202) and GET /internal/dead-letters lists it with its error', async () => {
     const response = await post('not json', { contentType: 'text/plain' });
 
-    expect(response.statusCode).toBe(202);
-    expect(response.json()).toEqual({ outcome: 'dead-lettered' });
-    const listed = await service.app.inject({ method: 'GET', url: '/internal/dead-letters', headers: { authorization: operatorAuthorization(TEST_OPERATOR_TOKEN) } });
-    expect(listed.statusCode).toBe(200);
-    expect(listed.json().items).toContainEqual(
-      expect.objectContaining({
-        consumer: 'account',
-        messageId: null,
-        message: { raw: 'not json' },
-        error: expect.stringMatching(/not valid JSON/),
-        attempts: 1,
-      }),
-    );
+    await expectParkedAsNotJson(service.app, response, 'account');
   });
 });

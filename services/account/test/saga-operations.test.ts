@@ -1,22 +1,12 @@
 import { MESSAGE_CATALOG, MessageTypes } from '@ordering/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useAccountParticipant } from './support/use-account-service.js';
 import { isLedgerConsistent } from '../src/domain/balance-rules.js';
 import { createAccountMessageHandlers } from '../src/messages/account-message-handlers.js';
-import { startAccountService, type AccountServiceUnderTest } from './account-service.js';
-import { participantOf, silentLogger, type AccountParticipant } from './account-participant.js';
+import { silentLogger } from './support/account-participant.js';
 import { aCustomerId, aDebitAccount, anOrderId, aRefundAccount, aRetryOf } from './builders.js';
 
-let service: AccountServiceUnderTest;
-let participant: AccountParticipant;
-
-beforeAll(async () => {
-  service = await startAccountService();
-  participant = participantOf(service);
-});
-
-afterAll(async () => {
-  await service?.close();
-});
+const { service, participant } = useAccountParticipant();
 
 const aFundedCustomer = async (amount: number): Promise<string> => {
   const customerId = aCustomerId();

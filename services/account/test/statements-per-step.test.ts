@@ -1,7 +1,7 @@
 import type { Envelope } from '@ordering/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAccountService, type AccountServiceUnderTest } from './account-service.js';
-import { participantOf, type AccountParticipant } from './account-participant.js';
+import { statementsPerStep } from '@ordering/testing';
+import { describe, expect, it } from 'vitest';
+import { useAccountParticipant } from './support/use-account-service.js';
 import { aCustomerId, aDebitAccount, aRefundAccount, aRetryOf } from './builders.js';
 
 /**
@@ -10,22 +10,9 @@ import { aCustomerId, aDebitAccount, aRefundAccount, aRetryOf } from './builders
  * adds those and the inbox row).
  */
 describe('statements per account step', () => {
-  let service: AccountServiceUnderTest;
-  let participant: AccountParticipant;
+  const { service, participant } = useAccountParticipant();
 
-  beforeAll(async () => {
-    service = await startAccountService();
-    participant = participantOf(service);
-  });
-  afterAll(async () => {
-    await service?.close();
-  });
-
-  const statementsOf = async (command: Envelope): Promise<number> => {
-    const before = await service.statementsSent();
-    await participant.deliver(command);
-    return (await service.statementsSent()) - before - 2;
-  };
+  const statementsOf = statementsPerStep(() => service.statementsSent(), (command: Envelope) => participant.deliver(command));
 
   it('when a funded account is debited and then refunded, then each takes 4 statements (lock, recorded operations, change, reply)', async () => {
     const customerId = aCustomerId();

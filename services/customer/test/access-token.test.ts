@@ -1,25 +1,18 @@
 import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '@ordering/platform';
-import { createTestDatabase } from '@ordering/testing';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useCustomerApp } from './support/use-customer-app.js';
 import { aRegistration, aUniqueEmail } from './builders.js';
-import { register, requestToken, startCustomerApp, type CustomerTestApp } from './customer-test-app.js';
+import { register, requestToken, startCustomerApp } from './support/customer-test-app.js';
 
 describe('POST /api/auth/token', () => {
-  let testDatabase: { url: string; drop(): Promise<void> };
-  let service: CustomerTestApp;
   const registration = aRegistration();
   let customerId: string;
 
-  beforeAll(async () => {
-    testDatabase = await createTestDatabase();
-    service = await startCustomerApp(testDatabase.url);
-    customerId = (await register(service.app, registration)).json().id;
-  });
+  const service = useCustomerApp();
 
-  afterAll(async () => {
-    await service?.close();
-    await testDatabase?.drop();
+  beforeAll(async () => {
+    customerId = (await register(service.app, registration)).json().id;
   });
 
   it('when the credentials are right, then it answers 200 with a Bearer token for that customer', async () => {
@@ -66,7 +59,7 @@ describe('POST /api/auth/token', () => {
   });
 
   it('when the token lifetime is configured, then tokens carry it', async () => {
-    const shortLived = await startCustomerApp(testDatabase.url, { tokenTtlSeconds: 120 });
+    const shortLived = await startCustomerApp(service.databaseUrl, { tokenTtlSeconds: 120 });
     try {
       const response = await requestToken(shortLived.app, { email: registration.email, password: registration.password });
 

@@ -1,24 +1,14 @@
-import { createTestDatabase } from '@ordering/testing';
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCustomerApp } from './support/use-customer-app.js';
 import { bootstrapAdmin } from '../src/use-cases/bootstrap-admin.js';
 import { aRegistration, anAdmin } from './builders.js';
-import { getMe, loginAs, register, requestToken, startCustomerApp, type CustomerTestApp } from './customer-test-app.js';
+import { getMe, loginAs, register, requestToken, startCustomerApp } from './support/customer-test-app.js';
 
 describe('admin bootstrap', () => {
-  let testDatabase: { url: string; drop(): Promise<void> };
-  let service: CustomerTestApp;
   const admin = anAdmin();
 
-  beforeAll(async () => {
-    testDatabase = await createTestDatabase();
-    service = await startCustomerApp(testDatabase.url, { admin });
-  });
-
-  afterAll(async () => {
-    await service?.close();
-    await testDatabase?.drop();
-  });
+  const service = useCustomerApp({ admin });
 
   const hashOf = async (email: string) =>
     (await service.database.pool.query<{ password_hash: string }>('select password_hash from customers where lower(email) = lower($1)', [email])).rows[0]?.password_hash;
@@ -38,7 +28,7 @@ describe('admin bootstrap', () => {
   it('when the bootstrap runs again with the same settings, then nothing changes and the admin still logs in', async () => {
     expect(await bootstrapAdmin(service.database, service.passwordHasher, admin)).toEqual({ outcome: 'exists', existingRole: 'admin' });
 
-    const restarted = await startCustomerApp(testDatabase.url, { admin });
+    const restarted = await startCustomerApp(service.databaseUrl, { admin });
     await restarted.close();
 
     expect(await rowsFor(admin.email)).toHaveLength(1);
@@ -50,7 +40,7 @@ describe('admin bootstrap', () => {
     expect(await bootstrapAdmin(service.database, service.passwordHasher, existing)).toEqual({ outcome: 'created' });
     const hashBefore = await hashOf(existing.email);
 
-    const restarted = await startCustomerApp(testDatabase.url, { admin: { ...existing, password: 'a brand new admin password' } });
+    const restarted = await startCustomerApp(service.databaseUrl, { admin: { ...existing, password: 'a brand new admin password' } });
     await restarted.close();
 
     expect(await hashOf(existing.email)).toBe(hashBefore);

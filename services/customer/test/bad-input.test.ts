@@ -1,28 +1,18 @@
-import { createTestDatabase } from '@ordering/testing';
 import type { LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useCustomerApp } from './support/use-customer-app.js';
 import { aRegistration, aUniqueEmail, SQL_INJECTION } from './builders.js';
-import { countCustomers, getMe, loginAs, register, requestToken, startCustomerApp, type CustomerTestApp } from './customer-test-app.js';
+import { countCustomers, getMe, loginAs, register, requestToken } from './support/customer-test-app.js';
 
 type Payload = string | object;
 
 describe('bad input to the customer routes', () => {
-  let testDatabase: { url: string; drop(): Promise<void> };
-  let service: CustomerTestApp;
   let customersBefore: number;
 
-  beforeAll(async () => {
-    testDatabase = await createTestDatabase();
-    service = await startCustomerApp(testDatabase.url);
-  });
+  const service = useCustomerApp();
 
   beforeEach(async () => {
     customersBefore = await countCustomers(service.database);
-  });
-
-  afterAll(async () => {
-    await service?.close();
-    await testDatabase?.drop();
   });
 
   const post = (url: string, payload: Payload, contentType = 'application/json'): Promise<LightMyRequestResponse> =>

@@ -1,55 +1,16 @@
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { MessageTypes, type Envelope } from '@ordering/contracts';
-import { createEnvelope, createMessageSigner, createMessageVerifier, operatorAuthorization, type MessageAuthentication } from '@ordering/messaging';
-import { createTestDatabase, pushMessage, TEST_OPERATOR_TOKEN, testPublicKeys, testSigningKeyOf, type TestDatabase } from '@ordering/testing';
+import { MessageTypes } from '@ordering/contracts';
+import { createEnvelope, createMessageSigner } from '@ordering/messaging';
+import { expectParkedAsNotJson, listDeadLetters, pushMessage, testSigningKeyOf, useTestDatabase } from '@ordering/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aRegistration, anAdmin } from './builders.js';
-import { register, startCustomerApp, type CustomerTestApp } from './customer-test-app.js';
-
-/** A stand-in for the account service's `POST /internal/messages`: it records every delivery (and whose signature it bears) and acknowledges it. */
-interface RecordingPeer {
-  url: string;
-  received: { path: string | undefined; contentType: string | undefined; authentication: MessageAuthentication; envelope: Envelope }[];
-  close(): Promise<void>;
-}
-
-const startRecordingPeer = async (): Promise<RecordingPeer> => {
-  const received: RecordingPeer['received'] = [];
-  const verifier = createMessageVerifier({ publicKeys: testPublicKeys() });
-  const server: Server = createServer((request, response) => {
-    let body = '';
-    request.setEncoding('utf8');
-    request.on('data', (chunk: string) => (body += chunk));
-    request.on('end', () => {
-      const header = (name: string): string | undefined => {
-        const value = request.headers[name];
-        return typeof value === 'string' ? value : undefined;
-      };
-      const authentication = verifier.verify(header, body);
-      received.push({ path: request.url, contentType: request.headers['content-type'], authentication, envelope: JSON.parse(body) as Envelope });
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{"outcome":"processed"}');
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    received,
-    async close() {
-      server.closeAllConnections();
-      server.close();
-      await once(server, 'close');
-    },
-  };
-};
+import { register, startCustomerApp, type CustomerTestApp } from './support/customer-test-app.js';
+import { useRecordingPeer, type RecordingPeer } from './support/recording-peer.js';
+import { useCustomerApp } from './support/use-customer-app.js';
 
 // The customer service consumes nothing; whatever a peer pushes it anyway is parked, once its signature checks out.
 const accountSigner = createMessageSigner('account', testSigningKeyOf('account'));
 const customerSigner = createMessageSigner('customer', testSigningKeyOf('customer'));
-const operator = { authorization: operatorAuthorization(TEST_OPERATOR_TOKEN) };
 
 /** Generous: delivery normally takes milliseconds; this only bounds a broken relay. */
 const DELIVERY_BOUND = { timeout: 10_000, interval: 50 };
@@ -65,22 +26,12 @@ const outboxStatusOf = async (service: CustomerTestApp, customerId: string): Pro
   ).rows.map((row) => row.status);
 
 describe('CustomerRegistered leaving through the outbox relay', () => {
-  let testDatabase: TestDatabase;
-  let peer: RecordingPeer;
-  let service: CustomerTestApp;
+  const peer = useRecordingPeer();
+  // A poll far longer than the wait below: only the wake after the registration's commit can deliver in time.
+  const service = useCustomerApp(() => ({ peers: { account: [peer.url] }, relay: { pollIntervalMs: 60_000 } }));
 
-  beforeAll(async () => {
-    testDatabase = await createTestDatabase();
-    peer = await startRecordingPeer();
-    // A poll far longer than the wait below: only the wake after the registration's commit can deliver in time.
-    service = await startCustomerApp(testDatabase.url, { peers: { account: [peer.url] }, relay: { pollIntervalMs: 60_000 } });
+  beforeAll(() => {
     service.messaging.start();
-  });
-
-  afterAll(async () => {
-    await service?.close();
-    await peer?.close();
-    await testDatabase?.drop();
   });
 
   it('when a customer registers, then the running relay delivers CustomerRegistered to the account service at once and marks it SENT', async () => {
@@ -106,13 +57,7 @@ describe('CustomerRegistered leaving through the outbox relay', () => {
   it('when the body is not JSON, then it is parked (202) and GET /internal/dead-letters lists it with its error', async () => {
     const response = await pushMessage(service.app, 'not json', { signer: accountSigner, contentType: 'text/plain' });
 
-    expect(response.statusCode).toBe(202);
-    expect(response.json()).toEqual({ outcome: 'dead-lettered' });
-    const listed = await service.app.inject({ method: 'GET', url: '/internal/dead-letters', headers: operator });
-    expect(listed.statusCode).toBe(200);
-    expect(listed.json().items).toContainEqual(
-      expect.objectContaining({ consumer: 'customer', messageId: null, message: { raw: 'not json' }, error: expect.stringMatching(/not valid JSON/) }),
-    );
+    await expectParkedAsNotJson(service.app, response, 'customer');
   });
 
   it('when a well-formed message is addressed to the customer service, which consumes nothing, then it is parked rather than lost', async () => {
@@ -127,34 +72,28 @@ describe('CustomerRegistered leaving through the outbox relay', () => {
     const response = await pushMessage(service.app, JSON.stringify(stray), { signer: customerSigner });
 
     expect(response.statusCode).toBe(202);
-    const listed = (await service.app.inject({ method: 'GET', url: '/internal/dead-letters', headers: operator })).json();
+    const listed = (await listDeadLetters(service.app)).json();
     expect(listed.items).toContainEqual(expect.objectContaining({ consumer: 'customer', messageId: stray.id, messageType: MessageTypes.CustomerRegistered }));
   });
 });
 
 describe('the bootstrapped admin leaving through the outbox relay', () => {
-  let testDatabase: TestDatabase;
-  let peer: RecordingPeer;
-  let service: CustomerTestApp;
-
-  beforeAll(async () => {
-    testDatabase = await createTestDatabase();
-    peer = await startRecordingPeer();
-  });
+  const peer = useRecordingPeer();
+  const testDatabase = useTestDatabase();
+  let service: CustomerTestApp | undefined;
 
   afterAll(async () => {
     await service?.close();
-    await peer?.close();
-    await testDatabase?.drop();
   });
 
   it('when the service starts with an admin to create, then its CustomerRegistered reaches the account service', async () => {
     const admin = anAdmin();
-    service = await startCustomerApp(testDatabase.url, { admin, peers: { account: [peer.url] } });
-    service.messaging.start();
+    const started = await startCustomerApp(testDatabase.url, { admin, peers: { account: [peer.url] } });
+    service = started;
+    started.messaging.start();
 
     await expect.poll(() => peer.received.length, DELIVERY_BOUND).toBe(1);
-    const { rows } = await service.database.pool.query<{ id: string }>('select id from customers where lower(email) = lower($1)', [admin.email]);
+    const { rows } = await started.database.pool.query<{ id: string }>('select id from customers where lower(email) = lower($1)', [admin.email]);
     expect(peer.received[0]?.envelope).toMatchObject({ type: MessageTypes.CustomerRegistered, destination: 'account', payload: { customerId: rows[0]?.id, role: 'admin' } });
   });
 });

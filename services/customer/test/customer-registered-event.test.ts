@@ -1,11 +1,11 @@
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { contractOf, EnvelopeSchema, MessageTypes } from '@ordering/contracts';
-import { createTestDatabase } from '@ordering/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCustomerApp } from './support/use-customer-app.js';
 import { bootstrapAdmin } from '../src/use-cases/bootstrap-admin.js';
 import { aRegistration, aUniqueEmail, anAdmin } from './builders.js';
-import { register, startCustomerApp, type CustomerTestApp } from './customer-test-app.js';
+import { register } from './support/customer-test-app.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 const ajv = addFormats(new Ajv({ strict: false }));
@@ -21,18 +21,7 @@ interface OutboxRow {
 }
 
 describe('CustomerRegistered through the outbox', () => {
-  let testDatabase: { url: string; drop(): Promise<void> };
-  let service: CustomerTestApp;
-
-  beforeAll(async () => {
-    testDatabase = await createTestDatabase();
-    service = await startCustomerApp(testDatabase.url);
-  });
-
-  afterAll(async () => {
-    await service?.close();
-    await testDatabase?.drop();
-  });
+  const service = useCustomerApp();
 
   const eventsFor = async (customerId: string): Promise<OutboxRow[]> =>
     (

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { createTestDatabase } from '@ordering/testing';
 import type { LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useStarted } from '@ordering/testing';
+import { describe, expect, it } from 'vitest';
+import { useCustomerApp } from './support/use-customer-app.js';
 import { aClientAddress, aRegistration, aTestClock, aUniqueEmail } from './builders.js';
 import { pruneLoginThrottles } from '../src/use-cases/login-throttling.js';
-import { register, requestTokenFrom, startCustomerApp, type CustomerTestApp } from './customer-test-app.js';
+import { register, requestTokenFrom, startCustomerApp, type CustomerTestApp } from './support/customer-test-app.js';
 
 /** What the throttle stores for an account: the SHA-256 of its comparison email (lower-cased ASCII). */
 const accountKey = (email: string): string => createHash('sha256').update(email.toLowerCase()).digest('hex');
@@ -19,23 +20,10 @@ const expectLocked = (response: LightMyRequestResponse): number => {
 };
 
 describe('login throttling', () => {
-  let testDatabase: { url: string; drop(): Promise<void> };
-  let service: CustomerTestApp;
-  let replica: CustomerTestApp;
   const clock = aTestClock();
-
-  beforeAll(async () => {
-    testDatabase = await createTestDatabase();
-    // Two replicas of the service on one database, on one clock.
-    service = await startCustomerApp(testDatabase.url, { clock: clock.now });
-    replica = await startCustomerApp(testDatabase.url, { clock: clock.now });
-  });
-
-  afterAll(async () => {
-    await replica?.close();
-    await service?.close();
-    await testDatabase?.drop();
-  });
+  // Two replicas of the service on one database, on one clock.
+  const service = useCustomerApp({ clock: clock.now });
+  const replica = useStarted(() => startCustomerApp(service.databaseUrl, { clock: clock.now }), (app) => app.close());
 
   const failuresStored = async (scope: 'account' | 'client', key: string): Promise<number | undefined> =>
     (await service.database.pool.query<{ failures: number }>('select failures from login_throttles where scope = $1 and key = $2', [scope, key])).rows[0]?.failures;
@@ -154,18 +142,8 @@ describe('login throttling', () => {
 });
 
 describe('the client address behind a proxy', () => {
-  let testDatabase: { url: string; drop(): Promise<void> };
-  let service: CustomerTestApp;
 
-  beforeAll(async () => {
-    testDatabase = await createTestDatabase();
-    service = await startCustomerApp(testDatabase.url, { trustedProxies: ['127.0.0.1', '::1'] });
-  });
-
-  afterAll(async () => {
-    await service?.close();
-    await testDatabase?.drop();
-  });
+  const service = useCustomerApp({ trustedProxies: ['127.0.0.1', '::1'] });
 
   const clientKeys = async (): Promise<string[]> =>
     (await service.database.pool.query<{ key: string }>("select key from login_throttles where scope = 'client' order by key")).rows.map((row) => row.key);
@@ -192,19 +170,9 @@ describe('the client address behind a proxy', () => {
 });
 
 describe('pruning the login throttle', () => {
-  let testDatabase: { url: string; drop(): Promise<void> };
-  let service: CustomerTestApp;
   const clock = aTestClock();
 
-  beforeAll(async () => {
-    testDatabase = await createTestDatabase();
-    service = await startCustomerApp(testDatabase.url, { clock: clock.now });
-  });
-
-  afterAll(async () => {
-    await service?.close();
-    await testDatabase?.drop();
-  });
+  const service = useCustomerApp({ clock: clock.now });
 
   const storedScopes = async (): Promise<string[]> =>
     (await service.database.pool.query<{ scope: string }>('select scope from login_throttles order by scope')).rows.map((row) => row.scope);

@@ -1,20 +1,8 @@
-import { createTestDatabase } from '@ordering/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCustomerApp, type CustomerTestApp } from './customer-test-app.js';
+import { describe, expect, it } from 'vitest';
+import { useCustomerApp } from './support/use-customer-app.js';
 
 describe('GET /docs/json', () => {
-  let testDatabase: { url: string; drop(): Promise<void> };
-  let service: CustomerTestApp;
-
-  beforeAll(async () => {
-    testDatabase = await createTestDatabase();
-    service = await startCustomerApp(testDatabase.url);
-  });
-
-  afterAll(async () => {
-    await service?.close();
-    await testDatabase?.drop();
-  });
+  const service = useCustomerApp();
 
   it('when the API document is read, then every public route is described and only /me asks for a bearer token', async () => {
     const response = await service.app.inject({ method: 'GET', url: '/docs/json' });

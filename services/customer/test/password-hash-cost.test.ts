@@ -1,23 +1,12 @@
-import { createTestDatabase } from '@ordering/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCustomerApp } from './support/use-customer-app.js';
 import { createPasswordHasher } from '../src/security/password-hashing.js';
 import { aClientAddress, aRegistration } from './builders.js';
-import { register, requestTokenFrom, startCustomerApp, TEST_HASHING, type CustomerTestApp } from './customer-test-app.js';
+import { register, requestTokenFrom, startCustomerApp, TEST_HASHING } from './support/customer-test-app.js';
 
 describe('password hash cost and load', () => {
-  let testDatabase: { url: string; drop(): Promise<void> };
-  let service: CustomerTestApp;
-
-  beforeAll(async () => {
-    testDatabase = await createTestDatabase();
-    // One notch above the cost older rows are stored at below, still cheap enough for a test.
-    service = await startCustomerApp(testDatabase.url, { passwordHashing: { costLog2: 11 } });
-  });
-
-  afterAll(async () => {
-    await service?.close();
-    await testDatabase?.drop();
-  });
+  // One notch above the cost older rows are stored at below, still cheap enough for a test.
+  const service = useCustomerApp({ passwordHashing: { costLog2: 11 } });
 
   const storedHash = async (email: string): Promise<string | undefined> =>
     (await service.database.pool.query<{ password_hash: string }>('select password_hash from customers where lower(email) = lower($1)', [email])).rows[0]
@@ -57,7 +46,7 @@ describe('password hash cost and load', () => {
   it('when every hash slot is busy and the queue is full, then registration and login answer 503 SERVICE_UNAVAILABLE with Retry-After', async () => {
     const customer = aRegistration();
     await register(service.app, customer);
-    const busy = await startCustomerApp(testDatabase.url, { passwordHashing: { costLog2: 17, concurrency: 1, queueLimit: 0 } });
+    const busy = await startCustomerApp(service.databaseUrl, { passwordHashing: { costLog2: 17, concurrency: 1, queueLimit: 0 } });
     try {
       // Takes the only slot at once (synchronously) and holds it for the ~0.3 s of an N=2^17 scrypt run.
       const occupying = busy.passwordHasher.hash('holds the only hash slot');

@@ -1,28 +1,22 @@
-import { createTestDatabase, createTestTokens, forgeTokens } from '@ordering/testing';
+import { createTestTokens, forgeTokens } from '@ordering/testing';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useCustomerApp } from './support/use-customer-app.js';
 import { createTokenSigner } from '../src/security/token-signer.js';
 import { ensureSigningKeys } from '../src/use-cases/ensure-signing-keys.js';
 import { aRegistration } from './builders.js';
-import { getMe, loginAs, register, startCustomerApp, type CustomerTestApp } from './customer-test-app.js';
+import { getMe, loginAs, register } from './support/customer-test-app.js';
 
 describe('GET /api/customers/me', () => {
-  let testDatabase: { url: string; drop(): Promise<void> };
-  let service: CustomerTestApp;
   const registration = aRegistration();
   let registered: Record<string, unknown>;
   let token: string;
 
+  const service = useCustomerApp();
+
   beforeAll(async () => {
-    testDatabase = await createTestDatabase();
-    service = await startCustomerApp(testDatabase.url);
     registered = (await register(service.app, registration)).json();
     token = await loginAs(service.app, registration);
-  });
-
-  afterAll(async () => {
-    await service?.close();
-    await testDatabase?.drop();
   });
 
   const expectUnauthenticated = (response: Awaited<ReturnType<typeof getMe>>) => {

@@ -1,21 +1,10 @@
-import { createTestDatabase } from '@ordering/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCustomerApp } from './support/use-customer-app.js';
 import { aRegistration, aUniqueEmail } from './builders.js';
-import { countCustomers, register, startCustomerApp, type CustomerTestApp } from './customer-test-app.js';
+import { countCustomers, register } from './support/customer-test-app.js';
 
 describe('POST /api/customers', () => {
-  let testDatabase: { url: string; drop(): Promise<void> };
-  let service: CustomerTestApp;
-
-  beforeAll(async () => {
-    testDatabase = await createTestDatabase();
-    service = await startCustomerApp(testDatabase.url);
-  });
-
-  afterAll(async () => {
-    await service?.close();
-    await testDatabase?.drop();
-  });
+  const service = useCustomerApp();
 
   it('when a customer registers, then it answers 201 with the customer, its email exactly as given, and a Location', async () => {
     const registration = aRegistration({ email: aUniqueEmail('MiXeD.Case') });

@@ -1,25 +1,16 @@
 import { createLogger } from '@ordering/platform';
-import { createTestDatabase } from '@ordering/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCustomerApp } from './support/use-customer-app.js';
 import { aRegistration, anAdmin } from './builders.js';
-import { getMe, loginAs, register, requestToken, startCustomerApp, type CustomerTestApp } from './customer-test-app.js';
+import { getMe, loginAs, register, requestToken } from './support/customer-test-app.js';
 
 describe('secrets never leave the service', () => {
-  let testDatabase: { url: string; drop(): Promise<void> };
-  let service: CustomerTestApp;
   const lines: string[] = [];
   const admin = anAdmin();
-
-  beforeAll(async () => {
-    testDatabase = await createTestDatabase();
-    const logger = createLogger({ service: 'customer', level: 'info', destination: { write: (line: string) => void lines.push(line) } });
-    service = await startCustomerApp(testDatabase.url, { logger, admin });
-  });
-
-  afterAll(async () => {
-    await service?.close();
-    await testDatabase?.drop();
-  });
+  const service = useCustomerApp(() => ({
+    logger: createLogger({ service: 'customer', level: 'info', destination: { write: (line: string) => void lines.push(line) } }),
+    admin,
+  }));
 
   const storedHashes = async (): Promise<string[]> =>
     (await service.database.pool.query<{ password_hash: string }>('select password_hash from customers')).rows.map((row) => row.password_hash);

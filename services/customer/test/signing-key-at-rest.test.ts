@@ -1,15 +1,14 @@
 import { spawn } from 'node:child_process';
 import type { KeyObject } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, runMigrations } from '@ordering/platform';
-import { createTestDatabase, findFreePort, testMessageSecurityEnv, type TestDatabase } from '@ordering/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError } from '@ordering/platform';
+import { findFreePort, testMessageSecurityEnv, useTestDatabasePerTest } from '@ordering/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { connectCustomerDatabase, type CustomerDatabase } from '../src/db/customer-database.js';
-import { SERVICE_MIGRATIONS } from '../src/db/migrations.js';
 import { decodeEncryptionKey, openSealedJwk, type SealedJwk } from '../src/security/signing-key-sealing.js';
 import { ensureSigningKeys } from '../src/use-cases/ensure-signing-keys.js';
 import { aRegistration, anEncodedEncryptionKey, anEncryptionKey } from './builders.js';
-import { capturingLogger, getMe, loginAs, register, silentLogger, startCustomerApp, verifyWithPublishedKeys } from './customer-test-app.js';
+import { capturingLogger, getMe, loginAs, migrateCustomerDatabase, register, silentLogger, startCustomerApp, verifyWithPublishedKeys } from './support/customer-test-app.js';
 
 interface SigningKeyRow {
   generation: number;
@@ -49,15 +48,7 @@ const KEY_WRONG = 'the signing key in the database was sealed with another SIGNI
 const messagesOf = (lines: string[]): string[] => lines.map((line) => String((JSON.parse(line) as { msg?: unknown }).msg));
 
 describe('the token signing key at rest', () => {
-  let testDatabase: TestDatabase;
-
-  beforeEach(async () => {
-    testDatabase = await createTestDatabase();
-  });
-
-  afterEach(async () => {
-    await testDatabase?.drop();
-  });
+  const testDatabase = useTestDatabasePerTest();
 
   it('when the service starts with an encryption key, then its row holds no private scalar in plain and its tokens verify against the JWKS', async () => {
     const encryptionKey = anEncryptionKey();
@@ -116,7 +107,7 @@ describe('the token signing key at rest', () => {
     const encryptionKey = anEncryptionKey();
     const replicas = Array.from({ length: 5 }, () => connectCustomerDatabase(testDatabase.url, 2, silentLogger()));
     try {
-      await runMigrations(replicas[0]!.pool, SERVICE_MIGRATIONS, silentLogger());
+      await migrateCustomerDatabase(replicas[0]!);
 
       const keySets = await Promise.all(replicas.map((database) => ensureSigningKeys(database, { encryptionKey })));
 
@@ -149,7 +140,7 @@ describe('the token signing key at rest', () => {
   ])('when a sealed key meets %s, then loading it fails with the one configuration problem', async (_, encryptionKey, problem) => {
     const database = connectCustomerDatabase(testDatabase.url, 2, silentLogger());
     try {
-      await runMigrations(database.pool, SERVICE_MIGRATIONS, silentLogger());
+      await migrateCustomerDatabase(database);
       await ensureSigningKeys(database, { encryptionKey: anEncryptionKey() });
 
       const failure = await ensureSigningKeys(database, { encryptionKey }).catch((error: unknown) => error);
@@ -185,22 +176,17 @@ const runCustomerProcess = async (env: Record<string, string>): Promise<{ code: 
 };
 
 describe('the customer process with a sealed signing key', () => {
-  let testDatabase: TestDatabase;
+  const testDatabase = useTestDatabasePerTest();
   const sealedWith = anEncodedEncryptionKey();
 
   beforeEach(async () => {
-    testDatabase = await createTestDatabase();
     const database = connectCustomerDatabase(testDatabase.url, 2, silentLogger());
     try {
-      await runMigrations(database.pool, SERVICE_MIGRATIONS, silentLogger());
+      await migrateCustomerDatabase(database);
       await ensureSigningKeys(database, { encryptionKey: decodeEncryptionKey(sealedWith) });
     } finally {
       await database.close();
     }
-  });
-
-  afterEach(async () => {
-    await testDatabase?.drop();
   });
 
   it.each([

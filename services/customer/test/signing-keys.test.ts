@@ -1,26 +1,18 @@
-import { runMigrations } from '@ordering/platform';
 import { createTestDatabase } from '@ordering/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useCustomerApp } from './support/use-customer-app.js';
 import { connectCustomerDatabase } from '../src/db/customer-database.js';
-import { SERVICE_MIGRATIONS } from '../src/db/migrations.js';
 import { ensureSigningKeys } from '../src/use-cases/ensure-signing-keys.js';
 import { aRegistration } from './builders.js';
-import { getMe, loginAs, register, silentLogger, startCustomerApp, verifyWithPublishedKeys, type CustomerTestApp } from './customer-test-app.js';
+import { getMe, loginAs, migrateCustomerDatabase, register, silentLogger, startCustomerApp, verifyWithPublishedKeys } from './support/customer-test-app.js';
 
 describe('token signing keys and GET /.well-known/jwks.json', () => {
-  let testDatabase: { url: string; drop(): Promise<void> };
-  let service: CustomerTestApp;
   const registration = aRegistration();
 
-  beforeAll(async () => {
-    testDatabase = await createTestDatabase();
-    service = await startCustomerApp(testDatabase.url);
-    await register(service.app, registration);
-  });
+  const service = useCustomerApp();
 
-  afterAll(async () => {
-    await service?.close();
-    await testDatabase?.drop();
+  beforeAll(async () => {
+    await register(service.app, registration);
   });
 
   it('when the key set is fetched, then it holds only public EC members and may be cached for five minutes', async () => {
@@ -46,7 +38,7 @@ describe('token signing keys and GET /.well-known/jwks.json', () => {
   it('when the service restarts on the same database, then it keeps its key and earlier tokens stay valid', async () => {
     const token = await loginAs(service.app, registration);
 
-    const restarted = await startCustomerApp(testDatabase.url);
+    const restarted = await startCustomerApp(service.databaseUrl);
     try {
       expect(restarted.tokenSigner.kid).toBe(service.tokenSigner.kid);
       expect((await getMe(restarted.app, token)).statusCode).toBe(200);
@@ -71,7 +63,7 @@ describe('token signing keys and GET /.well-known/jwks.json', () => {
     const empty = await createTestDatabase();
     const pools = Array.from({ length: 5 }, () => connectCustomerDatabase(empty.url, 2, silentLogger()));
     try {
-      await runMigrations(pools[0]!.pool, SERVICE_MIGRATIONS, silentLogger());
+      await migrateCustomerDatabase(pools[0]!);
 
       const keySets = await Promise.all(pools.map((database) => ensureSigningKeys(database)));
 

@@ -1,11 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { anOpenApiDocument } from './builders.js';
-import { startGateway, type GatewayHarness } from './gateway-harness.js';
+import { useGatewayPerTest } from './support/use-gateway.js';
 
-let gateway: GatewayHarness;
+const gateway = useGatewayPerTest();
 
-beforeEach(async () => {
-  gateway = await startGateway();
+beforeEach(() => {
   gateway.upstreams.customer.openapi = anOpenApiDocument({
     publicPath: '/api/customers/me',
     internalPath: '/internal/messages',
@@ -19,7 +18,6 @@ beforeEach(async () => {
     tag: 'menu',
   });
 });
-afterEach(() => gateway.close());
 
 const giveTheRestEmptyDocuments = () => {
   gateway.upstreams.account.openapi = { openapi: '3.1.0', info: { title: 'a', version: '1' }, paths: {} };

@@ -1,19 +1,15 @@
 import { EDGE_KEEP_ALIVE_MS, SERVER_TIMEOUTS } from '@ordering/platform';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { aCheckoutRequest, aDepositRequest, aMalformedJsonBody, aOneMebibyteBody, aTraceparent, aCustomerRegistration } from './builders.js';
-import { bearer, startGateway, type GatewayHarness } from './gateway-harness.js';
-import type { EchoBody } from './upstream-server.js';
+import { bearer } from './support/gateway-harness.js';
+import { useGateway } from './support/use-gateway.js';
+import type { EchoBody } from './support/upstream-server.js';
 
-let gateway: GatewayHarness;
+const gateway = useGateway();
 let token: string;
 
 beforeAll(async () => {
-  gateway = await startGateway();
   token = await gateway.tokens.issue();
-});
-afterAll(() => gateway.close());
-beforeEach(() => {
-  for (const upstream of Object.values(gateway.upstreams)) upstream.received.length = 0;
 });
 
 const lastReceived = () => {

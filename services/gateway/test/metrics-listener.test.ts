@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { findFreePort } from '@ordering/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startGateway } from './gateway-harness.js';
+import { startGateway } from './support/gateway-harness.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 

@@ -1,12 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bearer, startGateway, type GatewayHarness } from './gateway-harness.js';
+import { describe, expect, it } from 'vitest';
+import { bearer } from './support/gateway-harness.js';
+import { useGatewayPerTest } from './support/use-gateway.js';
 
-let gateway: GatewayHarness;
-
-beforeEach(async () => {
-  gateway = await startGateway({ env: { RATE_LIMIT_MAX: '5', RATE_LIMIT_WINDOW_SECONDS: '60' } });
-});
-afterEach(() => gateway.close());
+const gateway = useGatewayPerTest({ env: { RATE_LIMIT_MAX: '5', RATE_LIMIT_WINDOW_SECONDS: '60' } });
 
 const getAccount = (token: string, remoteAddress = '127.0.0.1') =>
   gateway.app.inject({ method: 'GET', url: '/api/accounts/me', headers: bearer(token), remoteAddress });

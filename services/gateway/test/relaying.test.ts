@@ -1,20 +1,16 @@
 import { connect } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { bearer, startGateway, type GatewayHarness } from './gateway-harness.js';
-import type { EchoBody } from './upstream-server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bearer } from './support/gateway-harness.js';
+import { useGateway } from './support/use-gateway.js';
+import type { EchoBody } from './support/upstream-server.js';
 
-let gateway: GatewayHarness;
+const gateway = useGateway();
 let token: string;
 let port: number;
 
 beforeAll(async () => {
-  gateway = await startGateway();
   token = await gateway.tokens.issue();
   port = Number(new URL(await gateway.app.listen({ host: '127.0.0.1', port: 0 })).port);
-});
-afterAll(() => gateway.close());
-beforeEach(() => {
-  for (const upstream of Object.values(gateway.upstreams)) upstream.received.length = 0;
 });
 
 /** A request line sent byte for byte (an HTTP client library would normalise the target first). */

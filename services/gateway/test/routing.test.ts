@@ -1,21 +1,17 @@
 import { forgeTokens } from '@ordering/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { UpstreamName } from '../src/domain/upstreams.js';
-import { bearer, startGateway, type GatewayHarness } from './gateway-harness.js';
-import type { EchoBody } from './upstream-server.js';
+import { bearer } from './support/gateway-harness.js';
+import { useGateway } from './support/use-gateway.js';
+import type { EchoBody } from './support/upstream-server.js';
 
-let gateway: GatewayHarness;
+const gateway = useGateway();
 let customerToken: string;
 let adminToken: string;
 
 beforeAll(async () => {
-  gateway = await startGateway();
   customerToken = await gateway.tokens.issue({ role: 'customer' });
   adminToken = await gateway.tokens.issue({ role: 'admin' });
-});
-afterAll(() => gateway.close());
-beforeEach(() => {
-  for (const upstream of Object.values(gateway.upstreams)) upstream.received.length = 0;
 });
 
 const ID = '0b5c1a52-6f0e-4e8f-9a47-3c7f2f3b9d11';

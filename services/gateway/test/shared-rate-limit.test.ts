@@ -4,8 +4,9 @@ import { Writable } from 'node:stream';
 import { createLogger, type ServiceMetrics } from '@ordering/platform';
 import { findFreePort } from '@ordering/testing';
 import { Redis } from 'ioredis';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { startGateway, type GatewayHarness } from './gateway-harness.js';
+import { describe, expect, it, vi } from 'vitest';
+import type { GatewayHarness, HarnessOptions } from './support/gateway-harness.js';
+import { useGatewayStarter } from './support/use-gateway.js';
 
 /** CI's second pass sets TEST_REDIS_URL; otherwise the Redis a developer usually runs, if anything answers there. */
 const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -57,16 +58,9 @@ const metricValue = async (metrics: ServiceMetrics, name: string): Promise<numbe
 
 const menu = (gateway: GatewayHarness, remoteAddress = '198.51.100.7') => gateway.app.inject({ method: 'GET', url: '/api/menu', remoteAddress });
 
-const started: GatewayHarness[] = [];
-const gatewayWith = async (env: Record<string, string>, options: Parameters<typeof startGateway>[0] = {}): Promise<GatewayHarness> => {
-  const gateway = await startGateway({ ...options, env: { RATE_LIMIT_MAX: '5', RATE_LIMIT_WINDOW_SECONDS: '60', ...env } });
-  started.push(gateway);
-  return gateway;
-};
-
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((gateway) => gateway.close()));
-});
+const gateways = useGatewayStarter();
+const gatewayWith = (env: Record<string, string>, options: HarnessOptions = {}): Promise<GatewayHarness> =>
+  gateways.start({ ...options, env: { RATE_LIMIT_MAX: '5', RATE_LIMIT_WINDOW_SECONDS: '60', ...env } });
 
 describe.skipIf(redisMissing)(`rate limits shared in Redis (${REDIS_URL})`, () => {
   it('when two gateways share one Redis, then together they allow the limit once and the next request gets 429 with Retry-After', async () => {
@@ -152,7 +146,7 @@ describe('rate limits when Redis is unreachable', () => {
       expect(statuses).toEqual(Array.from({ length: 7 }, () => 200));
       expect(await metricValue(gateway.metrics, 'rate_limit_store_connected')).toBe(0);
     } finally {
-      await Promise.all(started.splice(0).map((gateway) => gateway.close()));
+      await gateways.stopAll();
       await silent.close();
     }
   });

@@ -1,14 +1,10 @@
 import { createTokenVerifier } from '@ordering/platform';
 import { createLocalJWKSet, type JWK, type JWTVerifyGetKey } from 'jose';
-import { afterEach, describe, expect, it } from 'vitest';
-import { bearer, startGateway, type GatewayHarness } from './gateway-harness.js';
+import { describe, expect, it } from 'vitest';
+import { bearer } from './support/gateway-harness.js';
+import { useGatewayStarter } from './support/use-gateway.js';
 
-let gateway: GatewayHarness | undefined;
-
-afterEach(async () => {
-  await gateway?.close();
-  gateway = undefined;
-});
+const { start: startGateway } = useGatewayStarter();
 
 /** jose looks a key up once per signature it checks, so counting lookups counts signature verifications. */
 const countingKeySet = (jwks: { keys: JWK[] }) => {
@@ -29,7 +25,7 @@ const expiryOf = (token: string): number => {
 describe('verified tokens at the edge', () => {
   it('when the same token is presented on several requests, then its signature is verified once and every request is served', async () => {
     let counter = { lookups: 0 };
-    gateway = await startGateway({
+    const gateway = await startGateway({
       verifier: (tokens) => {
         const counting = countingKeySet(tokens.jwks);
         counter = counting.counter;
@@ -48,10 +44,10 @@ describe('verified tokens at the edge', () => {
   });
 
   it('when a token that was accepted (and cached) expires, then the next request is refused with 401 and the service is not reached', async () => {
-    gateway = await startGateway();
+    const gateway = await startGateway();
     const token = await gateway.tokens.issue({ expiresInSeconds: 3 });
     const expiresAtMs = expiryOf(token);
-    const call = () => gateway!.app.inject({ method: 'GET', url: '/api/customers/me', headers: bearer(token) });
+    const call = () => gateway.app.inject({ method: 'GET', url: '/api/customers/me', headers: bearer(token) });
 
     expect((await call()).statusCode).toBe(200);
     let refusedAtMs = 0;

@@ -1,27 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startGateway, type GatewayHarness } from './gateway-harness.js';
-import { refusingUrl, startUpstream, type EchoBody, type TestUpstream } from './upstream-server.js';
+import { describe, expect, it } from 'vitest';
+import { refusingUrl, type EchoBody } from './support/upstream-server.js';
+import { useGatewayStarter, useUpstreamStarter } from './support/use-gateway.js';
 
-let gateway: GatewayHarness | undefined;
-const extraUpstreams: TestUpstream[] = [];
-
-afterEach(async () => {
-  await gateway?.close();
-  gateway = undefined;
-  await Promise.all(extraUpstreams.splice(0).map((upstream) => upstream.close()));
-});
-
-const startExtraUpstream = async (name: string) => {
-  const upstream = await startUpstream(name);
-  extraUpstreams.push(upstream);
-  return upstream;
-};
+const { start: startGateway } = useGatewayStarter();
+const { start: startExtraUpstream } = useUpstreamStarter();
 
 describe('replicas', () => {
   it('when an upstream has two replicas, then requests alternate between them', async () => {
     const first = await startExtraUpstream('order-0');
     const second = await startExtraUpstream('order-1');
-    gateway = await startGateway({ upstreamUrls: { order: `${first.url},${second.url}` } });
+    const gateway = await startGateway({ upstreamUrls: { order: `${first.url},${second.url}` } });
 
     const served: string[] = [];
     for (let i = 0; i < 6; i++) {
@@ -34,7 +22,7 @@ describe('replicas', () => {
 
   it('when one replica refuses connections, then every request, POSTs included, is served by the other', async () => {
     const live = await startExtraUpstream('customer-live');
-    gateway = await startGateway({ upstreamUrls: { customer: `${await refusingUrl()},${live.url}` } });
+    const gateway = await startGateway({ upstreamUrls: { customer: `${await refusingUrl()},${live.url}` } });
 
     for (let i = 0; i < 4; i++) {
       const response = await gateway.app.inject({
@@ -51,7 +39,7 @@ describe('replicas', () => {
   });
 
   it('when every replica refuses connections, then 503 UPSTREAM_UNAVAILABLE problem+json without internals', async () => {
-    gateway = await startGateway({ upstreamUrls: { order: `${await refusingUrl()},${await refusingUrl()}` } });
+    const gateway = await startGateway({ upstreamUrls: { order: `${await refusingUrl()},${await refusingUrl()}` } });
 
     const response = await gateway.app.inject({ method: 'GET', url: '/api/menu' });
 
@@ -67,7 +55,7 @@ describe('replicas', () => {
 describe('slow and failing upstreams', () => {
   it('when the upstream answers later than the configured timeout, then 504 UPSTREAM_UNAVAILABLE', async () => {
     // Room for a descheduled test process: the upstream must still have read the request when the timeout fires.
-    gateway = await startGateway({ env: { UPSTREAM_TIMEOUT_MS: '300' } });
+    const gateway = await startGateway({ env: { UPSTREAM_TIMEOUT_MS: '300' } });
     gateway.upstreams.orchestrator.delayMs = 2_000;
     const token = await gateway.tokens.issue();
 
@@ -82,11 +70,11 @@ describe('slow and failing upstreams', () => {
     expect(response.headers['content-type']).toContain('application/problem+json');
     expect(response.json()).toMatchObject({ status: 504, code: 'UPSTREAM_UNAVAILABLE' });
     // Not retried: a timed-out POST may have been processed.
-    await expect.poll(() => gateway!.upstreams.orchestrator.received.length, { timeout: 5_000 }).toBe(1);
+    await expect.poll(() => gateway.upstreams.orchestrator.received.length, { timeout: 5_000 }).toBe(1);
   });
 
   it('when a replica answers 503 to a GET, then it is relayed and not retried', async () => {
-    gateway = await startGateway();
+    const gateway = await startGateway();
 
     const response = await gateway.app.inject({ method: 'GET', url: '/api/menu', headers: { 'x-test-status': '503', 'x-test-retry-after': '1' } });
 
@@ -97,7 +85,7 @@ describe('slow and failing upstreams', () => {
 
 describe('readiness', () => {
   it('when every upstream answers /healthz, then /readyz is 200', async () => {
-    gateway = await startGateway();
+    const gateway = await startGateway();
 
     const response = await gateway.app.inject({ method: 'GET', url: '/readyz' });
 
@@ -107,13 +95,13 @@ describe('readiness', () => {
 
   it('when one replica of an upstream is down but another answers, then /readyz is still 200', async () => {
     const live = await startExtraUpstream('account-live');
-    gateway = await startGateway({ upstreamUrls: { account: `${await refusingUrl()},${live.url}` } });
+    const gateway = await startGateway({ upstreamUrls: { account: `${await refusingUrl()},${live.url}` } });
 
     expect((await gateway.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
   });
 
   it('when no replica of an upstream answers, then /readyz is 503 naming it, while /healthz stays 200', async () => {
-    gateway = await startGateway({ upstreamUrls: { account: await refusingUrl() } });
+    const gateway = await startGateway({ upstreamUrls: { account: await refusingUrl() } });
 
     const readiness = await gateway.app.inject({ method: 'GET', url: '/readyz' });
     const liveness = await gateway.app.inject({ method: 'GET', url: '/healthz' });

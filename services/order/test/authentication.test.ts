@@ -1,17 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { forgeTokens } from '@ordering/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { aCustomerId, anOrder } from './builders.js';
-import { startOrderService, type OrderServiceUnderTest } from './order-service.js';
+import { useOrderService } from './support/use-order-service.js';
 
 describe('authentication on the order routes', () => {
-  let service: OrderServiceUnderTest;
+  const service = useOrderService();
   let customerId: string;
   let orderId: string;
   let badTokens: Record<string, string | undefined>;
 
   beforeAll(async () => {
-    service = await startOrderService();
     customerId = aCustomerId();
     const order = anOrder({ customerId });
     orderId = order.id;
@@ -24,9 +23,6 @@ describe('authentication on the order routes', () => {
       'alg:none': forged.algNone,
       garbage: forged.garbage,
     };
-  });
-  afterAll(async () => {
-    await service?.close();
   });
 
   const routes = (): string[] => ['/api/orders', `/api/orders/${orderId}`];

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MessageTypes, type Envelope } from '@ordering/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useOrderParticipant } from './support/use-order-service.js';
 import {
   aCreatePendingOrder,
   aLine,
@@ -10,20 +11,9 @@ import {
   DEFAULT_ORDER_TOTAL,
   SEEDED_MENU,
 } from './builders.js';
-import { participantOf, type OrderParticipant } from './order-participant.js';
-import { startOrderService, type OrderServiceUnderTest } from './order-service.js';
 
 describe('order.CreatePendingOrder', () => {
-  let service: OrderServiceUnderTest;
-  let participant: OrderParticipant;
-
-  beforeAll(async () => {
-    service = await startOrderService({ poolSize: 12 });
-    participant = participantOf(service);
-  });
-  afterAll(async () => {
-    await service?.close();
-  });
+  const { service, participant } = useOrderParticipant({ poolSize: 12 });
 
   const getOrder = async (orderId: string, customerId: string) => service.get(`/api/orders/${orderId}`, await service.tokenFor(customerId));
 

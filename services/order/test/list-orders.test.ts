@@ -1,9 +1,9 @@
 import { CRAFTED_CURSORS } from '@ordering/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useOrderService } from './support/use-order-service.js';
 import type { Order } from '../src/domain/order.js';
 import { presentOrder } from '../src/http/order-schemas.js';
 import { aCustomerId, aLine, anOrder, anOrderHistory, SEEDED_MENU, simultaneousOrders, SQL_METACHARACTERS } from './builders.js';
-import { startOrderService, type OrderServiceUnderTest } from './order-service.js';
 
 interface OrderPage {
   items: { id: string; customerId: string; status: string; reason?: string; createdAt: string }[];
@@ -13,13 +13,7 @@ interface OrderPage {
 const idsOf = (orders: Order[]): string[] => orders.map((order) => order.id);
 
 describe('GET /api/orders', () => {
-  let service: OrderServiceUnderTest;
-  beforeAll(async () => {
-    service = await startOrderService();
-  });
-  afterAll(async () => {
-    await service?.close();
-  });
+  const service = useOrderService();
 
   const list = async (token: string, query = ''): Promise<OrderPage> => {
     const response = await service.get(`/api/orders${query}`, token);
@@ -212,13 +206,7 @@ describe('GET /api/orders', () => {
 });
 
 describe('GET /api/orders as an admin', () => {
-  let service: OrderServiceUnderTest;
-  beforeAll(async () => {
-    service = await startOrderService();
-  });
-  afterAll(async () => {
-    await service?.close();
-  });
+  const service = useOrderService();
 
   it('when an admin lists orders, then every customer’s orders appear, newest first across customers', async () => {
     const [alice, bob] = [aCustomerId(), aCustomerId()];

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useOrderService } from './support/use-order-service.js';
 import { aCustomerId, SEEDED_MENU, SEEDED_MENU_ITEMS } from './builders.js';
-import { startOrderService, type OrderServiceUnderTest } from './order-service.js';
 
 interface MenuItemView {
   id: string;
@@ -11,13 +11,7 @@ interface MenuItemView {
 }
 
 describe('GET /api/menu', () => {
-  let service: OrderServiceUnderTest;
-  beforeAll(async () => {
-    service = await startOrderService();
-  });
-  afterAll(async () => {
-    await service?.close();
-  });
+  const service = useOrderService();
 
   const menu = async (token?: string): Promise<MenuItemView[]> => {
     const response = await service.get('/api/menu', token);

@@ -1,23 +1,13 @@
 import { MessageTypes } from '@ordering/contracts';
-import { createMessageSigner, operatorAuthorization } from '@ordering/messaging';
-import { pushMessage, TEST_OPERATOR_TOKEN, testSigningKeyOf } from '@ordering/testing';
+import { createMessageSigner } from '@ordering/messaging';
+import { expectParkedAsNotJson, pushMessage, testSigningKeyOf } from '@ordering/testing';
 import type { LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useOrderParticipant } from './support/use-order-service.js';
 import { aCreatePendingOrder, DEFAULT_ORDER_TOTAL } from './builders.js';
-import { participantOf, type OrderParticipant } from './order-participant.js';
-import { startOrderService, type OrderServiceUnderTest } from './order-service.js';
 
 describe('POST /internal/messages on the order service', () => {
-  let service: OrderServiceUnderTest;
-  let participant: OrderParticipant;
-
-  beforeAll(async () => {
-    service = await startOrderService();
-    participant = participantOf(service);
-  });
-  afterAll(async () => {
-    await service?.close();
-  });
+  const { service, participant } = useOrderParticipant();
 
   /** What the orchestrator's HTTP transport sends: the envelope as the raw body, signed with its key. */
   const post = (body: string, contentType = 'application/json'): Promise<LightMyRequestResponse> =>
@@ -64,19 +54,7 @@ describe('POST /internal/messages on the order service', () => {
 
     const response = await post('not json', 'text/plain');
 
-    expect(response.statusCode).toBe(202);
-    expect(response.json()).toEqual({ outcome: 'dead-lettered' });
-    const listed = await service.app.inject({ method: 'GET', url: '/internal/dead-letters', headers: { authorization: operatorAuthorization(TEST_OPERATOR_TOKEN) } });
-    expect(listed.statusCode).toBe(200);
-    expect(listed.json().items).toContainEqual(
-      expect.objectContaining({
-        consumer: 'order',
-        messageId: null,
-        message: { raw: 'not json' },
-        error: expect.stringMatching(/not valid JSON/),
-        attempts: 1,
-      }),
-    );
+    await expectParkedAsNotJson(service.app, response, 'order');
     expect(await service.countRows('orders')).toBe(ordersBefore);
   });
 });

@@ -1,16 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useOrderService } from './support/use-order-service.js';
 import { aCustomerId, aLine, aMenuItem, anOrder, anOrderHistory, SEEDED_MENU } from './builders.js';
-import { startOrderService, type OrderServiceUnderTest } from './order-service.js';
 
 describe('order repository', () => {
-  let service: OrderServiceUnderTest;
-  beforeAll(async () => {
-    service = await startOrderService();
-  });
-  afterAll(async () => {
-    await service?.close();
-  });
+  const service = useOrderService();
 
   it('when an order is inserted, then it reads back identical, lines in the order given', async () => {
     const order = anOrder({ items: [aLine(SEEDED_MENU.matchaLatte, 3), aLine(SEEDED_MENU.karaage), aLine(SEEDED_MENU.matchaLatte)] });

@@ -1,24 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { MESSAGE_CATALOG, MessageTypes, type Envelope } from '@ordering/contracts';
 import { createLogger } from '@ordering/platform';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useOrderParticipant } from './support/use-order-service.js';
 import type { OrderStatus } from '../src/domain/order-state.js';
 import { createOrderMessageHandlers } from '../src/messages/order-message-handlers.js';
 import { aBeginCancel, aConfirmCancel, aCustomerId, anApproveOrder, anOrder, anUndoCancel, aRejectOrder, aRetryOf } from './builders.js';
-import { participantOf, silentLogger, type OrderParticipant } from './order-participant.js';
-import { startOrderService, type OrderServiceUnderTest } from './order-service.js';
+import { participantOf, silentLogger } from './support/order-participant.js';
 
 describe('order saga steps after creation', () => {
-  let service: OrderServiceUnderTest;
-  let participant: OrderParticipant;
-
-  beforeAll(async () => {
-    service = await startOrderService();
-    participant = participantOf(service);
-  });
-  afterAll(async () => {
-    await service?.close();
-  });
+  const { service, participant } = useOrderParticipant();
 
   /** An order already stored in the given status, as earlier saga steps would have left it. */
   const anExistingOrder = async (status: OrderStatus, customerId = aCustomerId()) => {

@@ -1,8 +1,8 @@
 import type { Envelope } from '@ordering/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { statementsPerStep } from '@ordering/testing';
+import { describe, expect, it } from 'vitest';
+import { useOrderParticipant } from './support/use-order-service.js';
 import { aBeginCancel, aConfirmCancel, aCreatePendingOrder, aLine, anApproveOrder, anUndoCancel, aRejectOrder, aRetryOf, SEEDED_MENU } from './builders.js';
-import { participantOf, type OrderParticipant } from './order-participant.js';
-import { startOrderService, type OrderServiceUnderTest } from './order-service.js';
 
 /**
  * Every statement is a round trip to PostgreSQL, and a checkout's cost is mostly round trips (issue 10). Counted here:
@@ -10,22 +10,9 @@ import { startOrderService, type OrderServiceUnderTest } from './order-service.j
  * adds those and the inbox row).
  */
 describe('statements per order step', () => {
-  let service: OrderServiceUnderTest;
-  let participant: OrderParticipant;
+  const { service, participant } = useOrderParticipant();
 
-  beforeAll(async () => {
-    service = await startOrderService();
-    participant = participantOf(service);
-  });
-  afterAll(async () => {
-    await service?.close();
-  });
-
-  const statementsOf = async (command: Envelope): Promise<number> => {
-    const before = await service.statementsSent();
-    await participant.deliver(command);
-    return (await service.statementsSent()) - before - 2;
-  };
+  const statementsOf = statementsPerStep(() => service.statementsSent(), (command: Envelope) => participant.deliver(command));
 
   it('when an order is created and approved, then creating takes 3 statements (lock with menu, write, reply) and approving 2 (move, reply)', async () => {
     const create = aCreatePendingOrder({ items: [aLine(SEEDED_MENU.katsuCurry, 2), aLine(SEEDED_MENU.lemonSour)] });

@@ -1,16 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useOrderService } from './support/use-order-service.js';
 import { aCustomerId, aLine, anOrder, SEEDED_MENU, SQL_METACHARACTERS } from './builders.js';
-import { startOrderService, type OrderServiceUnderTest } from './order-service.js';
 
 describe('GET /api/orders/{id}', () => {
-  let service: OrderServiceUnderTest;
-  beforeAll(async () => {
-    service = await startOrderService();
-  });
-  afterAll(async () => {
-    await service?.close();
-  });
+  const service = useOrderService();
 
   it('when the owner reads their order, then it comes back with its lines and totals', async () => {
     const customerId = aCustomerId();

@@ -53,3 +53,13 @@ export const driveParticipant = <Tx>({ handlers, transaction, pool }: Participan
 
   return { deliver, send, repliesTo };
 };
+
+/** A service's database handle, by shape: the pool assertions read and the transactions handlers run in. */
+export interface ParticipantDatabase<Tx> {
+  readonly pool: pg.Pool;
+  readonly db: { transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> };
+}
+
+/** `driveParticipant` on a service's own database handle. */
+export const driveParticipantOn = <Tx>(database: ParticipantDatabase<NoInfer<Tx>>, handlers: readonly ParticipantHandler<Tx>[]): ParticipantDriver =>
+  driveParticipant({ handlers, transaction: (work) => database.db.transaction(work), pool: database.pool });

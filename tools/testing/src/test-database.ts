@@ -1,5 +1,6 @@
 import { createScratchDatabase, type ScratchDatabase } from '@ordering/embedded-database';
 import { inject } from 'vitest';
+import { useStarted, useStartedPerTest } from './use-started.js';
 
 export type TestDatabase = ScratchDatabase;
 
@@ -13,3 +14,9 @@ const serverUrl = (): string => {
 
 /** Call inside a test file (it reads what the global setup provided), typically in beforeAll/beforeEach. */
 export const createTestDatabase = (): Promise<TestDatabase> => createScratchDatabase(serverUrl());
+
+/** A scratch database for the enclosing suite, dropped after it. */
+export const useTestDatabase = (): TestDatabase => useStarted(createTestDatabase, (database) => database.drop());
+
+/** A fresh scratch database for every test of the enclosing suite, dropped after it. */
+export const useTestDatabasePerTest = (): TestDatabase => useStartedPerTest(createTestDatabase, (database) => database.drop());

@@ -1,15 +1,12 @@
 import { createMessaging, type Messaging } from '@ordering/messaging';
-import { createLogger, createMetrics, runMigrations, type HttpServer } from '@ordering/platform';
+import type { HttpServer } from '@ordering/platform';
 import type { LightMyRequestResponse } from 'fastify';
-import { createTestDatabase, createTestTokens, testMessageSecurity, type TestTokens } from '@ordering/testing';
-import { buildApp } from '../src/app.js';
-import type { EntryKind } from '../src/domain/account.js';
-import { connectAccountDatabase, type AccountDatabase } from '../src/db/account-database.js';
-import { SERVICE_MIGRATIONS } from '../src/db/migrations.js';
-import { createAccountMessageHandlers } from '../src/messages/account-message-handlers.js';
-
-/** Nothing listens on port 1: publishing there (a started relay, or stop()'s final flush) fails at once and the rows stay PENDING. */
-const UNREACHABLE_PEER = 'http://127.0.0.1:1';
+import { createTestTokens, participantMessagingOptions, startServiceTestParts, type TestTokens } from '@ordering/testing';
+import { buildApp } from '../../src/app.js';
+import type { EntryKind } from '../../src/domain/account.js';
+import { connectAccountDatabase, type AccountDatabase } from '../../src/db/account-database.js';
+import { SERVICE_MIGRATIONS } from '../../src/db/migrations.js';
+import { createAccountMessageHandlers } from '../../src/messages/account-message-handlers.js';
 
 export interface DepositOptions {
   idempotencyKey?: string;
@@ -47,21 +44,14 @@ const bearer = (token: string | undefined): Record<string, string> => (token ? {
 
 /** The real service on a fresh, migrated database of its own; the pool is large enough for concurrency tests. */
 export const startAccountService = async (): Promise<AccountServiceUnderTest> => {
-  const testDatabase = await createTestDatabase();
-  const logger = createLogger({ service: 'account', level: 'silent' });
-  const metrics = createMetrics('account');
-  const database = connectAccountDatabase(testDatabase.url, 25, logger, metrics);
-  await runMigrations(database.pool, SERVICE_MIGRATIONS, logger);
-  const tokens = await createTestTokens();
-  const messaging = createMessaging({
+  const parts = await startServiceTestParts({
     service: 'account',
-    database,
-    peers: { orchestrator: [UNREACHABLE_PEER] },
-    handlers: createAccountMessageHandlers({ logger }),
-    logger,
-    metrics,
-    security: testMessageSecurity('account'),
+    connect: (url, logger, metrics) => connectAccountDatabase(url, 25, logger, metrics),
+    migrations: SERVICE_MIGRATIONS,
   });
+  const { database, logger, metrics } = parts;
+  const tokens = await createTestTokens();
+  const messaging = createMessaging(participantMessagingOptions('account', parts, createAccountMessageHandlers({ logger })));
   const app = await buildApp({ logger, metrics, database, verifier: tokens.verifier, messaging });
   return {
     app,
@@ -93,19 +83,12 @@ export const startAccountService = async (): Promise<AccountServiceUnderTest> =>
       );
       return result.rows;
     },
-    async countRows(table, customerId) {
-      const result = await database.pool.query<{ count: string }>(`select count(*) from ${table} where customer_id = $1`, [customerId]);
-      return Number(result.rows[0]?.count);
-    },
-    async statementsSent() {
-      const metric = await metrics.registry.getSingleMetric('db_client_queries_total')?.get();
-      return metric?.values[0]?.value ?? 0;
-    },
+    countRows: (table, customerId) => parts.countOf(table, { customer_id: customerId }),
+    statementsSent: parts.statementsSent,
     async close() {
       await app.close();
       await messaging.stop();
-      await database.close();
-      await testDatabase.drop();
+      await parts.close();
     },
   };
 };

@@ -1,9 +1,9 @@
 import { createLogger, type Logger } from '@ordering/platform';
-import { driveParticipant, type ParticipantDriver } from '@ordering/testing';
+import { driveParticipantOn, type ParticipantDriver } from '@ordering/testing';
 import { expect } from 'vitest';
-import { createAccountMessageHandlers } from '../src/messages/account-message-handlers.js';
+import { createAccountMessageHandlers } from '../../src/messages/account-message-handlers.js';
 import type { AccountServiceUnderTest } from './account-service.js';
-import { aDepositRequest } from './builders.js';
+import { aDepositRequest } from '../builders.js';
 
 export interface OrderLedgerEntry {
   kind: string;
@@ -22,11 +22,8 @@ export interface AccountParticipant extends ParticipantDriver {
 export const silentLogger = (): Logger => createLogger({ service: 'account', level: 'silent' });
 
 export const participantOf = (service: AccountServiceUnderTest, logger: Logger = silentLogger()): AccountParticipant => {
-  const handlers = createAccountMessageHandlers({ logger });
-  const pool = service.database.pool;
-
-  const driver = driveParticipant({ handlers, transaction: (work) => service.database.db.transaction(work), pool });
-
+  const driver = driveParticipantOn(service.database, createAccountMessageHandlers({ logger }));
+  const { pool } = service.database;
   return {
     ...driver,
     async fund(customerId, amount) {

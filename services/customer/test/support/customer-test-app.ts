@@ -1,18 +1,18 @@
 import type { KeyObject } from 'node:crypto';
 import { createMessaging, type Messaging, type OutboxRelayOptions } from '@ordering/messaging';
 import { createLogger, createMetrics, runMigrations, TOKEN_AUDIENCE, TOKEN_ISSUER, type HttpServer, type Logger } from '@ordering/platform';
-import { testMessageSecurity } from '@ordering/testing';
+import { countOf, testMessageSecurity, UNREACHABLE_PEER } from '@ordering/testing';
 import type { LightMyRequestResponse } from 'fastify';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTVerifyResult } from 'jose';
-import { buildApp } from '../src/app.js';
-import { connectCustomerDatabase, type CustomerDatabase } from '../src/db/customer-database.js';
-import { SERVICE_MIGRATIONS } from '../src/db/migrations.js';
-import { createPasswordHasher, type PasswordHasher, type PasswordHashingOptions } from '../src/security/password-hashing.js';
-import { createLocalTokenVerifier, createTokenSigner, type TokenSigner } from '../src/security/token-signer.js';
-import { bootstrapAdmin, type AdminCredentials } from '../src/use-cases/bootstrap-admin.js';
-import { ensureSigningKeys } from '../src/use-cases/ensure-signing-keys.js';
-import type { Clock } from '../src/use-cases/login-throttling.js';
-import type { RegistrationBody } from './builders.js';
+import { buildApp } from '../../src/app.js';
+import { connectCustomerDatabase, type CustomerDatabase } from '../../src/db/customer-database.js';
+import { SERVICE_MIGRATIONS } from '../../src/db/migrations.js';
+import { createPasswordHasher, type PasswordHasher, type PasswordHashingOptions } from '../../src/security/password-hashing.js';
+import { createLocalTokenVerifier, createTokenSigner, type TokenSigner } from '../../src/security/token-signer.js';
+import { bootstrapAdmin, type AdminCredentials } from '../../src/use-cases/bootstrap-admin.js';
+import { ensureSigningKeys } from '../../src/use-cases/ensure-signing-keys.js';
+import type { Clock } from '../../src/use-cases/login-throttling.js';
+import type { RegistrationBody } from '../builders.js';
 
 export const silentLogger = (): Logger => createLogger({ service: 'customer', level: 'silent' });
 
@@ -21,9 +21,6 @@ export const capturingLogger = (): { logger: Logger; lines: string[] } => {
   const lines: string[] = [];
   return { logger: createLogger({ service: 'customer', level: 'info', destination: { write: (line: string) => void lines.push(line) } }), lines };
 };
-
-/** Nothing listens on port 1: publishing there (a started relay, or stop()'s final flush) fails at once and the rows stay PENDING. */
-const UNREACHABLE_PEER = 'http://127.0.0.1:1';
 
 export interface CustomerTestApp {
   app: HttpServer;
@@ -52,6 +49,10 @@ export interface StartOptions {
   trustedProxies?: readonly string[];
 }
 
+/** The customer schema, migrated as the service migrates it at start. */
+export const migrateCustomerDatabase = (database: CustomerDatabase, logger: Logger = silentLogger()): Promise<void> =>
+  runMigrations(database.pool, SERVICE_MIGRATIONS, logger);
+
 /** Cheap enough for hundreds of hashes per suite; the production cost is tested in password-hashing.test.ts. */
 export const TEST_HASHING: PasswordHashingOptions = { costLog2: 10, concurrency: 2, queueLimit: 1000 };
 
@@ -59,7 +60,7 @@ export const TEST_HASHING: PasswordHashingOptions = { costLog2: 10, concurrency:
 export const startCustomerApp = async (url: string, options: StartOptions = {}): Promise<CustomerTestApp> => {
   const logger = options.logger ?? silentLogger();
   const database = connectCustomerDatabase(url, 5, logger);
-  await runMigrations(database.pool, SERVICE_MIGRATIONS, logger);
+  await migrateCustomerDatabase(database, logger);
   const metrics = createMetrics('customer');
   const messaging = createMessaging({
     service: 'customer',
@@ -140,7 +141,4 @@ export const verifyWithPublishedKeys = async (app: HttpServer, token: string): P
 export const getMe = (app: HttpServer, token?: string): Promise<LightMyRequestResponse> =>
   app.inject({ method: 'GET', url: '/api/customers/me', headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
 
-export const countCustomers = async (database: CustomerDatabase): Promise<number> => {
-  const result = await database.pool.query<{ count: string }>('select count(*) from customers');
-  return Number(result.rows[0]?.count);
-};
+export const countCustomers = (database: CustomerDatabase): Promise<number> => countOf(database.pool, 'customers');

@@ -1,6 +1,6 @@
 import { createLogger, type Logger } from '@ordering/platform';
-import { driveParticipant, type ParticipantDriver } from '@ordering/testing';
-import { createOrderMessageHandlers } from '../src/messages/order-message-handlers.js';
+import { driveParticipantOn, type ParticipantDriver } from '@ordering/testing';
+import { createOrderMessageHandlers } from '../../src/messages/order-message-handlers.js';
 import type { OrderServiceUnderTest } from './order-service.js';
 
 export interface StoredOrderState {
@@ -17,11 +17,8 @@ export interface OrderParticipant extends ParticipantDriver {
 export const silentLogger = (): Logger => createLogger({ service: 'order', level: 'silent' });
 
 export const participantOf = (service: OrderServiceUnderTest, logger: Logger = silentLogger()): OrderParticipant => {
-  const handlers = createOrderMessageHandlers({ logger });
-  const pool = service.database.pool;
-
-  const driver = driveParticipant({ handlers, transaction: (work) => service.database.db.transaction(work), pool });
-
+  const driver = driveParticipantOn(service.database, createOrderMessageHandlers({ logger }));
+  const { pool } = service.database;
   return {
     ...driver,
     async orderState(orderId) {

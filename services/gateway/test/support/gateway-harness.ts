@@ -1,8 +1,8 @@
 import { createLogger, createMetrics, type HttpServer, type Logger, type ServiceMetrics, type TokenVerifier } from '@ordering/platform';
 import { createTestTokens, type TestTokens } from '@ordering/testing';
-import { buildApp } from '../src/app.js';
-import { readConfig } from '../src/config.js';
-import { UPSTREAM_NAMES, type UpstreamName } from '../src/domain/upstreams.js';
+import { buildApp } from '../../src/app.js';
+import { readConfig } from '../../src/config.js';
+import { UPSTREAM_NAMES, type UpstreamName } from '../../src/domain/upstreams.js';
 import { startUpstream, type TestUpstream } from './upstream-server.js';
 
 export interface GatewayHarness {
