@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ApiClient, type MenuItem, type Saga } from './support/api-client.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MenuItem, Saga } from './support/api-client.js';
 import { aCustomer, anIdempotencyKey } from './support/builders.js';
 import { expectStatus } from './support/expectations.js';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver.js';
 import { terminalSagaOf } from './support/sagas.js';
-import { printLogsOnFailure, startedSystem, startSystem, type RunningSystem } from './support/system.js';
+import { useSystemPerSuite } from './support/system-per-suite.js';
 import { eventually } from './support/wait.js';
 
 /**
@@ -21,24 +21,21 @@ const SPANS_TIMEOUT_MS = 90_000;
 
 describe('traces exported over OTLP', () => {
   let receiver: OtlpReceiver;
-  let system: RunningSystem | undefined;
-  let api: ApiClient;
+  // Registered before the system's hooks: the receiver is up before the system starts and closes after it stops.
+  beforeAll(async () => {
+    receiver = await startOtlpReceiver();
+  });
+  afterAll(async () => {
+    await receiver?.close();
+  });
+  const { running, api } = useSystemPerSuite(() => ({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } }));
   let cheapest: MenuItem;
 
   beforeAll(async () => {
-    receiver = await startOtlpReceiver();
-    system = await startSystem({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } });
-    api = new ApiClient(system.gatewayUrl);
     const menu = await api.menu();
     expectStatus(menu, 200);
     cheapest = [...menu.body.items].sort((a, b) => a.price - b.price)[0] as MenuItem;
   });
-  afterAll(async () => {
-    await system?.stop();
-    await receiver?.close();
-  });
-  beforeEach(printLogsOnFailure(() => system));
-  const running = startedSystem(() => system);
 
   const checkout = async (deposit: number): Promise<Saga> => {
     const session = await api.signUp(aCustomer());
