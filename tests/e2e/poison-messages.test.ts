@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { DeadLetterResource } from '@ordering/messaging';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, type ApiResponse, type MenuItem, type Page } from './support/api-client.js';
 import { aCustomer, anIdempotencyKey } from './support/builders.js';
@@ -17,17 +18,8 @@ import { useSystemPerSuite } from './support/system-per-suite.js';
  * broker-dead-letters suite covers that transport.
  */
 
-interface DeadLetter {
-  id: string;
-  consumer: string;
-  messageId: string | null;
-  messageType: string | null;
-  message: unknown;
-  error: string;
-  attempts: number;
-  deadAt: string;
-  replayedAt: string | null;
-}
+/** A parked message as `GET /internal/dead-letters` answers it: the wire type the services publish for clients. */
+type DeadLetter = DeadLetterResource;
 
 /** A well-formed envelope (packages/contracts/src/envelope.ts) for `destination`; override any field. */
 const anEnvelope = (destination: string, type: string, payload: unknown, overrides: Record<string, unknown> = {}): Record<string, unknown> => ({

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { beforeEach } from 'vitest';
 import { ApiClient } from './api-client.js';
-import { printLogsOnFailure, startedSystem, startSystem, type RunningSystem, type StartSystemOptions } from './system.js';
+import { usePerSuite } from './per-suite.js';
+import { startSystem, type RunningSystem, type StartSystemOptions } from './system.js';
 
 /**
  * One system for a describe block: started in beforeAll, stopped in afterAll, its last log lines printed next to a
@@ -24,17 +25,17 @@ export interface SuiteSystemOptions extends StartSystemOptions {
 
 /** `options` may be a function when they depend on what an earlier beforeAll set up (e.g. a receiver's URL). */
 export const useSystemPerSuite = (options: SuiteSystemOptions | (() => SuiteSystemOptions) = {}): SuiteSystem => {
-  let system: RunningSystem | undefined;
-  let failureLogLines: number | undefined;
-  beforeAll(async () => {
-    const { failureLogLines: lines, ...startOptions } = typeof options === 'function' ? options() : options;
-    failureLogLines = lines;
-    system = await startSystem(startOptions);
+  const resolved = (): SuiteSystemOptions => (typeof options === 'function' ? options() : options);
+  const system = usePerSuite(
+    'the system',
+    () => startSystem(resolved()),
+    (started) => started.stop(),
+  );
+  beforeEach((context) => {
+    context.onTestFailed(() => {
+      const started = system.current();
+      if (started) console.error(`\n${started.tail(resolved().failureLogLines ?? 120)}\n`);
+    });
   });
-  afterAll(async () => {
-    await system?.stop();
-  });
-  beforeEach((context) => printLogsOnFailure(() => system, failureLogLines)(context));
-  const running = startedSystem(() => system);
-  return { running, current: () => system, api: new ApiClient(() => running().gatewayUrl) };
+  return { running: system.get, current: system.current, api: new ApiClient(() => system.get().gatewayUrl) };
 };

@@ -268,24 +268,3 @@ export const startSystem = async (options: StartSystemOptions = {}): Promise<Run
     stop,
   };
 };
-
-/** The system a suite's beforeAll started: a test that runs without it fails with this line, not a TypeError. */
-export const startedSystem =
-  (current: () => RunningSystem | undefined) =>
-  (): RunningSystem => {
-    const system = current();
-    if (!system) throw new Error('the system did not start');
-    return system;
-  };
-
-/**
- * Prints the system's last log lines next to a failing test's error, so a failure says what the services did. Call it
- * at the top of a describe block, after the system variable is declared.
- */
-export const printLogsOnFailure = (system: () => RunningSystem | undefined, count = 120): ((context: { onTestFailed: (handler: () => void) => void }) => void) =>
-  (context) => {
-    context.onTestFailed(() => {
-      const running = system();
-      if (running) console.error(`\n${running.tail(count)}\n`);
-    });
-  };
