@@ -53,6 +53,13 @@ describe('checkout and cancellation sagas through the gateway', () => {
   });
   const logs = (): string => running().tail(60);
 
+  /** The saga as its owner reads it at /api/checkout/{sagaId}: 200 and exactly `saga`. */
+  const expectOwnerReads = async (session: CustomerSession, saga: Saga): Promise<void> => {
+    const response = await api.saga(session.token, saga.sagaId);
+    expectStatus(response, 200);
+    expect(response.body).toEqual(saga);
+  };
+
   const balanceOf = async (session: CustomerSession): Promise<number> => {
     const account = await api.account(session.token);
     expectStatus(account, 200);
@@ -146,9 +153,7 @@ describe('checkout and cancellation sagas through the gateway', () => {
     });
 
     it('when the owner reads the saga, then it is the same COMPLETED saga', async () => {
-      const response = await api.saga(alice.token, saga.sagaId);
-      expectStatus(response, 200);
-      expect(response.body).toEqual(saga);
+      await expectOwnerReads(alice, saga);
     });
 
     it('when a checkout is sent without wait, then the answer is 202 with Location /api/checkout/{sagaId}, and following it reaches COMPLETED', async () => {
@@ -260,9 +265,7 @@ describe('checkout and cancellation sagas through the gateway', () => {
     });
 
     it('when the cancel-order saga is read at /api/checkout/{sagaId}, then it is the COMPLETED cancel-order saga', async () => {
-      const response = await api.saga(alice.token, cancelSaga.sagaId);
-      expectStatus(response, 200);
-      expect(response.body).toEqual(cancelSaga);
+      await expectOwnerReads(alice, cancelSaga);
     });
 
     it('when the CANCELLED order is cancelled again, then the answer is 409 ORDER_NOT_CANCELLABLE and no money moves', async () => {
