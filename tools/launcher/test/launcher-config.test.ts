@@ -235,25 +235,13 @@ describe('loadLauncherConfig', () => {
   });
 
   it('when service settings are set, then exactly those are forwarded, and only harmless parent variables are inherited', () => {
-    const config = loadOk({
-      RATE_LIMIT_MAX: '50',
-      TOKEN_TTL_SECONDS: '900',
-      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
-      PASSWORD_HASH_COST_LOG2: '18',
-      PATH: '/usr/bin',
-      HOME: '/home/dev',
-      LC_ALL: 'C.UTF-8',
-      AWS_SECRET_ACCESS_KEY: 'do-not-leak',
-      DATABASE_URL: 'postgres://elsewhere/db',
-    });
+    const serviceSettings = { RATE_LIMIT_MAX: '50', TOKEN_TTL_SECONDS: '900', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', PASSWORD_HASH_COST_LOG2: '18' };
+    const harmless = { PATH: '/usr/bin', HOME: '/home/dev', LC_ALL: 'C.UTF-8' };
 
-    expect(config.forwardedEnv).toEqual({
-      RATE_LIMIT_MAX: '50',
-      TOKEN_TTL_SECONDS: '900',
-      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
-      PASSWORD_HASH_COST_LOG2: '18',
-    });
-    expect(config.inheritedEnv).toEqual({ PATH: '/usr/bin', HOME: '/home/dev', LC_ALL: 'C.UTF-8' });
+    const config = loadOk({ ...serviceSettings, ...harmless, AWS_SECRET_ACCESS_KEY: 'do-not-leak', DATABASE_URL: 'postgres://elsewhere/db' });
+
+    expect(config.forwardedEnv).toEqual(serviceSettings);
+    expect(config.inheritedEnv).toEqual(harmless);
   });
 
   it('when the config is loaded, then it is frozen', () => {

@@ -6,4 +6,4 @@ export { testMessageSecurity, testMessageSecurityEnv, testPublicKeys, testSignin
 export { configProblemsOf } from './config-problems.js';
 export { pushMessage, type TestMessageSigner } from './message-push.js';
 export { describeMessageSecurityConfig, type MessageSecurityConfigSubject } from './message-security-config-cases.js';
-export { CRAFTED_CURSORS, cursorHolding } from '@ordering/embedded-database';
+export { CRAFTED_CURSORS, cursorHolding } from '@ordering/test-data';
