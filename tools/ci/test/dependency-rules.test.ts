@@ -12,67 +12,60 @@ const CHECK_SCRIPT = fileURLToPath(new URL('../src/check-dependencies.ts', impor
 /** One import: the file, what it imports, and the rule that import breaks (undefined: it is allowed). */
 type ImportCase = readonly [file: string, specifier: string, rule: string | undefined];
 
+/** A file's imports that each break `rule`. */
+const breaking = (rule: string, path: string, ...specifiers: string[]): ImportCase[] => specifiers.map((specifier) => [path, specifier, rule]);
+/** A file's imports that break no rule. */
+const allowed = (path: string, ...specifiers: string[]): ImportCase[] => specifiers.map((specifier) => [path, specifier, undefined]);
+
 const PACKAGES_BELOW = `packages import only the packages below them (${PACKAGE_ORDER.join(' < ')})`;
 const DOMAIN_IS_PURE = 'domain code imports no framework, driver or SQL';
 const layerRule = (layer: string): string => `the ${layer} layer may import only ${SERVICE_LAYERS[layer]!.join(', ')}`;
+const ROOT_FILES = 'layers never import the root files (app, main, config) that wire them together';
+const UNKNOWN_HELPERS = 'src/helpers is not a known layer (domain, security, db, use-cases, messages, http): give it its place in SERVICE_LAYERS';
 
 /** Each case: imports checked together, and which of them must be reported, with which rule. */
-const IMPORT_CASES: Readonly<Record<string, readonly ImportCase[]>> = {
-  'a service imports another service': [['services/order/src/app.ts', '@ordering/account', 'a service never imports another service']],
-  'a package imports a service': [['packages/saga/src/index.ts', '@ordering/orchestrator', 'packages and tools never import services']],
+const IMPORT_CASES: Readonly<Record<string, readonly ImportCase[][]>> = {
+  'a service imports another service': [breaking('a service never imports another service', 'services/order/src/app.ts', '@ordering/account')],
+  'a package imports a service': [breaking('packages and tools never import services', 'packages/saga/src/index.ts', '@ordering/orchestrator')],
   'code reaches into another workspace by relative path or deep import': [
-    ['services/order/src/app.ts', '../../account/src/app.js', 'no relative imports across workspaces; depend on the package by name'],
-    ['services/order/src/main.ts', '@ordering/platform/src/db/database.js', 'import a package through its public entry point, not a deep path'],
+    breaking('no relative imports across workspaces; depend on the package by name', 'services/order/src/app.ts', '../../account/src/app.js'),
+    breaking('import a package through its public entry point, not a deep path', 'services/order/src/main.ts', '@ordering/platform/src/db/database.js'),
   ],
   'domain code imports a framework, driver or another layer': [
-    ['services/order/src/domain/order-state.ts', 'fastify', DOMAIN_IS_PURE],
-    ['services/order/src/domain/pricing.ts', 'drizzle-orm', DOMAIN_IS_PURE],
-    ['services/order/src/domain/pricing.ts', '../db/order-repository.js', 'domain code does not depend on the http, messages or db layers'],
-    ['services/order/src/domain/pricing.ts', './order-state.js', undefined],
+    breaking(DOMAIN_IS_PURE, 'services/order/src/domain/order-state.ts', 'fastify'),
+    breaking(DOMAIN_IS_PURE, 'services/order/src/domain/pricing.ts', 'drizzle-orm'),
+    breaking('domain code does not depend on the http, messages or db layers', 'services/order/src/domain/pricing.ts', '../db/order-repository.js'),
+    allowed('services/order/src/domain/pricing.ts', './order-state.js'),
   ],
-  'layers depend the allowed way': [
-    ['services/order/src/http/order-routes.ts', '../domain/order-state.js', undefined],
-    ['services/order/src/http/order-routes.ts', '@ordering/platform', undefined],
-    ['services/order/src/http/order-routes.ts', 'fastify', undefined],
-    ['packages/platform/src/index.ts', './db/database.js', undefined],
-  ],
+  'layers depend the allowed way': [allowed('services/order/src/http/order-routes.ts', '../domain/order-state.js', '@ordering/platform', 'fastify'), allowed('packages/platform/src/index.ts', './db/database.js')],
   'a package imports a package above it or itself by name': [
-    ['packages/platform/src/index.ts', '@ordering/messaging', PACKAGES_BELOW],
-    ['packages/contracts/src/index.ts', '@ordering/platform', PACKAGES_BELOW],
-    ['packages/messaging/src/index.ts', '@ordering/saga', PACKAGES_BELOW],
-    ['packages/saga/src/index.ts', '@ordering/saga', PACKAGES_BELOW],
+    breaking(PACKAGES_BELOW, 'packages/platform/src/index.ts', '@ordering/messaging'),
+    breaking(PACKAGES_BELOW, 'packages/contracts/src/index.ts', '@ordering/platform'),
+    breaking(PACKAGES_BELOW, 'packages/messaging/src/index.ts', '@ordering/saga'),
+    breaking(PACKAGES_BELOW, 'packages/saga/src/index.ts', '@ordering/saga'),
   ],
   'a package or service ships code that imports a tool (its tests may)': [
-    ['packages/saga/src/saga-engine.ts', '@ordering/launcher', 'packages import only packages, never the tool @ordering/launcher'],
-    ['services/order/src/main.ts', '@ordering/testing', 'services import only packages, never the tool @ordering/testing'],
-    ['services/order/test/order-routes.test.ts', '@ordering/testing', undefined],
-    ['packages/platform/test/database.test.ts', '@ordering/testing', undefined],
+    breaking('packages import only packages, never the tool @ordering/launcher', 'packages/saga/src/saga-engine.ts', '@ordering/launcher'),
+    breaking('services import only packages, never the tool @ordering/testing', 'services/order/src/main.ts', '@ordering/testing'),
+    allowed('services/order/test/order-routes.test.ts', '@ordering/testing'),
+    allowed('packages/platform/test/database.test.ts', '@ordering/testing'),
   ],
   'a package imports the packages below it': [
-    ['packages/saga/src/index.ts', '@ordering/messaging', undefined],
-    ['packages/saga/src/index.ts', '@ordering/platform', undefined],
-    ['packages/saga/src/index.ts', '@ordering/contracts', undefined],
-    ['packages/messaging/src/index.ts', '@ordering/platform', undefined],
-    ['packages/messaging/src/index.ts', '@ordering/contracts', undefined],
-    ['packages/platform/src/index.ts', '@ordering/contracts', undefined],
+    allowed('packages/saga/src/index.ts', '@ordering/messaging', '@ordering/platform', '@ordering/contracts'),
+    allowed('packages/messaging/src/index.ts', '@ordering/platform', '@ordering/contracts'),
+    allowed('packages/platform/src/index.ts', '@ordering/contracts'),
   ],
   'a layer imports a layer it may not': [
-    ['services/order/src/http/order-routes.ts', '../messages/order-handlers.js', layerRule('http')],
-    ['services/order/src/messages/order-handlers.ts', '../http/order-routes.js', layerRule('messages')],
-    ['services/order/src/db/order-repository.ts', '../use-cases/place-order.js', layerRule('db')],
-    ['services/order/src/use-cases/place-order.ts', '../http/order-schemas.js', layerRule('use-cases')],
+    breaking(layerRule('http'), 'services/order/src/http/order-routes.ts', '../messages/order-handlers.js'),
+    breaking(layerRule('messages'), 'services/order/src/messages/order-handlers.ts', '../http/order-routes.js'),
+    breaking(layerRule('db'), 'services/order/src/db/order-repository.ts', '../use-cases/place-order.js'),
+    breaking(layerRule('use-cases'), 'services/order/src/use-cases/place-order.ts', '../http/order-schemas.js'),
   ],
   'a layer imports the root files or a folder is no known layer': [
-    ['services/order/src/http/order-routes.ts', '../config.js', 'layers never import the root files (app, main, config) that wire them together'],
-    [
-      'services/order/src/helpers/util.ts',
-      '../domain/order-state.js',
-      'src/helpers is not a known layer (domain, security, db, use-cases, messages, http): give it its place in SERVICE_LAYERS',
-    ],
+    breaking(ROOT_FILES, 'services/order/src/http/order-routes.ts', '../config.js'),
+    breaking(UNKNOWN_HELPERS, 'services/order/src/helpers/util.ts', '../domain/order-state.js'),
   ],
-  'the root files wire the layers': ['./http/order-routes.js', './messages/order-handlers.js', './db/order-repository.js', './config.js'].map(
-    (specifier): ImportCase => ['services/order/src/app.ts', specifier, undefined],
-  ),
+  'the root files wire the layers': [allowed('services/order/src/app.ts', './http/order-routes.js', './messages/order-handlers.js', './db/order-repository.js', './config.js')],
 };
 
 describe('dependency rules', () => {
@@ -82,7 +75,8 @@ describe('dependency rules', () => {
     expect(findViolations(sources)).toEqual([]);
   });
 
-  it.each(Object.entries(IMPORT_CASES))('when %s, then exactly the imports that break a rule are reported, each with its rule', (_when, cases) => {
+  it.each(Object.entries(IMPORT_CASES))('when %s, then exactly the imports that break a rule are reported, each with its rule', (_when, files) => {
+    const cases = files.flat();
     const sources = cases.map(([path, specifier]) => ({ path, imports: [specifier] }));
     const expected = cases.flatMap(([file, specifier, rule]) => (rule === undefined ? [] : [{ file, specifier, rule }]));
     expect(findViolations(sources)).toEqual(expected);
