@@ -1,10 +1,13 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // Workspace packages export their TypeScript sources under the "development" condition.
 const conditions = ['development'];
 
+/** Test files that need no database. */
+const STATIC_CHECKS = ['tools/ci/test/**/*.test.ts', 'tools/observability/test/**/*.test.ts', 'tools/containers/test/**/*.test.ts', 'packages/contracts/test/**/*.test.ts'];
+
 export default defineConfig({
-    ssr: { resolve: { externalConditions: conditions } },
+  ssr: { resolve: { externalConditions: conditions } },
   test: {
     testTimeout: 30_000,
     hookTimeout: 90_000,
@@ -12,8 +15,18 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // Files, manifests and configs checked without PostgreSQL: these run without the global setup, and .ci/run
+          // runs them once, not again in its pass against the system PostgreSQL and RabbitMQ.
+          name: 'static-checks',
+          include: STATIC_CHECKS,
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'unit-and-service',
           include: ['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'tools/*/test/**/*.test.ts', 'tests/tracing/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...STATIC_CHECKS],
           globalSetup: ['tools/testing/src/postgres-global-setup.ts'],
         },
       },

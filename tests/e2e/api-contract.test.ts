@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, type Customer, type LedgerEntry, type Page } from './support/api-client.js';
 import { aCustomer, anIdempotencyKey, E2E_ADMIN, uniqueSuffix } from './support/builders.js';
 import {
@@ -12,23 +12,12 @@ import {
   expectStatus,
 } from './support/expectations.js';
 import { decodeJwt, JWT_SHAPE } from './support/jwt.js';
-import { printLogsOnFailure, SERVICE_NAMES, startedSystem, startSystem, type RunningSystem } from './support/system.js';
+import { SERVICE_NAMES } from './support/system.js';
+import { useSystemPerSuite } from './support/system-per-suite.js';
 
 /** The public contract (docs/api.md), checked through the gateway exactly as a client sees it. */
 describe('public API contract through the gateway', () => {
-  let system: RunningSystem | undefined;
-  let api: ApiClient;
-
-  beforeAll(async () => {
-    system = await startSystem();
-    api = new ApiClient(system.gatewayUrl);
-  });
-  afterAll(async () => {
-    await system?.stop();
-  });
-  beforeEach(printLogsOnFailure(() => system));
-
-  const running = startedSystem(() => system);
+  const { running, api } = useSystemPerSuite();
 
   describe('registration and tokens', () => {
     const mixedCase = aCustomer();

@@ -1,10 +1,11 @@
 import { request as httpRequest } from 'node:http';
 import { CRAFTED_CURSORS } from '@ordering/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ApiClient, type Account, type ApiResponse, type Customer, type LedgerEntry, type RequestOptions } from './support/api-client.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Account, ApiResponse, Customer, LedgerEntry, RequestOptions } from './support/api-client.js';
 import { aCustomer, anIdempotencyKey, uniqueSuffix, type NewCustomer } from './support/builders.js';
 import { describeResponse, expectClientProblem, expectProblem, expectStatus } from './support/expectations.js';
-import { HTTP_PROCESS_NAMES, printLogsOnFailure, startedSystem, startSystem, type RunningSystem } from './support/system.js';
+import { HTTP_PROCESS_NAMES } from './support/system.js';
+import { useSystemPerSuite } from './support/system-per-suite.js';
 
 /**
  * Hostile and broken input through the gateway: never a 5xx, always an RFC 9457 4xx (or, for SQL metacharacters that
@@ -72,8 +73,7 @@ const malformedBodies = (valid: Record<string, unknown>): BadCase[] => {
 };
 
 describe('bad input through the gateway', () => {
-  let system: RunningSystem | undefined;
-  let api: ApiClient;
+  const { running, api } = useSystemPerSuite();
   /** The customer whose account and ledger must not change (except by the literal-metacharacter deposits). */
   let victim: { customer: Customer; token: string; password: string; email: string };
   let accountBefore: Account;
@@ -84,20 +84,12 @@ describe('bad input through the gateway', () => {
   const intendedEntries: LedgerEntry[] = [];
 
   beforeAll(async () => {
-    system = await startSystem();
-    api = new ApiClient(system.gatewayUrl);
     const details = aCustomer();
     victim = { ...(await api.signUp(details)), email: details.email };
     expectStatus(await api.deposit(victim.token, 1000, anIdempotencyKey()), 201);
     accountBefore = (await api.account(victim.token)).body;
     ledgerBefore = await api.allEntries(victim.token);
   });
-  afterAll(async () => {
-    await system?.stop();
-  });
-  beforeEach(printLogsOnFailure(() => system));
-
-  const running = startedSystem(() => system);
 
   const expectRefused = (response: ApiResponse, badCase: BadCase): void => {
     const problem = expectClientProblem(response, badCase.statuses ?? [400]);

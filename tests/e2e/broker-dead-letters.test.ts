@@ -5,15 +5,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect, type ChannelModel } from 'amqplib';
 import pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ApiClient, type MenuItem } from './support/api-client.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MenuItem } from './support/api-client.js';
 import { aCustomer, anIdempotencyKey } from './support/builders.js';
 import { expectStatus } from './support/expectations.js';
 import { isProductionMode } from './support/infrastructure.js';
 import { signedBy } from './support/operator-credentials.js';
 import { runCommand } from './support/run-command.js';
 import { terminalSagaOf, type CustomerSession } from './support/sagas.js';
-import { printLogsOnFailure, startedSystem, startSystem, type RunningSystem } from './support/system.js';
+import { useSystemPerSuite } from './support/system-per-suite.js';
 import { eventually } from './support/wait.js';
 
 /**
@@ -49,17 +49,14 @@ const anEnvelope = (destination: string, type: string, payload: unknown, source 
 });
 
 describe.skipIf(!isProductionMode())('poison messages published straight to RabbitMQ, and npm run dlq', () => {
-  let system: RunningSystem | undefined;
+  const { running, api } = useSystemPerSuite();
   let connection: ChannelModel | undefined;
-  let api: ApiClient;
   let buyer: CustomerSession;
   let item: MenuItem;
   let scratch: string;
 
   beforeAll(async () => {
-    system = await startSystem();
-    api = new ApiClient(system.gatewayUrl);
-    connection = await connect(system.brokerUrl ?? '');
+    connection = await connect(running().brokerUrl ?? '');
     const menu = await api.menu();
     expectStatus(menu, 200);
     item = menu.body.items[0] as MenuItem;
@@ -69,12 +66,8 @@ describe.skipIf(!isProductionMode())('poison messages published straight to Rabb
   });
   afterAll(async () => {
     await connection?.close().catch(() => undefined);
-    await system?.stop();
     if (scratch) await rm(scratch, { recursive: true, force: true });
   });
-  beforeEach(printLogsOnFailure(() => system));
-
-  const running = startedSystem(() => system);
 
   /** The documented command, against this system's broker. */
   const dlq = async (...args: string[]) => {

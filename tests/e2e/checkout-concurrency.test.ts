@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ApiClient, type ApiResponse, type MenuItem, type Saga } from './support/api-client.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ApiResponse, MenuItem, Saga } from './support/api-client.js';
 import { aCustomer, anIdempotencyKey } from './support/builders.js';
 import { describeResponse, expectStatus } from './support/expectations.js';
 import { adminToken, expectMoneyInvariants, expectSagaShape, waitForQuietSagas, waitForTerminalSagas, type CustomerSession } from './support/sagas.js';
-import { printLogsOnFailure, startSystem, type RunningSystem } from './support/system.js';
+import { useSystemPerSuite } from './support/system-per-suite.js';
 
 /**
  * One customer, money for exactly 50 checkouts, 200 concurrent checkouts: exactly 50 complete, 150 abort with
@@ -13,8 +13,7 @@ import { printLogsOnFailure, startSystem, type RunningSystem } from './support/s
 describe('200 concurrent checkouts against money for 50', () => {
   const CHECKOUTS = 200;
   const AFFORDABLE = 50;
-  let system: RunningSystem | undefined;
-  let api: ApiClient;
+  const { current, api } = useSystemPerSuite();
   let admin: string;
   let item: MenuItem;
   let buyer: CustomerSession;
@@ -22,8 +21,6 @@ describe('200 concurrent checkouts against money for 50', () => {
   let terminal: Map<string, Saga>;
 
   beforeAll(async () => {
-    system = await startSystem();
-    api = new ApiClient(system.gatewayUrl);
     admin = await adminToken(api);
     const menu = await api.menu();
     expectStatus(menu, 200);
@@ -31,12 +28,8 @@ describe('200 concurrent checkouts against money for 50', () => {
     buyer = await api.signUp(aCustomer());
     expectStatus(await api.deposit(buyer.token, AFFORDABLE * item.price, anIdempotencyKey()), 201);
   });
-  afterAll(async () => {
-    await system?.stop();
-  });
-  beforeEach(printLogsOnFailure(() => system));
 
-  const logs = (): string => system?.tail(80) ?? '(no system)';
+  const logs = (): string => current()?.tail(80) ?? '(no system)';
 
   it('when 200 checkouts of one item are sent at once without wait, then every one is answered 202 with its own saga', async () => {
     expect((await api.account(buyer.token)).body.balance).toBe(AFFORDABLE * item.price);

@@ -1,18 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ApiClient, type ApiResponse, type CheckoutLine, type LedgerEntry, type MenuItem, type Order, type Saga } from './support/api-client.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ApiResponse, CheckoutLine, LedgerEntry, MenuItem, Order, Saga } from './support/api-client.js';
 import { aCustomer, anIdempotencyKey } from './support/builders.js';
 import { describeResponse, expectProblem, expectStatus } from './support/expectations.js';
 import { adminToken, expectMoneyInvariants, expectSagaShape, menuByKind, terminalSagaOf, waitForQuietSagas, waitForTerminalSaga, type CustomerSession } from './support/sagas.js';
-import { printLogsOnFailure, startedSystem, startSystem, type RunningSystem } from './support/system.js';
+import { useSystemPerSuite } from './support/system-per-suite.js';
 
 /**
  * The checkout and cancel-order sagas (docs/api.md: Saga, checkout, cancellation, money invariants), seen only
  * through the gateway: outcomes, orders, balances and ledgers, idempotency, validation, visibility and the admin list.
  */
 describe('checkout and cancellation sagas through the gateway', () => {
-  let system: RunningSystem | undefined;
-  let api: ApiClient;
+  const { running, api } = useSystemPerSuite();
   let admin: string;
   let menu: MenuItem[];
   let food: MenuItem;
@@ -33,8 +32,6 @@ describe('checkout and cancellation sagas through the gateway', () => {
   const CAROL_DEPOSIT = 20_000;
 
   beforeAll(async () => {
-    system = await startSystem();
-    api = new ApiClient(system.gatewayUrl);
     admin = await adminToken(api);
     const menuResponse = await api.menu();
     expectStatus(menuResponse, 200);
@@ -54,13 +51,14 @@ describe('checkout and cancellation sagas through the gateway', () => {
     carol = await signUp(CAROL_DEPOSIT);
     dave = await signUp(0);
   });
-  afterAll(async () => {
-    await system?.stop();
-  });
-  beforeEach(printLogsOnFailure(() => system));
-
-  const running = startedSystem(() => system);
   const logs = (): string => running().tail(60);
+
+  /** The saga as its owner reads it at /api/checkout/{sagaId}: 200 and exactly `saga`. */
+  const expectOwnerReads = async (session: CustomerSession, saga: Saga): Promise<void> => {
+    const response = await api.saga(session.token, saga.sagaId);
+    expectStatus(response, 200);
+    expect(response.body).toEqual(saga);
+  };
 
   const balanceOf = async (session: CustomerSession): Promise<number> => {
     const account = await api.account(session.token);
@@ -155,9 +153,7 @@ describe('checkout and cancellation sagas through the gateway', () => {
     });
 
     it('when the owner reads the saga, then it is the same COMPLETED saga', async () => {
-      const response = await api.saga(alice.token, saga.sagaId);
-      expectStatus(response, 200);
-      expect(response.body).toEqual(saga);
+      await expectOwnerReads(alice, saga);
     });
 
     it('when a checkout is sent without wait, then the answer is 202 with Location /api/checkout/{sagaId}, and following it reaches COMPLETED', async () => {
@@ -269,9 +265,7 @@ describe('checkout and cancellation sagas through the gateway', () => {
     });
 
     it('when the cancel-order saga is read at /api/checkout/{sagaId}, then it is the COMPLETED cancel-order saga', async () => {
-      const response = await api.saga(alice.token, cancelSaga.sagaId);
-      expectStatus(response, 200);
-      expect(response.body).toEqual(cancelSaga);
+      await expectOwnerReads(alice, cancelSaga);
     });
 
     it('when the CANCELLED order is cancelled again, then the answer is 409 ORDER_NOT_CANCELLABLE and no money moves', async () => {

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ApiClient, type Account, type Customer, type LedgerEntry } from './support/api-client.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Account, Customer, LedgerEntry } from './support/api-client.js';
 import { aCustomer, anIdempotencyKey } from './support/builders.js';
 import { describeResponse, expectLedgerMatchesBalance, expectStatus } from './support/expectations.js';
-import { HTTP_PROCESS_NAMES, printLogsOnFailure, startedSystem, startSystem, type RunningSystem } from './support/system.js';
+import { HTTP_PROCESS_NAMES } from './support/system.js';
+import { useSystemPerSuite } from './support/system-per-suite.js';
 import { eventually } from './support/wait.js';
 
 /**
@@ -10,8 +11,7 @@ import { eventually } from './support/wait.js';
  * Bounded waits only; nothing here asserts how fast a restart is.
  */
 describe('crash recovery under the launcher', () => {
-  let system: RunningSystem | undefined;
-  let api: ApiClient;
+  const { running, api } = useSystemPerSuite();
   let customer: Customer;
   let email: string;
   let password: string;
@@ -21,8 +21,6 @@ describe('crash recovery under the launcher', () => {
   let expectedLedger: LedgerEntry[];
 
   beforeAll(async () => {
-    system = await startSystem();
-    api = new ApiClient(system.gatewayUrl);
     const details = aCustomer();
     ({ email, password } = details);
     const signedUp = await api.signUp(details);
@@ -34,12 +32,6 @@ describe('crash recovery under the launcher', () => {
     expectedLedger = await api.allEntries(tokenBeforeCrashes);
     expect(expectedAccount.balance).toBe(3250);
   });
-  afterAll(async () => {
-    await system?.stop();
-  });
-  beforeEach(printLogsOnFailure(() => system));
-
-  const running = startedSystem(() => system);
 
   /** Through the gateway, once it answers /readyz: login, profile, balance and ledger are exactly as before. */
   const expectDataIntact = async (): Promise<string> => {

@@ -1,30 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApiClient, type ApiResponse, type Saga } from './support/api-client.js';
 import { aCustomer, E2E_ADMIN } from './support/builders.js';
 import { expectStatus } from './support/expectations.js';
-import { HTTP_PROCESS_NAMES, printLogsOnFailure, SERVICE_NAMES, startedSystem, startSystem, type LogLine, type RunningSystem } from './support/system.js';
+import { HTTP_PROCESS_NAMES, SERVICE_NAMES, type LogLine } from './support/system.js';
+import { useSystemPerSuite } from './support/system-per-suite.js';
 import { isProductionMode, testRedisUrl } from './support/infrastructure.js';
 import { terminalSagaOf } from './support/sagas.js';
 import { eventually } from './support/wait.js';
 
 /** Metrics, one structured log line per request, and no secrets in any captured output. */
 describe('observability', () => {
-  let system: RunningSystem | undefined;
-  let api: ApiClient;
+  const { running, api } = useSystemPerSuite();
   /** Every password and token this file sent; none may appear in any captured line. */
   const secrets = new Set<string>();
-
-  beforeAll(async () => {
-    system = await startSystem();
-    api = new ApiClient(system.gatewayUrl);
-  });
-  afterAll(async () => {
-    await system?.stop();
-  });
-  beforeEach(printLogsOnFailure(() => system));
-
-  const running = startedSystem(() => system);
 
   const signUp = async (): Promise<{ token: string; email: string }> => {
     const details = aCustomer();

@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ApiClient, type MenuItem, type Saga } from './support/api-client.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { MenuItem, Saga } from './support/api-client.js';
 import { aCustomer, anIdempotencyKey } from './support/builders.js';
 import { expectStatus } from './support/expectations.js';
-import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver.js';
+import { startOtlpReceiver, type ReceivedSpan } from './support/otlp-receiver.js';
+import { usePerSuite } from './support/per-suite.js';
 import { terminalSagaOf } from './support/sagas.js';
-import { printLogsOnFailure, startedSystem, startSystem, type RunningSystem } from './support/system.js';
+import { useSystemPerSuite } from './support/system-per-suite.js';
 import { eventually } from './support/wait.js';
 
 /**
@@ -20,25 +21,16 @@ const COMPENSATING = 'ordering.saga.compensating';
 const SPANS_TIMEOUT_MS = 90_000;
 
 describe('traces exported over OTLP', () => {
-  let receiver: OtlpReceiver;
-  let system: RunningSystem | undefined;
-  let api: ApiClient;
+  // Before the system: the receiver is up before the system starts and closes after it stops.
+  const { get: receiver } = usePerSuite('the OTLP receiver', startOtlpReceiver, (started) => started.close());
+  const { running, api } = useSystemPerSuite(() => ({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver().url } }));
   let cheapest: MenuItem;
 
   beforeAll(async () => {
-    receiver = await startOtlpReceiver();
-    system = await startSystem({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } });
-    api = new ApiClient(system.gatewayUrl);
     const menu = await api.menu();
     expectStatus(menu, 200);
     cheapest = [...menu.body.items].sort((a, b) => a.price - b.price)[0] as MenuItem;
   });
-  afterAll(async () => {
-    await system?.stop();
-    await receiver?.close();
-  });
-  beforeEach(printLogsOnFailure(() => system));
-  const running = startedSystem(() => system);
 
   const checkout = async (deposit: number): Promise<Saga> => {
     const session = await api.signUp(aCustomer());
@@ -52,7 +44,7 @@ describe('traces exported over OTLP', () => {
 
   /** The spans of the saga's messages (correlation id = saga id) and every other span of the traces they are in. */
   const traceOf = (sagaId: string): { traceIds: Set<string>; spans: ReceivedSpan[] } => {
-    const all = receiver.spans();
+    const all = receiver().spans();
     const traceIds = new Set(all.filter((span) => span.attributes['messaging.message.conversation_id'] === sagaId).map((span) => span.traceId));
     return { traceIds, spans: all.filter((span) => traceIds.has(span.traceId)) };
   };
@@ -64,7 +56,7 @@ describe('traces exported over OTLP', () => {
         const { spans } = traceOf(sagaId);
         return complete(spans) ? spans : undefined;
       },
-      { what: `the spans of saga ${sagaId}`, timeoutMs: SPANS_TIMEOUT_MS, intervalMs: 500, context: () => `spans so far:\n${describeSpans(traceOf(sagaId).spans)}\nrejected: ${receiver.rejected().join('; ')}` },
+      { what: `the spans of saga ${sagaId}`, timeoutMs: SPANS_TIMEOUT_MS, intervalMs: 500, context: () => `spans so far:\n${describeSpans(traceOf(sagaId).spans)}\nrejected: ${receiver().rejected().join('; ')}` },
     );
 
   const servicesOf = (spans: readonly ReceivedSpan[]): Set<string> => new Set(spans.map((span) => span.service));
@@ -93,7 +85,7 @@ describe('traces exported over OTLP', () => {
       expect(messageSpan(spans, CONSUMER, type), `process ${type}`).toMatchObject({ name: `process ${type.split('.')[0]}`, attributes: { 'messaging.operation.type': 'process' } });
     }
     expect(spans.filter((span) => span.attributes[COMPENSATING] !== undefined)).toEqual([]);
-    expect(receiver.rejected()).toEqual([]);
+    expect(receiver().rejected()).toEqual([]);
   });
 
   it('when a debit is refused, then the aborted checkout is one trace that holds the order rejection sent and processed, marked compensating', async () => {
@@ -118,6 +110,6 @@ describe('traces exported over OTLP', () => {
     // The mark stays on the compensation: the order service's reply to it is not marked.
     expect(messageSpan(spans, PRODUCER, 'order.RejectOrderReply.v1')?.attributes[COMPENSATING]).toBeUndefined();
     expect(messageSpan(spans, PRODUCER, 'account.DebitAccount.v1')?.attributes[COMPENSATING]).toBeUndefined();
-    expect(receiver.rejected()).toEqual([]);
+    expect(receiver().rejected()).toEqual([]);
   });
 });

@@ -1,12 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { DeadLetterResource } from '@ordering/messaging';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, type ApiResponse, type MenuItem, type Page } from './support/api-client.js';
 import { aCustomer, anIdempotencyKey } from './support/builders.js';
 import { describeResponse, expectProblem, expectStatus } from './support/expectations.js';
 import { testBrokerUrl } from './support/infrastructure.js';
 import { operatorTokenOf, signedBy } from './support/operator-credentials.js';
 import { adminToken, expectMoneyInvariants, terminalSagaOf, waitForQuietSagas, type CustomerSession } from './support/sagas.js';
-import { printLogsOnFailure, startedSystem, startSystem, type RunningSystem } from './support/system.js';
+import { useSystemPerSuite } from './support/system-per-suite.js';
 
 /**
  * Poison messages sent straight to a service's `POST /internal/messages` (the receiving end of the HTTP transport),
@@ -17,17 +18,8 @@ import { printLogsOnFailure, startedSystem, startSystem, type RunningSystem } fr
  * broker-dead-letters suite covers that transport.
  */
 
-interface DeadLetter {
-  id: string;
-  consumer: string;
-  messageId: string | null;
-  messageType: string | null;
-  message: unknown;
-  error: string;
-  attempts: number;
-  deadAt: string;
-  replayedAt: string | null;
-}
+/** A parked message as `GET /internal/dead-letters` answers it: the wire type the services publish for clients. */
+type DeadLetter = DeadLetterResource;
 
 /** A well-formed envelope (packages/contracts/src/envelope.ts) for `destination`; override any field. */
 const anEnvelope = (destination: string, type: string, payload: unknown, overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
@@ -108,15 +100,12 @@ const POISON: readonly PoisonCase[] = [
 ];
 
 describe.skipIf(testBrokerUrl() !== undefined)('poison messages at the internal message endpoint', () => {
-  let system: RunningSystem | undefined;
-  let api: ApiClient;
+  const { running, api } = useSystemPerSuite();
   let admin: string;
   let buyer: CustomerSession;
   let item: MenuItem;
 
   beforeAll(async () => {
-    system = await startSystem();
-    api = new ApiClient(system.gatewayUrl);
     admin = await adminToken(api);
     const menu = await api.menu();
     expectStatus(menu, 200);
@@ -124,12 +113,6 @@ describe.skipIf(testBrokerUrl() !== undefined)('poison messages at the internal 
     buyer = await api.signUp(aCustomer());
     expectStatus(await api.deposit(buyer.token, 10 * item.price, anIdempotencyKey()), 201);
   });
-  afterAll(async () => {
-    await system?.stop();
-  });
-  beforeEach(printLogsOnFailure(() => system));
-
-  const running = startedSystem(() => system);
   const logs = (): string => running().tail(60);
   const operatorToken = (): string => operatorTokenOf(running());
   /** The orchestrator's signature: the one sender of every command these suites post. */

@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { metricNamesIn } from '../../tools/observability/src/promql-metric-names.js';
-import { ApiClient, type MenuItem, type Saga } from './support/api-client.js';
+import type { MenuItem, Saga } from './support/api-client.js';
 import { aCustomer, anIdempotencyKey } from './support/builders.js';
 import { expectStatus } from './support/expectations.js';
 import { isCi, testRedisUrl } from './support/infrastructure.js';
 import { dashboardFiles, dashboardsWithoutPanelExpressions, operatorDashboardExpressions, recordedNames, ruleExpressions, ruleFiles, type OperatorExpression } from './support/operator-expressions.js';
 import { exposedMetricNames, PrometheusApi, type Sample } from './support/prometheus-api.js';
 import { terminalSagaOf, type CustomerSession } from './support/sagas.js';
-import { printLogsOnFailure, startedSystem, startSystem, type RunningSystem } from './support/system.js';
+import { useSystemPerSuite } from './support/system-per-suite.js';
 import { eventually } from './support/wait.js';
 
 /**
@@ -35,17 +35,14 @@ const valuesByLabels = (samples: readonly Sample[], labels: readonly string[]): 
 describe.skipIf(!prometheusInstalled && !isCi())(
   `Prometheus against a running system, started with --observe (skipped outside CI when ${PROMETHEUS_BINARY} is missing: apt-get install prometheus)`,
   () => {
-    let system: RunningSystem | undefined;
-    let api: ApiClient;
+    const { running, current, api } = useSystemPerSuite({ args: ['--observe'], env: { PROMETHEUS_INTERVAL_SECONDS: '1' } });
     let prometheus: PrometheusApi;
     const sagas: Saga[] = [];
 
     beforeAll(async () => {
-      system = await startSystem({ args: ['--observe'], env: { PROMETHEUS_INTERVAL_SECONDS: '1' } });
-      const url = system.prometheusUrl();
-      if (url === undefined) throw new Error(`the launcher started no Prometheus (is ${PROMETHEUS_BINARY} installed? apt-get install prometheus)\n${system.tail(40)}`);
+      const url = running().prometheusUrl();
+      if (url === undefined) throw new Error(`the launcher started no Prometheus (is ${PROMETHEUS_BINARY} installed? apt-get install prometheus)\n${running().tail(40)}`);
       prometheus = new PrometheusApi(url);
-      api = new ApiClient(system.gatewayUrl);
 
       const menu = await api.menu();
       expectStatus(menu, 200);
@@ -60,17 +57,11 @@ describe.skipIf(!prometheusInstalled && !isCi())(
       const broke = await signUp(cheapest.price - 1);
       const checkout = async (session: CustomerSession): Promise<Saga> =>
         terminalSagaOf(api, session.token, await api.checkoutItems(session.token, [{ menuItemId: cheapest.id, quantity: 1 }], { wait: 30 }), {
-          context: () => system?.tail(40) ?? '',
+          context: () => current()?.tail(40) ?? '',
         });
       for (let i = 0; i < COMPLETED_CHECKOUTS; i += 1) sagas.push(await checkout(payer));
       for (let i = 0; i < ABORTED_CHECKOUTS; i += 1) sagas.push(await checkout(broke));
     });
-    afterAll(async () => {
-      await system?.stop();
-    });
-    beforeEach(printLogsOnFailure(() => system));
-
-    const running = startedSystem(() => system);
     const logs = (): string => running().tail(40);
 
     it('when the checkouts ran, then the ones with money completed and the others aborted for funds', () => {
@@ -183,18 +174,8 @@ describe.skipIf(!prometheusInstalled && !isCi())(
 );
 
 describe('--observe without Prometheus installed', () => {
-  let system: RunningSystem | undefined;
   const MISSING = '/nonexistent/prometheus';
-
-  beforeAll(async () => {
-    system = await startSystem({ args: ['--observe'], env: { PROMETHEUS_BIN: MISSING } });
-  });
-  afterAll(async () => {
-    await system?.stop();
-  });
-  beforeEach(printLogsOnFailure(() => system));
-
-  const running = startedSystem(() => system);
+  const { running } = useSystemPerSuite({ args: ['--observe'], env: { PROMETHEUS_BIN: MISSING } });
 
   it('when the binary is missing, then the system still starts, one line says how to install Prometheus, and the state file names none', async () => {
     const launcherLines = running()

@@ -2,13 +2,14 @@ import { createHmac, randomUUID, type KeyObject } from 'node:crypto';
 import { KEPT_SECRETS, readKeptSecret } from '@ordering/launcher';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK, type JWTPayload } from 'jose';
 import pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeEncryptionKey, isSealedJwk, openSealedJwk, type SealedJwk } from '../../services/customer/src/security/signing-key-sealing.js';
 import { ApiClient } from './support/api-client.js';
 import { aCustomer } from './support/builders.js';
 import { describeResponse, expectProblem, expectStatus } from './support/expectations.js';
 import { decodeJwt } from './support/jwt.js';
-import { printLogsOnFailure, startedSystem, startSystem, type RunningSystem } from './support/system.js';
+import type { RunningSystem } from './support/system.js';
+import { useSystemPerSuite } from './support/system-per-suite.js';
 
 /**
  * Forged, expired and otherwise invalid tokens are refused with 401 at the gateway and again by every service called
@@ -54,8 +55,7 @@ const readSigningKey = async (databaseUrl: string, encryptionKey: KeyObject): Pr
 };
 
 describe('token verification at the gateway and at every service', () => {
-  let system: RunningSystem | undefined;
-  let api: ApiClient;
+  const { running, api } = useSystemPerSuite();
   let customerId: string;
   let realToken: string;
   let otherCustomerId: string;
@@ -83,13 +83,11 @@ describe('token verification at the gateway and at every service', () => {
   });
 
   beforeAll(async () => {
-    system = await startSystem();
-    api = new ApiClient(system.gatewayUrl);
     const signedUp = await api.signUp(aCustomer());
     customerId = signedUp.customer.id;
     realToken = signedUp.token;
     otherCustomerId = (await api.signUp(aCustomer())).customer.id;
-    key = await readSigningKey(system.databaseUrl('customer'), encryptionKeyOf(system));
+    key = await readSigningKey(running().databaseUrl('customer'), encryptionKeyOf(running()));
     const { header, claims } = decodeJwt(realToken);
     expect(header['kid'], 'the stored key is the one that signs tokens').toBe(key.kid);
     claimsTemplate = { iss: String(claims['iss']), aud: claims['aud'] as string | string[] };
@@ -140,12 +138,6 @@ describe('token verification at the gateway and at every service', () => {
     forged.set('the real token without a scheme', realToken);
     forged.set('the real token under the wrong scheme', `Token ${realToken}`);
   });
-  afterAll(async () => {
-    await system?.stop();
-  });
-  beforeEach(printLogsOnFailure(() => system));
-
-  const running = startedSystem(() => system);
 
   /** Where a token is checked: the gateway's authenticated routes, and each service's own routes called directly. */
   const targets = (): Array<{ where: string; client: ApiClient; method: 'GET' | 'POST'; path: string; validTokenStatus?: number }> => {

@@ -1,35 +1,23 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ApiClient, type Account, type Customer, type Deposit, type LedgerEntry, type MenuItem, type Page } from './support/api-client.js';
+import { describe, expect, it } from 'vitest';
+import type { Account, Customer, Deposit, LedgerEntry, MenuItem, Page } from './support/api-client.js';
 import { describeResponse, expectCustomerShape, expectMenuItemShape, expectProblem, ISO_UTC, UUID } from './support/expectations.js';
 import { decodeJwt, JWT_SHAPE } from './support/jwt.js';
 import { codeBlockUnder, inlineCodeAfter, readReadme, splitJsonValues } from './support/readme.js';
 import { runCommand, type CommandResult } from './support/run-command.js';
-import { printLogsOnFailure, startedSystem, startSystem, type RunningSystem } from './support/system.js';
+import { useSystemPerSuite } from './support/system-per-suite.js';
 
 /**
  * The README's walk-through, run verbatim (only `localhost:8080` is pointed at this test's gateway), proves that what a
  * newcomer copies into a terminal works and prints what docs/api.md promises.
  */
 describe('README walk-through', () => {
-  let system: RunningSystem | undefined;
-  let client: ApiClient;
+  const { running: runningSystem, api: client } = useSystemPerSuite();
   const readme = readReadme();
   const script = codeBlockUnder(readme, '## Walk-through');
   let run: CommandResult | undefined;
   let printed: unknown[] = [];
-
-  beforeAll(async () => {
-    system = await startSystem();
-    client = new ApiClient(system.gatewayUrl);
-  });
-  afterAll(async () => {
-    await system?.stop();
-  });
-  beforeEach(printLogsOnFailure(() => system));
-
-  const runningSystem = startedSystem(() => system);
 
   it('when the walk-through block is extracted, then it targets the documented gateway address and uses only curl and jq', () => {
     expect(script).toContain('localhost:8080');

@@ -1,4 +1,4 @@
-import { CRAFTED_CURSORS, cursorHolding } from '@ordering/embedded-database';
+import { CRAFTED_CURSORS, cursorHolding } from '@ordering/test-data';
 import { describe, expect, it } from 'vitest';
 import { AppError, decodeCursor, encodeCursor, toPage } from '../src/index.js';
 

@@ -162,11 +162,18 @@ export interface SeenResponse {
 
 const isJson = (contentType: string | null): boolean => contentType !== null && /^application\/(problem\+)?json\b/i.test(contentType);
 
-/** A small fetch-based client for the gateway (or a service, given its base URL). Never throws on an HTTP status. */
+/**
+ * A small fetch-based client for the gateway (or a service, given its base URL). Never throws on an HTTP status. The
+ * base URL may be a function, read at each request: a suite's client exists before its beforeAll starts the system.
+ */
 export class ApiClient {
   readonly seen: SeenResponse[] = [];
 
-  constructor(readonly baseUrl: string) {}
+  constructor(private readonly base: string | (() => string)) {}
+
+  get baseUrl(): string {
+    return typeof this.base === 'string' ? this.base : this.base();
+  }
 
   async request<T = unknown>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...options.headers };

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorCode } from '@ordering/platform';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ApiClient, type ApiResponse, type CheckoutLine, type MenuItem, type Order, type Saga } from './api-client.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiResponse, CheckoutLine, MenuItem, Order, Saga } from './api-client.js';
 import { aCustomer, anIdempotencyKey } from './builders.js';
 import { expectStatus } from './expectations.js';
 import { adminToken, expectMoneyInvariants, terminalSagaOf, waitForQuietSagas, waitForTerminalSagas, type CustomerSession, type TrackedSaga } from './sagas.js';
-import { printLogsOnFailure, startedSystem, startSystem, type RunningSystem, type StartSystemOptions } from './system.js';
+import type { RunningSystem, StartSystemOptions } from './system.js';
+import { useSystemPerSuite } from './system-per-suite.js';
 import { eventually } from './wait.js';
 
 /**
@@ -121,8 +122,7 @@ const isExpectedKind = (kind: string): boolean =>
 
 export const describeLoadUnderDisruption = (options: LoadUnderDisruptionOptions): void => {
   describe(options.title, () => {
-    let system: RunningSystem | undefined;
-    let api: ApiClient;
+    const { running, current, api } = useSystemPerSuite({ ...options.system, failureLogLines: 200 });
     let admin: string;
     let menu: MenuItem[];
     const sessions: Session[] = [];
@@ -151,7 +151,7 @@ export const describeLoadUnderDisruption = (options: LoadUnderDisruptionOptions)
       const requestId = example.requestId;
       // Also keep the services' error-level lines of that moment: the request id may not reach the service's log.
       setTimeout(() => {
-        const recent = (system?.logs() ?? []).slice(-4_000);
+        const recent = (current()?.logs() ?? []).slice(-4_000);
         const mine = requestId === null ? [] : recent.filter((line) => line.includes(requestId));
         const errors = recent.filter((line) => /"level":(50|60)/.test(line) && !line.startsWith('postgres')).slice(-8);
         example.logged.push(...mine.slice(0, 12), ...errors.map((line) => `(error logged around then) ${line.slice(0, 1_500)}`));
@@ -159,8 +159,6 @@ export const describeLoadUnderDisruption = (options: LoadUnderDisruptionOptions)
     };
 
     beforeAll(async () => {
-      system = await startSystem(options.system);
-      api = new ApiClient(system.gatewayUrl);
       admin = await adminToken(api);
       const menuResponse = await api.menu();
       expectStatus(menuResponse, 200);
@@ -174,11 +172,7 @@ export const describeLoadUnderDisruption = (options: LoadUnderDisruptionOptions)
     afterAll(async () => {
       stopping = true;
       await load?.catch(() => undefined);
-      await system?.stop();
     });
-    beforeEach(printLogsOnFailure(() => system, 200));
-
-    const running = startedSystem(() => system);
     const logs = (): string => running().tail(120);
 
     const randomLines = (): { lines: CheckoutLine[]; unknownItem: boolean } => {

@@ -1,19 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { BACKEND_SERVICES, SYSTEM_SERVICES, type BackendService, type SystemService } from '@ordering/contracts';
-import { databaseUrl as databaseUrlOn, dropDatabase } from '@ordering/embedded-database';
-import {
-  launcherStatePath,
-  omitVariables,
-  pickFreePortBlock,
-  readLauncherState,
-  spawnLauncher,
-  toPortEnv,
-  type LauncherState,
-  type ProcessState,
-} from '@ordering/launcher';
+import { databaseUrl as databaseUrlOn } from '@ordering/embedded-database';
+import { launchThrowawaySystem, type LauncherState, type ProcessState } from '@ordering/launcher';
 import { E2E_ADMIN } from './builders.js';
 import { brokerUrlOnVhost, createBrokerVhost, deleteBrokerVhost, testBrokerUrl, testDatabaseUrl, testRedisUrl } from './infrastructure.js';
 import { eventually } from './wait.js';
@@ -90,28 +78,16 @@ const MAX_KEPT_LINES = 20_000;
 const PREFIXED_LINE = /^([A-Za-z0-9#_-]+)\s*\| (.*)$/;
 const STOP_TIMEOUT_MS = 30_000;
 
-/** Variables of the developer's or CI's shell that would change what the launcher starts; the suite sets its own. */
-const SCRUBBED_VARIABLES = [
-  'DATA_DIR',
-  'POSTGRES_URL',
-  'DB_PREFIX',
-  'BROKER_URL',
-  'BROKER_NAMESPACE',
+/** Beyond what places the system: variables of the developer's or CI's shell that would change it; the suite sets its own. */
+const ALSO_SCRUBBED = [
   'REDIS_URL',
   'RATE_LIMIT_REDIS_PREFIX',
-  'OPERATOR_TOKEN',
   'PASSWORD_HASH_COST_LOG2',
-  'SIGNING_KEY_ENCRYPTION_KEY',
-  'REPLICAS',
-  'LOG_LEVEL',
   'ADMIN_EMAIL',
   'ADMIN_PASSWORD',
-  'RATE_LIMIT_MAX',
-  'RATE_LIMIT_WINDOW_SECONDS',
   'TOKEN_TTL_SECONDS',
   'UPSTREAM_TIMEOUT_MS',
   'OTEL_EXPORTER_OTLP_ENDPOINT',
-  'LAUNCHER_SERVICE_ENTRY',
   'PROMETHEUS_INTERVAL_SECONDS',
   'PROMETHEUS_BIN',
 ];
@@ -155,62 +131,50 @@ const prepareBroker = async (): Promise<{ url: string; vhost: string } | undefin
   return { url: brokerUrlOnVhost(serverUrl, vhost), vhost };
 };
 
-export const startSystem = async (options: StartSystemOptions = {}): Promise<RunningSystem> => {
-  const broker = await prepareBroker();
-  const replicas = options.replicas ?? (broker ? 2 : 1);
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ordering-e2e-'));
-  // PostgreSQL runs as the `postgres` user and must be able to enter its data directory's parents.
-  await chmod(dataDir, 0o755);
-  const ports = await pickFreePortBlock(replicas);
-
-  const databaseServer = testDatabaseUrl();
-  const external = databaseServer !== undefined ? { serverUrl: serverBaseUrl(databaseServer), prefix: `e2e_${randomBytes(4).toString('hex')}_` } : undefined;
-
+/** The suite's own settings, on top of the place the throwaway launch gives the system. */
+const suiteSettings = (replicas: number, broker: { url: string } | undefined, options: StartSystemOptions): Record<string, string> => {
   const redisUrl = testRedisUrl();
-  const env: Record<string, string> = {
-    ...omitVariables(process.env, SCRUBBED_VARIABLES),
-    DATA_DIR: dataDir,
-    ...toPortEnv(ports),
-    LAUNCHER_LOG_FORMAT: 'json',
-    NO_COLOR: '1',
+  return {
     ADMIN_EMAIL: E2E_ADMIN.email,
     ADMIN_PASSWORD: E2E_ADMIN.password,
     // Suites register hundreds of customers: cheap hashes keep them quick (the launcher then gives the customer service
     // the development switch, which allows them). The real cost, N = 2^17, is the customer service's own tests' subject.
     PASSWORD_HASH_COST_LOG2: '12',
-    ...(replicas > 1 ? { REPLICAS: String(replicas) } : {}),
-    ...(external ? { POSTGRES_URL: external.serverUrl, DB_PREFIX: external.prefix } : {}),
     ...(broker ? { BROKER_URL: broker.url } : {}),
     // Its own key prefix: counts of an earlier system (or the other CI pass) never limit this one.
     ...(redisUrl ? { REDIS_URL: redisUrl, RATE_LIMIT_REDIS_PREFIX: `e2e:${randomBytes(4).toString('hex')}:` } : {}),
     ...options.env,
   };
+};
 
-  const cleanUp = async (): Promise<void> => {
-    if (external) {
-      for (const service of SERVICE_NAMES) await dropDatabase(external.serverUrl, `${external.prefix}${service}`).catch(() => undefined);
-    }
-    if (broker) await deleteBrokerVhost(broker.vhost).catch(() => undefined);
-    await rm(dataDir, { recursive: true, force: true });
-  };
+export const startSystem = async (options: StartSystemOptions = {}): Promise<RunningSystem> => {
+  const broker = await prepareBroker();
+  const replicas = options.replicas ?? (broker ? 2 : 1);
+  const databaseServer = testDatabaseUrl();
+  const external = databaseServer !== undefined ? { serverUrl: serverBaseUrl(databaseServer), prefix: `e2e_${randomBytes(4).toString('hex')}_` } : undefined;
 
-  const launcher = await spawnLauncher({
-    env,
+  const throwaway = await launchThrowawaySystem({
+    inheritedEnv: process.env,
+    alsoScrubbed: ALSO_SCRUBBED,
+    directoryPrefix: 'ordering-e2e-',
+    replicas,
+    ...(external ? { externalPostgres: external } : {}),
+    settings: () => suiteSettings(replicas, broker, options),
+    cleanUp: async () => {
+      if (broker) await deleteBrokerVhost(broker.vhost).catch(() => undefined);
+    },
     keptLines: MAX_KEPT_LINES,
     readyTimeoutMs: options.readyTimeoutMs ?? 120_000,
     stopTimeoutMs: STOP_TIMEOUT_MS,
     failureTailLines: 150,
     ...(options.args ? { launcherArgs: options.args } : {}),
-  }).catch(async (error: unknown) => {
-    await cleanUp();
-    throw error;
   });
+  const { launcher, dataDir, stateFile } = throwaway;
   const tail = (count = 80): string => launcher.tail(count);
 
   const gatewayUrl = launcher.gatewayUrl;
-  const stateFile = launcherStatePath(dataDir);
   const state = (): LauncherState => {
-    const current = readLauncherState(stateFile);
+    const current = throwaway.readState();
     if (!current) throw new Error(`no launcher state file at ${stateFile}\n${tail(40)}`);
     return current;
   };
@@ -242,9 +206,8 @@ export const startSystem = async (options: StartSystemOptions = {}): Promise<Run
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
-      const { exit, alreadyExited, killed } = await launcher.stop(STOP_TIMEOUT_MS);
+      const { exit, alreadyExited, killed } = await throwaway.stop();
       const output = tail(100);
-      await cleanUp();
       if (alreadyExited) throw new Error(`the launcher had already exited (code ${exit.code}, signal ${exit.signal}) before stop()\n${output}`);
       if (killed) throw new Error(`the launcher did not exit within ${STOP_TIMEOUT_MS} ms of SIGTERM (killed it)\n${output}`);
       if (exit.code !== 0) throw new Error(`the launcher exited with ${JSON.stringify(exit)} after SIGTERM, expected code 0\n${output}`);
@@ -305,24 +268,3 @@ export const startSystem = async (options: StartSystemOptions = {}): Promise<Run
     stop,
   };
 };
-
-/** The system a suite's beforeAll started: a test that runs without it fails with this line, not a TypeError. */
-export const startedSystem =
-  (current: () => RunningSystem | undefined) =>
-  (): RunningSystem => {
-    const system = current();
-    if (!system) throw new Error('the system did not start');
-    return system;
-  };
-
-/**
- * Prints the system's last log lines next to a failing test's error, so a failure says what the services did. Call it
- * at the top of a describe block, after the system variable is declared.
- */
-export const printLogsOnFailure = (system: () => RunningSystem | undefined, count = 120): ((context: { onTestFailed: (handler: () => void) => void }) => void) =>
-  (context) => {
-    context.onTestFailed(() => {
-      const running = system();
-      if (running) console.error(`\n${running.tail(count)}\n`);
-    });
-  };

@@ -1,17 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, rm } from 'node:fs/promises';
 import { BACKEND_SERVICES, type BackendService } from '@ordering/contracts';
 import path from 'node:path';
-import { databaseUrl, dropDatabase, EMBEDDED_POSTGRES_CREDENTIALS } from '@ordering/embedded-database';
-import {
-  launcherStatePath,
-  omitVariables,
-  pickFreePortBlock,
-  readLauncherState,
-  spawnLauncher,
-  toPortEnv,
-} from '@ordering/launcher';
+import { databaseUrl, EMBEDDED_POSTGRES_CREDENTIALS } from '@ordering/embedded-database';
+import { launchThrowawaySystem, readLauncherState } from '@ordering/launcher';
 import type { BenchConfig } from './bench-config.js';
 import { deleteBrokerNamespace } from './broker-namespace.js';
 import type { MetricsTarget } from './resource-usage.js';
@@ -29,8 +21,6 @@ const FAILURE_TAIL_LINES = 80;
 const READY_TIMEOUT_MS = 180_000;
 const STOP_TIMEOUT_MS = 40_000;
 
-/** Variables of the caller's shell that would change what the launcher starts; the bench sets its own. */
-const SCRUBBED = ['DATA_DIR', 'POSTGRES_URL', 'DB_PREFIX', 'BROKER_URL', 'BROKER_NAMESPACE', 'OPERATOR_TOKEN', 'SIGNING_KEY_ENCRYPTION_KEY', 'REPLICAS', 'LOG_LEVEL', 'RATE_LIMIT_MAX', 'RATE_LIMIT_WINDOW_SECONDS', 'LAUNCHER_SERVICE_ENTRY', 'NODE_OPTIONS'];
 
 export interface RunningSystem {
   readonly gatewayUrl: string;
@@ -71,62 +61,60 @@ const serverUrlFor = (config: BenchConfig, postgresPort: number): string => {
 /** Without a throttle for the bench's few customers: the limiter still runs on every request, it just never says 429. */
 const BENCH_RATE_LIMIT = '100000000';
 
+/** The bench's own settings, on top of the place the throwaway launch gives the system. */
+const benchSettings = (config: BenchConfig, runId: string, profileDir: string | undefined): Record<string, string> => ({
+  LOG_LEVEL: config.logLevel,
+  RATE_LIMIT_MAX: BENCH_RATE_LIMIT,
+  ADMIN_EMAIL: config.adminEmail,
+  ADMIN_PASSWORD: config.adminPassword,
+  // The bench measures sagas, not registrations: its customers are set up with cheap password hashes.
+  PASSWORD_HASH_COST_LOG2: '12',
+  ...(config.mode === 'production' ? { BROKER_URL: config.brokerUrl, BROKER_NAMESPACE: runId } : {}),
+  // The launcher passes TMPDIR through to every service: the profiled entry writes its profile there.
+  ...(profileDir ? { LAUNCHER_SERVICE_ENTRY: PROFILED_ENTRY, TMPDIR: profileDir } : {}),
+});
+
 export const startSystem = async (config: BenchConfig, log: (line: string) => void): Promise<RunningSystem> => {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ordering-bench-'));
-  // PostgreSQL runs as the `postgres` user and must be able to enter its data directory's parents.
-  await chmod(dataDir, 0o755);
-  const ports = await pickFreePortBlock(config.replicas);
   // A database prefix and a broker namespace of its own: a bench never reads or consumes a running system's data.
   const runId = `bench_${randomBytes(4).toString('hex')}`;
   const prefix = config.mode === 'production' ? `${runId}_` : undefined;
-  const profileDir = config.profile ? path.join(dataDir, 'profiles') : undefined;
-  if (profileDir) await mkdir(profileDir, { recursive: true, mode: 0o777 });
+  // Its databases are dropped through the server's `postgres` database, whatever database POSTGRES_URL names.
+  const externalPostgres = prefix ? { serverUrl: config.postgresUrl, prefix, adminUrl: serverUrlFor(config, 0) } : undefined;
+  let profileDir: string | undefined;
+  let postgresServerUrl = '';
 
-  const launcherDataDir = path.join(dataDir, 'data');
-  const env: Record<string, string> = {
-    ...omitVariables(process.env, SCRUBBED),
-    DATA_DIR: launcherDataDir,
-    ...toPortEnv(ports),
-    REPLICAS: String(config.replicas),
-    LOG_LEVEL: config.logLevel,
-    RATE_LIMIT_MAX: BENCH_RATE_LIMIT,
-    ADMIN_EMAIL: config.adminEmail,
-    ADMIN_PASSWORD: config.adminPassword,
-    // The bench measures sagas, not registrations: its customers are set up with cheap password hashes.
-    PASSWORD_HASH_COST_LOG2: '12',
-    // Plain JSON lines: the launcher then only prefixes them, instead of pretty-printing every request log under load.
-    LAUNCHER_LOG_FORMAT: 'json',
-    NO_COLOR: '1',
-    ...(prefix ? { POSTGRES_URL: config.postgresUrl, DB_PREFIX: prefix, BROKER_URL: config.brokerUrl, BROKER_NAMESPACE: runId } : {}),
-    // The launcher passes TMPDIR through to every service: the profiled entry writes its profile there.
-    ...(profileDir ? { LAUNCHER_SERVICE_ENTRY: PROFILED_ENTRY, TMPDIR: profileDir } : {}),
-  };
-
-  log(`starting the system (${config.mode}, ${config.replicas} replica(s) per service) on ports ${ports.gateway}-${ports.postgres}`);
-  const postgresServerUrl = serverUrlFor(config, ports.postgres);
-  const cleanUp = async (): Promise<void> => {
-    if (prefix) {
-      for (const service of BACKEND_SERVICES) await dropDatabase(postgresServerUrl, `${prefix}${service}`).catch(() => undefined);
-      await deleteBrokerNamespace(config.brokerUrl, runId).catch((error: unknown) => log(`could not delete the broker namespace ${runId}: ${String(error)}`));
-    }
+  const throwaway = await launchThrowawaySystem({
+    inheritedEnv: process.env,
+    alsoScrubbed: ['NODE_OPTIONS'],
+    directoryPrefix: 'ordering-bench-',
+    dataSubdirectory: 'data',
     // With --profile the directory stays until the caller has copied the profiles next to the report (removeProfileDir).
-    await rm(launcherDataDir, { recursive: true, force: true });
-    if (!profileDir) await rm(dataDir, { recursive: true, force: true });
-  };
-
-  const launcher = await spawnLauncher({
-    env,
+    keepRoot: config.profile,
+    replicas: config.replicas,
+    ...(externalPostgres ? { externalPostgres } : {}),
+    settings: async ({ root, ports }) => {
+      profileDir = config.profile ? path.join(root, 'profiles') : undefined;
+      if (profileDir) await mkdir(profileDir, { recursive: true, mode: 0o777 });
+      postgresServerUrl = serverUrlFor(config, ports.postgres);
+      log(`starting the system (${config.mode}, ${config.replicas} replica(s) per service) on ports ${ports.gateway}-${ports.postgres}`);
+      return benchSettings(config, runId, profileDir);
+    },
+    cleanUp: async () => {
+      if (prefix) {
+        await deleteBrokerNamespace(config.brokerUrl, runId).catch((error: unknown) => log(`could not delete the broker namespace ${runId}: ${String(error)}`));
+      }
+    },
     keptLines: KEPT_LINES,
     readyTimeoutMs: READY_TIMEOUT_MS,
     stopTimeoutMs: STOP_TIMEOUT_MS,
     failureTailLines: FAILURE_TAIL_LINES,
-  }).catch(async (error: unknown) => {
-    await cleanUp();
+  }).catch((error: unknown) => {
     throw new Error(`the system did not start: ${error instanceof Error ? error.message : String(error)}`);
   });
+  const { launcher, stateFile } = throwaway;
+  const launcherDataDir = throwaway.dataDir;
 
-  const stateFile = launcherStatePath(launcherDataDir);
-  const state = readLauncherState(stateFile);
+  const state = throwaway.readState();
   if (!state) throw new Error(`no launcher state file at ${stateFile}`);
   const urlOf = (name: string): string => {
     const url = state.processes.find((entry) => entry.name === name)?.url;
@@ -134,14 +122,9 @@ export const startSystem = async (config: BenchConfig, log: (line: string) => vo
     return url;
   };
 
-  let stopping: Promise<void> | undefined;
   // Lenient, unlike the e2e harness: the measurements are taken by now; how the launcher exited changes none of them.
-  const stop = (): Promise<void> => {
-    stopping ??= (async () => {
-      await launcher.stop(STOP_TIMEOUT_MS);
-      await cleanUp();
-    })();
-    return stopping;
+  const stop = async (): Promise<void> => {
+    await throwaway.stop();
   };
 
   const metricsTargets = (): MetricsTarget[] => {

@@ -9,7 +9,64 @@ import { findViolations, PACKAGE_ORDER, SERVICE_LAYERS } from '../src/dependency
 
 const CHECK_SCRIPT = fileURLToPath(new URL('../src/check-dependencies.ts', import.meta.url));
 
-const file = (path: string, ...imports: string[]) => ({ path, imports });
+/** One import: the file, what it imports, and the rule that import breaks (undefined: it is allowed). */
+type ImportCase = readonly [file: string, specifier: string, rule: string | undefined];
+
+/** A file's imports that each break `rule`. */
+const breaking = (rule: string, path: string, ...specifiers: string[]): ImportCase[] => specifiers.map((specifier) => [path, specifier, rule]);
+/** A file's imports that break no rule. */
+const allowed = (path: string, ...specifiers: string[]): ImportCase[] => specifiers.map((specifier) => [path, specifier, undefined]);
+
+const PACKAGES_BELOW = `packages import only the packages below them (${PACKAGE_ORDER.join(' < ')})`;
+const DOMAIN_IS_PURE = 'domain code imports no framework, driver or SQL';
+const layerRule = (layer: string): string => `the ${layer} layer may import only ${SERVICE_LAYERS[layer]!.join(', ')}`;
+const ROOT_FILES = 'layers never import the root files (app, main, config) that wire them together';
+const UNKNOWN_HELPERS = 'src/helpers is not a known layer (domain, security, db, use-cases, messages, http): give it its place in SERVICE_LAYERS';
+
+/** Each case: imports checked together, and which of them must be reported, with which rule. */
+const IMPORT_CASES: Readonly<Record<string, readonly ImportCase[][]>> = {
+  'a service imports another service': [breaking('a service never imports another service', 'services/order/src/app.ts', '@ordering/account')],
+  'a package imports a service': [breaking('packages and tools never import services', 'packages/saga/src/index.ts', '@ordering/orchestrator')],
+  'code reaches into another workspace by relative path or deep import': [
+    breaking('no relative imports across workspaces; depend on the package by name', 'services/order/src/app.ts', '../../account/src/app.js'),
+    breaking('import a package through its public entry point, not a deep path', 'services/order/src/main.ts', '@ordering/platform/src/db/database.js'),
+  ],
+  'domain code imports a framework, driver or another layer': [
+    breaking(DOMAIN_IS_PURE, 'services/order/src/domain/order-state.ts', 'fastify'),
+    breaking(DOMAIN_IS_PURE, 'services/order/src/domain/pricing.ts', 'drizzle-orm'),
+    breaking('domain code does not depend on the http, messages or db layers', 'services/order/src/domain/pricing.ts', '../db/order-repository.js'),
+    allowed('services/order/src/domain/pricing.ts', './order-state.js'),
+  ],
+  'layers depend the allowed way': [allowed('services/order/src/http/order-routes.ts', '../domain/order-state.js', '@ordering/platform', 'fastify'), allowed('packages/platform/src/index.ts', './db/database.js')],
+  'a package imports a package above it or itself by name': [
+    breaking(PACKAGES_BELOW, 'packages/platform/src/index.ts', '@ordering/messaging'),
+    breaking(PACKAGES_BELOW, 'packages/contracts/src/index.ts', '@ordering/platform'),
+    breaking(PACKAGES_BELOW, 'packages/messaging/src/index.ts', '@ordering/saga'),
+    breaking(PACKAGES_BELOW, 'packages/saga/src/index.ts', '@ordering/saga'),
+  ],
+  'a package or service ships code that imports a tool (its tests may)': [
+    breaking('packages import only packages, never the tool @ordering/launcher', 'packages/saga/src/saga-engine.ts', '@ordering/launcher'),
+    breaking('services import only packages, never the tool @ordering/testing', 'services/order/src/main.ts', '@ordering/testing'),
+    allowed('services/order/test/order-routes.test.ts', '@ordering/testing'),
+    allowed('packages/platform/test/database.test.ts', '@ordering/testing'),
+  ],
+  'a package imports the packages below it': [
+    allowed('packages/saga/src/index.ts', '@ordering/messaging', '@ordering/platform', '@ordering/contracts'),
+    allowed('packages/messaging/src/index.ts', '@ordering/platform', '@ordering/contracts'),
+    allowed('packages/platform/src/index.ts', '@ordering/contracts'),
+  ],
+  'a layer imports a layer it may not': [
+    breaking(layerRule('http'), 'services/order/src/http/order-routes.ts', '../messages/order-handlers.js'),
+    breaking(layerRule('messages'), 'services/order/src/messages/order-handlers.ts', '../http/order-routes.js'),
+    breaking(layerRule('db'), 'services/order/src/db/order-repository.ts', '../use-cases/place-order.js'),
+    breaking(layerRule('use-cases'), 'services/order/src/use-cases/place-order.ts', '../http/order-schemas.js'),
+  ],
+  'a layer imports the root files or a folder is no known layer': [
+    breaking(ROOT_FILES, 'services/order/src/http/order-routes.ts', '../config.js'),
+    breaking(UNKNOWN_HELPERS, 'services/order/src/helpers/util.ts', '../domain/order-state.js'),
+  ],
+  'the root files wire the layers': [allowed('services/order/src/app.ts', './http/order-routes.js', './messages/order-handlers.js', './db/order-repository.js', './config.js')],
+};
 
 describe('dependency rules', () => {
   it('when the repository is checked, then no file breaks a rule', () => {
@@ -18,106 +75,11 @@ describe('dependency rules', () => {
     expect(findViolations(sources)).toEqual([]);
   });
 
-  it('when a service imports another service, then it is a violation', () => {
-    const violations = findViolations([file('services/order/src/app.ts', '@ordering/account')]);
-    expect(violations).toEqual([expect.objectContaining({ rule: 'a service never imports another service' })]);
-  });
-
-  it('when a package imports a service, then it is a violation', () => {
-    expect(findViolations([file('packages/saga/src/index.ts', '@ordering/orchestrator')])).toHaveLength(1);
-  });
-
-  it('when code reaches into another workspace by relative path or deep import, then it is a violation', () => {
-    const violations = findViolations([
-      file('services/order/src/app.ts', '../../account/src/app.js'),
-      file('services/order/src/main.ts', '@ordering/platform/src/db/database.js'),
-    ]);
-    expect(violations.map((v) => v.rule)).toEqual([
-      'no relative imports across workspaces; depend on the package by name',
-      'import a package through its public entry point, not a deep path',
-    ]);
-  });
-
-  it('when domain code imports a framework, driver or another layer, then it is a violation', () => {
-    const violations = findViolations([
-      file('services/order/src/domain/order-state.ts', 'fastify'),
-      file('services/order/src/domain/pricing.ts', 'drizzle-orm'),
-      file('services/order/src/domain/pricing.ts', '../db/order-repository.js'),
-      file('services/order/src/domain/pricing.ts', './order-state.js'),
-    ]);
-    expect(violations).toHaveLength(3);
-  });
-
-  it('when layers depend the allowed way, then nothing is reported', () => {
-    expect(
-      findViolations([
-        file('services/order/src/http/order-routes.ts', '../domain/order-state.js', '@ordering/platform', 'fastify'),
-        file('packages/platform/src/index.ts', './db/database.js'),
-      ]),
-    ).toEqual([]);
-  });
-});
-
-describe('dependency rules between packages and layers', () => {
-  it('when a package imports a package above it or itself by name, then it is a violation naming the order', () => {
-    const violations = findViolations([
-      file('packages/platform/src/index.ts', '@ordering/messaging'),
-      file('packages/contracts/src/index.ts', '@ordering/platform'),
-      file('packages/messaging/src/index.ts', '@ordering/saga'),
-      file('packages/saga/src/index.ts', '@ordering/saga'),
-    ]);
-    expect(violations).toHaveLength(4);
-    for (const violation of violations) expect(violation.rule).toBe(`packages import only the packages below them (${PACKAGE_ORDER.join(' < ')})`);
-  });
-
-  it('when a package or service ships code that imports a tool, then it is a violation; its tests may', () => {
-    const violations = findViolations([
-      file('packages/saga/src/saga-engine.ts', '@ordering/launcher'),
-      file('services/order/src/main.ts', '@ordering/testing'),
-      file('services/order/test/order-routes.test.ts', '@ordering/testing'),
-      file('packages/platform/test/database.test.ts', '@ordering/testing'),
-    ]);
-    expect(violations.map((v) => v.file)).toEqual(['packages/saga/src/saga-engine.ts', 'services/order/src/main.ts']);
-  });
-
-  it('when a package imports the packages below it, then nothing is reported', () => {
-    expect(
-      findViolations([
-        file('packages/saga/src/index.ts', '@ordering/messaging', '@ordering/platform', '@ordering/contracts'),
-        file('packages/messaging/src/index.ts', '@ordering/platform', '@ordering/contracts'),
-        file('packages/platform/src/index.ts', '@ordering/contracts'),
-      ]),
-    ).toEqual([]);
-  });
-
-  it('when a layer imports a layer it may not, then it is a violation naming what it may import', () => {
-    const violations = findViolations([
-      file('services/order/src/http/order-routes.ts', '../messages/order-handlers.js'),
-      file('services/order/src/messages/order-handlers.ts', '../http/order-routes.js'),
-      file('services/order/src/db/order-repository.ts', '../use-cases/place-order.js'),
-      file('services/order/src/use-cases/place-order.ts', '../http/order-schemas.js'),
-    ]);
-    expect(violations.map((v) => v.rule)).toEqual([
-      `the http layer may import only ${SERVICE_LAYERS['http']!.join(', ')}`,
-      `the messages layer may import only ${SERVICE_LAYERS['messages']!.join(', ')}`,
-      `the db layer may import only ${SERVICE_LAYERS['db']!.join(', ')}`,
-      `the use-cases layer may import only ${SERVICE_LAYERS['use-cases']!.join(', ')}`,
-    ]);
-  });
-
-  it('when a layer imports the root files or a folder is no known layer, then it is a violation', () => {
-    const violations = findViolations([
-      file('services/order/src/http/order-routes.ts', '../config.js'),
-      file('services/order/src/helpers/util.ts', '../domain/order-state.js'),
-    ]);
-    expect(violations.map((v) => v.rule)).toEqual([
-      'layers never import the root files (app, main, config) that wire them together',
-      expect.stringMatching(/^src\/helpers is not a known layer/),
-    ]);
-  });
-
-  it('when the root files wire the layers, then nothing is reported', () => {
-    expect(findViolations([file('services/order/src/app.ts', './http/order-routes.js', './messages/order-handlers.js', './db/order-repository.js', './config.js')])).toEqual([]);
+  it.each(Object.entries(IMPORT_CASES))('when %s, then exactly the imports that break a rule are reported, each with its rule', (_when, files) => {
+    const cases = files.flat();
+    const sources = cases.map(([path, specifier]) => ({ path, imports: [specifier] }));
+    const expected = cases.flatMap(([file, specifier, rule]) => (rule === undefined ? [] : [{ file, specifier, rule }]));
+    expect(findViolations(sources)).toEqual(expected);
   });
 });
 

@@ -13,7 +13,6 @@ export {
 } from './embedded-postgres.js';
 export { databaseUrl, dropDatabase, ensureDatabase, withClient } from './postgres-admin.js';
 export { createScratchDatabase, type ScratchDatabase } from './scratch-database.js';
-export { CRAFTED_CURSORS, cursorHolding } from './crafted-cursors.js';
 export { startOrphanReaper, type OrphanReaper, type WatchedProcesses } from './orphan-reaper.js';
 export { isProcessAlive, readCommandLine, sendSignal, signalGroup, waitUntilGone } from './process-probe.js';
 export { forEachLine } from './read-lines.js';

@@ -18,7 +18,48 @@ const problemsOf = (env: Record<string, string | undefined>, argv: string[] = []
   return result.problems;
 };
 
+const OPERATOR_TOKEN_PROBLEM = 'OPERATOR_TOKEN is invalid: must be at least 32 characters, without whitespace (value not shown)';
+const ENCRYPTION_KEY_PROBLEM =
+  'SIGNING_KEY_ENCRYPTION_KEY is invalid: must be 32 bytes encoded as base64 or base64url, e.g. from `openssl rand -base64 32` (value not shown)';
+
+/** Environments with one bad value, and the one problem line each must give (never echoing a secret). */
+const ONE_PROBLEM_CASES: ReadonlyArray<{ when: string; env: Record<string, string>; problem: string }> = [
+  {
+    when: 'REDIS_URL is not a redis URL (the line names it without its password)',
+    env: { REDIS_URL: 'http://user:pw@cache:6379' },
+    problem: 'REDIS_URL="http://user:***@cache:6379" is invalid: must start with redis:// or rediss://',
+  },
+  {
+    when: 'replica ports would overlap another service',
+    env: { REPLICAS: '2', ORDER_PORT: '8091', ADMIN_PASSWORD: 'a-long-secret' },
+    problem: 'order and customer#1 would both listen on port 8091: choose distinct ports',
+  },
+  { when: 'OPERATOR_TOKEN is too short', env: { OPERATOR_TOKEN: 'too-short-a-secret' }, problem: OPERATOR_TOKEN_PROBLEM },
+  { when: 'OPERATOR_TOKEN holds whitespace', env: { OPERATOR_TOKEN: `${'a'.repeat(20)} ${'b'.repeat(20)}` }, problem: OPERATOR_TOKEN_PROBLEM },
+  { when: 'SIGNING_KEY_ENCRYPTION_KEY is 31 bytes', env: { SIGNING_KEY_ENCRYPTION_KEY: Buffer.alloc(31, 7).toString('base64url') }, problem: ENCRYPTION_KEY_PROBLEM },
+  { when: 'SIGNING_KEY_ENCRYPTION_KEY is hex', env: { SIGNING_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('hex') }, problem: ENCRYPTION_KEY_PROBLEM },
+  { when: 'SIGNING_KEY_ENCRYPTION_KEY is no key at all', env: { SIGNING_KEY_ENCRYPTION_KEY: 'not a key at all' }, problem: ENCRYPTION_KEY_PROBLEM },
+];
+
+/** Secrets the launcher takes for itself: a set value is kept in its field, and never forwarded as a service setting. */
+const KEPT_SECRET_CASES = [
+  { variable: 'OPERATOR_TOKEN', value: 'Kx9_-'.repeat(7), field: 'operatorToken' },
+  { variable: 'SIGNING_KEY_ENCRYPTION_KEY', value: Buffer.alloc(32, 7).toString('base64'), field: 'signingKeyEncryptionKey' },
+] as const;
+
 describe('loadLauncherConfig', () => {
+  it.each(ONE_PROBLEM_CASES)('when $when, then that one problem line is reported', ({ env, problem }) => {
+    expect(problemsOf(env)).toEqual([problem]);
+  });
+
+  it.each(KEPT_SECRET_CASES)('when $variable is set, then it is taken, and it is never forwarded as a plain service setting', ({ variable, value, field }) => {
+    const config = loadOk({ [variable]: value });
+
+    expect(config[field]).toBe(value);
+    expect(config.forwardedEnv).toEqual({});
+    expect(loadOk({ [variable]: '' })[field]).toBeUndefined();
+  });
+
   it('when the environment is empty, then the documented development defaults apply', () => {
     const config = loadOk({});
 
@@ -84,12 +125,6 @@ describe('loadLauncherConfig', () => {
     });
   });
 
-  it('when REDIS_URL is not a redis URL, then one problem line names it without its password', () => {
-    const problems = problemsOf({ REDIS_URL: 'http://user:pw@cache:6379' });
-
-    expect(problems).toEqual(['REDIS_URL="http://user:***@cache:6379" is invalid: must start with redis:// or rediss://']);
-  });
-
   it('when the gateway metrics port is another process\'s port, then the clash is refused', () => {
     expect(problemsOf({ GATEWAY_METRICS_PORT: '8082' }).join('\n')).toMatch(/order and gateway metrics would both listen on port 8082/);
   });
@@ -146,36 +181,12 @@ describe('loadLauncherConfig', () => {
     expect(problems.join('\n')).toMatch(/BROKER_URL="http:\/\/rabbit" is invalid: must start with amqp:\/\/ or amqps:\/\//);
   });
 
-  it('when replica ports would overlap another service, then the clash is reported', () => {
-    const problems = problemsOf({ REPLICAS: '2', ORDER_PORT: '8091', ADMIN_PASSWORD: 'a-long-secret' });
-
-    expect(problems).toEqual(['order and customer#1 would both listen on port 8091: choose distinct ports']);
-  });
-
   it('when POSTGRES_URL is not a postgres URL, then the problem line does not echo its password', () => {
     const problems = problemsOf({ POSTGRES_URL: 'mysql://app:secret@db/app' });
 
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^POSTGRES_URL=/);
     expect(problems[0]).not.toMatch(/secret/);
-  });
-
-  it('when OPERATOR_TOKEN is set, then it is taken, and it is never forwarded as a plain service setting', () => {
-    const token = 'Kx9_-'.repeat(7);
-
-    const config = loadOk({ OPERATOR_TOKEN: token });
-
-    expect(config.operatorToken).toBe(token);
-    expect(config.forwardedEnv).toEqual({});
-    expect(loadOk({ OPERATOR_TOKEN: '' }).operatorToken).toBeUndefined();
-  });
-
-  it('when OPERATOR_TOKEN is too short or holds whitespace, then one problem line says so without its value', () => {
-    for (const bad of ['too-short-a-secret', `${'a'.repeat(20)} ${'b'.repeat(20)}`]) {
-      const problems = problemsOf({ OPERATOR_TOKEN: bad });
-
-      expect(problems).toEqual(['OPERATOR_TOKEN is invalid: must be at least 32 characters, without whitespace (value not shown)']);
-    }
   });
 
   it('when the system runs in production mode without ADMIN_PASSWORD, or with the built-in one, then one problem line says which variable to set', () => {
@@ -189,24 +200,6 @@ describe('loadLauncherConfig', () => {
       expect(loadOk({ ...env, ADMIN_PASSWORD: 'a-long-secret' }).developmentMode).toBe(false);
     }
     expect(loadOk({}).developmentMode).toBe(true);
-  });
-
-  it('when SIGNING_KEY_ENCRYPTION_KEY is set, then it is taken, and it is never forwarded as a plain service setting', () => {
-    const key = Buffer.alloc(32, 7).toString('base64');
-
-    const config = loadOk({ SIGNING_KEY_ENCRYPTION_KEY: key });
-
-    expect(config.signingKeyEncryptionKey).toBe(key);
-    expect(config.forwardedEnv).toEqual({});
-    expect(loadOk({ SIGNING_KEY_ENCRYPTION_KEY: '' }).signingKeyEncryptionKey).toBeUndefined();
-  });
-
-  it('when SIGNING_KEY_ENCRYPTION_KEY is not 32 bytes in base64 or base64url, then one problem line says so without its value', () => {
-    for (const bad of [Buffer.alloc(31, 7).toString('base64url'), Buffer.alloc(32, 7).toString('hex'), 'not a key at all']) {
-      const problems = problemsOf({ SIGNING_KEY_ENCRYPTION_KEY: bad });
-
-      expect(problems).toEqual(['SIGNING_KEY_ENCRYPTION_KEY is invalid: must be 32 bytes encoded as base64 or base64url, e.g. from `openssl rand -base64 32` (value not shown)']);
-    }
   });
 
   it('when an unknown argument is passed, then it is reported', () => {
@@ -242,25 +235,13 @@ describe('loadLauncherConfig', () => {
   });
 
   it('when service settings are set, then exactly those are forwarded, and only harmless parent variables are inherited', () => {
-    const config = loadOk({
-      RATE_LIMIT_MAX: '50',
-      TOKEN_TTL_SECONDS: '900',
-      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
-      PASSWORD_HASH_COST_LOG2: '18',
-      PATH: '/usr/bin',
-      HOME: '/home/dev',
-      LC_ALL: 'C.UTF-8',
-      AWS_SECRET_ACCESS_KEY: 'do-not-leak',
-      DATABASE_URL: 'postgres://elsewhere/db',
-    });
+    const serviceSettings = { RATE_LIMIT_MAX: '50', TOKEN_TTL_SECONDS: '900', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', PASSWORD_HASH_COST_LOG2: '18' };
+    const harmless = { PATH: '/usr/bin', HOME: '/home/dev', LC_ALL: 'C.UTF-8' };
 
-    expect(config.forwardedEnv).toEqual({
-      RATE_LIMIT_MAX: '50',
-      TOKEN_TTL_SECONDS: '900',
-      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
-      PASSWORD_HASH_COST_LOG2: '18',
-    });
-    expect(config.inheritedEnv).toEqual({ PATH: '/usr/bin', HOME: '/home/dev', LC_ALL: 'C.UTF-8' });
+    const config = loadOk({ ...serviceSettings, ...harmless, AWS_SECRET_ACCESS_KEY: 'do-not-leak', DATABASE_URL: 'postgres://elsewhere/db' });
+
+    expect(config.forwardedEnv).toEqual(serviceSettings);
+    expect(config.inheritedEnv).toEqual(harmless);
   });
 
   it('when the config is loaded, then it is frozen', () => {

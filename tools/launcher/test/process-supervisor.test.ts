@@ -33,6 +33,12 @@ const fakeProcess = (pid: number): FakeProcess => {
   return fake;
 };
 
+/** A supervisor with the fast backoff, launching what `launch` gives, and its log as a mock. */
+const superviseFast = (name: string, launch: () => Promise<RunningProcess>) => {
+  const log = vi.fn();
+  return { log, supervisor: superviseProcess({ name, backoff: FAST, log, launch }) };
+};
+
 describe('nextRestartDelay', () => {
   it('when a process dies for the first time, then it is restarted after the initial delay', () => {
     expect(nextRestartDelay(undefined, 100, POLICY)).toBe(250);
@@ -56,16 +62,10 @@ describe('nextRestartDelay', () => {
 describe('superviseProcess', () => {
   it('when the process dies, then it is launched again and the restart is logged with the exit reason', async () => {
     const launched: FakeProcess[] = [];
-    const log = vi.fn();
-    const supervisor = superviseProcess({
-      name: 'order',
-      backoff: FAST,
-      log,
-      launch: async () => {
-        const fake = fakeProcess(100 + launched.length);
-        launched.push(fake);
-        return fake;
-      },
+    const { log, supervisor } = superviseFast('order', async () => {
+      const fake = fakeProcess(100 + launched.length);
+      launched.push(fake);
+      return fake;
     });
     await supervisor.start();
 
@@ -80,17 +80,11 @@ describe('superviseProcess', () => {
   it('when a relaunch fails, then it is retried with a longer delay', async () => {
     let attempts = 0;
     const first = fakeProcess(1);
-    const log = vi.fn();
-    const supervisor = superviseProcess({
-      name: 'postgres',
-      backoff: FAST,
-      log,
-      launch: async () => {
-        attempts += 1;
-        if (attempts === 1) return first;
-        if (attempts === 2) throw new Error('shared memory still in use\nmore detail');
-        return fakeProcess(3);
-      },
+    const { log, supervisor } = superviseFast('postgres', async () => {
+      attempts += 1;
+      if (attempts === 1) return first;
+      if (attempts === 2) throw new Error('shared memory still in use\nmore detail');
+      return fakeProcess(3);
     });
     await supervisor.start();
 
@@ -104,7 +98,7 @@ describe('superviseProcess', () => {
   it('when stopped, then the process is stopped and not restarted', async () => {
     const fake = fakeProcess(7);
     const launch = vi.fn(async () => fake);
-    const supervisor = superviseProcess({ name: 'account', backoff: FAST, log: () => undefined, launch });
+    const { supervisor } = superviseFast('account', launch);
     await supervisor.start();
 
     await supervisor.stop();

@@ -7,7 +7,7 @@ export { configProblemsOf } from './config-problems.js';
 export { pushMessage, type TestMessageSigner } from './message-push.js';
 export { describeServiceMigrations, migrationsBeforePackages, packageTableRows, sqlOf, type ServiceMigrationsSubject } from './migration-checks.js';
 export { describeMessageSecurityConfig, type MessageSecurityConfigSubject } from './message-security-config-cases.js';
-export { CRAFTED_CURSORS, cursorHolding } from '@ordering/embedded-database';
+export { CRAFTED_CURSORS, cursorHolding } from '@ordering/test-data';
 export { stoppedAfterEachTest, useStarted, useStartedPerTest, type StartedInTests } from './use-started.js';
 export { countOf } from './count-of.js';
 export { statementsPerStep } from './statements-per-step.js';
