@@ -38,3 +38,4 @@ export * from './runtime/scrape-snapshot.js';
 export * from './runtime/registered-metrics.js';
 export * from './runtime/messaging-service-config.js';
 export * from './runtime/messaging-service-runtime.js';
+export * from './runtime/messaging-service-app.js';
