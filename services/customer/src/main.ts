@@ -1,13 +1,9 @@
 import { messagingPart } from '@ordering/messaging';
 import { databasePart, exitOnConfigError, startService } from '@ordering/platform';
-import { buildApp } from './app.js';
+import { assembleCustomerApp } from './app.js';
 import { readConfig } from './config.js';
 import { connectCustomerDatabase } from './db/customer-database.js';
 import { MIGRATIONS_FOLDER } from './db/migrations-folder.js';
-import { createPasswordHasher } from './security/password-hashing.js';
-import { createLocalTokenVerifier, createTokenSigner } from './security/token-signer.js';
-import { bootstrapAdmin } from './use-cases/bootstrap-admin.js';
-import { ensureSigningKeys } from './use-cases/ensure-signing-keys.js';
 import { pruneLoginThrottles } from './use-cases/login-throttling.js';
 
 // Forgotten failed-login rows are deleted now and then; every replica may do it (they skip each other's rows).
@@ -20,23 +16,6 @@ await startService({
     const database = await use(databasePart(connectCustomerDatabase, MIGRATIONS_FOLDER));
     // It only publishes (CustomerRegistered); it consumes nothing, so any inbound message is parked as a dead letter.
     const messaging = await use(messagingPart({ database, handlers: [] }));
-    // A stored key that does not open with SIGNING_KEY_ENCRYPTION_KEY stops the process as a bad variable does: one line, exit 78.
-    const signingKeys = await ensureSigningKeys(database, { encryptionKey: config.signingKeyEncryptionKey, logger }).catch((error: unknown) =>
-      exitOnConfigError('customer', () => {
-        throw error;
-      }),
-    );
-    const tokenSigner = await createTokenSigner(signingKeys, config.tokenTtlSeconds);
-    logger.info({ kid: tokenSigner.kid }, 'token signing key loaded');
-    const passwordHasher = createPasswordHasher(config.passwordHashing);
-    if (config.admin) {
-      const bootstrap = await bootstrapAdmin(database, passwordHasher, config.admin);
-      if (bootstrap.outcome === 'created') logger.info({ email: config.admin.email }, 'admin account created');
-      else if (bootstrap.existingRole === 'admin') logger.info({ email: config.admin.email }, 'admin account exists: left as it is (its password is not reset)');
-      else logger.warn({ email: config.admin.email }, 'ADMIN_EMAIL belongs to a registered customer: not promoted, no admin created; configure another address');
-      // A newly created admin's CustomerRegistered is in the outbox: the relay's first pass sends it.
-      messaging.wake();
-    }
     await use({
       name: 'login throttle pruning',
       open: () => {
@@ -47,16 +26,23 @@ await startService({
       },
       stop: async (timer) => clearInterval(timer),
     });
-    return buildApp({
+    const { app } = await assembleCustomerApp({
       logger,
       metrics,
       database,
-      verifier: createLocalTokenVerifier(tokenSigner.jwks),
-      tokenSigner,
       messaging,
-      passwordHasher,
+      encryptionKey: config.signingKeyEncryptionKey,
+      tokenTtlSeconds: config.tokenTtlSeconds,
+      passwordHashing: config.passwordHashing,
+      admin: config.admin,
       clock: () => new Date(),
       trustedProxies: config.trustedProxies,
-    });
+    }).catch((error: unknown) =>
+      // A stored key that does not open with SIGNING_KEY_ENCRYPTION_KEY stops the process as a bad variable does: one line, exit 78.
+      exitOnConfigError('customer', () => {
+        throw error;
+      }),
+    );
+    return app;
   },
 });
