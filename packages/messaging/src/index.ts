@@ -37,3 +37,6 @@ export * from './transports/amqp/amqp-consumer.js';
 export * from './runtime/retry-delay.js';
 export * from './runtime/scrape-snapshot.js';
 export * from './runtime/registered-metrics.js';
+export * from './runtime/messaging-service-config.js';
+export * from './runtime/messaging-service-runtime.js';
+export * from './runtime/messaging-service-app.js';

@@ -32,3 +32,7 @@ export * from './tracing/pg-spans.js';
 export * from './lifecycle/observability.js';
 export * from './db/database-errors.js';
 export * from './db/uuid.js';
+export * from './config/service-settings.js';
+export * from './lifecycle/service-part.js';
+export * from './lifecycle/database-part.js';
+export * from './lifecycle/start-service.js';

@@ -1,26 +1,14 @@
-import type { Messaging } from '@ordering/messaging';
-import { createHttpServer, databaseReadiness, type HttpServer, type Logger, type ServiceMetrics, type TokenVerifier } from '@ordering/platform';
+import { buildMessagingServiceApp, type MessagingServiceDeps } from '@ordering/messaging';
+import type { HttpServer } from '@ordering/platform';
 import type { AccountDatabase } from './db/account-database.js';
 import { registerAccountRoutes } from './http/account-routes.js';
 
-export interface AccountDeps {
-  logger: Logger;
-  metrics: ServiceMetrics;
-  database: AccountDatabase;
-  verifier: TokenVerifier;
-  /** The outbox relay, the consumer behind `POST /internal/messages` and the dead-letter routes (from createMessaging). */
-  messaging: Messaging;
-}
+export type AccountDeps = MessagingServiceDeps<AccountDatabase>;
 
-export const buildApp = async (deps: AccountDeps): Promise<HttpServer> => {
-  const app = await createHttpServer({
+export const buildApp = (deps: AccountDeps): Promise<HttpServer> =>
+  buildMessagingServiceApp({
     service: 'account',
-    logger: deps.logger,
-    metrics: deps.metrics,
-    readiness: [databaseReadiness(deps.database)],
+    deps,
     openapi: { title: 'Account service', description: 'Balances, deposits and the append-only ledger' },
+    registerRoutes: (app) => registerAccountRoutes(app, { db: deps.database.db, verifier: deps.verifier }),
   });
-  registerAccountRoutes(app, { db: deps.database.db, verifier: deps.verifier });
-  deps.messaging.registerRoutes(app);
-  return app;
-};

@@ -1,8 +1,7 @@
-import { DEFAULT_PORTS } from '@ordering/contracts';
 import type { KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
-import { messageSecurityEnv, messageSecurityProblems, readMessageSecurity, type MessageSecurity } from '@ordering/messaging';
-import { brokerEnv, databaseEnv, developmentModeEnv, operatorTokenEnv, parseConfigChecked, peerEnv, readPeerUrls, serviceEnv, type LogLevel } from '@ordering/platform';
+import { messageSecurityProblems, messagingServiceEnv, readMessagingServiceConfig, type MessagingServiceConfig } from '@ordering/messaging';
+import { parseConfigChecked } from '@ordering/platform';
 import { Type, type Static } from 'typebox';
 import { EMAIL_MAX_LENGTH, PASSWORD_LENGTH } from './domain/registration-rules.js';
 import { DEFAULT_HASH_COST_LOG2 } from './security/password-hashing.js';
@@ -10,7 +9,6 @@ import { decodeEncryptionKey } from './security/signing-key-sealing.js';
 
 /** The services this one sends messages to: CustomerRegistered goes to the account service. */
 const PEERS = ['account'] as const;
-type Peer = (typeof PEERS)[number];
 
 /** What `npm start` gives a laptop's admin, printed at start-up; refused anywhere but in development mode. */
 export const DEVELOPMENT_ADMIN_PASSWORD = 'admin-password-change-me';
@@ -53,13 +51,7 @@ const loginProtectionProblems = (values: {
 };
 
 const CustomerEnv = Type.Object({
-  ...serviceEnv(DEFAULT_PORTS.customer),
-  ...databaseEnv,
-  ...brokerEnv,
-  ...developmentModeEnv,
-  ...operatorTokenEnv,
-  ...messageSecurityEnv,
-  ...peerEnv(...PEERS),
+  ...messagingServiceEnv('customer', PEERS),
   TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 86_400, default: 3600 }),
   ADMIN_EMAIL: Type.Optional(Type.String({ format: 'email', maxLength: EMAIL_MAX_LENGTH })),
   // Its length is checked by adminProblems: the generic config error echoes bad values, and this one is a secret.
@@ -70,19 +62,7 @@ const CustomerEnv = Type.Object({
 });
 type CustomerValues = Static<typeof CustomerEnv>;
 
-export interface CustomerConfig {
-  port: number;
-  host: string;
-  logLevel: LogLevel;
-  otlpEndpoint: string | undefined;
-  databaseUrl: string;
-  databasePoolSize: number;
-  /** RabbitMQ (`BROKER_URL`); unset, messages are pushed to the peers over HTTP. */
-  brokerUrl: string | undefined;
-  /** Prefix of the broker's exchanges and queues (`BROKER_NAMESPACE`); unset, the transport's default. */
-  brokerNamespace: string | undefined;
-  /** Its message signing key and the operator token; see messaging's `readMessageSecurity`. */
-  security: MessageSecurity;
+export interface CustomerConfig extends MessagingServiceConfig<(typeof PEERS)[number]> {
   tokenTtlSeconds: number;
   /** Present when the service should make sure this admin exists at start-up. */
   admin: { email: string; password: string } | undefined;
@@ -91,8 +71,6 @@ export interface CustomerConfig {
   passwordHashing: { costLog2: number; concurrency: number; queueLimit: number };
   /** Proxies whose x-forwarded-for names the client (`TRUSTED_PROXIES`, Fastify's trustProxy). */
   trustedProxies: readonly string[];
-  /** Replica origins per peer (`ACCOUNT_URL`, comma-separated), where the outbox relay delivers. */
-  peers: Readonly<Record<Peer, readonly string[]>>;
 }
 
 /** Half an admin is a mistake, not an intent: refuse to start rather than silently skip the bootstrap. */
@@ -126,17 +104,8 @@ const encryptionKeyProblems = ({ SIGNING_KEY_ENCRYPTION_KEY: encoded, UNSAFE_DEV
 
 export const readConfig = (env: Record<string, string | undefined> = process.env): CustomerConfig => {
   const values = parseConfigChecked(CustomerEnv, env, adminProblems, encryptionKeyProblems, loginProtectionProblems, messageSecurityProblems('customer'));
-  const peers = readPeerUrls(values, PEERS);
   return Object.freeze({
-    port: values.PORT,
-    host: values.HOST,
-    logLevel: values.LOG_LEVEL,
-    otlpEndpoint: values.OTEL_EXPORTER_OTLP_ENDPOINT,
-    databaseUrl: values.DATABASE_URL,
-    databasePoolSize: values.DATABASE_POOL_SIZE,
-    brokerUrl: values.BROKER_URL,
-    brokerNamespace: values.BROKER_NAMESPACE,
-    security: readMessageSecurity(values),
+    ...readMessagingServiceConfig(values, PEERS),
     tokenTtlSeconds: values.TOKEN_TTL_SECONDS,
     admin:
       values.ADMIN_EMAIL !== undefined && values.ADMIN_PASSWORD !== undefined
@@ -149,6 +118,5 @@ export const readConfig = (env: Record<string, string | undefined> = process.env
       queueLimit: values.PASSWORD_HASH_QUEUE_LIMIT,
     }),
     trustedProxies: Object.freeze(splitList(values.TRUSTED_PROXIES)),
-    peers,
   });
 };

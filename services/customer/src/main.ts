@@ -1,65 +1,48 @@
-import { createMessaging } from '@ordering/messaging';
-import { exitOnConfigError, runMigrations, serve, startObservability } from '@ordering/platform';
-import { buildApp } from './app.js';
+import { messagingPart } from '@ordering/messaging';
+import { databasePart, exitOnConfigError, startService } from '@ordering/platform';
+import { assembleCustomerApp } from './app.js';
 import { readConfig } from './config.js';
 import { connectCustomerDatabase } from './db/customer-database.js';
 import { SERVICE_MIGRATIONS } from './db/migrations.js';
-import { createPasswordHasher } from './security/password-hashing.js';
-import { createLocalTokenVerifier, createTokenSigner } from './security/token-signer.js';
-import { bootstrapAdmin } from './use-cases/bootstrap-admin.js';
-import { ensureSigningKeys } from './use-cases/ensure-signing-keys.js';
 import { pruneLoginThrottles } from './use-cases/login-throttling.js';
 
-const config = exitOnConfigError('customer', readConfig);
-const { logger, metrics, tracing } = startObservability('customer', config);
-const database = connectCustomerDatabase(config.databaseUrl, config.databasePoolSize, logger, metrics);
-await runMigrations(database.pool, SERVICE_MIGRATIONS, logger);
-// It only publishes (CustomerRegistered); it consumes nothing, so any inbound message is parked as a dead letter.
-const messaging = createMessaging({ service: 'customer', database, peers: config.peers, brokerUrl: config.brokerUrl, amqp: { namespace: config.brokerNamespace }, security: config.security, handlers: [], logger, metrics });
-// A stored key that does not open with SIGNING_KEY_ENCRYPTION_KEY stops the process as a bad variable does: one line, exit 78.
-const signingKeys = await ensureSigningKeys(database, { encryptionKey: config.signingKeyEncryptionKey, logger }).catch((error: unknown) =>
-  exitOnConfigError('customer', () => {
-    throw error;
-  }),
-);
-const tokenSigner = await createTokenSigner(signingKeys, config.tokenTtlSeconds);
-logger.info({ kid: tokenSigner.kid }, 'token signing key loaded');
-const passwordHasher = createPasswordHasher(config.passwordHashing);
-if (config.admin) {
-  const bootstrap = await bootstrapAdmin(database, passwordHasher, config.admin);
-  if (bootstrap.outcome === 'created') logger.info({ email: config.admin.email }, 'admin account created');
-  else if (bootstrap.existingRole === 'admin') logger.info({ email: config.admin.email }, 'admin account exists: left as it is (its password is not reset)');
-  else logger.warn({ email: config.admin.email }, 'ADMIN_EMAIL belongs to a registered customer: not promoted, no admin created; configure another address');
-  // A newly created admin's CustomerRegistered is in the outbox: the relay's first pass sends it.
-  messaging.wake();
-}
 // Forgotten failed-login rows are deleted now and then; every replica may do it (they skip each other's rows).
 const PRUNE_INTERVAL_MS = 10 * 60 * 1000;
-const pruneTimer = setInterval(() => {
-  pruneLoginThrottles(database, new Date()).catch((error: unknown) => logger.warn({ err: error }, 'pruning the login throttle failed; retried later'));
-}, PRUNE_INTERVAL_MS);
-pruneTimer.unref();
-const app = await buildApp({
-  logger,
-  metrics,
-  database,
-  verifier: createLocalTokenVerifier(tokenSigner.jwks),
-  tokenSigner,
-  messaging,
-  passwordHasher,
-  clock: () => new Date(),
-  trustedProxies: config.trustedProxies,
+
+await startService({
+  service: 'customer',
+  readConfig,
+  assemble: async ({ config, logger, metrics, use }) => {
+    const database = await use(databasePart(connectCustomerDatabase, SERVICE_MIGRATIONS));
+    // It only publishes (CustomerRegistered); it consumes nothing, so any inbound message is parked as a dead letter.
+    const messaging = await use(messagingPart({ database, handlers: [] }));
+    await use({
+      name: 'login throttle pruning',
+      open: () => {
+        const timer = setInterval(() => {
+          pruneLoginThrottles(database, new Date()).catch((error: unknown) => logger.warn({ err: error }, 'pruning the login throttle failed; retried later'));
+        }, PRUNE_INTERVAL_MS);
+        return timer.unref();
+      },
+      stop: async (timer) => clearInterval(timer),
+    });
+    const { app } = await assembleCustomerApp({
+      logger,
+      metrics,
+      database,
+      messaging,
+      encryptionKey: config.signingKeyEncryptionKey,
+      tokenTtlSeconds: config.tokenTtlSeconds,
+      passwordHashing: config.passwordHashing,
+      admin: config.admin,
+      clock: () => new Date(),
+      trustedProxies: config.trustedProxies,
+    }).catch((error: unknown) =>
+      // A stored key that does not open with SIGNING_KEY_ENCRYPTION_KEY stops the process as a bad variable does: one line, exit 78.
+      exitOnConfigError('customer', () => {
+        throw error;
+      }),
+    );
+    return app;
+  },
 });
-await serve({
-  app,
-  host: config.host,
-  port: config.port,
-  logger,
-  afterHttpClosed: [
-    { name: 'login throttle pruning', run: async () => clearInterval(pruneTimer) },
-    { name: 'messaging', run: () => messaging.stop() },
-    { name: 'database', run: () => database.close() },
-    { name: 'tracing', run: () => tracing.shutdown() },
-  ],
-});
-messaging.start();

@@ -1,5 +1,5 @@
 import { DEFAULT_PORTS, GATEWAY_METRICS_PORT } from '@ordering/contracts';
-import { developmentModeEnv, jwksEnv, jwksUrlProblems, parseConfigChecked, peerEnv, readPeerUrls, serviceEnv, type LogLevel } from '@ordering/platform';
+import { developmentModeEnv, jwksEnv, jwksUrlProblems, parseConfigChecked, peerEnv, readPeerUrls, readServiceSettings, serviceEnv, type ServiceSettings } from '@ordering/platform';
 import { Type } from 'typebox';
 import { UPSTREAM_NAMES, type UpstreamName } from './domain/upstreams.js';
 import type { RateLimitSettings } from './http/rate-limiting.js';
@@ -22,11 +22,7 @@ const GatewayEnv = Type.Object({
   METRICS_HOST: Type.String({ minLength: 1, default: '0.0.0.0' }),
 });
 
-export interface GatewayConfig {
-  port: number;
-  host: string;
-  logLevel: LogLevel;
-  otlpEndpoint: string | undefined;
+export interface GatewayConfig extends ServiceSettings {
   jwksUrl: string;
   /** Replica origins per upstream, e.g. `http://127.0.0.1:8081` (no trailing slash, no path). */
   upstreams: Readonly<Record<UpstreamName, readonly string[]>>;
@@ -40,10 +36,7 @@ export const readConfig = (env: Record<string, string | undefined> = process.env
   const values = parseConfigChecked(GatewayEnv, env, jwksUrlProblems);
   const upstreams = readPeerUrls(values, UPSTREAM_NAMES);
   return Object.freeze({
-    port: values.PORT,
-    host: values.HOST,
-    logLevel: values.LOG_LEVEL,
-    otlpEndpoint: values.OTEL_EXPORTER_OTLP_ENDPOINT,
+    ...readServiceSettings(values),
     jwksUrl: values.JWKS_URL,
     upstreams,
     rateLimit: Object.freeze({

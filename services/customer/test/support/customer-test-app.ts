@@ -4,13 +4,12 @@ import { createLogger, createMetrics, runMigrations, TOKEN_AUDIENCE, TOKEN_ISSUE
 import { countOf, testMessageSecurity, UNREACHABLE_PEER } from '@ordering/testing';
 import type { LightMyRequestResponse } from 'fastify';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTVerifyResult } from 'jose';
-import { buildApp } from '../../src/app.js';
+import { assembleCustomerApp } from '../../src/app.js';
 import { connectCustomerDatabase, type CustomerDatabase } from '../../src/db/customer-database.js';
 import { SERVICE_MIGRATIONS } from '../../src/db/migrations.js';
-import { createPasswordHasher, type PasswordHasher, type PasswordHashingOptions } from '../../src/security/password-hashing.js';
-import { createLocalTokenVerifier, createTokenSigner, type TokenSigner } from '../../src/security/token-signer.js';
-import { bootstrapAdmin, type AdminCredentials } from '../../src/use-cases/bootstrap-admin.js';
-import { ensureSigningKeys } from '../../src/use-cases/ensure-signing-keys.js';
+import type { PasswordHasher, PasswordHashingOptions } from '../../src/security/password-hashing.js';
+import type { TokenSigner } from '../../src/security/token-signer.js';
+import type { AdminCredentials } from '../../src/use-cases/bootstrap-admin.js';
 import type { Clock } from '../../src/use-cases/login-throttling.js';
 import type { RegistrationBody } from '../builders.js';
 
@@ -72,21 +71,15 @@ export const startCustomerApp = async (url: string, options: StartOptions = {}):
     security: testMessageSecurity('customer'),
     ...(options.relay ? { relay: options.relay } : {}),
   });
-  const signingKeys = await ensureSigningKeys(database, { encryptionKey: options.signingKeyEncryptionKey, logger });
-  const tokenSigner = await createTokenSigner(signingKeys, options.tokenTtlSeconds ?? 3600);
-  const passwordHasher = createPasswordHasher({ ...TEST_HASHING, ...options.passwordHashing });
-  if (options.admin) {
-    await bootstrapAdmin(database, passwordHasher, options.admin);
-    messaging.wake();
-  }
-  const app = await buildApp({
+  const { app, tokenSigner, passwordHasher } = await assembleCustomerApp({
     logger,
     metrics,
     database,
-    verifier: createLocalTokenVerifier(tokenSigner.jwks),
-    tokenSigner,
     messaging,
-    passwordHasher,
+    encryptionKey: options.signingKeyEncryptionKey,
+    tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
+    passwordHashing: { ...TEST_HASHING, ...options.passwordHashing },
+    admin: options.admin,
     clock: options.clock ?? (() => new Date()),
     trustedProxies: options.trustedProxies ?? ['127.0.0.1', '::1'],
   });
