@@ -4,7 +4,7 @@ export * from './saga-schema.js';
 export * from './saga-errors.js';
 export * from './saga-metrics.js';
 export * from './saga-gauges.js';
-export type { SagaDatabase, SagaRecord, SagaStepRecord, SagaCommandRecord, SagaView } from './saga-repository.js';
+export type { SagaDatabase, SagaRecord, SagaStepRecord, SagaCommandRecord, SagaView } from './saga-records.js';
 export * from './saga-engine.js';
 export * from './saga-sweeper.js';
 export * from './saga-command-retention.js';

@@ -3,7 +3,8 @@ import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SqlExecutor } from '@ordering/platform';
 import { SagaVersionConflictError } from '../src/index.js';
-import { lockSagaOfCommand, updateSaga } from '../src/saga-repository.js';
+import { lockSagaOfCommand } from '../src/saga-locks.js';
+import { updateSaga } from '../src/saga-writes.js';
 import { aCheckout } from './builders.js';
 import { createSagaTestBed, type SagaTestBed } from './support/saga-test-bed.js';
 
