@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { SqlExecutor } from '@ordering/platform';
-import { sagaCommands, sagas, sagaSteps } from './saga-schema.js';
+import type { sagaCommands, sagas, sagaSteps } from './saga-schema.js';
 import type { SagaStatus } from './saga-state-machine.js';
 
 /** The saga tables' row types, and the mapping of a saga row a prepared statement returns. */
