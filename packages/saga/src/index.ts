@@ -12,4 +12,5 @@ export * from './saga-queries.js';
 export * from './present-saga.js';
 export * from './saga-finished-signal.js';
 export * from './participant-command-handler.js';
+export * from './participant-reply-key.js';
 export * from './prepared-statement.js';
