@@ -1,19 +1,11 @@
 import { MessageTypes } from '@ordering/contracts';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SagaEngine } from '../src/index.js';
 import { aCheckout, theSameCheckoutAgain } from './builders.js';
-import { createSagaTestBed, MAX_FORWARD_ATTEMPTS, RETRY_BACKOFF_MS, type SagaTestBed } from './support/saga-test-bed.js';
+import { useSagaTestBed, MAX_FORWARD_ATTEMPTS, RETRY_BACKOFF_MS } from './support/saga-test-bed.js';
 import { fail, silent, succeed } from './support/simulated-participants.js';
 
-let bed: SagaTestBed;
-
-beforeEach(async () => {
-  bed = await createSagaTestBed();
-});
-
-afterEach(async () => {
-  await bed?.close();
-});
+const bed = useSagaTestBed();
 
 type Scenario = (engine: () => SagaEngine) => Promise<void>;
 

@@ -1,22 +1,14 @@
 import { MessageTypes } from '@ordering/contracts';
 import { sql } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SqlExecutor } from '@ordering/platform';
 import { SagaVersionConflictError } from '../src/index.js';
 import { lockSagaOfCommand } from '../src/saga-locks.js';
 import { updateSaga } from '../src/saga-writes.js';
 import { aCheckout } from './builders.js';
-import { createSagaTestBed, type SagaTestBed } from './support/saga-test-bed.js';
+import { useSagaTestBed } from './support/saga-test-bed.js';
 
-let bed: SagaTestBed;
-
-beforeEach(async () => {
-  bed = await createSagaTestBed();
-});
-
-afterEach(async () => {
-  await bed?.close();
-});
+const bed = useSagaTestBed();
 
 interface Session {
   prepareQuery(...args: unknown[]): { execute(...args: unknown[]): Promise<unknown> };

@@ -1,20 +1,12 @@
 import { MessageTypes, type Envelope } from '@ordering/contracts';
 import { createEnvelope } from '@ordering/messaging';
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { aCheckout } from './builders.js';
-import { createSagaTestBed, STEP_TIMEOUT_MS, type SagaTestBed } from './support/saga-test-bed.js';
+import { useSagaTestBed, STEP_TIMEOUT_MS } from './support/saga-test-bed.js';
 import { fail, silent } from './support/simulated-participants.js';
 
-let bed: SagaTestBed;
-
-beforeEach(async () => {
-  bed = await createSagaTestBed();
-});
-
-afterEach(async () => {
-  await bed?.close();
-});
+const bed = useSagaTestBed();
 
 const start = async () => {
   const engine = bed.newEngine();

@@ -1,20 +1,12 @@
 import { MessageTypes } from '@ordering/contracts';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defineSaga, findSaga, presentSaga, UnknownSagaTypeError } from '../src/index.js';
 import { aCancellation, aCheckout, totalOf } from './builders.js';
-import { createSagaTestBed, RETRY_BACKOFF_MS, STEP_TIMEOUT_MS, type SagaTestBed } from './support/saga-test-bed.js';
+import { useSagaTestBed, RETRY_BACKOFF_MS, STEP_TIMEOUT_MS } from './support/saga-test-bed.js';
 import { fail, silent, succeed } from './support/simulated-participants.js';
 import { testCheckoutSaga } from './support/test-sagas.js';
 
-let bed: SagaTestBed;
-
-beforeEach(async () => {
-  bed = await createSagaTestBed();
-});
-
-afterEach(async () => {
-  await bed?.close();
-});
+const bed = useSagaTestBed();
 
 const startCheckout = async (checkout = aCheckout()) => {
   const engine = bed.newEngine();

@@ -1,21 +1,13 @@
 import { MessageTypes } from '@ordering/contracts';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OVERDUE_AFTER_MS, registerSagaGauges } from '../src/index.js';
 import { aCancellation, aCheckout } from './builders.js';
-import { createSagaTestBed, MAX_FORWARD_ATTEMPTS, RETRY_BACKOFF_MS, STEP_TIMEOUT_MS, type SagaTestBed } from './support/saga-test-bed.js';
+import { useSagaTestBed, MAX_FORWARD_ATTEMPTS, RETRY_BACKOFF_MS, STEP_TIMEOUT_MS } from './support/saga-test-bed.js';
 import { fail, silent, succeed } from './support/simulated-participants.js';
 import { TEST_CHECKOUT, TEST_SAGAS } from './support/test-sagas.js';
 
-let bed: SagaTestBed;
-
-beforeEach(async () => {
-  bed = await createSagaTestBed();
-});
-
-afterEach(async () => {
-  await bed?.close();
-});
+const bed = useSagaTestBed();
 
 const startCheckout = async () => {
   const checkout = aCheckout();
