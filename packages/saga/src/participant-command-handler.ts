@@ -1,16 +1,21 @@
-import { replyTypeOf, type CommandsOwnedBy, type CommandType, type Envelope, type MessageType, type PayloadOf } from '@ordering/contracts';
+import { replyTypeOf, type CommandsOwnedBy, type CommandType, type Envelope, type MessageType, type PayloadOf, type Result } from '@ordering/contracts';
 import { createReply, enqueueMessages, type MessageHandler } from '@ordering/messaging';
 import type { Logger, SqlExecutor } from '@ordering/platform';
+import { replyKeyPicker, type ParticipantCommandType, type ReplyKeyOf } from './participant-reply-key.js';
 import type { SucceededReplyOf } from './saga-definition.js';
 
-/** What a participant's step did: the data of its SUCCEEDED reply, or the reason of its FAILED one. */
-export type ParticipantOutcome<T extends object> = { ok: true; value: T } | { ok: false; reason: string };
+/** What a participant's step did: the data of its SUCCEEDED reply, or the reason (the failure) of its FAILED one. */
+export type ParticipantOutcome<T extends object> = Result<T, string>;
 
-/** The commands a participant answers by business key: those whose payload carries the order id. */
-export type ParticipantCommandType = { [C in CommandType]: PayloadOf<C> extends { orderId: string } ? C : never }[CommandType];
+/** What a SUCCEEDED reply to C states beyond the fields the handler fills in itself (the reply key, outcome). */
+export type SucceededValueOf<C extends CommandType> = Omit<SucceededReplyOf<C>, ReplyKeyOf<C> | 'outcome'>;
 
-/** What a SUCCEEDED reply to C states beyond the fields the handler fills in itself (orderId, outcome). */
-export type SucceededValueOf<C extends CommandType> = Omit<SucceededReplyOf<C>, 'orderId' | 'outcome'>;
+/** Who answers: the service (the replies' source), its logger, and the command field its operations are keyed by. */
+export interface Participant<S extends string, C extends CommandType> {
+  service: S;
+  logger: Logger;
+  replyKey: ReplyKeyOf<C>;
+}
 
 /** One saga command a participant answers; its contract types the command, and the reply is looked up from it. */
 export interface ParticipantCommand<Tx, C extends ParticipantCommandType> {
@@ -37,22 +42,21 @@ const isUnexpected = (failures: 'all' | readonly string[], reason: string): bool
  * the step's data, or FAILED with its reason) in the outbox, all in the consumer's transaction.
  */
 export const participantCommandHandler = <Tx extends SqlExecutor, C extends ParticipantCommandType>(
-  participant: { service: string; logger: Logger },
+  participant: Participant<string, C>,
   spec: ParticipantCommand<Tx, C>,
 ): MessageHandler<Tx> => {
   const replyType = replyTypeOf(spec.type);
+  const replyKeyOf = replyKeyPicker<C>(participant.replyKey);
   return {
     type: spec.type,
     async handle(tx, envelope) {
-      // C is a ParticipantCommandType, so its payload has the order id; a generic C hides that from the compiler.
-      const command = payloadOf<C>(envelope) as PayloadOf<C> & { orderId: string };
+      const command = payloadOf<C>(envelope);
+      const key = replyKeyOf(command);
       const outcome = await spec.run(tx, command);
-      const payload = outcome.ok
-        ? { orderId: command.orderId, outcome: 'SUCCEEDED' as const, ...outcome.value }
-        : { orderId: command.orderId, outcome: 'FAILED' as const, reason: outcome.reason };
-      if (!outcome.ok && isUnexpected(spec.unexpectedFailures, outcome.reason)) {
+      const payload = outcome.ok ? { ...key, outcome: 'SUCCEEDED' as const, ...outcome.value } : { ...key, outcome: 'FAILED' as const, reason: outcome.failure };
+      if (!outcome.ok && isUnexpected(spec.unexpectedFailures, outcome.failure)) {
         participant.logger.warn(
-          { messageId: envelope.id, messageType: envelope.type, correlationId: envelope.correlationId, orderId: command.orderId, reason: outcome.reason },
+          { messageId: envelope.id, messageType: envelope.type, correlationId: envelope.correlationId, ...(key as Record<string, string>), reason: outcome.failure },
           'saga command refused in a state a correct saga never reaches',
         );
       }
@@ -69,10 +73,10 @@ export type ParticipantAnswer<Tx, C extends ParticipantCommandType> = Omit<Parti
  * compile until its answer is here, and an answer for a command it does not own does not compile either.
  */
 export const participantCommandHandlers = <Tx extends SqlExecutor, S extends string>(
-  participant: { service: S; logger: Logger },
+  participant: Participant<S, CommandsOwnedBy<S>>,
   answers: { [C in CommandsOwnedBy<S>]: C extends ParticipantCommandType ? ParticipantAnswer<Tx, C> : never },
 ): MessageHandler<Tx>[] =>
   // Object.entries forgets which answer belongs to which key; each entry is the answer to its own type.
   (Object.entries(answers) as [ParticipantCommandType, ParticipantAnswer<Tx, ParticipantCommandType>][]).map(([type, answer]) =>
-    participantCommandHandler(participant, { ...answer, type }),
+    participantCommandHandler(participant as Participant<S, ParticipantCommandType>, { ...answer, type }),
   );

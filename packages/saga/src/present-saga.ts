@@ -1,7 +1,7 @@
 import { Uuid } from '@ordering/contracts';
 import { Type, type Static } from 'typebox';
 import type { SagaDefinition } from './saga-definition.js';
-import type { SagaRecord, SagaStepRecord } from './saga-repository.js';
+import type { SagaRecord, SagaStepRecord } from './saga-records.js';
 import { SAGA_STATUSES, STEP_STATUSES } from './saga-state-machine.js';
 
 /** A saga as JSON: its business key and owner in the saga's terms; a service names them for its own API. */

@@ -2,7 +2,10 @@ import type { SqlExecutor } from '@ordering/platform';
 import { stateOf, type ApplyTransition } from './apply-transition.js';
 import type { SagaEngineContext } from './saga-engine-context.js';
 import { STEP_TIMED_OUT } from './saga-metrics.js';
-import { claimDueSagas, latestCommandTraceHeaders, loadSteps, updateSaga, type SagaDatabase, type SagaRecord } from './saga-repository.js';
+import { claimDueSagas } from './saga-locks.js';
+import { latestCommandTraceHeaders, loadSteps } from './saga-reads.js';
+import type { SagaDatabase, SagaRecord } from './saga-records.js';
+import { updateSaga } from './saga-writes.js';
 import { decide, type Transition } from './saga-state-machine.js';
 import type { SettledStep } from './transition-observations.js';
 

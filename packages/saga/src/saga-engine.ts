@@ -5,7 +5,7 @@ import { createDeadlineSweep, type SweepResult } from './saga-deadline-sweep.js'
 import type { SagaDefinition } from './saga-definition.js';
 import { createSagaEngineContext, type SagaEngineOptions } from './saga-engine-context.js';
 import { createReplyHandlers } from './saga-reply-handler.js';
-import type { SagaDatabase, SagaView } from './saga-repository.js';
+import type { SagaDatabase, SagaView } from './saga-records.js';
 import { createSagaStarter, type StartSagaInput } from './saga-start.js';
 
 export type { SagaEngineOptions } from './saga-engine-context.js';

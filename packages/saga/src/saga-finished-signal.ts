@@ -8,7 +8,7 @@ import type { Logger } from '@ordering/platform';
  * shortens a wait; waiters keep a slower poll, so a lost connection or a missed signal costs time, never correctness.
  */
 
-/** The statement that makes a saga terminal runs `pg_notify` on this channel (saga-repository.ts, writeTransition). */
+/** The statement that makes a saga terminal runs `pg_notify` on this channel (saga-writes.ts, writeTransition). */
 export const SAGA_FINISHED_CHANNEL = 'saga_finished';
 
 /** One waiter's view of a saga's signals: a signal that arrives between two `next` calls is kept, not lost. */

@@ -1,7 +1,8 @@
 import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { decodeCursor, isUuid, toPage, type SqlExecutor } from '@ordering/platform';
 import { sagas } from './saga-schema.js';
-import { findSagaView, loadStepsOf, type SagaRecord, type SagaView } from './saga-repository.js';
+import { findSagaView, loadStepsOf } from './saga-reads.js';
+import type { SagaRecord, SagaView } from './saga-records.js';
 import type { SagaStatus } from './saga-state-machine.js';
 
 /** A saga and its steps, or undefined (also for an id that is not a UUID, so a bad path is a 404, not a 500). */

@@ -4,7 +4,7 @@ import type { SqlExecutor } from '@ordering/platform';
 import { stateOf, type ApplyTransition } from './apply-transition.js';
 import type { SagaDefinition, SucceededReply } from './saga-definition.js';
 import type { SagaEngineContext } from './saga-engine-context.js';
-import { lockSagaOfCommand } from './saga-repository.js';
+import { lockSagaOfCommand } from './saga-locks.js';
 import { decide, type Direction, type SagaEvent } from './saga-state-machine.js';
 import type { SettledStep } from './transition-observations.js';
 

@@ -6,7 +6,9 @@ import { buildCommand } from './saga-command.js';
 import type { SagaDefinition } from './saga-definition.js';
 import type { SagaEngineContext } from './saga-engine-context.js';
 import { SagaAlreadyActiveError } from './saga-errors.js';
-import { insertSaga, lockBusinessKey, type SagaStepRecord, type SagaView } from './saga-repository.js';
+import { insertSaga } from './saga-insert.js';
+import { lockBusinessKey } from './saga-locks.js';
+import type { SagaStepRecord, SagaView } from './saga-records.js';
 import { backoffMs, type CommandToSend } from './saga-state-machine.js';
 
 export interface StartSagaInput {

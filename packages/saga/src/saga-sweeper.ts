@@ -1,7 +1,7 @@
 import { withoutTracing, type Logger } from '@ordering/platform';
 import { deleteSettledSagaCommands } from './saga-command-retention.js';
 import type { SagaEngine } from './saga-engine.js';
-import type { SagaDatabase } from './saga-repository.js';
+import type { SagaDatabase } from './saga-records.js';
 
 export interface SagaSweeperOptions {
   engine: SagaEngine;

@@ -2,7 +2,7 @@ import type { Envelope } from '@ordering/contracts';
 import type { SagaDefinition } from './saga-definition.js';
 import type { SagaEngineContext } from './saga-engine-context.js';
 import { NO_REASON, type STEP_TIMED_OUT } from './saga-metrics.js';
-import type { SagaRecord } from './saga-repository.js';
+import type { SagaRecord } from './saga-records.js';
 import type { Direction, Transition } from './saga-state-machine.js';
 
 /** The step a transition settles (its reply arrived, or it timed out for good), for its duration. */

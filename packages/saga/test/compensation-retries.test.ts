@@ -1,38 +1,23 @@
 import { MessageTypes } from '@ordering/contracts';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { aCheckout } from './builders.js';
+import { describe, expect, it } from 'vitest';
 import type { SagaEngine } from '../src/index.js';
-import { createSagaTestBed, MAX_FORWARD_ATTEMPTS, RETRY_BACKOFF_MS, type SagaTestBed } from './support/saga-test-bed.js';
+import { runCheckout, sweepAfter } from './support/saga-driver.js';
+import { useSagaTestBed, MAX_FORWARD_ATTEMPTS, RETRY_BACKOFF_MS } from './support/saga-test-bed.js';
 import { fail, silent, succeed } from './support/simulated-participants.js';
 
-let bed: SagaTestBed;
-
-beforeEach(async () => {
-  bed = await createSagaTestBed();
-});
-
-afterEach(async () => {
-  await bed?.close();
-});
+const bed = useSagaTestBed();
 
 const COMPENSATIONS: string[] = [MessageTypes.RefundAccount, MessageTypes.RejectOrder];
 
 const compensationsSent = (): string[] => bed.participants.taken.map((command) => command.type).filter((type) => COMPENSATIONS.includes(type));
 
-const sweepAfterBackoff = async (engine: SagaEngine): Promise<void> => {
-  bed.clock.advance(RETRY_BACKOFF_MS + 1);
-  await engine.sweep(bed.database.db);
-  await bed.participants.runUntilQuiet(engine);
-};
+const sweepAfterBackoff = (engine: SagaEngine) => sweepAfter(bed, RETRY_BACKOFF_MS + 1, engine);
 
 describe('a compensation that fails', () => {
   it('when the order rejection fails twice before succeeding, then it is retried after a backoff each time and the saga ends ABORTED', async () => {
     bed.participants.script(MessageTypes.DebitAccount, fail('INSUFFICIENT_FUNDS'));
     bed.participants.script(MessageTypes.RejectOrder, fail('ORDER_LOCKED'), fail('ORDER_LOCKED'), succeed());
-    const engine = bed.newEngine();
-    const checkout = aCheckout();
-    await bed.database.db.transaction((tx) => engine.start(tx, checkout));
-    await bed.participants.runUntilQuiet(engine);
+    const { engine, checkout } = await runCheckout(bed);
 
     // A failed compensation is not resent at once: the next send waits for the backoff.
     expect(await bed.readSaga(checkout.sagaId)).toMatchObject({ status: 'COMPENSATING', currentStep: 0, stepAttempt: 1 });
@@ -62,10 +47,7 @@ describe('a compensation that fails', () => {
     // A debit that times out is undone itself, then the order: two compensations in reverse order.
     bed.participants.script(MessageTypes.DebitAccount, silent());
     bed.participants.script(MessageTypes.RefundAccount, fail('LEDGER_BUSY'), succeed());
-    const engine = bed.newEngine();
-    const checkout = aCheckout();
-    await bed.database.db.transaction((tx) => engine.start(tx, checkout));
-    await bed.participants.runUntilQuiet(engine);
+    const { engine, checkout } = await runCheckout(bed);
     for (let sweep = 0; sweep < MAX_FORWARD_ATTEMPTS; sweep += 1) await sweepAfterBackoff(engine);
 
     expect(await bed.readSaga(checkout.sagaId)).toMatchObject({ status: 'COMPENSATING', currentStep: 1 });

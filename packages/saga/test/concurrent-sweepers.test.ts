@@ -1,18 +1,10 @@
 import { MessageTypes } from '@ordering/contracts';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { aCheckout } from './builders.js';
-import { createSagaTestBed, RETRY_BACKOFF_MS, type SagaTestBed } from './support/saga-test-bed.js';
+import { useSagaTestBed, RETRY_BACKOFF_MS } from './support/saga-test-bed.js';
 import { silent } from './support/simulated-participants.js';
 
-let bed: SagaTestBed;
-
-beforeEach(async () => {
-  bed = await createSagaTestBed();
-});
-
-afterEach(async () => {
-  await bed?.close();
-});
+const bed = useSagaTestBed();
 
 const SAGAS = 24;
 

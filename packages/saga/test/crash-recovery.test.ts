@@ -1,19 +1,11 @@
 import { MessageTypes } from '@ordering/contracts';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SagaEngine } from '../src/index.js';
 import { aCheckout, theSameCheckoutAgain } from './builders.js';
-import { createSagaTestBed, MAX_FORWARD_ATTEMPTS, RETRY_BACKOFF_MS, type SagaTestBed } from './support/saga-test-bed.js';
+import { useSagaTestBed, MAX_FORWARD_ATTEMPTS, RETRY_BACKOFF_MS } from './support/saga-test-bed.js';
 import { fail, silent, succeed } from './support/simulated-participants.js';
 
-let bed: SagaTestBed;
-
-beforeEach(async () => {
-  bed = await createSagaTestBed();
-});
-
-afterEach(async () => {
-  await bed?.close();
-});
+const bed = useSagaTestBed();
 
 type Scenario = (engine: () => SagaEngine) => Promise<void>;
 
@@ -46,6 +38,13 @@ const deliverOneByOne = async (engine: () => SagaEngine): Promise<void> => {
   }
 };
 
+/** After the backoff, one sweep by the source's engine, then the participants answer what it sent. */
+const sweepAfterBackoff = async (engine: () => SagaEngine): Promise<void> => {
+  bed.clock.advance(RETRY_BACKOFF_MS + 1);
+  await engine().sweep(bed.database.db);
+  await deliverOneByOne(engine);
+};
+
 describe('a restart after every committed transaction', () => {
   it('when the orchestrator restarts after each transaction of a successful checkout, then it completes exactly as without restarts', async () => {
     const { expected, actual, enginesUsed } = await runBothWays(deliverOneByOne);
@@ -59,9 +58,7 @@ describe('a restart after every committed transaction', () => {
       bed.participants.script(MessageTypes.DebitAccount, fail('INSUFFICIENT_FUNDS'));
       bed.participants.script(MessageTypes.RejectOrder, fail('ORDER_BUSY'), succeed());
       await deliverOneByOne(engine);
-      bed.clock.advance(RETRY_BACKOFF_MS + 1);
-      await engine().sweep(bed.database.db);
-      await deliverOneByOne(engine);
+      await sweepAfterBackoff(engine);
     };
     const { expected, actual } = await runBothWays(scenario);
     expect(actual).toEqual(expected);
@@ -72,11 +69,7 @@ describe('a restart after every committed transaction', () => {
     const scenario: Scenario = async (engine) => {
       bed.participants.script(MessageTypes.DebitAccount, silent());
       await deliverOneByOne(engine);
-      for (let sweep = 0; sweep < MAX_FORWARD_ATTEMPTS; sweep += 1) {
-        bed.clock.advance(RETRY_BACKOFF_MS + 1);
-        await engine().sweep(bed.database.db);
-        await deliverOneByOne(engine);
-      }
+      for (let sweep = 0; sweep < MAX_FORWARD_ATTEMPTS; sweep += 1) await sweepAfterBackoff(engine);
     };
     const { expected, actual } = await runBothWays(scenario);
     expect(actual).toEqual(expected);

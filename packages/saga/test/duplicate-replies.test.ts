@@ -1,33 +1,20 @@
 import { MessageTypes } from '@ordering/contracts';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { aCheckout, theSameCheckoutAgain } from './builders.js';
-import { createSagaTestBed, type SagaTestBed } from './support/saga-test-bed.js';
+import { useSagaTestBed } from './support/saga-test-bed.js';
+import { firstCommandAndReply, runCheckout, startCheckout } from './support/saga-driver.js';
 import { fail, succeed, twice } from './support/simulated-participants.js';
 
-let bed: SagaTestBed;
-
-beforeEach(async () => {
-  bed = await createSagaTestBed();
-});
-
-afterEach(async () => {
-  await bed?.close();
-});
-
-const run = async (checkout: ReturnType<typeof aCheckout>): Promise<void> => {
-  const engine = bed.newEngine();
-  await bed.database.db.transaction((tx) => engine.start(tx, checkout));
-  await bed.participants.runUntilQuiet(engine);
-};
+const bed = useSagaTestBed();
 
 describe('every reply delivered twice', () => {
   it('when each reply of a successful checkout arrives twice, then the outcome is the same and each command was sent once', async () => {
     const baseline = aCheckout();
-    await run(baseline);
+    await runCheckout(bed, baseline);
 
     for (const type of [MessageTypes.CreatePendingOrder, MessageTypes.DebitAccount, MessageTypes.ApproveOrder]) bed.participants.script(type, twice());
     const duplicated = theSameCheckoutAgain(baseline);
-    await run(duplicated);
+    await runCheckout(bed, duplicated);
 
     const outcome = await bed.outcomeOf(duplicated.sagaId);
     expect(outcome).toEqual(await bed.outcomeOf(baseline.sagaId));
@@ -39,13 +26,13 @@ describe('every reply delivered twice', () => {
   it('when each reply of a failing checkout arrives twice, including the compensation reply, then it aborts once, as without duplicates', async () => {
     bed.participants.script(MessageTypes.DebitAccount, fail('INSUFFICIENT_FUNDS'));
     const baseline = aCheckout();
-    await run(baseline);
+    await runCheckout(bed, baseline);
 
     bed.participants.script(MessageTypes.CreatePendingOrder, twice());
     bed.participants.script(MessageTypes.DebitAccount, twice(fail('INSUFFICIENT_FUNDS')));
     bed.participants.script(MessageTypes.RejectOrder, twice(succeed()));
     const duplicated = theSameCheckoutAgain(baseline);
-    await run(duplicated);
+    await runCheckout(bed, duplicated);
 
     const outcome = await bed.outcomeOf(duplicated.sagaId);
     expect(outcome).toEqual(await bed.outcomeOf(baseline.sagaId));
@@ -59,12 +46,8 @@ describe('every reply delivered twice', () => {
   });
 
   it('when the same reply is delivered twice in a row, then the second delivery changes nothing, not even the version', async () => {
-    const checkout = aCheckout();
-    const engine = bed.newEngine();
-    await bed.database.db.transaction((tx) => engine.start(tx, checkout));
-    const [command] = await bed.participants.takeCommands();
-    if (!command) throw new Error('no command');
-    const reply = bed.participants.replyTo(command);
+    const { engine, checkout } = await startCheckout(bed);
+    const { reply } = await firstCommandAndReply(bed);
 
     await bed.participants.deliver(engine, reply);
     const afterFirst = await bed.readSaga(checkout.sagaId);

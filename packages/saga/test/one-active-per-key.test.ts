@@ -1,20 +1,15 @@
 import { MessageTypes } from '@ordering/contracts';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { findSaga, SagaAlreadyActiveError, type SagaEngine, type StartSagaInput } from '../src/index.js';
 import { aCancellation, aCheckout } from './builders.js';
-import { createSagaTestBed, type SagaTestBed } from './support/saga-test-bed.js';
+import { useSagaTestBed } from './support/saga-test-bed.js';
 import { fail } from './support/simulated-participants.js';
 
-let bed: SagaTestBed;
+const bed = useSagaTestBed();
 let engine: SagaEngine;
 
-beforeEach(async () => {
-  bed = await createSagaTestBed();
+beforeEach(() => {
   engine = bed.newEngine();
-});
-
-afterEach(async () => {
-  await bed?.close();
 });
 
 const start = async (input: StartSagaInput): Promise<void> => {

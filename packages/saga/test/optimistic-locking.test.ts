@@ -1,21 +1,15 @@
 import { MessageTypes } from '@ordering/contracts';
 import { sql } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SqlExecutor } from '@ordering/platform';
 import { SagaVersionConflictError } from '../src/index.js';
-import { lockSagaOfCommand, updateSaga } from '../src/saga-repository.js';
+import { lockSagaOfCommand } from '../src/saga-locks.js';
+import { updateSaga } from '../src/saga-writes.js';
 import { aCheckout } from './builders.js';
-import { createSagaTestBed, type SagaTestBed } from './support/saga-test-bed.js';
+import { useSagaTestBed } from './support/saga-test-bed.js';
+import { firstCommandAndReply, startCheckout } from './support/saga-driver.js';
 
-let bed: SagaTestBed;
-
-beforeEach(async () => {
-  bed = await createSagaTestBed();
-});
-
-afterEach(async () => {
-  await bed?.close();
-});
+const bed = useSagaTestBed();
 
 interface Session {
   prepareQuery(...args: unknown[]): { execute(...args: unknown[]): Promise<unknown> };
@@ -77,12 +71,8 @@ describe('optimistic locking of saga rows', () => {
   });
 
   it('when the saga changes between the engine read and its write, then the engine reports a conflict, nothing is written, and a redelivery applies', async () => {
-    const checkout = aCheckout();
-    const engine = bed.newEngine();
-    await bed.database.db.transaction((tx) => engine.start(tx, checkout));
-    const [command] = await bed.participants.takeCommands();
-    if (!command) throw new Error('no command');
-    const reply = bed.participants.replyTo(command);
+    const { engine, checkout } = await startCheckout(bed);
+    const { reply } = await firstCommandAndReply(bed);
     const handler = engine.replyHandlers().find((candidate) => candidate.type === MessageTypes.CreatePendingOrderReply);
     const before = { saga: await bed.readSaga(checkout.sagaId), outbox: await bed.outboxOf(checkout.sagaId) };
 
@@ -96,12 +86,8 @@ describe('optimistic locking of saga rows', () => {
   });
 
   it('when a reply waits on the saga lock while another transition commits, then it reads the saga and the steps that transition wrote', async () => {
-    const checkout = aCheckout();
-    const engine = bed.newEngine();
-    await bed.database.db.transaction((tx) => engine.start(tx, checkout));
-    const [command] = await bed.participants.takeCommands();
-    if (!command) throw new Error('no command');
-    const reply = bed.participants.replyTo(command);
+    const { engine } = await startCheckout(bed);
+    const { command, reply } = await firstCommandAndReply(bed);
     const handler = engine.replyHandlers().find((candidate) => candidate.type === reply.type);
     let commit = (): void => undefined;
     const committing = new Promise<void>((resolve) => (commit = resolve));

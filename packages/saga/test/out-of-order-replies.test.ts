@@ -1,26 +1,21 @@
 import { MessageTypes, type Envelope } from '@ordering/contracts';
 import { createEnvelope } from '@ordering/messaging';
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { aCheckout } from './builders.js';
-import { createSagaTestBed, STEP_TIMEOUT_MS, type SagaTestBed } from './support/saga-test-bed.js';
+import { describe, expect, it } from 'vitest';
+import { useSagaTestBed, STEP_TIMEOUT_MS } from './support/saga-test-bed.js';
+import { runCheckout, startCheckout, sweepAfter } from './support/saga-driver.js';
 import { fail, silent } from './support/simulated-participants.js';
 
-let bed: SagaTestBed;
+const bed = useSagaTestBed();
 
-beforeEach(async () => {
-  bed = await createSagaTestBed();
-});
-
-afterEach(async () => {
-  await bed?.close();
-});
-
-const start = async () => {
-  const engine = bed.newEngine();
-  const checkout = aCheckout();
-  await bed.database.db.transaction((tx) => engine.start(tx, checkout));
-  return { engine, checkout };
+/** The debit and its retry both went unanswered: the saga waits at the debit with two commands out. */
+const debitAndItsRetryUnanswered = async () => {
+  bed.participants.script(MessageTypes.DebitAccount, silent(), silent());
+  const { engine, checkout } = await runCheckout(bed);
+  await sweepAfter(bed, STEP_TIMEOUT_MS + 1, engine);
+  const [original, retry] = commandsOfType(MessageTypes.DebitAccount);
+  if (!original || !retry) throw new Error('expected the original debit and its retry');
+  return { engine, checkout, original, retry };
 };
 
 const commandsOfType = (type: string): Envelope[] => bed.participants.taken.filter((command) => command.type === type);
@@ -33,7 +28,7 @@ const staleCount = () => bed.metricValue('saga_stale_replies_total', { type: 'te
 describe('replies that arrive out of order', () => {
   it('when a late reply for an earlier step arrives after the saga moved on, then it is ignored, even if it says FAILED', async () => {
     bed.participants.script(MessageTypes.DebitAccount, silent());
-    const { engine, checkout } = await start();
+    const { engine, checkout } = await startCheckout(bed);
     await bed.participants.runUntilQuiet(engine);
     const before = await snapshot(checkout.sagaId);
     expect(before.saga).toMatchObject({ status: 'RUNNING', currentStep: 1 });
@@ -47,14 +42,7 @@ describe('replies that arrive out of order', () => {
   });
 
   it('when the reply to a command superseded by a retry arrives after the retry was answered, then it is ignored', async () => {
-    bed.participants.script(MessageTypes.DebitAccount, silent(), silent());
-    const { engine, checkout } = await start();
-    await bed.participants.runUntilQuiet(engine);
-    bed.clock.advance(STEP_TIMEOUT_MS + 1);
-    await engine.sweep(bed.database.db);
-    await bed.participants.runUntilQuiet(engine);
-    const [original, retry] = commandsOfType(MessageTypes.DebitAccount);
-    if (!original || !retry) throw new Error('expected the original debit and its retry');
+    const { engine, checkout, original, retry } = await debitAndItsRetryUnanswered();
     expect(retry.id).not.toBe(original.id);
 
     await bed.participants.deliver(engine, bed.participants.replyTo(retry));
@@ -68,14 +56,7 @@ describe('replies that arrive out of order', () => {
   });
 
   it('when the original command is answered after its retry was sent, then that reply counts (same step) and the retry reply is ignored', async () => {
-    bed.participants.script(MessageTypes.DebitAccount, silent(), silent());
-    const { engine, checkout } = await start();
-    await bed.participants.runUntilQuiet(engine);
-    bed.clock.advance(STEP_TIMEOUT_MS + 1);
-    await engine.sweep(bed.database.db);
-    await bed.participants.runUntilQuiet(engine);
-    const [original, retry] = commandsOfType(MessageTypes.DebitAccount);
-    if (!original || !retry) throw new Error('expected the original debit and its retry');
+    const { engine, checkout, original, retry } = await debitAndItsRetryUnanswered();
 
     await bed.participants.deliver(engine, bed.participants.replyTo(original));
     expect(await bed.readSaga(checkout.sagaId)).toMatchObject({ status: 'RUNNING', currentStep: 2 });
@@ -87,7 +68,7 @@ describe('replies that arrive out of order', () => {
   });
 
   it('when a reply arrives for a saga that already finished, then it is ignored and the saga stays as it was', async () => {
-    const { engine, checkout } = await start();
+    const { engine, checkout } = await startCheckout(bed);
     await bed.participants.runUntilQuiet(engine);
     const finished = await snapshot(checkout.sagaId);
     expect(finished.saga.status).toBe('COMPLETED');
@@ -99,7 +80,7 @@ describe('replies that arrive out of order', () => {
   });
 
   it('when a reply names a command that was never sent, or has the wrong type for its command, then it is ignored and logged', async () => {
-    const { engine, checkout } = await start();
+    const { engine, checkout } = await startCheckout(bed);
     const before = await snapshot(checkout.sagaId);
     const [command] = await bed.participants.takeCommands();
     if (!command) throw new Error('no command');

@@ -1,22 +1,14 @@
 import { MessageTypes } from '@ordering/contracts';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSagaSweeper, deleteSettledSagaCommands } from '../src/index.js';
 import { aCheckout } from './builders.js';
-import { createSagaTestBed, type SagaTestBed } from './support/saga-test-bed.js';
+import { useSagaTestBed } from './support/saga-test-bed.js';
 import { silent } from './support/simulated-participants.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const RETENTION = { retentionMs: 7 * DAY_MS, batchSize: 500 };
 
-let bed: SagaTestBed;
-
-beforeEach(async () => {
-  bed = await createSagaTestBed();
-});
-
-afterEach(async () => {
-  await bed?.close();
-});
+const bed = useSagaTestBed();
 
 const aCompletedCheckout = async (): Promise<string> => {
   const checkout = aCheckout();

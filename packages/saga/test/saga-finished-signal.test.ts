@@ -2,20 +2,19 @@ import { MessageTypes } from '@ordering/contracts';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSagaFinishedListener, type SagaFinishedListener } from '../src/index.js';
 import { aCheckout } from './builders.js';
-import { createSagaTestBed, type SagaTestBed } from './support/saga-test-bed.js';
+import { useSagaTestBed } from './support/saga-test-bed.js';
 import { silent } from './support/simulated-participants.js';
 
-let bed: SagaTestBed;
+const bed = useSagaTestBed();
 let listener: SagaFinishedListener;
 
-beforeEach(async () => {
-  bed = await createSagaTestBed();
+// Registered after the bed's hooks, so (hooks run as a stack) the listener closes before its database is dropped.
+beforeEach(() => {
   listener = createSagaFinishedListener(bed.database.pool.options, bed.newLogger());
 });
 
 afterEach(async () => {
   await listener?.close();
-  await bed?.close();
 });
 
 const LONG_MS = 20_000;

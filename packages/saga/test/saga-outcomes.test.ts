@@ -1,32 +1,19 @@
 import { MessageTypes } from '@ordering/contracts';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defineSaga, findSaga, presentSaga, UnknownSagaTypeError } from '../src/index.js';
 import { aCancellation, aCheckout, totalOf } from './builders.js';
-import { createSagaTestBed, RETRY_BACKOFF_MS, STEP_TIMEOUT_MS, type SagaTestBed } from './support/saga-test-bed.js';
+import { useSagaTestBed, RETRY_BACKOFF_MS, STEP_TIMEOUT_MS } from './support/saga-test-bed.js';
+import { startCheckout } from './support/saga-driver.js';
 import { fail, silent, succeed } from './support/simulated-participants.js';
 import { testCheckoutSaga } from './support/test-sagas.js';
 
-let bed: SagaTestBed;
-
-beforeEach(async () => {
-  bed = await createSagaTestBed();
-});
-
-afterEach(async () => {
-  await bed?.close();
-});
-
-const startCheckout = async (checkout = aCheckout()) => {
-  const engine = bed.newEngine();
-  const view = await bed.database.db.transaction((tx) => engine.start(tx, checkout));
-  return { engine, checkout, view };
-};
+const bed = useSagaTestBed();
 
 const typesSent = async (sagaId: string): Promise<string[]> => (await bed.outboxOf(sagaId)).map((envelope) => envelope.type);
 
 describe('starting a saga', () => {
   it('when a saga starts, then it is RUNNING at its first step and the first command waits in the outbox', async () => {
-    const { checkout, view } = await startCheckout();
+    const { checkout, view } = await startCheckout(bed);
 
     expect(view.saga).toMatchObject({ id: checkout.sagaId, status: 'RUNNING', currentStep: 0, version: 1, stepAttempt: 1 });
     expect(view.steps.map((step) => [step.name, step.status, step.attempts])).toEqual([
@@ -85,7 +72,7 @@ describe('starting a saga', () => {
 
 describe('a saga runs to its end', () => {
   it('when every participant succeeds, then the saga is COMPLETED with three DONE steps and the data from onSuccess', async () => {
-    const { engine, checkout } = await startCheckout();
+    const { engine, checkout } = await startCheckout(bed);
     await bed.participants.runUntilQuiet(engine);
 
     const saga = await bed.readSaga(checkout.sagaId);
@@ -100,7 +87,7 @@ describe('a saga runs to its end', () => {
 
   it('when the debit fails, then the created order is compensated and the saga is ABORTED with the reason', async () => {
     bed.participants.script(MessageTypes.DebitAccount, fail('INSUFFICIENT_FUNDS'));
-    const { engine, checkout } = await startCheckout();
+    const { engine, checkout } = await startCheckout(bed);
     await bed.participants.runUntilQuiet(engine);
 
     const saga = await bed.readSaga(checkout.sagaId);
@@ -113,7 +100,7 @@ describe('a saga runs to its end', () => {
 
   it('when creating the order fails, then the saga is ABORTED at once and nothing is compensated', async () => {
     bed.participants.script(MessageTypes.CreatePendingOrder, fail('UNKNOWN_MENU_ITEM'));
-    const { engine, checkout } = await startCheckout();
+    const { engine, checkout } = await startCheckout(bed);
     await bed.participants.runUntilQuiet(engine);
 
     const saga = await bed.readSaga(checkout.sagaId);
@@ -124,7 +111,7 @@ describe('a saga runs to its end', () => {
 
   it('when the retriable last step fails, then it is sent again after a backoff until it succeeds, and the saga completes', async () => {
     bed.participants.script(MessageTypes.ApproveOrder, fail('ORDER_LOCKED'), fail('ORDER_LOCKED'), succeed());
-    const { engine, checkout } = await startCheckout();
+    const { engine, checkout } = await startCheckout(bed);
     await bed.participants.runUntilQuiet(engine);
     expect(await bed.readSaga(checkout.sagaId)).toMatchObject({ status: 'RUNNING', currentStep: 2 });
 
@@ -146,7 +133,7 @@ describe('a saga runs to its end', () => {
 
   it('when a saga is presented, then it has its business key, its owner and one entry per definition step', async () => {
     bed.participants.script(MessageTypes.DebitAccount, fail('INSUFFICIENT_FUNDS'));
-    const { engine, checkout } = await startCheckout();
+    const { engine, checkout } = await startCheckout(bed);
     bed.clock.advance(250);
     await bed.participants.runUntilQuiet(engine);
 

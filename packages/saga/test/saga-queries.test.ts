@@ -1,22 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { MessageTypes } from '@ordering/contracts';
 import { AppError } from '@ordering/platform';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { findSaga, listSagas, type SagaEngine, type StartSagaInput } from '../src/index.js';
 import { aCancellation, aCheckout } from './builders.js';
-import { createSagaTestBed, type SagaTestBed } from './support/saga-test-bed.js';
+import { useSagaTestBed } from './support/saga-test-bed.js';
 import { fail } from './support/simulated-participants.js';
 
-let bed: SagaTestBed;
+const bed = useSagaTestBed();
 let engine: SagaEngine;
 
-beforeEach(async () => {
-  bed = await createSagaTestBed();
+beforeEach(() => {
   engine = bed.newEngine();
-});
-
-afterEach(async () => {
-  await bed?.close();
 });
 
 const start = async (input: StartSagaInput): Promise<string> => {

@@ -1,27 +1,14 @@
 import { MessageTypes } from '@ordering/contracts';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OVERDUE_AFTER_MS, registerSagaGauges } from '../src/index.js';
-import { aCancellation, aCheckout } from './builders.js';
-import { createSagaTestBed, MAX_FORWARD_ATTEMPTS, RETRY_BACKOFF_MS, STEP_TIMEOUT_MS, type SagaTestBed } from './support/saga-test-bed.js';
+import { aCancellation } from './builders.js';
+import { useSagaTestBed, MAX_FORWARD_ATTEMPTS, RETRY_BACKOFF_MS, STEP_TIMEOUT_MS } from './support/saga-test-bed.js';
+import { startCheckout, sweepAfter } from './support/saga-driver.js';
 import { fail, silent, succeed } from './support/simulated-participants.js';
 import { TEST_CHECKOUT, TEST_SAGAS } from './support/test-sagas.js';
 
-let bed: SagaTestBed;
-
-beforeEach(async () => {
-  bed = await createSagaTestBed();
-});
-
-afterEach(async () => {
-  await bed?.close();
-});
-
-const startCheckout = async () => {
-  const checkout = aCheckout();
-  await bed.database.db.transaction((tx) => bed.newEngine().start(tx, checkout));
-  return checkout;
-};
+const bed = useSagaTestBed();
 
 const pendingCommands = (): Promise<number> => bed.database.pool.query("select count(*)::int as n from outbox_messages where status = 'PENDING'").then((result) => result.rows[0].n as number);
 
@@ -33,12 +20,6 @@ const answerEachAfter = async (elapsedMs: number): Promise<void> => {
     await bed.participants.pump(bed.newEngine());
   }
   throw new Error('the participants never went quiet');
-};
-
-const sweepAfter = async (ms: number): Promise<void> => {
-  bed.clock.advance(ms);
-  await bed.newEngine().sweep(bed.database.db);
-  await bed.participants.runUntilQuiet(bed.newEngine());
 };
 
 const stepDuration = (labels: Record<string, string>, sample: 'count' | 'sum') =>
@@ -57,7 +38,7 @@ const gaugeReaches = async (name: string, labels: Record<string, string>, expect
 
 describe('saga step metrics', () => {
   it('when a checkout completes, then each step is observed once, FORWARD and SUCCEEDED, for the time its participant took, and nothing is compensated', async () => {
-    await startCheckout();
+    await startCheckout(bed);
     await answerEachAfter(250);
 
     for (const step of ['createOrder', 'debitAccount', 'approveOrder']) {
@@ -71,10 +52,10 @@ describe('saga step metrics', () => {
   it('when the debit fails and the first compensation of the order fails too, then the order is compensated once, and each step is observed once with its outcome and direction', async () => {
     bed.participants.script(MessageTypes.DebitAccount, fail('INSUFFICIENT_FUNDS'));
     bed.participants.script(MessageTypes.RejectOrder, fail('ORDER_LOCKED'), succeed());
-    const checkout = await startCheckout();
+    const { checkout } = await startCheckout(bed);
     await answerEachAfter(100);
     // The failed compensation is sent again after its backoff, and then succeeds.
-    await sweepAfter(RETRY_BACKOFF_MS);
+    await sweepAfter(bed, RETRY_BACKOFF_MS);
 
     expect(await bed.readSaga(checkout.sagaId)).toMatchObject({ status: 'ABORTED', reason: 'INSUFFICIENT_FUNDS' });
     expect(await stepDuration({ step: 'createOrder', direction: 'FORWARD', outcome: 'SUCCEEDED' }, 'count')).toBe(1);
@@ -89,11 +70,11 @@ describe('saga step metrics', () => {
 
   it('when the debit never answers, then it is observed once as TIMEOUT from its first send, and both steps are compensated once', async () => {
     bed.participants.script(MessageTypes.DebitAccount, silent());
-    await startCheckout();
+    await startCheckout(bed);
     await answerEachAfter(100);
     let waited = 0;
     for (let attempt = 1; attempt <= MAX_FORWARD_ATTEMPTS; attempt += 1) {
-      await sweepAfter(RETRY_BACKOFF_MS + 1);
+      await sweepAfter(bed, RETRY_BACKOFF_MS + 1);
       waited += RETRY_BACKOFF_MS + 1;
     }
 
@@ -128,11 +109,11 @@ describe('saga gauges', () => {
     bed.participants.script(MessageTypes.CreatePendingOrder, succeed(), silent(), succeed());
     bed.participants.script(MessageTypes.DebitAccount, succeed(), fail('INSUFFICIENT_FUNDS'));
     bed.participants.script(MessageTypes.RejectOrder, silent());
-    const completed = await startCheckout();
+    const { checkout: completed } = await startCheckout(bed);
     await bed.participants.runUntilQuiet(bed.newEngine());
-    const running = await startCheckout();
+    const { checkout: running } = await startCheckout(bed);
     await bed.participants.runUntilQuiet(bed.newEngine());
-    const compensating = await startCheckout();
+    const { checkout: compensating } = await startCheckout(bed);
     await bed.participants.runUntilQuiet(bed.newEngine());
     expect((await Promise.all([completed, running, compensating].map(async ({ sagaId }) => (await bed.readSaga(sagaId)).status)))).toEqual([
       'COMPLETED',

@@ -1,21 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MessageTypes } from '@ordering/contracts';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createSagaSweeper, type SagaDatabase, type SagaEngine } from '../src/index.js';
 import { aCancellation, aCheckout } from './builders.js';
-import { createSagaTestBed, RETRY_BACKOFF_MS, type SagaTestBed } from './support/saga-test-bed.js';
+import { useSagaTestBed, RETRY_BACKOFF_MS } from './support/saga-test-bed.js';
 import { silent } from './support/simulated-participants.js';
 import { testCheckoutSaga } from './support/test-sagas.js';
 
-let bed: SagaTestBed;
-
-beforeEach(async () => {
-  bed = await createSagaTestBed();
-});
-
-afterEach(async () => {
-  await bed?.close();
-});
+const bed = useSagaTestBed();
 
 /** A database that refuses to open transactions the first `failures` times, like PostgreSQL restarting. */
 const flakyDatabase = (db: SagaDatabase, failures: number): SagaDatabase => {

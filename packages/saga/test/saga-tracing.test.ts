@@ -2,10 +2,10 @@ import { MessageTypes, type Envelope } from '@ordering/contracts';
 import { activeTraceHeaders, inConsumerSpan, inProducerSpan, startTracing, tracer, type TraceHeaders } from '@ordering/platform';
 import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { aCheckout } from './builders.js';
 import type { SagaEngine } from '../src/index.js';
-import { createSagaTestBed, type SagaTestBed } from './support/saga-test-bed.js';
+import { useSagaTestBed } from './support/saga-test-bed.js';
 import { fail, succeed } from './support/simulated-participants.js';
 
 // The OpenTelemetry API is process-global: one provider for this file.
@@ -15,15 +15,10 @@ const COMPENSATING = 'ordering.saga.compensating';
 const ORCHESTRATOR = { service: 'orchestrator', system: 'http' };
 const PARTICIPANT = { service: 'order', system: 'http' };
 
-let bed: SagaTestBed;
+const bed = useSagaTestBed();
 
-beforeEach(async () => {
+beforeEach(() => {
   exporter.reset();
-  bed = await createSagaTestBed();
-});
-
-afterEach(async () => {
-  await bed?.close();
 });
 
 afterAll(async () => {

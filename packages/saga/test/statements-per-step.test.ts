@@ -1,8 +1,8 @@
 import { MessageTypes, type Envelope } from '@ordering/contracts';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SagaEngine } from '../src/index.js';
 import { aCancellation, aCheckout } from './builders.js';
-import { createSagaTestBed, type SagaTestBed } from './support/saga-test-bed.js';
+import { useSagaTestBed, type SagaTestBed } from './support/saga-test-bed.js';
 import { fail, succeed, type Answer } from './support/simulated-participants.js';
 
 /**
@@ -10,15 +10,7 @@ import { fail, succeed, type Answer } from './support/simulated-participants.js'
  * the engine's own statements, without the consumer's BEGIN, inbox row and COMMIT around a reply.
  */
 
-let bed: SagaTestBed;
-
-beforeEach(async () => {
-  bed = await createSagaTestBed();
-});
-
-afterEach(async () => {
-  await bed?.close();
-});
+const bed = useSagaTestBed();
 
 /** Statements `work` sent inside one transaction, BEGIN and COMMIT left out. */
 const statementsOf = async (work: Parameters<SagaTestBed['database']['db']['transaction']>[0]): Promise<number> => {

@@ -1,33 +1,12 @@
 import { MessageTypes } from '@ordering/contracts';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { aCheckout } from './builders.js';
-import { createSagaTestBed, MAX_FORWARD_ATTEMPTS, RETRY_BACKOFF_MS, STEP_TIMEOUT_MS, type SagaTestBed } from './support/saga-test-bed.js';
+import { useSagaTestBed, MAX_FORWARD_ATTEMPTS, RETRY_BACKOFF_MS, STEP_TIMEOUT_MS } from './support/saga-test-bed.js';
+import { runCheckout, sweepAfter } from './support/saga-driver.js';
 import { fail, late, silent, succeed } from './support/simulated-participants.js';
 
-let bed: SagaTestBed;
+const bed = useSagaTestBed();
 
-beforeEach(async () => {
-  bed = await createSagaTestBed();
-});
-
-afterEach(async () => {
-  await bed?.close();
-});
-
-const start = async () => {
-  const engine = bed.newEngine();
-  const checkout = aCheckout();
-  await bed.database.db.transaction((tx) => engine.start(tx, checkout));
-  await bed.participants.runUntilQuiet(engine);
-  return { engine, checkout };
-};
-
-const sweepAfter = async (ms: number) => {
-  bed.clock.advance(ms);
-  const result = await bed.newEngine().sweep(bed.database.db);
-  await bed.participants.runUntilQuiet(bed.newEngine());
-  return result;
-};
 
 const idsOf = (type: string): string[] => bed.participants.taken.filter((command) => command.type === type).map((command) => command.id);
 
@@ -39,7 +18,7 @@ describe('a participant that stays silent', () => {
     await bed.database.db.transaction((tx) => bed.newEngine().start(tx, checkout));
     await bed.participants.runUntilQuiet(bed.newEngine());
 
-    for (let sweep = 0; sweep < MAX_FORWARD_ATTEMPTS + 1; sweep += 1) await sweepAfter(RETRY_BACKOFF_MS * 2 ** sweep + 1);
+    for (let sweep = 0; sweep < MAX_FORWARD_ATTEMPTS + 1; sweep += 1) await sweepAfter(bed, RETRY_BACKOFF_MS * 2 ** sweep + 1);
 
     const sent = bed.participants.taken.filter((command) => command.correlationId === checkout.sagaId);
     expect(sent.map((command) => command.type)).toEqual([
@@ -51,20 +30,20 @@ describe('a participant that stays silent', () => {
 
   it('when the deadline has not passed, then the sweeper leaves the saga alone', async () => {
     bed.participants.script(MessageTypes.DebitAccount, silent());
-    const { checkout } = await start();
+    const { checkout } = await runCheckout(bed);
     const before = await bed.readSaga(checkout.sagaId);
 
-    expect(await sweepAfter(STEP_TIMEOUT_MS - 1)).toEqual({ claimed: 0, resent: 0, timedOut: 0, failed: 0 });
+    expect(await sweepAfter(bed, STEP_TIMEOUT_MS - 1)).toEqual({ claimed: 0, resent: 0, timedOut: 0, failed: 0 });
     expect(await bed.readSaga(checkout.sagaId)).toEqual(before);
   });
 
   it('when the debit stays silent, then it is resent with new message ids and growing waits, then compensated with TIMEOUT, itself included', async () => {
     bed.participants.script(MessageTypes.DebitAccount, late(), silent());
-    const { checkout } = await start();
+    const { checkout } = await runCheckout(bed);
     const deadlines: number[] = [];
 
     for (let attempt = 2; attempt <= MAX_FORWARD_ATTEMPTS; attempt += 1) {
-      expect(await sweepAfter(RETRY_BACKOFF_MS + 1)).toMatchObject({ claimed: 1, resent: 1, timedOut: 0 });
+      expect(await sweepAfter(bed, RETRY_BACKOFF_MS + 1)).toMatchObject({ claimed: 1, resent: 1, timedOut: 0 });
       const saga = await bed.readSaga(checkout.sagaId);
       expect(saga).toMatchObject({ status: 'RUNNING', currentStep: 1, stepAttempt: attempt });
       deadlines.push((saga.deadlineAt?.getTime() ?? 0) - bed.clock.now().getTime());
@@ -74,7 +53,7 @@ describe('a participant that stays silent', () => {
     expect(new Set(debits).size).toBe(MAX_FORWARD_ATTEMPTS);
     expect((await bed.commandsOf(checkout.sagaId)).filter((command) => command.stepIndex === 1).map((command) => command.attempt).sort()).toEqual([1, 2, 3]);
 
-    expect(await sweepAfter(RETRY_BACKOFF_MS + 1)).toMatchObject({ claimed: 1, resent: 0, timedOut: 1 });
+    expect(await sweepAfter(bed, RETRY_BACKOFF_MS + 1)).toMatchObject({ claimed: 1, resent: 0, timedOut: 1 });
 
     const saga = await bed.readSaga(checkout.sagaId);
     expect(saga).toMatchObject({ status: 'ABORTED', reason: 'TIMEOUT' });
@@ -98,8 +77,8 @@ describe('a participant that stays silent', () => {
 
   it('when the original reply of a timed-out step finally arrives, then it is ignored', async () => {
     bed.participants.script(MessageTypes.DebitAccount, late(), silent());
-    const { checkout } = await start();
-    for (let sweep = 0; sweep < MAX_FORWARD_ATTEMPTS; sweep += 1) await sweepAfter(RETRY_BACKOFF_MS + 1);
+    const { checkout } = await runCheckout(bed);
+    for (let sweep = 0; sweep < MAX_FORWARD_ATTEMPTS; sweep += 1) await sweepAfter(bed, RETRY_BACKOFF_MS + 1);
     const aborted = { saga: await bed.readSaga(checkout.sagaId), outbox: await bed.outboxOf(checkout.sagaId) };
     expect(aborted.saga.status).toBe('ABORTED');
 
@@ -113,22 +92,22 @@ describe('a participant that stays silent', () => {
   it('when the original reply arrives while the timed-out step is being compensated, then it is ignored and compensation goes on', async () => {
     bed.participants.script(MessageTypes.DebitAccount, late(), silent());
     bed.participants.script(MessageTypes.RefundAccount, silent(), succeed());
-    const { checkout } = await start();
-    for (let sweep = 0; sweep < MAX_FORWARD_ATTEMPTS; sweep += 1) await sweepAfter(RETRY_BACKOFF_MS + 1);
+    const { checkout } = await runCheckout(bed);
+    for (let sweep = 0; sweep < MAX_FORWARD_ATTEMPTS; sweep += 1) await sweepAfter(bed, RETRY_BACKOFF_MS + 1);
     expect(await bed.readSaga(checkout.sagaId)).toMatchObject({ status: 'COMPENSATING', currentStep: 1, reason: 'TIMEOUT' });
 
     await bed.participants.deliverHeld(bed.newEngine());
     expect(await bed.readSaga(checkout.sagaId)).toMatchObject({ status: 'COMPENSATING', currentStep: 1 });
 
-    await sweepAfter(RETRY_BACKOFF_MS + 1);
+    await sweepAfter(bed, RETRY_BACKOFF_MS + 1);
     expect(await bed.readSaga(checkout.sagaId)).toMatchObject({ status: 'ABORTED', reason: 'TIMEOUT' });
   });
 
   it('when the retriable step stays silent, then it is resent past every attempt limit and the saga completes once it answers', async () => {
     bed.participants.script(MessageTypes.ApproveOrder, silent(), silent(), silent(), silent(), silent(), succeed());
-    const { checkout } = await start();
+    const { checkout } = await runCheckout(bed);
 
-    for (let sweep = 0; sweep < 5; sweep += 1) expect(await sweepAfter(RETRY_BACKOFF_MS + 1)).toMatchObject({ resent: 1, timedOut: 0 });
+    for (let sweep = 0; sweep < 5; sweep += 1) expect(await sweepAfter(bed, RETRY_BACKOFF_MS + 1)).toMatchObject({ resent: 1, timedOut: 0 });
 
     const saga = await bed.readSaga(checkout.sagaId);
     expect(saga.status).toBe('COMPLETED');
@@ -139,10 +118,10 @@ describe('a participant that stays silent', () => {
   it('when a compensation stays silent, then it is resent forever, waiting at most the backoff cap', async () => {
     bed.participants.script(MessageTypes.DebitAccount, fail('INSUFFICIENT_FUNDS'));
     bed.participants.script(MessageTypes.RejectOrder, silent());
-    const { checkout } = await start();
+    const { checkout } = await runCheckout(bed);
 
     for (let sweep = 0; sweep < 6; sweep += 1) {
-      expect(await sweepAfter(RETRY_BACKOFF_MS + 1)).toMatchObject({ resent: 1 });
+      expect(await sweepAfter(bed, RETRY_BACKOFF_MS + 1)).toMatchObject({ resent: 1 });
       const saga = await bed.readSaga(checkout.sagaId);
       expect((saga.deadlineAt?.getTime() ?? 0) - bed.clock.now().getTime()).toBeLessThanOrEqual(RETRY_BACKOFF_MS);
     }

@@ -1,11 +1,11 @@
 import { MessageTypes } from '@ordering/contracts';
 import { createLogger, type SqlExecutor } from '@ordering/platform';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { defineSaga, filledByEarlierStep, participantCommandHandler, participantCommandHandlers, type SagaStepInput, type SucceededReplyOf } from '../src/index.js';
+import { defineSaga, filledByEarlierStep, participantCommandHandler, participantCommandHandlers, replyKeyPicker, type ReplyKeyOf, type SagaStepInput, type SucceededReplyOf } from '../src/index.js';
 
 type Data = { orderId: string; customerId: string; total?: number };
 
-const participant = { service: 'account' as const, logger: createLogger({ service: 'saga-test', level: 'silent' }) };
+const participant = { service: 'account' as const, logger: createLogger({ service: 'saga-test', level: 'silent' }), replyKey: 'orderId' as const };
 
 describe('saga steps and participant handlers are typed by their contracts', () => {
   it('when a step names its command, then its payload is checked against the contract and onSuccess reads the typed reply', () => {
@@ -93,8 +93,17 @@ describe('saga steps and participant handlers are typed by their contracts', () 
       // @ts-expect-error an event is not a command a participant answers
       type: MessageTypes.CustomerRegistered,
       unexpectedFailures: [],
-      run: async () => ({ ok: false, reason: 'NOT_A_COMMAND' }),
+      run: async () => ({ ok: false, failure: 'NOT_A_COMMAND' }),
     });
+  });
+
+  it('when a participant names its reply key, then only a text field the command carries and its replies repeat compiles', () => {
+    expectTypeOf<ReplyKeyOf<typeof MessageTypes.DebitAccount>>().toEqualTypeOf<'orderId'>();
+    expect(replyKeyPicker<typeof MessageTypes.DebitAccount>('orderId')({ customerId: 'c', orderId: 'o', amount: 1 })).toEqual({ orderId: 'o' });
+    // @ts-expect-error the debit's replies do not repeat the customer id
+    replyKeyPicker<typeof MessageTypes.DebitAccount>('customerId');
+    // @ts-expect-error the amount is not text
+    participantCommandHandlers({ ...participant, replyKey: 'amount' }, {} as never);
   });
 
   it('when a participant lists its answers, then every command it owns must be answered, and only those', () => {
@@ -107,7 +116,7 @@ describe('saga steps and participant handlers are typed by their contracts', () 
     // @ts-expect-error the account service owns DebitAccount too
     participantCommandHandlers(participant, { [MessageTypes.RefundAccount]: refund });
     participantCommandHandlers(participant, {
-      [MessageTypes.DebitAccount]: { unexpectedFailures: [], run: async () => ({ ok: false, reason: 'NO' }) },
+      [MessageTypes.DebitAccount]: { unexpectedFailures: [], run: async () => ({ ok: false, failure: 'NO' }) },
       [MessageTypes.RefundAccount]: refund,
       // @ts-expect-error ApproveOrder is the order service's
       [MessageTypes.ApproveOrder]: { unexpectedFailures: 'all', run: async () => ({ ok: true, value: {} }) },

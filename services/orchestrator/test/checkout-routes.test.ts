@@ -46,7 +46,7 @@ describe('POST /api/checkout', () => {
     const debit = await orchestrator.reply('account', succeeded({ amount: 1340, balanceAfter: 0 }));
     expect(debit.payload).toMatchObject({ customerId, amount: 1340 });
     await orchestrator.reply('order', succeeded());
-    const saga = (await orchestrator.app.inject({ method: 'GET', url: `/api/checkout/${sagaId}`, headers: bearer(token) })).json();
+    const saga = (await orchestrator.get(`/api/checkout/${sagaId}`, token)).json();
     expect(saga.status).toBe('COMPLETED');
     expect(saga.steps.every((step: { status: string }) => step.status === 'DONE')).toBe(true);
   });
@@ -57,7 +57,7 @@ describe('POST /api/checkout', () => {
     await orchestrator.reply('account', failed('INSUFFICIENT_FUNDS'));
     const reject = await orchestrator.reply('order', succeeded());
     expect(reject).toMatchObject({ type: 'order.RejectOrder.v1', payload: { reason: 'INSUFFICIENT_FUNDS' } });
-    const saga = (await orchestrator.app.inject({ method: 'GET', url: `/api/checkout/${sagaId}`, headers: bearer(token) })).json();
+    const saga = (await orchestrator.get(`/api/checkout/${sagaId}`, token)).json();
     expect(saga).toMatchObject({ status: 'ABORTED', reason: 'INSUFFICIENT_FUNDS' });
     expect(saga.steps.map((step: { status: string }) => step.status)).toEqual(['COMPENSATED', 'FAILED', 'PENDING']);
   });
@@ -68,7 +68,7 @@ describe('POST /api/checkout', () => {
     expect(second.statusCode).toBe(202);
     expect(second.json().sagaId).toBe(first.json().sagaId);
     const admin = await orchestrator.tokens.issue({ role: 'admin' });
-    const all = (await orchestrator.app.inject({ method: 'GET', url: '/api/admin/sagas', headers: bearer(admin) })).json();
+    const all = (await orchestrator.get('/api/admin/sagas', admin)).json();
     expect(all.items).toHaveLength(1);
   });
 
@@ -129,7 +129,7 @@ describe('GET /api/checkout/{sagaId} and /api/admin/sagas', () => {
     const { sagaId } = (await checkout()).json();
     const stranger = await orchestrator.tokens.issue();
     const admin = await orchestrator.tokens.issue({ role: 'admin' });
-    const read = (t: string) => orchestrator.app.inject({ method: 'GET', url: `/api/checkout/${sagaId}`, headers: bearer(t) });
+    const read = (t: string) => orchestrator.get(`/api/checkout/${sagaId}`, t);
     expect((await read(stranger)).statusCode).toBe(404);
     expect((await read(token)).statusCode).toBe(200);
     expect((await read(admin)).statusCode).toBe(200);
@@ -137,14 +137,14 @@ describe('GET /api/checkout/{sagaId} and /api/admin/sagas', () => {
 
   it('when a customer lists all sagas, then 403; an admin gets pages filtered by status', async () => {
     for (let i = 0; i < 3; i += 1) await checkout();
-    expect((await orchestrator.app.inject({ method: 'GET', url: '/api/admin/sagas', headers: bearer(token) })).statusCode).toBe(403);
+    expect((await orchestrator.get('/api/admin/sagas', token)).statusCode).toBe(403);
     const admin = await orchestrator.tokens.issue({ role: 'admin' });
-    const first = (await orchestrator.app.inject({ method: 'GET', url: '/api/admin/sagas?limit=2', headers: bearer(admin) })).json();
+    const first = (await orchestrator.get('/api/admin/sagas?limit=2', admin)).json();
     expect(first.items).toHaveLength(2);
-    const second = (await orchestrator.app.inject({ method: 'GET', url: `/api/admin/sagas?limit=2&cursor=${first.nextCursor}`, headers: bearer(admin) })).json();
+    const second = (await orchestrator.get(`/api/admin/sagas?limit=2&cursor=${first.nextCursor}`, admin)).json();
     expect(second).toMatchObject({ nextCursor: null });
     expect(second.items).toHaveLength(1);
-    const completed = (await orchestrator.app.inject({ method: 'GET', url: '/api/admin/sagas?status=COMPLETED', headers: bearer(admin) })).json();
+    const completed = (await orchestrator.get('/api/admin/sagas?status=COMPLETED', admin)).json();
     expect(completed.items).toEqual([]);
   });
 
@@ -153,7 +153,7 @@ describe('GET /api/checkout/{sagaId} and /api/admin/sagas', () => {
     const admin = await orchestrator.tokens.issue({ role: 'admin' });
     const answers = [];
     for (const [what, cursor] of CRAFTED_CURSORS) {
-      const response = await orchestrator.app.inject({ method: 'GET', url: `/api/admin/sagas?cursor=${cursor}`, headers: bearer(admin) });
+      const response = await orchestrator.get(`/api/admin/sagas?cursor=${cursor}`, admin);
       answers.push([what, response.statusCode, response.headers['content-type'], response.json().code]);
     }
     expect(answers).toEqual(CRAFTED_CURSORS.map(([what]) => [what, 400, expect.stringContaining('application/problem+json'), 'VALIDATION_FAILED']));
@@ -162,7 +162,7 @@ describe('GET /api/checkout/{sagaId} and /api/admin/sagas', () => {
   it('when a saga id or an order id in a path is a urn:uuid, then 400 VALIDATION_FAILED, not a database error', async () => {
     const urn = `urn:uuid:${randomUUID()}`;
     const responses = [
-      await orchestrator.app.inject({ method: 'GET', url: `/api/checkout/${urn}`, headers: bearer(token) }),
+      await orchestrator.get(`/api/checkout/${urn}`, token),
       await orchestrator.app.inject({ method: 'POST', url: `/api/orders/${urn}/cancel`, headers: bearer(token) }),
     ];
     expect(responses.map((response) => [response.statusCode, response.json().code])).toEqual([

@@ -1,3 +1,4 @@
+import type { LightMyRequestResponse } from 'fastify';
 import { contractOf, type Envelope } from '@ordering/contracts';
 import { createMessaging, createReply, outboxMessages, type Messaging } from '@ordering/messaging';
 import { createLogger, createMetrics, runMigrations, type HttpServer } from '@ordering/platform';
@@ -17,6 +18,8 @@ export interface OrchestratorUnderTest {
   tokens: TestTokens;
   /** Answers the oldest pending command sent to `participant`, as that participant would. */
   reply(participant: 'order' | 'account', payload: (command: Envelope) => Record<string, unknown>): Promise<Envelope>;
+  /** A GET of the API with the given bearer token. */
+  get(url: string, token: string): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 
@@ -57,6 +60,7 @@ export const startOrchestrator = async (): Promise<OrchestratorUnderTest> => {
     messaging,
     tokens,
     reply,
+    get: (url, token) => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } }),
     async close() {
       await app.close();
       await messaging.stop();

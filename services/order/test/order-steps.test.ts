@@ -82,11 +82,11 @@ describe('recognising a repeated CreatePendingOrder', () => {
   });
 
   it('when the order id belongs to another customer, then it is refused as ORDER_ID_CONFLICT', () => {
-    expect(repeatedCreation(order, undefined, aCustomerId())).toEqual({ ok: false, reason: 'ORDER_ID_CONFLICT' });
+    expect(repeatedCreation(order, undefined, aCustomerId())).toEqual({ ok: false, failure: 'ORDER_ID_CONFLICT' });
   });
 
   it('when only a tombstone exists, then the answer is its recorded reason', () => {
-    expect(repeatedCreation(undefined, { reason: 'TIMEOUT' }, customerId)).toEqual({ ok: false, reason: 'TIMEOUT' });
+    expect(repeatedCreation(undefined, { reason: 'TIMEOUT' }, customerId)).toEqual({ ok: false, failure: 'TIMEOUT' });
   });
 
   it('when the order id is new, then there is nothing to repeat', () => {

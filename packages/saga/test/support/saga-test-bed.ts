@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import type { Envelope } from '@ordering/contracts';
 import { MESSAGING_MIGRATIONS } from '@ordering/messaging';
+import { afterEach, beforeEach } from 'vitest';
 import { connectDatabase, createLogger, createMetrics, runMigrations, type Database, type Logger, type ServiceMetrics } from '@ordering/platform';
 import { createTestDatabase, type TestDatabase } from '@ordering/testing';
 import { createSagaEngine, type SagaEngine, type SagaEngineOptions } from '../../src/index.js';
@@ -195,4 +196,25 @@ export const createSagaTestBed = async (): Promise<SagaTestBed> => {
       await testDatabase.drop();
     },
   };
+};
+
+/**
+ * A fresh bed for every test of the file, closed after it: `const bed = useSagaTestBed();` at the top of a file.
+ * The returned handle always reaches the current test's bed, so each test still starts from an empty database.
+ */
+export const useSagaTestBed = (): SagaTestBed => {
+  let current: SagaTestBed | undefined;
+  beforeEach(async () => {
+    current = await createSagaTestBed();
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return new Proxy({} as SagaTestBed, {
+    get(_handle, property) {
+      if (!current) throw new Error('the saga test bed exists only while a test runs');
+      return Reflect.get(current, property);
+    },
+  });
 };

@@ -1,5 +1,6 @@
 import { MessageTypes } from '@ordering/contracts';
 import { defineSaga, filledByEarlierStep } from '../../src/index.js';
+import { byCustomerAndOrder, byOrder, stepsOf } from './saga-step-builders.js';
 
 export interface OrderLine {
   menuItemId: string;
@@ -15,44 +16,26 @@ export interface TestCheckoutData {
 
 export const TEST_CHECKOUT = 'test-checkout';
 
+const checkout = stepsOf<TestCheckoutData>();
+const newOrder = (data: TestCheckoutData) => ({ ...byCustomerAndOrder(data), items: data.items });
+const debitOfTotal = (data: TestCheckoutData) => ({ ...byCustomerAndOrder(data), amount: filledByEarlierStep(data.total, 'total') });
+
 /** Shaped like the real checkout: create the order, take the money, approve (only forward once paid). */
 export const testCheckoutSaga = defineSaga<TestCheckoutData>({
   type: TEST_CHECKOUT,
   participantsReplyTo: 'orchestrator',
   steps: [
-    {
-      name: 'createOrder',
-      kind: 'compensatable',
-      participant: 'order',
-      command: {
-        type: MessageTypes.CreatePendingOrder,
-        payload: (data) => ({ orderId: data.orderId, customerId: data.customerId, items: data.items }),
-        onSuccess: (data, reply) => ({ ...data, total: reply.total }),
-      },
-      compensation: {
-        participant: 'order',
-        command: { type: MessageTypes.RejectOrder, payload: (data, { reason }) => ({ orderId: data.orderId, reason }) },
-      },
-    },
-    {
-      name: 'debitAccount',
-      kind: 'compensatable',
-      participant: 'account',
-      command: {
-        type: MessageTypes.DebitAccount,
-        payload: (data) => ({ customerId: data.customerId, orderId: data.orderId, amount: filledByEarlierStep(data.total, 'total') }),
-      },
-      compensation: {
-        participant: 'account',
-        command: { type: MessageTypes.RefundAccount, payload: (data) => ({ customerId: data.customerId, orderId: data.orderId }) },
-      },
-    },
-    {
-      name: 'approveOrder',
-      kind: 'retriable',
-      participant: 'order',
-      command: { type: MessageTypes.ApproveOrder, payload: (data) => ({ orderId: data.orderId }) },
-    },
+    checkout.compensatable(
+      'createOrder',
+      checkout.orderDoes({ type: MessageTypes.CreatePendingOrder, payload: newOrder, onSuccess: checkout.keepTotal }),
+      checkout.undoneBy('order', { type: MessageTypes.RejectOrder, payload: (data, { reason }) => ({ ...byOrder(data), reason }) }),
+    ),
+    checkout.compensatable(
+      'debitAccount',
+      checkout.accountDoes({ type: MessageTypes.DebitAccount, payload: debitOfTotal }),
+      checkout.undoneBy('account', { type: MessageTypes.RefundAccount, payload: byCustomerAndOrder }),
+    ),
+    checkout.retriable('approveOrder', checkout.orderDoes({ type: MessageTypes.ApproveOrder, payload: byOrder })),
   ],
 });
 
@@ -62,35 +45,21 @@ export interface TestCancelData {
   total?: number;
 }
 
+const cancel = stepsOf<TestCancelData>();
+
 /** Shaped like the real cancel-order saga: its refund is a pivot (it cannot be undone). */
 export const testCancelOrderSaga = defineSaga<TestCancelData>({
   type: 'cancel-order',
   participantsReplyTo: 'orchestrator',
   oneActivePerKey: true,
   steps: [
-    {
-      name: 'beginCancel',
-      kind: 'compensatable',
-      participant: 'order',
-      command: {
-        type: MessageTypes.BeginCancel,
-        payload: (data) => ({ orderId: data.orderId, customerId: data.customerId }),
-        onSuccess: (data, reply) => ({ ...data, total: reply.total }),
-      },
-      compensation: { participant: 'order', command: { type: MessageTypes.UndoCancel, payload: (data) => ({ orderId: data.orderId }) } },
-    },
-    {
-      name: 'refund',
-      kind: 'pivot',
-      participant: 'account',
-      command: { type: MessageTypes.RefundAccount, payload: (data) => ({ customerId: data.customerId, orderId: data.orderId }) },
-    },
-    {
-      name: 'confirmCancel',
-      kind: 'retriable',
-      participant: 'order',
-      command: { type: MessageTypes.ConfirmCancel, payload: (data) => ({ orderId: data.orderId }) },
-    },
+    cancel.compensatable(
+      'beginCancel',
+      cancel.orderDoes({ type: MessageTypes.BeginCancel, payload: byCustomerAndOrder, onSuccess: cancel.keepTotal }),
+      cancel.undoneBy('order', { type: MessageTypes.UndoCancel, payload: byOrder }),
+    ),
+    cancel.pivot('refund', cancel.accountDoes({ type: MessageTypes.RefundAccount, payload: byCustomerAndOrder })),
+    cancel.retriable('confirmCancel', cancel.orderDoes({ type: MessageTypes.ConfirmCancel, payload: byOrder })),
   ],
 });
 

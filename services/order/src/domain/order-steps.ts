@@ -1,3 +1,4 @@
+import { fail, ok, type Result } from '@ordering/contracts';
 import type { Order } from './order.js';
 import { transition, type OrderEvent, type OrderStatus } from './order-state.js';
 
@@ -6,11 +7,11 @@ import { transition, type OrderEvent, type OrderStatus } from './order-state.js'
  * timeout carries a new message id), so a step that already happened is answered as done again, never redone.
  */
 
-/** What a command's reply says: success with its data, or a stable UPPER_SNAKE reason. */
-export type StepOutcome<T extends object = Record<never, never>> = { ok: true; value: T } | { ok: false; reason: string };
+/** What a command's reply says: success with its data, or a stable UPPER_SNAKE reason (the failure). */
+export type StepOutcome<T extends object = Record<never, never>> = Result<T, string>;
 
-export const succeeded = <T extends object>(value: T): StepOutcome<T> => ({ ok: true, value });
-export const refused = <T extends object = Record<never, never>>(reason: string): StepOutcome<T> => ({ ok: false, reason });
+export const succeeded = <T extends object>(value: T): StepOutcome<T> => ok(value);
+export const refused = <T extends object = Record<never, never>>(reason: string): StepOutcome<T> => fail(reason);
 
 /** Why an order id has a tombstone instead of an order. */
 export const TOMBSTONE_CAUSES = ['CREATION_FAILED', 'REJECTED_BEFORE_CREATION'] as const;

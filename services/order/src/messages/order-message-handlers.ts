@@ -20,7 +20,7 @@ export interface OrderMessageDeps {
 
 /** The order service's part in the checkout and cancel-order sagas: one handler per command it owns. */
 export const createOrderMessageHandlers = ({ logger }: OrderMessageDeps): MessageHandler<OrderTx>[] =>
-  participantCommandHandlers({ service: ORDER_CONSUMER, logger }, {
+  participantCommandHandlers({ service: ORDER_CONSUMER, logger, replyKey: 'orderId' }, {
     [MessageTypes.CreatePendingOrder]: {
       // UNKNOWN_MENU_ITEM is the customer's; a tombstone's reason is a saga that gave up first.
       unexpectedFailures: [ORDER_ID_CONFLICT],
