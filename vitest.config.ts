@@ -4,7 +4,12 @@ import { configDefaults, defineConfig } from 'vitest/config';
 const conditions = ['development'];
 
 /** Test files that need no database. */
-const STATIC_CHECKS = ['tools/ci/test/**/*.test.ts', 'tools/observability/test/**/*.test.ts', 'tools/containers/test/**/*.test.ts', 'packages/contracts/test/**/*.test.ts'];
+const STATIC_CHECKS = [
+  'tools/ci/test/**/*.test.ts',
+  'tools/observability/test/**/*.test.ts',
+  'tools/containers/test/**/*.test.ts',
+  'packages/contracts/test/**/*.test.ts',
+];
 
 export default defineConfig({
   ssr: { resolve: { externalConditions: conditions } },
@@ -25,7 +30,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit-and-service',
-          include: ['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'tools/*/test/**/*.test.ts', 'tests/tracing/**/*.test.ts'],
+          include: [
+            'packages/*/test/**/*.test.ts',
+            'services/*/test/**/*.test.ts',
+            'tools/*/test/**/*.test.ts',
+            'tests/tracing/**/*.test.ts',
+          ],
           exclude: [...configDefaults.exclude, ...STATIC_CHECKS],
           globalSetup: ['tools/testing/src/postgres-global-setup.ts'],
         },

@@ -313,7 +313,11 @@ describe('public API contract through the gateway', () => {
     });
 
     it('when a malformed traceparent is sent, then the request is answered normally', async () => {
-      for (const traceparent of ['garbage', '00-00000000000000000000000000000000-0000000000000000-01', `ff-${'a'.repeat(32)}-${'b'.repeat(16)}-01`]) {
+      for (const traceparent of [
+        'garbage',
+        '00-00000000000000000000000000000000-0000000000000000-01',
+        `ff-${'a'.repeat(32)}-${'b'.repeat(16)}-01`,
+      ]) {
         expectStatus(await api.get('/api/menu', { headers: { traceparent } }), 200);
         expectStatus(await api.get('/api/customers/me', { token, headers: { traceparent } }), 200);
       }
@@ -349,7 +353,8 @@ describe('public API contract through the gateway', () => {
         expectStatus(own, 200);
         for (const [path, operations] of Object.entries(own.body.paths ?? {})) {
           if (!path.startsWith('/api/')) continue;
-          for (const method of Object.keys(operations)) expect(merged[path], `${service}: ${method.toUpperCase()} ${path} in the merged /docs/json`).toHaveProperty(method);
+          for (const method of Object.keys(operations))
+            expect(merged[path], `${service}: ${method.toUpperCase()} ${path} in the merged /docs/json`).toHaveProperty(method);
         }
       }
     });

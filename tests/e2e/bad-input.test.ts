@@ -94,7 +94,8 @@ describe('bad input through the gateway', () => {
   const expectRefused = (response: ApiResponse, badCase: BadCase): void => {
     const problem = expectClientProblem(response, badCase.statuses ?? [400]);
     if (badCase.code !== undefined) expect(problem.code, describeResponse(response)).toBe(badCase.code);
-    else if ((badCase.statuses ?? [400]).includes(400) && response.status === 400) expect(problem.code, describeResponse(response)).toBe('VALIDATION_FAILED');
+    else if ((badCase.statuses ?? [400]).includes(400) && response.status === 400)
+      expect(problem.code, describeResponse(response)).toBe('VALIDATION_FAILED');
   };
 
   describe('POST /api/customers', () => {
@@ -146,9 +147,12 @@ describe('bad input through the gateway', () => {
       withUnknown({ isAdmin: true }),
     ];
 
-    it.each(cases.map((badCase) => [badCase.name, badCase] as const))('when %s, then the answer is a 4xx problem', async (_name, badCase) => {
-      expectRefused(await api.post('/api/customers', badCase.options), badCase);
-    });
+    it.each(cases.map((badCase) => [badCase.name, badCase] as const))(
+      'when %s, then the answer is a 4xx problem',
+      async (_name, badCase) => {
+        expectRefused(await api.post('/api/customers', badCase.options), badCase);
+      },
+    );
 
     it('when a chunked body over 64 KiB is sent, then the answer is 413 PAYLOAD_TOO_LARGE', async () => {
       const response = await sendChunked(`${running().gatewayUrl}/api/customers`, paddedTo(JUST_OVER_LIMIT, { ...registration() }));
@@ -186,12 +190,31 @@ describe('bad input through the gateway', () => {
       { name: 'email is null', options: json({ email: null, password: victim.password }) },
       { name: 'the password is missing', options: json({ email: victim.email }) },
       { name: 'the email is missing', options: json({ password: victim.password }) },
-      { name: 'the right credentials come with an unknown field role', options: json({ email: victim.email, password: victim.password, role: 'admin' }) },
-      { name: 'the right credentials come with an unknown field scope', options: json({ email: victim.email, password: victim.password, scope: 'admin' }) },
+      {
+        name: 'the right credentials come with an unknown field role',
+        options: json({ email: victim.email, password: victim.password, role: 'admin' }),
+      },
+      {
+        name: 'the right credentials come with an unknown field scope',
+        options: json({ email: victim.email, password: victim.password, scope: 'admin' }),
+      },
       { name: 'the email is an SQL tautology', options: json({ email: "' OR '1'='1", password: "' OR '1'='1" }), statuses: [400, 401] },
-      { name: 'the email ends in an SQL comment', options: json({ email: `${victim.email}' --`, password: 'anything-at-all' }), statuses: [400, 401] },
-      { name: 'the password is an SQL tautology', options: json({ email: victim.email, password: SQL_OR }), statuses: [401], code: 'INVALID_CREDENTIALS' },
-      { name: 'the email holds a NUL byte', options: json({ email: `${victim.email}\u0000`, password: victim.password }), statuses: [400, 401] },
+      {
+        name: 'the email ends in an SQL comment',
+        options: json({ email: `${victim.email}' --`, password: 'anything-at-all' }),
+        statuses: [400, 401],
+      },
+      {
+        name: 'the password is an SQL tautology',
+        options: json({ email: victim.email, password: SQL_OR }),
+        statuses: [401],
+        code: 'INVALID_CREDENTIALS',
+      },
+      {
+        name: 'the email holds a NUL byte',
+        options: json({ email: `${victim.email}\u0000`, password: victim.password }),
+        statuses: [400, 401],
+      },
     ];
 
     it('when any malformed, mistyped, oversized or hostile login is sent, then each answer is a 4xx problem and no token is issued', async () => {
@@ -239,7 +262,10 @@ describe('bad input through the gateway', () => {
       { name: 'the body has the unknown field currency', options: json({ amount: 100, currency: 'USD' }) },
       { name: 'the body names another customer', options: json({ amount: 100, customerId: '00000000-0000-0000-0000-000000000000' }) },
       { name: 'the body sets the balance', options: json({ amount: 100, balance: 1_000_000 }) },
-      { name: 'the Idempotency-Key is 256 characters', options: { json: { amount: 100 }, headers: { 'idempotency-key': 'k'.repeat(256) } } },
+      {
+        name: 'the Idempotency-Key is 256 characters',
+        options: { json: { amount: 100 }, headers: { 'idempotency-key': 'k'.repeat(256) } },
+      },
     ];
 
     it('when any malformed, mistyped or oversized deposit is sent, then each answer is a 4xx problem', async () => {
@@ -268,7 +294,18 @@ describe('bad input through the gateway', () => {
   });
 
   describe('queries and paths', () => {
-    const entriesQueries = ['limit=0', 'limit=101', 'limit=-1', 'limit=1.5', 'limit=abc', 'limit=', 'cursor=', 'cursor=garbage', `cursor=${encodeURIComponent(SQL_OR)}`, 'cursor=eyJ4IjoxfQ'];
+    const entriesQueries = [
+      'limit=0',
+      'limit=101',
+      'limit=-1',
+      'limit=1.5',
+      'limit=abc',
+      'limit=',
+      'cursor=',
+      'cursor=garbage',
+      `cursor=${encodeURIComponent(SQL_OR)}`,
+      'cursor=eyJ4IjoxfQ',
+    ];
     it.each(entriesQueries)('when the ledger is read with ?%s, then the answer is 400', async (query) => {
       expectRefused(await api.get(`/api/accounts/me/entries?${query}`, { token: victim.token }), { name: query, options: {} });
     });
@@ -279,10 +316,13 @@ describe('bad input through the gateway', () => {
     });
 
     // Well-formed cursors holding a date or id PostgreSQL refuses: they must stop at validation, not reach SQL as a 500.
-    it.each(CRAFTED_CURSORS)('when a page is asked for with a cursor holding %s, then the ledger and the orders answer 400', async (what, cursor) => {
-      expectRefused(await api.get(`/api/accounts/me/entries?cursor=${cursor}`, { token: victim.token }), { name: what, options: {} });
-      expectRefused(await api.get(`/api/orders?cursor=${cursor}`, { token: victim.token }), { name: what, options: {} });
-    });
+    it.each(CRAFTED_CURSORS)(
+      'when a page is asked for with a cursor holding %s, then the ledger and the orders answer 400',
+      async (what, cursor) => {
+        expectRefused(await api.get(`/api/accounts/me/entries?cursor=${cursor}`, { token: victim.token }), { name: what, options: {} });
+        expectRefused(await api.get(`/api/orders?cursor=${cursor}`, { token: victim.token }), { name: what, options: {} });
+      },
+    );
 
     const orderIds = ['not-a-uuid', encodeURIComponent("' OR 1=1 --"), '%00', '12345', `urn:uuid:${SOME_UUID}`];
     it.each(orderIds)('when an order is read by the id %s, then the answer is 400 or 404, never a 5xx', async (id) => {
@@ -341,12 +381,16 @@ describe('bad input through the gateway', () => {
 /** fetch cannot send a chunked request body without streams; node:http can. */
 const sendChunked = (url: string, body: string): Promise<{ status: number; text: string }> =>
   new Promise((resolve, reject) => {
-    const request = httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-      response.on('error', reject);
-    });
+    const request = httpRequest(
+      url,
+      { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        response.on('error', reject);
+      },
+    );
     request.on('error', reject);
     for (let offset = 0; offset < body.length; offset += 8_192) request.write(body.slice(offset, offset + 8_192));
     request.end();

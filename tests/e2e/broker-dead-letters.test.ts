@@ -72,10 +72,14 @@ describe.skipIf(!isProductionMode())('poison messages published straight to Rabb
   /** The documented command, against this system's broker. */
   const dlq = async (...args: string[]) => {
     // --data-dir: where the tool finds the operator token that signs a repaired replay.
-    const result = await runCommand('npm', ['run', '--silent', 'dlq', '--', ...args, '--broker', running().brokerUrl ?? '', '--data-dir', running().dataDir], {
-      cwd: REPO_ROOT,
-      timeoutMs: 60_000,
-    });
+    const result = await runCommand(
+      'npm',
+      ['run', '--silent', 'dlq', '--', ...args, '--broker', running().brokerUrl ?? '', '--data-dir', running().dataDir],
+      {
+        cwd: REPO_ROOT,
+        timeoutMs: 60_000,
+      },
+    );
     return result;
   };
   const listed = async (): Promise<ListedDeadLetter[]> => {
@@ -97,7 +101,7 @@ describe.skipIf(!isProductionMode())('poison messages published straight to Rabb
     }
   };
 
-  it('when text that is not JSON is published to the order command queue, then it lands in that queue\'s DLQ with the error, and dlq show prints it', async () => {
+  it("when text that is not JSON is published to the order command queue, then it lands in that queue's DLQ with the error, and dlq show prints it", async () => {
     const marker = `not json ${randomUUID()}`;
     await publishRaw('ordering.order.commands', marker);
 
@@ -113,17 +117,28 @@ describe.skipIf(!isProductionMode())('poison messages published straight to Rabb
 
   it('when an event with an invalid payload reaches account, then it is dead-lettered; replayed repaired, it creates the account', async () => {
     const customerId = randomUUID();
-    const broken = anEnvelope('account', 'customer.CustomerRegistered.v1', { customerId, role: 'emperor', registeredAt: new Date().toISOString() });
+    const broken = anEnvelope('account', 'customer.CustomerRegistered.v1', {
+      customerId,
+      role: 'emperor',
+      registeredAt: new Date().toISOString(),
+    });
     const body = JSON.stringify(broken);
     // Signed by the customer service, its one legitimate sender: what is wrong is its payload.
     await publishRaw('ordering.account.events', body, signedBy(running(), 'customer', body));
 
     const letter = await waitForDeadLetter((entry) => entry.messageId === broken['id'], 'the invalid CustomerRegistered in a DLQ');
-    expect(letter).toMatchObject({ queue: 'ordering.account.events.dlq', service: 'account', messageType: 'customer.CustomerRegistered.v1' });
+    expect(letter).toMatchObject({
+      queue: 'ordering.account.events.dlq',
+      service: 'account',
+      messageType: 'customer.CustomerRegistered.v1',
+    });
     expect(letter.error).toMatch(/payload|role/i);
 
     const repairedFile = path.join(scratch, 'repaired.json');
-    await writeFile(repairedFile, JSON.stringify({ ...broken, payload: { customerId, role: 'customer', registeredAt: new Date().toISOString() } }));
+    await writeFile(
+      repairedFile,
+      JSON.stringify({ ...broken, payload: { customerId, role: 'customer', registeredAt: new Date().toISOString() } }),
+    );
     const replay = await dlq('replay', letter.id, '--message', repairedFile);
     expect(replay.code, `${replay.stdout}\n${replay.stderr}`).toBe(0);
 
@@ -143,23 +158,35 @@ describe.skipIf(!isProductionMode())('poison messages published straight to Rabb
 
   it.each([
     ['unsigned', (_body: string): Record<string, string> => ({}), /unauthenticated: the message is not signed/],
-    ["signed with the order service's own key", (body: string) => signedBy(running(), 'order', body), /'order' may not send account\.RefundAccount\.v1/],
-  ])('when a RefundAccount for a paid order is published %s, then account parks it and no balance changes', async (_how, headersFor, error) => {
-    const paid = await terminalSagaOf(api, buyer.token, await api.checkoutItems(buyer.token, [{ menuItemId: item.id, quantity: 1 }], { wait: 30 }), {
-      context: () => running().tail(40),
-    });
-    expect(paid.status).toBe('COMPLETED');
-    const before = (await api.account(buyer.token)).body.balance;
-    const forged = anEnvelope('account', 'account.RefundAccount.v1', { customerId: buyer.customer.id, orderId: paid.orderId }, 'order');
-    const body = JSON.stringify(forged);
+    [
+      "signed with the order service's own key",
+      (body: string) => signedBy(running(), 'order', body),
+      /'order' may not send account\.RefundAccount\.v1/,
+    ],
+  ])(
+    'when a RefundAccount for a paid order is published %s, then account parks it and no balance changes',
+    async (_how, headersFor, error) => {
+      const paid = await terminalSagaOf(
+        api,
+        buyer.token,
+        await api.checkoutItems(buyer.token, [{ menuItemId: item.id, quantity: 1 }], { wait: 30 }),
+        {
+          context: () => running().tail(40),
+        },
+      );
+      expect(paid.status).toBe('COMPLETED');
+      const before = (await api.account(buyer.token)).body.balance;
+      const forged = anEnvelope('account', 'account.RefundAccount.v1', { customerId: buyer.customer.id, orderId: paid.orderId }, 'order');
+      const body = JSON.stringify(forged);
 
-    await publishRaw('ordering.account.commands', body, headersFor(body));
+      await publishRaw('ordering.account.commands', body, headersFor(body));
 
-    const letter = await waitForDeadLetter((entry) => entry.messageId === forged['id'], 'the forged RefundAccount in a DLQ');
-    expect(letter).toMatchObject({ queue: 'ordering.account.commands.dlq', service: 'account' });
-    expect(letter.error).toMatch(error);
-    expect((await api.account(buyer.token)).body.balance).toBe(before);
-  });
+      const letter = await waitForDeadLetter((entry) => entry.messageId === forged['id'], 'the forged RefundAccount in a DLQ');
+      expect(letter).toMatchObject({ queue: 'ordering.account.commands.dlq', service: 'account' });
+      expect(letter.error).toMatch(error);
+      expect((await api.account(buyer.token)).body.balance).toBe(before);
+    },
+  );
 
   it('when unknown ids or bad arguments are given, then dlq fails with one line, no stack trace', async () => {
     const missing = await dlq('show', randomUUID());

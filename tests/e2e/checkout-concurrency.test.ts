@@ -2,7 +2,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ApiResponse, MenuItem, Saga } from './support/api-client.js';
 import { aCustomer, anIdempotencyKey } from './support/builders.js';
 import { describeResponse, expectStatus } from './support/expectations.js';
-import { adminToken, expectMoneyInvariants, expectSagaShape, waitForQuietSagas, waitForTerminalSagas, type CustomerSession } from './support/sagas.js';
+import {
+  adminToken,
+  expectMoneyInvariants,
+  expectSagaShape,
+  waitForQuietSagas,
+  waitForTerminalSagas,
+  type CustomerSession,
+} from './support/sagas.js';
 import { useSystemPerSuite } from './support/system-per-suite.js';
 
 /**
@@ -34,7 +41,9 @@ describe('200 concurrent checkouts against money for 50', () => {
   it('when 200 checkouts of one item are sent at once without wait, then every one is answered 202 with its own saga', async () => {
     expect((await api.account(buyer.token)).body.balance).toBe(AFFORDABLE * item.price);
     const responses = await Promise.all(
-      Array.from({ length: CHECKOUTS }, () => api.checkoutItems(buyer.token, [{ menuItemId: item.id, quantity: 1 }], { timeoutMs: 120_000 })),
+      Array.from({ length: CHECKOUTS }, () =>
+        api.checkoutItems(buyer.token, [{ menuItemId: item.id, quantity: 1 }], { timeoutMs: 120_000 }),
+      ),
     );
     const byStatus: Record<number, number> = {};
     for (const response of responses) byStatus[response.status] = (byStatus[response.status] ?? 0) + 1;
@@ -64,7 +73,10 @@ describe('200 concurrent checkouts against money for 50', () => {
     }
     expect(outcomes, logs()).toEqual({ COMPLETED: AFFORDABLE, 'ABORTED INSUFFICIENT_FUNDS': CHECKOUTS - AFFORDABLE });
     for (const saga of sagas.filter((entry) => entry.status === 'COMPLETED')) {
-      expect(saga.steps.map((step) => step.status), JSON.stringify(saga)).toEqual(saga.steps.map(() => 'DONE'));
+      expect(
+        saga.steps.map((step) => step.status),
+        JSON.stringify(saga),
+      ).toEqual(saga.steps.map(() => 'DONE'));
     }
   }, 180_000);
 
@@ -75,14 +87,20 @@ describe('200 concurrent checkouts against money for 50', () => {
     const ledger = await api.allEntries(buyer.token);
     const debits = ledger.filter((entry) => entry.kind === 'DEBIT');
     expect(debits).toHaveLength(AFFORDABLE);
-    expect(debits.every((entry) => entry.amount === item.price && entry.balanceAfter >= 0), JSON.stringify(debits.slice(0, 5))).toBe(true);
+    expect(
+      debits.every((entry) => entry.amount === item.price && entry.balanceAfter >= 0),
+      JSON.stringify(debits.slice(0, 5)),
+    ).toBe(true);
     expect(ledger.filter((entry) => entry.kind === 'REFUND')).toEqual([]);
     const orders = await api.allOrders(buyer.token);
     expect(orders).toHaveLength(CHECKOUTS);
     const approved = orders.filter((order) => order.status === 'APPROVED');
     const rejected = orders.filter((order) => order.status === 'REJECTED');
     expect({ approved: approved.length, rejected: rejected.length }).toEqual({ approved: AFFORDABLE, rejected: CHECKOUTS - AFFORDABLE });
-    expect(rejected.every((order) => order.reason === 'INSUFFICIENT_FUNDS'), JSON.stringify(rejected.filter((order) => order.reason !== 'INSUFFICIENT_FUNDS').slice(0, 3))).toBe(true);
+    expect(
+      rejected.every((order) => order.reason === 'INSUFFICIENT_FUNDS'),
+      JSON.stringify(rejected.filter((order) => order.reason !== 'INSUFFICIENT_FUNDS').slice(0, 3)),
+    ).toBe(true);
     // The debited orders are exactly the approved ones, and exactly the orders of the COMPLETED sagas.
     const completedOrders = [...terminal.values()].filter((saga) => saga.status === 'COMPLETED').map((saga) => saga.orderId);
     expect(new Set(debits.map((entry) => entry.orderId))).toEqual(new Set(approved.map((order) => order.id)));

@@ -3,7 +3,16 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ApiResponse, CheckoutLine, LedgerEntry, MenuItem, Order, Saga } from './support/api-client.js';
 import { aCustomer, anIdempotencyKey } from './support/builders.js';
 import { describeResponse, expectProblem, expectStatus } from './support/expectations.js';
-import { adminToken, expectMoneyInvariants, expectSagaShape, menuByKind, terminalSagaOf, waitForQuietSagas, waitForTerminalSaga, type CustomerSession } from './support/sagas.js';
+import {
+  adminToken,
+  expectMoneyInvariants,
+  expectSagaShape,
+  menuByKind,
+  terminalSagaOf,
+  waitForQuietSagas,
+  waitForTerminalSaga,
+  type CustomerSession,
+} from './support/sagas.js';
 import { useSystemPerSuite } from './support/system-per-suite.js';
 
 /**
@@ -101,7 +110,10 @@ describe('checkout and cancellation sagas through the gateway', () => {
     expect(saga.status, what).toBe('COMPLETED');
     expect(saga.reason, what).toBeUndefined();
     expect(saga.steps.length, what).toBeGreaterThanOrEqual(3);
-    expect(saga.steps.map((step) => step.status), what).toEqual(saga.steps.map(() => 'DONE'));
+    expect(
+      saga.steps.map((step) => step.status),
+      what,
+    ).toEqual(saga.steps.map(() => 'DONE'));
   };
 
   const expectAborted = (saga: Saga, reason: string): void => {
@@ -133,11 +145,23 @@ describe('checkout and cancellation sagas through the gateway', () => {
       const response = await api.order(alice.token, saga.orderId);
       expectStatus(response, 200);
       const order = response.body;
-      expect(order).toMatchObject({ id: saga.orderId, customerId: alice.customer.id, status: 'APPROVED', currency: 'JPY', total: totalOf(lines) });
+      expect(order).toMatchObject({
+        id: saga.orderId,
+        customerId: alice.customer.id,
+        status: 'APPROVED',
+        currency: 'JPY',
+        total: totalOf(lines),
+      });
       expect(order.reason, JSON.stringify(order)).toBeUndefined();
       const expectedItems = lines.map((line) => {
         const item = menu.find((entry) => entry.id === line.menuItemId) as MenuItem;
-        return { menuItemId: item.id, name: item.name, quantity: line.quantity, unitPrice: item.price, subtotal: item.price * line.quantity };
+        return {
+          menuItemId: item.id,
+          name: item.name,
+          quantity: line.quantity,
+          unitPrice: item.price,
+          subtotal: item.price * line.quantity,
+        };
       });
       const byId = (a: { menuItemId: string }, b: { menuItemId: string }): number => a.menuItemId.localeCompare(b.menuItemId);
       expect([...order.items].sort(byId)).toEqual(expectedItems.sort(byId));
@@ -196,10 +220,19 @@ describe('checkout and cancellation sagas through the gateway', () => {
       expectAborted(saga, 'INSUFFICIENT_FUNDS');
       const order = await api.order(bob.token, saga.orderId);
       expectStatus(order, 200);
-      expect(order.body).toMatchObject({ id: saga.orderId, customerId: bob.customer.id, status: 'REJECTED', reason: 'INSUFFICIENT_FUNDS', total: cheapest.price });
+      expect(order.body).toMatchObject({
+        id: saga.orderId,
+        customerId: bob.customer.id,
+        status: 'REJECTED',
+        reason: 'INSUFFICIENT_FUNDS',
+        total: cheapest.price,
+      });
       expect(await balanceOf(bob)).toBe(before);
       const ledger = await api.allEntries(bob.token);
-      expect(ledger.filter((entry) => entry.kind !== 'DEPOSIT'), JSON.stringify(ledger)).toEqual([]);
+      expect(
+        ledger.filter((entry) => entry.kind !== 'DEPOSIT'),
+        JSON.stringify(ledger),
+      ).toEqual([]);
     });
 
     it('when a menu item does not exist, then the saga is ABORTED with UNKNOWN_MENU_ITEM and there is no order (404)', async () => {
@@ -224,7 +257,10 @@ describe('checkout and cancellation sagas through the gateway', () => {
     });
 
     it('when an unfunded customer checks out 20 lines (menu items repeated) with quantity 100, then the shape is accepted and the saga ends ABORTED with INSUFFICIENT_FUNDS', async () => {
-      const lines = Array.from({ length: 20 }, (_, i) => ({ menuItemId: (menu[i % menu.length] as MenuItem).id, quantity: i === 0 ? 100 : 1 }));
+      const lines = Array.from({ length: 20 }, (_, i) => ({
+        menuItemId: (menu[i % menu.length] as MenuItem).id,
+        quantity: i === 0 ? 100 : 1,
+      }));
       const saga = await checkoutAndWait(dave, lines);
       expectAborted(saga, 'INSUFFICIENT_FUNDS');
       const order = await api.order(dave.token, saga.orderId);
@@ -260,8 +296,14 @@ describe('checkout and cancellation sagas through the gateway', () => {
       expect(order.body).toMatchObject({ status: 'CANCELLED', total: approvedTotal });
       expect(await balanceOf(alice)).toBe(balanceBeforeCheckout);
       const entries = await ledgerFor(alice, approved.orderId);
-      expect(entries.filter((entry) => entry.kind === 'DEBIT').map((entry) => entry.amount), JSON.stringify(entries)).toEqual([approvedTotal]);
-      expect(entries.filter((entry) => entry.kind === 'REFUND').map((entry) => entry.amount), JSON.stringify(entries)).toEqual([approvedTotal]);
+      expect(
+        entries.filter((entry) => entry.kind === 'DEBIT').map((entry) => entry.amount),
+        JSON.stringify(entries),
+      ).toEqual([approvedTotal]);
+      expect(
+        entries.filter((entry) => entry.kind === 'REFUND').map((entry) => entry.amount),
+        JSON.stringify(entries),
+      ).toEqual([approvedTotal]);
     });
 
     it('when the cancel-order saga is read at /api/checkout/{sagaId}, then it is the COMPLETED cancel-order saga', async () => {
@@ -349,15 +391,26 @@ describe('checkout and cancellation sagas through the gateway', () => {
       expect(replay.body.sagaId, describeResponse(replay)).toBe(first.body.sagaId);
       await waitForQuietSagas(api, admin, { context: logs });
       const entries = await ledgerFor(alice, first.body.orderId);
-      expect(entries.map((entry) => [entry.kind, entry.amount]), JSON.stringify(entries)).toEqual([['DEBIT', drink.price]]);
+      expect(
+        entries.map((entry) => [entry.kind, entry.amount]),
+        JSON.stringify(entries),
+      ).toEqual([['DEBIT', drink.price]]);
       const sagas = (await api.allAdminSagas(admin)).filter((entry) => entry.orderId === first.body.orderId);
       expect(sagas.map((entry) => entry.sagaId)).toEqual([first.body.sagaId]);
     });
 
     it('when the same key comes with another body, then the answer is 422 IDEMPOTENCY_KEY_REUSED and no saga starts', async () => {
       const before = await sagaCount();
-      expectProblem(await api.checkoutItems(alice.token, [{ menuItemId: drink.id, quantity: 2 }], { idempotencyKey: key }), 422, 'IDEMPOTENCY_KEY_REUSED');
-      expectProblem(await api.checkoutItems(alice.token, [{ menuItemId: food.id, quantity: 1 }], { idempotencyKey: key, wait: 5 }), 422, 'IDEMPOTENCY_KEY_REUSED');
+      expectProblem(
+        await api.checkoutItems(alice.token, [{ menuItemId: drink.id, quantity: 2 }], { idempotencyKey: key }),
+        422,
+        'IDEMPOTENCY_KEY_REUSED',
+      );
+      expectProblem(
+        await api.checkoutItems(alice.token, [{ menuItemId: food.id, quantity: 1 }], { idempotencyKey: key, wait: 5 }),
+        422,
+        'IDEMPOTENCY_KEY_REUSED',
+      );
       expect(await sagaCount()).toBe(before);
     });
 
@@ -404,12 +457,15 @@ describe('checkout and cancellation sagas through the gateway', () => {
       expect((await api.allOrders(dave.token)).length).toBe(ordersBefore);
     });
 
-    it.each([['31'], ['-1'], ['abc'], ['1.5'], ['']])('when the checkout carries ?wait=%s, then the answer is 400 and no saga is created', async (wait) => {
-      const before = await sagaCount();
-      const response = await api.post(`/api/checkout?wait=${wait}`, { json: { items: [validLine()] }, token: alice.token });
-      expectProblem(response, 400, 'VALIDATION_FAILED');
-      expect(await sagaCount(), `a saga was created by ${describeResponse(response)}`).toBe(before);
-    });
+    it.each([['31'], ['-1'], ['abc'], ['1.5'], ['']])(
+      'when the checkout carries ?wait=%s, then the answer is 400 and no saga is created',
+      async (wait) => {
+        const before = await sagaCount();
+        const response = await api.post(`/api/checkout?wait=${wait}`, { json: { items: [validLine()] }, token: alice.token });
+        expectProblem(response, 400, 'VALIDATION_FAILED');
+        expect(await sagaCount(), `a saga was created by ${describeResponse(response)}`).toBe(before);
+      },
+    );
 
     it('when nobody is logged in, then a checkout is 401 and no saga is created', async () => {
       const before = await sagaCount();
@@ -458,7 +514,9 @@ describe('checkout and cancellation sagas through the gateway', () => {
       for (const saga of all) expectSagaShape(saga);
       expect(new Set(all.map((saga) => saga.sagaId)).size).toBe(all.length);
       const created = all.map((saga) => Date.parse(saga.createdAt));
-      const outOfOrder = created.flatMap((at, i) => (i > 0 && at > (created[i - 1] as number) ? [`#${i} ${all[i]?.createdAt} after ${all[i - 1]?.createdAt}`] : []));
+      const outOfOrder = created.flatMap((at, i) =>
+        i > 0 && at > (created[i - 1] as number) ? [`#${i} ${all[i]?.createdAt} after ${all[i - 1]?.createdAt}`] : [],
+      );
       expect(outOfOrder, 'newest first').toEqual([]);
       const orders = new Set(all.map((saga) => saga.orderId));
       expect(orders.size).toBeGreaterThanOrEqual(10);
@@ -480,12 +538,17 @@ describe('checkout and cancellation sagas through the gateway', () => {
       expect(paged.map((saga) => saga.sagaId)).toEqual(all.map((saga) => saga.sagaId));
       const first = await api.adminSagas(admin);
       expectStatus(first, 200);
-      expect(first.body.items.map((saga) => saga.sagaId), 'the default page is the first 20').toEqual(all.slice(0, 20).map((saga) => saga.sagaId));
+      expect(
+        first.body.items.map((saga) => saga.sagaId),
+        'the default page is the first 20',
+      ).toEqual(all.slice(0, 20).map((saga) => saga.sagaId));
     });
 
     it('when an admin filters ?status=ABORTED&type=checkout, then exactly the aborted checkouts are listed', async () => {
       const aborted = await api.allAdminSagas(admin, { status: 'ABORTED', type: 'checkout' }, 2);
-      expect(aborted.map((saga) => saga.sagaId)).toEqual(all.filter((saga) => saga.status === 'ABORTED' && saga.type === 'checkout').map((saga) => saga.sagaId));
+      expect(aborted.map((saga) => saga.sagaId)).toEqual(
+        all.filter((saga) => saga.status === 'ABORTED' && saga.type === 'checkout').map((saga) => saga.sagaId),
+      );
       const reasons = new Set(aborted.map((saga) => saga.reason));
       expect(reasons.has('INSUFFICIENT_FUNDS') && reasons.has('UNKNOWN_MENU_ITEM'), JSON.stringify([...reasons])).toBe(true);
     });
@@ -525,7 +588,9 @@ describe('checkout and cancellation sagas through the gateway', () => {
       for (const session of sessions) {
         const own = await api.allOrders(session.token);
         expect(own.every((order) => order.customerId === session.customer.id)).toBe(true);
-        expect(own.map((order) => order.id)).toEqual(everything.filter((order) => order.customerId === session.customer.id).map((order) => order.id));
+        expect(own.map((order) => order.id)).toEqual(
+          everything.filter((order) => order.customerId === session.customer.id).map((order) => order.id),
+        );
       }
     });
   });

@@ -88,7 +88,8 @@ describe('crash recovery under the launcher', () => {
   it('when the embedded PostgreSQL is killed with SIGKILL, then it is restarted, the services recover and the data is intact', async (context) => {
     const sys = running();
     // With TEST_DATABASE_URL the system uses an external server that is not ours to kill.
-    if (sys.externalPostgres) context.skip('runs on an external PostgreSQL (TEST_DATABASE_URL): not killing a server the suite does not own');
+    if (sys.externalPostgres)
+      context.skip('runs on an external PostgreSQL (TEST_DATABASE_URL): not killing a server the suite does not own');
     const servicePids = () => Object.fromEntries(HTTP_PROCESS_NAMES.map((name) => [name, sys.processState(name).pid]));
     const pidsBefore = servicePids();
     const killedPid = sys.killProcess('postgres', 'SIGKILL');

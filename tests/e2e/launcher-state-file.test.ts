@@ -14,7 +14,7 @@ const isAlive = (pid: number): boolean => {
 };
 
 describe('the launcher when its state file cannot be written', () => {
-  it('when a directory has taken the state file\'s place, then SIGTERM still stops every process and the launcher exits 0', async () => {
+  it("when a directory has taken the state file's place, then SIGTERM still stops every process and the launcher exits 0", async () => {
     const system = await startSystem({ replicas: 1 });
     const pids = system
       .state()

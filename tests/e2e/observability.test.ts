@@ -33,7 +33,10 @@ describe('observability', () => {
   const serviceOf = (process: string): string => process.replace(/#\d+$/, '');
 
   const countByProcess = (lines: readonly LogLine[]): Record<string, number> =>
-    lines.reduce<Record<string, number>>((counts, line) => ({ ...counts, [serviceOf(line.process)]: (counts[serviceOf(line.process)] ?? 0) + 1 }), {});
+    lines.reduce<Record<string, number>>(
+      (counts, line) => ({ ...counts, [serviceOf(line.process)]: (counts[serviceOf(line.process)] ?? 0) + 1 }),
+      {},
+    );
 
   /**
    * Waits until each named process logged the request, then sends one more request along the same path and waits
@@ -41,14 +44,23 @@ describe('observability', () => {
    * of the earlier one would already be in the capture. With replicas, one later request per replica (the gateway
    * takes them in turn). No sleeping, no timing assumption.
    */
-  const settledLines = async (requestId: string, processes: readonly string[], send: (id: string) => Promise<ApiResponse>): Promise<LogLine[]> => {
+  const settledLines = async (
+    requestId: string,
+    processes: readonly string[],
+    send: (id: string) => Promise<ApiResponse>,
+  ): Promise<LogLine[]> => {
     const logged = (id: string): Promise<true> =>
       eventually(
         async () => {
           const counts = countByProcess(completedLines(id));
           return processes.every((name) => (counts[name] ?? 0) >= 1) ? true : undefined;
         },
-        { what: `a "request completed" line for ${id} from ${processes.join(' and ')}`, timeoutMs: 15_000, intervalMs: 100, context: () => running().tail(40) },
+        {
+          what: `a "request completed" line for ${id} from ${processes.join(' and ')}`,
+          timeoutMs: 15_000,
+          intervalMs: 100,
+          context: () => running().tail(40),
+        },
       );
     await logged(requestId);
     for (let replica = 0; replica < running().replicas; replica += 1) {
@@ -64,7 +76,12 @@ describe('observability', () => {
     expect(countByProcess(lines), what).toEqual(Object.fromEntries(processes.map((name) => [name, 1])));
     for (const line of lines) {
       const record = line.json ?? {};
-      expect(record, what).toMatchObject({ service: serviceOf(line.process), level: 'info', time: expect.any(String), msg: 'request completed' });
+      expect(record, what).toMatchObject({
+        service: serviceOf(line.process),
+        level: 'info',
+        time: expect.any(String),
+        msg: 'request completed',
+      });
       expect(Number.isNaN(Date.parse(String(record['time']))), `time of ${line.text}`).toBe(false);
       expect(record['status'], what).toBe(response.status);
       expect(record['method'], what).toBe(response.method);
@@ -74,49 +91,62 @@ describe('observability', () => {
   describe('metrics', () => {
     /** Every replica's metrics of a service: the gateway takes replicas in turn, so any of them may have served a request. */
     const metricsOf = async (service: string): Promise<string> => {
-      const replicas = running().state().processes.filter((entry) => serviceOf(entry.name) === service && entry.url !== null);
+      const replicas = running()
+        .state()
+        .processes.filter((entry) => serviceOf(entry.name) === service && entry.url !== null);
       const texts = await Promise.all(replicas.map(async (entry) => (await new ApiClient(entry.url as string).get('/metrics')).text));
       return texts.join('\n');
     };
     const orderMetrics = (): Promise<string> => metricsOf('order');
 
-    it.each(HTTP_PROCESS_NAMES)('when %s is asked for /metrics directly, then it exposes the request duration histogram and process metrics', async (name) => {
-      // Make sure each service has served at least one request of its own.
-      await api.menu();
-      // The gateway's public port serves no /metrics: its own listener does.
-      const url = name === 'gateway' ? running().state().gatewayMetricsUrl : running().serviceUrls[name];
-      const response = await new ApiClient(url).get('/metrics');
-      expectStatus(response, 200);
-      expect(response.headers.get('content-type')).toMatch(/^text\/plain\b/);
-      expect(response.text).toContain('# TYPE http_server_request_duration_seconds histogram');
-      expect(response.text).toMatch(/^http_server_request_duration_seconds_bucket\{/m);
-      expect(response.text).toMatch(/^process_cpu_seconds_total\b/m);
-      expect(response.text).toMatch(/^process_resident_memory_bytes\b/m);
-      expect(response.text).toMatch(/^nodejs_eventloop_lag_seconds\b/m);
-      expect(response.text).toContain(`service="${name}"`);
-    });
+    it.each(HTTP_PROCESS_NAMES)(
+      'when %s is asked for /metrics directly, then it exposes the request duration histogram and process metrics',
+      async (name) => {
+        // Make sure each service has served at least one request of its own.
+        await api.menu();
+        // The gateway's public port serves no /metrics: its own listener does.
+        const url = name === 'gateway' ? running().state().gatewayMetricsUrl : running().serviceUrls[name];
+        const response = await new ApiClient(url).get('/metrics');
+        expectStatus(response, 200);
+        expect(response.headers.get('content-type')).toMatch(/^text\/plain\b/);
+        expect(response.text).toContain('# TYPE http_server_request_duration_seconds histogram');
+        expect(response.text).toMatch(/^http_server_request_duration_seconds_bucket\{/m);
+        expect(response.text).toMatch(/^process_cpu_seconds_total\b/m);
+        expect(response.text).toMatch(/^process_resident_memory_bytes\b/m);
+        expect(response.text).toMatch(/^nodejs_eventloop_lag_seconds\b/m);
+        expect(response.text).toContain(`service="${name}"`);
+      },
+    );
 
-    it('when /metrics is asked on the gateway\'s public port, then it is a 404', async () => {
+    it("when /metrics is asked on the gateway's public port, then it is a 404", async () => {
       const response = await api.get('/metrics');
 
       expectStatus(response, 404);
       expect(response.text).not.toContain('http_server_request_duration_seconds');
     });
 
-    it.runIf(testRedisUrl() !== undefined)('when the system runs with TEST_REDIS_URL, then the gateway keeps its rate-limit counts in that Redis', async () => {
-      const metrics = new ApiClient(running().state().gatewayMetricsUrl);
-      await eventually(async () => ((await metrics.get('/metrics')).text.match(/^rate_limit_store_connected\{[^}]*\} 1$/m) ? true : undefined), {
-        what: 'the gateway to report rate_limit_store_connected 1',
-        timeoutMs: 30_000,
-        context: () => running().tail(40),
-      });
-      expectStatus(await api.menu(), 200);
-      expect((await metrics.get('/metrics')).text).not.toMatch(/^rate_limit_store_bypassed_total\{[^}]*\} [1-9]/m);
-    });
+    it.runIf(testRedisUrl() !== undefined)(
+      'when the system runs with TEST_REDIS_URL, then the gateway keeps its rate-limit counts in that Redis',
+      async () => {
+        const metrics = new ApiClient(running().state().gatewayMetricsUrl);
+        await eventually(
+          async () => ((await metrics.get('/metrics')).text.match(/^rate_limit_store_connected\{[^}]*\} 1$/m) ? true : undefined),
+          {
+            what: 'the gateway to report rate_limit_store_connected 1',
+            timeoutMs: 30_000,
+            context: () => running().tail(40),
+          },
+        );
+        expectStatus(await api.menu(), 200);
+        expect((await metrics.get('/metrics')).text).not.toMatch(/^rate_limit_store_bypassed_total\{[^}]*\} [1-9]/m);
+      },
+    );
 
     it('when the menu was served through the gateway, then the order service counts it under its route template', async () => {
       expectStatus(await api.menu(), 200);
-      expect(await orderMetrics()).toMatch(/^http_server_request_duration_seconds_count\{[^}]*route="\/api\/menu"[^}]*status="200"[^}]*\} [1-9]/m);
+      expect(await orderMetrics()).toMatch(
+        /^http_server_request_duration_seconds_count\{[^}]*route="\/api\/menu"[^}]*status="200"[^}]*\} [1-9]/m,
+      );
     });
 
     it('when one checkout completed, then the orchestrator exposes its step durations and saga gauges, and every messaging service its dead letters, publish lag and redeliveries', async () => {
@@ -128,11 +158,18 @@ describe('observability', () => {
       expect((await terminalSagaOf(api, token, checkout, { context: () => running().tail(40) })).status).toBe('COMPLETED');
 
       const orchestrator = await metricsOf('orchestrator');
-      expect(orchestrator).toMatch(/^saga_step_duration_seconds_count\{[^}]*type="checkout"[^}]*direction="FORWARD",outcome="SUCCEEDED"[^}]*\} [1-9]/m);
-      for (const type of ['# TYPE saga_compensations_total counter', '# TYPE sagas_in_flight gauge', '# TYPE sagas_overdue gauge']) expect(orchestrator).toContain(type);
+      expect(orchestrator).toMatch(
+        /^saga_step_duration_seconds_count\{[^}]*type="checkout"[^}]*direction="FORWARD",outcome="SUCCEEDED"[^}]*\} [1-9]/m,
+      );
+      for (const type of ['# TYPE saga_compensations_total counter', '# TYPE sagas_in_flight gauge', '# TYPE sagas_overdue gauge'])
+        expect(orchestrator).toContain(type);
       for (const service of ['customer', 'order', 'account', 'orchestrator']) {
         const text = service === 'orchestrator' ? orchestrator : await metricsOf(service);
-        for (const type of ['# TYPE dead_letters gauge', '# TYPE outbox_publish_lag_seconds histogram', '# TYPE messages_redelivered_total counter']) {
+        for (const type of [
+          '# TYPE dead_letters gauge',
+          '# TYPE outbox_publish_lag_seconds histogram',
+          '# TYPE messages_redelivered_total counter',
+        ]) {
           expect(text, `${service} /metrics`).toContain(type);
         }
         // Through RabbitMQ the DLQ of each consuming queue is read too.
@@ -163,7 +200,8 @@ describe('observability', () => {
     it('when a deposit goes through the gateway, then the gateway and the account service each log exactly one line for it', async () => {
       const { token } = await signUp();
       const id = `e2e-deposit-${randomUUID()}`;
-      const send = (requestId: string) => api.post('/api/accounts/me/deposits', { json: { amount: 5 }, token, headers: { 'x-request-id': requestId } });
+      const send = (requestId: string) =>
+        api.post('/api/accounts/me/deposits', { json: { amount: 5 }, token, headers: { 'x-request-id': requestId } });
       const response = await send(id);
       expectStatus(response, 201);
       expectOneLinePerProcess(await settledLines(id, ['gateway', 'account'], send), ['gateway', 'account'], response);
@@ -174,7 +212,8 @@ describe('observability', () => {
       const wrong = `wrong-${randomUUID()}`;
       secrets.add(wrong);
       const id = `e2e-login-${randomUUID()}`;
-      const send = (requestId: string) => api.post('/api/auth/token', { json: { email, password: wrong }, headers: { 'x-request-id': requestId } });
+      const send = (requestId: string) =>
+        api.post('/api/auth/token', { json: { email, password: wrong }, headers: { 'x-request-id': requestId } });
       const response = await send(id);
       expectStatus(response, 401);
       expectOneLinePerProcess(await settledLines(id, ['gateway', 'customer'], send), ['gateway', 'customer'], response);
@@ -215,7 +254,7 @@ describe('observability', () => {
   });
 
   describe('trace ids in logs', () => {
-    it('when a checkout comes in without a traceparent and nothing exports spans, then the gateway\'s and the orchestrator\'s lines about it carry one trace id, and over HTTP it reaches order and account with its commands', async () => {
+    it("when a checkout comes in without a traceparent and nothing exports spans, then the gateway's and the orchestrator's lines about it carry one trace id, and over HTTP it reaches order and account with its commands", async () => {
       const { token } = await signUp();
       expectStatus(await api.deposit(token, 1000), 201);
       const menu = await api.menu();
@@ -224,10 +263,16 @@ describe('observability', () => {
       if (!item) throw new Error('the menu is empty');
       const id = `e2e-trace-${randomUUID()}`;
 
-      const response = await api.post<Saga>('/api/checkout?wait=30', { json: { items: [{ menuItemId: item.id, quantity: 1 }] }, token, headers: { 'x-request-id': id } });
+      const response = await api.post<Saga>('/api/checkout?wait=30', {
+        json: { items: [{ menuItemId: item.id, quantity: 1 }] },
+        token,
+        headers: { 'x-request-id': id },
+      });
       expect(response.status, response.text).toBeLessThan(300);
 
-      const requestLines = await settledLines(id, ['gateway', 'orchestrator'], (requestId) => api.get(`/api/checkout/${randomUUID()}`, { token, headers: { 'x-request-id': requestId } }));
+      const requestLines = await settledLines(id, ['gateway', 'orchestrator'], (requestId) =>
+        api.get(`/api/checkout/${randomUUID()}`, { token, headers: { 'x-request-id': requestId } }),
+      );
       const traceIds = new Set(requestLines.map((line) => line.json?.['traceId']));
       expect([...traceIds], requestLines.map((line) => line.text).join('\n')).toEqual([expect.stringMatching(/^[0-9a-f]{32}$/)]);
       // Saga transitions log at debug; what shows the trace travelling is each participant's line for the command it
@@ -242,7 +287,12 @@ describe('observability', () => {
           const services = new Set(pushes.map((line) => line.json?.['service']));
           return services.has('order') && services.has('account') ? pushes : undefined;
         },
-        { what: `order's and account's lines for the commands of trace ${String(traceId)}`, timeoutMs: 15_000, intervalMs: 100, context: () => running().tail(40) },
+        {
+          what: `order's and account's lines for the commands of trace ${String(traceId)}`,
+          timeoutMs: 15_000,
+          intervalMs: 100,
+          context: () => running().tail(40),
+        },
       );
     });
   });
@@ -263,7 +313,10 @@ describe('observability', () => {
         api.account(token),
         api.deposit(token, 10),
         api.post('/api/auth/token', { json: { email, password: leakyPassword } }),
-        api.post('/api/customers', { raw: `{"name":"x","email":"${email}","password":"${leakyPassword}"`, contentType: 'application/json' }),
+        api.post('/api/customers', {
+          raw: `{"name":"x","email":"${email}","password":"${leakyPassword}"`,
+          contentType: 'application/json',
+        }),
         api.post('/api/customers', { json: { name: 'x', email: 'not-an-email', password: leakyPassword } }),
         api.post('/api/customers', { json: { name: 'x', email, password: leakyPassword, role: 'admin' } }),
         api.post('/api/auth/token', { raw: `email=${email}&password=${leakyPassword}`, contentType: 'application/x-www-form-urlencoded' }),

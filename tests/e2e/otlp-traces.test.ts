@@ -40,12 +40,16 @@ describe('traces exported over OTLP', () => {
   };
 
   const describeSpans = (spans: readonly ReceivedSpan[]): string =>
-    spans.map((span) => `${span.service} ${span.kind} ${span.name} ${String(span.attributes['ordering.message.type'] ?? '')} ${span.traceId}`).join('\n');
+    spans
+      .map((span) => `${span.service} ${span.kind} ${span.name} ${String(span.attributes['ordering.message.type'] ?? '')} ${span.traceId}`)
+      .join('\n');
 
   /** The spans of the saga's messages (correlation id = saga id) and every other span of the traces they are in. */
   const traceOf = (sagaId: string): { traceIds: Set<string>; spans: ReceivedSpan[] } => {
     const all = receiver().spans();
-    const traceIds = new Set(all.filter((span) => span.attributes['messaging.message.conversation_id'] === sagaId).map((span) => span.traceId));
+    const traceIds = new Set(
+      all.filter((span) => span.attributes['messaging.message.conversation_id'] === sagaId).map((span) => span.traceId),
+    );
     return { traceIds, spans: all.filter((span) => traceIds.has(span.traceId)) };
   };
 
@@ -56,20 +60,27 @@ describe('traces exported over OTLP', () => {
         const { spans } = traceOf(sagaId);
         return complete(spans) ? spans : undefined;
       },
-      { what: `the spans of saga ${sagaId}`, timeoutMs: SPANS_TIMEOUT_MS, intervalMs: 500, context: () => `spans so far:\n${describeSpans(traceOf(sagaId).spans)}\nrejected: ${receiver().rejected().join('; ')}` },
+      {
+        what: `the spans of saga ${sagaId}`,
+        timeoutMs: SPANS_TIMEOUT_MS,
+        intervalMs: 500,
+        context: () => `spans so far:\n${describeSpans(traceOf(sagaId).spans)}\nrejected: ${receiver().rejected().join('; ')}`,
+      },
     );
 
   const servicesOf = (spans: readonly ReceivedSpan[]): Set<string> => new Set(spans.map((span) => span.service));
   const messageSpan = (spans: readonly ReceivedSpan[], kind: number, type: string): ReceivedSpan | undefined =>
     spans.find((span) => span.kind === kind && span.attributes['ordering.message.type'] === type);
   const hasEveryService = (spans: readonly ReceivedSpan[]): boolean => ON_THE_PATH.every((service) => servicesOf(spans).has(service));
-  const hasCheckoutRequest = (spans: readonly ReceivedSpan[]): boolean => spans.some((span) => span.service === 'gateway' && span.kind === SERVER);
+  const hasCheckoutRequest = (spans: readonly ReceivedSpan[]): boolean =>
+    spans.some((span) => span.service === 'gateway' && span.kind === SERVER);
   /** Each process exports its own batches: the trace is complete only once every span asserted on has arrived. */
   const holds =
     (messages: ReadonlyArray<readonly [number, string]>) =>
     (spans: ReceivedSpan[]): boolean =>
       hasEveryService(spans) && hasCheckoutRequest(spans) && messages.every(([kind, type]) => messageSpan(spans, kind, type) !== undefined);
-  const sentAndProcessed = (...types: string[]): Array<readonly [number, string]> => types.flatMap((type) => [[PRODUCER, type] as const, [CONSUMER, type] as const]);
+  const sentAndProcessed = (...types: string[]): Array<readonly [number, string]> =>
+    types.flatMap((type) => [[PRODUCER, type] as const, [CONSUMER, type] as const]);
 
   it('when a checkout completes, then it is one trace with spans of the gateway, the orchestrator, order and account, none compensating', async () => {
     const saga = await checkout(cheapest.price * 3);
@@ -82,7 +93,10 @@ describe('traces exported over OTLP', () => {
     expect(spans.find((span) => span.service === 'gateway' && span.kind === SERVER)?.name).toBe('POST /api/checkout');
     for (const type of steps) {
       expect(messageSpan(spans, PRODUCER, type)?.service, `send ${type}`).toBe('orchestrator');
-      expect(messageSpan(spans, CONSUMER, type), `process ${type}`).toMatchObject({ name: `process ${type.split('.')[0]}`, attributes: { 'messaging.operation.type': 'process' } });
+      expect(messageSpan(spans, CONSUMER, type), `process ${type}`).toMatchObject({
+        name: `process ${type.split('.')[0]}`,
+        attributes: { 'messaging.operation.type': 'process' },
+      });
     }
     expect(spans.filter((span) => span.attributes[COMPENSATING] !== undefined)).toEqual([]);
     expect(receiver().rejected()).toEqual([]);
@@ -94,13 +108,20 @@ describe('traces exported over OTLP', () => {
 
     const spans = await waitForTrace(
       saga.sagaId,
-      holds([...sentAndProcessed('account.DebitAccount.v1', 'order.RejectOrder.v1', 'order.RejectOrderReply.v1'), [CONSUMER, 'account.DebitAccountReply.v1']]),
+      holds([
+        ...sentAndProcessed('account.DebitAccount.v1', 'order.RejectOrder.v1', 'order.RejectOrderReply.v1'),
+        [CONSUMER, 'account.DebitAccountReply.v1'],
+      ]),
     );
 
     expect(traceOf(saga.sagaId).traceIds.size, describeSpans(spans)).toBe(1);
     const sent = messageSpan(spans, PRODUCER, 'order.RejectOrder.v1');
     const processed = messageSpan(spans, CONSUMER, 'order.RejectOrder.v1');
-    expect(sent).toMatchObject({ service: 'orchestrator', name: 'send order', attributes: { [COMPENSATING]: true, 'messaging.destination.name': 'order' } });
+    expect(sent).toMatchObject({
+      service: 'orchestrator',
+      name: 'send order',
+      attributes: { [COMPENSATING]: true, 'messaging.destination.name': 'order' },
+    });
     expect(processed).toMatchObject({ service: 'order', name: 'process order', attributes: { [COMPENSATING]: true } });
     // The orchestrator decided to compensate while processing the refusal of the debit.
     expect(messageSpan(spans, CONSUMER, 'account.DebitAccountReply.v1')).toMatchObject({

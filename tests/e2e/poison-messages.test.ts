@@ -22,7 +22,12 @@ import { useSystemPerSuite } from './support/system-per-suite.js';
 type DeadLetter = DeadLetterResource;
 
 /** A well-formed envelope (packages/contracts/src/envelope.ts) for `destination`; override any field. */
-const anEnvelope = (destination: string, type: string, payload: unknown, overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
+const anEnvelope = (
+  destination: string,
+  type: string,
+  payload: unknown,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> => ({
   id: randomUUID(),
   type,
   source: 'orchestrator',
@@ -78,14 +83,29 @@ const POISON: readonly PoisonCase[] = [
     name: 'an unknown message type',
     build: (service) => {
       const envelope = anEnvelope(service, `${service}.DoSomethingUnheardOf.v9`, { orderId: randomUUID() });
-      return { raw: JSON.stringify(envelope), contentType: 'application/json', matches: byMessageId(envelope), error: /DoSomethingUnheardOf/ };
+      return {
+        raw: JSON.stringify(envelope),
+        contentType: 'application/json',
+        matches: byMessageId(envelope),
+        error: /DoSomethingUnheardOf/,
+      };
     },
   },
   {
     name: 'an envelope with a missing id and unknown fields',
     build: (service) => {
-      const envelope = anEnvelope(service, 'order.ApproveOrder.v1', { orderId: randomUUID() }, { id: undefined, marker: randomUUID(), extra: true });
-      return { raw: JSON.stringify(envelope), contentType: 'application/json', matches: byRaw(String(envelope['marker'])), error: /envelope/i };
+      const envelope = anEnvelope(
+        service,
+        'order.ApproveOrder.v1',
+        { orderId: randomUUID() },
+        { id: undefined, marker: randomUUID(), extra: true },
+      );
+      return {
+        raw: JSON.stringify(envelope),
+        contentType: 'application/json',
+        matches: byRaw(String(envelope['marker'])),
+        error: /envelope/i,
+      };
     },
   },
   {
@@ -123,9 +143,12 @@ describe.skipIf(testBrokerUrl() !== undefined)('poison messages at the internal 
     const all: DeadLetter[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < 100; page += 1) {
-      const response: ApiResponse<Page<DeadLetter>> = await client.get(`/internal/dead-letters?limit=100${cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`}`, {
-        token: operatorToken(),
-      });
+      const response: ApiResponse<Page<DeadLetter>> = await client.get(
+        `/internal/dead-letters?limit=100${cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`}`,
+        {
+          token: operatorToken(),
+        },
+      );
       expect(response.status, describeResponse(response)).toBe(200);
       all.push(...response.body.items);
       if (response.body.nextCursor === null) return all;
@@ -147,19 +170,22 @@ describe.skipIf(testBrokerUrl() !== undefined)('poison messages at the internal 
 
   for (const service of ['order', 'account'] as const) {
     describe(`the ${service} service`, () => {
-      it.each(POISON.map((poison) => [poison.name, poison] as const))(`when %s is posted to ${service}'s /internal/messages, then it is answered 202 and listed as a dead letter with its error`, async (_name, poison) => {
-        const { raw, contentType, matches, error } = poison.build(service);
-        const client = new ApiClient(running().serviceUrls[service]);
-        const response = await client.post('/internal/messages', { raw, contentType, headers: signed(raw) });
-        expect(response.status, `${describeResponse(response)}\nsent: ${raw}\n${logs()}`).toBe(202);
-        const letters = (await deadLetters(service)).filter(matches);
-        expect(letters, `the dead letters of ${service} hold exactly one letter for: ${raw}`).toHaveLength(1);
-        const [letter] = letters as [DeadLetter];
-        expect(letter).toMatchObject({ id: expect.any(String), error: expect.any(String), deadAt: expect.any(String) });
-        expect(letter.error, JSON.stringify(letter)).toMatch(error);
-        expect(letter.consumer).toBe(service);
-        expect(letter.replayedAt).toBeNull();
-      });
+      it.each(POISON.map((poison) => [poison.name, poison] as const))(
+        `when %s is posted to ${service}'s /internal/messages, then it is answered 202 and listed as a dead letter with its error`,
+        async (_name, poison) => {
+          const { raw, contentType, matches, error } = poison.build(service);
+          const client = new ApiClient(running().serviceUrls[service]);
+          const response = await client.post('/internal/messages', { raw, contentType, headers: signed(raw) });
+          expect(response.status, `${describeResponse(response)}\nsent: ${raw}\n${logs()}`).toBe(202);
+          const letters = (await deadLetters(service)).filter(matches);
+          expect(letters, `the dead letters of ${service} hold exactly one letter for: ${raw}`).toHaveLength(1);
+          const [letter] = letters as [DeadLetter];
+          expect(letter).toMatchObject({ id: expect.any(String), error: expect.any(String), deadAt: expect.any(String) });
+          expect(letter.error, JSON.stringify(letter)).toMatch(error);
+          expect(letter.consumer).toBe(service);
+          expect(letter.replayedAt).toBeNull();
+        },
+      );
 
       it(`when the same invalid envelope reaches ${service} twice, then both deliveries are answered 202 and it is still one dead letter`, async () => {
         const { type, payload } = INVALID_PAYLOADS[service] as { type: string; payload: unknown };
@@ -195,7 +221,7 @@ describe.skipIf(testBrokerUrl() !== undefined)('poison messages at the internal 
     expect((await deadLetters('order')).filter(byMessageId(envelope)), 'nothing reached the order service through the gateway').toEqual([]);
   });
 
-  it('when a service\'s /internal/messages gets an unsigned push or one signed by an unknown key, and its operator routes no or a wrong token, then they answer 401 problem+json', async () => {
+  it("when a service's /internal/messages gets an unsigned push or one signed by an unknown key, and its operator routes no or a wrong token, then they answer 401 problem+json", async () => {
     const wrong = randomBytes(32).toString('base64url');
     for (const service of ['order', 'account'] as const) {
       const client = new ApiClient(running().serviceUrls[service]);
@@ -217,7 +243,12 @@ describe.skipIf(testBrokerUrl() !== undefined)('poison messages at the internal 
     const paidOrder = async (): Promise<{ victim: CustomerSession; orderId: string; balance: number }> => {
       const victim = await api.signUp(aCustomer());
       expectStatus(await api.deposit(victim.token, 3 * item.price, anIdempotencyKey()), 201);
-      const paid = await terminalSagaOf(api, victim.token, await api.checkoutItems(victim.token, [{ menuItemId: item.id, quantity: 1 }], { wait: 30 }), { context: logs });
+      const paid = await terminalSagaOf(
+        api,
+        victim.token,
+        await api.checkoutItems(victim.token, [{ menuItemId: item.id, quantity: 1 }], { wait: 30 }),
+        { context: logs },
+      );
       expect(paid.status, `${JSON.stringify(paid)}\n${logs()}`).toBe('COMPLETED');
       const balance = (await api.account(victim.token)).body.balance;
       expect(balance).toBe(2 * item.price);
@@ -246,7 +277,11 @@ describe.skipIf(testBrokerUrl() !== undefined)('poison messages at the internal 
       const forged = anEnvelope('account', 'account.RefundAccount.v1', { customerId: victim.customer.id, orderId }, { source: 'order' });
       const raw = JSON.stringify(forged);
 
-      const response = await new ApiClient(running().serviceUrls.account).post('/internal/messages', { raw, contentType: 'application/json', headers: signedBy(running(), 'order', raw) });
+      const response = await new ApiClient(running().serviceUrls.account).post('/internal/messages', {
+        raw,
+        contentType: 'application/json',
+        headers: signedBy(running(), 'order', raw),
+      });
 
       expect(response.status, describeResponse(response)).toBe(202);
       await expectNoRefund(victim, balance);

@@ -5,7 +5,15 @@ import type { MenuItem, Saga } from './support/api-client.js';
 import { aCustomer, anIdempotencyKey } from './support/builders.js';
 import { expectStatus } from './support/expectations.js';
 import { isCi, testRedisUrl } from './support/infrastructure.js';
-import { dashboardFiles, dashboardsWithoutPanelExpressions, operatorDashboardExpressions, recordedNames, ruleExpressions, ruleFiles, type OperatorExpression } from './support/operator-expressions.js';
+import {
+  dashboardFiles,
+  dashboardsWithoutPanelExpressions,
+  operatorDashboardExpressions,
+  recordedNames,
+  ruleExpressions,
+  ruleFiles,
+  type OperatorExpression,
+} from './support/operator-expressions.js';
 import { exposedMetricNames, PrometheusApi, type Sample } from './support/prometheus-api.js';
 import { terminalSagaOf, type CustomerSession } from './support/sagas.js';
 import { useSystemPerSuite } from './support/system-per-suite.js';
@@ -41,7 +49,10 @@ describe.skipIf(!prometheusInstalled && !isCi())(
 
     beforeAll(async () => {
       const url = running().prometheusUrl();
-      if (url === undefined) throw new Error(`the launcher started no Prometheus (is ${PROMETHEUS_BINARY} installed? apt-get install prometheus)\n${running().tail(40)}`);
+      if (url === undefined)
+        throw new Error(
+          `the launcher started no Prometheus (is ${PROMETHEUS_BINARY} installed? apt-get install prometheus)\n${running().tail(40)}`,
+        );
       prometheus = new PrometheusApi(url);
 
       const menu = await api.menu();
@@ -56,16 +67,24 @@ describe.skipIf(!prometheusInstalled && !isCi())(
       // One less than the cheapest item: every checkout of theirs is refused for funds, a business abort.
       const broke = await signUp(cheapest.price - 1);
       const checkout = async (session: CustomerSession): Promise<Saga> =>
-        terminalSagaOf(api, session.token, await api.checkoutItems(session.token, [{ menuItemId: cheapest.id, quantity: 1 }], { wait: 30 }), {
-          context: () => current()?.tail(40) ?? '',
-        });
+        terminalSagaOf(
+          api,
+          session.token,
+          await api.checkoutItems(session.token, [{ menuItemId: cheapest.id, quantity: 1 }], { wait: 30 }),
+          {
+            context: () => current()?.tail(40) ?? '',
+          },
+        );
       for (let i = 0; i < COMPLETED_CHECKOUTS; i += 1) sagas.push(await checkout(payer));
       for (let i = 0; i < ABORTED_CHECKOUTS; i += 1) sagas.push(await checkout(broke));
     });
     const logs = (): string => running().tail(40);
 
     it('when the checkouts ran, then the ones with money completed and the others aborted for funds', () => {
-      expect(sagas.map((saga) => `${saga.status}|${saga.reason ?? 'NONE'}`), JSON.stringify(sagas)).toEqual([
+      expect(
+        sagas.map((saga) => `${saga.status}|${saga.reason ?? 'NONE'}`),
+        JSON.stringify(sagas),
+      ).toEqual([
         ...Array<string>(COMPLETED_CHECKOUTS).fill('COMPLETED|NONE'),
         ...Array<string>(ABORTED_CHECKOUTS).fill('ABORTED|INSUFFICIENT_FUNDS'),
       ]);
@@ -87,10 +106,19 @@ describe.skipIf(!prometheusInstalled && !isCi())(
       await eventually(
         async () => {
           const targets = await prometheus.activeTargets();
-          seen = targets.map((target) => `${target.labels['service']}|${target.labels['replica']}|${target.health}${target.lastError ? ` (${target.lastError})` : ''}`).sort();
+          seen = targets
+            .map(
+              (target) =>
+                `${target.labels['service']}|${target.labels['replica']}|${target.health}${target.lastError ? ` (${target.lastError})` : ''}`,
+            )
+            .sort();
           return JSON.stringify(seen) === JSON.stringify(expected) ? true : undefined;
         },
-        { what: 'every target to be up', timeoutMs: 90_000, context: () => `expected ${JSON.stringify(expected)}, saw ${JSON.stringify(seen)}\n${logs()}` },
+        {
+          what: 'every target to be up',
+          timeoutMs: 90_000,
+          context: () => `expected ${JSON.stringify(expected)}, saw ${JSON.stringify(seen)}\n${logs()}`,
+        },
       );
       const job = await prometheus.vector('count by (job) (up)');
       expect(Object.keys(valuesByLabels(job, ['job'])).sort()).toEqual(['account', 'customer', 'gateway', 'orchestrator', 'order']);
@@ -106,7 +134,11 @@ describe.skipIf(!prometheusInstalled && !isCi())(
           last = valuesByLabels(await prometheus.vector(`${query} > 0`), ['status', 'reason']);
           return JSON.stringify(Object.entries(last).sort()) === JSON.stringify(Object.entries(expected).sort()) ? true : undefined;
         },
-        { what: `${query} to equal ${JSON.stringify(expected)}`, timeoutMs: 90_000, context: () => `last answer ${JSON.stringify(last)}\n${logs()}` },
+        {
+          what: `${query} to equal ${JSON.stringify(expected)}`,
+          timeoutMs: 90_000,
+          context: () => `last answer ${JSON.stringify(last)}\n${logs()}`,
+        },
       );
     });
 
@@ -126,7 +158,11 @@ describe.skipIf(!prometheusInstalled && !isCi())(
             last = `error ratio ${checkout}, burn ${burn}`;
             return checkout === 0 && burn === 0 ? true : undefined;
           },
-          { what: `${ratio}{slo="checkout-success"} and its 1 h burn rate to be 0`, timeoutMs: 90_000, context: () => `${last}\n${logs()}` },
+          {
+            what: `${ratio}{slo="checkout-success"} and its 1 h burn rate to be 0`,
+            timeoutMs: 90_000,
+            context: () => `${last}\n${logs()}`,
+          },
         );
         const objective = await value('slo:objective:ratio{slo="checkout-success"}');
         expect(objective, 'slo:objective:ratio{slo="checkout-success"}').toBeGreaterThan(0.9);
@@ -158,9 +194,14 @@ describe.skipIf(!prometheusInstalled && !isCi())(
         expect.soft(failures, `expressions Prometheus refused:\n${failures.join('\n')}`).toEqual([]);
 
         const targets = await prometheus.activeTargets();
-        const pages = await Promise.all(targets.map(async (target) => (await fetch(target.scrapeUrl, { signal: AbortSignal.timeout(10_000) })).text()));
+        const pages = await Promise.all(
+          targets.map(async (target) => (await fetch(target.scrapeUrl, { signal: AbortSignal.timeout(10_000) })).text()),
+        );
         // Exposed only where this run uses that infrastructure: accepted as names when it does not, required when it does.
-        const transportSpecific = [...(running().brokerUrl === undefined ? ['broker_connected'] : []), ...(testRedisUrl() === undefined ? ['rate_limit_store_connected'] : [])];
+        const transportSpecific = [
+          ...(running().brokerUrl === undefined ? ['broker_connected'] : []),
+          ...(testRedisUrl() === undefined ? ['rate_limit_store_connected'] : []),
+        ];
         const known = new Set([...pages.flatMap(exposedMetricNames), ...recordedNames(), ...PROMETHEUS_SERIES, ...transportSpecific]);
         const unknown = expressions.flatMap(({ where, expr }) =>
           metricNamesIn(expr)
@@ -187,7 +228,11 @@ describe('--observe without Prometheus installed', () => {
     ]);
     expect(running().logs()).toContain('  prometheus     not running: install it with `apt-get install prometheus`');
     expect(running().prometheusUrl()).toBeUndefined();
-    expect(running().state().processes.map((entry) => entry.name)).not.toContain('prometheus');
+    expect(
+      running()
+        .state()
+        .processes.map((entry) => entry.name),
+    ).not.toContain('prometheus');
     const response = await fetch(`${running().gatewayUrl}/readyz`, { signal: AbortSignal.timeout(10_000) });
     expect(response.status).toBe(200);
   });

@@ -3,7 +3,12 @@ import { KEPT_SECRETS, readKeptSecret } from '@ordering/launcher';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK, type JWTPayload } from 'jose';
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeEncryptionKey, isSealedJwk, openSealedJwk, type SealedJwk } from '../../services/customer/src/security/signing-key-sealing.js';
+import {
+  decodeEncryptionKey,
+  isSealedJwk,
+  openSealedJwk,
+  type SealedJwk,
+} from '../../services/customer/src/security/signing-key-sealing.js';
 import { ApiClient } from './support/api-client.js';
 import { aCustomer } from './support/builders.js';
 import { describeResponse, expectProblem, expectStatus } from './support/expectations.js';
@@ -47,7 +52,8 @@ const readSigningKey = async (databaseUrl: string, encryptionKey: KeyObject): Pr
     );
     const row = result.rows[0];
     if (!row) throw new Error('signing_keys is empty');
-    if (!isSealedJwk(row.private_jwk)) throw new Error('the signing key is stored unencrypted, though npm start gives the customer service an encryption key');
+    if (!isSealedJwk(row.private_jwk))
+      throw new Error('the signing key is stored unencrypted, though npm start gives the customer service an encryption key');
     return { kid: row.kid, alg: row.alg, privateJwk: openSealedJwk(row.private_jwk, encryptionKey, row), publicJwk: row.public_jwk };
   } finally {
     await client.end().catch(() => undefined);
@@ -95,7 +101,10 @@ describe('token verification at the gateway and at every service', () => {
     const [realHeader, realPayload, realSignature] = realToken.split('.') as [string, string, string];
     const realClaims = claims;
 
-    forged.set('expired (real key, exp an hour ago)', `Bearer ${await signWithRealKey(validClaims({ iat: now() - 7200, exp: now() - 3600 }))}`);
+    forged.set(
+      'expired (real key, exp an hour ago)',
+      `Bearer ${await signWithRealKey(validClaims({ iat: now() - 7200, exp: now() - 3600 }))}`,
+    );
     forged.set('expired a minute ago (real key)', `Bearer ${await signWithRealKey(validClaims({ iat: now() - 660, exp: now() - 60 }))}`);
     forged.set('not valid yet (real key, nbf in an hour)', `Bearer ${await signWithRealKey(validClaims({ nbf: now() + 3600 }))}`);
     forged.set('without exp (real key)', `Bearer ${await signWithRealKey(validClaims({ exp: undefined }))}`);
@@ -104,15 +113,27 @@ describe('token verification at the gateway and at every service', () => {
     forged.set('with an unknown role (real key)', `Bearer ${await signWithRealKey(validClaims({ role: 'superuser' }))}`);
     forged.set('with a subject that is not a customer id (real key)', `Bearer ${await signWithRealKey(validClaims({ sub: 'admin' }))}`);
 
-    forged.set('tampered: role raised to admin, signature kept', `Bearer ${realHeader}.${b64url({ ...realClaims, role: 'admin' })}.${realSignature}`);
-    forged.set('tampered: another customer as subject, signature kept', `Bearer ${realHeader}.${b64url({ ...realClaims, sub: otherCustomerId })}.${realSignature}`);
-    forged.set('tampered: expiry extended, signature kept', `Bearer ${realHeader}.${b64url({ ...realClaims, exp: now() + 86_400 * 365 })}.${realSignature}`);
+    forged.set(
+      'tampered: role raised to admin, signature kept',
+      `Bearer ${realHeader}.${b64url({ ...realClaims, role: 'admin' })}.${realSignature}`,
+    );
+    forged.set(
+      'tampered: another customer as subject, signature kept',
+      `Bearer ${realHeader}.${b64url({ ...realClaims, sub: otherCustomerId })}.${realSignature}`,
+    );
+    forged.set(
+      'tampered: expiry extended, signature kept',
+      `Bearer ${realHeader}.${b64url({ ...realClaims, exp: now() + 86_400 * 365 })}.${realSignature}`,
+    );
     const flipped = `${realSignature.slice(0, -2)}${realSignature.endsWith('AA') ? 'BB' : 'AA'}`;
     forged.set('tampered: signature altered', `Bearer ${realHeader}.${realPayload}.${flipped}`);
     forged.set('tampered: signature removed', `Bearer ${realHeader}.${realPayload}.`);
 
     forged.set('alg none, claims kept', `Bearer ${b64url({ alg: 'none', typ: 'JWT' })}.${realPayload}.`);
-    forged.set('alg none with the real kid, role admin', `Bearer ${b64url({ alg: 'none', typ: 'JWT', kid: key.kid })}.${b64url({ ...realClaims, role: 'admin' })}.`);
+    forged.set(
+      'alg none with the real kid, role admin',
+      `Bearer ${b64url({ alg: 'none', typ: 'JWT', kid: key.kid })}.${b64url({ ...realClaims, role: 'admin' })}.`,
+    );
     forged.set('alg None (capitalised), claims kept', `Bearer ${b64url({ alg: 'None', typ: 'JWT' })}.${realPayload}.`);
 
     const hmacHeader = b64url({ alg: 'HS256', typ: 'JWT', kid: key.kid });
@@ -129,7 +150,10 @@ describe('token verification at the gateway and at every service', () => {
     const embedded = b64url({ alg: 'ES256', typ: 'JWT', jwk: await exportJWK(foreign.publicKey) });
     const embeddedPayload = b64url(validClaims({ role: 'admin' }));
     const embeddedToken = await signForeign(validClaims({ role: 'admin' }), 'attacker-key');
-    forged.set('signed by a foreign key that the header embeds (jwk)', `Bearer ${embedded}.${embeddedPayload}.${embeddedToken.split('.')[2] ?? ''}`);
+    forged.set(
+      'signed by a foreign key that the header embeds (jwk)',
+      `Bearer ${embedded}.${embeddedPayload}.${embeddedToken.split('.')[2] ?? ''}`,
+    );
 
     forged.set('garbage', 'Bearer not-a-jwt');
     forged.set('four segments', `Bearer ${realToken}.extra`);
@@ -187,7 +211,8 @@ describe('token verification at the gateway and at every service', () => {
       for (const target of targets()) {
         const response = await call(target, authorization);
         const problem = response.body as { code?: string } | undefined;
-        if (response.status !== 401 || problem?.code !== 'UNAUTHENTICATED') accepted.push(`${name} @ ${target.where}: ${describeResponse(response)}`);
+        if (response.status !== 401 || problem?.code !== 'UNAUTHENTICATED')
+          accepted.push(`${name} @ ${target.where}: ${describeResponse(response)}`);
         else expectProblem(response, 401, 'UNAUTHENTICATED');
       }
     }

@@ -78,7 +78,13 @@ describe('README walk-through', () => {
     const deposit = printed[3] as Deposit;
     expect(deposit).toEqual({
       account: { customerId: customer.id, balance: 5000, currency: 'JPY', updatedAt: expect.stringMatching(ISO_UTC) },
-      entry: { id: expect.stringMatching(UUID), kind: 'DEPOSIT', amount: 5000, balanceAfter: 5000, createdAt: expect.stringMatching(ISO_UTC) },
+      entry: {
+        id: expect.stringMatching(UUID),
+        kind: 'DEPOSIT',
+        amount: 5000,
+        balanceAfter: 5000,
+        createdAt: expect.stringMatching(ISO_UTC),
+      },
     });
   });
 

@@ -1,7 +1,15 @@
 import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { createMessaging, type Messaging } from '@ordering/messaging';
-import { createJwksTokenVerifier, createLogger, createMetrics, instrumentPostgres, runMigrations, startTracing, type HttpServer } from '@ordering/platform';
+import {
+  createJwksTokenVerifier,
+  createLogger,
+  createMetrics,
+  instrumentPostgres,
+  runMigrations,
+  startTracing,
+  type HttpServer,
+} from '@ordering/platform';
 import { createSagaEngine, createSagaSweeper, type SagaSweeper } from '@ordering/saga';
 import { createTestDatabase, findFreePort, testMessageSecurity, type TestDatabase } from '@ordering/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -71,7 +79,9 @@ const listen = async (app: HttpServer, port: number, stopAfterHttp: Array<() => 
 };
 
 const startSystem = async (): Promise<void> => {
-  const [customerPort, orderPort, accountPort, orchestratorPort, gatewayPort] = await Promise.all(Array.from({ length: 5 }, () => findFreePort())) as [number, number, number, number, number];
+  const [customerPort, orderPort, accountPort, orchestratorPort, gatewayPort] = (await Promise.all(
+    Array.from({ length: 5 }, () => findFreePort()),
+  )) as [number, number, number, number, number];
   const jwksUrl = `${urlOf(customerPort)}/.well-known/jwks.json`;
   const relay = { pollIntervalMs: 100 };
   const started: Messaging[] = [];
@@ -82,9 +92,28 @@ const startSystem = async (): Promise<void> => {
     const metrics = createMetrics('customer');
     const database = connectCustomerDatabase(await freshDatabase(), 5, log);
     await runMigrations(database.pool, CUSTOMER_MIGRATIONS, log);
-    const messaging = createMessaging({ service: 'customer', database, peers: { account: [urlOf(accountPort)] }, handlers: [], logger: log, metrics, relay, security: testMessageSecurity('customer') });
+    const messaging = createMessaging({
+      service: 'customer',
+      database,
+      peers: { account: [urlOf(accountPort)] },
+      handlers: [],
+      logger: log,
+      metrics,
+      relay,
+      security: testMessageSecurity('customer'),
+    });
     const tokenSigner = await createTokenSigner(await ensureSigningKeys(database), 3600);
-    const app = await buildCustomerApp({ logger: log, metrics, database, verifier: createLocalTokenVerifier(tokenSigner.jwks), tokenSigner, messaging, passwordHasher: createPasswordHasher({ costLog2: 10, concurrency: 2, queueLimit: 100 }), clock: () => new Date(), trustedProxies: ['127.0.0.1', '::1'] });
+    const app = await buildCustomerApp({
+      logger: log,
+      metrics,
+      database,
+      verifier: createLocalTokenVerifier(tokenSigner.jwks),
+      tokenSigner,
+      messaging,
+      passwordHasher: createPasswordHasher({ costLog2: 10, concurrency: 2, queueLimit: 100 }),
+      clock: () => new Date(),
+      trustedProxies: ['127.0.0.1', '::1'],
+    });
     await listen(app, customerPort, [() => messaging.stop(), () => database.close()]);
     started.push(messaging);
   }
@@ -93,7 +122,16 @@ const startSystem = async (): Promise<void> => {
     const metrics = createMetrics('order');
     const database = connectOrderDatabase(await freshDatabase(), 5, log);
     await runMigrations(database.pool, ORDER_MIGRATIONS, log);
-    const messaging = createMessaging({ service: 'order', database, peers: { orchestrator: [urlOf(orchestratorPort)] }, handlers: createOrderMessageHandlers({ logger: log }), logger: log, metrics, relay, security: testMessageSecurity('order') });
+    const messaging = createMessaging({
+      service: 'order',
+      database,
+      peers: { orchestrator: [urlOf(orchestratorPort)] },
+      handlers: createOrderMessageHandlers({ logger: log }),
+      logger: log,
+      metrics,
+      relay,
+      security: testMessageSecurity('order'),
+    });
     const app = await buildOrderApp({ logger: log, metrics, database, verifier: createJwksTokenVerifier(jwksUrl), messaging });
     await listen(app, orderPort, [() => messaging.stop(), () => database.close()]);
     started.push(messaging);
@@ -103,7 +141,16 @@ const startSystem = async (): Promise<void> => {
     const metrics = createMetrics('account');
     const database = connectAccountDatabase(await freshDatabase(), 5, log);
     await runMigrations(database.pool, ACCOUNT_MIGRATIONS, log);
-    const messaging = createMessaging({ service: 'account', database, peers: { orchestrator: [urlOf(orchestratorPort)] }, handlers: createAccountMessageHandlers({ logger: log }), logger: log, metrics, relay, security: testMessageSecurity('account') });
+    const messaging = createMessaging({
+      service: 'account',
+      database,
+      peers: { orchestrator: [urlOf(orchestratorPort)] },
+      handlers: createAccountMessageHandlers({ logger: log }),
+      logger: log,
+      metrics,
+      relay,
+      security: testMessageSecurity('account'),
+    });
     const app = await buildAccountApp({ logger: log, metrics, database, verifier: createJwksTokenVerifier(jwksUrl), messaging });
     await listen(app, accountPort, [() => messaging.stop(), () => database.close()]);
     started.push(messaging);
@@ -126,13 +173,25 @@ const startSystem = async (): Promise<void> => {
       security: testMessageSecurity('orchestrator'),
     });
     const sweeper = createSagaSweeper({ engine, db: database.db, logger: log });
-    const app = await buildOrchestratorApp({ logger: log, metrics, database, verifier: createJwksTokenVerifier(jwksUrl), engine, messaging });
+    const app = await buildOrchestratorApp({
+      logger: log,
+      metrics,
+      database,
+      verifier: createJwksTokenVerifier(jwksUrl),
+      engine,
+      messaging,
+    });
     await listen(app, orchestratorPort, [() => sweeper.stop(), () => messaging.stop(), () => database.close()]);
     started.push(messaging);
     sweepers.push(sweeper);
   }
   {
-    const upstreams = { customer: [urlOf(customerPort)], order: [urlOf(orderPort)], account: [urlOf(accountPort)], orchestrator: [urlOf(orchestratorPort)] };
+    const upstreams = {
+      customer: [urlOf(customerPort)],
+      order: [urlOf(orderPort)],
+      account: [urlOf(accountPort)],
+      orchestrator: [urlOf(orchestratorPort)],
+    };
     const app = await buildGatewayApp({
       logger: logger('gateway'),
       metrics: createMetrics('gateway'),
@@ -155,7 +214,11 @@ afterAll(async () => {
   await tracing.shutdown();
 });
 
-const call = async <T>(method: string, path: string, options: { body?: unknown; token?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; body: T }> => {
+const call = async <T>(
+  method: string,
+  path: string,
+  options: { body?: unknown; token?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: T }> => {
   const response = await fetch(`${gatewayUrl}${path}`, {
     method,
     headers: {
@@ -176,7 +239,9 @@ const inTrace = (): ReadableSpan[] => exporter.getFinishedSpans().filter((span) 
  * table below names them `<operation> <message type>` instead, the one that says which message it was.
  */
 const labelOf = (span: ReadableSpan): string =>
-  span.kind === SpanKind.PRODUCER || span.kind === SpanKind.CONSUMER ? `${String(span.attributes['messaging.operation.name'])} ${String(span.attributes['ordering.message.type'])}` : span.name;
+  span.kind === SpanKind.PRODUCER || span.kind === SpanKind.CONSUMER
+    ? `${String(span.attributes['messaging.operation.name'])} ${String(span.attributes['ordering.message.type'])}`
+    : span.name;
 const find = (spans: ReadableSpan[], service: ServiceName, name: string, kind: SpanKind): ReadableSpan | undefined =>
   spans.find((span) => serviceOf(span) === service && labelOf(span) === name && span.kind === kind);
 
@@ -187,7 +252,8 @@ const waitForSpans = async (expected: Array<[ServiceName, string, SpanKind]>, ti
     const spans = inTrace();
     const missing = expected.filter(([service, name, kind]) => !find(spans, service, name, kind));
     if (missing.length === 0) return spans;
-    if (Date.now() > deadline) throw new Error(`spans missing from trace ${TRACE_ID}: ${missing.map(([service, name]) => `${service}: ${name}`).join(', ')}`);
+    if (Date.now() > deadline)
+      throw new Error(`spans missing from trace ${TRACE_ID}: ${missing.map(([service, name]) => `${service}: ${name}`).join(', ')}`);
     await sleep(50);
   }
 };

@@ -3,7 +3,10 @@ import { PositiveYen, ReasonCode, Uuid, Yen } from './primitives.js';
 
 export const DebitAccount = Type.Object({ customerId: Uuid, orderId: Uuid, amount: PositiveYen }, { additionalProperties: false });
 export const DebitAccountReply = Type.Union([
-  Type.Object({ orderId: Uuid, outcome: Type.Literal('SUCCEEDED'), amount: PositiveYen, balanceAfter: Yen }, { additionalProperties: false }),
+  Type.Object(
+    { orderId: Uuid, outcome: Type.Literal('SUCCEEDED'), amount: PositiveYen, balanceAfter: Yen },
+    { additionalProperties: false },
+  ),
   Type.Object({ orderId: Uuid, outcome: Type.Literal('FAILED'), reason: ReasonCode }, { additionalProperties: false }),
 ]);
 

@@ -31,25 +31,96 @@ const SAGA_DRIVER = 'orchestrator';
  * derived from it, so adding a message is one entry here and the compiler points at every place that must follow.
  */
 const DECLARED_MESSAGES = {
-  CreatePendingOrder: { kind: 'command', owner: 'order', version: 1, schema: order.CreatePendingOrder, reply: order.CreatePendingOrderReply, senders: [SAGA_DRIVER] },
-  ApproveOrder: { kind: 'command', owner: 'order', version: 1, schema: order.ApproveOrder, reply: order.ApproveOrderReply, senders: [SAGA_DRIVER] },
-  RejectOrder: { kind: 'command', owner: 'order', version: 1, schema: order.RejectOrder, reply: order.RejectOrderReply, senders: [SAGA_DRIVER] },
-  BeginCancel: { kind: 'command', owner: 'order', version: 1, schema: order.BeginCancel, reply: order.BeginCancelReply, senders: [SAGA_DRIVER] },
-  ConfirmCancel: { kind: 'command', owner: 'order', version: 1, schema: order.ConfirmCancel, reply: order.ConfirmCancelReply, senders: [SAGA_DRIVER] },
-  UndoCancel: { kind: 'command', owner: 'order', version: 1, schema: order.UndoCancel, reply: order.UndoCancelReply, senders: [SAGA_DRIVER] },
-  DebitAccount: { kind: 'command', owner: 'account', version: 1, schema: account.DebitAccount, reply: account.DebitAccountReply, senders: [SAGA_DRIVER] },
-  RefundAccount: { kind: 'command', owner: 'account', version: 1, schema: account.RefundAccount, reply: account.RefundAccountReply, senders: [SAGA_DRIVER] },
-  CustomerRegistered: { kind: 'event', owner: 'customer', version: 1, schema: customer.CustomerRegistered, subscribers: ['account'], senders: ['customer'] },
+  CreatePendingOrder: {
+    kind: 'command',
+    owner: 'order',
+    version: 1,
+    schema: order.CreatePendingOrder,
+    reply: order.CreatePendingOrderReply,
+    senders: [SAGA_DRIVER],
+  },
+  ApproveOrder: {
+    kind: 'command',
+    owner: 'order',
+    version: 1,
+    schema: order.ApproveOrder,
+    reply: order.ApproveOrderReply,
+    senders: [SAGA_DRIVER],
+  },
+  RejectOrder: {
+    kind: 'command',
+    owner: 'order',
+    version: 1,
+    schema: order.RejectOrder,
+    reply: order.RejectOrderReply,
+    senders: [SAGA_DRIVER],
+  },
+  BeginCancel: {
+    kind: 'command',
+    owner: 'order',
+    version: 1,
+    schema: order.BeginCancel,
+    reply: order.BeginCancelReply,
+    senders: [SAGA_DRIVER],
+  },
+  ConfirmCancel: {
+    kind: 'command',
+    owner: 'order',
+    version: 1,
+    schema: order.ConfirmCancel,
+    reply: order.ConfirmCancelReply,
+    senders: [SAGA_DRIVER],
+  },
+  UndoCancel: {
+    kind: 'command',
+    owner: 'order',
+    version: 1,
+    schema: order.UndoCancel,
+    reply: order.UndoCancelReply,
+    senders: [SAGA_DRIVER],
+  },
+  DebitAccount: {
+    kind: 'command',
+    owner: 'account',
+    version: 1,
+    schema: account.DebitAccount,
+    reply: account.DebitAccountReply,
+    senders: [SAGA_DRIVER],
+  },
+  RefundAccount: {
+    kind: 'command',
+    owner: 'account',
+    version: 1,
+    schema: account.RefundAccount,
+    reply: account.RefundAccountReply,
+    senders: [SAGA_DRIVER],
+  },
+  CustomerRegistered: {
+    kind: 'event',
+    owner: 'customer',
+    version: 1,
+    schema: customer.CustomerRegistered,
+    subscribers: ['account'],
+    senders: ['customer'],
+  },
 } as const satisfies Record<string, MessageDeclaration>;
 
 type Declared = typeof DECLARED_MESSAGES;
 type CommandName = { [N in keyof Declared]: Declared[N] extends { kind: 'command' } ? N : never }[keyof Declared];
 /** A command's reply, as if declared beside it: same owner and version, sent by that owner only. */
 type DerivedReplies = {
-  [C in CommandName as `${C}Reply`]: { kind: 'reply'; owner: Declared[C]['owner']; version: Declared[C]['version']; schema: Declared[C]['reply']; senders: readonly [Declared[C]['owner']] };
+  [C in CommandName as `${C}Reply`]: {
+    kind: 'reply';
+    owner: Declared[C]['owner'];
+    version: Declared[C]['version'];
+    schema: Declared[C]['reply'];
+    senders: readonly [Declared[C]['owner']];
+  };
 };
 /** The declared messages, each command naming its reply, and the derived replies. */
-type Messages = { [N in keyof Declared]: N extends CommandName ? Omit<Declared[N], 'reply'> & { reply: `${N}Reply` } : Declared[N] } & DerivedReplies;
+type Messages = {
+  [N in keyof Declared]: N extends CommandName ? Omit<Declared[N], 'reply'> & { reply: `${N}Reply` } : Declared[N];
+} & DerivedReplies;
 
 /** A message's short name, e.g. `DebitAccount` or `DebitAccountReply`. */
 export type MessageName = keyof Messages;
@@ -92,11 +163,15 @@ const entriesOf = (name: string, declaration: MessageDeclaration): CatalogEntry[
   ];
 };
 
-const CATALOG_ENTRIES = Object.entries<MessageDeclaration>(DECLARED_MESSAGES).flatMap(([name, declaration]) => entriesOf(name, declaration));
+const CATALOG_ENTRIES = Object.entries<MessageDeclaration>(DECLARED_MESSAGES).flatMap(([name, declaration]) =>
+  entriesOf(name, declaration),
+);
 
 /** Every message type by its name: `MessageTypes.DebitAccount` is `'account.DebitAccount.v1'`. */
 // Object.fromEntries forgets the keys; the entries are exactly the declared names with their derived types.
-export const MessageTypes = Object.freeze(Object.fromEntries(CATALOG_ENTRIES.map(({ name, contract }) => [name, contract.type]))) as TypeNames;
+export const MessageTypes = Object.freeze(
+  Object.fromEntries(CATALOG_ENTRIES.map(({ name, contract }) => [name, contract.type])),
+) as TypeNames;
 
 export interface MessageContract {
   type: string;
@@ -147,4 +222,10 @@ export const receiversOf = (contract: MessageContract): readonly string[] => {
 
 /** The services whose messages `service` receives: the senders whose public keys it needs, and only those. */
 export const sendersTo = (service: string): string[] =>
-  [...new Set(Object.values(MESSAGE_CATALOG).filter((contract) => receiversOf(contract).includes(service)).flatMap((contract) => contract.senders))].sort();
+  [
+    ...new Set(
+      Object.values(MESSAGE_CATALOG)
+        .filter((contract) => receiversOf(contract).includes(service))
+        .flatMap((contract) => contract.senders),
+    ),
+  ].sort();

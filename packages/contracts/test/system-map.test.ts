@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { BACKEND_SERVICES, DEFAULT_PORTS, GATEWAY_METRICS_PORT, messageFlows, PUBLIC_ROUTES, publicRouteKey, replicaPort, SYSTEM_SERVICES } from '../src/index.js';
+import {
+  BACKEND_SERVICES,
+  DEFAULT_PORTS,
+  GATEWAY_METRICS_PORT,
+  messageFlows,
+  PUBLIC_ROUTES,
+  publicRouteKey,
+  replicaPort,
+  SYSTEM_SERVICES,
+} from '../src/index.js';
 
 describe('system map', () => {
   it('when the default ports are read, then every process has its own and replicas step by 10', () => {

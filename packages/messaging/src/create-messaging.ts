@@ -80,7 +80,9 @@ const warnAboutDevelopmentMode = (logger: Logger, security: MessageSecurity): vo
  * Everything a service needs to send and receive messages reliably, wired together:
  * `const messaging = createMessaging({...})`, then `messaging.registerRoutes(app)` and `messaging.start()`.
  */
-export const createMessaging = <TSchema extends Record<string, unknown>>(options: MessagingOptions<TSchema>): Messaging<Transaction<TSchema>> => {
+export const createMessaging = <TSchema extends Record<string, unknown>>(
+  options: MessagingOptions<TSchema>,
+): Messaging<Transaction<TSchema>> => {
   const db = options.database.db;
   const { security } = options;
   warnAboutDevelopmentMode(options.logger, security);
@@ -139,7 +141,11 @@ export const createMessaging = <TSchema extends Record<string, unknown>>(options
         service: options.service,
         consumer,
         // Through the broker an operator's repaired replay arrives signed with the operator token.
-        verifier: createMessageVerifier({ publicKeys: security.publicKeys, operatorToken: security.operatorToken, acceptUnsigned: security.unsafeDevelopmentMode }),
+        verifier: createMessageVerifier({
+          publicKeys: security.publicKeys,
+          operatorToken: security.operatorToken,
+          acceptUnsigned: security.unsafeDevelopmentMode,
+        }),
         logger: options.logger,
         ...(options.amqp?.prefetch ? { prefetch: options.amqp.prefetch } : {}),
       })
@@ -159,7 +165,9 @@ export const createMessaging = <TSchema extends Record<string, unknown>>(options
         relay,
         operatorToken: security.operatorToken,
         // With a broker nothing may push messages over HTTP: the intake route does not exist.
-        intake: broker ? undefined : createMessageVerifier({ publicKeys: security.publicKeys, acceptUnsigned: security.unsafeDevelopmentMode }),
+        intake: broker
+          ? undefined
+          : createMessageVerifier({ publicKeys: security.publicKeys, acceptUnsigned: security.unsafeDevelopmentMode }),
       }),
     start() {
       relay.start();

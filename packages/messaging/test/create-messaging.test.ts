@@ -3,10 +3,26 @@ import { MessageTypes, type Envelope } from '@ordering/contracts';
 import { createHttpServer, createMetrics, type HttpServer } from '@ordering/platform';
 import { findFreePort, TEST_OPERATOR_TOKEN, testMessageSecurity } from '@ordering/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMessaging, createReply, enqueueMessages, operatorAuthorization, type MessageHandler, type Messaging, type MessageSecurity } from '../src/index.js';
+import {
+  createMessaging,
+  createReply,
+  enqueueMessages,
+  operatorAuthorization,
+  type MessageHandler,
+  type Messaging,
+  type MessageSecurity,
+} from '../src/index.js';
 import { aDebitCommand, type DebitPayload } from './builders.js';
 import * as schema from './fixtures/schema.js';
-import { capturingLogger, eventually, testSignerOf, silentLogger, startTestDatabase, type TestDatabaseHandle, type TestTx } from './messaging-harness.js';
+import {
+  capturingLogger,
+  eventually,
+  testSignerOf,
+  silentLogger,
+  startTestDatabase,
+  type TestDatabaseHandle,
+  type TestTx,
+} from './messaging-harness.js';
 
 interface RunningNode {
   handle: TestDatabaseHandle;
@@ -15,7 +31,10 @@ interface RunningNode {
 }
 
 const nodes: RunningNode[] = [];
-/** One service as its main.ts would wire it: database, messaging bundle (its own key, its peers' public keys, the operator token), routes, relay, listen. */
+/**
+ * One service as its main.ts would wire it: database, messaging bundle (its own key, its peers' public keys, the operator token), routes,
+ * relay, listen.
+ */
 const startNode = async (
   service: string,
   port: number,
@@ -25,7 +44,16 @@ const startNode = async (
   const handle = await startTestDatabase();
   const logger = silentLogger();
   const metrics = createMetrics(service);
-  const messaging = createMessaging({ service, database: handle.database, peers, handlers, logger, metrics, security: testMessageSecurity(service), relay: { pollIntervalMs: 50 } });
+  const messaging = createMessaging({
+    service,
+    database: handle.database,
+    peers,
+    handlers,
+    logger,
+    metrics,
+    security: testMessageSecurity(service),
+    relay: { pollIntervalMs: 50 },
+  });
   const app = await createHttpServer({ service, logger, metrics, readiness: [] });
   messaging.registerRoutes(app);
   await app.listen({ host: '127.0.0.1', port });
@@ -89,7 +117,10 @@ describe('createMessaging', () => {
     const reply = await orchestrator.handle.database.pool.query('select message_type from inbox_messages');
     expect(reply.rows).toEqual([{ message_type: MessageTypes.DebitAccountReply }]);
     // The account relay marks its reply SENT (and counts it) only after the orchestrator answered: the next test reads both.
-    await eventually(() => account.handle.count("select count(*) from outbox_messages where status <> 'SENT'"), (count) => count === 0);
+    await eventually(
+      () => account.handle.count("select count(*) from outbox_messages where status <> 'SENT'"),
+      (count) => count === 0,
+    );
   });
 
   it('when the services are scraped, then both expose the messaging metrics', async () => {
@@ -109,8 +140,14 @@ describe('createMessaging', () => {
 
     const refused = await fetch(`${base}/internal/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     const listing = await fetch(`${base}/internal/dead-letters`);
-    const operator = await fetch(`${base}/internal/dead-letters`, { headers: { authorization: operatorAuthorization(TEST_OPERATOR_TOKEN) } });
-    const accepted = await fetch(`${base}/internal/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...testSignerOf().headersFor(body) }, body });
+    const operator = await fetch(`${base}/internal/dead-letters`, {
+      headers: { authorization: operatorAuthorization(TEST_OPERATOR_TOKEN) },
+    });
+    const accepted = await fetch(`${base}/internal/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...testSignerOf().headersFor(body) },
+      body,
+    });
 
     expect([refused.status, listing.status, operator.status, accepted.status]).toEqual([401, 401, 200, 200]);
   });
@@ -119,11 +156,24 @@ describe('createMessaging', () => {
     // Created, never started: nothing is sent or consumed, only the start-up warning matters.
     const warnings = async (security: MessageSecurity) => {
       const { logger, lines } = capturingLogger();
-      const messaging = createMessaging({ service: 'account', database: account.handle.database, peers: {}, handlers: [], logger, metrics: createMetrics('account'), security });
+      const messaging = createMessaging({
+        service: 'account',
+        database: account.handle.database,
+        peers: {},
+        handlers: [],
+        logger,
+        metrics: createMetrics('account'),
+        security,
+      });
       await messaging.transport.close();
       return lines.filter((line) => line['level'] === 'warn');
     };
-    const development: MessageSecurity = { signingKey: undefined, publicKeys: new Map(), operatorToken: undefined, unsafeDevelopmentMode: true };
+    const development: MessageSecurity = {
+      signingKey: undefined,
+      publicKeys: new Map(),
+      operatorToken: undefined,
+      unsafeDevelopmentMode: true,
+    };
 
     const open = await warnings(development);
     expect(open).toHaveLength(1);
@@ -150,8 +200,17 @@ describe('createMessaging', () => {
     const body = JSON.stringify(command);
 
     try {
-      const pushed = await app.inject({ method: 'POST', url: '/internal/messages', headers: { 'content-type': 'application/json', ...testSignerOf().headersFor(body) }, payload: body });
-      const listing = await app.inject({ method: 'GET', url: '/internal/dead-letters', headers: { authorization: operatorAuthorization(TEST_OPERATOR_TOKEN) } });
+      const pushed = await app.inject({
+        method: 'POST',
+        url: '/internal/messages',
+        headers: { 'content-type': 'application/json', ...testSignerOf().headersFor(body) },
+        payload: body,
+      });
+      const listing = await app.inject({
+        method: 'GET',
+        url: '/internal/dead-letters',
+        headers: { authorization: operatorAuthorization(TEST_OPERATOR_TOKEN) },
+      });
 
       expect(pushed.statusCode).toBe(404);
       expect(listing.statusCode).toBe(200);

@@ -63,7 +63,11 @@ const replyingHandler = (): MessageHandler<TestTx> & { replies: Envelope[] } => 
     replies,
     async handle(tx, envelope) {
       const payload = envelope.payload as { orderId: string };
-      const reply = createReply(envelope, { type: MessageTypes.DebitAccountReply, source: 'account', payload: { orderId: payload.orderId, outcome: 'SUCCEEDED' } });
+      const reply = createReply(envelope, {
+        type: MessageTypes.DebitAccountReply,
+        source: 'account',
+        payload: { orderId: payload.orderId, outcome: 'SUCCEEDED' },
+      });
       replies.push(reply);
       await enqueueMessages(tx, [reply]);
     },
@@ -73,7 +77,13 @@ const replyingHandler = (): MessageHandler<TestTx> & { replies: Envelope[] } => 
 describe('message tracing', () => {
   it('when an envelope is created inside a span, then it carries that span as its traceparent', async () => {
     const created = await inASpan('POST /api/checkout', () =>
-      createEnvelope({ type: MessageTypes.DebitAccount, source: 'orchestrator', destination: 'account', correlationId: randomUUID(), payload: aDebitPayload() }),
+      createEnvelope({
+        type: MessageTypes.DebitAccount,
+        source: 'orchestrator',
+        destination: 'account',
+        correlationId: randomUUID(),
+        payload: aDebitPayload(),
+      }),
     );
 
     expect(created.value.headers.traceparent).toBe(traceparentOf(created.traceId, created.spanId));
@@ -82,8 +92,21 @@ describe('message tracing', () => {
   it('when an envelope is created outside any span, then it carries no trace context; given headers are kept as they are', () => {
     const given = { traceparent: traceparentOf('4bf92f3577b34da6a3ce929d0e0e4736', '00f067aa0ba902b7') };
 
-    const plain = createEnvelope({ type: MessageTypes.DebitAccount, source: 'orchestrator', destination: 'account', correlationId: randomUUID(), payload: aDebitPayload() });
-    const explicit = createEnvelope({ type: MessageTypes.DebitAccount, source: 'orchestrator', destination: 'account', correlationId: randomUUID(), payload: aDebitPayload(), headers: given });
+    const plain = createEnvelope({
+      type: MessageTypes.DebitAccount,
+      source: 'orchestrator',
+      destination: 'account',
+      correlationId: randomUUID(),
+      payload: aDebitPayload(),
+    });
+    const explicit = createEnvelope({
+      type: MessageTypes.DebitAccount,
+      source: 'orchestrator',
+      destination: 'account',
+      correlationId: randomUUID(),
+      payload: aDebitPayload(),
+      headers: given,
+    });
 
     expect(plain.headers).toEqual({});
     expect(explicit.headers).toEqual(given);
@@ -131,7 +154,9 @@ describe('message tracing', () => {
       'ordering.service': 'account',
       'ordering.message.outcome': 'processed',
     });
-    const ledgerInsert = finished().find((span) => span.kind === SpanKind.CLIENT && String(span.attributes['db.query.text']).includes('insert into "ledger"'));
+    const ledgerInsert = finished().find(
+      (span) => span.kind === SpanKind.CLIENT && String(span.attributes['db.query.text']).includes('insert into "ledger"'),
+    );
     expect(ledgerInsert?.parentSpanContext?.spanId).toBe(processing?.spanContext().spanId);
   });
 
@@ -166,15 +191,23 @@ describe('message tracing', () => {
   });
 
   it('when a reply is created outside any span, then it carries the command trace context', () => {
-    const command = aDebitCommand({ headers: { traceparent: traceparentOf('4bf92f3577b34da6a3ce929d0e0e4736', '00f067aa0ba902b7'), tracestate: 'vendor=1' } });
+    const command = aDebitCommand({
+      headers: { traceparent: traceparentOf('4bf92f3577b34da6a3ce929d0e0e4736', '00f067aa0ba902b7'), tracestate: 'vendor=1' },
+    });
 
-    const reply = createReply(command, { type: MessageTypes.DebitAccountReply, source: 'account', payload: { orderId: randomUUID(), outcome: 'SUCCEEDED' } });
+    const reply = createReply(command, {
+      type: MessageTypes.DebitAccountReply,
+      source: 'account',
+      payload: { orderId: randomUUID(), outcome: 'SUCCEEDED' },
+    });
 
     expect(reply.headers).toEqual(command.headers);
   });
 
   it('when a handler throws, then the process span records the error and the retry outcome', async () => {
-    const consumer = createTestConsumer(handle, { handlers: [ledgerHandler({ failTimes: 1, failWith: () => new Error('the ledger is on fire') })] });
+    const consumer = createTestConsumer(handle, {
+      handlers: [ledgerHandler({ failTimes: 1, failWith: () => new Error('the ledger is on fire') })],
+    });
     const command = aDebitCommand();
 
     const result = await consumer.consume(JSON.stringify(command));
@@ -200,6 +233,8 @@ describe('message tracing', () => {
 
     const send = spans.find((span) => span.attributes['messaging.message.id'] === command.id);
     expect(send?.status.code).toBe(SpanStatusCode.ERROR);
-    expect(send?.events.find((event) => event.name === 'exception')?.attributes?.['exception.message']).toBe('recording transport refused the message');
+    expect(send?.events.find((event) => event.name === 'exception')?.attributes?.['exception.message']).toBe(
+      'recording transport refused the message',
+    );
   });
 });

@@ -2,10 +2,37 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Envelope } from '@ordering/contracts';
-import { connectDatabase, createHttpServer, createLogger, createMetrics, runMigrations, type Database, type HttpServer, type Logger, type ServiceMetrics, type SqlExecutor, type Transaction } from '@ordering/platform';
+import {
+  connectDatabase,
+  createHttpServer,
+  createLogger,
+  createMetrics,
+  runMigrations,
+  type Database,
+  type HttpServer,
+  type Logger,
+  type ServiceMetrics,
+  type SqlExecutor,
+  type Transaction,
+} from '@ordering/platform';
 import { createTestDatabase, testPublicKeys, testSigningKeyOf, type TestDatabase } from '@ordering/testing';
 import { sql } from 'drizzle-orm';
-import { createDeadLetterStore, createMessageConsumer, createMessageSigner, createMessageVerifier, enqueueMessages, registerMessageRoutes, type DeadLetterStore, type MessageConsumer, type MessageHandler, type MessageSigner, type MessageVerifier, type OutboxRelay, type RelayDatabase, type Transport } from '../src/index.js';
+import {
+  createDeadLetterStore,
+  createMessageConsumer,
+  createMessageSigner,
+  createMessageVerifier,
+  enqueueMessages,
+  registerMessageRoutes,
+  type DeadLetterStore,
+  type MessageConsumer,
+  type MessageHandler,
+  type MessageSigner,
+  type MessageVerifier,
+  type OutboxRelay,
+  type RelayDatabase,
+  type Transport,
+} from '../src/index.js';
 import type { DebitPayload } from './builders.js';
 import * as schema from './fixtures/schema.js';
 import { MESSAGING_MIGRATIONS } from '../src/messaging-migrations.js';
@@ -62,7 +89,9 @@ export const startTestDatabase = async (poolSize = 10): Promise<TestDatabaseHand
 };
 
 /** The effect under test: one ledger row per application of a debit command. */
-export const ledgerHandler = (options: { failTimes?: number; failWith?: () => Error } = {}): MessageHandler<TestTx, DebitPayload> & { calls: number } => {
+export const ledgerHandler = (
+  options: { failTimes?: number; failWith?: () => Error } = {},
+): MessageHandler<TestTx, DebitPayload> & { calls: number } => {
   const handler = {
     type: 'account.DebitAccount.v1',
     calls: 0,
@@ -158,7 +187,9 @@ export const startService = async (
 };
 
 /** An in-memory transport that records every delivery; optionally slow, to make batches overlap. */
-export const recordingTransport = (options: { delayMs?: number; fail?: (envelope: Envelope) => boolean } = {}): Transport & { delivered: Envelope[] } => {
+export const recordingTransport = (
+  options: { delayMs?: number; fail?: (envelope: Envelope) => boolean } = {},
+): Transport & { delivered: Envelope[] } => {
   const delivered: Envelope[] = [];
   return {
     delivered,
@@ -185,13 +216,20 @@ export const countingTransport = (inner: Transport): Transport & { calls: number
 };
 
 /** A metric's samples matching `labels`, summed; `sample` picks a histogram's `count` or `sum`. Gauges are read as a scrape would. */
-export const metricValue = async (metrics: ServiceMetrics, name: string, labels: Record<string, string> = {}, sample?: 'count' | 'sum'): Promise<number> => {
+export const metricValue = async (
+  metrics: ServiceMetrics,
+  name: string,
+  labels: Record<string, string> = {},
+  sample?: 'count' | 'sum',
+): Promise<number> => {
   const metric = metrics.registry.getSingleMetric(name);
   if (!metric) throw new Error(`no metric ${name} is registered`);
   const wanted = sample ? `${name}_${sample}` : name;
   return (await metric.get()).values
     .filter((value) => ((value as { metricName?: string }).metricName ?? name) === wanted)
-    .filter((value) => Object.entries(labels).every(([key, expected]) => String((value.labels as Record<string, unknown>)[key]) === expected))
+    .filter((value) =>
+      Object.entries(labels).every(([key, expected]) => String((value.labels as Record<string, unknown>)[key]) === expected),
+    )
     .reduce((sum, value) => sum + value.value, 0);
 };
 
@@ -222,7 +260,9 @@ export const outboxRowsOf = async (handle: TestDatabaseHandle): Promise<OutboxRo
 };
 
 export const statusCounts = async (handle: TestDatabaseHandle): Promise<Record<string, number>> => {
-  const result = await handle.database.pool.query<{ status: string; count: string }>('select status, count(*) from outbox_messages group by status');
+  const result = await handle.database.pool.query<{ status: string; count: string }>(
+    'select status, count(*) from outbox_messages group by status',
+  );
   return Object.fromEntries(result.rows.map((row) => [row.status, Number(row.count)]));
 };
 

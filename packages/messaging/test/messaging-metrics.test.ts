@@ -60,7 +60,9 @@ describe('messages_redelivered_total', () => {
     const bogus = JSON.stringify(aDebitCommand({ type: 'made.Up.v1' }));
     await consumer.consume(bogus, { redelivered: true });
 
-    const labels = (await metrics.registry.getSingleMetric('messages_redelivered_total')!.get()).values.map((value) => value.labels['type']);
+    const labels = (await metrics.registry.getSingleMetric('messages_redelivered_total')!.get()).values.map(
+      (value) => value.labels['type'],
+    );
     expect(labels.sort()).toEqual([DEBIT, 'unknown']);
   });
 });
@@ -73,7 +75,9 @@ describe('dead_letters over HTTP', () => {
     const consumer = createTestConsumer(handle, { metrics });
     const parked = () => metricValue(metrics, 'dead_letters', { queue: 'account', transport: 'http' });
     // Another service's dead letter in the same database is not this one's.
-    expect((await createTestConsumer(handle, { service: 'order', metrics: createMetrics('order') }).consume('garbage')).outcome).toBe('dead-lettered');
+    expect((await createTestConsumer(handle, { service: 'order', metrics: createMetrics('order') }).consume('garbage')).outcome).toBe(
+      'dead-lettered',
+    );
 
     expect(await parked()).toBe(0);
     const result = await consumer.consume('{"not": "an envelope"}');
@@ -96,7 +100,10 @@ describe('outbox_publish_lag_seconds', () => {
     await handle.database.pool.query(`update outbox_messages set created_at = now() - interval '30 seconds'`);
 
     aRelay(handle, transport, metrics).start();
-    await eventually(() => statusCounts(handle), (counts) => counts['SENT'] === 1);
+    await eventually(
+      () => statusCounts(handle),
+      (counts) => counts['SENT'] === 1,
+    );
 
     expect(await metricValue(metrics, 'outbox_publish_lag_seconds', { destination: 'account' }, 'count')).toBe(1);
     const lag = await metricValue(metrics, 'outbox_publish_lag_seconds', { destination: 'account' }, 'sum');
@@ -110,7 +117,10 @@ describe('outbox_publish_lag_seconds', () => {
     await handle.enqueue([aDebitCommand()]);
 
     aRelay(handle, recordingTransport({ fail: () => true }), metrics).start();
-    await eventually(() => statusCounts(handle), (counts) => counts['DEAD'] === 1);
+    await eventually(
+      () => statusCounts(handle),
+      (counts) => counts['DEAD'] === 1,
+    );
 
     expect(await metricValue(metrics, 'outbox_publish_lag_seconds', {}, 'count')).toBe(0);
     expect(await metrics.registry.metrics()).toContain('# TYPE outbox_publish_lag_seconds histogram');

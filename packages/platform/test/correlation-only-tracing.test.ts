@@ -36,7 +36,12 @@ const captureLines = () => {
 
 /** A server whose handler logs a line and reports the trace headers it would put on an outgoing message. */
 const tracedServer = async (destination: Writable) => {
-  const app = await createHttpServer({ service: 'test', logger: createLogger({ service: 'test', level: 'info', destination }), metrics: createMetrics('test'), readiness: [] });
+  const app = await createHttpServer({
+    service: 'test',
+    logger: createLogger({ service: 'test', level: 'info', destination }),
+    metrics: createMetrics('test'),
+    readiness: [],
+  });
   app.get('/things/:id', async (request) => {
     request.log.info('handled');
     return { outgoing: activeTraceHeaders()?.traceparent ?? null };
@@ -56,7 +61,11 @@ describe('tracing when nothing exports', () => {
   it('when a request carries a traceparent, then its log lines carry that trace id and what it sends continues the trace from a span of its own', async () => {
     const { lines, destination } = captureLines();
     const app = await tracedServer(destination);
-    const response = await app.inject({ method: 'GET', url: '/things/1', headers: { traceparent: `00-${TRACE_ID}-${CALLER_SPAN_ID}-01`, 'x-request-id': 'with-parent' } });
+    const response = await app.inject({
+      method: 'GET',
+      url: '/things/1',
+      headers: { traceparent: `00-${TRACE_ID}-${CALLER_SPAN_ID}-01`, 'x-request-id': 'with-parent' },
+    });
     await app.close();
 
     const [, traceId, spanId] = TRACEPARENT.exec(String(response.json<{ outgoing: string }>().outgoing)) ?? [];
@@ -84,7 +93,13 @@ describe('tracing when nothing exports', () => {
   });
 
   it('when a message carrying a traceparent is processed, then the work and the messages it sends join that trace', async () => {
-    const message = { id: 'm-1', type: 'test.Thing.v1', destination: 'test', correlationId: 'c-1', headers: { traceparent: `00-${TRACE_ID}-${CALLER_SPAN_ID}-01` } };
+    const message = {
+      id: 'm-1',
+      type: 'test.Thing.v1',
+      destination: 'test',
+      correlationId: 'c-1',
+      headers: { traceparent: `00-${TRACE_ID}-${CALLER_SPAN_ID}-01` },
+    };
     const settings = { service: 'test', system: 'http' };
 
     const seen = await inConsumerSpan(message, settings, async () => {
@@ -105,8 +120,9 @@ describe('tracing when nothing exports', () => {
 });
 
 /** What a background poll's own span would give its log lines. */
-const inSpanOfItsOwn = async () => tracer().startActiveSpan('poll', async (span) => {
-  await nextTurn();
-  span.end();
-  return activeSpanIds();
-});
+const inSpanOfItsOwn = async () =>
+  tracer().startActiveSpan('poll', async (span) => {
+    await nextTurn();
+    span.end();
+    return activeSpanIds();
+  });

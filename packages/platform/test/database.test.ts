@@ -9,8 +9,15 @@ describe('connectDatabase', () => {
   it('when statements run alone and in a transaction, then db_client_queries_total counts each round trip, BEGIN and COMMIT included', async () => {
     const testDatabase = await createScratchDatabase(inject('postgresUrl'));
     const metrics = createMetrics('test');
-    const database = connectDatabase({ url: testDatabase.url, schema: {}, logger: createLogger({ service: 'test', level: 'silent' }), applicationName: 'test', metrics });
-    const counted = async (): Promise<number> => (await metrics.registry.getSingleMetric('db_client_queries_total')?.get())?.values[0]?.value ?? 0;
+    const database = connectDatabase({
+      url: testDatabase.url,
+      schema: {},
+      logger: createLogger({ service: 'test', level: 'silent' }),
+      applicationName: 'test',
+      metrics,
+    });
+    const counted = async (): Promise<number> =>
+      (await metrics.registry.getSingleMetric('db_client_queries_total')?.get())?.values[0]?.value ?? 0;
     try {
       await database.ping();
       expect(await counted()).toBe(1);
@@ -27,7 +34,12 @@ describe('connectDatabase', () => {
 
   it('when the server terminates a checked-out connection, then the process survives and the pool serves new queries', async () => {
     const testDatabase = await createScratchDatabase(inject('postgresUrl'));
-    const database = connectDatabase({ url: testDatabase.url, schema: {}, logger: createLogger({ service: 'test', level: 'silent' }), applicationName: 'test' });
+    const database = connectDatabase({
+      url: testDatabase.url,
+      schema: {},
+      logger: createLogger({ service: 'test', level: 'silent' }),
+      applicationName: 'test',
+    });
     const admin = new pg.Client({ connectionString: testDatabase.url });
     await admin.connect();
     try {
@@ -48,7 +60,13 @@ describe('connectDatabase', () => {
   it('when a connection dies between checkout and BEGIN, then the transaction fails and its pool slot is given back', async () => {
     const testDatabase = await createScratchDatabase(inject('postgresUrl'));
     // One slot: the second transaction can only run if the failed one released its client.
-    const database = connectDatabase({ url: testDatabase.url, schema: {}, logger: createLogger({ service: 'test', level: 'silent' }), applicationName: 'test', maxConnections: 1 });
+    const database = connectDatabase({
+      url: testDatabase.url,
+      schema: {},
+      logger: createLogger({ service: 'test', level: 'silent' }),
+      applicationName: 'test',
+      maxConnections: 1,
+    });
     try {
       await database.ping();
       let sabotage = true;

@@ -2,7 +2,8 @@ import { DrizzleQueryError } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { errorChain, errorCode, errorCodes, isUniqueViolation } from '../src/errors/error-chain.js';
 
-const coded = (message: string, code: string, extra: Record<string, unknown> = {}): Error => Object.assign(new Error(message), { code, ...extra });
+const coded = (message: string, code: string, extra: Record<string, unknown> = {}): Error =>
+  Object.assign(new Error(message), { code, ...extra });
 
 describe('errorChain', () => {
   it('when an error wraps a cause that wraps an AggregateError, then every link is listed outermost first', () => {

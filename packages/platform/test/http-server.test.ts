@@ -19,7 +19,11 @@ const captureLines = () => {
 };
 
 const buildTestServer = async (destination?: Writable): Promise<HttpServer> => {
-  const logger = createLogger({ service: 'test', level: 'info', destination: destination ?? new Writable({ write: (_c, _e, done) => done() }) });
+  const logger = createLogger({
+    service: 'test',
+    level: 'info',
+    destination: destination ?? new Writable({ write: (_c, _e, done) => done() }),
+  });
   const app = await createHttpServer({
     service: 'test',
     logger,
@@ -29,11 +33,22 @@ const buildTestServer = async (destination?: Writable): Promise<HttpServer> => {
   });
   app.post(
     '/things',
-    { schema: { body: Type.Object({ amount: Type.Integer({ minimum: 1, maximum: 10 }), name: Type.String({ maxLength: 20 }) }, { additionalProperties: false }) } },
+    {
+      schema: {
+        body: Type.Object(
+          { amount: Type.Integer({ minimum: 1, maximum: 10 }), name: Type.String({ maxLength: 20 }) },
+          { additionalProperties: false },
+        ),
+      },
+    },
     async (request, reply) => reply.status(201).send(request.body),
   );
   app.post('/things/:id/cancel', async (_request, reply) => reply.status(202).send({ cancelled: true }));
-  app.get('/things/:id', { schema: { params: Type.Object({ id: Type.Integer() }), querystring: Type.Object({ limit: Type.Integer({ default: 20 }) }) } }, async (request) => ({ ...request.params, ...request.query }));
+  app.get(
+    '/things/:id',
+    { schema: { params: Type.Object({ id: Type.Integer() }), querystring: Type.Object({ limit: Type.Integer({ default: 20 }) }) } },
+    async (request) => ({ ...request.params, ...request.query }),
+  );
   app.get('/boom', async () => {
     throw new Error('secret connection string postgres://user:pw@db');
   });
@@ -227,7 +242,12 @@ describe('error logging', () => {
 
 describe('dependency outages', () => {
   it('when the database connection drops during a request, then 503 SERVICE_UNAVAILABLE with Retry-After, not 500', async () => {
-    app = await createHttpServer({ service: 'test', logger: createLogger({ service: 'test', level: 'silent' }), metrics: createMetrics('test'), readiness: [] });
+    app = await createHttpServer({
+      service: 'test',
+      logger: createLogger({ service: 'test', level: 'silent' }),
+      metrics: createMetrics('test'),
+      readiness: [],
+    });
     app.get('/orders', async () => {
       const driverError = Object.assign(new Error('terminating connection due to unexpected postmaster exit'), { code: '57P01' });
       throw Object.assign(new Error('Failed query: select …'), { cause: driverError });

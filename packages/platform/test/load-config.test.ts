@@ -17,7 +17,14 @@ const problemsOf = (env: Record<string, string>): string[] => {
 describe('parseConfig', () => {
   it('when only required values are set, then defaults fill the rest and values are typed', () => {
     const config = parseConfig(Schema, { DATABASE_URL: 'postgres://localhost/x', UNRELATED: 'ignored' });
-    expect(config).toEqual({ PORT: 8081, HOST: '0.0.0.0', LOG_LEVEL: 'info', DATABASE_URL: 'postgres://localhost/x', DATABASE_POOL_SIZE: 10, TOKEN_TTL_SECONDS: 3600 });
+    expect(config).toEqual({
+      PORT: 8081,
+      HOST: '0.0.0.0',
+      LOG_LEVEL: 'info',
+      DATABASE_URL: 'postgres://localhost/x',
+      DATABASE_POOL_SIZE: 10,
+      TOKEN_TTL_SECONDS: 3600,
+    });
   });
 
   it('when values are given as strings, then they are coerced', () => {
@@ -40,7 +47,10 @@ describe('parseConfig', () => {
 
 describe('parseConfig secrecy', () => {
   it('when a secret or a URL with credentials is invalid, then the problem line does not echo the secret', () => {
-    const Secrets = Type.Object({ ADMIN_PASSWORD: Type.String({ minLength: 8 }), DATABASE_URL: Type.String({ pattern: '^postgres://.+/db$' }) });
+    const Secrets = Type.Object({
+      ADMIN_PASSWORD: Type.String({ minLength: 8 }),
+      DATABASE_URL: Type.String({ pattern: '^postgres://.+/db$' }),
+    });
     try {
       parseConfig(Secrets, { ADMIN_PASSWORD: 'short', DATABASE_URL: 'mysql://root:hunter2@host/x' });
       expect.unreachable();
@@ -54,10 +64,15 @@ describe('parseConfig secrecy', () => {
 });
 
 describe('parseConfigChecked', () => {
-  const PairSchema = Type.Object({ FIRST: Type.Optional(Type.String()), SECOND: Type.Optional(Type.String()), PORT: Type.Integer({ default: 1 }) });
+  const PairSchema = Type.Object({
+    FIRST: Type.Optional(Type.String()),
+    SECOND: Type.Optional(Type.String()),
+    PORT: Type.Integer({ default: 1 }),
+  });
   const bothOrNeither = (values: { FIRST?: string | undefined; SECOND?: string | undefined }): string[] =>
     (values.FIRST === undefined) === (values.SECOND === undefined) ? [] : ['FIRST and SECOND go together'];
-  const noFirst = (values: { FIRST?: string | undefined }): string[] => (values.FIRST === 'forbidden' ? ['FIRST may not be forbidden'] : []);
+  const noFirst = (values: { FIRST?: string | undefined }): string[] =>
+    values.FIRST === 'forbidden' ? ['FIRST may not be forbidden'] : [];
 
   it('when every check passes, then it returns the parsed, frozen values', () => {
     const values = parseConfigChecked(PairSchema, { FIRST: 'a', SECOND: 'b', PORT: '2' }, bothOrNeither, noFirst);
@@ -74,6 +89,8 @@ describe('parseConfigChecked', () => {
   });
 
   it('when a value is invalid, then that is reported and the checks wait until the values are valid', () => {
-    expect(() => parseConfigChecked(PairSchema, { FIRST: 'a', PORT: 'x' }, bothOrNeither)).toThrow(/^invalid configuration:\n {2}- PORT="x" is invalid: [^\n]+$/);
+    expect(() => parseConfigChecked(PairSchema, { FIRST: 'a', PORT: 'x' }, bothOrNeither)).toThrow(
+      /^invalid configuration:\n {2}- PORT="x" is invalid: [^\n]+$/,
+    );
   });
 });

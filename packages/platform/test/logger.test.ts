@@ -16,7 +16,11 @@ describe('createLogger', () => {
     const { logger, lines } = captureLines();
     const secretHash = 'scrypt$16384$8$1$c2VjcmV0$aGFzaA==';
     const cause = Object.assign(new Error('new row violates check constraint "reject_boom"'), { code: '23514' });
-    const error = new DrizzleQueryError('insert into "customers" ("email", "password_hash") values ($1, $2)', ['a@example.com', secretHash], cause);
+    const error = new DrizzleQueryError(
+      'insert into "customers" ("email", "password_hash") values ($1, $2)',
+      ['a@example.com', secretHash],
+      cause,
+    );
 
     logger.error({ err: error }, 'unhandled error');
 
@@ -50,7 +54,12 @@ describe('createLogger', () => {
     await nextTurn();
 
     expect(writes).toHaveLength(1);
-    expect(writes[0]?.trimEnd().split('\n').map((line) => (JSON.parse(line) as { msg: string }).msg)).toEqual(['first', 'second', 'third']);
+    expect(
+      writes[0]
+        ?.trimEnd()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { msg: string }).msg),
+    ).toEqual(['first', 'second', 'third']);
   });
 
   it('when the batched destination is flushed, then what is pending is written at once and nothing is written twice', async () => {
@@ -73,10 +82,16 @@ describe('createLogger', () => {
       "logger.error({ err: new Error('boom') }, 'start-up failed');",
       'process.exit(1);',
     ].join('\n');
-    const child = spawnSync(process.execPath, ['--conditions=development', '--import', 'tsx', '--input-type=module', '--eval', script], { encoding: 'utf8', timeout: 60_000 });
+    const child = spawnSync(process.execPath, ['--conditions=development', '--import', 'tsx', '--input-type=module', '--eval', script], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
 
     expect(child.status, child.stderr).toBe(1);
-    const lines = child.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { msg: string; level: string });
+    const lines = child.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { msg: string; level: string });
     expect(lines.map((line) => [line.level, line.msg])).toEqual([
       ['info', 'started'],
       ['error', 'start-up failed'],

@@ -1,6 +1,14 @@
 import { Type } from 'typebox';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, developmentModeEnv, jwksEnv, jwksUrlProblems, operatorTokenEnv, parseConfig, parseConfigChecked } from '../src/index.js';
+import {
+  ConfigError,
+  developmentModeEnv,
+  jwksEnv,
+  jwksUrlProblems,
+  operatorTokenEnv,
+  parseConfig,
+  parseConfigChecked,
+} from '../src/index.js';
 
 const TokenSchema = Type.Object({ ...operatorTokenEnv });
 
@@ -20,7 +28,9 @@ describe('OPERATOR_TOKEN', () => {
 
   it('when it is too short, holds whitespace, or both, then there is one problem line that never shows the value', () => {
     for (const bad of ['s3cret-but-short', `${'a'.repeat(20)} ${'b'.repeat(20)}`, 'short with spaces', `${'a'.repeat(40)}\n`]) {
-      expect(parseToken(bad), JSON.stringify(bad)).toThrow(/^invalid configuration:\n {2}- OPERATOR_TOKEN=\(value hidden\) is invalid: [^\n]+$/);
+      expect(parseToken(bad), JSON.stringify(bad)).toThrow(
+        /^invalid configuration:\n {2}- OPERATOR_TOKEN=\(value hidden\) is invalid: [^\n]+$/,
+      );
       expect(parseToken(bad)).not.toThrow(bad.trim());
     }
   });
@@ -67,7 +77,11 @@ describe('JWKS_URL', () => {
   });
 
   it('when it is plain http to another host, then it is refused with one line naming the remedy', () => {
-    for (const url of ['http://customer:8081/.well-known/jwks.json', 'http://10.0.0.5:8081/.well-known/jwks.json', 'http://localhost.attacker.example/jwks.json']) {
+    for (const url of [
+      'http://customer:8081/.well-known/jwks.json',
+      'http://10.0.0.5:8081/.well-known/jwks.json',
+      'http://localhost.attacker.example/jwks.json',
+    ]) {
       const problems = problemsOf({ JWKS_URL: url });
       expect(problems, url).toHaveLength(1);
       expect(problems[0]).toMatch(/^JWKS_URL=.* is invalid: must be https .*JWKS_OVER_PRIVATE_NETWORK=true/);

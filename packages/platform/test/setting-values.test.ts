@@ -16,7 +16,9 @@ describe('setting checks', () => {
   it('when a flag is bad, then its line names the flag, the rule and the value given', () => {
     const checked = checkPort('99999');
 
-    expect(checked.ok ? undefined : flagProblem('--port', '99999', checked.rule)).toBe('--port must be an integer port between 1 and 65535, got "99999"');
+    expect(checked.ok ? undefined : flagProblem('--port', '99999', checked.rule)).toBe(
+      '--port must be an integer port between 1 and 65535, got "99999"',
+    );
   });
 });
 

@@ -72,7 +72,10 @@ describe('a service started with startService', () => {
     const service = runService({ PORT: String(await findFreePort()), PARTS: 'database,failing,messaging' });
 
     expect(await service.exited).toBe(1);
-    const fatalLines = service.stdout().split('\n').filter((line) => line.includes('the failing part could not open'));
+    const fatalLines = service
+      .stdout()
+      .split('\n')
+      .filter((line) => line.includes('the failing part could not open'));
     expect(fatalLines).toEqual([expect.stringMatching(/"msg":"(unhandled promise rejection|uncaught exception)"/)]);
     expect(service.parts()).toEqual(['part database opened']);
   }, 60_000);

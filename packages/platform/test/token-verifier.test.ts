@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type JWK, type JWTVerifyGetKey } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AppError, createTokenVerifier, TOKEN_AUDIENCE, TOKEN_CACHE_MAX_AGE_MS, TOKEN_ISSUER, type TokenCacheOptions } from '../src/index.js';
+import {
+  AppError,
+  createTokenVerifier,
+  TOKEN_AUDIENCE,
+  TOKEN_CACHE_MAX_AGE_MS,
+  TOKEN_ISSUER,
+  type TokenCacheOptions,
+} from '../src/index.js';
 
 type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
 

@@ -18,7 +18,12 @@ describe('tracing', () => {
         done();
       },
     });
-    const app = await createHttpServer({ service: 'test', logger: createLogger({ service: 'test', level: 'info', destination }), metrics: createMetrics('test'), readiness: [] });
+    const app = await createHttpServer({
+      service: 'test',
+      logger: createLogger({ service: 'test', level: 'info', destination }),
+      metrics: createMetrics('test'),
+      readiness: [],
+    });
     let propagated: string | undefined;
     app.get('/things/:id', async () => {
       propagated = currentTraceHeaders().traceparent;
@@ -37,7 +42,12 @@ describe('tracing', () => {
 
   it('when no traceparent is sent, then a new trace starts', async () => {
     exporter.reset();
-    const app = await createHttpServer({ service: 'test', logger: createLogger({ service: 'test', level: 'silent' }), metrics: createMetrics('test'), readiness: [] });
+    const app = await createHttpServer({
+      service: 'test',
+      logger: createLogger({ service: 'test', level: 'silent' }),
+      metrics: createMetrics('test'),
+      readiness: [],
+    });
     await app.inject({ method: 'GET', url: '/healthz' });
     await app.close();
     const [span] = exporter.getFinishedSpans();

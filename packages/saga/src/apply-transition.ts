@@ -19,12 +19,20 @@ export interface TransitionCause {
   settled?: SettledStep;
 }
 
-export type ApplyTransition = (tx: SqlExecutor, saga: SagaRecord, definition: SagaDefinition, transition: Transition, cause: TransitionCause) => Promise<void>;
+export type ApplyTransition = (
+  tx: SqlExecutor,
+  saga: SagaRecord,
+  definition: SagaDefinition,
+  transition: Transition,
+  cause: TransitionCause,
+) => Promise<void>;
 
 /** The state `decide()` reads, from the saga row and its step statuses in step order. */
 export const stateOf = (saga: SagaRecord, definition: SagaDefinition, stepStatuses: readonly StepStatus[]): SagaState => {
   if (stepStatuses.length !== definition.steps.length) {
-    throw new Error(`saga ${saga.id} has ${stepStatuses.length} step rows but its definition '${definition.type}' has ${definition.steps.length} steps`);
+    throw new Error(
+      `saga ${saga.id} has ${stepStatuses.length} step rows but its definition '${definition.type}' has ${definition.steps.length} steps`,
+    );
   }
   return {
     status: saga.status,
@@ -64,7 +72,14 @@ export const createTransitionApplier =
     // Inside the consumer span of the reply, so the next command continues the orchestrator's part of the trace.
     const headers = traceTransition(saga.type, transition, activeTraceHeaders() ?? cause.headers);
     const envelope = transition.send
-      ? buildCommand(definition, transition.send, { service: context.service, sagaId: saga.id, data, reason: transition.reason, causationId: cause.causationId, headers })
+      ? buildCommand(definition, transition.send, {
+          service: context.service,
+          sagaId: saga.id,
+          data,
+          reason: transition.reason,
+          causationId: cause.causationId,
+          headers,
+        })
       : undefined;
     const finishing = isTerminal(transition.status);
     const written = await writeTransition(tx, {

@@ -1,4 +1,12 @@
-import { replyTypeOf, type CommandsOwnedBy, type CommandType, type Envelope, type MessageType, type PayloadOf, type Result } from '@ordering/contracts';
+import {
+  replyTypeOf,
+  type CommandsOwnedBy,
+  type CommandType,
+  type Envelope,
+  type MessageType,
+  type PayloadOf,
+  type Result,
+} from '@ordering/contracts';
 import { createReply, enqueueMessages, type MessageHandler } from '@ordering/messaging';
 import type { Logger, SqlExecutor } from '@ordering/platform';
 import { replyKeyPicker, type ParticipantCommandType, type ReplyKeyOf } from './participant-reply-key.js';
@@ -53,10 +61,18 @@ export const participantCommandHandler = <Tx extends SqlExecutor, C extends Part
       const command = payloadOf<C>(envelope);
       const key = replyKeyOf(command);
       const outcome = await spec.run(tx, command);
-      const payload = outcome.ok ? { ...key, outcome: 'SUCCEEDED' as const, ...outcome.value } : { ...key, outcome: 'FAILED' as const, reason: outcome.failure };
+      const payload = outcome.ok
+        ? { ...key, outcome: 'SUCCEEDED' as const, ...outcome.value }
+        : { ...key, outcome: 'FAILED' as const, reason: outcome.failure };
       if (!outcome.ok && isUnexpected(spec.unexpectedFailures, outcome.failure)) {
         participant.logger.warn(
-          { messageId: envelope.id, messageType: envelope.type, correlationId: envelope.correlationId, ...(key as Record<string, string>), reason: outcome.failure },
+          {
+            messageId: envelope.id,
+            messageType: envelope.type,
+            correlationId: envelope.correlationId,
+            ...(key as Record<string, string>),
+            reason: outcome.failure,
+          },
           'saga command refused in a state a correct saga never reaches',
         );
       }

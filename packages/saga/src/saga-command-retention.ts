@@ -28,7 +28,10 @@ export const deleteSettledSagaCommands = async (db: SqlExecutor, settings: SagaC
       .where(and(isNotNull(sagas.finishedAt), lt(sagas.finishedAt, cutoff)))
       .limit(settings.batchSize)
       .for('update', { of: sagaCommands, skipLocked: true });
-    const deleted = await db.delete(sagaCommands).where(inArray(sagaCommands.messageId, settled)).returning({ messageId: sagaCommands.messageId });
+    const deleted = await db
+      .delete(sagaCommands)
+      .where(inArray(sagaCommands.messageId, settled))
+      .returning({ messageId: sagaCommands.messageId });
     return deleted.length;
   };
   return deleteInBatches(deleteBatch, settings.batchSize, settings.shouldStop ?? (() => false));

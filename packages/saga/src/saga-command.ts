@@ -49,6 +49,8 @@ const compensationOf = (sagaType: string, step: SagaDefinition['steps'][number],
 const assertMatchesContract = (sagaType: string, type: string, payload: unknown): void => {
   const contract = contractOf(type);
   if (contract && Value.Check(contract.schema, payload)) return;
-  const problems = contract ? [...Value.Errors(contract.schema, payload)].slice(0, 3).map((error) => `${error.instancePath || '/'} ${error.message}`) : ['unknown type'];
+  const problems = contract
+    ? [...Value.Errors(contract.schema, payload)].slice(0, 3).map((error) => `${error.instancePath || '/'} ${error.message}`)
+    : ['unknown type'];
   throw new Error(`saga '${sagaType}' built a ${type} payload that breaks its contract: ${problems.join('; ')}`);
 };

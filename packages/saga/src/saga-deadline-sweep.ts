@@ -23,17 +23,36 @@ export interface SweepResult {
 /** Batches of one pass at most: each saga swept gets a deadline in the future, so a pass ends; the cap keeps it short under load. */
 const MAX_BATCHES_PER_PASS = 50;
 
-const onDeadline = async (context: SagaEngineContext, apply: ApplyTransition, tx: SqlExecutor, saga: SagaRecord): Promise<Transition['note'] | undefined> => {
+const onDeadline = async (
+  context: SagaEngineContext,
+  apply: ApplyTransition,
+  tx: SqlExecutor,
+  saga: SagaRecord,
+): Promise<Transition['note'] | undefined> => {
   const definition = context.definitionFor(saga.type);
   const steps = await loadSteps(tx, saga.id);
-  const decision = decide(stateOf(saga, definition, steps.map((step) => step.status)), { kind: 'deadline' }, context.policy);
+  const decision = decide(
+    stateOf(
+      saga,
+      definition,
+      steps.map((step) => step.status),
+    ),
+    { kind: 'deadline' },
+    context.policy,
+  );
   if (decision.kind === 'ignore') return undefined;
   // A forward step's row turned RUNNING when its first command was sent, and resends leave its time alone.
   const startedAt = steps[saga.currentStep]?.updatedAt;
   const settled: SettledStep | undefined =
-    decision.note === 'timed-out' && startedAt ? { stepIndex: saga.currentStep, direction: 'FORWARD', outcome: STEP_TIMED_OUT, startedAt } : undefined;
+    decision.note === 'timed-out' && startedAt
+      ? { stepIndex: saga.currentStep, direction: 'FORWARD', outcome: STEP_TIMED_OUT, startedAt }
+      : undefined;
   // The sweeper traces nothing of its own; the command it sends continues the trace of the saga's latest send.
-  await apply(tx, saga, definition, decision, { causationId: null, headers: await latestCommandTraceHeaders(tx, saga.id), ...(settled ? { settled } : {}) });
+  await apply(tx, saga, definition, decision, {
+    causationId: null,
+    headers: await latestCommandTraceHeaders(tx, saga.id),
+    ...(settled ? { settled } : {}),
+  });
   return decision.note;
 };
 

@@ -64,7 +64,12 @@ export interface SagaStepDefinition {
   participant: string;
   command: { type: string; replyType: string; payload: (data: unknown) => unknown };
   onSuccess: (data: unknown, reply: SucceededReply) => unknown;
-  compensation: { participant: string; type: string; replyType: string; payload: (data: unknown, context: CompensationContext) => unknown } | null;
+  compensation: {
+    participant: string;
+    type: string;
+    replyType: string;
+    payload: (data: unknown, context: CompensationContext) => unknown;
+  } | null;
 }
 
 export interface SagaDefinition {
@@ -116,7 +121,8 @@ const checkStepOrder = <Data>(steps: SagaStepInput<Data>[], problems: string[]):
     if (names.has(step.name)) problems.push(`step name '${step.name}' is used twice`);
     names.add(step.name);
     if (step.kind === 'compensatable' && !step.compensation) problems.push(`step '${step.name}' is compensatable but has no compensation`);
-    if (step.kind !== 'compensatable' && step.compensation) problems.push(`step '${step.name}' is ${step.kind} and cannot have a compensation`);
+    if (step.kind !== 'compensatable' && step.compensation)
+      problems.push(`step '${step.name}' is ${step.kind} and cannot have a compensation`);
     // Once a step cannot be undone, a later failure could not be undone either: only retriable steps may follow.
     if (pointOfNoReturn && step.kind !== 'retriable') {
       problems.push(`step '${step.name}' follows '${pointOfNoReturn}', which cannot be undone, so it must be retriable`);
@@ -142,7 +148,8 @@ const eraseReplyType = <Data>(command: CommandSpec<Data>): ErasedCommand<Data> =
 export const defineSaga = <Data extends object>(input: SagaDefinitionInput<Data>): SagaDefinition => {
   const problems: string[] = [];
   if (!input.type) problems.push('the saga needs a type');
-  if (!SERVICE_NAME.test(input.participantsReplyTo)) problems.push(`participantsReplyTo '${input.participantsReplyTo}' is not a service name`);
+  if (!SERVICE_NAME.test(input.participantsReplyTo))
+    problems.push(`participantsReplyTo '${input.participantsReplyTo}' is not a service name`);
   if (input.steps.length === 0) problems.push('a saga needs at least one step');
   checkStepOrder(input.steps, problems);
 

@@ -61,7 +61,8 @@ export const lockSagaOfCommand = async (tx: SqlExecutor, messageId: string): Pro
   const [row] = await lockSagaOfCommandStatement.run(tx, { messageId });
   if (!row) return undefined;
   const saga = sagaOf(row);
-  const stepStatuses = row.seenVersion === row.version ? (row.stepStatuses ?? []) : (await loadSteps(tx, saga.id)).map((step) => step.status);
+  const stepStatuses =
+    row.seenVersion === row.version ? (row.stepStatuses ?? []) : (await loadSteps(tx, saga.id)).map((step) => step.status);
   return { stepIndex: row.stepIndex, direction: row.direction, saga, stepStatuses, stepStartedAt: new Date(row.stepStartedAt) };
 };
 

@@ -27,9 +27,21 @@ const STEP_DURATION_BUCKETS = [0.005, ...DURATION_BUCKETS];
 /** An engine may be rebuilt in the same process (tests do it after every transaction): the metrics are shared. */
 export const createSagaMetrics = (registry: Registry): SagaMetrics => ({
   started: counter(registry, 'saga_started_total', 'Sagas started, by saga type', ['type']),
-  finished: counter(registry, 'saga_finished_total', 'Sagas that reached COMPLETED or ABORTED, with the abort reason', ['type', 'status', 'reason']),
-  duration: histogram(registry, 'saga_duration_seconds', 'Time from the start of a saga to its terminal state', ['type', 'status'], DURATION_BUCKETS),
-  staleReplies: counter(registry, 'saga_stale_replies_total', 'Replies ignored because they were late, duplicated or for a finished saga', ['type']),
+  finished: counter(registry, 'saga_finished_total', 'Sagas that reached COMPLETED or ABORTED, with the abort reason', [
+    'type',
+    'status',
+    'reason',
+  ]),
+  duration: histogram(
+    registry,
+    'saga_duration_seconds',
+    'Time from the start of a saga to its terminal state',
+    ['type', 'status'],
+    DURATION_BUCKETS,
+  ),
+  staleReplies: counter(registry, 'saga_stale_replies_total', 'Replies ignored because they were late, duplicated or for a finished saga', [
+    'type',
+  ]),
   stepRetries: counter(registry, 'saga_step_retries_total', 'Commands resent after a timeout or a failed reply', ['type', 'step']),
   stepDuration: histogram(
     registry,

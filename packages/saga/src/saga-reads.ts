@@ -42,7 +42,11 @@ export const loadSteps = (tx: SqlExecutor, sagaId: string): Promise<SagaStepReco
 export const loadStepsOf = async (tx: SqlExecutor, sagaIds: string[]): Promise<Map<string, SagaStepRecord[]>> => {
   const bySaga = new Map<string, SagaStepRecord[]>(sagaIds.map((id) => [id, []]));
   if (sagaIds.length === 0) return bySaga;
-  const rows = await tx.select().from(sagaSteps).where(inArray(sagaSteps.sagaId, sagaIds)).orderBy(asc(sagaSteps.sagaId), asc(sagaSteps.stepIndex));
+  const rows = await tx
+    .select()
+    .from(sagaSteps)
+    .where(inArray(sagaSteps.sagaId, sagaIds))
+    .orderBy(asc(sagaSteps.sagaId), asc(sagaSteps.stepIndex));
   for (const row of rows) bySaga.get(row.sagaId)?.push(row);
   return bySaga;
 };

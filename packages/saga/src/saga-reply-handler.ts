@@ -34,40 +34,56 @@ const replyTypesOf = (definitions: Iterable<SagaDefinition>): Set<string> => {
 };
 
 /** Decides a reply on its locked saga and applies the transition, or ignores a reply that answers nothing current. */
-const createReplyHandler = (context: SagaEngineContext, apply: ApplyTransition) => async (tx: SqlExecutor, envelope: Envelope): Promise<void> => {
-  const { logger, metrics } = context;
-  const fields = { messageId: envelope.id, messageType: envelope.type, causationId: envelope.causationId, sagaId: envelope.correlationId };
-  const command = envelope.causationId ? await lockSagaOfCommand(tx, envelope.causationId) : undefined;
-  // The command's rows go with its saga's (and with the retention), so a missing saga is a missing command too.
-  if (!command) {
-    logger.warn(fields, 'reply to a command this orchestrator never sent, ignored');
-    return;
-  }
-  const { saga } = command;
-  const definition = context.definitionFor(saga.type);
-  const step = definition.steps[command.stepIndex];
-  const expectedType = command.direction === 'FORWARD' ? step?.command.replyType : step?.compensation?.replyType;
-  if (envelope.type !== expectedType || envelope.correlationId !== saga.id) {
-    logger.warn({ ...fields, expectedType }, 'reply does not answer the command it names, ignored');
-    return;
-  }
-  const outcome = readOutcome(envelope.payload);
-  const decision = decide(stateOf(saga, definition, command.stepStatuses), eventOf(command.stepIndex, command.direction, outcome), context.policy);
-  if (decision.kind === 'ignore') {
-    metrics.staleReplies.inc({ type: saga.type });
-    logger.info({ ...fields, why: decision.why, step: step?.name, direction: command.direction }, 'stale or duplicate saga reply ignored');
-    return;
-  }
-  // A failure that will be sent again has not settled the step: its duration is observed once, when it does.
-  const settled: SettledStep | undefined =
-    decision.note === 'retry-after-failure' ? undefined : { stepIndex: command.stepIndex, direction: command.direction, outcome: outcome.outcome, startedAt: command.stepStartedAt };
-  await apply(tx, saga, definition, decision, {
-    reply: outcome.outcome === 'SUCCEEDED' ? outcome.reply : undefined,
-    causationId: envelope.id,
-    headers: envelope.headers,
-    ...(settled ? { settled } : {}),
-  });
-};
+const createReplyHandler =
+  (context: SagaEngineContext, apply: ApplyTransition) =>
+  async (tx: SqlExecutor, envelope: Envelope): Promise<void> => {
+    const { logger, metrics } = context;
+    const fields = {
+      messageId: envelope.id,
+      messageType: envelope.type,
+      causationId: envelope.causationId,
+      sagaId: envelope.correlationId,
+    };
+    const command = envelope.causationId ? await lockSagaOfCommand(tx, envelope.causationId) : undefined;
+    // The command's rows go with its saga's (and with the retention), so a missing saga is a missing command too.
+    if (!command) {
+      logger.warn(fields, 'reply to a command this orchestrator never sent, ignored');
+      return;
+    }
+    const { saga } = command;
+    const definition = context.definitionFor(saga.type);
+    const step = definition.steps[command.stepIndex];
+    const expectedType = command.direction === 'FORWARD' ? step?.command.replyType : step?.compensation?.replyType;
+    if (envelope.type !== expectedType || envelope.correlationId !== saga.id) {
+      logger.warn({ ...fields, expectedType }, 'reply does not answer the command it names, ignored');
+      return;
+    }
+    const outcome = readOutcome(envelope.payload);
+    const decision = decide(
+      stateOf(saga, definition, command.stepStatuses),
+      eventOf(command.stepIndex, command.direction, outcome),
+      context.policy,
+    );
+    if (decision.kind === 'ignore') {
+      metrics.staleReplies.inc({ type: saga.type });
+      logger.info(
+        { ...fields, why: decision.why, step: step?.name, direction: command.direction },
+        'stale or duplicate saga reply ignored',
+      );
+      return;
+    }
+    // A failure that will be sent again has not settled the step: its duration is observed once, when it does.
+    const settled: SettledStep | undefined =
+      decision.note === 'retry-after-failure'
+        ? undefined
+        : { stepIndex: command.stepIndex, direction: command.direction, outcome: outcome.outcome, startedAt: command.stepStartedAt };
+    await apply(tx, saga, definition, decision, {
+      reply: outcome.outcome === 'SUCCEEDED' ? outcome.reply : undefined,
+      causationId: envelope.id,
+      headers: envelope.headers,
+      ...(settled ? { settled } : {}),
+    });
+  };
 
 /** One handler per reply type the definitions expect, for the consumer runtime. */
 export const createReplyHandlers = (context: SagaEngineContext, apply: ApplyTransition): MessageHandler<SqlExecutor>[] => {

@@ -40,7 +40,9 @@ export const sagas = pgTable(
     index('sagas_status_created_idx').on(table.status, table.createdAt.desc(), table.id.desc()),
     index('sagas_type_created_idx').on(table.type, table.createdAt.desc(), table.id.desc()),
     // The retention pass looks for sagas finished before a cutoff; running sagas have no finished_at and stay out.
-    index('sagas_finished_idx').on(table.finishedAt).where(sql`${table.finishedAt} is not null`),
+    index('sagas_finished_idx')
+      .on(table.finishedAt)
+      .where(sql`${table.finishedAt} is not null`),
     check('sagas_status_known', sql`${table.status} in (${oneOf(SAGA_STATUSES)})`),
     check('sagas_current_step_non_negative', sql`${table.currentStep} >= 0`),
   ],

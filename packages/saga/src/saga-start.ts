@@ -42,7 +42,14 @@ export const createSagaStarter =
     const definition = context.definitionFor(input.type);
     const sagaId = input.sagaId ?? randomUUID();
     const now = context.clock();
-    const envelope = buildCommand(definition, FIRST, { service: context.service, sagaId, data: input.data, reason: null, causationId: null, headers: input.headers ?? {} });
+    const envelope = buildCommand(definition, FIRST, {
+      service: context.service,
+      sagaId,
+      data: input.data,
+      reason: null,
+      causationId: null,
+      headers: input.headers ?? {},
+    });
     // Held until the caller's transaction ends, so a concurrent start of the same key waits and then sees this saga.
     if (definition.oneActivePerKey) await lockBusinessKey(tx, definition.type, input.businessKey);
     const view = await insertSaga(

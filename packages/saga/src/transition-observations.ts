@@ -32,7 +32,10 @@ const recordStepMetrics = ({ metrics }: SagaEngineContext, { saga, definition, t
   const type = saga.type;
   const nameOf = (stepIndex: number): string => definition.steps[stepIndex]?.name ?? String(stepIndex);
   if (settled) {
-    metrics.stepDuration.observe({ type, step: nameOf(settled.stepIndex), direction: settled.direction, outcome: settled.outcome }, secondsBetween(settled.startedAt, at));
+    metrics.stepDuration.observe(
+      { type, step: nameOf(settled.stepIndex), direction: settled.direction, outcome: settled.outcome },
+      secondsBetween(settled.startedAt, at),
+    );
   }
   const send = transition.send;
   if (send && send.attempt > 1) metrics.stepRetries.inc({ type, step: nameOf(send.stepIndex) });

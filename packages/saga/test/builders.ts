@@ -13,7 +13,10 @@ export const aCheckout = (overrides: Partial<TestCheckoutData> = {}): StartSagaI
 };
 
 /** The same checkout under a new saga id: two runs of one scenario compare field by field. */
-export const theSameCheckoutAgain = (checkout: ReturnType<typeof aCheckout>): ReturnType<typeof aCheckout> => ({ ...checkout, sagaId: randomUUID() });
+export const theSameCheckoutAgain = (checkout: ReturnType<typeof aCheckout>): ReturnType<typeof aCheckout> => ({
+  ...checkout,
+  sagaId: randomUUID(),
+});
 
 export const aCancellation = (orderId: string = randomUUID(), customerId: string = randomUUID()): StartSagaInput & { sagaId: string } => ({
   type: 'cancel-order',

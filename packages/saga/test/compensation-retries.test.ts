@@ -9,7 +9,8 @@ const bed = useSagaTestBed();
 
 const COMPENSATIONS: string[] = [MessageTypes.RefundAccount, MessageTypes.RejectOrder];
 
-const compensationsSent = (): string[] => bed.participants.taken.map((command) => command.type).filter((type) => COMPENSATIONS.includes(type));
+const compensationsSent = (): string[] =>
+  bed.participants.taken.map((command) => command.type).filter((type) => COMPENSATIONS.includes(type));
 
 const sweepAfterBackoff = (engine: SagaEngine) => sweepAfter(bed, RETRY_BACKOFF_MS + 1, engine);
 

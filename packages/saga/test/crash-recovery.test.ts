@@ -28,7 +28,11 @@ const runBothWays = async (scenario: Scenario) => {
   };
   await bed.database.db.transaction((tx) => fresh().start(tx, restarted));
   await scenario(fresh);
-  return { expected: await bed.outcomeOf(uninterrupted.sagaId), actual: await bed.outcomeOf(restarted.sagaId), enginesUsed: engines.length };
+  return {
+    expected: await bed.outcomeOf(uninterrupted.sagaId),
+    actual: await bed.outcomeOf(restarted.sagaId),
+    enginesUsed: engines.length,
+  };
 };
 
 /** Drive the participants one delivery at a time, each through whatever engine the source gives. */

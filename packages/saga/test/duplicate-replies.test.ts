@@ -12,7 +12,8 @@ describe('every reply delivered twice', () => {
     const baseline = aCheckout();
     await runCheckout(bed, baseline);
 
-    for (const type of [MessageTypes.CreatePendingOrder, MessageTypes.DebitAccount, MessageTypes.ApproveOrder]) bed.participants.script(type, twice());
+    for (const type of [MessageTypes.CreatePendingOrder, MessageTypes.DebitAccount, MessageTypes.ApproveOrder])
+      bed.participants.script(type, twice());
     const duplicated = theSameCheckoutAgain(baseline);
     await runCheckout(bed, duplicated);
 

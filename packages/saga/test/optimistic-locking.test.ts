@@ -76,9 +76,9 @@ describe('optimistic locking of saga rows', () => {
     const handler = engine.replyHandlers().find((candidate) => candidate.type === MessageTypes.CreatePendingOrderReply);
     const before = { saga: await bed.readSaga(checkout.sagaId), outbox: await bed.outboxOf(checkout.sagaId) };
 
-    await expect(bed.database.db.transaction((tx) => handler!.handle(withInterferingWriter(tx, checkout.sagaId), reply))).rejects.toBeInstanceOf(
-      SagaVersionConflictError,
-    );
+    await expect(
+      bed.database.db.transaction((tx) => handler!.handle(withInterferingWriter(tx, checkout.sagaId), reply)),
+    ).rejects.toBeInstanceOf(SagaVersionConflictError);
     expect({ saga: await bed.readSaga(checkout.sagaId), outbox: await bed.outboxOf(checkout.sagaId) }).toEqual(before);
 
     await bed.participants.deliver(engine, reply);
@@ -102,8 +102,11 @@ describe('optimistic locking of saga rows', () => {
     const replica = bed.connectReplica();
     const waiting = replica.db.transaction((tx) => lockSagaOfCommand(tx, command.id));
     const lockWaits = async (): Promise<number> =>
-      (await bed.database.pool.query<{ waits: number }>(`select count(*)::int as waits from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`))
-        .rows[0]?.waits ?? 0;
+      (
+        await bed.database.pool.query<{ waits: number }>(
+          `select count(*)::int as waits from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+        )
+      ).rows[0]?.waits ?? 0;
     await expect.poll(lockWaits, { timeout: 20_000 }).toBe(1);
     commit();
     await transition;

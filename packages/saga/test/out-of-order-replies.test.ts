@@ -21,7 +21,11 @@ const debitAndItsRetryUnanswered = async () => {
 const commandsOfType = (type: string): Envelope[] => bed.participants.taken.filter((command) => command.type === type);
 
 /** Everything a stale reply must leave alone. */
-const snapshot = async (sagaId: string) => ({ saga: await bed.readSaga(sagaId), outbox: await bed.outboxOf(sagaId), commands: await bed.commandsOf(sagaId) });
+const snapshot = async (sagaId: string) => ({
+  saga: await bed.readSaga(sagaId),
+  outbox: await bed.outboxOf(sagaId),
+  commands: await bed.commandsOf(sagaId),
+});
 
 const staleCount = () => bed.metricValue('saga_stale_replies_total', { type: 'test-checkout' });
 
@@ -73,7 +77,8 @@ describe('replies that arrive out of order', () => {
     const finished = await snapshot(checkout.sagaId);
     expect(finished.saga.status).toBe('COMPLETED');
 
-    for (const command of bed.participants.taken) await bed.participants.deliver(engine, bed.participants.replyTo(command, fail('LATE_FAILURE')));
+    for (const command of bed.participants.taken)
+      await bed.participants.deliver(engine, bed.participants.replyTo(command, fail('LATE_FAILURE')));
 
     expect(await snapshot(checkout.sagaId)).toEqual(finished);
     expect(await staleCount()).toBe(3);
@@ -94,7 +99,11 @@ describe('replies that arrive out of order', () => {
       payload: { orderId: checkout.data.orderId, outcome: 'FAILED', reason: 'FORGED' },
     });
     await bed.participants.deliver(engine, unknown);
-    const wrongType = { ...bed.participants.replyTo(command), type: MessageTypes.ApproveOrderReply, payload: { orderId: checkout.data.orderId, outcome: 'SUCCEEDED' } };
+    const wrongType = {
+      ...bed.participants.replyTo(command),
+      type: MessageTypes.ApproveOrderReply,
+      payload: { orderId: checkout.data.orderId, outcome: 'SUCCEEDED' },
+    };
     await bed.participants.deliver(engine, wrongType);
 
     expect(await snapshot(checkout.sagaId)).toEqual(before);

@@ -67,9 +67,16 @@ describe('saga command retention', () => {
   it('when the sweeper runs, then it deletes expired command rows on its own', async () => {
     const sagaId = await aCompletedCheckout();
     await finishedDaysAgo(sagaId, 8);
-    const sweeper = createSagaSweeper({ engine: bed.newEngine(), db: bed.database.db, logger: bed.newLogger(), intervalMs: 10, commandRetention: { intervalMs: 0 } });
+    const sweeper = createSagaSweeper({
+      engine: bed.newEngine(),
+      db: bed.database.db,
+      logger: bed.newLogger(),
+      intervalMs: 10,
+      commandRetention: { intervalMs: 0 },
+    });
 
-    const reported = (): boolean => bed.logLines.some((line) => line['msg'] === 'deleted the command rows of long-finished sagas' && line['deleted'] === 3);
+    const reported = (): boolean =>
+      bed.logLines.some((line) => line['msg'] === 'deleted the command rows of long-finished sagas' && line['deleted'] === 3);
 
     sweeper.start();
     try {

@@ -78,7 +78,9 @@ describe('saga definitions are checked when they are created', () => {
   });
 
   it('when a retriable step names a compensation, or the saga has no steps or no valid reply address, then it is refused', () => {
-    expect(problemsOf([approve({ compensation: debit().compensation })])).toEqual(["step 'approve' is retriable and cannot have a compensation"]);
+    expect(problemsOf([approve({ compensation: debit().compensation })])).toEqual([
+      "step 'approve' is retriable and cannot have a compensation",
+    ]);
     expect(problemsOf([])).toEqual(['a saga needs at least one step']);
     expect(problemsOf([approve()], 'Not A Service')).toEqual(["participantsReplyTo 'Not A Service' is not a service name"]);
   });

@@ -23,7 +23,9 @@ describe('saga metrics', () => {
 
     expect(await bed.metricValue('saga_started_total', { type: 'test-checkout' })).toBe(3);
     expect(await bed.metricValue('saga_finished_total', { type: 'test-checkout', status: 'COMPLETED', reason: 'NONE' })).toBe(2);
-    expect(await bed.metricValue('saga_finished_total', { type: 'test-checkout', status: 'ABORTED', reason: 'INSUFFICIENT_FUNDS' })).toBe(1);
+    expect(await bed.metricValue('saga_finished_total', { type: 'test-checkout', status: 'ABORTED', reason: 'INSUFFICIENT_FUNDS' })).toBe(
+      1,
+    );
     expect(await bed.metricValue('saga_duration_seconds', { type: 'test-checkout', status: 'COMPLETED' }, 'count')).toBe(2);
     expect(await bed.metricValue('saga_duration_seconds', { type: 'test-checkout', status: 'COMPLETED' }, 'sum')).toBeCloseTo(1.75);
     expect(await bed.metricValue('saga_duration_seconds', { type: 'test-checkout', status: 'ABORTED' }, 'sum')).toBeCloseTo(0.5);
@@ -33,9 +35,13 @@ describe('saga metrics', () => {
     await runCheckout(10);
     const text = await bed.metrics.registry.metrics();
     const series = (name: string, labels: Record<string, string>): string | undefined =>
-      text.split('\n').find((line) => line.startsWith(`${name}{`) && Object.entries(labels).every(([key, value]) => line.includes(`${key}="${value}"`)));
+      text
+        .split('\n')
+        .find((line) => line.startsWith(`${name}{`) && Object.entries(labels).every(([key, value]) => line.includes(`${key}="${value}"`)));
     expect(series('saga_started_total', { service: 'orchestrator', type: 'test-checkout' })).toMatch(/ 1$/);
-    expect(series('saga_finished_total', { service: 'orchestrator', type: 'test-checkout', status: 'COMPLETED', reason: 'NONE' })).toMatch(/ 1$/);
+    expect(series('saga_finished_total', { service: 'orchestrator', type: 'test-checkout', status: 'COMPLETED', reason: 'NONE' })).toMatch(
+      / 1$/,
+    );
     expect(series('saga_duration_seconds_count', { service: 'orchestrator', type: 'test-checkout', status: 'COMPLETED' })).toMatch(/ 1$/);
     expect(text).toContain('# TYPE saga_stale_replies_total counter');
     expect(text).toContain('# TYPE saga_step_retries_total counter');

@@ -54,7 +54,14 @@ describe('starting a saga', () => {
       type: 'broken',
       participantsReplyTo: 'orchestrator',
       // @ts-expect-error the compiler refuses this payload too; the engine's check is for what types cannot see (JSON data)
-      steps: [{ name: 'approve', kind: 'retriable', participant: 'order', command: { type: MessageTypes.ApproveOrder, payload: () => ({ orderId: 42 }) } }],
+      steps: [
+        {
+          name: 'approve',
+          kind: 'retriable',
+          participant: 'order',
+          command: { type: MessageTypes.ApproveOrder, payload: () => ({ orderId: 42 }) },
+        },
+      ],
     });
     const engine = bed.newEngine({ definitions: [broken] });
     const checkout = { ...aCheckout(), type: 'broken' };
@@ -66,7 +73,9 @@ describe('starting a saga', () => {
 
   it('when a saga of an unknown type is started, then it is refused', async () => {
     const engine = bed.newEngine();
-    await expect(bed.database.db.transaction((tx) => engine.start(tx, { ...aCheckout(), type: 'teleport' }))).rejects.toBeInstanceOf(UnknownSagaTypeError);
+    await expect(bed.database.db.transaction((tx) => engine.start(tx, { ...aCheckout(), type: 'teleport' }))).rejects.toBeInstanceOf(
+      UnknownSagaTypeError,
+    );
   });
 });
 
@@ -80,9 +89,17 @@ describe('a saga runs to its end', () => {
     expect(saga.finishedAt).not.toBeNull();
     expect(saga.steps.map((step) => step.status)).toEqual(['DONE', 'DONE', 'DONE']);
     expect(saga.data).toEqual({ ...checkout.data, total: totalOf(checkout.data.items) });
-    expect(await typesSent(checkout.sagaId)).toEqual([MessageTypes.CreatePendingOrder, MessageTypes.DebitAccount, MessageTypes.ApproveOrder]);
+    expect(await typesSent(checkout.sagaId)).toEqual([
+      MessageTypes.CreatePendingOrder,
+      MessageTypes.DebitAccount,
+      MessageTypes.ApproveOrder,
+    ]);
     const debit = bed.participants.taken.find((command) => command.type === MessageTypes.DebitAccount);
-    expect(debit?.payload).toEqual({ customerId: checkout.data.customerId, orderId: checkout.data.orderId, amount: totalOf(checkout.data.items) });
+    expect(debit?.payload).toEqual({
+      customerId: checkout.data.customerId,
+      orderId: checkout.data.orderId,
+      amount: totalOf(checkout.data.items),
+    });
   });
 
   it('when the debit fails, then the created order is compensated and the saga is ABORTED with the reason', async () => {
@@ -93,7 +110,11 @@ describe('a saga runs to its end', () => {
     const saga = await bed.readSaga(checkout.sagaId);
     expect(saga).toMatchObject({ status: 'ABORTED', reason: 'INSUFFICIENT_FUNDS', deadlineAt: null });
     expect(saga.steps.map((step) => step.status)).toEqual(['COMPENSATED', 'FAILED', 'PENDING']);
-    expect(await typesSent(checkout.sagaId)).toEqual([MessageTypes.CreatePendingOrder, MessageTypes.DebitAccount, MessageTypes.RejectOrder]);
+    expect(await typesSent(checkout.sagaId)).toEqual([
+      MessageTypes.CreatePendingOrder,
+      MessageTypes.DebitAccount,
+      MessageTypes.RejectOrder,
+    ]);
     const reject = bed.participants.taken.find((command) => command.type === MessageTypes.RejectOrder);
     expect(reject).toMatchObject({ destination: 'order', payload: { orderId: checkout.data.orderId, reason: 'INSUFFICIENT_FUNDS' } });
   });

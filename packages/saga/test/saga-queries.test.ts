@@ -62,12 +62,19 @@ describe('listing sagas', () => {
     const abortedPage = await listSagas(bed.database.db, { status: 'ABORTED', limit: 10 });
     expect(abortedPage.items.map((item) => item.saga.id)).toEqual([aborted]);
     expect(abortedPage.items[0]?.steps.map((step) => step.status)).toEqual(['FAILED', 'PENDING', 'PENDING']);
-    expect((await listSagas(bed.database.db, { type: 'cancel-order', limit: 10 })).items.map((item) => item.saga.id)).toEqual([cancellation]);
-    expect((await listSagas(bed.database.db, { status: 'RUNNING', type: 'test-checkout', limit: 10 })).items.map((item) => item.saga.id)).toEqual([running]);
+    expect((await listSagas(bed.database.db, { type: 'cancel-order', limit: 10 })).items.map((item) => item.saga.id)).toEqual([
+      cancellation,
+    ]);
+    expect(
+      (await listSagas(bed.database.db, { status: 'RUNNING', type: 'test-checkout', limit: 10 })).items.map((item) => item.saga.id),
+    ).toEqual([running]);
   });
 
   it('when the cursor is garbage, then the listing is refused with a 400 validation error', async () => {
-    await expect(listSagas(bed.database.db, { limit: 10, cursor: 'not-a-cursor' })).rejects.toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+    await expect(listSagas(bed.database.db, { limit: 10, cursor: 'not-a-cursor' })).rejects.toMatchObject({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+    });
     await expect(listSagas(bed.database.db, { limit: 10, cursor: "'; DROP TABLE sagas; --" })).rejects.toBeInstanceOf(AppError);
   });
 });

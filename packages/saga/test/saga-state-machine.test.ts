@@ -45,7 +45,14 @@ describe('forward replies', () => {
 
   it('when the last step succeeds, then the saga is COMPLETED with no deadline and nothing to send', () => {
     const decision = decide(aSaga({ currentStep: 2, statuses: ['DONE', 'DONE', 'RUNNING'] }), succeeded(2), policy);
-    expect(decision).toMatchObject({ kind: 'transition', status: 'COMPLETED', send: null, deadlineInMs: null, foldReplyOf: 2, note: 'completed' });
+    expect(decision).toMatchObject({
+      kind: 'transition',
+      status: 'COMPLETED',
+      send: null,
+      deadlineInMs: null,
+      foldReplyOf: 2,
+      note: 'completed',
+    });
     expect(decision.kind === 'transition' && decision.stepChanges).toEqual([{ stepIndex: 2, status: 'DONE' }]);
   });
 
@@ -118,7 +125,11 @@ describe('compensation replies', () => {
   });
 
   it('when the last compensation succeeds, then the saga is ABORTED with the original reason', () => {
-    const state = { ...compensatingStep1, currentStep: 0, steps: compensatingStep1.steps.map((s, i) => (i === 1 ? { ...s, status: 'COMPENSATED' as const } : s)) };
+    const state = {
+      ...compensatingStep1,
+      currentStep: 0,
+      steps: compensatingStep1.steps.map((s, i) => (i === 1 ? { ...s, status: 'COMPENSATED' as const } : s)),
+    };
     expect(decide(state, succeeded(0, 'COMPENSATION'), policy)).toMatchObject({
       status: 'ABORTED',
       reason: 'NO_STOCK',
@@ -185,7 +196,11 @@ describe('deadlines', () => {
 
   it('when a retriable or pivot step is silent, then it is resent however many attempts were made', () => {
     const retriable = aSaga({ currentStep: 2, stepAttempt: 10, statuses: ['DONE', 'DONE', 'RUNNING'] });
-    expect(decide(retriable, deadline, policy)).toMatchObject({ status: 'RUNNING', send: { stepIndex: 2, attempt: 11 }, deadlineInMs: 8_000 });
+    expect(decide(retriable, deadline, policy)).toMatchObject({
+      status: 'RUNNING',
+      send: { stepIndex: 2, attempt: 11 },
+      deadlineInMs: 8_000,
+    });
     const pivot = aSaga({ kinds: CANCEL, currentStep: 1, stepAttempt: 10, statuses: ['DONE', 'RUNNING', 'PENDING'] });
     expect(decide(pivot, deadline, policy)).toMatchObject({ status: 'RUNNING', send: { stepIndex: 1, attempt: 11 } });
   });

@@ -10,7 +10,10 @@ import { TEST_CHECKOUT, TEST_SAGAS } from './support/test-sagas.js';
 
 const bed = useSagaTestBed();
 
-const pendingCommands = (): Promise<number> => bed.database.pool.query("select count(*)::int as n from outbox_messages where status = 'PENDING'").then((result) => result.rows[0].n as number);
+const pendingCommands = (): Promise<number> =>
+  bed.database.pool
+    .query("select count(*)::int as n from outbox_messages where status = 'PENDING'")
+    .then((result) => result.rows[0].n as number);
 
 /** Each step's participant takes its command `elapsedMs` after it was sent, and answers as scripted. */
 const answerEachAfter = async (elapsedMs: number): Promise<void> => {
@@ -80,7 +83,9 @@ describe('saga step metrics', () => {
 
     expect(await stepDuration({ step: 'debitAccount', direction: 'FORWARD', outcome: 'TIMEOUT' }, 'count')).toBe(1);
     // Taken 100 ms after it was sent, then resent and swept until it was given up.
-    expect(await stepDuration({ step: 'debitAccount', direction: 'FORWARD', outcome: 'TIMEOUT' }, 'sum')).toBeCloseTo((100 + waited) / 1000);
+    expect(await stepDuration({ step: 'debitAccount', direction: 'FORWARD', outcome: 'TIMEOUT' }, 'sum')).toBeCloseTo(
+      (100 + waited) / 1000,
+    );
     expect(await stepDuration({ step: 'debitAccount', direction: 'FORWARD', outcome: 'SUCCEEDED' }, 'count')).toBe(0);
     expect(await bed.metricValue('saga_compensations_total', { type: TEST_CHECKOUT, step: 'debitAccount' })).toBe(1);
     expect(await bed.metricValue('saga_compensations_total', { type: TEST_CHECKOUT, step: 'createOrder' })).toBe(1);
@@ -115,7 +120,7 @@ describe('saga gauges', () => {
     await bed.participants.runUntilQuiet(bed.newEngine());
     const { checkout: compensating } = await startCheckout(bed);
     await bed.participants.runUntilQuiet(bed.newEngine());
-    expect((await Promise.all([completed, running, compensating].map(async ({ sagaId }) => (await bed.readSaga(sagaId)).status)))).toEqual([
+    expect(await Promise.all([completed, running, compensating].map(async ({ sagaId }) => (await bed.readSaga(sagaId)).status))).toEqual([
       'COMPLETED',
       'RUNNING',
       'COMPENSATING',

@@ -71,7 +71,9 @@ describe('one sweep pass', () => {
     const postponed = await bed.readSaga(orphan.sagaId);
     expect(postponed).toMatchObject({ status: 'RUNNING', stepAttempt: 1 });
     expect(postponed.deadlineAt?.getTime()).toBe(bed.clock.now().getTime() + RETRY_BACKOFF_MS);
-    expect(bed.logLines.some((line) => line['msg'] === 'saga sweep failed for this saga, postponed' && line['sagaId'] === orphan.sagaId)).toBe(true);
+    expect(
+      bed.logLines.some((line) => line['msg'] === 'saga sweep failed for this saga, postponed' && line['sagaId'] === orphan.sagaId),
+    ).toBe(true);
   });
 });
 
@@ -89,7 +91,12 @@ describe('the background sweeper', () => {
 
   it('when the database is unreachable for a while, then each failed pass is logged and the sweeper carries on once it is back', async () => {
     const sagaId = await aSilentSagaPastItsDeadline();
-    const sweeper = createSagaSweeper({ engine: bed.newEngine(), db: flakyDatabase(bed.database.db, 3), intervalMs: 10, logger: bed.newLogger() });
+    const sweeper = createSagaSweeper({
+      engine: bed.newEngine(),
+      db: flakyDatabase(bed.database.db, 3),
+      intervalMs: 10,
+      logger: bed.newLogger(),
+    });
     sweeper.start();
     try {
       await vi.waitFor(async () => expect((await bed.outboxOf(sagaId)).length).toBe(2), { timeout: 10_000, interval: 20 });

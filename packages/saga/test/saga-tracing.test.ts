@@ -33,7 +33,9 @@ const answer = async (engine: SagaEngine, commandType: string, reply: ReturnType
   if (!command) throw new Error(`no ${commandType} was sent`);
   const envelope = bed.participants.replyTo(command, reply);
   await inConsumerSpan(envelope, ORCHESTRATOR, () => bed.participants.deliver(engine, envelope));
-  const span = exporter.getFinishedSpans().find((finished) => finished.kind === SpanKind.CONSUMER && finished.attributes['messaging.message.id'] === envelope.id);
+  const span = exporter
+    .getFinishedSpans()
+    .find((finished) => finished.kind === SpanKind.CONSUMER && finished.attributes['messaging.message.id'] === envelope.id);
   if (!span) throw new Error(`no consumer span for ${envelope.type}`);
   return span;
 };
@@ -59,11 +61,19 @@ describe('saga spans', () => {
 
     expect(advanced.attributes).toMatchObject({ 'ordering.saga.type': 'test-checkout', 'ordering.saga.status': 'RUNNING' });
     expect(advanced.attributes[COMPENSATING]).toBeUndefined();
-    expect(decided.attributes).toMatchObject({ 'ordering.saga.type': 'test-checkout', 'ordering.saga.status': 'COMPENSATING', [COMPENSATING]: true });
+    expect(decided.attributes).toMatchObject({
+      'ordering.saga.type': 'test-checkout',
+      'ordering.saga.status': 'COMPENSATING',
+      [COMPENSATING]: true,
+    });
 
     const outbox = await bed.outboxOf(sagaId);
     const marked = outbox.filter((envelope) => isMarked(envelope.headers)).map((envelope) => envelope.type);
-    expect(outbox.map((envelope) => envelope.type)).toEqual([MessageTypes.CreatePendingOrder, MessageTypes.DebitAccount, MessageTypes.RejectOrder]);
+    expect(outbox.map((envelope) => envelope.type)).toEqual([
+      MessageTypes.CreatePendingOrder,
+      MessageTypes.DebitAccount,
+      MessageTypes.RejectOrder,
+    ]);
     expect(marked).toEqual([MessageTypes.RejectOrder]);
 
     // The relay publishes it, the order service processes it and replies from inside its span.

@@ -66,7 +66,11 @@ describe('statements per saga step', () => {
     const checkout = aCheckout();
     await bed.database.db.transaction((tx) => engine.start(tx, checkout));
 
-    const counts = [(await answerNext(engine)).statements, (await answerNext(engine, fail('INSUFFICIENT_FUNDS'))).statements, (await answerNext(engine)).statements];
+    const counts = [
+      (await answerNext(engine)).statements,
+      (await answerNext(engine, fail('INSUFFICIENT_FUNDS'))).statements,
+      (await answerNext(engine)).statements,
+    ];
 
     expect(counts).toEqual([3, 3, 2]);
     expect(await bed.readSaga(checkout.sagaId)).toMatchObject({ status: 'ABORTED', reason: 'INSUFFICIENT_FUNDS' });

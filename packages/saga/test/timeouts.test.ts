@@ -7,7 +7,6 @@ import { fail, late, silent, succeed } from './support/simulated-participants.js
 
 const bed = useSagaTestBed();
 
-
 const idsOf = (type: string): string[] => bed.participants.taken.filter((command) => command.type === type).map((command) => command.id);
 
 describe('a participant that stays silent', () => {
@@ -51,7 +50,12 @@ describe('a participant that stays silent', () => {
     expect(deadlines).toEqual([2 * STEP_TIMEOUT_MS, 4 * STEP_TIMEOUT_MS]);
     const debits = idsOf(MessageTypes.DebitAccount);
     expect(new Set(debits).size).toBe(MAX_FORWARD_ATTEMPTS);
-    expect((await bed.commandsOf(checkout.sagaId)).filter((command) => command.stepIndex === 1).map((command) => command.attempt).sort()).toEqual([1, 2, 3]);
+    expect(
+      (await bed.commandsOf(checkout.sagaId))
+        .filter((command) => command.stepIndex === 1)
+        .map((command) => command.attempt)
+        .sort(),
+    ).toEqual([1, 2, 3]);
 
     expect(await sweepAfter(bed, RETRY_BACKOFF_MS + 1)).toMatchObject({ claimed: 1, resent: 0, timedOut: 1 });
 
@@ -107,7 +111,8 @@ describe('a participant that stays silent', () => {
     bed.participants.script(MessageTypes.ApproveOrder, silent(), silent(), silent(), silent(), silent(), succeed());
     const { checkout } = await runCheckout(bed);
 
-    for (let sweep = 0; sweep < 5; sweep += 1) expect(await sweepAfter(bed, RETRY_BACKOFF_MS + 1)).toMatchObject({ resent: 1, timedOut: 0 });
+    for (let sweep = 0; sweep < 5; sweep += 1)
+      expect(await sweepAfter(bed, RETRY_BACKOFF_MS + 1)).toMatchObject({ resent: 1, timedOut: 0 });
 
     const saga = await bed.readSaga(checkout.sagaId);
     expect(saga.status).toBe('COMPLETED');

@@ -1,11 +1,24 @@
 import { MessageTypes } from '@ordering/contracts';
 import { createLogger, type SqlExecutor } from '@ordering/platform';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { defineSaga, filledByEarlierStep, participantCommandHandler, participantCommandHandlers, replyKeyPicker, type ReplyKeyOf, type SagaStepInput, type SucceededReplyOf } from '../src/index.js';
+import {
+  defineSaga,
+  filledByEarlierStep,
+  participantCommandHandler,
+  participantCommandHandlers,
+  replyKeyPicker,
+  type ReplyKeyOf,
+  type SagaStepInput,
+  type SucceededReplyOf,
+} from '../src/index.js';
 
 type Data = { orderId: string; customerId: string; total?: number };
 
-const participant = { service: 'account' as const, logger: createLogger({ service: 'saga-test', level: 'silent' }), replyKey: 'orderId' as const };
+const participant = {
+  service: 'account' as const,
+  logger: createLogger({ service: 'saga-test', level: 'silent' }),
+  replyKey: 'orderId' as const,
+};
 
 describe('saga steps and participant handlers are typed by their contracts', () => {
   it('when a step names its command, then its payload is checked against the contract and onSuccess reads the typed reply', () => {
@@ -99,7 +112,9 @@ describe('saga steps and participant handlers are typed by their contracts', () 
 
   it('when a participant names its reply key, then only a text field the command carries and its replies repeat compiles', () => {
     expectTypeOf<ReplyKeyOf<typeof MessageTypes.DebitAccount>>().toEqualTypeOf<'orderId'>();
-    expect(replyKeyPicker<typeof MessageTypes.DebitAccount>('orderId')({ customerId: 'c', orderId: 'o', amount: 1 })).toEqual({ orderId: 'o' });
+    expect(replyKeyPicker<typeof MessageTypes.DebitAccount>('orderId')({ customerId: 'c', orderId: 'o', amount: 1 })).toEqual({
+      orderId: 'o',
+    });
     // @ts-expect-error the debit's replies do not repeat the customer id
     replyKeyPicker<typeof MessageTypes.DebitAccount>('customerId');
     // @ts-expect-error the amount is not text
@@ -109,7 +124,10 @@ describe('saga steps and participant handlers are typed by their contracts', () 
   it('when a participant lists its answers, then every command it owns must be answered, and only those', () => {
     const refund = { unexpectedFailures: [], run: async () => ({ ok: true as const, value: { refunded: 0 } }) };
     const handlers = participantCommandHandlers(participant, {
-      [MessageTypes.DebitAccount]: { unexpectedFailures: [], run: async (_tx, command) => ({ ok: true, value: { amount: command.amount, balanceAfter: 0 } }) },
+      [MessageTypes.DebitAccount]: {
+        unexpectedFailures: [],
+        run: async (_tx, command) => ({ ok: true, value: { amount: command.amount, balanceAfter: 0 } }),
+      },
       [MessageTypes.RefundAccount]: refund,
     });
     expect(handlers.map((handler) => handler.type).sort()).toEqual([MessageTypes.DebitAccount, MessageTypes.RefundAccount]);

@@ -13,7 +13,10 @@ describeServiceMigrations({
   // 0000 created idempotency_keys next to the accounts and the ledger; 0002 the messaging tables.
   migrationsBefore: async () =>
     migrationsBeforePackages(own, {
-      '0000_accounts_and_ledger': [await readFile(join(own.folder, '0000_accounts_and_ledger.sql'), 'utf8'), await sqlOf(PLATFORM_MIGRATIONS)],
+      '0000_accounts_and_ledger': [
+        await readFile(join(own.folder, '0000_accounts_and_ledger.sql'), 'utf8'),
+        await sqlOf(PLATFORM_MIGRATIONS),
+      ],
       '0002_messaging_tables': [await sqlOf(MESSAGING_MIGRATIONS)],
     }),
   seed: [

@@ -50,7 +50,13 @@ describe('POST /api/accounts/me/deposits', () => {
     const body = response.json();
     expect(body).toEqual({
       account: { customerId, balance: 1_500, currency: 'JPY', updatedAt: expect.stringMatching(ISO_UTC) },
-      entry: { id: expect.stringMatching(UUID), kind: 'DEPOSIT', amount: 1_500, balanceAfter: 1_500, createdAt: expect.stringMatching(ISO_UTC) },
+      entry: {
+        id: expect.stringMatching(UUID),
+        kind: 'DEPOSIT',
+        amount: 1_500,
+        balanceAfter: 1_500,
+        createdAt: expect.stringMatching(ISO_UTC),
+      },
     });
     expect(body.entry).not.toHaveProperty('orderId');
     expect(await service.balanceOf(customerId)).toBe(1_500);
@@ -153,12 +159,15 @@ describe('GET /api/accounts/me/entries', () => {
     },
   );
 
-  it.each(CRAFTED_CURSORS)('when the cursor holds %s, then it is a 400 VALIDATION_FAILED problem, not a database error', async (_case, cursor) => {
-    const response = await service.entries(await service.tokenFor(aCustomerId()), `?cursor=${cursor}`);
-    expect(response.statusCode).toBe(400);
-    expect(response.headers['content-type']).toContain('application/problem+json');
-    expect(response.json()).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
-  });
+  it.each(CRAFTED_CURSORS)(
+    'when the cursor holds %s, then it is a 400 VALIDATION_FAILED problem, not a database error',
+    async (_case, cursor) => {
+      const response = await service.entries(await service.tokenFor(aCustomerId()), `?cursor=${cursor}`);
+      expect(response.statusCode).toBe(400);
+      expect(response.headers['content-type']).toContain('application/problem+json');
+      expect(response.json()).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+    },
+  );
 });
 
 describe('OpenAPI', () => {

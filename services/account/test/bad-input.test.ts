@@ -19,14 +19,17 @@ const expectNothingChanged = async (customerId: string): Promise<void> => {
 };
 
 describe('deposit bodies the contract refuses', () => {
-  it.each(Object.entries(BAD_AMOUNT_BODIES))('when the amount is %s, then it is a 400 and the balance is unchanged', async (_label, rawBody) => {
-    const { customerId, token } = await aFundedCustomer();
-    const response = await service.deposit(token, undefined, { rawBody });
-    expect(response.statusCode).toBe(400);
-    expect(response.headers['content-type']).toContain('application/problem+json');
-    expect(response.json()).toMatchObject({ status: 400, code: 'VALIDATION_FAILED', errors: expect.any(Array) });
-    await expectNothingChanged(customerId);
-  });
+  it.each(Object.entries(BAD_AMOUNT_BODIES))(
+    'when the amount is %s, then it is a 400 and the balance is unchanged',
+    async (_label, rawBody) => {
+      const { customerId, token } = await aFundedCustomer();
+      const response = await service.deposit(token, undefined, { rawBody });
+      expect(response.statusCode).toBe(400);
+      expect(response.headers['content-type']).toContain('application/problem+json');
+      expect(response.json()).toMatchObject({ status: 400, code: 'VALIDATION_FAILED', errors: expect.any(Array) });
+      await expectNothingChanged(customerId);
+    },
+  );
 
   it('when the body has an unknown property, then it is a 400 naming it', async () => {
     const { customerId, token } = await aFundedCustomer();
@@ -108,6 +111,8 @@ describe('authentication on every route', () => {
   it('when an unknown route is called, then it is a 404 with or without a token', async () => {
     const token = await service.tokenFor(aCustomerId());
     expect((await service.app.inject({ method: 'GET', url: '/api/accounts/someone-else' })).statusCode).toBe(404);
-    expect((await service.app.inject({ method: 'GET', url: '/api/accounts/x', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(404);
+    expect(
+      (await service.app.inject({ method: 'GET', url: '/api/accounts/x', headers: { authorization: `Bearer ${token}` } })).statusCode,
+    ).toBe(404);
   });
 });

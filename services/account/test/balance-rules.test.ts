@@ -46,7 +46,13 @@ describe('debit and refund rules', () => {
 });
 
 describe('ledger invariant', () => {
-  const ledger = [anEntry('DEPOSIT', 5_000), anEntry('DEBIT', 1_200), anEntry('REFUND', 1_200), anEntry('DEBIT', 800), anEntry('DEPOSIT', 300)];
+  const ledger = [
+    anEntry('DEPOSIT', 5_000),
+    anEntry('DEBIT', 1_200),
+    anEntry('REFUND', 1_200),
+    anEntry('DEBIT', 800),
+    anEntry('DEPOSIT', 300),
+  ];
 
   it('when the ledger is summed, then deposits and refunds add and debits subtract', () => {
     expect(balanceFromLedger(ledger)).toBe(5_000 - 1_200 + 1_200 - 800 + 300);

@@ -47,14 +47,17 @@ export const anAccountCommand = <P>(type: string, payload: P, sagaId: string = r
 export const aDebitAccount = (payload: Partial<AccountMessages.DebitAccount> = {}): Envelope<AccountMessages.DebitAccount> =>
   anAccountCommand(MessageTypes.DebitAccount, { customerId: aCustomerId(), orderId: anOrderId(), amount: 1_200, ...payload });
 
-export const aRefundAccount = (payload: Pick<AccountMessages.RefundAccount, 'customerId' | 'orderId'>): Envelope<AccountMessages.RefundAccount> =>
-  anAccountCommand(MessageTypes.RefundAccount, payload);
+export const aRefundAccount = (
+  payload: Pick<AccountMessages.RefundAccount, 'customerId' | 'orderId'>,
+): Envelope<AccountMessages.RefundAccount> => anAccountCommand(MessageTypes.RefundAccount, payload);
 
 /** The same command sent again, as the sweeper retries a timed-out step: same saga and payload, a new message id. */
 export const aRetryOf = <P>(command: Envelope<P>): Envelope<P> => ({ ...command, id: randomUUID(), occurredAt: new Date().toISOString() });
 
 /** The event as the customer service publishes it (the account's copy of the fan-out). */
-export const aCustomerRegistered = (payload: Partial<CustomerMessages.CustomerRegistered> = {}): Envelope<CustomerMessages.CustomerRegistered> => {
+export const aCustomerRegistered = (
+  payload: Partial<CustomerMessages.CustomerRegistered> = {},
+): Envelope<CustomerMessages.CustomerRegistered> => {
   const customerId = payload.customerId ?? aCustomerId();
   return createEnvelope({
     type: MessageTypes.CustomerRegistered,

@@ -1,7 +1,14 @@
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { configProblemsOf, describeMessageSecurityConfig, findFreePort, TEST_OPERATOR_TOKEN, testMessageSecurityEnv, testSigningKeyOf } from '@ordering/testing';
+import {
+  configProblemsOf,
+  describeMessageSecurityConfig,
+  findFreePort,
+  TEST_OPERATOR_TOKEN,
+  testMessageSecurityEnv,
+  testSigningKeyOf,
+} from '@ordering/testing';
 import { ConfigError } from '@ordering/platform';
 import { describe, expect, it } from 'vitest';
 import { readConfig } from '../src/config.js';
@@ -22,7 +29,12 @@ describe('account configuration', () => {
       databasePoolSize: 10,
       jwksUrl: 'http://127.0.0.1:8081/.well-known/jwks.json',
       peers: { orchestrator: ['http://127.0.0.1:8084'] },
-      security: { signingKey: expect.anything(), publicKeys: expect.any(Map), operatorToken: TEST_OPERATOR_TOKEN, unsafeDevelopmentMode: false },
+      security: {
+        signingKey: expect.anything(),
+        publicKeys: expect.any(Map),
+        operatorToken: TEST_OPERATOR_TOKEN,
+        unsafeDevelopmentMode: false,
+      },
     });
     expect(config.security.signingKey?.equals(testSigningKeyOf('account'))).toBe(true);
     expect([...config.security.publicKeys.keys()]).toEqual(expect.arrayContaining(['customer', 'orchestrator']));
@@ -57,7 +69,9 @@ describeMessageSecurityConfig({ service: 'account', env: { DATABASE_URL }, sende
 
 describe('account message keys', () => {
   it('when MESSAGE_PUBLIC_KEYS lacks one sender the account service receives from, then the line names that sender only', () => {
-    const onlyOrchestrator = base.MESSAGE_PUBLIC_KEYS.split(',').filter((entry) => entry.startsWith('orchestrator=')).join(',');
+    const onlyOrchestrator = base.MESSAGE_PUBLIC_KEYS.split(',')
+      .filter((entry) => entry.startsWith('orchestrator='))
+      .join(',');
 
     expect(configProblemsOf(() => readConfig({ ...base, MESSAGE_PUBLIC_KEYS: onlyOrchestrator }))).toEqual([
       expect.stringMatching(/^MESSAGE_PUBLIC_KEYS lacks the public key of customer: account accepts messages from customer, orchestrator/),
@@ -78,7 +92,9 @@ describe('account message keys', () => {
   it('when a MESSAGE_PUBLIC_KEYS entry is malformed or listed twice, then it is refused', () => {
     const [first] = base.MESSAGE_PUBLIC_KEYS.split(',');
 
-    expect(configProblemsOf(() => readConfig({ ...base, MESSAGE_PUBLIC_KEYS: `${base.MESSAGE_PUBLIC_KEYS},${first}` }))).toEqual([expect.stringMatching(/is listed twice/)]);
+    expect(configProblemsOf(() => readConfig({ ...base, MESSAGE_PUBLIC_KEYS: `${base.MESSAGE_PUBLIC_KEYS},${first}` }))).toEqual([
+      expect.stringMatching(/is listed twice/),
+    ]);
     expect(configProblemsOf(() => readConfig({ ...base, MESSAGE_PUBLIC_KEYS: `${base.MESSAGE_PUBLIC_KEYS},orchestrator` }))).toEqual([
       expect.stringMatching(/^MESSAGE_PUBLIC_KEYS is invalid: .* is not <service>=<base64 SPKI DER/),
     ]);
@@ -91,7 +107,10 @@ describe('the account process', () => {
   /** Runs main.ts with exactly this environment (and PATH); resolves with its exit code and output once it ends. */
   const runMain = (env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> =>
     new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', MAIN], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', MAIN], {
+        env: { PATH: process.env.PATH ?? '', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -104,10 +123,17 @@ describe('the account process', () => {
     const { MESSAGE_SIGNING_KEY: _notSet, ...env } = base;
     const port = await findFreePort();
 
-    const result = await runMain({ ...env, DATABASE_URL: process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', PORT: String(port), LOG_LEVEL: 'info' });
+    const result = await runMain({
+      ...env,
+      DATABASE_URL: process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+    });
 
     expect(result.code).toBe(78);
-    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^account: config error: MESSAGE_SIGNING_KEY is required but not set: /)]);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^account: config error: MESSAGE_SIGNING_KEY is required but not set: /),
+    ]);
     expect(result.stdout).not.toMatch(/listening/i);
   }, 60_000);
 });

@@ -96,7 +96,9 @@ describe('deposits with an Idempotency-Key', () => {
     const token = await service.tokenFor(customerId);
     const idempotencyKey = anIdempotencyKey();
     const first = await service.deposit(token, aDepositRequest(100), { idempotencyKey });
-    await service.database.pool.query("update idempotency_keys set created_at = now() - interval '25 hours' where customer_id = $1", [customerId]);
+    await service.database.pool.query("update idempotency_keys set created_at = now() - interval '25 hours' where customer_id = $1", [
+      customerId,
+    ]);
 
     const later = await service.deposit(token, aDepositRequest(100), { idempotencyKey });
     expect(later.statusCode).toBe(201);

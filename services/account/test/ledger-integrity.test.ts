@@ -15,15 +15,17 @@ const aCustomerWithDeposits = async (...amounts: number[]): Promise<string> => {
 describe('the database guards the money on its own', () => {
   it('when a ledger entry is updated with raw SQL, then the database refuses', async () => {
     const customerId = await aCustomerWithDeposits(100);
-    await expect(service.database.pool.query('update ledger_entries set amount = 1000000 where customer_id = $1', [customerId])).rejects.toThrow(
-      /append-only/,
-    );
+    await expect(
+      service.database.pool.query('update ledger_entries set amount = 1000000 where customer_id = $1', [customerId]),
+    ).rejects.toThrow(/append-only/);
     expect(await service.ledgerOf(customerId)).toEqual([{ kind: 'DEPOSIT', amount: 100, balanceAfter: 100 }]);
   });
 
   it('when a ledger entry is deleted with raw SQL, then the database refuses', async () => {
     const customerId = await aCustomerWithDeposits(100);
-    await expect(service.database.pool.query('delete from ledger_entries where customer_id = $1', [customerId])).rejects.toThrow(/append-only/);
+    await expect(service.database.pool.query('delete from ledger_entries where customer_id = $1', [customerId])).rejects.toThrow(
+      /append-only/,
+    );
     expect(await service.countRows('ledger_entries', customerId)).toBe(1);
   });
 

@@ -13,7 +13,10 @@ describe('POST /internal/messages on the account service', () => {
   /** What a peer's HTTP transport sends: the envelope as the raw body, signed with the sender's key. */
   const post = (body: string, options: { sender?: string; contentType?: string } = {}): Promise<LightMyRequestResponse> => {
     const sender = options.sender ?? 'orchestrator';
-    return pushMessage(service.app, body, { signer: createMessageSigner(sender, testSigningKeyOf(sender)), ...(options.contentType ? { contentType: options.contentType } : {}) });
+    return pushMessage(service.app, body, {
+      signer: createMessageSigner(sender, testSigningKeyOf(sender)),
+      ...(options.contentType ? { contentType: options.contentType } : {}),
+    });
   };
 
   it('when a CustomerRegistered event arrives, then the account exists with balance 0, and a second delivery is a duplicate 200', async () => {
@@ -52,7 +55,7 @@ describe('POST /internal/messages on the account service', () => {
     expect(await service.balanceOf(customerId)).toBe(100);
   });
 
-  it('when the order service forges a refund (its own name or the orchestrator\'s), then it is parked and no money moves; the orchestrator\'s refund is applied', async () => {
+  it("when the order service forges a refund (its own name or the orchestrator's), then it is parked and no money moves; the orchestrator's refund is applied", async () => {
     const debit = aDebitAccount({ amount: 700 });
     const { customerId, orderId } = debit.payload;
     await participant.fund(customerId, 1_000);

@@ -93,7 +93,10 @@ describe('account.DebitAccount', () => {
 
   it('when the debit takes the balance exactly to zero, then it succeeds', async () => {
     const customerId = await aFundedCustomer(750);
-    expect((await participant.send(aDebitAccount({ customerId, amount: 750 }))).payload).toMatchObject({ outcome: 'SUCCEEDED', balanceAfter: 0 });
+    expect((await participant.send(aDebitAccount({ customerId, amount: 750 }))).payload).toMatchObject({
+      outcome: 'SUCCEEDED',
+      balanceAfter: 0,
+    });
   });
 });
 
@@ -156,7 +159,10 @@ describe('concurrency', () => {
     const amount = 300;
     const customerId = await aFundedCustomer(20 * amount);
     const orderIds = Array.from({ length: 20 }, () => anOrderId());
-    const pairs = orderIds.map((orderId) => ({ debit: aDebitAccount({ customerId, orderId, amount }), refund: aRefundAccount({ customerId, orderId }) }));
+    const pairs = orderIds.map((orderId) => ({
+      debit: aDebitAccount({ customerId, orderId, amount }),
+      refund: aRefundAccount({ customerId, orderId }),
+    }));
 
     await Promise.all(pairs.flatMap(({ debit, refund }) => [participant.deliver(debit), participant.deliver(refund)]));
 
@@ -188,7 +194,9 @@ describe('concurrency', () => {
 
     await Promise.all(commands.map((command) => participant.deliver(command)));
 
-    const outcomes = await Promise.all(commands.map(async (command) => ((await participant.repliesTo(command))[0]?.payload as { outcome: string; reason?: string }) ?? {}));
+    const outcomes = await Promise.all(
+      commands.map(async (command) => ((await participant.repliesTo(command))[0]?.payload as { outcome: string; reason?: string }) ?? {}),
+    );
     expect(outcomes.filter((payload) => payload.outcome === 'SUCCEEDED')).toHaveLength(20);
     expect(outcomes.filter((payload) => payload.outcome === 'FAILED' && payload.reason === 'INSUFFICIENT_FUNDS')).toHaveLength(30);
     expect(await service.balanceOf(customerId)).toBe(0);
@@ -204,7 +212,9 @@ describe('concurrency', () => {
     await Promise.all(copies.map((copy) => participant.deliver(copy)));
 
     const payloads = (await Promise.all(copies.map((copy) => participant.repliesTo(copy)))).flat().map((reply) => reply.payload);
-    expect(payloads).toEqual(Array.from({ length: 10 }, () => ({ orderId: command.payload.orderId, outcome: 'SUCCEEDED', amount: 1_000, balanceAfter: 9_000 })));
+    expect(payloads).toEqual(
+      Array.from({ length: 10 }, () => ({ orderId: command.payload.orderId, outcome: 'SUCCEEDED', amount: 1_000, balanceAfter: 9_000 })),
+    );
     expect(await service.balanceOf(customerId)).toBe(9_000);
   });
 });
@@ -226,10 +236,10 @@ describe('the database guards the saga operations on its own', () => {
   it('when an operation claims success without a ledger entry, then the CHECK constraint refuses it', async () => {
     const customerId = await aFundedCustomer(100);
     await expect(
-      service.database.pool.query("insert into account_operations (order_id, kind, customer_id, outcome, amount) values ($1, 'DEBIT', $2, 'SUCCEEDED', 100)", [
-        anOrderId(),
-        customerId,
-      ]),
+      service.database.pool.query(
+        "insert into account_operations (order_id, kind, customer_id, outcome, amount) values ($1, 'DEBIT', $2, 'SUCCEEDED', 100)",
+        [anOrderId(), customerId],
+      ),
     ).rejects.toThrow(/account_operations_entry_iff_succeeded/);
   });
 });

@@ -12,7 +12,10 @@ import { aCustomerId, aDebitAccount, aRefundAccount, aRetryOf } from './builders
 describe('statements per account step', () => {
   const { service, participant } = useAccountParticipant();
 
-  const statementsOf = statementsPerStep(() => service.statementsSent(), (command: Envelope) => participant.deliver(command));
+  const statementsOf = statementsPerStep(
+    () => service.statementsSent(),
+    (command: Envelope) => participant.deliver(command),
+  );
 
   it('when a funded account is debited and then refunded, then each takes 4 statements (lock, recorded operations, change, reply)', async () => {
     const customerId = aCustomerId();
@@ -32,7 +35,9 @@ describe('statements per account step', () => {
     const debit = aDebitAccount({ customerId, amount: 1_200 });
 
     expect(await statementsOf(debit)).toBe(4);
-    expect(await participant.operationsOf(debit.payload.orderId)).toEqual([{ kind: 'DEBIT', outcome: 'FAILED', reason: 'INSUFFICIENT_FUNDS', amount: 1_200 }]);
+    expect(await participant.operationsOf(debit.payload.orderId)).toEqual([
+      { kind: 'DEBIT', outcome: 'FAILED', reason: 'INSUFFICIENT_FUNDS', amount: 1_200 },
+    ]);
     expect(await service.balanceOf(customerId)).toBe(100);
   });
 

@@ -36,7 +36,10 @@ export const buildApp = (deps: CustomerDeps): Promise<HttpServer> =>
     },
   });
 
-export interface CustomerAssemblyOptions extends Pick<CustomerDeps, 'logger' | 'metrics' | 'database' | 'messaging' | 'clock' | 'trustedProxies'> {
+export interface CustomerAssemblyOptions extends Pick<
+  CustomerDeps,
+  'logger' | 'metrics' | 'database' | 'messaging' | 'clock' | 'trustedProxies'
+> {
   /** `SIGNING_KEY_ENCRYPTION_KEY`; a stored key it cannot open is a ConfigError. */
   encryptionKey: KeyObject | undefined;
   tokenTtlSeconds: number;

@@ -43,10 +43,15 @@ const loginProtectionProblems = (values: {
   const problems: string[] = [];
   const cost = values.PASSWORD_HASH_COST_LOG2;
   if (cost < DEFAULT_HASH_COST_LOG2 && !values.UNSAFE_DEVELOPMENT_MODE) {
-    problems.push(`PASSWORD_HASH_COST_LOG2=${cost} is invalid: below ${DEFAULT_HASH_COST_LOG2} (OWASP's minimum) only with UNSAFE_DEVELOPMENT_MODE=true`);
+    problems.push(
+      `PASSWORD_HASH_COST_LOG2=${cost} is invalid: below ${DEFAULT_HASH_COST_LOG2} (OWASP's minimum) only with UNSAFE_DEVELOPMENT_MODE=true`,
+    );
   }
   const bad = splitList(values.TRUSTED_PROXIES).filter((entry) => !isAddressOrCidr(entry));
-  if (bad.length > 0) problems.push(`TRUSTED_PROXIES has invalid entries ${JSON.stringify(bad)}: use comma-separated IP addresses or CIDRs, e.g. 127.0.0.1,::1`);
+  if (bad.length > 0)
+    problems.push(
+      `TRUSTED_PROXIES has invalid entries ${JSON.stringify(bad)}: use comma-separated IP addresses or CIDRs, e.g. 127.0.0.1,::1`,
+    );
   return problems;
 };
 
@@ -74,17 +79,25 @@ export interface CustomerConfig extends MessagingServiceConfig<(typeof PEERS)[nu
 }
 
 /** Half an admin is a mistake, not an intent: refuse to start rather than silently skip the bootstrap. */
-const adminProblems = ({ ADMIN_EMAIL: email, ADMIN_PASSWORD: password, UNSAFE_DEVELOPMENT_MODE: development }: CustomerValues): string[] => {
+const adminProblems = ({
+  ADMIN_EMAIL: email,
+  ADMIN_PASSWORD: password,
+  UNSAFE_DEVELOPMENT_MODE: development,
+}: CustomerValues): string[] => {
   const problems: string[] = [];
-  if (email !== undefined && password === undefined) problems.push('ADMIN_PASSWORD is required when ADMIN_EMAIL is set (set both or neither)');
-  if (password !== undefined && email === undefined) problems.push('ADMIN_EMAIL is required when ADMIN_PASSWORD is set (set both or neither)');
+  if (email !== undefined && password === undefined)
+    problems.push('ADMIN_PASSWORD is required when ADMIN_EMAIL is set (set both or neither)');
+  if (password !== undefined && email === undefined)
+    problems.push('ADMIN_EMAIL is required when ADMIN_PASSWORD is set (set both or neither)');
   // Counted in code points, as the HTTP schemas count them.
   const length = [...(password ?? '')].length;
   if (password !== undefined && (length < PASSWORD_LENGTH.min || length > PASSWORD_LENGTH.max)) {
     problems.push(`ADMIN_PASSWORD is invalid: must be ${PASSWORD_LENGTH.min} to ${PASSWORD_LENGTH.max} characters long (value not shown)`);
   }
   if (password === DEVELOPMENT_ADMIN_PASSWORD && !development) {
-    problems.push('ADMIN_PASSWORD is the built-in development password, refused outside development mode: set ADMIN_PASSWORD to a secret of your own');
+    problems.push(
+      'ADMIN_PASSWORD is the built-in development password, refused outside development mode: set ADMIN_PASSWORD to a secret of your own',
+    );
   }
   return problems;
 };
@@ -99,11 +112,20 @@ const encryptionKeyProblems = ({ SIGNING_KEY_ENCRYPTION_KEY: encoded, UNSAFE_DEV
   }
   return decodeEncryptionKey(encoded) !== undefined
     ? []
-    : ['SIGNING_KEY_ENCRYPTION_KEY is invalid: must be 32 bytes encoded as base64 or base64url, e.g. from `openssl rand -base64 32` (value not shown)'];
+    : [
+        'SIGNING_KEY_ENCRYPTION_KEY is invalid: must be 32 bytes encoded as base64 or base64url, e.g. from `openssl rand -base64 32` (value not shown)',
+      ];
 };
 
 export const readConfig = (env: Record<string, string | undefined> = process.env): CustomerConfig => {
-  const values = parseConfigChecked(CustomerEnv, env, adminProblems, encryptionKeyProblems, loginProtectionProblems, messageSecurityProblems('customer'));
+  const values = parseConfigChecked(
+    CustomerEnv,
+    env,
+    adminProblems,
+    encryptionKeyProblems,
+    loginProtectionProblems,
+    messageSecurityProblems('customer'),
+  );
   return Object.freeze({
     ...readMessagingServiceConfig(values, PEERS),
     tokenTtlSeconds: values.TOKEN_TTL_SECONDS,
@@ -111,7 +133,8 @@ export const readConfig = (env: Record<string, string | undefined> = process.env
       values.ADMIN_EMAIL !== undefined && values.ADMIN_PASSWORD !== undefined
         ? Object.freeze({ email: values.ADMIN_EMAIL, password: values.ADMIN_PASSWORD })
         : undefined,
-    signingKeyEncryptionKey: values.SIGNING_KEY_ENCRYPTION_KEY === undefined ? undefined : decodeEncryptionKey(values.SIGNING_KEY_ENCRYPTION_KEY),
+    signingKeyEncryptionKey:
+      values.SIGNING_KEY_ENCRYPTION_KEY === undefined ? undefined : decodeEncryptionKey(values.SIGNING_KEY_ENCRYPTION_KEY),
     passwordHashing: Object.freeze({
       costLog2: values.PASSWORD_HASH_COST_LOG2,
       concurrency: values.PASSWORD_HASH_CONCURRENCY,

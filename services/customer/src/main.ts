@@ -20,7 +20,9 @@ await startService({
       name: 'login throttle pruning',
       open: () => {
         const timer = setInterval(() => {
-          pruneLoginThrottles(database, new Date()).catch((error: unknown) => logger.warn({ err: error }, 'pruning the login throttle failed; retried later'));
+          pruneLoginThrottles(database, new Date()).catch((error: unknown) =>
+            logger.warn({ err: error }, 'pruning the login throttle failed; retried later'),
+          );
         }, PRUNE_INTERVAL_MS);
         return timer.unref();
       },

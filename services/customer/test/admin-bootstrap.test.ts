@@ -11,10 +11,18 @@ describe('admin bootstrap', () => {
   const service = useCustomerApp({ admin });
 
   const hashOf = async (email: string) =>
-    (await service.database.pool.query<{ password_hash: string }>('select password_hash from customers where lower(email) = lower($1)', [email])).rows[0]?.password_hash;
+    (
+      await service.database.pool.query<{ password_hash: string }>('select password_hash from customers where lower(email) = lower($1)', [
+        email,
+      ])
+    ).rows[0]?.password_hash;
 
   const rowsFor = async (email: string) =>
-    (await service.database.pool.query<{ role: string; name: string }>('select role, name from customers where lower(email) = lower($1)', [email])).rows;
+    (
+      await service.database.pool.query<{ role: string; name: string }>('select role, name from customers where lower(email) = lower($1)', [
+        email,
+      ])
+    ).rows;
 
   it('when the admin logs in, then the token carries the admin role and /me shows the Administrator', async () => {
     const token = await loginAs(service.app, admin);
@@ -58,7 +66,10 @@ describe('admin bootstrap', () => {
     const squatter = aRegistration();
     await register(service.app, squatter);
 
-    const outcome = await bootstrapAdmin(service.database, service.passwordHasher, { email: squatter.email, password: 'the configured admin password' });
+    const outcome = await bootstrapAdmin(service.database, service.passwordHasher, {
+      email: squatter.email,
+      password: 'the configured admin password',
+    });
 
     expect(outcome).toEqual({ outcome: 'exists', existingRole: 'customer' });
     expect(await rowsFor(squatter.email)).toMatchObject([{ role: 'customer' }]);
@@ -69,7 +80,9 @@ describe('admin bootstrap', () => {
   it('when several replicas bootstrap a new admin at once, then none fails and one admin exists', async () => {
     const racing = anAdmin();
 
-    const outcomes = await Promise.allSettled(Array.from({ length: 5 }, () => bootstrapAdmin(service.database, service.passwordHasher, racing)));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 5 }, () => bootstrapAdmin(service.database, service.passwordHasher, racing)),
+    );
 
     expect(outcomes.map((outcome) => outcome.status)).toEqual(Array.from({ length: 5 }, () => 'fulfilled'));
     expect(await rowsFor(racing.email)).toMatchObject([{ role: 'admin', name: 'Administrator' }]);

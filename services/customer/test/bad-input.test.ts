@@ -43,7 +43,10 @@ describe('bad input to the customer routes', () => {
     ['a name holding a NUL character', aRegistration({ name: 'Hana\u0000ko' })],
     ['an email without an @', aRegistration({ email: 'not-an-email' })],
     ['an email with SQL in it', aRegistration({ email: SQL_INJECTION })],
-    ['an email longer than 254 characters', aRegistration({ email: `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(63)}.com` })],
+    [
+      'an email longer than 254 characters',
+      aRegistration({ email: `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(63)}.com` }),
+    ],
     ['a 7-character password', aRegistration({ password: 'short12' })],
     ['a 201-character password', aRegistration({ password: 'p'.repeat(201) })],
   ];

@@ -22,7 +22,12 @@ describe('customer config', () => {
       passwordHashing: { costLog2: 17, concurrency: 2, queueLimit: 32 },
       trustedProxies: ['127.0.0.0/8', '::1'],
       signingKeyEncryptionKey: expect.anything(),
-      security: { signingKey: expect.anything(), publicKeys: expect.any(Map), operatorToken: TEST_OPERATOR_TOKEN, unsafeDevelopmentMode: false },
+      security: {
+        signingKey: expect.anything(),
+        publicKeys: expect.any(Map),
+        operatorToken: TEST_OPERATOR_TOKEN,
+        unsafeDevelopmentMode: false,
+      },
       peers: { account: ['http://127.0.0.1:8083'] },
     });
   });
@@ -41,9 +46,13 @@ describe('customer config', () => {
   });
 
   it("when the hash cost is below OWASP's 2^17, then it is refused unless the development switch is set", () => {
-    expect(problemsOf({ ...base, PASSWORD_HASH_COST_LOG2: '12' })).toEqual([expect.stringMatching(/^PASSWORD_HASH_COST_LOG2=12 is invalid: below 17 .*UNSAFE_DEVELOPMENT_MODE=true/)]);
+    expect(problemsOf({ ...base, PASSWORD_HASH_COST_LOG2: '12' })).toEqual([
+      expect.stringMatching(/^PASSWORD_HASH_COST_LOG2=12 is invalid: below 17 .*UNSAFE_DEVELOPMENT_MODE=true/),
+    ]);
     expect(readConfig({ ...base, PASSWORD_HASH_COST_LOG2: '12', UNSAFE_DEVELOPMENT_MODE: 'true' }).passwordHashing.costLog2).toBe(12);
-    expect(problemsOf({ ...base, PASSWORD_HASH_COST_LOG2: '9', UNSAFE_DEVELOPMENT_MODE: 'true' })).toEqual([expect.stringMatching(/^PASSWORD_HASH_COST_LOG2=.* is invalid/)]);
+    expect(problemsOf({ ...base, PASSWORD_HASH_COST_LOG2: '9', UNSAFE_DEVELOPMENT_MODE: 'true' })).toEqual([
+      expect.stringMatching(/^PASSWORD_HASH_COST_LOG2=.* is invalid/),
+    ]);
   });
 
   it('when TRUSTED_PROXIES holds something that is not an address or CIDR, then one line names the bad entries', () => {
@@ -59,7 +68,9 @@ describe('customer config', () => {
   });
 
   it('when ACCOUNT_URL is not a list of bare origins, then it is a config error naming it', () => {
-    expect(problemsOf({ ...base, ACCOUNT_URL: 'http://account:8083/base' })).toEqual([expect.stringMatching(/^ACCOUNT_URL=.*must be a bare origin/)]);
+    expect(problemsOf({ ...base, ACCOUNT_URL: 'http://account:8083/base' })).toEqual([
+      expect.stringMatching(/^ACCOUNT_URL=.*must be a bare origin/),
+    ]);
   });
 
   it('when both admin variables are set, then the admin is configured', () => {
@@ -98,10 +109,12 @@ describe('customer config', () => {
 
     expect(readConfig({ ...base, SIGNING_KEY_ENCRYPTION_KEY: encoded }).signingKeyEncryptionKey?.export()).toEqual(bytes);
     expect(readConfig({ ...base, SIGNING_KEY_ENCRYPTION_KEY: bytes.toString('base64') }).signingKeyEncryptionKey?.export()).toEqual(bytes);
-    expect(readConfig({ ...base, SIGNING_KEY_ENCRYPTION_KEY: undefined, UNSAFE_DEVELOPMENT_MODE: 'true' }).signingKeyEncryptionKey).toBeUndefined();
+    expect(
+      readConfig({ ...base, SIGNING_KEY_ENCRYPTION_KEY: undefined, UNSAFE_DEVELOPMENT_MODE: 'true' }).signingKeyEncryptionKey,
+    ).toBeUndefined();
   });
 
-  it('when SIGNING_KEY_ENCRYPTION_KEY does not decode to 32 bytes, then one line says so, with the other rules\' problems, never its value', () => {
+  it("when SIGNING_KEY_ENCRYPTION_KEY does not decode to 32 bytes, then one line says so, with the other rules' problems, never its value", () => {
     const tooShort = anEncodedEncryptionKey().slice(0, 40);
 
     const problems = problemsOf({ ...base, SIGNING_KEY_ENCRYPTION_KEY: tooShort, ADMIN_EMAIL: 'admin@example.com' });
@@ -134,7 +147,12 @@ describe('customer secrets outside development mode', () => {
     const config = readConfig({ DATABASE_URL, UNSAFE_DEVELOPMENT_MODE: 'true' });
 
     expect(config.signingKeyEncryptionKey).toBeUndefined();
-    expect(config.security).toEqual({ signingKey: undefined, publicKeys: new Map(), operatorToken: undefined, unsafeDevelopmentMode: true });
+    expect(config.security).toEqual({
+      signingKey: undefined,
+      publicKeys: new Map(),
+      operatorToken: undefined,
+      unsafeDevelopmentMode: true,
+    });
   });
 
   it('when ADMIN_PASSWORD is the built-in development password, then it is refused without the switch, never echoing it, and accepted with it', () => {
@@ -143,8 +161,13 @@ describe('customer secrets outside development mode', () => {
     const problems = problemsOf({ ...base, ...admin });
 
     expect(DEVELOPMENT_ADMIN_PASSWORD).toBe('admin-password-change-me');
-    expect(problems).toEqual([expect.stringMatching(/^ADMIN_PASSWORD is the built-in development password, refused outside development mode/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/^ADMIN_PASSWORD is the built-in development password, refused outside development mode/),
+    ]);
     expect(problems.join('\n')).not.toContain(DEVELOPMENT_ADMIN_PASSWORD);
-    expect(readConfig({ ...base, ...admin, UNSAFE_DEVELOPMENT_MODE: 'true' }).admin).toEqual({ email: 'admin@example.com', password: DEVELOPMENT_ADMIN_PASSWORD });
+    expect(readConfig({ ...base, ...admin, UNSAFE_DEVELOPMENT_MODE: 'true' }).admin).toEqual({
+      email: 'admin@example.com',
+      password: DEVELOPMENT_ADMIN_PASSWORD,
+    });
   });
 });

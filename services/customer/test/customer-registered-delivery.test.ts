@@ -20,9 +20,10 @@ const deliveriesFor = (peer: RecordingPeer, customerId: string) =>
 
 const outboxStatusOf = async (service: CustomerTestApp, customerId: string): Promise<string[]> =>
   (
-    await service.database.pool.query<{ status: string }>("select status from outbox_messages where envelope->'payload'->>'customerId' = $1", [
-      customerId,
-    ])
+    await service.database.pool.query<{ status: string }>(
+      "select status from outbox_messages where envelope->'payload'->>'customerId' = $1",
+      [customerId],
+    )
   ).rows.map((row) => row.status);
 
 describe('CustomerRegistered leaving through the outbox relay', () => {
@@ -73,7 +74,9 @@ describe('CustomerRegistered leaving through the outbox relay', () => {
 
     expect(response.statusCode).toBe(202);
     const listed = (await listDeadLetters(service.app)).json();
-    expect(listed.items).toContainEqual(expect.objectContaining({ consumer: 'customer', messageId: stray.id, messageType: MessageTypes.CustomerRegistered }));
+    expect(listed.items).toContainEqual(
+      expect.objectContaining({ consumer: 'customer', messageId: stray.id, messageType: MessageTypes.CustomerRegistered }),
+    );
   });
 });
 
@@ -93,7 +96,13 @@ describe('the bootstrapped admin leaving through the outbox relay', () => {
     started.messaging.start();
 
     await expect.poll(() => peer.received.length, DELIVERY_BOUND).toBe(1);
-    const { rows } = await started.database.pool.query<{ id: string }>('select id from customers where lower(email) = lower($1)', [admin.email]);
-    expect(peer.received[0]?.envelope).toMatchObject({ type: MessageTypes.CustomerRegistered, destination: 'account', payload: { customerId: rows[0]?.id, role: 'admin' } });
+    const { rows } = await started.database.pool.query<{ id: string }>('select id from customers where lower(email) = lower($1)', [
+      admin.email,
+    ]);
+    expect(peer.received[0]?.envelope).toMatchObject({
+      type: MessageTypes.CustomerRegistered,
+      destination: 'account',
+      payload: { customerId: rows[0]?.id, role: 'admin' },
+    });
   });
 });

@@ -31,7 +31,8 @@ describe('CustomerRegistered through the outbox', () => {
       )
     ).rows;
 
-  const outboxSize = async (): Promise<number> => Number((await service.database.pool.query<{ count: string }>('select count(*) from outbox_messages')).rows[0]?.count);
+  const outboxSize = async (): Promise<number> =>
+    Number((await service.database.pool.query<{ count: string }>('select count(*) from outbox_messages')).rows[0]?.count);
 
   it('when a customer registers, then exactly one pending CustomerRegistered for account waits in the outbox, valid against its contract', async () => {
     const response = await register(service.app, aRegistration());
@@ -42,7 +43,12 @@ describe('CustomerRegistered through the outbox', () => {
 
     expect(events).toHaveLength(1);
     const [event] = events as [OutboxRow];
-    expect(event).toMatchObject({ destination: 'account', message_type: MessageTypes.CustomerRegistered, status: 'PENDING', message_id: event.envelope.id });
+    expect(event).toMatchObject({
+      destination: 'account',
+      message_type: MessageTypes.CustomerRegistered,
+      status: 'PENDING',
+      message_id: event.envelope.id,
+    });
     expect(isEnvelope(event.envelope), JSON.stringify(isEnvelope.errors)).toBe(true);
     expect(isCustomerRegistered(event.envelope.payload), JSON.stringify(isCustomerRegistered.errors)).toBe(true);
     expect(event.envelope).toMatchObject({ source: 'customer', destination: 'account', correlationId: customer.id });
@@ -82,7 +88,9 @@ describe('CustomerRegistered through the outbox', () => {
     const admin = anAdmin();
 
     await bootstrapAdmin(service.database, service.passwordHasher, admin);
-    const { rows } = await service.database.pool.query<{ id: string }>('select id from customers where lower(email) = lower($1)', [admin.email]);
+    const { rows } = await service.database.pool.query<{ id: string }>('select id from customers where lower(email) = lower($1)', [
+      admin.email,
+    ]);
     const adminId = rows[0]!.id;
     const before = await outboxSize();
     await bootstrapAdmin(service.database, service.passwordHasher, admin);
@@ -99,7 +107,10 @@ describe('CustomerRegistered through the outbox', () => {
     const registration = aRegistration();
     const customer = (await register(service.app, registration)).json();
 
-    await bootstrapAdmin(service.database, service.passwordHasher, { email: registration.email, password: 'the configured admin password' });
+    await bootstrapAdmin(service.database, service.passwordHasher, {
+      email: registration.email,
+      password: 'the configured admin password',
+    });
 
     expect(await eventsFor(customer.id)).toHaveLength(1);
   });

@@ -23,10 +23,18 @@ describe('login throttling', () => {
   const clock = aTestClock();
   // Two replicas of the service on one database, on one clock.
   const service = useCustomerApp({ clock: clock.now });
-  const replica = useStarted(() => startCustomerApp(service.databaseUrl, { clock: clock.now }), (app) => app.close());
+  const replica = useStarted(
+    () => startCustomerApp(service.databaseUrl, { clock: clock.now }),
+    (app) => app.close(),
+  );
 
   const failuresStored = async (scope: 'account' | 'client', key: string): Promise<number | undefined> =>
-    (await service.database.pool.query<{ failures: number }>('select failures from login_throttles where scope = $1 and key = $2', [scope, key])).rows[0]?.failures;
+    (
+      await service.database.pool.query<{ failures: number }>('select failures from login_throttles where scope = $1 and key = $2', [
+        scope,
+        key,
+      ])
+    ).rows[0]?.failures;
 
   /** `count` wrong passwords for one email, from one client; each must still be a plain 401. */
   const failLogins = async (app: CustomerTestApp, email: string, count: number, remoteAddress: string): Promise<void> => {
@@ -52,8 +60,16 @@ describe('login throttling', () => {
     await failLogins(service, known.email, 5, aClientAddress());
     await failLogins(service, unknown, 5, aClientAddress());
 
-    const knownAnswer = await requestTokenFrom(service.app, { email: known.email, password: 'another guess' }, { remoteAddress: aClientAddress() });
-    const unknownAnswer = await requestTokenFrom(service.app, { email: unknown, password: 'another guess' }, { remoteAddress: aClientAddress() });
+    const knownAnswer = await requestTokenFrom(
+      service.app,
+      { email: known.email, password: 'another guess' },
+      { remoteAddress: aClientAddress() },
+    );
+    const unknownAnswer = await requestTokenFrom(
+      service.app,
+      { email: unknown, password: 'another guess' },
+      { remoteAddress: aClientAddress() },
+    );
 
     expect(expectLocked(unknownAnswer)).toBe(expectLocked(knownAnswer));
     const { instance: _a, ...knownProblem } = knownAnswer.json();
@@ -66,7 +82,8 @@ describe('login throttling', () => {
     await register(service.app, customer);
     await failLogins(service, customer.email, 5, aClientAddress());
 
-    for (let attempt = 0; attempt < 3; attempt += 1) expectLocked(await requestTokenFrom(service.app, customer, { remoteAddress: aClientAddress() }));
+    for (let attempt = 0; attempt < 3; attempt += 1)
+      expectLocked(await requestTokenFrom(service.app, customer, { remoteAddress: aClientAddress() }));
 
     expect(await failuresStored('account', accountKey(customer.email))).toBe(5);
   });
@@ -128,12 +145,19 @@ describe('login throttling', () => {
 
     const responses = await Promise.all(
       Array.from({ length: 16 }, (_, index) =>
-        requestTokenFrom((index % 2 === 0 ? service : replica).app, { email: customer.email, password: `wrong ${index}` }, { remoteAddress: client }),
+        requestTokenFrom(
+          (index % 2 === 0 ? service : replica).app,
+          { email: customer.email, password: `wrong ${index}` },
+          { remoteAddress: client },
+        ),
       ),
     );
 
     const statuses = responses.map((response) => response.statusCode);
-    expect(statuses.every((status) => status === 401 || status === 429), statuses.join()).toBe(true);
+    expect(
+      statuses.every((status) => status === 401 || status === 429),
+      statuses.join(),
+    ).toBe(true);
     const checked = statuses.filter((status) => status === 401).length;
     expect(await failuresStored('account', accountKey(customer.email))).toBe(checked);
     expect(await failuresStored('client', client)).toBe(checked);
@@ -142,16 +166,21 @@ describe('login throttling', () => {
 });
 
 describe('the client address behind a proxy', () => {
-
   const service = useCustomerApp({ trustedProxies: ['127.0.0.1', '::1'] });
 
   const clientKeys = async (): Promise<string[]> =>
-    (await service.database.pool.query<{ key: string }>("select key from login_throttles where scope = 'client' order by key")).rows.map((row) => row.key);
+    (await service.database.pool.query<{ key: string }>("select key from login_throttles where scope = 'client' order by key")).rows.map(
+      (row) => row.key,
+    );
 
   it('when a trusted proxy names the client in x-forwarded-for, then the failure counts against that client, not the proxy', async () => {
     const client = aClientAddress();
 
-    await requestTokenFrom(service.app, { email: aUniqueEmail(), password: 'a wrong guess' }, { remoteAddress: '127.0.0.1', forwardedFor: `198.51.100.77, ${client}` });
+    await requestTokenFrom(
+      service.app,
+      { email: aUniqueEmail(), password: 'a wrong guess' },
+      { remoteAddress: '127.0.0.1', forwardedFor: `198.51.100.77, ${client}` },
+    );
 
     expect(await clientKeys()).toContain(client);
     expect(await clientKeys()).not.toContain('127.0.0.1');
@@ -162,7 +191,11 @@ describe('the client address behind a proxy', () => {
     const caller = aClientAddress();
     const claimed = aClientAddress();
 
-    await requestTokenFrom(service.app, { email: aUniqueEmail(), password: 'a wrong guess' }, { remoteAddress: caller, forwardedFor: claimed });
+    await requestTokenFrom(
+      service.app,
+      { email: aUniqueEmail(), password: 'a wrong guess' },
+      { remoteAddress: caller, forwardedFor: claimed },
+    );
 
     expect(await clientKeys()).toContain(caller);
     expect(await clientKeys()).not.toContain(claimed);

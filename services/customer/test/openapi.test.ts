@@ -9,7 +9,11 @@ describe('GET /docs/json', () => {
 
     expect(response.statusCode).toBe(200);
     const { paths } = response.json();
-    expect(Object.keys(paths).filter((path) => path.startsWith('/api/')).sort()).toEqual(['/api/auth/token', '/api/customers', '/api/customers/me']);
+    expect(
+      Object.keys(paths)
+        .filter((path) => path.startsWith('/api/'))
+        .sort(),
+    ).toEqual(['/api/auth/token', '/api/customers', '/api/customers/me']);
     expect(paths['/api/customers'].post).toMatchObject({ tags: ['customers'], summary: expect.any(String) });
     expect(paths['/api/customers'].post.responses).toHaveProperty('201');
     expect(paths['/api/auth/token'].post).toMatchObject({ tags: ['auth'], summary: expect.any(String) });

@@ -9,8 +9,11 @@ describe('password hash cost and load', () => {
   const service = useCustomerApp({ passwordHashing: { costLog2: 11 } });
 
   const storedHash = async (email: string): Promise<string | undefined> =>
-    (await service.database.pool.query<{ password_hash: string }>('select password_hash from customers where lower(email) = lower($1)', [email])).rows[0]
-      ?.password_hash;
+    (
+      await service.database.pool.query<{ password_hash: string }>('select password_hash from customers where lower(email) = lower($1)', [
+        email,
+      ])
+    ).rows[0]?.password_hash;
 
   /** A customer whose row holds a hash made at an older, cheaper cost (N=2^10), as before the cost was raised. */
   const aCustomerWithAnOlderHash = async () => {
@@ -37,7 +40,11 @@ describe('password hash cost and load', () => {
   it('when the password is wrong, then the older hash is left as it is', async () => {
     const { customer, older } = await aCustomerWithAnOlderHash();
 
-    const login = await requestTokenFrom(service.app, { email: customer.email, password: 'not the password' }, { remoteAddress: aClientAddress() });
+    const login = await requestTokenFrom(
+      service.app,
+      { email: customer.email, password: 'not the password' },
+      { remoteAddress: aClientAddress() },
+    );
 
     expect(login.statusCode).toBe(401);
     expect(await storedHash(customer.email)).toBe(older);

@@ -3,7 +3,8 @@ import { AppError } from '@ordering/platform';
 import { describe, expect, it } from 'vitest';
 import { createPasswordHasher, DEFAULT_HASH_COST_LOG2, type PasswordHashingOptions } from '../src/security/password-hashing.js';
 
-const aHasher = (overrides: Partial<PasswordHashingOptions> = {}) => createPasswordHasher({ costLog2: 10, concurrency: 2, queueLimit: 100, ...overrides });
+const aHasher = (overrides: Partial<PasswordHashingOptions> = {}) =>
+  createPasswordHasher({ costLog2: 10, concurrency: 2, queueLimit: 100, ...overrides });
 
 /** A hash as an older deployment might have stored it: the same primitive at cheaper parameters. */
 const anOlderHash = (password: string, N = 1024): string => {
@@ -77,7 +78,14 @@ describe('password hashing', () => {
     const flipped = Buffer.from(parts[5] ?? '', 'base64');
     flipped[0] = (flipped[0] ?? 0) ^ 1;
 
-    for (const bad of ['', 'plain-text', 'bcrypt$x', `${parts.slice(0, 5).join('$')}$${flipped.toString('base64')}`, stored.replace('$1024$', '$3$'), stored.replace('$1024$', '$1073741824$')]) {
+    for (const bad of [
+      '',
+      'plain-text',
+      'bcrypt$x',
+      `${parts.slice(0, 5).join('$')}$${flipped.toString('base64')}`,
+      stored.replace('$1024$', '$3$'),
+      stored.replace('$1024$', '$1073741824$'),
+    ]) {
       expect(await hasher.verify(password, bad), bad).toBe(false);
     }
   });

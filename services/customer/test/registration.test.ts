@@ -28,7 +28,9 @@ describe('POST /api/customers', () => {
     const registration = aRegistration();
     const { id } = (await register(service.app, registration)).json();
 
-    const { rows } = await service.database.pool.query<{ password_hash: string }>('select password_hash from customers where id = $1', [id]);
+    const { rows } = await service.database.pool.query<{ password_hash: string }>('select password_hash from customers where id = $1', [
+      id,
+    ]);
 
     expect(rows[0]?.password_hash).toMatch(/^scrypt\$\d+\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
     expect(rows[0]?.password_hash).not.toContain(registration.password);

@@ -13,7 +13,9 @@ describe('secrets never leave the service', () => {
   }));
 
   const storedHashes = async (): Promise<string[]> =>
-    (await service.database.pool.query<{ password_hash: string }>('select password_hash from customers')).rows.map((row) => row.password_hash);
+    (await service.database.pool.query<{ password_hash: string }>('select password_hash from customers')).rows.map(
+      (row) => row.password_hash,
+    );
 
   const privateKeyMembers = async (): Promise<string[]> =>
     (await service.database.pool.query<{ d: string }>("select private_jwk->>'d' as d from signing_keys")).rows.map((row) => row.d);

@@ -8,7 +8,16 @@ import { connectCustomerDatabase, type CustomerDatabase } from '../src/db/custom
 import { decodeEncryptionKey, openSealedJwk, type SealedJwk } from '../src/security/signing-key-sealing.js';
 import { ensureSigningKeys } from '../src/use-cases/ensure-signing-keys.js';
 import { aRegistration, anEncodedEncryptionKey, anEncryptionKey } from './builders.js';
-import { capturingLogger, getMe, loginAs, migrateCustomerDatabase, register, silentLogger, startCustomerApp, verifyWithPublishedKeys } from './support/customer-test-app.js';
+import {
+  capturingLogger,
+  getMe,
+  loginAs,
+  migrateCustomerDatabase,
+  register,
+  silentLogger,
+  startCustomerApp,
+  verifyWithPublishedKeys,
+} from './support/customer-test-app.js';
 
 interface SigningKeyRow {
   generation: number;
@@ -20,7 +29,8 @@ interface SigningKeyRow {
 
 /** Plain SQL, as anyone with a dump or a read replica would see the table. */
 const readRows = async (database: CustomerDatabase): Promise<SigningKeyRow[]> =>
-  (await database.pool.query<SigningKeyRow>('select generation, kid, private_jwk, s::text as text from signing_keys s order by generation')).rows;
+  (await database.pool.query<SigningKeyRow>('select generation, kid, private_jwk, s::text as text from signing_keys s order by generation'))
+    .rows;
 
 const openRow = (row: SigningKeyRow, encryptionKey: KeyObject) =>
   openSealedJwk(row.private_jwk as unknown as SealedJwk, encryptionKey, { generation: row.generation, kid: row.kid });
@@ -160,7 +170,14 @@ const runCustomerProcess = async (env: Record<string, string>): Promise<{ code: 
   const port = String(await findFreePort());
   const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'services/customer/src/main.ts'], {
     cwd: repoRoot,
-    env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', PORT: port, LOG_LEVEL: 'silent', ...testMessageSecurityEnv('customer'), ...env },
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      HOST: '127.0.0.1',
+      PORT: port,
+      LOG_LEVEL: 'silent',
+      ...testMessageSecurityEnv('customer'),
+      ...env,
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -194,11 +211,15 @@ describe('the customer process with a sealed signing key', () => {
     // Only development mode may start without the key at all; even there, a sealed key it cannot open stops it.
     ['no SIGNING_KEY_ENCRYPTION_KEY in development mode', { UNSAFE_DEVELOPMENT_MODE: 'true' }, KEY_MISSING],
     ['no SIGNING_KEY_ENCRYPTION_KEY outside development mode', {}, KEY_REQUIRED],
-  ])('when it starts with %s, then it stops before listening with exit 78 and the one line', async (_, env: Record<string, string>, problem) => {
-    const { code, stderr } = await runCustomerProcess({ DATABASE_URL: testDatabase.url, ...env });
+  ])(
+    'when it starts with %s, then it stops before listening with exit 78 and the one line',
+    async (_, env: Record<string, string>, problem) => {
+      const { code, stderr } = await runCustomerProcess({ DATABASE_URL: testDatabase.url, ...env });
 
-    expect(code).toBe(78);
-    expect(stderr).toBe(`customer: config error: ${problem}\n`);
-    expect(stderr).not.toContain(sealedWith);
-  }, 90_000);
+      expect(code).toBe(78);
+      expect(stderr).toBe(`customer: config error: ${problem}\n`);
+      expect(stderr).not.toContain(sealedWith);
+    },
+    90_000,
+  );
 });

@@ -71,7 +71,13 @@ describe('decoding SIGNING_KEY_ENCRYPTION_KEY', () => {
   });
 
   it('when it is not base64 of exactly 32 bytes, then it is refused', () => {
-    for (const encoded of [randomBytes(31).toString('base64url'), randomBytes(33).toString('base64url'), bytes.toString('hex'), `${bytes.toString('base64url')}\n`, '']) {
+    for (const encoded of [
+      randomBytes(31).toString('base64url'),
+      randomBytes(33).toString('base64url'),
+      bytes.toString('hex'),
+      `${bytes.toString('base64url')}\n`,
+      '',
+    ]) {
       expect(decodeEncryptionKey(encoded), encoded).toBeUndefined();
     }
   });

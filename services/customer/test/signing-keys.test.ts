@@ -4,7 +4,15 @@ import { useCustomerApp } from './support/use-customer-app.js';
 import { connectCustomerDatabase } from '../src/db/customer-database.js';
 import { ensureSigningKeys } from '../src/use-cases/ensure-signing-keys.js';
 import { aRegistration } from './builders.js';
-import { getMe, loginAs, migrateCustomerDatabase, register, silentLogger, startCustomerApp, verifyWithPublishedKeys } from './support/customer-test-app.js';
+import {
+  getMe,
+  loginAs,
+  migrateCustomerDatabase,
+  register,
+  silentLogger,
+  startCustomerApp,
+  verifyWithPublishedKeys,
+} from './support/customer-test-app.js';
 
 describe('token signing keys and GET /.well-known/jwks.json', () => {
   const registration = aRegistration();

@@ -1,4 +1,11 @@
-import { createHttpServer, EDGE_KEEP_ALIVE_MS, type HttpServer, type Logger, type ServiceMetrics, type TokenVerifier } from '@ordering/platform';
+import {
+  createHttpServer,
+  EDGE_KEEP_ALIVE_MS,
+  type HttpServer,
+  type Logger,
+  type ServiceMetrics,
+  type TokenVerifier,
+} from '@ordering/platform';
 import { Agent } from 'undici';
 import type { GatewayConfig } from './config.js';
 import { UPSTREAM_NAMES, type UpstreamName } from './domain/upstreams.js';
@@ -45,7 +52,8 @@ export const buildApp = async (deps: GatewayDeps): Promise<HttpServer> => {
   app.addHook('onClose', async () => {
     await Promise.all([client.close(), ...Object.values(pools).map((pool) => pool.close())]);
   });
-  const sharedStore = deps.config.rateLimit.sharedStore && connectSharedRateLimitStore(deps.config.rateLimit.sharedStore, deps.logger, deps.metrics);
+  const sharedStore =
+    deps.config.rateLimit.sharedStore && connectSharedRateLimitStore(deps.config.rateLimit.sharedStore, deps.logger, deps.metrics);
   if (sharedStore) app.addHook('onClose', async () => sharedStore.close());
   acceptAnyBodyAsBytes(app);
 

@@ -1,5 +1,15 @@
 import { DEFAULT_PORTS, GATEWAY_METRICS_PORT } from '@ordering/contracts';
-import { developmentModeEnv, jwksEnv, jwksUrlProblems, parseConfigChecked, peerEnv, readPeerUrls, readServiceSettings, serviceEnv, type ServiceSettings } from '@ordering/platform';
+import {
+  developmentModeEnv,
+  jwksEnv,
+  jwksUrlProblems,
+  parseConfigChecked,
+  peerEnv,
+  readPeerUrls,
+  readServiceSettings,
+  serviceEnv,
+  type ServiceSettings,
+} from '@ordering/platform';
 import { Type } from 'typebox';
 import { UPSTREAM_NAMES, type UpstreamName } from './domain/upstreams.js';
 import type { RateLimitSettings } from './http/rate-limiting.js';
@@ -42,7 +52,8 @@ export const readConfig = (env: Record<string, string | undefined> = process.env
     rateLimit: Object.freeze({
       max: values.RATE_LIMIT_MAX,
       windowSeconds: values.RATE_LIMIT_WINDOW_SECONDS,
-      sharedStore: values.REDIS_URL === undefined ? undefined : Object.freeze({ url: values.REDIS_URL, keyPrefix: values.RATE_LIMIT_REDIS_PREFIX }),
+      sharedStore:
+        values.REDIS_URL === undefined ? undefined : Object.freeze({ url: values.REDIS_URL, keyPrefix: values.RATE_LIMIT_REDIS_PREFIX }),
     }),
     upstreamTimeoutMs: values.UPSTREAM_TIMEOUT_MS,
     metrics: Object.freeze({ port: values.METRICS_PORT, host: values.METRICS_HOST }),

@@ -33,7 +33,9 @@ export const anOpenApiDocument = (options: { publicPath: string; internalPath: s
       get: {
         tags: [options.tag],
         summary: `Read ${options.tag}`,
-        responses: { 200: { description: 'ok', content: { 'application/json': { schema: { $ref: `#/components/schemas/${options.schemaName}` } } } } },
+        responses: {
+          200: { description: 'ok', content: { 'application/json': { schema: { $ref: `#/components/schemas/${options.schemaName}` } } } },
+        },
       },
     },
     [options.internalPath]: { post: { summary: 'internal', responses: { 202: { description: 'accepted' } } } },

@@ -26,7 +26,12 @@ describe('gateway config', () => {
 
   it('when upstream lists are invalid, then every problem is reported at once', () => {
     const read = () =>
-      readConfig({ CUSTOMER_URL: 'not a url', ORDER_URL: 'ftp://x:1', ACCOUNT_URL: 'http://a:1,,http://b:2', ORCHESTRATOR_URL: 'http://o:1/base' });
+      readConfig({
+        CUSTOMER_URL: 'not a url',
+        ORDER_URL: 'ftp://x:1',
+        ACCOUNT_URL: 'http://a:1,,http://b:2',
+        ORCHESTRATOR_URL: 'http://o:1/base',
+      });
 
     expect(read).toThrow(ConfigError);
     try {
@@ -55,7 +60,9 @@ describe('gateway config', () => {
       url: 'rediss://:secret@cache.internal:6380/2',
       keyPrefix: 'ordering:rate-limit:',
     });
-    expect(readConfig({ REDIS_URL: 'redis://127.0.0.1:6379', RATE_LIMIT_REDIS_PREFIX: 'bench-1:' }).rateLimit.sharedStore?.keyPrefix).toBe('bench-1:');
+    expect(readConfig({ REDIS_URL: 'redis://127.0.0.1:6379', RATE_LIMIT_REDIS_PREFIX: 'bench-1:' }).rateLimit.sharedStore?.keyPrefix).toBe(
+      'bench-1:',
+    );
   });
 
   it('when REDIS_URL is not a redis URL, then the config is refused without echoing its password', () => {
@@ -75,6 +82,8 @@ describe('gateway config', () => {
     expect(configProblemsOf(() => readConfig({ JWKS_URL }))).toEqual([expect.stringMatching(/^JWKS_URL=.* is invalid: must be https/)]);
     expect(readConfig({ JWKS_URL, JWKS_OVER_PRIVATE_NETWORK: 'true' }).jwksUrl).toBe(JWKS_URL);
     expect(readConfig({ JWKS_URL, UNSAFE_DEVELOPMENT_MODE: 'true' }).jwksUrl).toBe(JWKS_URL);
-    expect(readConfig({ JWKS_URL: 'https://customer.example.com/.well-known/jwks.json' }).jwksUrl).toBe('https://customer.example.com/.well-known/jwks.json');
+    expect(readConfig({ JWKS_URL: 'https://customer.example.com/.well-known/jwks.json' }).jwksUrl).toBe(
+      'https://customer.example.com/.well-known/jwks.json',
+    );
   });
 });

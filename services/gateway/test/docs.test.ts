@@ -45,7 +45,12 @@ describe('API reference', () => {
     const partial = (await gateway.app.inject({ method: 'GET', url: '/docs/json' })).json();
     expect(Object.keys(partial.paths).sort()).toEqual(['/api/customers/me', '/api/menu']);
 
-    gateway.upstreams.account.openapi = anOpenApiDocument({ publicPath: '/api/accounts/me', internalPath: '/internal/x', schemaName: 'Account', tag: 'accounts' });
+    gateway.upstreams.account.openapi = anOpenApiDocument({
+      publicPath: '/api/accounts/me',
+      internalPath: '/internal/x',
+      schemaName: 'Account',
+      tag: 'accounts',
+    });
     gateway.upstreams.orchestrator.openapi = { openapi: '3.1.0', info: { title: 'o', version: '1' }, paths: {} };
     const complete = (await gateway.app.inject({ method: 'GET', url: '/docs/json' })).json();
 

@@ -1,6 +1,13 @@
 import { EDGE_KEEP_ALIVE_MS, SERVER_TIMEOUTS } from '@ordering/platform';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { aCheckoutRequest, aDepositRequest, aMalformedJsonBody, aOneMebibyteBody, aTraceparent, aCustomerRegistration } from './builders.js';
+import {
+  aCheckoutRequest,
+  aDepositRequest,
+  aMalformedJsonBody,
+  aOneMebibyteBody,
+  aTraceparent,
+  aCustomerRegistration,
+} from './builders.js';
 import { bearer } from './support/gateway-harness.js';
 import { useGateway } from './support/use-gateway.js';
 import type { EchoBody } from './support/upstream-server.js';
@@ -148,7 +155,13 @@ describe('request headers', () => {
   });
 
   it('when the client sends hop-by-hop or expect headers, then they stay at the gateway and the request succeeds', async () => {
-    const hopByHop = { 'keep-alive': 'timeout=5', upgrade: 'websocket', expect: '100-continue', te: 'trailers', 'proxy-authorization': 'Basic eA==' };
+    const hopByHop = {
+      'keep-alive': 'timeout=5',
+      upgrade: 'websocket',
+      expect: '100-continue',
+      te: 'trailers',
+      'proxy-authorization': 'Basic eA==',
+    };
 
     const response = await gateway.app.inject({
       method: 'POST',
@@ -171,7 +184,12 @@ describe('request headers', () => {
   });
 
   it('when the client already sent x-forwarded-for, then the client address is appended to it', async () => {
-    await gateway.app.inject({ method: 'GET', url: '/api/menu', remoteAddress: '203.0.113.7', headers: { 'x-forwarded-for': '198.51.100.1' } });
+    await gateway.app.inject({
+      method: 'GET',
+      url: '/api/menu',
+      remoteAddress: '203.0.113.7',
+      headers: { 'x-forwarded-for': '198.51.100.1' },
+    });
 
     expect(lastReceived().headers['x-forwarded-for']).toBe('198.51.100.1, 203.0.113.7');
   });
@@ -261,6 +279,10 @@ describe('public listener timeouts', () => {
     const server = gateway.app.server;
     expect(server.keepAliveTimeout).toBe(EDGE_KEEP_ALIVE_MS);
     expect(server.keepAliveTimeout).toBeGreaterThan(60_000);
-    expect([server.headersTimeout, server.requestTimeout, server.timeout]).toEqual([SERVER_TIMEOUTS.headersMs, SERVER_TIMEOUTS.requestMs, SERVER_TIMEOUTS.idleSocketMs]);
+    expect([server.headersTimeout, server.requestTimeout, server.timeout]).toEqual([
+      SERVER_TIMEOUTS.headersMs,
+      SERVER_TIMEOUTS.requestMs,
+      SERVER_TIMEOUTS.idleSocketMs,
+    ]);
   });
 });

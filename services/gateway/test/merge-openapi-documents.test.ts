@@ -10,8 +10,19 @@ describe('mergeOpenApiDocuments', () => {
   it('when two services are merged, then only their /api/ paths are kept, with their schemas, tags and bearer scheme', () => {
     const merged = mergeOpenApiDocuments(
       [
-        { service: 'customer', document: anOpenApiDocument({ publicPath: '/api/customers/me', internalPath: '/internal/messages', schemaName: 'Customer', tag: 'customers' }) },
-        { service: 'order', document: anOpenApiDocument({ publicPath: '/api/menu', internalPath: '/.well-known/x', schemaName: 'MenuItem', tag: 'menu' }) },
+        {
+          service: 'customer',
+          document: anOpenApiDocument({
+            publicPath: '/api/customers/me',
+            internalPath: '/internal/messages',
+            schemaName: 'Customer',
+            tag: 'customers',
+          }),
+        },
+        {
+          service: 'order',
+          document: anOpenApiDocument({ publicPath: '/api/menu', internalPath: '/.well-known/x', schemaName: 'MenuItem', tag: 'menu' }),
+        },
       ],
       info,
     );
@@ -63,7 +74,9 @@ describe('mergeOpenApiDocuments', () => {
           service: 'account',
           document: {
             components: { schemas: { Item: { type: 'integer' }, Page: page('Item'), Shared: { type: 'boolean' } } },
-            paths: { '/api/accounts/me/entries': { get: { responses: { 200: { content: { 'application/json': { schema: ref('Page') } } } } } } },
+            paths: {
+              '/api/accounts/me/entries': { get: { responses: { 200: { content: { 'application/json': { schema: ref('Page') } } } } } },
+            },
           },
         },
       ],
@@ -99,7 +112,10 @@ describe('mergeOpenApiDocuments', () => {
     const merged = mergeOpenApiDocuments(
       [
         { service: 'order', document: { paths: { '/api/orders/{id}': { get: { summary: 'from order' } } } } },
-        { service: 'orchestrator', document: { paths: { '/api/orders/{id}': { get: { summary: 'clash' }, post: { summary: 'from orchestrator' } } } } },
+        {
+          service: 'orchestrator',
+          document: { paths: { '/api/orders/{id}': { get: { summary: 'clash' }, post: { summary: 'from orchestrator' } } } },
+        },
       ],
       info,
     );

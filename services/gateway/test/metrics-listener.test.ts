@@ -91,13 +91,17 @@ describe('the gateway metrics listener', () => {
     expect(await statusOf(`${metricsUrl}/metrics`)).toMatch(/ECONNREFUSED/);
   }, 90_000);
 
-  it.each([['0'], ['65536'], ['ninety']])('when METRICS_PORT is %s, then the gateway stops before listening with exit 78 and one line', async (value) => {
-    const gateway = spawnGateway({ PORT: String(await findFreePort()), METRICS_PORT: value });
-    running.push(gateway);
+  it.each([['0'], ['65536'], ['ninety']])(
+    'when METRICS_PORT is %s, then the gateway stops before listening with exit 78 and one line',
+    async (value) => {
+      const gateway = spawnGateway({ PORT: String(await findFreePort()), METRICS_PORT: value });
+      running.push(gateway);
 
-    const { code, stderr } = await gateway.exited;
+      const { code, stderr } = await gateway.exited;
 
-    expect(code).toBe(78);
-    expect(stderr).toMatch(new RegExp(`^gateway: config error: METRICS_PORT="${value}" is invalid: [^\\n]+\\n$`));
-  }, 90_000);
+      expect(code).toBe(78);
+      expect(stderr).toMatch(new RegExp(`^gateway: config error: METRICS_PORT="${value}" is invalid: [^\\n]+\\n$`));
+    },
+    90_000,
+  );
 });

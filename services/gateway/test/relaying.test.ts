@@ -16,7 +16,12 @@ beforeAll(async () => {
 /** A request line sent byte for byte (an HTTP client library would normalise the target first). */
 const rawRequest = (target: string, headers: Record<string, string>): Promise<string> =>
   new Promise((resolve, reject) => {
-    const lines = [`GET ${target} HTTP/1.1`, 'host: gateway', 'connection: close', ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`)];
+    const lines = [
+      `GET ${target} HTTP/1.1`,
+      'host: gateway',
+      'connection: close',
+      ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+    ];
     const socket = connect(port, '127.0.0.1', () => socket.write(`${lines.join('\r\n')}\r\n\r\n`));
     let answer = '';
     socket.setEncoding('utf8');
@@ -37,7 +42,11 @@ describe('paths', () => {
 
 describe('request headers', () => {
   it('when the client lists a header in its Connection header, then that header stays at the gateway', async () => {
-    await gateway.app.inject({ method: 'GET', url: '/api/menu', headers: { connection: 'keep-alive, x-hop-secret', 'x-hop-secret': 'one hop only', 'x-kept': 'yes' } });
+    await gateway.app.inject({
+      method: 'GET',
+      url: '/api/menu',
+      headers: { connection: 'keep-alive, x-hop-secret', 'x-hop-secret': 'one hop only', 'x-kept': 'yes' },
+    });
 
     const [received] = gateway.allReceived();
     expect(received?.headers['x-hop-secret']).toBeUndefined();
@@ -58,7 +67,11 @@ describe('response bodies', () => {
   });
 
   it('when the service answers in chunks without a content length, then the client gets the same body', async () => {
-    const response = await gateway.app.inject({ method: 'GET', url: '/api/accounts/me', headers: { ...bearer(token), 'x-test-chunked': '1' } });
+    const response = await gateway.app.inject({
+      method: 'GET',
+      url: '/api/accounts/me',
+      headers: { ...bearer(token), 'x-test-chunked': '1' },
+    });
 
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe('application/json');

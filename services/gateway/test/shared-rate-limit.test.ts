@@ -56,7 +56,8 @@ const aKeyPrefix = (): string => `ordering-test:${randomUUID()}:`;
 const metricValue = async (metrics: ServiceMetrics, name: string): Promise<number | undefined> =>
   (await metrics.registry.getSingleMetric(name)?.get())?.values[0]?.value;
 
-const menu = (gateway: GatewayHarness, remoteAddress = '198.51.100.7') => gateway.app.inject({ method: 'GET', url: '/api/menu', remoteAddress });
+const menu = (gateway: GatewayHarness, remoteAddress = '198.51.100.7') =>
+  gateway.app.inject({ method: 'GET', url: '/api/menu', remoteAddress });
 
 const gateways = useGatewayStarter();
 const gatewayWith = (env: Record<string, string>, options: HarnessOptions = {}): Promise<GatewayHarness> =>
@@ -83,7 +84,7 @@ describe.skipIf(redisMissing)(`rate limits shared in Redis (${REDIS_URL})`, () =
     expect(first.upstreams.order.received.length + second.upstreams.order.received.length).toBe(5);
   });
 
-  it('when two systems use one Redis with different key prefixes, then neither uses up the other one\'s limit', async () => {
+  it("when two systems use one Redis with different key prefixes, then neither uses up the other one's limit", async () => {
     const busy = await gatewayWith({ REDIS_URL, RATE_LIMIT_REDIS_PREFIX: aKeyPrefix() });
     const other = await gatewayWith({ REDIS_URL, RATE_LIMIT_REDIS_PREFIX: aKeyPrefix() });
     for (const gateway of [busy, other]) {
@@ -122,7 +123,10 @@ describe('rate limits when Redis is unreachable', () => {
       },
     });
     const logger = createLogger({ service: 'gateway', level: 'info', destination });
-    const gateway = await gatewayWith({ REDIS_URL: `redis://127.0.0.1:${await findFreePort()}`, RATE_LIMIT_REDIS_PREFIX: aKeyPrefix() }, { logger });
+    const gateway = await gatewayWith(
+      { REDIS_URL: `redis://127.0.0.1:${await findFreePort()}`, RATE_LIMIT_REDIS_PREFIX: aKeyPrefix() },
+      { logger },
+    );
 
     expect((await gateway.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
     const statuses = [];

@@ -76,7 +76,11 @@ describe('slow and failing upstreams', () => {
   it('when a replica answers 503 to a GET, then it is relayed and not retried', async () => {
     const gateway = await startGateway();
 
-    const response = await gateway.app.inject({ method: 'GET', url: '/api/menu', headers: { 'x-test-status': '503', 'x-test-retry-after': '1' } });
+    const response = await gateway.app.inject({
+      method: 'GET',
+      url: '/api/menu',
+      headers: { 'x-test-status': '503', 'x-test-retry-after': '1' },
+    });
 
     expect(response.statusCode).toBe(503);
     expect(gateway.upstreams.order.received).toHaveLength(1);

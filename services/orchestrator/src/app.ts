@@ -13,5 +13,11 @@ export const buildApp = (deps: OrchestratorDeps): Promise<HttpServer> =>
     service: 'orchestrator',
     deps,
     openapi: { title: 'Orchestrator service', description: 'Checkout and cancel-order sagas' },
-    registerRoutes: (app) => registerSagaRoutes(app, { database: deps.database, engine: deps.engine, verifier: deps.verifier, transaction: deps.messaging.transaction }),
+    registerRoutes: (app) =>
+      registerSagaRoutes(app, {
+        database: deps.database,
+        engine: deps.engine,
+        verifier: deps.verifier,
+        transaction: deps.messaging.transaction,
+      }),
   });

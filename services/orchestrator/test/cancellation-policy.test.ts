@@ -14,7 +14,7 @@ describe('decideCancellation', () => {
     expect(decideCancellation(owner, [checkout('COMPLETED'), cancel('ABORTED')])).toEqual({ ok: true, value: undefined });
   });
 
-  it('when there is no checkout, or it is someone else\'s, then NOT_FOUND', () => {
+  it("when there is no checkout, or it is someone else's, then NOT_FOUND", () => {
     expect(decideCancellation(owner, [])).toEqual({ ok: false, failure: 'NOT_FOUND' });
     expect(decideCancellation(owner, [checkout('COMPLETED', 'someone-else')])).toEqual({ ok: false, failure: 'NOT_FOUND' });
   });

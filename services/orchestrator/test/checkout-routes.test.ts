@@ -16,7 +16,12 @@ beforeEach(async () => {
 afterEach(() => orchestrator.close());
 
 const checkout = (body: unknown = aCheckout(), headers: Record<string, string> = {}, query = '') =>
-  orchestrator.app.inject({ method: 'POST', url: `/api/checkout${query}`, payload: body as object, headers: { ...bearer(token), ...headers } });
+  orchestrator.app.inject({
+    method: 'POST',
+    url: `/api/checkout${query}`,
+    payload: body as object,
+    headers: { ...bearer(token), ...headers },
+  });
 
 const completeCheckout = async () => {
   await orchestrator.reply('order', succeeded({ total: 1340, currency: 'JPY' }));
@@ -37,7 +42,11 @@ describe('POST /api/checkout', () => {
       ['approveOrder', 'PENDING'],
     ]);
     const command = await orchestrator.reply('order', succeeded({ total: 1340, currency: 'JPY' }));
-    expect(command).toMatchObject({ type: 'order.CreatePendingOrder.v1', correlationId: saga.sagaId, payload: { orderId: saga.orderId, customerId, items: aCheckout().items } });
+    expect(command).toMatchObject({
+      type: 'order.CreatePendingOrder.v1',
+      correlationId: saga.sagaId,
+      payload: { orderId: saga.orderId, customerId, items: aCheckout().items },
+    });
   });
 
   it('when every participant succeeds, then the saga is COMPLETED and the debit asked for the priced total', async () => {
@@ -100,7 +109,11 @@ describe('POST /api/checkout', () => {
 
   it('when ?wait is given and the saga finishes in time, then 200 with the terminal saga', async () => {
     const pending = checkout(aCheckout(), {}, '?wait=10');
-    await expect.poll(() => orchestrator.database.pool.query('select count(*)::int as n from outbox_messages').then((r) => r.rows[0].n), { timeout: 15_000 }).toBe(1);
+    await expect
+      .poll(() => orchestrator.database.pool.query('select count(*)::int as n from outbox_messages').then((r) => r.rows[0].n), {
+        timeout: 15_000,
+      })
+      .toBe(1);
     await completeCheckout();
     const response = await pending;
     expect(response.statusCode).toBe(200);
@@ -125,7 +138,7 @@ describe('POST /api/checkout', () => {
 });
 
 describe('GET /api/checkout/{sagaId} and /api/admin/sagas', () => {
-  it("when another customer reads a saga, then 404; its owner and an admin get it", async () => {
+  it('when another customer reads a saga, then 404; its owner and an admin get it', async () => {
     const { sagaId } = (await checkout()).json();
     const stranger = await orchestrator.tokens.issue();
     const admin = await orchestrator.tokens.issue({ role: 'admin' });
@@ -156,7 +169,9 @@ describe('GET /api/checkout/{sagaId} and /api/admin/sagas', () => {
       const response = await orchestrator.get(`/api/admin/sagas?cursor=${cursor}`, admin);
       answers.push([what, response.statusCode, response.headers['content-type'], response.json().code]);
     }
-    expect(answers).toEqual(CRAFTED_CURSORS.map(([what]) => [what, 400, expect.stringContaining('application/problem+json'), 'VALIDATION_FAILED']));
+    expect(answers).toEqual(
+      CRAFTED_CURSORS.map(([what]) => [what, 400, expect.stringContaining('application/problem+json'), 'VALIDATION_FAILED']),
+    );
   });
 
   it('when a saga id or an order id in a path is a urn:uuid, then 400 VALIDATION_FAILED, not a database error', async () => {
@@ -173,7 +188,8 @@ describe('GET /api/checkout/{sagaId} and /api/admin/sagas', () => {
 });
 
 describe('POST /api/orders/{id}/cancel', () => {
-  const cancel = (orderId: string, t = token) => orchestrator.app.inject({ method: 'POST', url: `/api/orders/${orderId}/cancel`, headers: bearer(t) });
+  const cancel = (orderId: string, t = token) =>
+    orchestrator.app.inject({ method: 'POST', url: `/api/orders/${orderId}/cancel`, headers: bearer(t) });
 
   it('when the checkout completed, then the cancel-order saga starts and its first command re-checks the order', async () => {
     const { orderId } = (await checkout()).json();
@@ -187,7 +203,7 @@ describe('POST /api/orders/{id}/cancel', () => {
     expect(begin).toMatchObject({ type: 'order.BeginCancel.v1', payload: { orderId, customerId } });
   });
 
-  it('when the order is unknown or another customer\'s, then 404', async () => {
+  it("when the order is unknown or another customer's, then 404", async () => {
     const { orderId } = (await checkout()).json();
     await completeCheckout();
     expect((await cancel(randomUUID())).statusCode).toBe(404);

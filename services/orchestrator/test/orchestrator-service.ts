@@ -32,7 +32,15 @@ export const startOrchestrator = async (): Promise<OrchestratorUnderTest> => {
   await runMigrations(database.pool, SERVICE_MIGRATIONS, logger);
   const engine = createSagaEngine({ definitions: SAGA_DEFINITIONS, service: 'orchestrator', logger, metrics });
   // The relay is never started: commands stay in the outbox, where the test reads and answers them.
-  const messaging = createMessaging({ service: 'orchestrator', database, peers: { order: ['http://127.0.0.1:9'], account: ['http://127.0.0.1:9'] }, handlers: engine.replyHandlers(), logger, metrics, security: testMessageSecurity('orchestrator') });
+  const messaging = createMessaging({
+    service: 'orchestrator',
+    database,
+    peers: { order: ['http://127.0.0.1:9'], account: ['http://127.0.0.1:9'] },
+    handlers: engine.replyHandlers(),
+    logger,
+    metrics,
+    security: testMessageSecurity('orchestrator'),
+  });
   const tokens = await createTestTokens();
   const app = await buildApp({ logger, metrics, database, verifier: tokens.verifier, engine, messaging });
 
@@ -72,5 +80,7 @@ export const startOrchestrator = async (): Promise<OrchestratorUnderTest> => {
 
 const orderIdOf = (command: Envelope): string => String((command.payload as { orderId: string }).orderId);
 
-export const succeeded = (extra: Record<string, unknown> = {}) => (command: Envelope) => ({ orderId: orderIdOf(command), outcome: 'SUCCEEDED', ...extra });
+export const succeeded =
+  (extra: Record<string, unknown> = {}) =>
+  (command: Envelope) => ({ orderId: orderIdOf(command), outcome: 'SUCCEEDED', ...extra });
 export const failed = (reason: string) => (command: Envelope) => ({ orderId: orderIdOf(command), outcome: 'FAILED', reason });

@@ -27,15 +27,18 @@ describe('authentication on the order routes', () => {
 
   const routes = (): string[] => ['/api/orders', `/api/orders/${orderId}`];
 
-  it.each(['missing', 'expired', 'tampered', 'alg:none', 'garbage'])('when the token is %s, then both order routes answer 401', async (kind) => {
-    for (const url of routes()) {
-      const response = await service.get(url, badTokens[kind]);
-      expect(response.statusCode, url).toBe(401);
-      expect(response.headers['www-authenticate']).toBe('Bearer');
-      expect(response.json()).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
-      expect(JSON.stringify(response.json())).not.toContain(customerId);
-    }
-  });
+  it.each(['missing', 'expired', 'tampered', 'alg:none', 'garbage'])(
+    'when the token is %s, then both order routes answer 401',
+    async (kind) => {
+      for (const url of routes()) {
+        const response = await service.get(url, badTokens[kind]);
+        expect(response.statusCode, url).toBe(401);
+        expect(response.headers['www-authenticate']).toBe('Bearer');
+        expect(response.json()).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
+        expect(JSON.stringify(response.json())).not.toContain(customerId);
+      }
+    },
+  );
 
   it('when the authorization header is not a bearer token, then the answer is 401', async () => {
     const token = await service.tokenFor(customerId);

@@ -52,7 +52,13 @@ export const anOrder = (spec: OrderSpec = {}): Order => {
   const priced = priceOrder(SEEDED_MENU_ITEMS, spec.items ?? [aLine(SEEDED_MENU.shoyuRamen, 2), aLine(SEEDED_MENU.greenTea)]);
   if (!priced.ok) throw new Error(`anOrder: cannot price the requested items (${priced.failure.code})`);
   const at = spec.createdAt ?? new Date();
-  const order = pendingOrder({ id: randomUUID(), customerId: spec.customerId ?? aCustomerId(), lines: priced.value.lines, total: priced.value.total, at });
+  const order = pendingOrder({
+    id: randomUUID(),
+    customerId: spec.customerId ?? aCustomerId(),
+    lines: priced.value.lines,
+    total: priced.value.total,
+    at,
+  });
   return { ...order, status: spec.status ?? 'APPROVED', reason: spec.reason ?? null };
 };
 
@@ -74,7 +80,9 @@ export const SQL_METACHARACTERS = "'; DROP TABLE orders; --";
 export const anOrderCommand = <P>(type: string, payload: P, sagaId: string = randomUUID()): Envelope<P> =>
   createEnvelope({ type, source: 'orchestrator', destination: 'order', correlationId: sagaId, payload });
 
-export const aCreatePendingOrder = (overrides: Partial<OrderMessages.CreatePendingOrder> = {}): Envelope<OrderMessages.CreatePendingOrder> =>
+export const aCreatePendingOrder = (
+  overrides: Partial<OrderMessages.CreatePendingOrder> = {},
+): Envelope<OrderMessages.CreatePendingOrder> =>
   anOrderCommand(MessageTypes.CreatePendingOrder, {
     orderId: randomUUID(),
     customerId: aCustomerId(),
@@ -85,7 +93,8 @@ export const aCreatePendingOrder = (overrides: Partial<OrderMessages.CreatePendi
 /** What aCreatePendingOrder's default items cost: 2 x 980 + 180. */
 export const DEFAULT_ORDER_TOTAL = 2_140;
 
-export const anApproveOrder = (orderId: string): Envelope<OrderMessages.ApproveOrder> => anOrderCommand(MessageTypes.ApproveOrder, { orderId });
+export const anApproveOrder = (orderId: string): Envelope<OrderMessages.ApproveOrder> =>
+  anOrderCommand(MessageTypes.ApproveOrder, { orderId });
 
 export const aRejectOrder = (orderId: string, reason = 'INSUFFICIENT_FUNDS'): Envelope<OrderMessages.RejectOrder> =>
   anOrderCommand(MessageTypes.RejectOrder, { orderId, reason });
@@ -93,7 +102,8 @@ export const aRejectOrder = (orderId: string, reason = 'INSUFFICIENT_FUNDS'): En
 export const aBeginCancel = (orderId: string, customerId: string): Envelope<OrderMessages.BeginCancel> =>
   anOrderCommand(MessageTypes.BeginCancel, { orderId, customerId });
 
-export const aConfirmCancel = (orderId: string): Envelope<OrderMessages.ConfirmCancel> => anOrderCommand(MessageTypes.ConfirmCancel, { orderId });
+export const aConfirmCancel = (orderId: string): Envelope<OrderMessages.ConfirmCancel> =>
+  anOrderCommand(MessageTypes.ConfirmCancel, { orderId });
 
 export const anUndoCancel = (orderId: string): Envelope<OrderMessages.UndoCancel> => anOrderCommand(MessageTypes.UndoCancel, { orderId });
 

@@ -2,15 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { MessageTypes, type Envelope } from '@ordering/contracts';
 import { describe, expect, it } from 'vitest';
 import { useOrderParticipant } from './support/use-order-service.js';
-import {
-  aCreatePendingOrder,
-  aLine,
-  aMenuItem,
-  aRejectOrder,
-  aRetryOf,
-  DEFAULT_ORDER_TOTAL,
-  SEEDED_MENU,
-} from './builders.js';
+import { aCreatePendingOrder, aLine, aMenuItem, aRejectOrder, aRetryOf, DEFAULT_ORDER_TOTAL, SEEDED_MENU } from './builders.js';
 
 describe('order.CreatePendingOrder', () => {
   const { service, participant } = useOrderParticipant({ poolSize: 12 });
@@ -44,7 +36,10 @@ describe('order.CreatePendingOrder', () => {
         { menuItemId: SEEDED_MENU.lemonSour.id, name: 'Lemon sour', quantity: 1, unitPrice: 450, subtotal: 450 },
       ],
     });
-    const pending = await service.database.pool.query('select destination, message_type, status from outbox_messages where message_id = $1', [reply.id]);
+    const pending = await service.database.pool.query(
+      'select destination, message_type, status from outbox_messages where message_id = $1',
+      [reply.id],
+    );
     expect(pending.rows).toEqual([{ destination: 'orchestrator', message_type: MessageTypes.CreatePendingOrderReply, status: 'PENDING' }]);
   });
 
@@ -143,7 +138,10 @@ describe('order.CreatePendingOrder', () => {
     const intruder = await participant.send(aCreatePendingOrder({ orderId: command.payload.orderId }));
 
     expect(intruder.payload).toMatchObject({ outcome: 'FAILED', reason: 'ORDER_ID_CONFLICT' });
-    expect((await getOrder(command.payload.orderId, command.payload.customerId)).json()).toMatchObject({ status: 'PENDING', total: DEFAULT_ORDER_TOTAL });
+    expect((await getOrder(command.payload.orderId, command.payload.customerId)).json()).toMatchObject({
+      status: 'PENDING',
+      total: DEFAULT_ORDER_TOTAL,
+    });
   });
 
   it('when 10 copies of one command race, then exactly one order exists and all ten replies are the same', async () => {
@@ -154,21 +152,35 @@ describe('order.CreatePendingOrder', () => {
 
     const replies = (await Promise.all(copies.map((copy) => participant.repliesTo(copy)))).flat();
     expect(replies).toHaveLength(10);
-    for (const reply of replies) expect(reply.payload).toEqual({ orderId: command.payload.orderId, outcome: 'SUCCEEDED', total: DEFAULT_ORDER_TOTAL, currency: 'JPY' });
+    for (const reply of replies)
+      expect(reply.payload).toEqual({
+        orderId: command.payload.orderId,
+        outcome: 'SUCCEEDED',
+        total: DEFAULT_ORDER_TOTAL,
+        currency: 'JPY',
+      });
     const stored = await service.database.pool.query('select count(*)::int as count from orders where id = $1', [command.payload.orderId]);
     expect(stored.rows[0]).toEqual({ count: 1 });
-    const lines = await service.database.pool.query('select count(*)::int as count from order_items where order_id = $1', [command.payload.orderId]);
+    const lines = await service.database.pool.query('select count(*)::int as count from order_items where order_id = $1', [
+      command.payload.orderId,
+    ]);
     expect(lines.rows[0]).toEqual({ count: 2 });
   });
 
   it('when a create and its compensation race, then the order id ends with a rejected order or a tombstone, never a PENDING order', async () => {
     const commands = Array.from({ length: 20 }, () => aCreatePendingOrder());
 
-    await Promise.all(commands.flatMap((command) => [participant.deliver(command), participant.deliver(aRejectOrder(command.payload.orderId, 'TIMEOUT'))]));
+    await Promise.all(
+      commands.flatMap((command) => [participant.deliver(command), participant.deliver(aRejectOrder(command.payload.orderId, 'TIMEOUT'))]),
+    );
 
     for (const command of commands) {
       const { orderId } = command.payload;
-      const [state, tombstone, [created]] = await Promise.all([participant.orderState(orderId), participant.tombstoneOf(orderId), participant.repliesTo(command)]);
+      const [state, tombstone, [created]] = await Promise.all([
+        participant.orderState(orderId),
+        participant.tombstoneOf(orderId),
+        participant.repliesTo(command),
+      ]);
       if (state) {
         expect(state).toEqual({ status: 'REJECTED', reason: 'TIMEOUT' });
         expect(tombstone).toBeUndefined();

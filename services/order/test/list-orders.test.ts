@@ -125,7 +125,9 @@ describe('GET /api/orders', () => {
       const token = await service.tokenFor(customerId);
 
       const rejectedPage = await list(token, '?status=REJECTED');
-      expect(rejectedPage.items.map((order) => [order.id, order.status, order.reason])).toEqual([[rejected.id, 'REJECTED', 'INSUFFICIENT_FUNDS']]);
+      expect(rejectedPage.items.map((order) => [order.id, order.status, order.reason])).toEqual([
+        [rejected.id, 'REJECTED', 'INSUFFICIENT_FUNDS'],
+      ]);
       expect((await list(token, '?status=PENDING')).items.map((order) => order.id)).toEqual([pending.id]);
       expect((await list(token, '?status=CANCEL_PENDING')).items).toEqual([]);
       expect((await list(token)).items).toHaveLength(4);
@@ -133,12 +135,17 @@ describe('GET /api/orders', () => {
 
     it('when a status filter is combined with paging, then every page honours the filter', async () => {
       const customerId = aCustomerId();
-      const history = anOrderHistory(12, { customerId }).map((order, index) => ({ ...order, status: index % 3 === 0 ? ('CANCELLED' as const) : ('APPROVED' as const) }));
+      const history = anOrderHistory(12, { customerId }).map((order, index) => ({
+        ...order,
+        status: index % 3 === 0 ? ('CANCELLED' as const) : ('APPROVED' as const),
+      }));
       await service.given(...history);
 
       const pages = await allPages(await service.tokenFor(customerId), '?status=CANCELLED&limit=3');
 
-      expect(pages.flatMap((page) => page.items.map((order) => order.id))).toEqual(idsOf(history.filter((order) => order.status === 'CANCELLED')));
+      expect(pages.flatMap((page) => page.items.map((order) => order.id))).toEqual(
+        idsOf(history.filter((order) => order.status === 'CANCELLED')),
+      );
       expect(pages.at(-1)?.nextCursor).toBeNull();
     });
 
@@ -225,6 +232,11 @@ describe('GET /api/orders as an admin', () => {
 
     const response = await service.get('/api/orders?status=REJECTED', await service.tokenFor(aCustomerId(), 'admin'));
 
-    expect(response.json<OrderPage>().items.map((order) => order.id).sort()).toEqual(idsOf(rejected).sort());
+    expect(
+      response
+        .json<OrderPage>()
+        .items.map((order) => order.id)
+        .sort(),
+    ).toEqual(idsOf(rejected).sort());
   });
 });

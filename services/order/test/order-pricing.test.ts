@@ -51,9 +51,15 @@ describe('order pricing', () => {
     expect(result.ok && result.value.lines[0]?.menuItemId).toBe(gyoza.id);
   });
 
-  it.each([0, -1, 1.5, Number.NaN, Number.MAX_SAFE_INTEGER + 1])('when a quantity is %s, then pricing fails with INVALID_QUANTITY', (quantity) => {
-    expect(priceOrder(SEEDED_MENU_ITEMS, [{ menuItemId: gyoza.id, quantity }])).toMatchObject({ ok: false, failure: { code: 'INVALID_QUANTITY' } });
-  });
+  it.each([0, -1, 1.5, Number.NaN, Number.MAX_SAFE_INTEGER + 1])(
+    'when a quantity is %s, then pricing fails with INVALID_QUANTITY',
+    (quantity) => {
+      expect(priceOrder(SEEDED_MENU_ITEMS, [{ menuItemId: gyoza.id, quantity }])).toMatchObject({
+        ok: false,
+        failure: { code: 'INVALID_QUANTITY' },
+      });
+    },
+  );
 
   it('when no lines are requested, then pricing fails with EMPTY_ORDER', () => {
     expect(priceOrder(SEEDED_MENU_ITEMS, [])).toMatchObject({ ok: false, failure: { code: 'EMPTY_ORDER' } });

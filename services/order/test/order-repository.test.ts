@@ -15,7 +15,10 @@ describe('order repository', () => {
 
   it('when a line cannot be stored, then the whole order is rolled back', async () => {
     const order = anOrder({ items: [aLine(SEEDED_MENU.gyoza)] });
-    const broken = { ...order, lines: [...order.lines, { menuItemId: aMenuItem().id, name: 'Ghost', quantity: 1, unitPrice: 100, subtotal: 100 }] };
+    const broken = {
+      ...order,
+      lines: [...order.lines, { menuItemId: aMenuItem().id, name: 'Ghost', quantity: 1, unitPrice: 100, subtotal: 100 }],
+    };
     const before = { orders: await service.countRows('orders'), items: await service.countRows('order_items') };
 
     await expect(service.given(broken)).rejects.toThrow();
@@ -47,7 +50,14 @@ describe('order repository', () => {
 
   it('when menu items are looked up, then known ids are found and unknown or malformed ids are skipped', async () => {
     const { gyoza, ramune } = SEEDED_MENU;
-    const found = await service.orders.findMenuItems([gyoza.id, ramune.id.toUpperCase(), randomUUID(), 'nope', "'; DROP TABLE menu_items; --", gyoza.id]);
+    const found = await service.orders.findMenuItems([
+      gyoza.id,
+      ramune.id.toUpperCase(),
+      randomUUID(),
+      'nope',
+      "'; DROP TABLE menu_items; --",
+      gyoza.id,
+    ]);
     expect(found.map((item) => item.id).sort()).toEqual([gyoza.id, ramune.id].sort());
     expect(await service.orders.findMenuItems([])).toEqual([]);
   });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { isFinal, ORDER_EVENTS, ORDER_STATUSES, targetOf, transition, type OrderEvent, type OrderStatus } from '../src/domain/order-state.js';
+import {
+  isFinal,
+  ORDER_EVENTS,
+  ORDER_STATUSES,
+  targetOf,
+  transition,
+  type OrderEvent,
+  type OrderStatus,
+} from '../src/domain/order-state.js';
 
 const ALLOWED: [OrderStatus, OrderEvent, OrderStatus][] = [
   ['PENDING', 'APPROVE', 'APPROVED'],
@@ -32,12 +40,18 @@ describe('order state machine', () => {
   it.each(['PENDING', 'REJECTED', 'CANCEL_PENDING', 'CANCELLED'] as const)(
     'when a %s order is asked to begin cancelling, then it is refused as ORDER_NOT_CANCELLABLE',
     (from) => {
-      expect(transition(from, 'BEGIN_CANCEL')).toEqual({ ok: false, failure: { code: 'ORDER_NOT_CANCELLABLE', from, event: 'BEGIN_CANCEL' } });
+      expect(transition(from, 'BEGIN_CANCEL')).toEqual({
+        ok: false,
+        failure: { code: 'ORDER_NOT_CANCELLABLE', from, event: 'BEGIN_CANCEL' },
+      });
     },
   );
 
   it('when a rejected order is approved, then it is refused as ORDER_TRANSITION_NOT_ALLOWED', () => {
-    expect(transition('REJECTED', 'APPROVE')).toEqual({ ok: false, failure: { code: 'ORDER_TRANSITION_NOT_ALLOWED', from: 'REJECTED', event: 'APPROVE' } });
+    expect(transition('REJECTED', 'APPROVE')).toEqual({
+      ok: false,
+      failure: { code: 'ORDER_TRANSITION_NOT_ALLOWED', from: 'REJECTED', event: 'APPROVE' },
+    });
   });
 
   it('when an approved order is approved again, then it is refused (a replay is recognised through targetOf instead)', () => {

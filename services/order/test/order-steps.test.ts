@@ -42,7 +42,9 @@ const EXPECTED: Record<OrderEvent, Record<OrderStatus, StepDecision>> = {
   },
 };
 
-const CASES = ORDER_EVENTS.flatMap((event) => ORDER_STATUSES.map((status): [OrderEvent, OrderStatus, StepDecision] => [event, status, EXPECTED[event][status]]));
+const CASES = ORDER_EVENTS.flatMap((event) =>
+  ORDER_STATUSES.map((status): [OrderEvent, OrderStatus, StepDecision] => [event, status, EXPECTED[event][status]]),
+);
 
 describe('deciding a saga step', () => {
   it.each(CASES)('when %s reaches a %s order, then the step decides %o', (event, status, expected) => {
@@ -61,7 +63,8 @@ describe('deciding a saga step', () => {
   it('when a step is repeated after it moved the order, then the repeat changes nothing and succeeds', () => {
     for (const [event, status] of CASES) {
       const decision = decideStep(status, event);
-      if (decision.action === 'transition') expect(decideStep(decision.to, event), `${event} twice from ${status}`).toEqual({ action: 'repeat' });
+      if (decision.action === 'transition')
+        expect(decideStep(decision.to, event), `${event} twice from ${status}`).toEqual({ action: 'repeat' });
     }
   });
 

@@ -28,7 +28,11 @@ describe('order saga steps after creation', () => {
     const owned = Object.values(MESSAGE_CATALOG)
       .filter((contract) => contract.kind === 'command' && contract.owner === 'order')
       .map((contract) => contract.type);
-    expect(createOrderMessageHandlers({ logger: silentLogger() }).map((handler) => handler.type).sort()).toEqual(owned.sort());
+    expect(
+      createOrderMessageHandlers({ logger: silentLogger() })
+        .map((handler) => handler.type)
+        .sort(),
+    ).toEqual(owned.sort());
   });
 
   describe('ApproveOrder', () => {
@@ -44,15 +48,22 @@ describe('order saga steps after creation', () => {
       expect(await participant.orderState(order.id)).toEqual({ status: 'APPROVED', reason: null });
     });
 
-    it.each(['CANCEL_PENDING', 'CANCELLED'] as const)('when a late approval meets a %s order, then it succeeds and the order stays where it is', async (status) => {
-      const order = await anExistingOrder(status);
-      expect((await participant.send(anApproveOrder(order.id))).payload).toMatchObject({ outcome: 'SUCCEEDED' });
-      expect(await participant.orderState(order.id)).toMatchObject({ status });
-    });
+    it.each(['CANCEL_PENDING', 'CANCELLED'] as const)(
+      'when a late approval meets a %s order, then it succeeds and the order stays where it is',
+      async (status) => {
+        const order = await anExistingOrder(status);
+        expect((await participant.send(anApproveOrder(order.id))).payload).toMatchObject({ outcome: 'SUCCEEDED' });
+        expect(await participant.orderState(order.id)).toMatchObject({ status });
+      },
+    );
 
     it('when a REJECTED order is approved, then it is FAILED ORDER_NOT_PENDING and stays REJECTED', async () => {
       const order = await anExistingOrder('REJECTED');
-      expect((await participant.send(anApproveOrder(order.id))).payload).toEqual({ orderId: order.id, outcome: 'FAILED', reason: 'ORDER_NOT_PENDING' });
+      expect((await participant.send(anApproveOrder(order.id))).payload).toEqual({
+        orderId: order.id,
+        outcome: 'FAILED',
+        reason: 'ORDER_NOT_PENDING',
+      });
       expect(await participant.orderState(order.id)).toMatchObject({ status: 'REJECTED' });
     });
 
@@ -72,7 +83,12 @@ describe('order saga steps after creation', () => {
 
       const warnings = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line['level'] === 'warn');
       expect(warnings).toEqual([
-        expect.objectContaining({ messageId: command.id, correlationId: command.correlationId, orderId: order.id, reason: 'ORDER_NOT_PENDING' }),
+        expect.objectContaining({
+          messageId: command.id,
+          correlationId: command.correlationId,
+          orderId: order.id,
+          reason: 'ORDER_NOT_PENDING',
+        }),
       ]);
     });
   });
@@ -98,7 +114,11 @@ describe('order saga steps after creation', () => {
 
     it('when an APPROVED order is rejected, then it is FAILED ORDER_ALREADY_APPROVED and stays APPROVED', async () => {
       const order = await anExistingOrder('APPROVED');
-      expect((await participant.send(aRejectOrder(order.id))).payload).toEqual({ orderId: order.id, outcome: 'FAILED', reason: 'ORDER_ALREADY_APPROVED' });
+      expect((await participant.send(aRejectOrder(order.id))).payload).toEqual({
+        orderId: order.id,
+        outcome: 'FAILED',
+        reason: 'ORDER_ALREADY_APPROVED',
+      });
       expect(await participant.orderState(order.id)).toEqual({ status: 'APPROVED', reason: null });
     });
   });
@@ -116,29 +136,44 @@ describe('order saga steps after creation', () => {
 
     it('when the cancellation was already confirmed, then a late repeat still succeeds with the total', async () => {
       const order = await anExistingOrder('CANCELLED');
-      expect((await participant.send(aBeginCancel(order.id, order.customerId))).payload).toEqual({ orderId: order.id, outcome: 'SUCCEEDED', total: order.total });
+      expect((await participant.send(aBeginCancel(order.id, order.customerId))).payload).toEqual({
+        orderId: order.id,
+        outcome: 'SUCCEEDED',
+        total: order.total,
+      });
       expect(await participant.orderState(order.id)).toMatchObject({ status: 'CANCELLED' });
     });
 
-    it.each(['PENDING', 'REJECTED'] as const)('when the order is %s, then it is FAILED ORDER_NOT_CANCELLABLE and unchanged', async (status) => {
-      const order = await anExistingOrder(status);
-      expect((await participant.send(aBeginCancel(order.id, order.customerId))).payload).toEqual({
-        orderId: order.id,
-        outcome: 'FAILED',
-        reason: 'ORDER_NOT_CANCELLABLE',
-      });
-      expect(await participant.orderState(order.id)).toMatchObject({ status });
-    });
+    it.each(['PENDING', 'REJECTED'] as const)(
+      'when the order is %s, then it is FAILED ORDER_NOT_CANCELLABLE and unchanged',
+      async (status) => {
+        const order = await anExistingOrder(status);
+        expect((await participant.send(aBeginCancel(order.id, order.customerId))).payload).toEqual({
+          orderId: order.id,
+          outcome: 'FAILED',
+          reason: 'ORDER_NOT_CANCELLABLE',
+        });
+        expect(await participant.orderState(order.id)).toMatchObject({ status });
+      },
+    );
 
     it('when another customer asks to cancel the order, then it is FAILED NOT_FOUND and the order stays APPROVED', async () => {
       const order = await anExistingOrder('APPROVED');
-      expect((await participant.send(aBeginCancel(order.id, aCustomerId()))).payload).toEqual({ orderId: order.id, outcome: 'FAILED', reason: 'NOT_FOUND' });
+      expect((await participant.send(aBeginCancel(order.id, aCustomerId()))).payload).toEqual({
+        orderId: order.id,
+        outcome: 'FAILED',
+        reason: 'NOT_FOUND',
+      });
       expect(await participant.orderState(order.id)).toMatchObject({ status: 'APPROVED' });
     });
 
     it('when the order does not exist, then it is FAILED NOT_FOUND', async () => {
       const orderId = randomUUID();
-      expect((await participant.send(aBeginCancel(orderId, aCustomerId()))).payload).toEqual({ orderId, outcome: 'FAILED', reason: 'NOT_FOUND' });
+      expect((await participant.send(aBeginCancel(orderId, aCustomerId()))).payload).toEqual({
+        orderId,
+        outcome: 'FAILED',
+        reason: 'NOT_FOUND',
+      });
     });
 
     it('when two cancellations of one order race, then the order moves once and both succeed with the total', async () => {
@@ -147,7 +182,10 @@ describe('order saga steps after creation', () => {
 
       await Promise.all(commands.map((command) => participant.deliver(command)));
 
-      for (const command of commands) expect((await participant.repliesTo(command)).map((reply) => reply.payload)).toEqual([{ orderId: order.id, outcome: 'SUCCEEDED', total: order.total }]);
+      for (const command of commands)
+        expect((await participant.repliesTo(command)).map((reply) => reply.payload)).toEqual([
+          { orderId: order.id, outcome: 'SUCCEEDED', total: order.total },
+        ]);
       expect(await participant.orderState(order.id)).toMatchObject({ status: 'CANCEL_PENDING' });
     });
   });
@@ -162,7 +200,11 @@ describe('order saga steps after creation', () => {
 
     it('when the order is APPROVED (the cancellation never began or was undone), then it is FAILED and unchanged', async () => {
       const order = await anExistingOrder('APPROVED');
-      expect((await participant.send(aConfirmCancel(order.id))).payload).toEqual({ orderId: order.id, outcome: 'FAILED', reason: 'ORDER_NOT_CANCEL_PENDING' });
+      expect((await participant.send(aConfirmCancel(order.id))).payload).toEqual({
+        orderId: order.id,
+        outcome: 'FAILED',
+        reason: 'ORDER_NOT_CANCEL_PENDING',
+      });
       expect(await participant.orderState(order.id)).toMatchObject({ status: 'APPROVED' });
     });
   });
@@ -183,7 +225,11 @@ describe('order saga steps after creation', () => {
 
     it('when the order is already CANCELLED, then the undo is FAILED and the order stays CANCELLED', async () => {
       const order = await anExistingOrder('CANCELLED');
-      expect((await participant.send(anUndoCancel(order.id))).payload).toEqual({ orderId: order.id, outcome: 'FAILED', reason: 'ORDER_NOT_CANCEL_PENDING' });
+      expect((await participant.send(anUndoCancel(order.id))).payload).toEqual({
+        orderId: order.id,
+        outcome: 'FAILED',
+        reason: 'ORDER_NOT_CANCEL_PENDING',
+      });
       expect(await participant.orderState(order.id)).toMatchObject({ status: 'CANCELLED' });
     });
   });
@@ -199,7 +245,10 @@ describe('order saga steps after creation', () => {
   it('when a whole cancellation runs, then every reply is addressed to the orchestrator in the saga’s conversation', async () => {
     const order = await anExistingOrder('APPROVED');
     const sagaId = randomUUID();
-    const commands = [aBeginCancel(order.id, order.customerId), aConfirmCancel(order.id)].map((command) => ({ ...command, correlationId: sagaId }));
+    const commands = [aBeginCancel(order.id, order.customerId), aConfirmCancel(order.id)].map((command) => ({
+      ...command,
+      correlationId: sagaId,
+    }));
 
     for (const command of commands) {
       const reply = await participant.send(command);

@@ -2,7 +2,17 @@ import type { Envelope } from '@ordering/contracts';
 import { statementsPerStep } from '@ordering/testing';
 import { describe, expect, it } from 'vitest';
 import { useOrderParticipant } from './support/use-order-service.js';
-import { aBeginCancel, aConfirmCancel, aCreatePendingOrder, aLine, anApproveOrder, anUndoCancel, aRejectOrder, aRetryOf, SEEDED_MENU } from './builders.js';
+import {
+  aBeginCancel,
+  aConfirmCancel,
+  aCreatePendingOrder,
+  aLine,
+  anApproveOrder,
+  anUndoCancel,
+  aRejectOrder,
+  aRetryOf,
+  SEEDED_MENU,
+} from './builders.js';
 
 /**
  * Every statement is a round trip to PostgreSQL, and a checkout's cost is mostly round trips (issue 10). Counted here:
@@ -12,7 +22,10 @@ import { aBeginCancel, aConfirmCancel, aCreatePendingOrder, aLine, anApproveOrde
 describe('statements per order step', () => {
   const { service, participant } = useOrderParticipant();
 
-  const statementsOf = statementsPerStep(() => service.statementsSent(), (command: Envelope) => participant.deliver(command));
+  const statementsOf = statementsPerStep(
+    () => service.statementsSent(),
+    (command: Envelope) => participant.deliver(command),
+  );
 
   it('when an order is created and approved, then creating takes 3 statements (lock with menu, write, reply) and approving 2 (move, reply)', async () => {
     const create = aCreatePendingOrder({ items: [aLine(SEEDED_MENU.katsuCurry, 2), aLine(SEEDED_MENU.lemonSour)] });

@@ -8,7 +8,10 @@ describe('GET /api/orders/{id}', () => {
 
   it('when the owner reads their order, then it comes back with its lines and totals', async () => {
     const customerId = aCustomerId();
-    const order = anOrder({ customerId, items: [aLine(SEEDED_MENU.shoyuRamen, 2), aLine(SEEDED_MENU.gyoza), aLine(SEEDED_MENU.draftBeer, 2)] });
+    const order = anOrder({
+      customerId,
+      items: [aLine(SEEDED_MENU.shoyuRamen, 2), aLine(SEEDED_MENU.gyoza), aLine(SEEDED_MENU.draftBeer, 2)],
+    });
     await service.given(order);
 
     const response = await service.get(`/api/orders/${order.id}`, await service.tokenFor(customerId));

@@ -186,7 +186,12 @@ export class ApiClient {
       if (options.contentType !== undefined) headers['content-type'] = options.contentType;
     }
     if (options.token !== undefined) headers['authorization'] = `Bearer ${options.token}`;
-    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body, signal: AbortSignal.timeout(options.timeoutMs ?? 60_000) });
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers,
+      body,
+      signal: AbortSignal.timeout(options.timeoutMs ?? 60_000),
+    });
     const text = await response.text();
     const contentType = response.headers.get('content-type');
     let parsed: unknown;
@@ -291,21 +296,30 @@ export class ApiClient {
   }
 
   orders(token: string, query: PageQuery & { status?: string } = {}): Promise<ApiResponse<Page<Order>>> {
-    return this.get<Page<Order>>(`/api/orders${queryString({ limit: query.limit, cursor: query.cursor, status: query.status })}`, { token });
+    return this.get<Page<Order>>(`/api/orders${queryString({ limit: query.limit, cursor: query.cursor, status: query.status })}`, {
+      token,
+    });
   }
 
   /** Every order the token may see (a customer's own, or all for an admin), following nextCursor to the end. */
   async allOrders(token: string, query: { status?: string } = {}, limit = 100): Promise<Order[]> {
-    return this.collectPages('GET /api/orders', (cursor) => this.orders(token, { ...query, limit, ...(cursor === undefined ? {} : { cursor }) }));
+    return this.collectPages('GET /api/orders', (cursor) =>
+      this.orders(token, { ...query, limit, ...(cursor === undefined ? {} : { cursor }) }),
+    );
   }
 
   adminSagas(token: string, query: PageQuery & { status?: string; type?: string } = {}): Promise<ApiResponse<Page<Saga>>> {
-    return this.get<Page<Saga>>(`/api/admin/sagas${queryString({ limit: query.limit, cursor: query.cursor, status: query.status, type: query.type })}`, { token });
+    return this.get<Page<Saga>>(
+      `/api/admin/sagas${queryString({ limit: query.limit, cursor: query.cursor, status: query.status, type: query.type })}`,
+      { token },
+    );
   }
 
   /** Every saga (admin), following nextCursor to the end. */
   async allAdminSagas(token: string, query: { status?: string; type?: string } = {}, limit = 100): Promise<Saga[]> {
-    return this.collectPages('GET /api/admin/sagas', (cursor) => this.adminSagas(token, { ...query, limit, ...(cursor === undefined ? {} : { cursor }) }));
+    return this.collectPages('GET /api/admin/sagas', (cursor) =>
+      this.adminSagas(token, { ...query, limit, ...(cursor === undefined ? {} : { cursor }) }),
+    );
   }
 
   /** Follows nextCursor to the end; fails loudly on an error status or a cursor that never ends. */
@@ -314,7 +328,8 @@ export class ApiClient {
     let cursor: string | undefined;
     for (let page = 0; page < 1_000; page += 1) {
       const response = await fetchPage(cursor);
-      if (response.status !== 200) throw new Error(`${response.method} ${response.path} answered ${response.status}: ${response.text.slice(0, 400)}`);
+      if (response.status !== 200)
+        throw new Error(`${response.method} ${response.path} answered ${response.status}: ${response.text.slice(0, 400)}`);
       all.push(...response.body.items);
       if (response.body.nextCursor === null) return all;
       cursor = response.body.nextCursor;

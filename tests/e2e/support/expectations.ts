@@ -83,7 +83,10 @@ export const expectLedgerEntryShape = (entry: LedgerEntry): void => {
     createdAt: expect.stringMatching(ISO_UTC),
   });
   const allowed = new Set(['id', 'kind', 'amount', 'balanceAfter', 'orderId', 'createdAt']);
-  expect(Object.keys(entry).filter((key) => !allowed.has(key)), 'unexpected LedgerEntry fields').toEqual([]);
+  expect(
+    Object.keys(entry).filter((key) => !allowed.has(key)),
+    'unexpected LedgerEntry fields',
+  ).toEqual([]);
 };
 
 /** docs/api.md's money invariant for a customer with deposits only (no orders yet). */

@@ -8,7 +8,10 @@ import { runCommand } from './run-command.js';
 
 const run = async (command: string, args: readonly string[], timeoutMs = 120_000): Promise<string> => {
   const result = await runCommand(command, args, { timeoutMs });
-  if (result.code !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.code ?? result.signal}: ${result.stderr.trim() || result.stdout.trim()}`);
+  if (result.code !== 0)
+    throw new Error(
+      `${command} ${args.join(' ')} exited with ${result.code ?? result.signal}: ${result.stderr.trim() || result.stdout.trim()}`,
+    );
   return result.stdout;
 };
 
@@ -53,7 +56,8 @@ const postgresVersion = (): string => {
 };
 
 /** A fast restart of the system PostgreSQL: every connection is dropped, the server is back a few seconds later. */
-export const restartPostgres = (): Promise<string> => run('pg_ctlcluster', ['--skip-systemctl-redirect', postgresVersion(), 'main', 'restart']);
+export const restartPostgres = (): Promise<string> =>
+  run('pg_ctlcluster', ['--skip-systemctl-redirect', postgresVersion(), 'main', 'restart']);
 
 /** CI sets CI=true; there a missing tool is a failure, not a reason to skip. */
 export const isCi = (): boolean => Boolean(process.env.CI);

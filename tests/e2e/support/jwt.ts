@@ -1,7 +1,8 @@
 /** Reads a JWT's header and claims without verifying it (the tests only look; the services verify). */
 export const decodeJwt = (token: string): { header: Record<string, unknown>; claims: Record<string, unknown> } => {
   const [header, claims] = token.split('.');
-  const decode = (part: string | undefined): Record<string, unknown> => JSON.parse(Buffer.from(part ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+  const decode = (part: string | undefined): Record<string, unknown> =>
+    JSON.parse(Buffer.from(part ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
   return { header: decode(header), claims: decode(claims) };
 };
 

@@ -5,7 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiResponse, CheckoutLine, MenuItem, Order, Saga } from './api-client.js';
 import { aCustomer, anIdempotencyKey } from './builders.js';
 import { expectStatus } from './expectations.js';
-import { adminToken, expectMoneyInvariants, terminalSagaOf, waitForQuietSagas, waitForTerminalSagas, type CustomerSession, type TrackedSaga } from './sagas.js';
+import {
+  adminToken,
+  expectMoneyInvariants,
+  terminalSagaOf,
+  waitForQuietSagas,
+  waitForTerminalSagas,
+  type CustomerSession,
+  type TrackedSaga,
+} from './sagas.js';
 import type { RunningSystem, StartSystemOptions } from './system.js';
 import { useSystemPerSuite } from './system-per-suite.js';
 import { eventually } from './wait.js';
@@ -136,7 +144,10 @@ export const describeLoadUnderDisruption = (options: LoadUnderDisruptionOptions)
     const terminal = new Map<string, Saga>();
 
     /** The first few requests of every unexpected kind, to find them in the logs. */
-    const examples = new Map<string, { at: string; phase: string; method: string; path: string; requestId: string | null; body: string; logged: string[] }[]>();
+    const examples = new Map<
+      string,
+      { at: string; phase: string; method: string; path: string; requestId: string | null; body: string; logged: string[] }[]
+    >();
     /** What the disruption is doing right now, e.g. `kill -9 orchestrator: orchestrator killed, waiting for its restart`. */
     let phase = 'load before the first disruption';
     const count = (kind: string, response?: ApiResponse): void => {
@@ -144,7 +155,15 @@ export const describeLoadUnderDisruption = (options: LoadUnderDisruptionOptions)
       if (response === undefined || isExpectedKind(kind)) return;
       const seen = examples.get(kind) ?? [];
       if (seen.length >= 3) return;
-      const example = { at: new Date().toISOString(), phase, method: response.method, path: response.path, requestId: response.headers.get('x-request-id'), body: response.text.slice(0, 300), logged: [] as string[] };
+      const example = {
+        at: new Date().toISOString(),
+        phase,
+        method: response.method,
+        path: response.path,
+        requestId: response.headers.get('x-request-id'),
+        body: response.text.slice(0, 300),
+        logged: [] as string[],
+      };
       seen.push(example);
       examples.set(kind, seen);
       // The services log asynchronously: look for the request's lines a moment later, before they scroll out of the buffer.
@@ -177,7 +196,10 @@ export const describeLoadUnderDisruption = (options: LoadUnderDisruptionOptions)
 
     const randomLines = (): { lines: CheckoutLine[]; unknownItem: boolean } => {
       const lineCount = 1 + Math.floor(Math.random() * 3);
-      const lines = Array.from({ length: lineCount }, (_, i) => ({ menuItemId: (menu[(Math.floor(Math.random() * menu.length) + i) % menu.length] as MenuItem).id, quantity: 1 + Math.floor(Math.random() * 2) }));
+      const lines = Array.from({ length: lineCount }, (_, i) => ({
+        menuItemId: (menu[(Math.floor(Math.random() * menu.length) + i) % menu.length] as MenuItem).id,
+        quantity: 1 + Math.floor(Math.random() * 2),
+      }));
       // About one checkout in fifty names an item that does not exist: it must end ABORTED UNKNOWN_MENU_ITEM.
       const unknownItem = Math.random() < 0.02;
       if (unknownItem) lines.push({ menuItemId: randomUUID(), quantity: 1 });
@@ -186,8 +208,10 @@ export const describeLoadUnderDisruption = (options: LoadUnderDisruptionOptions)
 
     const record = (session: Session, response: ApiResponse<Saga>, unknownItem: boolean): void => {
       const saga = response.body;
-      if (!accepted.has(saga.sagaId)) accepted.set(saga.sagaId, { sagaId: saga.sagaId, token: session.token, type: saga.type, orderId: saga.orderId, unknownItem });
-      if (saga.type === 'checkout' && saga.status === 'COMPLETED' && !session.approvedOrderIds.includes(saga.orderId)) session.approvedOrderIds.push(saga.orderId);
+      if (!accepted.has(saga.sagaId))
+        accepted.set(saga.sagaId, { sagaId: saga.sagaId, token: session.token, type: saga.type, orderId: saga.orderId, unknownItem });
+      if (saga.type === 'checkout' && saga.status === 'COMPLETED' && !session.approvedOrderIds.includes(saga.orderId))
+        session.approvedOrderIds.push(saga.orderId);
     };
 
     /**
@@ -272,34 +296,38 @@ export const describeLoadUnderDisruption = (options: LoadUnderDisruptionOptions)
       );
     };
 
-    it(options.scenario, async () => {
-      const sys = running();
-      restartsAtStart = restartsOf(sys);
-      load = Promise.all(Array.from({ length: WORKERS }, (_, i) => worker(i))).then(() => undefined);
-      const planned = options.disruptions(sys);
-      for (const disruption of planned) {
-        const target = acceptedCount() + ACCEPTED_BETWEEN_KILLS;
-        await eventually(async () => (acceptedCount() >= target ? true : undefined), {
-          what: `${ACCEPTED_BETWEEN_KILLS} more accepted checkouts before "${disruption.name}" (accepted so far: ${acceptedCount()}; done: ${JSON.stringify(disruptions.map((done) => done.name))})`,
-          timeoutMs: 90_000,
-          context: () => `${summary()}\n${logs()}`,
-        });
-        const acceptedBefore = acceptedCount();
-        const startedAt = new Date().toISOString();
-        phase = `${disruption.name} at ${startedAt}`;
-        const observed = await disruption.disrupt(sys, (now) => (phase = `${disruption.name}: ${now}`));
-        phase = `load after "${disruption.name}", everything ready again`;
-        lastRestartAt = Date.now();
-        disruptions.push({ name: disruption.name, startedAt, readyAt: new Date(lastRestartAt).toISOString(), acceptedBefore, observed });
-        console.log(`load: "${disruption.name}" done ${JSON.stringify(observed)}; ${acceptedCount()} sagas accepted so far`);
-      }
-      stopping = true;
-      await load;
-      console.log(`load: stopped\n${summary()}`);
-      expect(disruptions.map((done) => done.name)).toEqual(planned.map((disruption) => disruption.name));
-      expect(acceptedCount()).toBeGreaterThanOrEqual(planned.length * ACCEPTED_BETWEEN_KILLS);
-      if (options.noProcessMayRestart) expect(restartsOf(sys), `no process crashed\n${summary()}\n${logs()}`).toEqual(restartsAtStart);
-    }, DISRUPTION_TIMEOUT_MS);
+    it(
+      options.scenario,
+      async () => {
+        const sys = running();
+        restartsAtStart = restartsOf(sys);
+        load = Promise.all(Array.from({ length: WORKERS }, (_, i) => worker(i))).then(() => undefined);
+        const planned = options.disruptions(sys);
+        for (const disruption of planned) {
+          const target = acceptedCount() + ACCEPTED_BETWEEN_KILLS;
+          await eventually(async () => (acceptedCount() >= target ? true : undefined), {
+            what: `${ACCEPTED_BETWEEN_KILLS} more accepted checkouts before "${disruption.name}" (accepted so far: ${acceptedCount()}; done: ${JSON.stringify(disruptions.map((done) => done.name))})`,
+            timeoutMs: 90_000,
+            context: () => `${summary()}\n${logs()}`,
+          });
+          const acceptedBefore = acceptedCount();
+          const startedAt = new Date().toISOString();
+          phase = `${disruption.name} at ${startedAt}`;
+          const observed = await disruption.disrupt(sys, (now) => (phase = `${disruption.name}: ${now}`));
+          phase = `load after "${disruption.name}", everything ready again`;
+          lastRestartAt = Date.now();
+          disruptions.push({ name: disruption.name, startedAt, readyAt: new Date(lastRestartAt).toISOString(), acceptedBefore, observed });
+          console.log(`load: "${disruption.name}" done ${JSON.stringify(observed)}; ${acceptedCount()} sagas accepted so far`);
+        }
+        stopping = true;
+        await load;
+        console.log(`load: stopped\n${summary()}`);
+        expect(disruptions.map((done) => done.name)).toEqual(planned.map((disruption) => disruption.name));
+        expect(acceptedCount()).toBeGreaterThanOrEqual(planned.length * ACCEPTED_BETWEEN_KILLS);
+        if (options.noProcessMayRestart) expect(restartsOf(sys), `no process crashed\n${summary()}\n${logs()}`).toEqual(restartsAtStart);
+      },
+      DISRUPTION_TIMEOUT_MS,
+    );
 
     it(`then within ${SETTLE_MS / 1000} s of the last recovery every accepted saga is COMPLETED or ABORTED`, async () => {
       expect(lastRestartAt, 'the kill phase finished').toBeGreaterThan(0);
@@ -314,8 +342,10 @@ export const describeLoadUnderDisruption = (options: LoadUnderDisruptionOptions)
       } catch (error) {
         // Say whether they were only slow or are stuck for good, then fail with the original message.
         const late = await waitForTerminalSagas(api, tracked, { timeoutMs: 120_000, perTokenBatch: 20, results: terminal }).then(
-          (sagas) => `all ${sagas.size} became terminal later, ${Math.round((Date.now() - lastRestartAt) / 1000)} s after the last recovery`,
-          (lateError: unknown) => `still not all terminal ${Math.round((Date.now() - lastRestartAt) / 1000)} s after the last recovery: ${lateError instanceof Error ? lateError.message.slice(0, 3_000) : String(lateError)}`,
+          (sagas) =>
+            `all ${sagas.size} became terminal later, ${Math.round((Date.now() - lastRestartAt) / 1000)} s after the last recovery`,
+          (lateError: unknown) =>
+            `still not all terminal ${Math.round((Date.now() - lastRestartAt) / 1000)} s after the last recovery: ${lateError instanceof Error ? lateError.message.slice(0, 3_000) : String(lateError)}`,
         );
         throw new Error(`${error instanceof Error ? error.message : String(error)}\n(afterwards: ${late})`);
       } finally {
@@ -327,9 +357,15 @@ export const describeLoadUnderDisruption = (options: LoadUnderDisruptionOptions)
     it('then no order is PENDING or CANCEL_PENDING, and every saga agrees with its order', async () => {
       await waitForQuietSagas(api, admin, { timeoutMs: 60_000, context: () => `${summary()}\n${logs()}` });
       const pending = await api.allOrders(admin, { status: 'PENDING' });
-      expect(pending.map((order) => [order.id, order.createdAt]), `orders left PENDING\n${summary()}`).toEqual([]);
+      expect(
+        pending.map((order) => [order.id, order.createdAt]),
+        `orders left PENDING\n${summary()}`,
+      ).toEqual([]);
       const cancelPending = await api.allOrders(admin, { status: 'CANCEL_PENDING' });
-      expect(cancelPending.map((order) => [order.id, order.updatedAt]), `orders left CANCEL_PENDING\n${summary()}`).toEqual([]);
+      expect(
+        cancelPending.map((order) => [order.id, order.updatedAt]),
+        `orders left CANCEL_PENDING\n${summary()}`,
+      ).toEqual([]);
 
       const orders = new Map<string, Order>((await api.allOrders(admin)).map((order) => [order.id, order]));
       const problems: string[] = [];
@@ -338,12 +374,17 @@ export const describeLoadUnderDisruption = (options: LoadUnderDisruptionOptions)
         const tracked = accepted.get(saga.sagaId);
         const what = `${saga.type} saga ${saga.sagaId} ${saga.status}${saga.reason ? ` ${saga.reason}` : ''}, order ${saga.orderId} ${order ? `${order.status}${order.reason ? ` ${order.reason}` : ''}` : 'absent'}`;
         if (saga.type === 'checkout') {
-          if (saga.status === 'COMPLETED' && !(order && ['APPROVED', 'CANCELLED'].includes(order.status))) problems.push(`${what}: a COMPLETED checkout needs an APPROVED (or since CANCELLED) order`);
-          if (saga.status === 'ABORTED' && order && !(order.status === 'REJECTED' && order.reason === saga.reason)) problems.push(`${what}: an ABORTED checkout leaves no order or a REJECTED one with the saga's reason`);
-          if (tracked?.unknownItem && !(saga.status === 'ABORTED' && saga.reason === 'UNKNOWN_MENU_ITEM' && !order)) problems.push(`${what}: a checkout of an unknown item ends ABORTED UNKNOWN_MENU_ITEM with no order`);
+          if (saga.status === 'COMPLETED' && !(order && ['APPROVED', 'CANCELLED'].includes(order.status)))
+            problems.push(`${what}: a COMPLETED checkout needs an APPROVED (or since CANCELLED) order`);
+          if (saga.status === 'ABORTED' && order && !(order.status === 'REJECTED' && order.reason === saga.reason))
+            problems.push(`${what}: an ABORTED checkout leaves no order or a REJECTED one with the saga's reason`);
+          if (tracked?.unknownItem && !(saga.status === 'ABORTED' && saga.reason === 'UNKNOWN_MENU_ITEM' && !order))
+            problems.push(`${what}: a checkout of an unknown item ends ABORTED UNKNOWN_MENU_ITEM with no order`);
         } else {
-          if (saga.status === 'COMPLETED' && order?.status !== 'CANCELLED') problems.push(`${what}: a COMPLETED cancel-order leaves the order CANCELLED`);
-          if (saga.status === 'ABORTED' && !(order && ['APPROVED', 'CANCELLED'].includes(order.status))) problems.push(`${what}: an ABORTED cancel-order leaves the order as it was`);
+          if (saga.status === 'COMPLETED' && order?.status !== 'CANCELLED')
+            problems.push(`${what}: a COMPLETED cancel-order leaves the order CANCELLED`);
+          if (saga.status === 'ABORTED' && !(order && ['APPROVED', 'CANCELLED'].includes(order.status)))
+            problems.push(`${what}: an ABORTED cancel-order leaves the order as it was`);
         }
       }
       expect(problems, summary()).toEqual([]);
@@ -351,7 +392,9 @@ export const describeLoadUnderDisruption = (options: LoadUnderDisruptionOptions)
 
     it('then the money invariants hold for every customer', async () => {
       const money = await expectMoneyInvariants(api, sessions, { adminToken: admin, context: () => `${summary()}\n${logs()}` });
-      console.log(`load: money per customer ${JSON.stringify(money.map(({ customerId, balance, deposits, debits, refunds, orders }) => ({ customerId, balance, deposits, debits, refunds, orders: orders.length })))}`);
+      console.log(
+        `load: money per customer ${JSON.stringify(money.map(({ customerId, balance, deposits, debits, refunds, orders }) => ({ customerId, balance, deposits, debits, refunds, orders: orders.length })))}`,
+      );
     }, 180_000);
 
     it('then a new checkout completes', async () => {

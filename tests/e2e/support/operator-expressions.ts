@@ -30,7 +30,10 @@ const filesIn = (dir: string, extension: string): string[] =>
     : [];
 
 interface RuleFile {
-  readonly groups?: ReadonlyArray<{ readonly name?: string; readonly rules?: ReadonlyArray<{ readonly record?: string; readonly alert?: string; readonly expr?: unknown }> }>;
+  readonly groups?: ReadonlyArray<{
+    readonly name?: string;
+    readonly rules?: ReadonlyArray<{ readonly record?: string; readonly alert?: string; readonly expr?: unknown }>;
+  }>;
 }
 
 const rulesOf = (file: string): NonNullable<NonNullable<RuleFile['groups']>[number]['rules']> =>
@@ -41,7 +44,10 @@ export const dashboardFiles = (): string[] => filesIn(DASHBOARDS_DIR, '.json');
 
 export const ruleExpressions = (): OperatorExpression[] =>
   ruleFiles().flatMap((file) =>
-    rulesOf(file).map((rule) => ({ where: `rules/${path.basename(file)}: ${rule.record ? `record ${rule.record}` : `alert ${rule.alert ?? '?'}`}`, expr: String(rule.expr ?? '') })),
+    rulesOf(file).map((rule) => ({
+      where: `rules/${path.basename(file)}: ${rule.record ? `record ${rule.record}` : `alert ${rule.alert ?? '?'}`}`,
+      expr: String(rule.expr ?? ''),
+    })),
   );
 
 /** The series the rule files record: dashboards and alerts may read them like any metric. */
@@ -60,14 +66,21 @@ interface Templating {
 }
 
 /** Grafana's built-in variables, at values a 1 s scrape interval can answer. */
-const BUILT_IN: Readonly<Record<string, string>> = { __rate_interval: '1m', __interval: '15s', __range: '1h', __range_s: '3600', __interval_ms: '15000' };
+const BUILT_IN: Readonly<Record<string, string>> = {
+  __rate_interval: '1m',
+  __interval: '15s',
+  __range: '1h',
+  __range_s: '3600',
+  __interval_ms: '15000',
+};
 
 /**
  * A dashboard's own variable: the value of an interval, custom or constant variable (it may stand where a number or a
  * duration must), and `.*` for the others (label values, used in `=~` matchers).
  */
 const valueOf = (variable: TemplateVariable): string => {
-  const first = (value: unknown): string | undefined => (Array.isArray(value) ? first(value[0]) : typeof value === 'string' && value !== '' && value !== '$__all' ? value : undefined);
+  const first = (value: unknown): string | undefined =>
+    Array.isArray(value) ? first(value[0]) : typeof value === 'string' && value !== '' && value !== '$__all' ? value : undefined;
   if (variable.type === 'interval' || variable.type === 'custom' || variable.type === 'constant') {
     const fromQuery = typeof variable.query === 'string' ? variable.query.split(',')[0]?.trim() : undefined;
     return first(variable.current?.value) ?? first(variable.options?.[0]?.value) ?? fromQuery ?? '.*';
@@ -76,10 +89,13 @@ const valueOf = (variable: TemplateVariable): string => {
 };
 
 const substituteVariables = (expr: string, variables: Readonly<Record<string, string>>): string =>
-  expr.replace(/\$\{(\w+)(?::[^}]*)?\}|\$(\w+)|\[\[(\w+)(?::[^\]]*)?\]\]/g, (whole, braced?: string, plain?: string, bracketed?: string) => {
-    const name = braced ?? plain ?? bracketed ?? '';
-    return BUILT_IN[name] ?? variables[name] ?? whole;
-  });
+  expr.replace(
+    /\$\{(\w+)(?::[^}]*)?\}|\$(\w+)|\[\[(\w+)(?::[^\]]*)?\]\]/g,
+    (whole, braced?: string, plain?: string, bracketed?: string) => {
+      const name = braced ?? plain ?? bracketed ?? '';
+      return BUILT_IN[name] ?? variables[name] ?? whole;
+    },
+  );
 
 const readDashboard = (file: string): Dashboard & Templating => JSON.parse(readFileSync(file, 'utf8')) as Dashboard & Templating;
 
@@ -88,11 +104,19 @@ const expressionsOfDashboard = (file: string): OperatorExpression[] => {
   const dashboard = readDashboard(file);
   const templating: Templating = dashboard;
   const variables = Object.fromEntries((templating.templating?.list ?? []).map((variable) => [variable.name ?? '', valueOf(variable)]));
-  return dashboardExpressions(dashboard).map(({ where, expr }) => ({ where: `dashboards/${path.basename(file)}: ${where}`, expr: substituteVariables(expr, variables) }));
+  return dashboardExpressions(dashboard).map(({ where, expr }) => ({
+    where: `dashboards/${path.basename(file)}: ${where}`,
+    expr: substituteVariables(expr, variables),
+  }));
 };
 
 export const operatorDashboardExpressions = (): OperatorExpression[] => dashboardFiles().flatMap(expressionsOfDashboard);
 
 /** Dashboards in which no panel target has an expr: their panels are not where Grafana's provisioning format has them. */
 export const dashboardsWithoutPanelExpressions = (): string[] =>
-  dashboardFiles().filter((file) => !panelsOf(readDashboard(file)).some((panel) => (panel.targets ?? []).some((target) => typeof target.expr === 'string' && target.expr.trim() !== '')));
+  dashboardFiles().filter(
+    (file) =>
+      !panelsOf(readDashboard(file)).some((panel) =>
+        (panel.targets ?? []).some((target) => typeof target.expr === 'string' && target.expr.trim() !== ''),
+      ),
+  );

@@ -26,7 +26,13 @@ export interface OtlpReceiver {
   close(): Promise<void>;
 }
 
-type AnyValue = { stringValue?: string; boolValue?: boolean; intValue?: number | string; doubleValue?: number; arrayValue?: { values?: AnyValue[] } };
+type AnyValue = {
+  stringValue?: string;
+  boolValue?: boolean;
+  intValue?: number | string;
+  doubleValue?: number;
+  arrayValue?: { values?: AnyValue[] };
+};
 type KeyValue = { key: string; value?: AnyValue };
 interface OtlpJsonSpan {
   traceId: string;
@@ -49,10 +55,12 @@ const plain = (value: AnyValue | undefined): unknown => {
   if (value.doubleValue !== undefined) return value.doubleValue;
   return value.arrayValue?.values?.map(plain);
 };
-const attributesOf = (list: KeyValue[] | undefined): Record<string, unknown> => Object.fromEntries((list ?? []).map((entry) => [entry.key, plain(entry.value)]));
+const attributesOf = (list: KeyValue[] | undefined): Record<string, unknown> =>
+  Object.fromEntries((list ?? []).map((entry) => [entry.key, plain(entry.value)]));
 
 /** OTLP/JSON ids are hex strings (the OTLP JSON mapping); base64 would be the protobuf-JSON default: accept both. */
-const hexId = (id: string | undefined): string => (!id ? '' : /^[0-9a-f]+$/i.test(id) ? id.toLowerCase() : Buffer.from(id, 'base64').toString('hex'));
+const hexId = (id: string | undefined): string =>
+  !id ? '' : /^[0-9a-f]+$/i.test(id) ? id.toLowerCase() : Buffer.from(id, 'base64').toString('hex');
 
 const decode = (request: OtlpJsonRequest): ReceivedSpan[] =>
   (request.resourceSpans ?? []).flatMap((resourceSpans) => {

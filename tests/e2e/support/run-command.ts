@@ -11,7 +11,11 @@ export interface CommandResult {
  * Runs a command asynchronously (the launcher's output pipes keep being drained meanwhile, which a *Sync call would
  * block) and kills it after `timeoutMs`.
  */
-export const runCommand = (command: string, args: readonly string[], options: { cwd?: string; timeoutMs?: number } = {}): Promise<CommandResult> =>
+export const runCommand = (
+  command: string,
+  args: readonly string[],
+  options: { cwd?: string; timeoutMs?: number } = {},
+): Promise<CommandResult> =>
   new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     const stdout: Buffer[] = [];

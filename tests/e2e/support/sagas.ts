@@ -45,7 +45,11 @@ export const expectSagaShape = (saga: Saga, type?: Saga['type']): void => {
   // One entry per step of the definition: at least create/debit/approve, or begin/refund/confirm.
   expect(saga.steps.length, what).toBeGreaterThanOrEqual(3);
   for (const step of saga.steps) {
-    expect(step, what).toMatchObject({ name: expect.any(String), status: expect.stringMatching(STEP_STATUS), at: expect.stringMatching(ISO_UTC) });
+    expect(step, what).toMatchObject({
+      name: expect.any(String),
+      status: expect.stringMatching(STEP_STATUS),
+      at: expect.stringMatching(ISO_UTC),
+    });
   }
   if (saga.status === 'ABORTED') expect(saga.reason, `an ABORTED saga carries a reason: ${what}`).toMatch(/^[A-Z][A-Z0-9_]*$/);
 };
@@ -70,7 +74,11 @@ export interface WaitForSagasOptions {
  * A terminal saga is never asked again; each round asks at most `perTokenBatch` sagas per token. Errors (a 5xx during
  * an outage, a refused connection) count as "not yet". Fails with the sagas that never became terminal.
  */
-export const waitForTerminalSagas = async (client: ApiClient, sagas: readonly TrackedSaga[], options: WaitForSagasOptions = {}): Promise<Map<string, Saga>> => {
+export const waitForTerminalSagas = async (
+  client: ApiClient,
+  sagas: readonly TrackedSaga[],
+  options: WaitForSagasOptions = {},
+): Promise<Map<string, Saga>> => {
   const timeoutMs = options.timeoutMs ?? 60_000;
   const perTokenBatch = options.perTokenBatch ?? 20;
   const terminal = options.results ?? new Map<string, Saga>();
@@ -91,7 +99,12 @@ export const waitForTerminalSagas = async (client: ApiClient, sagas: readonly Tr
             terminal.set(sagaId, response.body);
             pending.delete(sagaId);
           } else {
-            lastSeen.set(sagaId, response.status === 200 ? `${response.body.status} ${JSON.stringify(response.body.steps)}` : `${response.status} ${response.text.slice(0, 200)}`);
+            lastSeen.set(
+              sagaId,
+              response.status === 200
+                ? `${response.body.status} ${JSON.stringify(response.body.steps)}`
+                : `${response.status} ${response.text.slice(0, 200)}`,
+            );
           }
         } catch (error) {
           lastSeen.set(sagaId, `request failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -114,7 +127,12 @@ export const waitForTerminalSagas = async (client: ApiClient, sagas: readonly Tr
 };
 
 /** One saga until it is terminal. */
-export const waitForTerminalSaga = async (client: ApiClient, token: string, sagaId: string, options: WaitForSagasOptions = {}): Promise<Saga> => {
+export const waitForTerminalSaga = async (
+  client: ApiClient,
+  token: string,
+  sagaId: string,
+  options: WaitForSagasOptions = {},
+): Promise<Saga> => {
   const done = await waitForTerminalSagas(client, [{ sagaId, token }], { intervalMs: 200, ...options });
   const saga = done.get(sagaId);
   if (!saga) throw new Error(`saga ${sagaId} vanished from the results`);
@@ -125,22 +143,43 @@ export const waitForTerminalSaga = async (client: ApiClient, token: string, saga
  * The terminal saga behind a `?wait` answer: the body of a 200, or after a 202 (on a loaded CI machine with replicas a
  * saga can outlast the wait) the saga polled by its id. The strict `?wait` contract has tests of its own.
  */
-export const terminalSagaOf = async (client: ApiClient, token: string, response: ApiResponse<Saga>, options: WaitForSagasOptions = {}): Promise<Saga> => {
+export const terminalSagaOf = async (
+  client: ApiClient,
+  token: string,
+  response: ApiResponse<Saga>,
+  options: WaitForSagasOptions = {},
+): Promise<Saga> => {
   expect([200, 202], `${describeResponse(response)}${options.context ? `\n${options.context()}` : ''}`).toContain(response.status);
-  return response.status === 200 ? response.body : waitForTerminalSaga(client, token, response.body.sagaId, { timeoutMs: 90_000, ...options });
+  return response.status === 200
+    ? response.body
+    : waitForTerminalSaga(client, token, response.body.sagaId, { timeoutMs: 90_000, ...options });
 };
 
 /** Asks the admin listing until nothing is RUNNING or COMPENSATING any more (a quiet moment, docs/api.md). */
-export const waitForQuietSagas = async (client: ApiClient, token: string, options: { timeoutMs?: number; context?: () => string } = {}): Promise<void> => {
+export const waitForQuietSagas = async (
+  client: ApiClient,
+  token: string,
+  options: { timeoutMs?: number; context?: () => string } = {},
+): Promise<void> => {
   let last = '';
   await eventually(
     async () => {
-      const [running, compensating] = await Promise.all([client.adminSagas(token, { status: 'RUNNING', limit: 5 }), client.adminSagas(token, { status: 'COMPENSATING', limit: 5 })]);
-      if (running.status !== 200 || compensating.status !== 200) throw new Error(`admin saga listing answered ${running.status}/${compensating.status}: ${running.text.slice(0, 200)}`);
-      last = JSON.stringify([...running.body.items, ...compensating.body.items].map((saga) => [saga.sagaId, saga.type, saga.status, saga.steps]));
+      const [running, compensating] = await Promise.all([
+        client.adminSagas(token, { status: 'RUNNING', limit: 5 }),
+        client.adminSagas(token, { status: 'COMPENSATING', limit: 5 }),
+      ]);
+      if (running.status !== 200 || compensating.status !== 200)
+        throw new Error(`admin saga listing answered ${running.status}/${compensating.status}: ${running.text.slice(0, 200)}`);
+      last = JSON.stringify(
+        [...running.body.items, ...compensating.body.items].map((saga) => [saga.sagaId, saga.type, saga.status, saga.steps]),
+      );
       return running.body.items.length === 0 && compensating.body.items.length === 0 ? true : undefined;
     },
-    { what: 'no saga to be RUNNING or COMPENSATING', timeoutMs: options.timeoutMs ?? 60_000, context: () => `still in flight: ${last}${options.context ? `\n${options.context()}` : ''}` },
+    {
+      what: 'no saga to be RUNNING or COMPENSATING',
+      timeoutMs: options.timeoutMs ?? 60_000,
+      context: () => `still in flight: ${last}${options.context ? `\n${options.context()}` : ''}`,
+    },
   );
 };
 
@@ -176,7 +215,11 @@ export interface CustomerMoney {
  * REFUND names an order of that customer; no order is PENDING. Orders come from the admin listing (all orders, paged).
  * Returns what it read, for further assertions and summaries.
  */
-export const expectMoneyInvariants = async (client: ApiClient, customers: readonly CustomerSession[], options: MoneyInvariantOptions = {}): Promise<CustomerMoney[]> => {
+export const expectMoneyInvariants = async (
+  client: ApiClient,
+  customers: readonly CustomerSession[],
+  options: MoneyInvariantOptions = {},
+): Promise<CustomerMoney[]> => {
   const token = options.adminToken ?? (await adminToken(client));
   const allOrders = await client.allOrders(token);
   const context = (): string => (options.context ? `\n${options.context()}` : '');
@@ -210,11 +253,13 @@ export const expectMoneyInvariants = async (client: ApiClient, customers: readon
       net.set(entry.orderId, (net.get(entry.orderId) ?? 0) + (entry.kind === 'DEBIT' ? entry.amount : -entry.amount));
     }
     const known = new Set(orders.map((order) => order.id));
-    for (const [orderId, amount] of net) if (!known.has(orderId)) problems.push(`the ledger moves ${amount} for order ${orderId}, which is not an order of this customer`);
+    for (const [orderId, amount] of net)
+      if (!known.has(orderId)) problems.push(`the ledger moves ${amount} for order ${orderId}, which is not an order of this customer`);
     for (const order of orders) {
       const expected = HOLDS_MONEY.has(order.status) ? order.total : 0;
       const actual = net.get(order.id) ?? 0;
-      if (actual !== expected) problems.push(`order ${order.id} is ${order.status} (total ${order.total}) but its net debit is ${actual}, expected ${expected}`);
+      if (actual !== expected)
+        problems.push(`order ${order.id} is ${order.status} (total ${order.total}) but its net debit is ${actual}, expected ${expected}`);
       if (order.status === 'PENDING') problems.push(`order ${order.id} is still PENDING at a quiet moment (created ${order.createdAt})`);
     }
     expect(problems, `per-order money of ${summary}${context()}`).toEqual([]);
@@ -232,7 +277,11 @@ export const menuByKind = (items: readonly MenuItem[]): { foods: MenuItem[]; dri
 };
 
 /** Runs `work` over `items` with at most `concurrency` in flight; results in input order. */
-export const mapConcurrently = async <T, R>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> => {
+export const mapConcurrently = async <T, R>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> => {
   const results: R[] = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {

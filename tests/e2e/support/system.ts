@@ -151,7 +151,10 @@ export const startSystem = async (options: StartSystemOptions = {}): Promise<Run
   const broker = await prepareBroker();
   const replicas = options.replicas ?? (broker ? 2 : 1);
   const databaseServer = testDatabaseUrl();
-  const external = databaseServer !== undefined ? { serverUrl: serverBaseUrl(databaseServer), prefix: `e2e_${randomBytes(4).toString('hex')}_` } : undefined;
+  const external =
+    databaseServer !== undefined
+      ? { serverUrl: serverBaseUrl(databaseServer), prefix: `e2e_${randomBytes(4).toString('hex')}_` }
+      : undefined;
 
   const throwaway = await launchThrowawaySystem({
     inheritedEnv: process.env,
@@ -208,7 +211,8 @@ export const startSystem = async (options: StartSystemOptions = {}): Promise<Run
     stopping ??= (async () => {
       const { exit, alreadyExited, killed } = await throwaway.stop();
       const output = tail(100);
-      if (alreadyExited) throw new Error(`the launcher had already exited (code ${exit.code}, signal ${exit.signal}) before stop()\n${output}`);
+      if (alreadyExited)
+        throw new Error(`the launcher had already exited (code ${exit.code}, signal ${exit.signal}) before stop()\n${output}`);
       if (killed) throw new Error(`the launcher did not exit within ${STOP_TIMEOUT_MS} ms of SIGTERM (killed it)\n${output}`);
       if (exit.code !== 0) throw new Error(`the launcher exited with ${JSON.stringify(exit)} after SIGTERM, expected code 0\n${output}`);
     })();

@@ -8,7 +8,10 @@ const MODES = ['embedded', 'production'] as const;
 export type Mode = (typeof MODES)[number];
 export type LatencyMethod = 'wait' | 'poll';
 
-/** Closed loop: `concurrency` clients, each sending its next checkout when the previous saga is terminal. Open loop: `rate` sends per second on a fixed schedule. */
+/**
+ * Closed loop: `concurrency` clients, each sending its next checkout when the previous saga is terminal. Open loop: `rate` sends per
+ * second on a fixed schedule.
+ */
 export type LoadShape = { readonly kind: 'closed'; readonly concurrency: number } | { readonly kind: 'open'; readonly rate: number };
 
 export interface BenchConfig {
@@ -35,7 +38,10 @@ export interface BenchConfig {
   readonly adminPassword: string;
 }
 
-export type ConfigResult = { readonly ok: true; readonly config: BenchConfig } | { readonly ok: false; readonly error: string } | { readonly ok: false; readonly help: true };
+export type ConfigResult =
+  | { readonly ok: true; readonly config: BenchConfig }
+  | { readonly ok: false; readonly error: string }
+  | { readonly ok: false; readonly help: true };
 
 export const USAGE = `usage: npm run bench -- [--mode embedded|production] [--replicas N] [--concurrency C | --rate R | --sweep 1,4,16,64,256]
                       [--duration 30s] [--wait | --poll] [--customers N] [--out bench-results/<timestamp>.json] [--profile]
@@ -94,7 +100,17 @@ const parseSweep = (raw: string): number[] => {
   return levels;
 };
 
-const FLAGS_WITH_VALUES = new Set(['--mode', '--replicas', '--concurrency', '--rate', '--duration', '--sweep', '--out', '--customers', '--preload']);
+const FLAGS_WITH_VALUES = new Set([
+  '--mode',
+  '--replicas',
+  '--concurrency',
+  '--rate',
+  '--duration',
+  '--sweep',
+  '--out',
+  '--customers',
+  '--preload',
+]);
 const SWITCHES = new Set(['--wait', '--poll', '--profile', '--no-open-loop', '--help', '-h']);
 
 /** `--flag value` and `--flag=value`, each flag at most once. */
@@ -145,7 +161,9 @@ const build = (argv: readonly string[], env: Env, cwd: string, now: Date): Bench
   if (flags.has('--wait') && flags.has('--poll')) throw new UsageError('--wait and --poll exclude each other');
   const loads = readLoads(flags);
   const replicas = flags.has('--replicas') ? positiveInteger('--replicas', flags.get('--replicas') ?? '', MAX_REPLICAS) : 1;
-  const customers = flags.has('--customers') ? positiveInteger('--customers', flags.get('--customers') ?? '', 1000) : defaultCustomers(loads);
+  const customers = flags.has('--customers')
+    ? positiveInteger('--customers', flags.get('--customers') ?? '', 1000)
+    : defaultCustomers(loads);
   const nonEmpty = (name: string): string | undefined => readSetting(env, name);
   return {
     mode,

@@ -22,7 +22,14 @@ export interface RunReport {
   readonly purpose: 'requested' | 'open-loop-at-half-peak';
   readonly loadSeconds: number;
   readonly drainSeconds: number;
-  readonly checkouts: { readonly sent: number; readonly accepted: number; readonly failed: number; readonly late: number; readonly missed: number; readonly maxLatenessMs: number };
+  readonly checkouts: {
+    readonly sent: number;
+    readonly accepted: number;
+    readonly failed: number;
+    readonly late: number;
+    readonly missed: number;
+    readonly maxLatenessMs: number;
+  };
   readonly acceptedPerSecond: number;
   /** Terminal sagas per second, from the first POST until the last saga became terminal. */
   readonly completedSagasPerSecond: number;
@@ -50,7 +57,14 @@ export interface BenchReport {
   readonly startedAt: string;
   readonly finishedAt: string;
   readonly command: string;
-  readonly machine: { readonly cpus: number; readonly cpuModel: string; readonly memoryGiB: number; readonly loadAverageAtStart: readonly number[]; readonly node: string; readonly platform: string };
+  readonly machine: {
+    readonly cpus: number;
+    readonly cpuModel: string;
+    readonly memoryGiB: number;
+    readonly loadAverageAtStart: readonly number[];
+    readonly node: string;
+    readonly platform: string;
+  };
   readonly settings: {
     readonly mode: Mode;
     readonly transport: 'http' | 'rabbitmq';
@@ -73,7 +87,8 @@ export interface BenchReport {
   /** `--preload N`: what was written and how long it took; the saga count at the end includes every run's sagas. */
   readonly preload: (PreloadResult & { readonly sagaCountAtEnd: number | null }) | null;
   /** After a sweep of 2+ levels: the open loop at half the peak completed sagas/s (its p99 is a target). */
-  readonly openLoopAtHalfPeak: { readonly peakSagasPerSecond: number; readonly rate: number; readonly p99Ms: number | null } | { readonly skipped: string };
+  readonly openLoopAtHalfPeak:
+    { readonly peakSagasPerSecond: number; readonly rate: number; readonly p99Ms: number | null } | { readonly skipped: string };
   /** The sweep's SVG (`<report>.svg`): completed sagas/s and p99 against clients. */
   readonly plot: { readonly file: string } | { readonly file: null; readonly reason: string };
   /** Per message type, over every run: time between services, from their own tables (diagnostic). */
@@ -118,8 +133,12 @@ export const buildRunReport = (
   const terminal = result.records.filter((record) => record.terminalAt !== undefined);
   const accepted = result.records.filter((record) => record.acceptedAt !== undefined);
   const byStatus: Record<string, number> = {};
-  for (const record of terminal) countInto(byStatus, record.saga?.status === 'ABORTED' ? `ABORTED ${record.saga.reason ?? ''}`.trim() : (record.saga?.status ?? '?'));
-  const lastTerminal = latest(terminal.map((record) => record.terminalAt ?? 0), result.startedAt);
+  for (const record of terminal)
+    countInto(byStatus, record.saga?.status === 'ABORTED' ? `ABORTED ${record.saga.reason ?? ''}`.trim() : (record.saga?.status ?? '?'));
+  const lastTerminal = latest(
+    terminal.map((record) => record.terminalAt ?? 0),
+    result.startedAt,
+  );
   const completedSagasPerSecond = perSecond(terminal.length, (lastTerminal - result.startedAt) / 1000);
   const loadSeconds = (result.loadEndedAt - result.startedAt) / 1000;
   return {
@@ -136,7 +155,18 @@ export const buildRunReport = (
       maxLatenessMs: Math.round(result.maxLatenessMs * 100) / 100,
     },
     // Accepted during the load window: in a closed loop the last responses arrive just after it closes.
-    acceptedPerSecond: perSecond(accepted.length, Math.max(loadSeconds, (latest(accepted.map((record) => record.acceptedAt ?? 0), result.startedAt) - result.startedAt) / 1000)),
+    acceptedPerSecond: perSecond(
+      accepted.length,
+      Math.max(
+        loadSeconds,
+        (latest(
+          accepted.map((record) => record.acceptedAt ?? 0),
+          result.startedAt,
+        ) -
+          result.startedAt) /
+          1000,
+      ),
+    ),
     completedSagasPerSecond,
     sagas: { terminal: terminal.length, notTerminal: accepted.length - terminal.length, byStatus },
     sagaLatencyMs: summarizeLatencies(terminal.map((record) => (record.terminalAt ?? 0) - record.dueAt)),
@@ -144,7 +174,10 @@ export const buildRunReport = (
     observationOverheadMs: summarizeLatencies(terminal.flatMap(observationOverhead)),
     httpErrors: result.httpErrors,
     yardstick,
-    sagaToYardstick: 'error' in yardstick || yardstick.transactionsPerSecond === 0 ? null : Math.round((completedSagasPerSecond / yardstick.transactionsPerSecond) * 1000) / 1000,
+    sagaToYardstick:
+      'error' in yardstick || yardstick.transactionsPerSecond === 0
+        ? null
+        : Math.round((completedSagasPerSecond / yardstick.transactionsPerSecond) * 1000) / 1000,
     resources,
   };
 };
@@ -153,10 +186,17 @@ export const buildRunReport = (
 export const plotFileFor = (outFile: string): string => `${outFile.replace(/\.json$/, '')}.svg`;
 
 /** The closed-loop runs as plot points, and the open loop at half the peak as a reference. */
-export const sweepPlotInput = (report: Pick<BenchReport, 'runs' | 'settings' | 'machine' | 'openLoopAtHalfPeak' | 'startedAt'>): SweepPlotInput => {
+export const sweepPlotInput = (
+  report: Pick<BenchReport, 'runs' | 'settings' | 'machine' | 'openLoopAtHalfPeak' | 'startedAt'>,
+): SweepPlotInput => {
   const { settings, machine } = report;
-  const points = report.runs.flatMap((run) => (run.load.kind === 'closed' ? [{ clients: run.load.concurrency, sagasPerSecond: run.completedSagasPerSecond, p99Ms: run.sagaLatencyMs.p99 }] : []));
-  const openLoop = 'rate' in report.openLoopAtHalfPeak ? { rate: report.openLoopAtHalfPeak.rate, p99Ms: report.openLoopAtHalfPeak.p99Ms } : undefined;
+  const points = report.runs.flatMap((run) =>
+    run.load.kind === 'closed'
+      ? [{ clients: run.load.concurrency, sagasPerSecond: run.completedSagasPerSecond, p99Ms: run.sagaLatencyMs.p99 }]
+      : [],
+  );
+  const openLoop =
+    'rate' in report.openLoopAtHalfPeak ? { rate: report.openLoopAtHalfPeak.rate, p99Ms: report.openLoopAtHalfPeak.p99Ms } : undefined;
   return {
     title: `checkout sagas, ${settings.mode} mode (${settings.transport}), ${settings.replicas} replica(s) per service`,
     subtitles: [
@@ -168,7 +208,8 @@ export const sweepPlotInput = (report: Pick<BenchReport, 'runs' | 'settings' | '
   };
 };
 
-const pad = (cells: readonly string[], widths: readonly number[]): string => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ');
+const pad = (cells: readonly string[], widths: readonly number[]): string =>
+  cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ');
 
 const table = (header: readonly string[], rows: readonly (readonly string[])[]): string[] => {
   const widths = header.map((_, i) => Math.max(...[header, ...rows].map((row) => (row[i] ?? '').length)));
@@ -191,26 +232,44 @@ const resourceLines = (report: BenchReport): string[] => {
   const lines: string[] = [''];
   const memory = report.idleMemory;
   const groups = GROUP_ORDER.flatMap((name) => (memory.byGroup[name] ? [`${name} ${memory.byGroup[name].rssMiB.toFixed(0)}`] : []));
-  lines.push(`idle RSS after start: ${mib(memory.rssMiB)} (Pss ${mib(memory.pssMiB)}; MB by process: ${groups.join(', ')})${memory.reason ? `: ${memory.reason}` : ''}`);
+  lines.push(
+    `idle RSS after start: ${mib(memory.rssMiB)} (Pss ${mib(memory.pssMiB)}; MB by process: ${groups.join(', ')})${memory.reason ? `: ${memory.reason}` : ''}`,
+  );
   lines.push(`  includes ${memory.included}`);
   const idle = report.idleActivity;
   if ('error' in idle) lines.push(`idle activity: could not be read: ${idle.error}`);
   else {
-    const byService = Object.entries(idle.sqlByService).filter(([, rate]) => rate > 0).map(([name, rate]) => `${name} ${rate}`).join(', ');
-    lines.push(`idle activity (${idle.seconds} s after start, no load): ${idle.sqlStatementsPerSecond ?? '-'} SQL statements/s (${byService || 'none'}), ${idle.cpuMsPerSecond ?? '-'} CPU ms/s${idle.reason ? ` (${idle.reason})` : ''}`);
+    const byService = Object.entries(idle.sqlByService)
+      .filter(([, rate]) => rate > 0)
+      .map(([name, rate]) => `${name} ${rate}`)
+      .join(', ');
+    lines.push(
+      `idle activity (${idle.seconds} s after start, no load): ${idle.sqlStatementsPerSecond ?? '-'} SQL statements/s (${byService || 'none'}), ${idle.cpuMsPerSecond ?? '-'} CPU ms/s${idle.reason ? ` (${idle.reason})` : ''}`,
+    );
   }
   if (report.preload) {
     const p = report.preload;
-    lines.push(`preload: ${p.sagas} finished sagas (${p.steps} steps, ${p.commands} commands, ${p.inboxRows} inbox rows) in ${p.seconds} s (insert ${p.insertSeconds} s, vacuum analyze ${p.vacuumAnalyzeSeconds} s); sagas at the end: ${p.sagaCountAtEnd ?? '-'}`);
+    lines.push(
+      `preload: ${p.sagas} finished sagas (${p.steps} steps, ${p.commands} commands, ${p.inboxRows} inbox rows) in ${p.seconds} s (insert ${p.insertSeconds} s, vacuum analyze ${p.vacuumAnalyzeSeconds} s); sagas at the end: ${p.sagaCountAtEnd ?? '-'}`,
+    );
   }
   const open = report.openLoopAtHalfPeak;
-  lines.push('rate' in open ? `open loop at half the peak (${open.peakSagasPerSecond} sagas/s): rate ${open.rate}/s, p99 ${ms(open.p99Ms)} ms` : `open loop at half the peak: ${open.skipped}`);
-  lines.push('', 'per completed saga, by process (SQL round trips | CPU ms; the bench client\'s own CPU apart):');
+  lines.push(
+    'rate' in open
+      ? `open loop at half the peak (${open.peakSagasPerSecond} sagas/s): rate ${open.rate}/s, p99 ${ms(open.p99Ms)} ms`
+      : `open loop at half the peak: ${open.skipped}`,
+  );
+  lines.push('', "per completed saga, by process (SQL round trips | CPU ms; the bench client's own CPU apart):");
   const cpuGroups = GROUP_ORDER.filter((name) => report.runs.some((run) => run.resources.cpu.byGroup[name] !== undefined));
   const rtServices = GROUP_ORDER.filter((name) => report.runs.some((run) => run.resources.sqlRoundTrips.byService[name] !== undefined));
   lines.push(
     ...table(
-      ['load', ...rtServices.map((name) => `rt ${name}`), ...cpuGroups.map((name) => `cpu ${name}${report.runs.some((run) => run.resources.cpu.byGroup[name]?.shared) ? '*' : ''}`), 'cpu bench'],
+      [
+        'load',
+        ...rtServices.map((name) => `rt ${name}`),
+        ...cpuGroups.map((name) => `cpu ${name}${report.runs.some((run) => run.resources.cpu.byGroup[name]?.shared) ? '*' : ''}`),
+        'cpu bench',
+      ],
       report.runs.map((run) => [
         loadLabel(run.load),
         ...rtServices.map((name) => ms(run.resources.sqlRoundTrips.byService[name]?.perSaga ?? null)),
@@ -219,10 +278,14 @@ const resourceLines = (report: BenchReport): string[] => {
       ]),
     ),
   );
-  lines.push(`  rt/saga net of the idle system's statements (an estimate): ${report.runs.map((run) => `${loadLabel(run.load)} ${ms(run.resources.sqlRoundTrips.netOfIdlePerSaga)}`).join(', ')}`);
+  lines.push(
+    `  rt/saga net of the idle system's statements (an estimate): ${report.runs.map((run) => `${loadLabel(run.load)} ${ms(run.resources.sqlRoundTrips.netOfIdlePerSaga)}`).join(', ')}`,
+  );
   if (cpuGroups.some((name) => report.runs.some((run) => run.resources.cpu.byGroup[name]?.shared))) {
     lines.push('  * a shared server of this machine: its CPU includes whatever else used it meanwhile');
-    lines.push(`  cpu ms/saga without the shared servers: ${report.runs.map((run) => `${loadLabel(run.load)} ${ms(run.resources.cpu.ownProcesses.perSaga)}`).join(', ')}`);
+    lines.push(
+      `  cpu ms/saga without the shared servers: ${report.runs.map((run) => `${loadLabel(run.load)} ${ms(run.resources.cpu.ownProcesses.perSaga)}`).join(', ')}`,
+    );
   }
   for (const run of report.runs) {
     if (run.resources.sqlRoundTrips.reason) lines.push(`  ${loadLabel(run.load)}: no round trips: ${run.resources.sqlRoundTrips.reason}`);
@@ -240,7 +303,24 @@ export const formatReport = (report: BenchReport, outFile: string): string => {
     `saga latency: ${settings.latencyMethodDescription}`,
     '',
     ...table(
-      ['load', 'accepted/s', 'sagas/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'server mean ms', 'overhead p50', 'completed', 'aborted', 'http errors', 'rt/saga', 'cpu ms/saga', 'yardstick tx/s', 'saga/yardstick'],
+      [
+        'load',
+        'accepted/s',
+        'sagas/s',
+        'p50 ms',
+        'p90 ms',
+        'p99 ms',
+        'max ms',
+        'server mean ms',
+        'overhead p50',
+        'completed',
+        'aborted',
+        'http errors',
+        'rt/saga',
+        'cpu ms/saga',
+        'yardstick tx/s',
+        'saga/yardstick',
+      ],
       report.runs.map((run) => [
         `${loadLabel(run.load)}${run.purpose === 'open-loop-at-half-peak' ? ' (half peak)' : ''}`,
         run.acceptedPerSecond.toFixed(1),
@@ -264,7 +344,10 @@ export const formatReport = (report: BenchReport, outFile: string): string => {
     ),
   ];
   for (const run of report.runs) {
-    if (run.load.kind === 'open') lines.push(`open loop ${loadLabel(run.load)}: ${run.checkouts.late} sends later than ${LATE_MS} ms (worst ${run.checkouts.maxLatenessMs} ms), ${run.checkouts.missed} missed`);
+    if (run.load.kind === 'open')
+      lines.push(
+        `open loop ${loadLabel(run.load)}: ${run.checkouts.late} sends later than ${LATE_MS} ms (worst ${run.checkouts.maxLatenessMs} ms), ${run.checkouts.missed} missed`,
+      );
     if ('error' in run.yardstick) lines.push(`yardstick at ${loadLabel(run.load)} failed: ${run.yardstick.error}`);
     if (run.sagas.notTerminal > 0) lines.push(`${loadLabel(run.load)}: ${run.sagas.notTerminal} sagas never became terminal`);
   }
@@ -281,29 +364,57 @@ export const formatReport = (report: BenchReport, outFile: string): string => {
         overhead.results.map((result) => {
           const direct = overhead.results.find((entry) => entry.target === 'direct');
           const vs = (a: number | null, b: number | null | undefined): string => (a === null || !b ? '-' : (a / b).toFixed(2));
-          return [result.target, result.requestsPerSecond.toFixed(0), ms(result.latencyMs.p50), ms(result.latencyMs.p99), errorsLabel(result.errors), vs(result.requestsPerSecond, direct?.requestsPerSecond), vs(result.latencyMs.p50, direct?.latencyMs.p50)];
+          return [
+            result.target,
+            result.requestsPerSecond.toFixed(0),
+            ms(result.latencyMs.p50),
+            ms(result.latencyMs.p99),
+            errorsLabel(result.errors),
+            vs(result.requestsPerSecond, direct?.requestsPerSecond),
+            vs(result.latencyMs.p50, direct?.latencyMs.p50),
+          ];
         }),
       ),
     );
     if (overhead.nginxSkipped) lines.push(`(nginx: ${overhead.nginxSkipped})`);
   }
   const inv = report.invariants;
-  lines.push('', `money invariants: ${inv.ok ? 'ok' : 'FAILED'} (${inv.customersChecked} customers, ${inv.ordersChecked} orders, ${inv.sagasChecked} sagas)`);
+  lines.push(
+    '',
+    `money invariants: ${inv.ok ? 'ok' : 'FAILED'} (${inv.customersChecked} customers, ${inv.ordersChecked} orders, ${inv.sagasChecked} sagas)`,
+  );
   for (const problem of inv.problems) lines.push(`  ${problem}`);
   if (inv.problemCount > inv.problems.length) lines.push(`  … and ${inv.problemCount - inv.problems.length} more`);
   const restarts = Object.entries(report.restarts);
-  if (restarts.length > 0) lines.push(`process restarts during the bench: ${restarts.map(([name, count]) => `${name} x${count}`).join(', ')}`);
+  if (restarts.length > 0)
+    lines.push(`process restarts during the bench: ${restarts.map(([name, count]) => `${name} x${count}`).join(', ')}`);
   if (report.messageHops && report.messageHops.length > 0) {
-    lines.push('', 'message hops (from the services\' outbox and inbox rows, all runs; "inserted" is the outbox row\'s created_at, its insert time):');
+    lines.push(
+      '',
+      'message hops (from the services\' outbox and inbox rows, all runs; "inserted" is the outbox row\'s created_at, its insert time):',
+    );
     lines.push(
       ...table(
         ['message', 'from -> to', 'inserted->received p50', 'p99', 'received->marked sent p50', 'p99'],
-        report.messageHops.map((hop) => [hop.messageType, `${hop.from} -> ${hop.to}`, ms(hop.toReceivedMs.p50), ms(hop.toReceivedMs.p99), ms(hop.receivedToMarkedSentMs.p50), ms(hop.receivedToMarkedSentMs.p99)]),
+        report.messageHops.map((hop) => [
+          hop.messageType,
+          `${hop.from} -> ${hop.to}`,
+          ms(hop.toReceivedMs.p50),
+          ms(hop.toReceivedMs.p99),
+          ms(hop.receivedToMarkedSentMs.p50),
+          ms(hop.receivedToMarkedSentMs.p99),
+        ]),
       ),
     );
   }
   for (const profile of report.profiles ?? []) {
-    lines.push('', `profile ${profile.process}: busy ${profile.busySeconds} of ${profile.seconds} s; by area: ${profile.byArea.slice(0, 6).map((area) => `${area.name} ${area.percent}%`).join(', ')}`);
+    lines.push(
+      '',
+      `profile ${profile.process}: busy ${profile.busySeconds} of ${profile.seconds} s; by area: ${profile.byArea
+        .slice(0, 6)
+        .map((area) => `${area.name} ${area.percent}%`)
+        .join(', ')}`,
+    );
   }
   lines.push('', `report: ${outFile}`);
   lines.push(report.plot.file === null ? `plot: none (${report.plot.reason})` : `plot: ${report.plot.file}`);

@@ -135,7 +135,10 @@ class CheckoutRunner {
     const sagaId = record.saga?.sagaId ?? '';
     while (performance.now() < this.drainDeadline.at) {
       await sleep(POLL_INTERVAL_MS);
-      const response = await client.request(`${gatewayUrl}/api/checkout/${sagaId}`, { headers: { authorization: `Bearer ${record.customer.token}` }, timeoutMs: 10_000 });
+      const response = await client.request(`${gatewayUrl}/api/checkout/${sagaId}`, {
+        headers: { authorization: `Bearer ${record.customer.token}` },
+        timeoutMs: 10_000,
+      });
       if (response.status !== 200) {
         this.noteError('GET', response);
         continue;
@@ -150,7 +153,11 @@ class CheckoutRunner {
   }
 }
 
-const runClosedLoop = async (runner: CheckoutRunner, options: LoadOptions, concurrency: number): Promise<Omit<LoadResult, 'records' | 'httpErrors'>> => {
+const runClosedLoop = async (
+  runner: CheckoutRunner,
+  options: LoadOptions,
+  concurrency: number,
+): Promise<Omit<LoadResult, 'records' | 'httpErrors'>> => {
   const startedAt = performance.now();
   const loadEndsAt = startedAt + options.durationMs;
   runner.setDrainDeadline(loadEndsAt + (options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS));
@@ -167,7 +174,11 @@ const runClosedLoop = async (runner: CheckoutRunner, options: LoadOptions, concu
  * out more than LATE_MS late is counted, and latency is measured from the due time, so a slow client cannot hide a
  * slow system (coordinated omission). Past MAX_OPEN_IN_FLIGHT a due send is counted as missed.
  */
-const runOpenLoop = async (runner: CheckoutRunner, options: LoadOptions, rate: number): Promise<Omit<LoadResult, 'records' | 'httpErrors'>> => {
+const runOpenLoop = async (
+  runner: CheckoutRunner,
+  options: LoadOptions,
+  rate: number,
+): Promise<Omit<LoadResult, 'records' | 'httpErrors'>> => {
   const interval = 1000 / rate;
   const startedAt = performance.now();
   const loadEndsAt = startedAt + options.durationMs;
@@ -202,6 +213,9 @@ const runOpenLoop = async (runner: CheckoutRunner, options: LoadOptions, rate: n
 
 export const runCheckoutLoad = async (options: LoadOptions): Promise<LoadResult> => {
   const runner = new CheckoutRunner(options);
-  const timing = options.load.kind === 'closed' ? await runClosedLoop(runner, options, options.load.concurrency) : await runOpenLoop(runner, options, options.load.rate);
+  const timing =
+    options.load.kind === 'closed'
+      ? await runClosedLoop(runner, options, options.load.concurrency)
+      : await runOpenLoop(runner, options, options.load.rate);
   return { ...timing, records: runner.records, httpErrors: runner.httpErrors };
 };

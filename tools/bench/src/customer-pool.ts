@@ -21,7 +21,11 @@ const PASSWORD = 'bench-password-not-secret';
 /** Registration and login each run scrypt on the customer service: a few at a time keeps preparation quick. */
 const PREPARE_PARALLELISM = 4;
 
-export const mapConcurrently = async <T, R>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> => {
+export const mapConcurrently = async <T, R>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> => {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -65,9 +69,13 @@ export const prepareCustomers = (client: HttpClient, gatewayUrl: string, count: 
 
 export const fetchMenu = async (client: HttpClient, gatewayUrl: string): Promise<MenuItem[]> => {
   const { items } = jsonOf<{ items: MenuItem[] }>(await client.request(`${gatewayUrl}/api/menu`), 'read the menu');
-  if (!items.some((item) => item.kind === 'food') || !items.some((item) => item.kind === 'drink')) throw new Error('the menu has no food or no drink');
+  if (!items.some((item) => item.kind === 'food') || !items.some((item) => item.kind === 'drink'))
+    throw new Error('the menu has no food or no drink');
   return items;
 };
 
 export const adminToken = async (client: HttpClient, gatewayUrl: string, email: string, password: string): Promise<string> =>
-  jsonOf<{ accessToken: string }>(await client.request(`${gatewayUrl}/api/auth/token`, { method: 'POST', body: { email, password } }), 'log in as the admin').accessToken;
+  jsonOf<{ accessToken: string }>(
+    await client.request(`${gatewayUrl}/api/auth/token`, { method: 'POST', body: { email, password } }),
+    'log in as the admin',
+  ).accessToken;

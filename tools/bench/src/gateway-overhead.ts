@@ -38,7 +38,13 @@ export interface GatewayOverhead {
 const ratio = (a: number | null | undefined, b: number | null | undefined): number | null =>
   a === null || a === undefined || b === null || b === undefined || b === 0 ? null : Math.round((a / b) * 1000) / 1000;
 
-const measure = async (client: HttpClient, target: ReadRouteResult['target'], baseUrl: string, concurrency: number, durationMs: number): Promise<ReadRouteResult> => {
+const measure = async (
+  client: HttpClient,
+  target: ReadRouteResult['target'],
+  baseUrl: string,
+  concurrency: number,
+  durationMs: number,
+): Promise<ReadRouteResult> => {
   const url = `${baseUrl}${OVERHEAD_ROUTE}`;
   const latencies: number[] = [];
   const errors: Record<string, number> = {};
@@ -54,7 +60,14 @@ const measure = async (client: HttpClient, target: ReadRouteResult['target'], ba
   };
   await Promise.all(Array.from({ length: concurrency }, loop));
   const elapsed = (performance.now() - started) / 1000;
-  return { target, url, requests: latencies.length, requestsPerSecond: Math.round((latencies.length / elapsed) * 10) / 10, latencyMs: summarizeLatencies(latencies), errors };
+  return {
+    target,
+    url,
+    requests: latencies.length,
+    requestsPerSecond: Math.round((latencies.length / elapsed) * 10) / 10,
+    latencyMs: summarizeLatencies(latencies),
+    errors,
+  };
 };
 
 export const measureGatewayOverhead = async (

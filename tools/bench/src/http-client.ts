@@ -57,4 +57,5 @@ export const jsonOf = <T>(response: HttpResponse, what: string, expected: readon
 };
 
 /** Error buckets for the report: the HTTP status, or `network:<code>` when no answer came. */
-export const errorKey = (response: HttpResponse): string => (response.status === 0 ? `network:${response.error ?? 'unknown'}` : String(response.status));
+export const errorKey = (response: HttpResponse): string =>
+  response.status === 0 ? `network:${response.error ?? 'unknown'}` : String(response.status);

@@ -9,9 +9,11 @@ const PAGE = 100;
 
 const readAllPages = async <T>(client: HttpClient, url: string, token: string, what: string): Promise<T[]> => {
   const items: T[] = [];
-  for (let cursor: string | null = null; ; ) {
+  for (let cursor: string | null = null; ;) {
     const page: { items: T[]; nextCursor: string | null } = jsonOf(
-      await client.request(`${url}?limit=${PAGE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { headers: { authorization: `Bearer ${token}` } }),
+      await client.request(`${url}?limit=${PAGE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, {
+        headers: { authorization: `Bearer ${token}` },
+      }),
       what,
     );
     items.push(...page.items);
@@ -21,7 +23,10 @@ const readAllPages = async <T>(client: HttpClient, url: string, token: string, w
 };
 
 const readCustomerMoney = async (client: HttpClient, gatewayUrl: string, customer: BenchCustomer): Promise<CustomerMoney> => {
-  const account = jsonOf<{ balance: number }>(await client.request(`${gatewayUrl}/api/accounts/me`, { headers: { authorization: `Bearer ${customer.token}` } }), 'read an account');
+  const account = jsonOf<{ balance: number }>(
+    await client.request(`${gatewayUrl}/api/accounts/me`, { headers: { authorization: `Bearer ${customer.token}` } }),
+    'read an account',
+  );
   const ledger = await readAllPages<LedgerEntry>(client, `${gatewayUrl}/api/accounts/me/entries`, customer.token, 'read a ledger');
   return { customerId: customer.id, balance: account.balance, ledger };
 };
@@ -36,7 +41,15 @@ export const checkInvariantsThroughGateway = async (
   const orders = await readAllPages<Order>(client, `${gatewayUrl}/api/orders`, adminToken, 'list every order');
   const money = await mapConcurrently(customers, 8, (customer) => readCustomerMoney(client, gatewayUrl, customer));
   const sagas = records.flatMap((record) =>
-    record.saga ? [{ sagaId: record.saga.sagaId, orderId: record.saga.orderId, status: record.terminalAt === undefined ? undefined : record.saga.status }] : [],
+    record.saga
+      ? [
+          {
+            sagaId: record.saga.sagaId,
+            orderId: record.saga.orderId,
+            status: record.terminalAt === undefined ? undefined : record.saga.status,
+          },
+        ]
+      : [],
   );
   return checkMoneyInvariants(money, orders, sagas);
 };

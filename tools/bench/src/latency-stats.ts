@@ -12,7 +12,8 @@ export interface LatencySummary {
 const round = (ms: number): number => Math.round(ms * 100) / 100;
 
 /** Nearest-rank percentile: the smallest sample with at least p% of the samples at or below it. */
-const percentile = (sorted: readonly number[], p: number): number => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+const percentile = (sorted: readonly number[], p: number): number =>
+  sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 
 export const summarizeLatencies = (samples: readonly number[]): LatencySummary => {
   if (samples.length === 0) return { count: 0, p50: null, p90: null, p99: null, max: null, mean: null };

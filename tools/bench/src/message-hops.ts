@@ -16,7 +16,10 @@ export interface HopSummary {
   readonly messageType: string;
   readonly from: string;
   readonly to: string;
-  /** Outbox created_at (the row's insert) -> inbox received_at: the rest of the sender's transaction, the send, and the receiver starting its own. */
+  /**
+   * Outbox created_at (the row's insert) -> inbox received_at: the rest of the sender's transaction, the send, and the receiver starting
+   * its own.
+   */
   readonly toReceivedMs: LatencySummary;
   /** Inbox received_at -> outbox sent_at: the receiver's handling plus the rest of the sender's relay batch. */
   readonly receivedToMarkedSentMs: LatencySummary;
@@ -51,9 +54,15 @@ export const measureMessageHops = async (serverUrl: string, databasePrefix: stri
     const url = databaseUrl(serverUrl, `${databasePrefix}${service}`);
     outboxes.set(
       service,
-      await readRows<OutboxRow>(url, 'SELECT message_id, message_type, destination, extract(epoch from created_at) * 1000 AS created_ms, extract(epoch from sent_at) * 1000 AS sent_ms FROM outbox_messages'),
+      await readRows<OutboxRow>(
+        url,
+        'SELECT message_id, message_type, destination, extract(epoch from created_at) * 1000 AS created_ms, extract(epoch from sent_at) * 1000 AS sent_ms FROM outbox_messages',
+      ),
     );
-    for (const row of await readRows<{ message_id: string; received_ms: string }>(url, 'SELECT message_id, extract(epoch from received_at) * 1000 AS received_ms FROM inbox_messages')) {
+    for (const row of await readRows<{ message_id: string; received_ms: string }>(
+      url,
+      'SELECT message_id, extract(epoch from received_at) * 1000 AS received_ms FROM inbox_messages',
+    )) {
       received.set(row.message_id, Number(row.received_ms));
     }
   }

@@ -52,7 +52,11 @@ const sumOf = (entries: readonly LedgerEntry[], kind: LedgerEntry['kind']): numb
   entries.filter((entry) => entry.kind === kind).reduce((total, entry) => total + entry.amount, 0);
 
 /** Net money moved per order (DEBIT minus REFUND), and how many DEBIT entries each order has. */
-const movementsByOrder = (ledger: readonly LedgerEntry[], problems: string[], customerId: string): { net: Map<string, number>; debits: Map<string, number> } => {
+const movementsByOrder = (
+  ledger: readonly LedgerEntry[],
+  problems: string[],
+  customerId: string,
+): { net: Map<string, number>; debits: Map<string, number> } => {
   const net = new Map<string, number>();
   const debits = new Map<string, number>();
   for (const entry of ledger) {
@@ -73,9 +77,11 @@ const checkCustomer = (money: CustomerMoney, orders: readonly Order[], problems:
   const debitSum = sumOf(money.ledger, 'DEBIT');
   const refunds = sumOf(money.ledger, 'REFUND');
   const held = orders.filter((order) => HOLDS_MONEY.has(order.status)).reduce((total, order) => total + order.total, 0);
-  if (money.balance !== deposits - debitSum + refunds) problems.push(`${who}: balance ${money.balance} != deposits ${deposits} - debits ${debitSum} + refunds ${refunds}`);
+  if (money.balance !== deposits - debitSum + refunds)
+    problems.push(`${who}: balance ${money.balance} != deposits ${deposits} - debits ${debitSum} + refunds ${refunds}`);
   if (money.balance < 0) problems.push(`${who}: balance ${money.balance} is negative`);
-  if (debitSum - refunds !== held) problems.push(`${who}: debits - refunds = ${debitSum - refunds}, but APPROVED/CANCEL_PENDING orders total ${held}`);
+  if (debitSum - refunds !== held)
+    problems.push(`${who}: debits - refunds = ${debitSum - refunds}, but APPROVED/CANCEL_PENDING orders total ${held}`);
 
   const { net, debits } = movementsByOrder(money.ledger, problems, money.customerId);
   const own = new Set(orders.map((order) => order.id));
@@ -86,27 +92,40 @@ const checkCustomer = (money: CustomerMoney, orders: readonly Order[], problems:
   for (const order of orders) {
     const expected = HOLDS_MONEY.has(order.status) ? order.total : 0;
     const actual = net.get(order.id) ?? 0;
-    if (actual !== expected) problems.push(`${who}: order ${order.id} is ${order.status} (total ${order.total}) but its net debit is ${actual}`);
+    if (actual !== expected)
+      problems.push(`${who}: order ${order.id} is ${order.status} (total ${order.total}) but its net debit is ${actual}`);
     if ((debits.get(order.id) ?? 0) > 1) problems.push(`${who}: order ${order.id} was debited ${debits.get(order.id)} times`);
     if (order.status === 'PENDING') problems.push(`${who}: order ${order.id} is still PENDING at a quiet moment`);
   }
 };
 
-const checkSaga = (saga: SagaOutcome, orders: ReadonlyMap<string, Order>, netByOrder: ReadonlyMap<string, number>, problems: string[]): void => {
+const checkSaga = (
+  saga: SagaOutcome,
+  orders: ReadonlyMap<string, Order>,
+  netByOrder: ReadonlyMap<string, number>,
+  problems: string[],
+): void => {
   const order = orders.get(saga.orderId);
   const net = netByOrder.get(saga.orderId) ?? 0;
   if (saga.status === 'COMPLETED') {
-    if (order?.status !== 'APPROVED') problems.push(`saga ${saga.sagaId} COMPLETED but its order ${saga.orderId} is ${order?.status ?? 'missing'}`);
-    else if (net !== order.total) problems.push(`saga ${saga.sagaId} COMPLETED but order ${order.id} (total ${order.total}) has a net debit of ${net}`);
+    if (order?.status !== 'APPROVED')
+      problems.push(`saga ${saga.sagaId} COMPLETED but its order ${saga.orderId} is ${order?.status ?? 'missing'}`);
+    else if (net !== order.total)
+      problems.push(`saga ${saga.sagaId} COMPLETED but order ${order.id} (total ${order.total}) has a net debit of ${net}`);
   } else if (saga.status === 'ABORTED') {
-    if (order !== undefined && order.status !== 'REJECTED') problems.push(`saga ${saga.sagaId} ABORTED but its order ${order.id} is ${order.status}`);
+    if (order !== undefined && order.status !== 'REJECTED')
+      problems.push(`saga ${saga.sagaId} ABORTED but its order ${order.id} is ${order.status}`);
     if (net !== 0) problems.push(`saga ${saga.sagaId} ABORTED but order ${saga.orderId} has a net debit of ${net}`);
   } else {
     problems.push(`saga ${saga.sagaId} never became terminal (last seen ${saga.status ?? 'never'})`);
   }
 };
 
-export const checkMoneyInvariants = (customers: readonly CustomerMoney[], orders: readonly Order[], sagas: readonly SagaOutcome[]): InvariantResult => {
+export const checkMoneyInvariants = (
+  customers: readonly CustomerMoney[],
+  orders: readonly Order[],
+  sagas: readonly SagaOutcome[],
+): InvariantResult => {
   const problems: string[] = [];
   const ordersOf = new Map<string, Order[]>();
   for (const order of orders) ordersOf.set(order.customerId, [...(ordersOf.get(order.customerId) ?? []), order]);

@@ -81,7 +81,12 @@ export const childrenOf = (pid: number): number[] => {
   } catch {
     return [];
   }
-  const children = threads.flatMap((tid) => (readText(`/proc/${pid}/task/${tid}/children`) ?? '').split(' ').filter((word) => word !== '').map(Number));
+  const children = threads.flatMap((tid) =>
+    (readText(`/proc/${pid}/task/${tid}/children`) ?? '')
+      .split(' ')
+      .filter((word) => word !== '')
+      .map(Number),
+  );
   return [...new Set(children)];
 };
 
@@ -146,4 +151,3 @@ export const listeningPid = (port: number): number | undefined => {
   }
   return undefined;
 };
-

@@ -53,7 +53,8 @@ export const areaOf = (frame: CallFrame): string => {
   return workspace?.[1] ?? frame.url;
 };
 
-const shortUrl = (url: string): string => url.replace(/^.*\/node_modules\//, '').replace(/^file:\/\/.*?\/((?:packages|services|tools)\/)/, '$1');
+const shortUrl = (url: string): string =>
+  url.replace(/^.*\/node_modules\//, '').replace(/^file:\/\/.*?\/((?:packages|services|tools)\/)/, '$1');
 
 const top = (totals: Map<string, number>, busyMs: number, count: number): SelfTime[] =>
   [...totals.entries()]

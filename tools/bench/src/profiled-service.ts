@@ -12,7 +12,8 @@ import { pathToFileURL } from 'node:url';
  */
 
 const service = process.env.SERVICE_NAME;
-if (!service || !/^[a-z]+$/.test(service)) throw new Error(`profiled-service: SERVICE_NAME must name a service, got ${JSON.stringify(service)}`);
+if (!service || !/^[a-z]+$/.test(service))
+  throw new Error(`profiled-service: SERVICE_NAME must name a service, got ${JSON.stringify(service)}`);
 
 const session = new Session();
 session.connect();

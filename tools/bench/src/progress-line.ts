@@ -9,7 +9,12 @@ export interface ProgressLine {
   stop(): void;
 }
 
-export const startProgressLine = (label: string, counters: LoadCounters, durationMs: number, stream: NodeJS.WriteStream = process.stderr): ProgressLine => {
+export const startProgressLine = (
+  label: string,
+  counters: LoadCounters,
+  durationMs: number,
+  stream: NodeJS.WriteStream = process.stderr,
+): ProgressLine => {
   const tty = stream.isTTY === true;
   const started = Date.now();
   let lastAccepted = 0;

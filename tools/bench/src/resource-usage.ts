@@ -59,7 +59,10 @@ export interface RunResources {
     readonly missing: Readonly<Partial<Record<GroupName, string>>>;
     /** The load generator itself (this process): on the same cores, but not part of the system. */
     readonly bench: PerSaga;
-    /** Without the shared servers (production mode's PostgreSQL and RabbitMQ, which others may use meanwhile); in embedded mode the same as the total. */
+    /**
+     * Without the shared servers (production mode's PostgreSQL and RabbitMQ, which others may use meanwhile); in embedded mode the same as
+     * the total.
+     */
     readonly ownProcesses: PerSaga;
     readonly reason?: string;
   };
@@ -112,7 +115,11 @@ const benchCpuMs = (): number => {
   return (usage.user + usage.system) / 1000;
 };
 
-export const takeUsageSnapshot = async (client: HttpClient, targets: readonly MetricsTarget[], located: LocatedProcesses): Promise<UsageSnapshot> => {
+export const takeUsageSnapshot = async (
+  client: HttpClient,
+  targets: readonly MetricsTarget[],
+  located: LocatedProcesses,
+): Promise<UsageSnapshot> => {
   const queries = await readQueries(client, targets);
   return { at: performance.now(), queries, cpu: readCpu(located), benchCpuMs: benchCpuMs() };
 };
@@ -123,7 +130,8 @@ const MAX_SETTLE_MS = 3000;
 const IDLE_SLACK = 1.5;
 const IDLE_SLACK_STATEMENTS = 5;
 
-const sumQueries = (snapshot: UsageSnapshot): number => Object.values(snapshot.queries).reduce<number>((sum, value) => sum + (value ?? 0), 0);
+const sumQueries = (snapshot: UsageSnapshot): number =>
+  Object.values(snapshot.queries).reduce<number>((sum, value) => sum + (value ?? 0), 0);
 
 /**
  * After the last saga is terminal the system may still be finishing (a reply marked sent, the last outbox sweep):
@@ -150,18 +158,36 @@ export const takeSettledSnapshot = async (
 };
 
 const round = (value: number, digits: number): number => Math.round(value * 10 ** digits) / 10 ** digits;
-const perSaga = (total: number, sagas: number, digits: number): PerSaga => ({ total: round(total, digits), perSaga: sagas === 0 ? null : round(total / sagas, digits) });
+const perSaga = (total: number, sagas: number, digits: number): PerSaga => ({
+  total: round(total, digits),
+  perSaga: sagas === 0 ? null : round(total / sagas, digits),
+});
 
 const serviceOf = (processName: string): string => processName.replace(/#\d+$/, '');
 
-const roundTripsBetween = (before: UsageSnapshot, after: UsageSnapshot, sagas: number, idleStatementsPerSecond: number | undefined): RunResources['sqlRoundTrips'] & { perSaga: number | null } => {
+const roundTripsBetween = (
+  before: UsageSnapshot,
+  after: UsageSnapshot,
+  sagas: number,
+  idleStatementsPerSecond: number | undefined,
+): RunResources['sqlRoundTrips'] & { perSaga: number | null } => {
   const unreadable = Object.keys(after.queries).filter((name) => before.queries[name] === undefined || after.queries[name] === undefined);
-  if (Object.keys(after.queries).length === 0) return { total: null, perSaga: null, byService: {}, netOfIdlePerSaga: null, reason: 'no service metrics to read' };
-  if (unreadable.length > 0) return { total: null, perSaga: null, byService: {}, netOfIdlePerSaga: null, reason: `the metrics of ${unreadable.join(', ')} could not be read before and after the run` };
+  if (Object.keys(after.queries).length === 0)
+    return { total: null, perSaga: null, byService: {}, netOfIdlePerSaga: null, reason: 'no service metrics to read' };
+  if (unreadable.length > 0)
+    return {
+      total: null,
+      perSaga: null,
+      byService: {},
+      netOfIdlePerSaga: null,
+      reason: `the metrics of ${unreadable.join(', ')} could not be read before and after the run`,
+    };
   const byService: Record<string, number> = {};
-  for (const [name, count] of Object.entries(after.queries)) byService[serviceOf(name)] = (byService[serviceOf(name)] ?? 0) + (count ?? 0) - (before.queries[name] ?? 0);
+  for (const [name, count] of Object.entries(after.queries))
+    byService[serviceOf(name)] = (byService[serviceOf(name)] ?? 0) + (count ?? 0) - (before.queries[name] ?? 0);
   const total = Object.values(byService).reduce((sum, value) => sum + value, 0);
-  if (total === 0 && sagas > 0) return { total: 0, perSaga: null, byService: {}, netOfIdlePerSaga: null, reason: 'no process reports db_client_queries_total' };
+  if (total === 0 && sagas > 0)
+    return { total: 0, perSaga: null, byService: {}, netOfIdlePerSaga: null, reason: 'no process reports db_client_queries_total' };
   const idle = idleStatementsPerSecond === undefined ? undefined : (idleStatementsPerSecond * (after.at - before.at)) / 1000;
   return {
     total,
@@ -171,14 +197,20 @@ const roundTripsBetween = (before: UsageSnapshot, after: UsageSnapshot, sagas: n
   };
 };
 
-const cpuBetween = (before: UsageSnapshot, after: UsageSnapshot, located: LocatedProcesses, sagas: number): RunResources['cpu'] & { perSaga: number | null } => {
+const cpuBetween = (
+  before: UsageSnapshot,
+  after: UsageSnapshot,
+  located: LocatedProcesses,
+  sagas: number,
+): RunResources['cpu'] & { perSaga: number | null } => {
   const missing: Partial<Record<GroupName, string>> = { ...located.missing };
   const byGroup: Partial<Record<GroupName, PerSaga & { shared: boolean }>> = {};
   for (const group of located.groups) {
     const start = before.cpu[group.name];
     const end = after.cpu[group.name];
     if (!start || !end) missing[group.name] = 'not found before and after the run';
-    else if (start.pids !== end.pids) missing[group.name] = `restarted during the run (pids ${start.pids} -> ${end.pids}): its CPU time before the restart is lost`;
+    else if (start.pids !== end.pids)
+      missing[group.name] = `restarted during the run (pids ${start.pids} -> ${end.pids}): its CPU time before the restart is lost`;
     else byGroup[group.name] = { ...perSaga(end.ms - start.ms, sagas, 2), shared: group.shared };
   }
   const bench = perSaga(after.benchCpuMs - before.benchCpuMs, sagas, 2);
@@ -196,7 +228,13 @@ const cpuBetween = (before: UsageSnapshot, after: UsageSnapshot, located: Locate
     missing,
     bench,
     ownProcesses,
-    ...(incomplete ? { reason: `not every process of the system could be measured: ${Object.entries(missing).map(([name, why]) => `${name}: ${why}`).join('; ')}` } : {}),
+    ...(incomplete
+      ? {
+          reason: `not every process of the system could be measured: ${Object.entries(missing)
+            .map(([name, why]) => `${name}: ${why}`)
+            .join('; ')}`,
+        }
+      : {}),
   };
 };
 
@@ -259,7 +297,9 @@ export const readIdleMemory = (located: LocatedProcesses, mode: 'embedded' | 'pr
     rss += groupRss;
     byGroup[group.name] = { rssMiB: round(groupRss / MIB, 1), processes };
   }
-  const missingOwn = Object.entries(located.missing).filter(([name]) => name !== 'rabbitmq' && (mode === 'embedded' || name !== 'postgres'));
+  const missingOwn = Object.entries(located.missing).filter(
+    ([name]) => name !== 'rabbitmq' && (mode === 'embedded' || name !== 'postgres'),
+  );
   const included =
     mode === 'embedded'
       ? 'the gateway, every service replica, the launcher (with its helpers) and the embedded PostgreSQL (postmaster and all its processes)'
@@ -269,7 +309,11 @@ export const readIdleMemory = (located: LocatedProcesses, mode: 'embedded' | 'pr
     pssMiB: missingOwn.length > 0 || !pssComplete ? null : round(pss / MIB, 1),
     byGroup,
     included,
-    ...(missingOwn.length > 0 ? { reason: `not found: ${missingOwn.map(([name, why]) => `${name} (${why})`).join(', ')}` } : !pssComplete ? { reason: 'Pss unreadable for some process (smaps_rollup needs root or the same user)' } : {}),
+    ...(missingOwn.length > 0
+      ? { reason: `not found: ${missingOwn.map(([name, why]) => `${name} (${why})`).join(', ')}` }
+      : !pssComplete
+        ? { reason: 'Pss unreadable for some process (smaps_rollup needs root or the same user)' }
+        : {}),
   };
 };
 

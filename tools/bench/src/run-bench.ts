@@ -11,7 +11,16 @@ import { summarizeProfile, type ProfileSummary } from './profile-summary.js';
 import { measureMessageHops, type HopSummary } from './message-hops.js';
 import { durationBetween, readSagaDurationTotals } from './saga-duration-metrics.js';
 import { startProgressLine } from './progress-line.js';
-import { idleActivityBetween, readIdleMemory, resourcesBetween, takeSettledSnapshot, takeUsageSnapshot, type IdleActivity, type IdleMemory, type RunResources } from './resource-usage.js';
+import {
+  idleActivityBetween,
+  readIdleMemory,
+  resourcesBetween,
+  takeSettledSnapshot,
+  takeUsageSnapshot,
+  type IdleActivity,
+  type IdleMemory,
+  type RunResources,
+} from './resource-usage.js';
 import { countSagas, preloadSagas, type PreloadResult } from './saga-preload.js';
 import { createProcessLocator, type LocatedProcesses } from './system-processes.js';
 import { removeProfileDir, startSystem, type RunningSystem } from './system-under-test.js';
@@ -67,17 +76,32 @@ const unmeasured = (sagas: number, reason: string): RunResources => ({
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-const runOneLoad = async (context: RunContext, load: LoadShape, purpose: RunReport['purpose'] = 'requested'): Promise<{ run: RunReport; records: CheckoutRecord[] }> => {
+const runOneLoad = async (
+  context: RunContext,
+  load: LoadShape,
+  purpose: RunReport['purpose'] = 'requested',
+): Promise<{ run: RunReport; records: CheckoutRecord[] }> => {
   const { config, system, client, customers, menu, log } = context;
   const counters: LoadCounters = { sent: 0, accepted: 0, terminal: 0, inFlight: 0, errors: 0 };
-  log(`checkouts at ${label(load)} for ${config.durationMs / 1000} s (latency via ${config.latencyMethod === 'wait' ? '?wait' : 'polling'})`);
+  log(
+    `checkouts at ${label(load)} for ${config.durationMs / 1000} s (latency via ${config.latencyMethod === 'wait' ? '?wait' : 'polling'})`,
+  );
   const before = await readSagaDurationTotals(client, system.orchestratorUrls);
   const located = context.locate();
   const usageBefore = await takeUsageSnapshot(client, system.metricsTargets(), located).catch((error: unknown) => messageOf(error));
   const progress = startProgressLine(`  ${label(load)}`, counters, config.durationMs);
   let result: LoadResult;
   try {
-    result = await runCheckoutLoad({ client, gatewayUrl: system.gatewayUrl, customers, menu, load, durationMs: config.durationMs, latencyMethod: config.latencyMethod, counters });
+    result = await runCheckoutLoad({
+      client,
+      gatewayUrl: system.gatewayUrl,
+      customers,
+      menu,
+      load,
+      durationMs: config.durationMs,
+      latencyMethod: config.latencyMethod,
+      counters,
+    });
   } finally {
     progress.stop();
   }
@@ -110,7 +134,11 @@ const runOneLoad = async (context: RunContext, load: LoadShape, purpose: RunRepo
 /** Long enough to see every poller's interval a few times, short enough not to matter. */
 const IDLE_WINDOW_MS = 2000;
 
-const measureIdleActivity = async (client: HttpClient, system: RunningSystem, located: LocatedProcesses): Promise<IdleActivity | { error: string }> => {
+const measureIdleActivity = async (
+  client: HttpClient,
+  system: RunningSystem,
+  located: LocatedProcesses,
+): Promise<IdleActivity | { error: string }> => {
   try {
     const before = await takeUsageSnapshot(client, system.metricsTargets(), located);
     await new Promise((resolve) => setTimeout(resolve, IDLE_WINDOW_MS));
@@ -120,7 +148,12 @@ const measureIdleActivity = async (client: HttpClient, system: RunningSystem, lo
   }
 };
 
-const runPreload = async (config: BenchConfig, system: RunningSystem, menu: readonly MenuItem[], log: (line: string) => void): Promise<PreloadResult> => {
+const runPreload = async (
+  config: BenchConfig,
+  system: RunningSystem,
+  menu: readonly MenuItem[],
+  log: (line: string) => void,
+): Promise<PreloadResult> => {
   log(`preloading ${config.preload} finished checkout sagas into the orchestrator's database`);
   const result = await preloadSagas({
     databaseUrl: system.orchestratorDatabaseUrl,
@@ -155,7 +188,9 @@ export const runBench = async (config: BenchConfig, log: (line: string) => void)
     void system.stop().finally(() => process.exit(130));
   };
   process.once('SIGINT', interrupted);
-  const widest = config.openLoopAfterSweep ? OPEN_LOOP_SOCKETS : Math.max(...config.loads.map((load) => (load.kind === 'closed' ? load.concurrency : OPEN_LOOP_SOCKETS)));
+  const widest = config.openLoopAfterSweep
+    ? OPEN_LOOP_SOCKETS
+    : Math.max(...config.loads.map((load) => (load.kind === 'closed' ? load.concurrency : OPEN_LOOP_SOCKETS)));
   const client = createHttpClient(widest + 16);
   let runs: RunReport[] = [];
   let gatewayOverhead: GatewayOverhead | { error: string };
@@ -165,7 +200,9 @@ export const runBench = async (config: BenchConfig, log: (line: string) => void)
   let idleMemory: IdleMemory;
   let idleActivity: IdleActivity | { error: string };
   let preload: BenchReport['preload'] = null;
-  let openLoopAtHalfPeak: BenchReport['openLoopAtHalfPeak'] = { skipped: config.loads.length < 2 ? 'not a sweep of 2 or more levels' : 'skipped (--no-open-loop)' };
+  let openLoopAtHalfPeak: BenchReport['openLoopAtHalfPeak'] = {
+    skipped: config.loads.length < 2 ? 'not a sweep of 2 or more levels' : 'skipped (--no-open-loop)',
+  };
   try {
     const locate = await createProcessLocator(system.layout);
     idleMemory = readIdleMemory(locate(), config.mode);
@@ -183,7 +220,17 @@ export const runBench = async (config: BenchConfig, log: (line: string) => void)
       log,
     ).catch((error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }));
     const idleStatementsPerSecond = 'error' in idleActivity ? undefined : (idleActivity.sqlStatementsPerSecond ?? undefined);
-    const context: RunContext = { config, system, locate, idleStatementsPerSecond, client, customers, menu, usePgbench: await pgbenchAvailable(), log };
+    const context: RunContext = {
+      config,
+      system,
+      locate,
+      idleStatementsPerSecond,
+      client,
+      customers,
+      menu,
+      usePgbench: await pgbenchAvailable(),
+      log,
+    };
     const records: CheckoutRecord[] = [];
     for (const load of config.loads) {
       const one = await runOneLoad(context, load);
@@ -203,7 +250,13 @@ export const runBench = async (config: BenchConfig, log: (line: string) => void)
       preload = { ...preloaded, sagaCountAtEnd: await countSagas(system.orchestratorDatabaseUrl).catch(() => null) };
     }
     log('checking the money invariants');
-    invariants = await checkInvariantsThroughGateway(client, system.gatewayUrl, await adminToken(client, system.gatewayUrl, config.adminEmail, config.adminPassword), customers, records);
+    invariants = await checkInvariantsThroughGateway(
+      client,
+      system.gatewayUrl,
+      await adminToken(client, system.gatewayUrl, config.adminEmail, config.adminPassword),
+      customers,
+      records,
+    );
     restarts = system.restarts();
     messageHops = await measureMessageHops(system.postgresServerUrl, system.databasePrefix).catch((error: unknown) => {
       log(`could not read the message hop times: ${error instanceof Error ? error.message : String(error)}`);

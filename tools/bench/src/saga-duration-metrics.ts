@@ -33,7 +33,10 @@ export const parseSagaDurationTotals = (metricsText: string): DurationTotals => 
 };
 
 /** Every orchestrator replica's totals added up: a saga finishes on whichever replica handled its last reply. */
-export const readSagaDurationTotals = async (client: HttpClient, orchestratorUrls: readonly string[]): Promise<DurationTotals | undefined> => {
+export const readSagaDurationTotals = async (
+  client: HttpClient,
+  orchestratorUrls: readonly string[],
+): Promise<DurationTotals | undefined> => {
   let count = 0;
   let sumSeconds = 0;
   for (const url of orchestratorUrls) {

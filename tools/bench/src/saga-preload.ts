@@ -91,7 +91,8 @@ const dropIndexesAndKeys = async (client: pg.Client): Promise<string[]> => {
   const indexes = (await client.query<{ name: string; definition: string }>(PLAIN_INDEXES, [TABLES])).rows;
   const foreignKeys = constraints.filter((constraint) => constraint.kind === 'f');
   const keys = constraints.filter((constraint) => constraint.kind !== 'f');
-  for (const constraint of [...foreignKeys, ...keys]) await client.query(`ALTER TABLE ${constraint.table} DROP CONSTRAINT ${constraint.name}`);
+  for (const constraint of [...foreignKeys, ...keys])
+    await client.query(`ALTER TABLE ${constraint.table} DROP CONSTRAINT ${constraint.name}`);
   for (const index of indexes) await client.query(`DROP INDEX ${index.name}`);
   return [
     ...keys.map((constraint) => `ALTER TABLE ${constraint.table} ADD CONSTRAINT ${constraint.name} ${constraint.definition}`),
@@ -122,7 +123,7 @@ const INSERT_SAGAS = `
   FROM preload_sagas`;
 
 /** Step k is done a third of the way further through the saga's life for each k. */
-const stepTime = "s.created_at + (s.finished_at - s.created_at) * (k + 1) / 3.0";
+const stepTime = 's.created_at + (s.finished_at - s.created_at) * (k + 1) / 3.0';
 
 const INSERT_STEPS = `
   INSERT INTO saga_steps (saga_id, step_index, name, status, attempts, compensation_attempts, updated_at)
@@ -144,7 +145,8 @@ const INSERT_INBOX = `
 const seconds = (from: number): number => Math.round((performance.now() - from) / 10) / 100;
 
 export const preloadSagas = async (options: PreloadOptions): Promise<PreloadResult> => {
-  if (options.foodIds.length === 0 || options.drinkIds.length === 0) throw new Error('the preload needs at least one food and one drink on the menu');
+  if (options.foodIds.length === 0 || options.drinkIds.length === 0)
+    throw new Error('the preload needs at least one food and one drink on the menu');
   const client = new pg.Client({ connectionString: options.databaseUrl });
   client.on('error', () => undefined);
   await client.connect();

@@ -59,10 +59,16 @@ const isLocal = (url: string): boolean => LOCAL_HOSTS.has(new URL(url).hostname)
 /** The production server's postmaster: its data directory says, when we may ask; else whoever listens on its port. */
 const locateServerPostmaster = async (serverUrl: string): Promise<number | string> => {
   if (!isLocal(serverUrl)) return `the PostgreSQL server at ${new URL(serverUrl).host} is not on this machine`;
-  const dataDirectory = await withClient(serverUrl, async (client) => (await client.query<{ data_directory: string }>('SHOW data_directory')).rows[0]?.data_directory).catch(() => undefined);
+  const dataDirectory = await withClient(
+    serverUrl,
+    async (client) => (await client.query<{ data_directory: string }>('SHOW data_directory')).rows[0]?.data_directory,
+  ).catch(() => undefined);
   const fromPidFile = dataDirectory === undefined ? undefined : readPidFile(path.join(dataDirectory, 'postmaster.pid'));
   if (fromPidFile !== undefined) return fromPidFile;
-  return listeningPid(Number(new URL(serverUrl).port || 5432)) ?? 'neither its postmaster.pid nor the owner of its port could be read (not root?)';
+  return (
+    listeningPid(Number(new URL(serverUrl).port || 5432)) ??
+    'neither its postmaster.pid nor the owner of its port could be read (not root?)'
+  );
 };
 
 const locateRabbitmq = (brokerUrl: string): number | string => {
@@ -104,10 +110,15 @@ export const createProcessLocator = async (layout: SystemLayout): Promise<() => 
       if (group === undefined || entry.pid === null) continue;
       services.set(group, [...(services.get(group) ?? []), entry.pid]);
     }
-    const launcher: ProcessGroup[] = layout.launcherPid === undefined ? [] : [{ name: 'launcher', rootPids: [layout.launcherPid], shared: false, countReaped: false }];
+    const launcher: ProcessGroup[] =
+      layout.launcherPid === undefined ? [] : [{ name: 'launcher', rootPids: [layout.launcherPid], shared: false, countReaped: false }];
     // The launcher last: its descendants include every service and the embedded PostgreSQL, counted in their own groups.
     return {
-      groups: [...[...services.entries()].map(([name, rootPids]) => ({ name, rootPids, shared: false, countReaped: true })), ...servers, ...launcher],
+      groups: [
+        ...[...services.entries()].map(([name, rootPids]) => ({ name, rootPids, shared: false, countReaped: true })),
+        ...servers,
+        ...launcher,
+      ],
       missing: { ...missing, ...(layout.launcherPid === undefined ? { launcher: 'the launcher state names no pid' } : {}) },
     };
   };

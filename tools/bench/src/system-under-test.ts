@@ -21,7 +21,6 @@ const FAILURE_TAIL_LINES = 80;
 const READY_TIMEOUT_MS = 180_000;
 const STOP_TIMEOUT_MS = 40_000;
 
-
 export interface RunningSystem {
   readonly gatewayUrl: string;
   /** Replica 0 of each service, for direct calls. */
@@ -101,7 +100,9 @@ export const startSystem = async (config: BenchConfig, log: (line: string) => vo
     },
     cleanUp: async () => {
       if (prefix) {
-        await deleteBrokerNamespace(config.brokerUrl, runId).catch((error: unknown) => log(`could not delete the broker namespace ${runId}: ${String(error)}`));
+        await deleteBrokerNamespace(config.brokerUrl, runId).catch((error: unknown) =>
+          log(`could not delete the broker namespace ${runId}: ${String(error)}`),
+        );
       }
     },
     keptLines: KEPT_LINES,
@@ -129,14 +130,18 @@ export const startSystem = async (config: BenchConfig, log: (line: string) => vo
 
   const metricsTargets = (): MetricsTarget[] => {
     const current = readLauncherState(stateFile) ?? state;
-    const services = current.processes.flatMap((entry) => (entry.url && entry.name !== 'gateway' ? [{ process: entry.name, url: entry.url }] : []));
+    const services = current.processes.flatMap((entry) =>
+      entry.url && entry.name !== 'gateway' ? [{ process: entry.name, url: entry.url }] : [],
+    );
     return [...services, { process: 'gateway', url: current.gatewayMetricsUrl }];
   };
 
   return {
     gatewayUrl: launcher.gatewayUrl,
     serviceUrls: Object.fromEntries(BACKEND_SERVICES.map((name) => [name, urlOf(name)])) as RunningSystem['serviceUrls'],
-    orchestratorUrls: state.processes.filter((entry) => /^orchestrator(#\d+)?$/.test(entry.name) && entry.url).map((entry) => entry.url as string),
+    orchestratorUrls: state.processes
+      .filter((entry) => /^orchestrator(#\d+)?$/.test(entry.name) && entry.url)
+      .map((entry) => entry.url as string),
     postgresServerUrl,
     transport: prefix ? 'rabbitmq' : 'http',
     databasePrefix: prefix ?? '',
@@ -152,7 +157,10 @@ export const startSystem = async (config: BenchConfig, log: (line: string) => vo
     metricsTargets,
     profileDir,
     tail: (count = 60) => launcher.tail(count),
-    restarts: () => Object.fromEntries((readLauncherState(stateFile)?.processes ?? []).filter((entry) => entry.restarts > 0).map((entry) => [entry.name, entry.restarts])),
+    restarts: () =>
+      Object.fromEntries(
+        (readLauncherState(stateFile)?.processes ?? []).filter((entry) => entry.restarts > 0).map((entry) => [entry.name, entry.restarts]),
+      ),
     stop,
   };
 };

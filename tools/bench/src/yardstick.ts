@@ -49,12 +49,35 @@ const readPgbenchLatencies = async (dir: string): Promise<number[]> => {
   return latencies;
 };
 
-const runPgbench = async (url: string, concurrency: number, seconds: number, customers: number): Promise<{ transactions: number; elapsed: number; latencies: number[] }> => {
+const runPgbench = async (
+  url: string,
+  concurrency: number,
+  seconds: number,
+  customers: number,
+): Promise<{ transactions: number; elapsed: number; latencies: number[] }> => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ordering-yardstick-'));
   try {
     const script = path.join(dir, 'checkout.sql');
     await writeFile(script, PGBENCH_SCRIPT);
-    const args = ['-n', '-M', 'prepared', '-c', String(concurrency), '-j', String(Math.min(concurrency, os.availableParallelism())), '-T', String(seconds), '-D', `customers=${customers}`, '-f', script, '-l', '--log-prefix', path.join(dir, 'pgbench_log'), url];
+    const args = [
+      '-n',
+      '-M',
+      'prepared',
+      '-c',
+      String(concurrency),
+      '-j',
+      String(Math.min(concurrency, os.availableParallelism())),
+      '-T',
+      String(seconds),
+      '-D',
+      `customers=${customers}`,
+      '-f',
+      script,
+      '-l',
+      '--log-prefix',
+      path.join(dir, 'pgbench_log'),
+      url,
+    ];
     const output = await new Promise<string>((resolve, reject) => {
       const child = spawn('pgbench', args, { stdio: ['ignore', 'pipe', 'pipe'] });
       let text = '';
@@ -70,14 +93,23 @@ const runPgbench = async (url: string, concurrency: number, seconds: number, cus
     // pgbench's own rate leaves out the time spent connecting; the elapsed time follows from it.
     const tps = Number(/tps = ([\d.]+)/.exec(output)?.[1] ?? Number.NaN);
     const transactions = Number(processed[1]);
-    return { transactions, elapsed: Number.isFinite(tps) && tps > 0 ? transactions / tps : seconds, latencies: await readPgbenchLatencies(dir) };
+    return {
+      transactions,
+      elapsed: Number.isFinite(tps) && tps > 0 ? transactions / tps : seconds,
+      latencies: await readPgbenchLatencies(dir),
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 };
 
 /** The same transaction from node-postgres, one pooled client per concurrent loop. */
-const runNodeLoop = async (url: string, concurrency: number, seconds: number, customers: number): Promise<{ transactions: number; elapsed: number; latencies: number[] }> => {
+const runNodeLoop = async (
+  url: string,
+  concurrency: number,
+  seconds: number,
+  customers: number,
+): Promise<{ transactions: number; elapsed: number; latencies: number[] }> => {
   const pool = new pg.Pool({ connectionString: url, max: concurrency });
   pool.on('error', () => undefined);
   const latencies: number[] = [];
@@ -106,19 +138,47 @@ const runNodeLoop = async (url: string, concurrency: number, seconds: number, cu
 const checkoutTransaction = async (client: pg.PoolClient, customer: number): Promise<void> => {
   await client.query('BEGIN');
   try {
-    const ids = await client.query<{ order_id: string; customer_id: string }>({ name: 'ids', text: `SELECT gen_random_uuid() AS order_id, ${customerIdSql('$1')} AS customer_id`, values: [customer] });
+    const ids = await client.query<{ order_id: string; customer_id: string }>({
+      name: 'ids',
+      text: `SELECT gen_random_uuid() AS order_id, ${customerIdSql('$1')} AS customer_id`,
+      values: [customer],
+    });
     const { order_id: orderId, customer_id: customerId } = ids.rows[0] as { order_id: string; customer_id: string };
-    const menu = await client.query<{ id: string; name: string; price: string }>({ name: 'menu', text: 'SELECT id, name, price FROM menu_items WHERE id = ANY($1) AND available', values: [[FOOD_ID, DRINK_ID]] });
+    const menu = await client.query<{ id: string; name: string; price: string }>({
+      name: 'menu',
+      text: 'SELECT id, name, price FROM menu_items WHERE id = ANY($1) AND available',
+      values: [[FOOD_ID, DRINK_ID]],
+    });
     const lines = menu.rows.map((row, i) => ({ ...row, lineNo: i + 1, price: Number(row.price) }));
     const total = lines.reduce((sum, line) => sum + line.price, 0);
-    await client.query({ name: 'order', text: "INSERT INTO orders (id, customer_id, status, total) VALUES ($1, $2, 'PENDING', $3)", values: [orderId, customerId, total] });
+    await client.query({
+      name: 'order',
+      text: "INSERT INTO orders (id, customer_id, status, total) VALUES ($1, $2, 'PENDING', $3)",
+      values: [orderId, customerId, total],
+    });
     for (const line of lines) {
-      await client.query({ name: 'line', text: 'INSERT INTO order_items (order_id, line_no, menu_item_id, name, quantity, unit_price, subtotal) VALUES ($1, $2, $3, $4, 1, $5, $5)', values: [orderId, line.lineNo, line.id, line.name, line.price] });
+      await client.query({
+        name: 'line',
+        text: 'INSERT INTO order_items (order_id, line_no, menu_item_id, name, quantity, unit_price, subtotal) VALUES ($1, $2, $3, $4, 1, $5, $5)',
+        values: [orderId, line.lineNo, line.id, line.name, line.price],
+      });
     }
-    const debit = await client.query<{ balance: string }>({ name: 'debit', text: 'UPDATE accounts SET balance = balance - $2, updated_at = now() WHERE customer_id = $1 AND balance >= $2 RETURNING balance', values: [customerId, total] });
+    const debit = await client.query<{ balance: string }>({
+      name: 'debit',
+      text: 'UPDATE accounts SET balance = balance - $2, updated_at = now() WHERE customer_id = $1 AND balance >= $2 RETURNING balance',
+      values: [customerId, total],
+    });
     if (debit.rowCount !== 1) throw new Error('the yardstick account ran out of money');
-    await client.query({ name: 'ledger', text: "INSERT INTO ledger_entries (id, customer_id, kind, amount, balance_after, order_id) VALUES (gen_random_uuid(), $1, 'DEBIT', $2, $3, $4)", values: [customerId, total, debit.rows[0]?.balance, orderId] });
-    await client.query({ name: 'approve', text: "UPDATE orders SET status = 'APPROVED', updated_at = now() WHERE id = $1 AND status = 'PENDING'", values: [orderId] });
+    await client.query({
+      name: 'ledger',
+      text: "INSERT INTO ledger_entries (id, customer_id, kind, amount, balance_after, order_id) VALUES (gen_random_uuid(), $1, 'DEBIT', $2, $3, $4)",
+      values: [customerId, total, debit.rows[0]?.balance, orderId],
+    });
+    await client.query({
+      name: 'approve',
+      text: "UPDATE orders SET status = 'APPROVED', updated_at = now() WHERE id = $1 AND status = 'PENDING'",
+      values: [orderId],
+    });
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);

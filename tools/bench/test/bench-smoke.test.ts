@@ -50,7 +50,10 @@ describe('npm run bench', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'bench-smoke-'));
-    finished = await runBench(['--duration', '2s', '--sweep', '1,2', '--customers', '2', '--preload', String(PRELOAD), '--out', outFile()], 300_000);
+    finished = await runBench(
+      ['--duration', '2s', '--sweep', '1,2', '--customers', '2', '--preload', String(PRELOAD), '--out', outFile()],
+      300_000,
+    );
     report = JSON.parse(await readFile(outFile(), 'utf8').catch(() => 'null')) as BenchReport;
   }, 340_000);
 
@@ -79,7 +82,7 @@ describe('npm run bench', () => {
       machine: { cpus: expect.any(Number), node: expect.any(String) },
       restarts: {},
     });
-    expect(report.runs.map((run) => run.load.kind === 'closed' ? run.load.concurrency : 'open')).toEqual([1, 2, 'open']);
+    expect(report.runs.map((run) => (run.load.kind === 'closed' ? run.load.concurrency : 'open'))).toEqual([1, 2, 'open']);
     for (const run of report.runs) {
       expect(run.checkouts.accepted).toBeGreaterThan(0);
       expect(run.checkouts.accepted + run.checkouts.failed).toBe(run.checkouts.sent);
@@ -92,7 +95,11 @@ describe('npm run bench', () => {
       expect(run.acceptedPerSecond).toBeGreaterThan(0);
       expect(run.completedSagasPerSecond).toBeGreaterThan(0);
       expect(run.httpErrors).toEqual(expect.any(Object));
-      expect(run.yardstick).toMatchObject({ tool: expect.stringMatching(/^(pgbench|node-postgres)$/), concurrency: run.load.kind === 'closed' ? run.load.concurrency : expect.any(Number), transactions: expect.any(Number) });
+      expect(run.yardstick).toMatchObject({
+        tool: expect.stringMatching(/^(pgbench|node-postgres)$/),
+        concurrency: run.load.kind === 'closed' ? run.load.concurrency : expect.any(Number),
+        transactions: expect.any(Number),
+      });
       if ('error' in run.yardstick) throw new Error(run.yardstick.error);
       expect(run.yardstick.approvedOrders).toBe(run.yardstick.transactions);
       expect(run.sagaToYardstick).toBeGreaterThan(0);
@@ -107,12 +114,24 @@ describe('npm run bench', () => {
       expect(resources.sqlRoundTripsPerSaga).toBeGreaterThan(5);
       expect(resources.sqlRoundTrips.netOfIdlePerSaga).toBeGreaterThanOrEqual(0);
       expect(resources.sqlRoundTrips.netOfIdlePerSaga).toBeLessThanOrEqual(resources.sqlRoundTripsPerSaga ?? 0);
-      for (const service of ['order', 'account', 'orchestrator']) expect(resources.sqlRoundTrips.byService[service]?.perSaga).toBeGreaterThan(0);
+      for (const service of ['order', 'account', 'orchestrator'])
+        expect(resources.sqlRoundTrips.byService[service]?.perSaga).toBeGreaterThan(0);
       expect(resources.sqlRoundTrips.byService.gateway?.total).toBe(0);
-      expect(Object.values(resources.sqlRoundTrips.byService).reduce((total, entry) => total + entry.total, 0)).toBeCloseTo(resources.sqlRoundTrips.total ?? Number.NaN, 1);
+      expect(Object.values(resources.sqlRoundTrips.byService).reduce((total, entry) => total + entry.total, 0)).toBeCloseTo(
+        resources.sqlRoundTrips.total ?? Number.NaN,
+        1,
+      );
       expect(resources.cpu.reason).toBeUndefined();
       expect(resources.cpuMsPerSaga).toBeGreaterThan(0);
-      expect(Object.keys(resources.cpu.byGroup).sort()).toEqual(['account', 'customer', 'gateway', 'launcher', 'orchestrator', 'order', 'postgres']);
+      expect(Object.keys(resources.cpu.byGroup).sort()).toEqual([
+        'account',
+        'customer',
+        'gateway',
+        'launcher',
+        'orchestrator',
+        'order',
+        'postgres',
+      ]);
       for (const entry of Object.values(resources.cpu.byGroup)) expect(entry.total).toBeGreaterThanOrEqual(0);
       expect(resources.cpu.byGroup.postgres?.total).toBeGreaterThan(0);
       expect(resources.cpu.byGroup.orchestrator?.total).toBeGreaterThan(0);
@@ -133,7 +152,11 @@ describe('npm run bench', () => {
     const peak = Math.max(...closed.map((run) => run.completedSagasPerSecond));
     const open = report.runs.find((run) => run.purpose === 'open-loop-at-half-peak');
     expect(open?.load).toEqual({ kind: 'open', rate: Math.max(1, Math.round(peak / 2)) });
-    expect(report.openLoopAtHalfPeak).toEqual({ peakSagasPerSecond: peak, rate: Math.max(1, Math.round(peak / 2)), p99Ms: open?.sagaLatencyMs.p99 });
+    expect(report.openLoopAtHalfPeak).toEqual({
+      peakSagasPerSecond: peak,
+      rate: Math.max(1, Math.round(peak / 2)),
+      p99Ms: open?.sagaLatencyMs.p99,
+    });
     expect(report.plot).toEqual({ file: path.join(dir, 'report.svg') });
     const svg = await readFile(path.join(dir, 'report.svg'), 'utf8');
     expect(xmlProblem(svg)).toBeUndefined();
@@ -145,14 +168,19 @@ describe('npm run bench', () => {
     expect(svg).toContain('embedded mode');
   });
 
-  it('when sagas were preloaded, then the orchestrator held them and every run\'s sagas besides', () => {
+  it("when sagas were preloaded, then the orchestrator held them and every run's sagas besides", () => {
     expect(report.preload).toMatchObject({ sagas: PRELOAD, steps: 3 * PRELOAD, seconds: expect.any(Number) });
     expect(report.preload?.commands).toBe(report.preload?.inboxRows);
     expect(report.preload?.sagaCountAtEnd).toBe(PRELOAD + sum(report.runs, (run) => run.checkouts.accepted));
   });
 
   it('when the invariants and the gateway overhead are read, then they cover every saga and each target', () => {
-    expect(report.invariants).toMatchObject({ ok: true, problemCount: 0, customersChecked: 2, sagasChecked: sum(report.runs, (run) => run.checkouts.accepted) });
+    expect(report.invariants).toMatchObject({
+      ok: true,
+      problemCount: 0,
+      customersChecked: 2,
+      sagasChecked: sum(report.runs, (run) => run.checkouts.accepted),
+    });
     expect(report.invariants.ordersChecked).toBe(sum(report.runs, (run) => run.sagas.byStatus.COMPLETED ?? 0));
     const overhead = report.gatewayOverhead;
     if ('error' in overhead) throw new Error(overhead.error);

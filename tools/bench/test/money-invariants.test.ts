@@ -24,10 +24,14 @@ describe('checkMoneyInvariants', () => {
 
   it('when an aborted saga left a debit behind or a saga never ended, then each is a problem', () => {
     const rejected: Order = { ...approved, status: 'REJECTED' };
-    const result = checkMoneyInvariants(money(3840, [deposit, debit]), [rejected], [
-      { sagaId: 's1', orderId: 'o1', status: 'ABORTED' },
-      { sagaId: 's2', orderId: 'o2', status: undefined },
-    ]);
+    const result = checkMoneyInvariants(
+      money(3840, [deposit, debit]),
+      [rejected],
+      [
+        { sagaId: 's1', orderId: 'o1', status: 'ABORTED' },
+        { sagaId: 's2', orderId: 'o2', status: undefined },
+      ],
+    );
     const text = result.problems.join('\n');
     expect(text).toContain('saga s1 ABORTED but order o1 has a net debit of 1160');
     expect(text).toContain('saga s2 never became terminal');

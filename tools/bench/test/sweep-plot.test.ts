@@ -3,7 +3,10 @@ import { renderSweepPlot } from '../src/sweep-plot.js';
 import { xmlProblem } from './xml-problem.js';
 
 const seriesOf = (svg: string): Array<{ name: string; points: number }> =>
-  [...svg.matchAll(/<polyline class="series" data-series="([^"]+)"[^>]* points="([^"]*)"/g)].map((match) => ({ name: match[1] ?? '', points: (match[2] ?? '').trim().split(' ').filter(Boolean).length }));
+  [...svg.matchAll(/<polyline class="series" data-series="([^"]+)"[^>]* points="([^"]*)"/g)].map((match) => ({
+    name: match[1] ?? '',
+    points: (match[2] ?? '').trim().split(' ').filter(Boolean).length,
+  }));
 
 describe('the sweep plot', () => {
   const sweep = [
@@ -15,14 +18,21 @@ describe('the sweep plot', () => {
   ];
 
   it('when a sweep is plotted, then the SVG is well-formed with one series for throughput and one for p99, clients in order', () => {
-    const svg = renderSweepPlot({ title: 'checkout sagas, embedded mode', subtitles: ['machine: 2 cores'], points: sweep, openLoop: { rate: 28, p99Ms: 240 } });
+    const svg = renderSweepPlot({
+      title: 'checkout sagas, embedded mode',
+      subtitles: ['machine: 2 cores'],
+      points: sweep,
+      openLoop: { rate: 28, p99Ms: 240 },
+    });
     expect(xmlProblem(svg)).toBeUndefined();
     // A level without a p99 (no saga finished) is left out of that series, not drawn at zero.
     expect(seriesOf(svg)).toEqual([
       { name: 'completed-sagas-per-second', points: 5 },
       { name: 'p99-latency-ms', points: 4 },
     ]);
-    const ticks = [...svg.matchAll(/<text x="[\d.]+" y="[\d.]+" text-anchor="middle" font-size="12">(\d+)<\/text>/g)].map((match) => Number(match[1]));
+    const ticks = [...svg.matchAll(/<text x="[\d.]+" y="[\d.]+" text-anchor="middle" font-size="12">(\d+)<\/text>/g)].map((match) =>
+      Number(match[1]),
+    );
     expect(ticks.slice(0, 5)).toEqual([1, 4, 16, 64, 256]);
     expect(svg).toContain('open loop at 28/s (half the peak): p99 240 ms');
     expect(svg).toContain('completed sagas/s');

@@ -13,7 +13,7 @@ const serviceName = (workspace: Workspace): string | undefined =>
 /** The workspace names that depend on `name`, directly or through other workspaces, and `name` itself. */
 const dependentsOf = (name: string, workspaces: Workspace[]): Set<string> => {
   const found = new Set([name]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const workspace of workspaces) {
       if (!found.has(workspace.name) && workspace.dependsOn.some((dependency) => found.has(dependency))) {

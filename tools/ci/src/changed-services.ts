@@ -20,7 +20,12 @@ const usage = 'usage: changed-services --base REV --head REV [--repo DIR] [--jso
 const isMain = process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1]);
 if (isMain) {
   const { values } = parseArgs({
-    options: { base: { type: 'string' }, head: { type: 'string' }, repo: { type: 'string', default: '.' }, json: { type: 'boolean', default: false } },
+    options: {
+      base: { type: 'string' },
+      head: { type: 'string' },
+      repo: { type: 'string', default: '.' },
+      json: { type: 'boolean', default: false },
+    },
   });
   if (!values.base || !values.head) {
     console.error(usage);

@@ -17,10 +17,12 @@ const listSources = (root: string, dir: string): string[] =>
 
 /** Every TypeScript file of the workspaces under `root` (the repository's), with the specifiers it imports or re-exports. */
 export const collectSources = (root = repoRoot): SourceFile[] =>
-  ['services', 'packages', 'tools'].flatMap((dir) => listSources(root, dir)).map((file) => ({
-    path: file,
-    imports: ts.preProcessFile(readFileSync(path.join(root, file), 'utf8'), true, true).importedFiles.map((f) => f.fileName),
-  }));
+  ['services', 'packages', 'tools']
+    .flatMap((dir) => listSources(root, dir))
+    .map((file) => ({
+      path: file,
+      imports: ts.preProcessFile(readFileSync(path.join(root, file), 'utf8'), true, true).importedFiles.map((f) => f.fileName),
+    }));
 
 const isMain = process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1]);
 if (isMain) {

@@ -19,6 +19,8 @@ export const parseMapping = (mapping: string): MappingRow[] =>
 
 /** The services whose `build-<service>` parameter the mapping sets to true for these changed files, sorted. */
 export const servicesFromMapping = (changedFiles: string[], rows: MappingRow[]): string[] => {
-  const parameters = new Set(rows.filter((row) => row.value === true && changedFiles.some((file) => row.pattern.test(file))).map((row) => row.parameter));
+  const parameters = new Set(
+    rows.filter((row) => row.value === true && changedFiles.some((file) => row.pattern.test(file))).map((row) => row.parameter),
+  );
   return [...parameters].flatMap((parameter) => (parameter.startsWith('build-') ? [parameter.slice('build-'.length)] : [])).sort();
 };

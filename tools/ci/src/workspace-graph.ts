@@ -34,7 +34,8 @@ export const readWorkspaces = (root: string): Workspace[] => {
   });
   const manifests = dirs.map((dir) => ({ dir, manifest: readPackageJson(path.join(root, dir, 'package.json')) }));
   const names = new Set(manifests.map(({ manifest }) => manifest.name));
-  const workspacesIn = (dependencies: Record<string, string> = {}): string[] => Object.keys(dependencies).filter((dependency) => names.has(dependency));
+  const workspacesIn = (dependencies: Record<string, string> = {}): string[] =>
+    Object.keys(dependencies).filter((dependency) => names.has(dependency));
   return manifests.map(({ dir, manifest }) => ({
     dir,
     name: manifest.name ?? dir,

@@ -15,7 +15,9 @@ const bumpImageCli = fileURLToPath(new URL('../src/bump-image.ts', import.meta.u
 const readOverlay = (name: string) => readFileSync(path.join(repoRoot, 'deploy/k8s/overlays', name, 'kustomization.yaml'), 'utf8');
 const aDigest = (hexDigit: string) => `sha256:${hexDigit.repeat(64)}`;
 const imageOf = (manifests: Manifest[], service: string): string => {
-  const deployment = manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === service) as { spec?: { template: { spec: { containers: { image: string }[] } } } };
+  const deployment = manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === service) as {
+    spec?: { template: { spec: { containers: { image: string }[] } } };
+  };
   return deployment.spec!.template.spec.containers[0]!.image;
 };
 /** The lines that differ between two texts of the same length in lines. */
@@ -50,7 +52,9 @@ describe('bump-image', () => {
 
   it('when the service, the tag or the digest is wrong, or a pinned digest would go stale, then nothing is written and it says why', () => {
     const prod = readOverlay('prod');
-    expect(() => bumpImage(prod, { service: 'billing', tag: 'abc', digest: aDigest('c') })).toThrow("expected exactly one image for service 'billing'");
+    expect(() => bumpImage(prod, { service: 'billing', tag: 'abc', digest: aDigest('c') })).toThrow(
+      "expected exactly one image for service 'billing'",
+    );
     expect(() => bumpImage(prod, { service: 'order', tag: 'bad tag', digest: aDigest('c') })).toThrow('invalid tag');
     expect(() => bumpImage(prod, { service: 'order', tag: 'abc', digest: 'sha256:xyz' })).toThrow('invalid digest');
     expect(() => bumpImage(prod, { service: 'order', tag: 'abc' })).toThrow('pinned by digest');
@@ -69,7 +73,21 @@ describe('bump-image', () => {
       const before = renderKustomization(path.join(scratch, 'deploy/k8s/overlays/prod'));
       const output = execFileSync(
         process.execPath,
-        ['--import', 'tsx', bumpImageCli, '--root', scratch, '--overlay', 'prod', '--service', 'orchestrator', '--tag', '9d8c7b6', '--digest', aDigest('e')],
+        [
+          '--import',
+          'tsx',
+          bumpImageCli,
+          '--root',
+          scratch,
+          '--overlay',
+          'prod',
+          '--service',
+          'orchestrator',
+          '--tag',
+          '9d8c7b6',
+          '--digest',
+          aDigest('e'),
+        ],
         { encoding: 'utf8' },
       );
       expect(output).toContain(`orchestrator -> 9d8c7b6@${aDigest('e')}`);

@@ -34,7 +34,7 @@ const aScratchRepository = (): { dir: string; commit: (files: Record<string, str
   commit({
     'package.json': JSON.stringify({ name: 'scratch', workspaces: ['packages/*', 'services/*', 'tools/*'] }),
     'package-lock.json': '{}',
-    'Dockerfile': 'FROM node:20-bookworm-slim\n',
+    Dockerfile: 'FROM node:20-bookworm-slim\n',
     'README.md': '# scratch\n',
     'docs/adr/0001-x.md': '# x\n',
     'packages/platform/package.json': workspace('@s/platform'),
@@ -87,7 +87,7 @@ describe('changed-services', () => {
 
   it('when the lockfile or the Dockerfile changes, then every service is affected', () => {
     expect(affectedBy({ 'package-lock.json': '{"lockfileVersion":3}' })).toEqual(['customer', 'gateway', 'order']);
-    expect(affectedBy({ 'Dockerfile': 'FROM node:20-bookworm-slim\nUSER node\n' })).toEqual(['customer', 'gateway', 'order']);
+    expect(affectedBy({ Dockerfile: 'FROM node:20-bookworm-slim\nUSER node\n' })).toEqual(['customer', 'gateway', 'order']);
   });
 
   it('when a range spans several commits, then the services of all of them are affected', () => {
@@ -100,7 +100,9 @@ describe('changed-services', () => {
   it('when run as a command, then it prints one service per line, or a JSON array with --json', () => {
     const head = repo.commit({ 'packages/platform/src/index.ts': 'export const p = 2;\n' });
     const run = (...args: string[]) =>
-      execFileSync(process.execPath, ['--import', 'tsx', changedServicesCli, '--repo', repo.dir, '--base', base, '--head', head, ...args], { encoding: 'utf8' });
+      execFileSync(process.execPath, ['--import', 'tsx', changedServicesCli, '--repo', repo.dir, '--base', base, '--head', head, ...args], {
+        encoding: 'utf8',
+      });
     expect(run()).toBe('customer\ngateway\norder\n');
     expect(JSON.parse(run('--json'))).toEqual(['customer', 'gateway', 'order']);
   }, 60_000);

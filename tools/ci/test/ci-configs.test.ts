@@ -26,8 +26,13 @@ describe('GitHub Actions workflows', () => {
   });
 
   it('when actionlint checks a broken workflow, then it reports the problems (the linter really runs)', () => {
-    const broken = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    needs: [missing]\n    steps:\n      - run: echo ${{ github.no_such_field }}\n';
-    expect(lint(broken, 'broken.yml').map((problem) => problem.kind).sort()).toEqual(['expression', 'job-needs']);
+    const broken =
+      'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    needs: [missing]\n    steps:\n      - run: echo ${{ github.no_such_field }}\n';
+    expect(
+      lint(broken, 'broken.yml')
+        .map((problem) => problem.kind)
+        .sort(),
+    ).toEqual(['expression', 'job-needs']);
   });
 
   it('when every workflow is checked against the vendored workflow schema, then it conforms, and a misspelled key does not', () => {
@@ -57,7 +62,10 @@ describe('CircleCI configuration', () => {
   const services = () => workspaces.flatMap((w) => (w.dir.startsWith('services/') ? [w.dir.slice('services/'.length)] : [])).sort();
 
   beforeAll(() => {
-    const setup = parse(read('.circleci/config.yml')) as { setup: boolean; workflows: { setup: { jobs: Record<string, { mapping: string; 'config-path': string }>[] } } };
+    const setup = parse(read('.circleci/config.yml')) as {
+      setup: boolean;
+      workflows: { setup: { jobs: Record<string, { mapping: string; 'config-path': string }>[] } };
+    };
     expect(setup.setup).toBe(true);
     const filter = setup.workflows.setup.jobs[0]!['path-filtering/filter']!;
     expect(filter['config-path']).toBe('.circleci/continue-config.yml');
@@ -67,7 +75,15 @@ describe('CircleCI configuration', () => {
 
   it('when every file of the repository changes alone, then the path mapping and changed-services name the same services', () => {
     const tracked = execFileSync('git', ['-C', repoRoot, 'ls-files'], { encoding: 'utf8' }).split('\n').filter(Boolean);
-    const crafted = ['Dockerfile', '.dockerignore', 'tsconfig.build.json', 'docs/adr/0099-x.md', 'services/order/README.md', 'packages/saga/src/new-file.ts', 'deploy/k8s/overlays/prod/kustomization.yaml'];
+    const crafted = [
+      'Dockerfile',
+      '.dockerignore',
+      'tsconfig.build.json',
+      'docs/adr/0099-x.md',
+      'services/order/README.md',
+      'packages/saga/src/new-file.ts',
+      'deploy/k8s/overlays/prod/kustomization.yaml',
+    ];
     const disagreements = [...tracked, ...crafted].flatMap((file) => {
       const mapped = servicesFromMapping([file], rows);
       const computed = affectedServices([file], workspaces);
@@ -89,8 +105,15 @@ describe('CircleCI configuration', () => {
       workflows: { deliver: { jobs: (string | Record<string, { matrix?: { parameters: { service: string[] } } }>)[] } };
     };
     for (const row of rows) expect(continuation.parameters[row.parameter]).toEqual({ type: 'boolean', default: false });
-    expect(Object.keys(continuation.parameters).sort()).toEqual(services().map((s) => `build-${s}`).sort());
-    const build = continuation.workflows.deliver.jobs.find((job) => typeof job === 'object' && 'build-and-push' in job) as Record<string, { matrix: { parameters: { service: string[] } } }>;
+    expect(Object.keys(continuation.parameters).sort()).toEqual(
+      services()
+        .map((s) => `build-${s}`)
+        .sort(),
+    );
+    const build = continuation.workflows.deliver.jobs.find((job) => typeof job === 'object' && 'build-and-push' in job) as Record<
+      string,
+      { matrix: { parameters: { service: string[] } } }
+    >;
     expect([...build['build-and-push']!.matrix.parameters.service].sort()).toEqual(services());
     expect(read('.circleci/continue-config.yml')).toContain('npm run -s ci:bump-image --');
   });

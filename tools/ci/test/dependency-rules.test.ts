@@ -13,7 +13,8 @@ const CHECK_SCRIPT = fileURLToPath(new URL('../src/check-dependencies.ts', impor
 type ImportCase = readonly [file: string, specifier: string, rule: string | undefined];
 
 /** A file's imports that each break `rule`. */
-const breaking = (rule: string, path: string, ...specifiers: string[]): ImportCase[] => specifiers.map((specifier) => [path, specifier, rule]);
+const breaking = (rule: string, path: string, ...specifiers: string[]): ImportCase[] =>
+  specifiers.map((specifier) => [path, specifier, rule]);
 /** A file's imports that break no rule. */
 const allowed = (path: string, ...specifiers: string[]): ImportCase[] => specifiers.map((specifier) => [path, specifier, undefined]);
 
@@ -21,23 +22,43 @@ const PACKAGES_BELOW = `packages import only the packages below them (${PACKAGE_
 const DOMAIN_IS_PURE = 'domain code imports no framework, driver or SQL';
 const layerRule = (layer: string): string => `the ${layer} layer may import only ${SERVICE_LAYERS[layer]!.join(', ')}`;
 const ROOT_FILES = 'layers never import the root files (app, main, config) that wire them together';
-const UNKNOWN_HELPERS = 'src/helpers is not a known layer (domain, security, db, use-cases, messages, http): give it its place in SERVICE_LAYERS';
+const UNKNOWN_HELPERS =
+  'src/helpers is not a known layer (domain, security, db, use-cases, messages, http): give it its place in SERVICE_LAYERS';
 
 /** Each case: imports checked together, and which of them must be reported, with which rule. */
 const IMPORT_CASES: Readonly<Record<string, readonly ImportCase[][]>> = {
-  'a service imports another service': [breaking('a service never imports another service', 'services/order/src/app.ts', '@ordering/account')],
-  'a package imports a service': [breaking('packages and tools never import services', 'packages/saga/src/index.ts', '@ordering/orchestrator')],
+  'a service imports another service': [
+    breaking('a service never imports another service', 'services/order/src/app.ts', '@ordering/account'),
+  ],
+  'a package imports a service': [
+    breaking('packages and tools never import services', 'packages/saga/src/index.ts', '@ordering/orchestrator'),
+  ],
   'code reaches into another workspace by relative path or deep import': [
-    breaking('no relative imports across workspaces; depend on the package by name', 'services/order/src/app.ts', '../../account/src/app.js'),
-    breaking('import a package through its public entry point, not a deep path', 'services/order/src/main.ts', '@ordering/platform/src/db/database.js'),
+    breaking(
+      'no relative imports across workspaces; depend on the package by name',
+      'services/order/src/app.ts',
+      '../../account/src/app.js',
+    ),
+    breaking(
+      'import a package through its public entry point, not a deep path',
+      'services/order/src/main.ts',
+      '@ordering/platform/src/db/database.js',
+    ),
   ],
   'domain code imports a framework, driver or another layer': [
     breaking(DOMAIN_IS_PURE, 'services/order/src/domain/order-state.ts', 'fastify'),
     breaking(DOMAIN_IS_PURE, 'services/order/src/domain/pricing.ts', 'drizzle-orm'),
-    breaking('domain code does not depend on the http, messages or db layers', 'services/order/src/domain/pricing.ts', '../db/order-repository.js'),
+    breaking(
+      'domain code does not depend on the http, messages or db layers',
+      'services/order/src/domain/pricing.ts',
+      '../db/order-repository.js',
+    ),
     allowed('services/order/src/domain/pricing.ts', './order-state.js'),
   ],
-  'layers depend the allowed way': [allowed('services/order/src/http/order-routes.ts', '../domain/order-state.js', '@ordering/platform', 'fastify'), allowed('packages/platform/src/index.ts', './db/database.js')],
+  'layers depend the allowed way': [
+    allowed('services/order/src/http/order-routes.ts', '../domain/order-state.js', '@ordering/platform', 'fastify'),
+    allowed('packages/platform/src/index.ts', './db/database.js'),
+  ],
   'a package imports a package above it or itself by name': [
     breaking(PACKAGES_BELOW, 'packages/platform/src/index.ts', '@ordering/messaging'),
     breaking(PACKAGES_BELOW, 'packages/contracts/src/index.ts', '@ordering/platform'),
@@ -65,7 +86,15 @@ const IMPORT_CASES: Readonly<Record<string, readonly ImportCase[][]>> = {
     breaking(ROOT_FILES, 'services/order/src/http/order-routes.ts', '../config.js'),
     breaking(UNKNOWN_HELPERS, 'services/order/src/helpers/util.ts', '../domain/order-state.js'),
   ],
-  'the root files wire the layers': [allowed('services/order/src/app.ts', './http/order-routes.js', './messages/order-handlers.js', './db/order-repository.js', './config.js')],
+  'the root files wire the layers': [
+    allowed(
+      'services/order/src/app.ts',
+      './http/order-routes.js',
+      './messages/order-handlers.js',
+      './db/order-repository.js',
+      './config.js',
+    ),
+  ],
 };
 
 describe('dependency rules', () => {
@@ -75,12 +104,15 @@ describe('dependency rules', () => {
     expect(findViolations(sources)).toEqual([]);
   });
 
-  it.each(Object.entries(IMPORT_CASES))('when %s, then exactly the imports that break a rule are reported, each with its rule', (_when, files) => {
-    const cases = files.flat();
-    const sources = cases.map(([path, specifier]) => ({ path, imports: [specifier] }));
-    const expected = cases.flatMap(([file, specifier, rule]) => (rule === undefined ? [] : [{ file, specifier, rule }]));
-    expect(findViolations(sources)).toEqual(expected);
-  });
+  it.each(Object.entries(IMPORT_CASES))(
+    'when %s, then exactly the imports that break a rule are reported, each with its rule',
+    (_when, files) => {
+      const cases = files.flat();
+      const sources = cases.map(([path, specifier]) => ({ path, imports: [specifier] }));
+      const expected = cases.flatMap(([file, specifier, rule]) => (rule === undefined ? [] : [{ file, specifier, rule }]));
+      expect(findViolations(sources)).toEqual(expected);
+    },
+  );
 });
 
 describe('the dependency check as `npm run lint` runs it', () => {
@@ -98,7 +130,10 @@ describe('the dependency check as `npm run lint` runs it', () => {
       await mkdir(path.dirname(path.join(root, relative)), { recursive: true });
       await writeFile(path.join(root, relative), text);
     }
-    const result = spawnSync(process.execPath, ['--conditions=development', '--import', 'tsx', CHECK_SCRIPT, root], { encoding: 'utf8', timeout: 120_000 });
+    const result = spawnSync(process.execPath, ['--conditions=development', '--import', 'tsx', CHECK_SCRIPT, root], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     return { code: result.status, output: `${result.stdout}${result.stderr}` };
   };
 
@@ -115,14 +150,20 @@ describe('the dependency check as `npm run lint` runs it', () => {
   });
 
   // A child Node with tsx takes seconds to start on a loaded machine.
-  it('when a dev dependency closes a cycle between workspaces, then the check exits non-zero and names them', { timeout: 120_000 }, async () => {
-    const { code, output } = await runCheck({
-      'packages/platform/package.json': JSON.stringify({ name: '@ordering/platform', devDependencies: { '@ordering/testing': '0.1.0' } }),
-      'tools/testing/package.json': JSON.stringify({ name: '@ordering/testing', dependencies: { '@ordering/platform': '0.1.0' } }),
-    });
-    expect(code).toBe(1);
-    expect(output).toContain('workspaces @ordering/platform, @ordering/testing: depend on each other in a cycle (devDependencies included)');
-  });
+  it(
+    'when a dev dependency closes a cycle between workspaces, then the check exits non-zero and names them',
+    { timeout: 120_000 },
+    async () => {
+      const { code, output } = await runCheck({
+        'packages/platform/package.json': JSON.stringify({ name: '@ordering/platform', devDependencies: { '@ordering/testing': '0.1.0' } }),
+        'tools/testing/package.json': JSON.stringify({ name: '@ordering/testing', dependencies: { '@ordering/platform': '0.1.0' } }),
+      });
+      expect(code).toBe(1);
+      expect(output).toContain(
+        'workspaces @ordering/platform, @ordering/testing: depend on each other in a cycle (devDependencies included)',
+      );
+    },
+  );
 
   // A child Node with tsx takes seconds to start on a loaded machine.
   it('when every rule holds, then the check exits 0', { timeout: 120_000 }, async () => {

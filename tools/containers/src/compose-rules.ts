@@ -46,11 +46,15 @@ const environmentEntries = (service: ComposeService): [string, string][] => {
 
 const dependencies = (service: ComposeService): [string, string | undefined][] => {
   const dependsOn = service.depends_on ?? {};
-  return Array.isArray(dependsOn) ? dependsOn.map((name) => [name, undefined]) : Object.entries(dependsOn).map(([name, { condition }]) => [name, condition]);
+  return Array.isArray(dependsOn)
+    ? dependsOn.map((name) => [name, undefined])
+    : Object.entries(dependsOn).map(([name, { condition }]) => [name, condition]);
 };
 
 const hasHealthcheck = (name: string, service: ComposeService): boolean =>
-  service.healthcheck !== undefined ? service.healthcheck.disable !== true && service.healthcheck.test !== undefined : (OWN_SERVICES as readonly string[]).includes(name);
+  service.healthcheck !== undefined
+    ? service.healthcheck.disable !== true && service.healthcheck.test !== undefined
+    : (OWN_SERVICES as readonly string[]).includes(name);
 
 /** The rules compose.yaml keeps; each problem is one line. */
 export const findComposeViolations = (compose: ComposeFile): string[] => {
@@ -70,7 +74,8 @@ export const findComposeViolations = (compose: ComposeFile): string[] => {
       const target = services[dependency];
       if (target === undefined) problems.push(`${name}: depends on ${dependency}, which is not defined`);
       else if (condition !== 'service_healthy') problems.push(`${name}: depends_on ${dependency} must wait for condition: service_healthy`);
-      else if (!hasHealthcheck(dependency, target)) problems.push(`${name}: waits for ${dependency} to be healthy, but ${dependency} has no healthcheck`);
+      else if (!hasHealthcheck(dependency, target))
+        problems.push(`${name}: waits for ${dependency} to be healthy, but ${dependency} has no healthcheck`);
     }
     // The whole stack starts healthy-gated; only the optional observability tools may go without a healthcheck.
     if (service.profiles === undefined && !hasHealthcheck(name, service)) problems.push(`${name}: no healthcheck`);

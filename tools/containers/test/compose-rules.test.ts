@@ -3,7 +3,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { envFiles, findComposeViolations, findNetworkViolations, OWN_SERVICES, parseCompose, type ComposeFile } from '../src/compose-rules.js';
+import {
+  envFiles,
+  findComposeViolations,
+  findNetworkViolations,
+  OWN_SERVICES,
+  parseCompose,
+  type ComposeFile,
+} from '../src/compose-rules.js';
 import { readRepositoryFile, REPO_ROOT } from './repository-files.js';
 
 const compose = parseCompose(readRepositoryFile('deploy/compose/compose.yaml'));
@@ -37,7 +44,11 @@ describe('compose.yaml', () => {
 
   it('when the CI override is merged, then every container uses host networking', () => {
     expect(findNetworkViolations(ciOverride)).toEqual([]);
-    expect(Object.keys(ciOverride.services).sort()).toEqual(Object.keys(compose.services).filter((name) => compose.services[name]?.profiles === undefined).sort());
+    expect(Object.keys(ciOverride.services).sort()).toEqual(
+      Object.keys(compose.services)
+        .filter((name) => compose.services[name]?.profiles === undefined)
+        .sort(),
+    );
   });
 });
 
@@ -48,9 +59,15 @@ describe('the compose rules', () => {
 
   it('when a secret is written in the YAML, then it is reported', () => {
     const file = aCompose();
-    file.services['customer'] = { ...file.services['customer'], environment: { ADMIN_PASSWORD: 'hunter2hunter2', ACCOUNT_URL: 'http://account:8083' } };
+    file.services['customer'] = {
+      ...file.services['customer'],
+      environment: { ADMIN_PASSWORD: 'hunter2hunter2', ACCOUNT_URL: 'http://account:8083' },
+    };
     file.services['order'] = { ...file.services['order'], environment: ['DATABASE_URL=postgres://postgres:s3cret@postgres/order'] };
-    expect(findComposeViolations(file)).toEqual([expect.stringMatching(/customer: ADMIN_PASSWORD is a secret/), expect.stringMatching(/order: DATABASE_URL has a password/)]);
+    expect(findComposeViolations(file)).toEqual([
+      expect.stringMatching(/customer: ADMIN_PASSWORD is a secret/),
+      expect.stringMatching(/order: DATABASE_URL has a password/),
+    ]);
   });
 
   it('when a service loses read_only, then it is reported', () => {
@@ -64,12 +81,18 @@ describe('the compose rules', () => {
     file.services['gateway'] = { ...file.services['gateway'], depends_on: ['postgres'] };
     file.services['postgres'] = { ...file.services['postgres'], healthcheck: { disable: true } };
     expect(findComposeViolations(file)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/gateway: depends_on postgres must wait/), expect.stringMatching(/postgres: no healthcheck/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/gateway: depends_on postgres must wait/),
+        expect.stringMatching(/postgres: no healthcheck/),
+      ]),
     );
   });
 
   it('when a container joins a network in CI, then it is reported', () => {
-    expect(findNetworkViolations({ services: { order: { networks: ['default'] } } })).toEqual([expect.stringMatching(/network_mode must be host/), expect.stringMatching(/joins networks/)]);
+    expect(findNetworkViolations({ services: { order: { networks: ['default'] } } })).toEqual([
+      expect.stringMatching(/network_mode must be host/),
+      expect.stringMatching(/joins networks/),
+    ]);
   });
 });
 
@@ -122,6 +145,8 @@ describe('make-secrets.sh', () => {
   });
 
   it('when git is asked, then the default secrets directory is ignored', () => {
-    expect(execFileSync('git', ['check-ignore', 'deploy/compose/secrets/customer.env'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim()).toBe('deploy/compose/secrets/customer.env');
+    expect(execFileSync('git', ['check-ignore', 'deploy/compose/secrets/customer.env'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim()).toBe(
+      'deploy/compose/secrets/customer.env',
+    );
   });
 });

@@ -5,8 +5,13 @@ import { readRepositoryFile } from './repository-files.js';
 const dockerfile = readRepositoryFile('Dockerfile');
 
 /** A small valid Dockerfile to break one rule at a time. */
-const aDockerfile = ({ head = '', from = 'node:20-bookworm-slim', user = 'USER node', healthcheck = 'HEALTHCHECK CMD ["node", "-e", "0"]', cmd = 'CMD ["node", "dist/main.js"]' } = {}) =>
-  [head, `FROM ${from} AS build`, 'RUN true', 'FROM build', user, healthcheck, cmd, ''].join('\n');
+const aDockerfile = ({
+  head = '',
+  from = 'node:20-bookworm-slim',
+  user = 'USER node',
+  healthcheck = 'HEALTHCHECK CMD ["node", "-e", "0"]',
+  cmd = 'CMD ["node", "dist/main.js"]',
+} = {}) => [head, `FROM ${from} AS build`, 'RUN true', 'FROM build', user, healthcheck, cmd, ''].join('\n');
 
 describe('the Dockerfile', () => {
   it('when dockerfile-utils validates it, then it reports no error or warning', () => {

@@ -1,4 +1,10 @@
-import { findQueuedDeadLetter, listQueuedDeadLetters, RepairedMessageRefusedError, replayQueuedDeadLetter, type QueuedDeadLetter } from '@ordering/messaging';
+import {
+  findQueuedDeadLetter,
+  listQueuedDeadLetters,
+  RepairedMessageRefusedError,
+  replayQueuedDeadLetter,
+  type QueuedDeadLetter,
+} from '@ordering/messaging';
 import { DlqFailure, type DeadLetterSource, type DeadLetterView } from './dead-letter-source.js';
 import type { OperatorToken } from './http-dead-letters.js';
 
@@ -30,7 +36,10 @@ const explained = async <T>(brokerUrl: string, work: () => Promise<T>): Promise<
 /** A repaired message is signed with the operator token, which the consumers check: without one it cannot be sent. */
 const repairSigning = (message: unknown, token: OperatorToken | undefined): { operatorToken?: string } => {
   if (message === undefined) return {};
-  if (!token) throw new DlqFailure('a repaired message is signed with the operator token: set OPERATOR_TOKEN, or --data-dir/DATA_DIR to the npm start data directory that keeps it (operator-token)');
+  if (!token)
+    throw new DlqFailure(
+      'a repaired message is signed with the operator token: set OPERATOR_TOKEN, or --data-dir/DATA_DIR to the npm start data directory that keeps it (operator-token)',
+    );
   return { operatorToken: token.value };
 };
 
@@ -39,12 +48,19 @@ export const createBrokerDeadLetters = (brokerUrl: string, namespace?: string, t
   return {
     list: (request) =>
       explained(brokerUrl, async () =>
-        (await listQueuedDeadLetters(brokerUrl, { ...scope, limit: request.limit, ...(request.service ? { service: request.service } : {}) })).map(toView),
+        (
+          await listQueuedDeadLetters(brokerUrl, {
+            ...scope,
+            limit: request.limit,
+            ...(request.service ? { service: request.service } : {}),
+          })
+        ).map(toView),
       ),
-    find: (id) => explained(brokerUrl, async () => {
-      const letter = await findQueuedDeadLetter(brokerUrl, id, scope);
-      return letter ? toView(letter) : undefined;
-    }),
+    find: (id) =>
+      explained(brokerUrl, async () => {
+        const letter = await findQueuedDeadLetter(brokerUrl, id, scope);
+        return letter ? toView(letter) : undefined;
+      }),
     replay: (id, message) =>
       explained(brokerUrl, async () => {
         const signing = repairSigning(message, token);

@@ -25,7 +25,9 @@ export const formatTable = (letters: readonly DeadLetterView[]): string => {
   if (letters.length === 0) return 'no dead letters\n';
   const rows = [HEADER, ...letters.map(rowOf)];
   const widths = HEADER.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
-  const lines = rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  '));
+  const lines = rows.map((row) =>
+    row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  '),
+  );
   return `${lines.join('\n')}\n`;
 };
 

@@ -44,4 +44,5 @@ export class DlqFailure extends Error {
   override readonly name = 'DlqFailure';
 }
 
-export const newestFirst = (a: { deadAt: string | null }, b: { deadAt: string | null }): number => (b.deadAt ?? '').localeCompare(a.deadAt ?? '');
+export const newestFirst = (a: { deadAt: string | null }, b: { deadAt: string | null }): number =>
+  (b.deadAt ?? '').localeCompare(a.deadAt ?? '');

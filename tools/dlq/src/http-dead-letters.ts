@@ -145,7 +145,10 @@ export const createHttpDeadLetters = (urls: Record<string, string>, token?: Oper
   return {
     async list(request) {
       const chosen = services.filter(([service]) => request.service === undefined || service === request.service);
-      if (chosen.length === 0) throw new DlqFailure(`no URL for the ${request.service} service: set ${String(request.service).toUpperCase()}_URL or start it with npm start`);
+      if (chosen.length === 0)
+        throw new DlqFailure(
+          `no URL for the ${request.service} service: set ${String(request.service).toUpperCase()}_URL or start it with npm start`,
+        );
       const perService = await Promise.all(chosen.map(([service, url]) => listService(call, service, url, request.limit)));
       return perService.flat().sort(newestFirst).slice(0, request.limit);
     },

@@ -13,7 +13,9 @@ export const readRepairedMessage = async (file: string, stdin: () => NodeJS.Read
   try {
     content = file === '-' ? await text(stdin()) : await readFile(file, 'utf8');
   } catch (error) {
-    throw new UsageError(`cannot read the repaired message from ${source}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new UsageError(
+      `cannot read the repaired message from ${source}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   let parsed: unknown;
   try {

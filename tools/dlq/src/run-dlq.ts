@@ -76,7 +76,8 @@ export const runDlq = async (argv: readonly string[], env: DlqEnvironment, io: D
       io.stderr(`dlq: ${error.message}\n\n${USAGE}`);
       return EXIT_USAGE;
     }
-    const message = error instanceof DlqFailure ? error.message : `unexpected error: ${String((error as Error)?.message ?? error).split('\n')[0]}`;
+    const message =
+      error instanceof DlqFailure ? error.message : `unexpected error: ${String((error as Error)?.message ?? error).split('\n')[0]}`;
     io.stderr(`dlq: ${message}\n`);
     return EXIT_FAILURE;
   }

@@ -27,7 +27,9 @@ export const resolveServiceUrls = (env: Readonly<Record<string, string>>, dataDi
   }
   if (Object.keys(urls).length === 0) {
     const variables = SERVICES.map((service) => `${service.toUpperCase()}_URL`).join(', ');
-    throw new DlqFailure(`no service to ask: no launcher state at ${stateFile} (is npm start running?); set ${variables}, or use --broker for RabbitMQ`);
+    throw new DlqFailure(
+      `no service to ask: no launcher state at ${stateFile} (is npm start running?); set ${variables}, or use --broker for RabbitMQ`,
+    );
   }
   return urls;
 };

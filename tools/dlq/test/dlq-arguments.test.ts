@@ -10,7 +10,12 @@ describe('dlq arguments', () => {
 
   it('when list is given its options, then they are parsed, with a default limit', () => {
     expect(parseDlqArguments(['list'])).toEqual({ name: 'list', limit: 100, json: false });
-    expect(parseDlqArguments(['list', '--service', 'order', '--limit', '5', '--json'])).toEqual({ name: 'list', service: 'order', limit: 5, json: true });
+    expect(parseDlqArguments(['list', '--service', 'order', '--limit', '5', '--json'])).toEqual({
+      name: 'list',
+      service: 'order',
+      limit: 5,
+      json: true,
+    });
   });
 
   it('when a transport option is given, then any command carries it', () => {
@@ -21,7 +26,12 @@ describe('dlq arguments', () => {
       broker: 'amqp://localhost',
       namespace: 'staging',
     });
-    expect(parseDlqArguments(['replay', 'abc', '--message', '-', '--data-dir', '/tmp/x'])).toEqual({ name: 'replay', id: 'abc', messageFile: '-', dataDir: '/tmp/x' });
+    expect(parseDlqArguments(['replay', 'abc', '--message', '-', '--data-dir', '/tmp/x'])).toEqual({
+      name: 'replay',
+      id: 'abc',
+      messageFile: '-',
+      dataDir: '/tmp/x',
+    });
   });
 
   it.each([

@@ -8,8 +8,19 @@ const CASES = [
   {
     when: 'the broker, its namespace, the data directory and service URLs are set',
     then: 'each is read, trimmed',
-    env: { BROKER_URL: ' amqp://guest:guest@rabbit:5672 ', BROKER_NAMESPACE: 'staging', DATA_DIR: '/srv/ordering', ORDER_URL: 'http://order:8082', PATH: '/bin' },
-    read: { brokerUrl: 'amqp://guest:guest@rabbit:5672', brokerNamespace: 'staging', dataDir: '/srv/ordering', serviceUrls: { order: 'http://order:8082' } },
+    env: {
+      BROKER_URL: ' amqp://guest:guest@rabbit:5672 ',
+      BROKER_NAMESPACE: 'staging',
+      DATA_DIR: '/srv/ordering',
+      ORDER_URL: 'http://order:8082',
+      PATH: '/bin',
+    },
+    read: {
+      brokerUrl: 'amqp://guest:guest@rabbit:5672',
+      brokerNamespace: 'staging',
+      dataDir: '/srv/ordering',
+      serviceUrls: { order: 'http://order:8082' },
+    },
   },
   {
     when: 'OPERATOR_TOKEN is set',

@@ -5,8 +5,26 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { MessageTypes, type Envelope } from '@ordering/contracts';
-import { createDeadLetterStore, createEnvelope, createMessageConsumer, createMessageSigner, createMessageVerifier, MESSAGING_MIGRATIONS, registerMessageRoutes, type MessageHandler } from '@ordering/messaging';
-import { connectDatabase, createHttpServer, createLogger, createMetrics, runMigrations, type Database, type HttpServer, type Transaction } from '@ordering/platform';
+import {
+  createDeadLetterStore,
+  createEnvelope,
+  createMessageConsumer,
+  createMessageSigner,
+  createMessageVerifier,
+  MESSAGING_MIGRATIONS,
+  registerMessageRoutes,
+  type MessageHandler,
+} from '@ordering/messaging';
+import {
+  connectDatabase,
+  createHttpServer,
+  createLogger,
+  createMetrics,
+  runMigrations,
+  type Database,
+  type HttpServer,
+  type Transaction,
+} from '@ordering/platform';
 import { createTestDatabase, testPublicKeys, testSigningKeyOf, type TestDatabase } from '@ordering/testing';
 import { runDlq, type DlqEnvironment } from '../src/index.js';
 import * as schema from './fixtures/schema.js';
@@ -38,10 +56,19 @@ export interface ServiceSurfaces {
  * inbox consumer and the dead-letter store, on a fresh database of the test PostgreSQL. Several services share
  * that database here; each sees only its own dead letters, as in production.
  */
-export const startServiceSurfaces = async (names: readonly string[], options: { operatorToken?: string } = {}): Promise<ServiceSurfaces> => {
+export const startServiceSurfaces = async (
+  names: readonly string[],
+  options: { operatorToken?: string } = {},
+): Promise<ServiceSurfaces> => {
   const testDatabase: TestDatabase = await createTestDatabase();
   const logger = createLogger({ service: 'dlq-test', level: 'silent' });
-  const database: Database<typeof schema> = connectDatabase({ url: testDatabase.url, schema, logger, maxConnections: 5, applicationName: 'dlq-test' });
+  const database: Database<typeof schema> = connectDatabase({
+    url: testDatabase.url,
+    schema,
+    logger,
+    maxConnections: 5,
+    applicationName: 'dlq-test',
+  });
   await runMigrations(database.pool, [MESSAGING_MIGRATIONS], logger);
   const debits = recordingHandler(MessageTypes.DebitAccount);
   const services: Record<string, ServiceSurface> = {};
@@ -108,11 +135,15 @@ export const cli = async (argv: string[], env: Partial<DlqEnvironment> = {}, std
   let stderr = '';
   const input = new PassThrough();
   input.end(stdin);
-  const code = await runDlq(argv, { serviceUrls: {}, dataDir: await emptyDataDir(), ...env }, {
-    stdout: (text) => void (stdout += text),
-    stderr: (text) => void (stderr += text),
-    stdin: () => input,
-  });
+  const code = await runDlq(
+    argv,
+    { serviceUrls: {}, dataDir: await emptyDataDir(), ...env },
+    {
+      stdout: (text) => void (stdout += text),
+      stderr: (text) => void (stderr += text),
+      stdin: () => input,
+    },
+  );
   return { code, stdout, stderr };
 };
 

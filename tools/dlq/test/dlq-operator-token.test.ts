@@ -52,7 +52,10 @@ describe('npm run dlq against services that require the operator token', () => {
 
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
-    expectOneLine(run.stderr, /^dlq: the (account|order) service at \S+ requires the operator token: set OPERATOR_TOKEN, or --data-dir\/DATA_DIR/);
+    expectOneLine(
+      run.stderr,
+      /^dlq: the (account|order) service at \S+ requires the operator token: set OPERATOR_TOKEN, or --data-dir\/DATA_DIR/,
+    );
   });
 
   it('when OPERATOR_TOKEN is wrong, then one line says it was refused, names where it came from, never shows it, exit 1', async () => {

@@ -6,7 +6,15 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { findFreePort } from '@ordering/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aDebitCommand, cli, deliver, emptyDataDir, startServiceSurfaces, type ServiceSurface, type ServiceSurfaces } from './dlq-harness.js';
+import {
+  aDebitCommand,
+  cli,
+  deliver,
+  emptyDataDir,
+  startServiceSurfaces,
+  type ServiceSurface,
+  type ServiceSurfaces,
+} from './dlq-harness.js';
 
 let surfaces: ServiceSurfaces;
 
@@ -49,7 +57,7 @@ const writeTempFile = async (content: string): Promise<string> => {
   return file;
 };
 
-describe('npm run dlq over the services\' HTTP routes', () => {
+describe("npm run dlq over the services' HTTP routes", () => {
   it('when garbage was parked at two services, then list merges their dead letters newest first, as a table or as JSON', async () => {
     const first = await parkAt(account(), `first garbage ${randomUUID()}`);
     const second = await parkAt(order(), `second garbage ${randomUUID()}`);
@@ -58,7 +66,11 @@ describe('npm run dlq over the services\' HTTP routes', () => {
     const letters = await listed();
     const table = await overHttp(['list']);
 
-    expect(letters.slice(0, 3).map((letter) => [letter.id, letter.service])).toEqual([[third, 'account'], [second, 'order'], [first, 'account']]);
+    expect(letters.slice(0, 3).map((letter) => [letter.id, letter.service])).toEqual([
+      [third, 'account'],
+      [second, 'order'],
+      [first, 'account'],
+    ]);
     expect(table.code).toBe(0);
     const [header, ...rows] = table.stdout.trimEnd().split('\n');
     expect(header).toMatch(/^ID\s+SERVICE\/QUEUE\s+TYPE\s+ATTEMPTS\s+DEAD AT\s+ERROR$/);
@@ -89,7 +101,14 @@ describe('npm run dlq over the services\' HTTP routes', () => {
     expect(detail.stdout).toMatch(/\nservice:\s+account\n/);
     expect(detail.stdout).toMatch(/error:\s+The message body is not valid JSON/);
     expect(detail.stdout).toContain(`"raw": "${body}"`);
-    expect(JSON.parse(json.stdout)).toMatchObject({ id, service: 'account', attempts: 1, replayedAt: null, message: { raw: body }, url: account().url });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      id,
+      service: 'account',
+      attempts: 1,
+      replayedAt: null,
+      message: { raw: body },
+      url: account().url,
+    });
   });
 
   it('when a repaired message is replayed from a file, then the service processes it and the dead letter is marked replayed', async () => {
@@ -145,7 +164,11 @@ describe('npm run dlq over the services\' HTTP routes', () => {
   it('when an id is unknown, then show and replay exit 1 with one line', async () => {
     const missing = randomUUID();
 
-    for (const argv of [['show', missing], ['replay', missing], ['show', 'not-a-uuid']]) {
+    for (const argv of [
+      ['show', missing],
+      ['replay', missing],
+      ['show', 'not-a-uuid'],
+    ]) {
       const run = await overHttp(argv);
       expect(run).toEqual({ code: 1, stdout: '', stderr: `dlq: no dead letter with id ${argv[1]}\n` });
     }
@@ -156,14 +179,20 @@ describe('npm run dlq over the services\' HTTP routes', () => {
 
     const run = await cli(['list'], { serviceUrls: { ...surfaces.urls, order: `http://127.0.0.1:${port}` } });
 
-    expect(run).toEqual({ code: 1, stdout: '', stderr: `dlq: the order service at http://127.0.0.1:${port} does not answer (ECONNREFUSED)\n` });
+    expect(run).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `dlq: the order service at http://127.0.0.1:${port} does not answer (ECONNREFUSED)\n`,
+    });
   });
 
   it('when no service URL is known, then exit 1 with one line saying how to give one', async () => {
     const run = await cli(['list']);
 
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^dlq: no service to ask: no launcher state at .*launcher-state\.json \(is npm start running\?\); set CUSTOMER_URL, ORDER_URL, ACCOUNT_URL, ORCHESTRATOR_URL, or use --broker for RabbitMQ\n$/);
+    expect(run.stderr).toMatch(
+      /^dlq: no service to ask: no launcher state at .*launcher-state\.json \(is npm start running\?\); set CUSTOMER_URL, ORDER_URL, ACCOUNT_URL, ORCHESTRATOR_URL, or use --broker for RabbitMQ\n$/,
+    );
   });
 
   it('when the launcher state file lists replicas, then one of each service is asked, preferring a replica that is up', async () => {
@@ -177,7 +206,12 @@ describe('npm run dlq over the services\' HTTP routes', () => {
         status: 'ready',
         gatewayUrl: 'http://127.0.0.1:1',
         updatedAt: new Date().toISOString(),
-        processes: [{ name: 'postgres', pid: 1, port: 5, url: null, restarts: 0, command: 'postgres' }, entry('account', down, null), entry('account#1', account().url, 4242), entry('order', order().url, 4343)],
+        processes: [
+          { name: 'postgres', pid: 1, port: 5, url: null, restarts: 0, command: 'postgres' },
+          entry('account', down, null),
+          entry('account#1', account().url, 4242),
+          entry('order', order().url, 4343),
+        ],
       }),
     );
 
@@ -201,10 +235,14 @@ describe('the dlq process', () => {
   const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
   const run = async (argv: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> => {
     try {
-      const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--conditions=development', '--import', 'tsx', 'tools/dlq/src/main.ts', ...argv], {
-        cwd: repoRoot,
-        env: { PATH: process.env['PATH'] ?? '', DATA_DIR: await emptyDataDir(), ...env },
-      });
+      const { stdout, stderr } = await promisify(execFile)(
+        process.execPath,
+        ['--conditions=development', '--import', 'tsx', 'tools/dlq/src/main.ts', ...argv],
+        {
+          cwd: repoRoot,
+          env: { PATH: process.env['PATH'] ?? '', DATA_DIR: await emptyDataDir(), ...env },
+        },
+      );
       return { code: 0, stdout, stderr };
     } catch (error) {
       const failed = error as { code: number; stdout: string; stderr: string };

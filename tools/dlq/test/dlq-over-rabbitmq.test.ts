@@ -1,5 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { consumerQueuesOf, DEAD_LETTER_HEADERS, declareTopology, deleteTopology, OPERATOR_SIGNATURE_HEADER, operatorSignatureOf, REPLAYED_FROM_HEADER, type ConsumerQueue } from '@ordering/messaging';
+import {
+  consumerQueuesOf,
+  DEAD_LETTER_HEADERS,
+  declareTopology,
+  deleteTopology,
+  OPERATOR_SIGNATURE_HEADER,
+  operatorSignatureOf,
+  REPLAYED_FROM_HEADER,
+  type ConsumerQueue,
+} from '@ordering/messaging';
 import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aDebitCommand, cli } from './dlq-harness.js';
@@ -61,24 +70,45 @@ describe.skipIf(!brokerUrl)('npm run dlq over RabbitMQ', () => {
     const after = await overRabbitMq(['list', '--json', '--service', 'account']);
 
     expect(table.code).toBe(0);
-    expect(table.stdout).toMatch(new RegExp(`${brokenId}\\s+${account.dlq.replaceAll('.', '\\.')}\\s+account\\.DebitAccount\\.v1\\s+1\\s+`));
+    expect(table.stdout).toMatch(
+      new RegExp(`${brokenId}\\s+${account.dlq.replaceAll('.', '\\.')}\\s+account\\.DebitAccount\\.v1\\s+1\\s+`),
+    );
     expect(table.stdout).toContain(garbageId);
-    expect(JSON.parse(shown.stdout)).toMatchObject({ id: brokenId, service: 'account', consumerQueue: account.queue, message: broken, error: 'payload.amount: must be >= 1' });
-    expect(replayed).toEqual({ code: 0, stderr: '', stdout: `replayed ${brokenId}: the repaired message ${broken.id} is in queue ${account.queue} and left the dead-letter queue\n` });
+    expect(JSON.parse(shown.stdout)).toMatchObject({
+      id: brokenId,
+      service: 'account',
+      consumerQueue: account.queue,
+      message: broken,
+      error: 'payload.amount: must be >= 1',
+    });
+    expect(replayed).toEqual({
+      code: 0,
+      stderr: '',
+      stdout: `replayed ${brokenId}: the repaired message ${broken.id} is in queue ${account.queue} and left the dead-letter queue\n`,
+    });
     expect((JSON.parse(after.stdout) as Array<{ id: string }>).map((letter) => letter.id)).toEqual([garbageId]);
     const delivered = await channel.get(account.queue, { noAck: true });
     expect(delivered && JSON.parse(delivered.content.toString())).toEqual(repaired);
     expect(delivered && delivered.properties.headers?.[REPLAYED_FROM_HEADER]).toBe(brokenId);
     // No sender's signature fits a repaired body: the operator vouches for it, and the consumer checks that.
-    expect(delivered && delivered.properties.headers?.[OPERATOR_SIGNATURE_HEADER]).toBe(operatorSignatureOf(OPERATOR_TOKEN, JSON.stringify(repaired)));
+    expect(delivered && delivered.properties.headers?.[OPERATOR_SIGNATURE_HEADER]).toBe(
+      operatorSignatureOf(OPERATOR_TOKEN, JSON.stringify(repaired)),
+    );
   });
 
   it('when a repaired replay is asked for without an operator token, or with a repair its consumer would refuse, then one line says why, exit 1, and the dead letter stays', async () => {
     const broken = aDebitCommand(-5);
     const brokenId = await park(JSON.stringify(broken), broken.id);
 
-    const unsigned = await overRabbitMq(['replay', brokenId, '--message', '-'], JSON.stringify({ ...broken, payload: { ...(broken.payload as object), amount: 500 } }), '');
-    const stillBroken = await overRabbitMq(['replay', brokenId, '--message', '-'], JSON.stringify({ ...broken, payload: { ...(broken.payload as object), amount: 0 } }));
+    const unsigned = await overRabbitMq(
+      ['replay', brokenId, '--message', '-'],
+      JSON.stringify({ ...broken, payload: { ...(broken.payload as object), amount: 500 } }),
+      '',
+    );
+    const stillBroken = await overRabbitMq(
+      ['replay', brokenId, '--message', '-'],
+      JSON.stringify({ ...broken, payload: { ...(broken.payload as object), amount: 0 } }),
+    );
     const after = await overRabbitMq(['list', '--json', '--service', 'account']);
 
     expect(unsigned).toMatchObject({ code: 1, stdout: '' });

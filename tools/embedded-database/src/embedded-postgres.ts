@@ -168,7 +168,11 @@ export const startEmbeddedPostgres = async (options: EmbeddedPostgresOptions): P
 
   const settings = [...SERVER_SETTINGS, ...(options.settings ?? [])];
   const args = ['-D', dataDir, '-p', String(options.port), ...settings.flatMap((setting) => ['-c', setting])];
-  const { child, pid, exited: processExited } = await spawnServerWhenMemoryIsFree(await findPostgresBinary(), args, runAs, { ...options, dataDir }, onLog);
+  const {
+    child,
+    pid,
+    exited: processExited,
+  } = await spawnServerWhenMemoryIsFree(await findPostgresBinary(), args, runAs, { ...options, dataDir }, onLog);
 
   let stopRequested = false;
   const exited: Promise<ServerExit> = processExited.then((exit) => ({ ...exit, expected: stopRequested }));
@@ -177,7 +181,10 @@ export const startEmbeddedPostgres = async (options: EmbeddedPostgresOptions): P
   /** Resolves true if the server exited within `afterMs`; otherwise sends `signal` to its process group. */
   const escalate = async (signal: NodeJS.Signals, afterMs: number): Promise<boolean> => {
     let timer: NodeJS.Timeout | undefined;
-    const gone = await Promise.race([exited.then(() => true), new Promise<false>((resolve) => (timer = setTimeout(resolve, afterMs, false)))]);
+    const gone = await Promise.race([
+      exited.then(() => true),
+      new Promise<false>((resolve) => (timer = setTimeout(resolve, afterMs, false))),
+    ]);
     clearTimeout(timer);
     if (!gone) signalGroup(pid, signal);
     return gone;

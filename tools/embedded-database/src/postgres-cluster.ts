@@ -117,7 +117,11 @@ const stopOrphanedServer = async (dataDir: string, onLog: (line: string) => void
  * Initialises the cluster unless it exists (PG_VERSION), clears an orphaned server off an existing one, and tells
  * which user the server must run as (undefined: the current one).
  */
-export const prepareCluster = async (dataDir: string, credentials: ClusterCredentials, onLog: (line: string) => void): Promise<RunAs | undefined> => {
+export const prepareCluster = async (
+  dataDir: string,
+  credentials: ClusterCredentials,
+  onLog: (line: string) => void,
+): Promise<RunAs | undefined> => {
   if (existsSync(path.join(dataDir, 'PG_VERSION'))) {
     await stopOrphanedServer(dataDir, onLog);
   } else {

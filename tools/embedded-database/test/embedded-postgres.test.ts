@@ -54,33 +54,44 @@ describe('startEmbeddedPostgres', () => {
   // initdb and a crash recovery can each take longer than the default test timeout on a loaded machine.
   const CLUSTER_START_MS = 120_000;
 
-  it('when started on an empty directory, then it initialises a cluster and creates databases idempotently', async () => {
-    server = await startEmbeddedPostgres({ dataDir, port });
+  it(
+    'when started on an empty directory, then it initialises a cluster and creates databases idempotently',
+    async () => {
+      server = await startEmbeddedPostgres({ dataDir, port });
 
-    expect(server.url).toBe(`postgres://postgres:postgres@127.0.0.1:${port}/postgres`);
-    const url = await server.ensureDatabase('order');
-    expect(await server.ensureDatabase('order')).toBe(url);
-    await query(url, 'CREATE TABLE kept (value text)');
-    await query(url, "INSERT INTO kept VALUES ('before the crash')");
-    const encoding = await query(url, 'SELECT pg_encoding_to_char(encoding) AS encoding FROM pg_database WHERE datname = current_database()');
-    expect(encoding.rows[0]).toEqual({ encoding: 'UTF8' });
-  }, CLUSTER_START_MS);
+      expect(server.url).toBe(`postgres://postgres:postgres@127.0.0.1:${port}/postgres`);
+      const url = await server.ensureDatabase('order');
+      expect(await server.ensureDatabase('order')).toBe(url);
+      await query(url, 'CREATE TABLE kept (value text)');
+      await query(url, "INSERT INTO kept VALUES ('before the crash')");
+      const encoding = await query(
+        url,
+        'SELECT pg_encoding_to_char(encoding) AS encoding FROM pg_database WHERE datname = current_database()',
+      );
+      expect(encoding.rows[0]).toEqual({ encoding: 'UTF8' });
+    },
+    CLUSTER_START_MS,
+  );
 
   it('when a database name is not a plain identifier, then it is refused', async () => {
     await expect(server?.ensureDatabase('x; DROP DATABASE postgres')).rejects.toThrow(/invalid database name/);
   });
 
-  it('when the server is killed with SIGKILL, then the unexpected exit is reported and a restart recovers the data', async () => {
-    const crashed = server as EmbeddedPostgres;
-    const reported = new Promise((resolve) => crashed.onUnexpectedExit(resolve));
+  it(
+    'when the server is killed with SIGKILL, then the unexpected exit is reported and a restart recovers the data',
+    async () => {
+      const crashed = server as EmbeddedPostgres;
+      const reported = new Promise((resolve) => crashed.onUnexpectedExit(resolve));
 
-    process.kill(crashed.pid, 'SIGKILL');
+      process.kill(crashed.pid, 'SIGKILL');
 
-    expect(await reported).toEqual({ code: null, signal: 'SIGKILL', expected: false });
-    server = await startEmbeddedPostgres({ dataDir, port });
-    const rows = await query(server.databaseUrl('order'), 'SELECT value FROM kept');
-    expect(rows.rows).toEqual([{ value: 'before the crash' }]);
-  }, CLUSTER_START_MS);
+      expect(await reported).toEqual({ code: null, signal: 'SIGKILL', expected: false });
+      server = await startEmbeddedPostgres({ dataDir, port });
+      const rows = await query(server.databaseUrl('order'), 'SELECT value FROM kept');
+      expect(rows.rows).toEqual([{ value: 'before the crash' }]);
+    },
+    CLUSTER_START_MS,
+  );
 
   it('when stopped, then the exit is expected and no process of the cluster is left', async () => {
     const stopped = server as EmbeddedPostgres;

@@ -43,9 +43,12 @@ export const formatBanner = (
       .filter((spec) => spec.service === service)
       .map((spec) => spec.url)
       .join(', ');
-  const database = config.postgresUrl === undefined ? `${databaseServerUrl} (embedded, data in ${config.dataDir})` : redactPassword(databaseServerUrl);
+  const database =
+    config.postgresUrl === undefined ? `${databaseServerUrl} (embedded, data in ${config.dataDir})` : redactPassword(databaseServerUrl);
   const adminPassword = config.adminCredentialsAreDefaults ? config.adminPassword : '(the value of ADMIN_PASSWORD)';
-  const defaultsHint = config.adminCredentialsAreDefaults ? '  <- development defaults: set ADMIN_EMAIL and ADMIN_PASSWORD for anything shared' : '';
+  const defaultsHint = config.adminCredentialsAreDefaults
+    ? '  <- development defaults: set ADMIN_EMAIL and ADMIN_PASSWORD for anything shared'
+    : '';
   return [
     '',
     `  gateway        ${gatewayUrl}`,

@@ -52,7 +52,10 @@ export const spawnChildProcess = async (child: ChildCommand): Promise<RunningPro
       if (spawned.exitCode !== null || spawned.signalCode !== null) return;
       sendSignal(pid, 'SIGTERM');
       let timer: NodeJS.Timeout | undefined;
-      const gone = await Promise.race([exited.then(() => true), new Promise<false>((resolve) => (timer = setTimeout(resolve, child.stopGraceMs, false)))]);
+      const gone = await Promise.race([
+        exited.then(() => true),
+        new Promise<false>((resolve) => (timer = setTimeout(resolve, child.stopGraceMs, false))),
+      ]);
       clearTimeout(timer);
       if (!gone) {
         child.print(`did not exit within ${child.stopGraceMs} ms of SIGTERM, sending SIGKILL`);

@@ -29,7 +29,9 @@ export const claimDataDir = async (stateFile: string, log: (message: string) => 
       (readCommandLine(entry.pid)?.includes(entry.command) ?? false),
   );
   if (orphans.length === 0) return;
-  log(`stopping ${orphans.length} process(es) left running by a launcher that was killed: ${orphans.map((o) => `${o.name} (pid ${o.pid})`).join(', ')}`);
+  log(
+    `stopping ${orphans.length} process(es) left running by a launcher that was killed: ${orphans.map((o) => `${o.name} (pid ${o.pid})`).join(', ')}`,
+  );
   for (const orphan of orphans) sendSignal(orphan.pid, 'SIGTERM');
   for (const orphan of orphans) {
     if (!(await waitUntilGone(orphan.pid, 12_000))) signalGroup(orphan.pid, 'SIGKILL');

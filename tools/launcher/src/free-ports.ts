@@ -44,7 +44,10 @@ const SERVICE_SPAN = Math.max(...Object.values(DEFAULT_PORTS)) - DEFAULT_PORTS.g
 
 const planFrom = (base: number): PortPlan => ({
   gateway: base,
-  ...(Object.fromEntries(SERVICE_NAMES.map((name) => [name, base + DEFAULT_PORTS[name] - DEFAULT_PORTS.gateway])) as Record<ServiceName, number>),
+  ...(Object.fromEntries(SERVICE_NAMES.map((name) => [name, base + DEFAULT_PORTS[name] - DEFAULT_PORTS.gateway])) as Record<
+    ServiceName,
+    number
+  >),
   postgres: base + SERVICE_SPAN,
   gatewayMetrics: base + SERVICE_SPAN + 1,
   prometheus: base + SERVICE_SPAN + 2,
@@ -60,8 +63,8 @@ const portsOf = (plan: PortPlan, replicas: number): number[] => [
 ];
 
 /**
- * Eight consecutive ports (gateway, the services of the system map, the embedded PostgreSQL, the gateway's metrics, Prometheus) from a random base in 20000-32000, checked
- * free together with every replica port. `random` is a test hook.
+ * Eight consecutive ports (gateway, the services of the system map, the embedded PostgreSQL, the gateway's metrics, Prometheus) from a
+ * random base in 20000-32000, checked free together with every replica port. `random` is a test hook.
  */
 export const pickFreePortBlock = async (replicas: number, random: () => number = Math.random): Promise<PortPlan> => {
   for (let attempt = 0; attempt < BLOCK_ATTEMPTS; attempt += 1) {
@@ -69,7 +72,9 @@ export const pickFreePortBlock = async (replicas: number, random: () => number =
     const free = await Promise.all(portsOf(plan, replicas).map(isPortFree));
     if (free.every(Boolean)) return plan;
   }
-  throw new Error(`could not find a block of free ports in ${BLOCK_BASE_MIN}-${BLOCK_BASE_MIN + BLOCK_BASE_SPAN} after ${BLOCK_ATTEMPTS} attempts`);
+  throw new Error(
+    `could not find a block of free ports in ${BLOCK_BASE_MIN}-${BLOCK_BASE_MIN + BLOCK_BASE_SPAN} after ${BLOCK_ATTEMPTS} attempts`,
+  );
 };
 
 /** The launcher's environment for `plan`. */

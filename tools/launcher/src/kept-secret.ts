@@ -32,7 +32,8 @@ export const KEPT_SECRETS = {
     description: "the customer service's signing key encryption key",
     problemOf: signingKeyEncryptionKeyProblem,
     // A new key cannot open the signing key sealed with the old one: deleting the file alone does not help.
-    remedy: "restore it; a new one is generated only once it is deleted together with the customer database's signing_keys rows, which invalidates every issued token",
+    remedy:
+      "restore it; a new one is generated only once it is deleted together with the customer database's signing_keys rows, which invalidates every issued token",
   },
 } as const satisfies Record<string, KeptSecret>;
 
@@ -51,7 +52,8 @@ const readSecretFile = (file: string): string | undefined => {
 };
 
 /** The value a launcher keeps in `dataDir`, or undefined when it keeps none there. */
-export const readKeptSecret = (dataDir: string, secret: KeptSecret): string | undefined => readSecretFile(keptSecretPath(dataDir, secret)) || undefined;
+export const readKeptSecret = (dataDir: string, secret: KeptSecret): string | undefined =>
+  readSecretFile(keptSecretPath(dataDir, secret)) || undefined;
 
 const generateSecret = (file: string, secret: KeptSecret, log: (message: string) => void): string => {
   const value = randomBytes(32).toString('base64url');
@@ -66,7 +68,12 @@ const generateSecret = (file: string, secret: KeptSecret, log: (message: string)
  * otherwise the one kept in DATA_DIR, created on the first start (32 random bytes, base64url, owner-only) and reused
  * afterwards, so the operators and tools of a running system can find it.
  */
-export const ensureKeptSecret = (dataDir: string, secret: KeptSecret, configured: string | undefined, log: (message: string) => void): string => {
+export const ensureKeptSecret = (
+  dataDir: string,
+  secret: KeptSecret,
+  configured: string | undefined,
+  log: (message: string) => void,
+): string => {
   if (configured !== undefined) return configured;
   const file = keptSecretPath(dataDir, secret);
   const kept = readSecretFile(file);

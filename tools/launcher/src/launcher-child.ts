@@ -158,13 +158,20 @@ const describeFailure = (outcome: 'timeout' | { exit: LauncherExit }, readyTimeo
  */
 export const spawnLauncher = async (options: SpawnLauncherOptions): Promise<LauncherChild> => {
   const output = createOutput(options.keptLines);
-  const child = spawn(process.execPath, [...(options.args ?? LAUNCHER_ARGS), ...(options.launcherArgs ?? [])], { cwd: REPO_ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.args ?? LAUNCHER_ARGS), ...(options.launcherArgs ?? [])], {
+    cwd: REPO_ROOT,
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   if (child.stdout) forEachLine(child.stdout, output.keep);
   if (child.stderr) forEachLine(child.stderr, output.keep);
   const { exited, hasExited, stop: stopWithin } = controlChild(child, output.keep);
   const stop = (timeoutMs = options.stopTimeoutMs): Promise<LauncherStop> => stopWithin(timeoutMs);
 
-  const outcome = await raceTimeout(Promise.race([output.ready.then((url) => ({ url })), exited.then((exit) => ({ exit }))]), options.readyTimeoutMs);
+  const outcome = await raceTimeout(
+    Promise.race([output.ready.then((url) => ({ url })), exited.then((exit) => ({ exit }))]),
+    options.readyTimeoutMs,
+  );
   if (outcome === 'timeout' || 'exit' in outcome) {
     await stop();
     const tailLines = options.failureTailLines ?? DEFAULT_FAILURE_TAIL_LINES;

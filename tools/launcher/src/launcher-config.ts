@@ -66,7 +66,8 @@ export interface LauncherConfig {
   readonly serviceEntryOverride: string | undefined;
 }
 
-export type ConfigResult = { readonly ok: true; readonly config: LauncherConfig } | { readonly ok: false; readonly problems: readonly string[] };
+export type ConfigResult =
+  { readonly ok: true; readonly config: LauncherConfig } | { readonly ok: false; readonly problems: readonly string[] };
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -95,14 +96,29 @@ const FORWARDED_VARIABLES = [
   'PASSWORD_HASH_QUEUE_LIMIT',
 ] as const;
 
-const INHERITED_VARIABLES = ['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LANGUAGE', 'TZ', 'TMPDIR', 'TMP', 'TEMP', 'CI', 'NODE_EXTRA_CA_CERTS'];
-
+const INHERITED_VARIABLES = [
+  'PATH',
+  'HOME',
+  'USER',
+  'LOGNAME',
+  'SHELL',
+  'LANG',
+  'LANGUAGE',
+  'TZ',
+  'TMPDIR',
+  'TMP',
+  'TEMP',
+  'CI',
+  'NODE_EXTRA_CA_CERTS',
+];
 
 const OPERATOR_TOKEN_MIN_LENGTH = 32;
 
 /** The services' own rule (platform's operatorTokenEnv), checked here too so a bad token stops the launcher, not 4 services. */
 export const operatorTokenProblem = (token: string): string | undefined =>
-  [...token].length < OPERATOR_TOKEN_MIN_LENGTH || /\s/.test(token) ? `must be at least ${OPERATOR_TOKEN_MIN_LENGTH} characters, without whitespace` : undefined;
+  [...token].length < OPERATOR_TOKEN_MIN_LENGTH || /\s/.test(token)
+    ? `must be at least ${OPERATOR_TOKEN_MIN_LENGTH} characters, without whitespace`
+    : undefined;
 
 const ENCRYPTION_KEY_BYTES = 32;
 
@@ -199,7 +215,13 @@ export const loadLauncherConfig = (env: Env, argv: readonly string[], cwd: strin
 
   const embeddedPostgresPort = collector.port('PGPORT_EMBEDDED', 54329);
   if (embeddedPostgresPort === SYSTEM_POSTGRES_PORT) {
-    problems.push(settingProblem('PGPORT_EMBEDDED', String(SYSTEM_POSTGRES_PORT), 'a system PostgreSQL may run on 5432; choose another port (default 54329)'));
+    problems.push(
+      settingProblem(
+        'PGPORT_EMBEDDED',
+        String(SYSTEM_POSTGRES_PORT),
+        'a system PostgreSQL may run on 5432; choose another port (default 54329)',
+      ),
+    );
   }
 
   const args = parseArguments(argv, problems);
@@ -211,7 +233,13 @@ export const loadLauncherConfig = (env: Env, argv: readonly string[], cwd: strin
   const postgresUrl = collector.url('POSTGRES_URL', ['postgres:', 'postgresql:']);
   const databasePrefix = readSetting(env, 'DB_PREFIX') ?? '';
   if (!/^[a-z_][a-z0-9_]{0,40}$/.test(databasePrefix) && databasePrefix !== '') {
-    problems.push(settingProblem('DB_PREFIX', databasePrefix, 'use lower-case letters, digits and _ (starting with a letter or _), at most 41 characters'));
+    problems.push(
+      settingProblem(
+        'DB_PREFIX',
+        databasePrefix,
+        'use lower-case letters, digits and _ (starting with a letter or _), at most 41 characters',
+      ),
+    );
   }
   const brokerUrl = collector.url('BROKER_URL', ['amqp:', 'amqps:']);
   const redisUrl = collector.url('REDIS_URL', ['redis:', 'rediss:']);
@@ -232,7 +260,12 @@ export const loadLauncherConfig = (env: Env, argv: readonly string[], cwd: strin
   }
 
   const prometheusPort = collector.port('PROMETHEUS_PORT', DEFAULT_PROMETHEUS_PORT);
-  const prometheusIntervalSeconds = collector.integer('PROMETHEUS_INTERVAL_SECONDS', 1, MAX_PROMETHEUS_INTERVAL_SECONDS, DEFAULT_PROMETHEUS_INTERVAL_SECONDS);
+  const prometheusIntervalSeconds = collector.integer(
+    'PROMETHEUS_INTERVAL_SECONDS',
+    1,
+    MAX_PROMETHEUS_INTERVAL_SECONDS,
+    DEFAULT_PROMETHEUS_INTERVAL_SECONDS,
+  );
 
   const logLevel = collector.oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
   const logFormat = collector.oneOf<LogFormat>('LAUNCHER_LOG_FORMAT', ['pretty', 'json'], 'pretty');

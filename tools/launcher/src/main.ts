@@ -25,9 +25,13 @@ const stateFile = launcherStatePath(config.dataDir);
 const postgresDataDir = path.join(config.dataDir, 'postgres');
 
 const longestName = Math.max(
-  ...['launcher', 'postgres', 'gateway', ...(config.observe ? ['prometheus'] : []), ...SERVICE_NAMES.map((name) => (config.replicas > 1 ? `${name}#${config.replicas - 1}` : name))].map(
-    (name) => name.length,
-  ),
+  ...[
+    'launcher',
+    'postgres',
+    'gateway',
+    ...(config.observe ? ['prometheus'] : []),
+    ...SERVICE_NAMES.map((name) => (config.replicas > 1 ? `${name}#${config.replicas - 1}` : name)),
+  ].map((name) => name.length),
 );
 const prefixer = createLogPrefixer({ format: config.logFormat, colour: config.colour, nameWidth: longestName });
 const say = prefixer('launcher');
@@ -49,7 +53,16 @@ let stateWriteFailed = false;
 const publishState = (): void => {
   const processes: ProcessState[] = [
     ...(postgres
-      ? [{ name: 'postgres', pid: postgres.pid() ?? null, port: config.embeddedPostgresPort, url: null, restarts: postgres.restarts(), command: `postgres -D ${postgresDataDir}` }]
+      ? [
+          {
+            name: 'postgres',
+            pid: postgres.pid() ?? null,
+            port: config.embeddedPostgresPort,
+            url: null,
+            restarts: postgres.restarts(),
+            command: `postgres -D ${postgresDataDir}`,
+          },
+        ]
       : []),
     ...services.map(({ spec, supervisor }) => ({
       name: spec.name,
@@ -60,7 +73,16 @@ const publishState = (): void => {
       command: spec.entry,
     })),
     ...(prometheus
-      ? [{ name: 'prometheus', pid: prometheus.supervisor.pid() ?? null, port: config.prometheusPort, url: prometheusUrl, restarts: prometheus.supervisor.restarts(), command: prometheus.command }]
+      ? [
+          {
+            name: 'prometheus',
+            pid: prometheus.supervisor.pid() ?? null,
+            port: config.prometheusPort,
+            url: prometheusUrl,
+            restarts: prometheus.supervisor.restarts(),
+            command: prometheus.command,
+          },
+        ]
       : []),
   ];
   reaper.watch({
@@ -97,7 +119,12 @@ const startDatabaseServer = async (): Promise<string> => {
   postgres = superviseProcess({
     name: 'postgres',
     launch: async () => {
-      const server = await startEmbeddedPostgres({ dataDir: postgresDataDir, port: config.embeddedPostgresPort, onLog: printPostgresLine, detached: true });
+      const server = await startEmbeddedPostgres({
+        dataDir: postgresDataDir,
+        port: config.embeddedPostgresPort,
+        onLog: printPostgresLine,
+        detached: true,
+      });
       url = server.url;
       return server;
     },
@@ -139,7 +166,8 @@ const startPrometheus = async (specs: readonly ProcessSpec[]): Promise<Readiness
   if (!config.observe) return [];
   const binary = locatePrometheus(config.prometheusBinary, config.inheritedEnv['PATH']);
   if (binary === undefined) {
-    const missing = config.prometheusBinary === undefined ? 'no prometheus on PATH' : `PROMETHEUS_BIN=${config.prometheusBinary} is not an executable`;
+    const missing =
+      config.prometheusBinary === undefined ? 'no prometheus on PATH' : `PROMETHEUS_BIN=${config.prometheusBinary} is not an executable`;
     say(`--observe: Prometheus is not installed (${missing}); install it with \`${PROMETHEUS_INSTALL_HINT}\`; going on without it`);
     return [];
   }

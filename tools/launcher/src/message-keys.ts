@@ -28,7 +28,9 @@ const publicKeyOf = (file: string, signingKey: string): string => {
     if (key.asymmetricKeyType !== 'ed25519') throw new Error(`a ${key.asymmetricKeyType ?? 'unknown'} key`);
     return createPublicKey(key).export({ format: 'der', type: 'spki' }).toString('base64');
   } catch (error) {
-    throw new Error(`${file} does not hold an Ed25519 private key (base64 PKCS#8 DER): delete it to have a new one generated (${(error as Error).message})`);
+    throw new Error(
+      `${file} does not hold an Ed25519 private key (base64 PKCS#8 DER): delete it to have a new one generated (${(error as Error).message})`,
+    );
   }
 };
 
@@ -45,7 +47,11 @@ const generate = (file: string, service: string, log: (message: string) => void)
  * Each service's key pair, created on the first start and reused afterwards: a service's messages stay verifiable by
  * its peers across restarts, and every replica of a service signs with the same key.
  */
-export const ensureMessageKeys = <S extends string>(dataDir: string, services: readonly S[], log: (message: string) => void): Record<S, MessageKeys> => {
+export const ensureMessageKeys = <S extends string>(
+  dataDir: string,
+  services: readonly S[],
+  log: (message: string) => void,
+): Record<S, MessageKeys> => {
   mkdirSync(path.join(dataDir, 'message-keys'), { recursive: true, mode: 0o700 });
   const entries = services.map((service) => {
     const file = messageKeysPath(dataDir, service);

@@ -112,7 +112,11 @@ export const superviseProcess = (options: SupervisorOptions): SupervisedProcess 
       stopping = true;
       clearTimeout(restartTimer);
       const pending = launching;
-      if (pending) await pending.then((running) => running.stop(), () => undefined);
+      if (pending)
+        await pending.then(
+          (running) => running.stop(),
+          () => undefined,
+        );
       await current?.stop();
     },
   };

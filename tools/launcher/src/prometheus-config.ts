@@ -104,6 +104,10 @@ export const writePrometheusFiles = (
   writeAtomically(files.targetsFile, `${JSON.stringify(targetGroupsOf(input.targets), null, 2)}\n`);
   writeAtomically(
     files.configFile,
-    formatPrometheusConfig({ intervalSeconds: input.intervalSeconds, ruleFilesGlob: path.join(input.repoRoot, RULE_FILES_GLOB), targetsFile: files.targetsFile }),
+    formatPrometheusConfig({
+      intervalSeconds: input.intervalSeconds,
+      ruleFilesGlob: path.join(input.repoRoot, RULE_FILES_GLOB),
+      targetsFile: files.targetsFile,
+    }),
   );
 };

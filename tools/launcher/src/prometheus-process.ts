@@ -44,7 +44,8 @@ export const prometheusArgs = (launch: Pick<PrometheusLaunch, 'files' | 'port'>)
 ];
 
 /** The state file's `command`, which a later launcher matches against /proc before stopping an orphan. */
-export const prometheusCommand = (launch: Pick<PrometheusLaunch, 'binary' | 'files'>): string => `${launch.binary} --config.file=${launch.files.configFile}`;
+export const prometheusCommand = (launch: Pick<PrometheusLaunch, 'binary' | 'files'>): string =>
+  `${launch.binary} --config.file=${launch.files.configFile}`;
 
 export const spawnPrometheus = (launch: PrometheusLaunch): Promise<RunningProcess> =>
   spawnChildProcess({

@@ -39,7 +39,9 @@ const replicaName = (service: ServiceName, replica: number): string => (replica 
 
 /** Which process will listen where, before anything (databases included) exists. */
 export const plannedPorts = (config: LauncherConfig): Array<{ owner: string; port: number }> => [
-  ...SERVICE_NAMES.flatMap((service) => replicaPorts(config, service).map((port, replica) => ({ owner: replicaName(service, replica), port }))),
+  ...SERVICE_NAMES.flatMap((service) =>
+    replicaPorts(config, service).map((port, replica) => ({ owner: replicaName(service, replica), port })),
+  ),
   { owner: 'gateway', port: config.gatewayPort },
   { owner: 'gateway metrics', port: config.gatewayMetricsPort },
   ...(config.observe ? [{ owner: 'prometheus', port: config.prometheusPort }] : []),
@@ -83,7 +85,11 @@ const publicKeysOf = (secrets: ServiceSecrets): string =>
  * none of them: it has no internal routes and never calls the services' ones; only the gateway gets REDIS_URL (its
  * rate-limit counts) and its metrics port.
  */
-export const planProcesses = (config: LauncherConfig, databaseUrls: Readonly<Record<ServiceName, string>>, secrets: ServiceSecrets): ProcessSpec[] => {
+export const planProcesses = (
+  config: LauncherConfig,
+  databaseUrls: Readonly<Record<ServiceName, string>>,
+  secrets: ServiceSecrets,
+): ProcessSpec[] => {
   const peerUrls = Object.fromEntries(
     SERVICE_NAMES.map((service) => [peerUrlVariable(service), replicaPorts(config, service).map(baseUrl).join(',')]),
   );

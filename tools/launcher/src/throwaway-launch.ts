@@ -75,7 +75,8 @@ export interface ThrowawaySystem extends ThrowawayPlace {
 
 const dropDatabasesOf = async (postgres: ThrowawayLaunchOptions['externalPostgres']): Promise<void> => {
   if (!postgres) return;
-  for (const service of BACKEND_SERVICES) await dropDatabase(postgres.adminUrl ?? postgres.serverUrl, `${postgres.prefix}${service}`).catch(() => undefined);
+  for (const service of BACKEND_SERVICES)
+    await dropDatabase(postgres.adminUrl ?? postgres.serverUrl, `${postgres.prefix}${service}`).catch(() => undefined);
 };
 
 const makeThrowawayDirectory = async (prefix: string): Promise<string> => {

@@ -4,7 +4,9 @@ import type { LauncherConfig } from '../src/launcher-config.js';
 import { aLauncherConfig } from './builders.js';
 
 const transportLine = (config: LauncherConfig): string | undefined =>
-  formatBanner(config, [], 'postgres://postgres@127.0.0.1:5432', '/repo/.data/launcher-state.json').find((line) => line.includes('transport'));
+  formatBanner(config, [], 'postgres://postgres@127.0.0.1:5432', '/repo/.data/launcher-state.json').find((line) =>
+    line.includes('transport'),
+  );
 
 describe('formatBanner', () => {
   it('when no broker is configured, then the transport line says HTTP push', () => {
@@ -24,7 +26,13 @@ describe('formatBanner', () => {
   });
 
   it('when --observe started Prometheus, then the banner prints its URL and interval before the ready line', () => {
-    const lines = formatBanner(aLauncherConfig({ PROMETHEUS_INTERVAL_SECONDS: '5' }, ['--observe']), [], 'postgres://x', 'state', 'http://127.0.0.1:9095');
+    const lines = formatBanner(
+      aLauncherConfig({ PROMETHEUS_INTERVAL_SECONDS: '5' }, ['--observe']),
+      [],
+      'postgres://x',
+      'state',
+      'http://127.0.0.1:9095',
+    );
 
     expect(lines).toContain('  prometheus     http://127.0.0.1:9095 (scrapes every process every 5 s)');
     expect(lines.at(-1)).toBe('ready: http://127.0.0.1:8080');
@@ -39,6 +47,8 @@ describe('formatBanner', () => {
   });
 
   it('when the banner is printed, then its last line is exactly the ready line that tools wait for', () => {
-    expect(formatBanner(aLauncherConfig({ GATEWAY_PORT: '9080' }), [], 'postgres://x', 'state').at(-1)).toBe('ready: http://127.0.0.1:9080');
+    expect(formatBanner(aLauncherConfig({ GATEWAY_PORT: '9080' }), [], 'postgres://x', 'state').at(-1)).toBe(
+      'ready: http://127.0.0.1:9080',
+    );
   });
 });

@@ -19,7 +19,9 @@ const portsOf = (plan: PortPlan, replicas: number): number[] => [
   plan.gatewayMetrics,
   plan.postgres,
   plan.prometheus,
-  ...(['customer', 'order', 'account', 'orchestrator'] as const).flatMap((name) => Array.from({ length: replicas }, (_, i) => plan[name] + 10 * i)),
+  ...(['customer', 'order', 'account', 'orchestrator'] as const).flatMap((name) =>
+    Array.from({ length: replicas }, (_, i) => plan[name] + 10 * i),
+  ),
 ];
 
 /** A random source for pickFreePortBlock that yields the given bases in turn (+0.5: floor must not round one down). */
@@ -34,7 +36,16 @@ describe('pickFreePortBlock', () => {
     const ports = portsOf(plan, 3);
 
     const base = plan.gateway;
-    expect(plan).toEqual({ gateway: base, customer: base + 1, order: base + 2, account: base + 3, orchestrator: base + 4, postgres: base + 5, gatewayMetrics: base + 6, prometheus: base + 7 });
+    expect(plan).toEqual({
+      gateway: base,
+      customer: base + 1,
+      order: base + 2,
+      account: base + 3,
+      orchestrator: base + 4,
+      postgres: base + 5,
+      gatewayMetrics: base + 6,
+      prometheus: base + 7,
+    });
     expect(base).toBeGreaterThanOrEqual(20_000);
     expect(Math.max(...ports)).toBeLessThan(32_768);
     expect(await Promise.all(ports.map(isPortFree))).toEqual(ports.map(() => true));
@@ -56,7 +67,16 @@ describe('pickFreePortBlock', () => {
 
 describe('toPortEnv', () => {
   it('when given a plan, then it names each port by the variable the launcher reads', () => {
-    const plan = { gateway: 20_000, customer: 20_001, order: 20_002, account: 20_003, orchestrator: 20_004, postgres: 20_005, gatewayMetrics: 20_006, prometheus: 20_007 };
+    const plan = {
+      gateway: 20_000,
+      customer: 20_001,
+      order: 20_002,
+      account: 20_003,
+      orchestrator: 20_004,
+      postgres: 20_005,
+      gatewayMetrics: 20_006,
+      prometheus: 20_007,
+    };
 
     expect(toPortEnv(plan)).toEqual({
       GATEWAY_PORT: '20000',

@@ -3,7 +3,14 @@ import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ensureKeptSecret, operatorTokenPath, KEPT_SECRETS, keptSecretPath, readOperatorToken, readKeptSecret } from '../src/kept-secret.js';
+import {
+  ensureKeptSecret,
+  operatorTokenPath,
+  KEPT_SECRETS,
+  keptSecretPath,
+  readOperatorToken,
+  readKeptSecret,
+} from '../src/kept-secret.js';
 
 const aDataDir = (): string => mkdtempSync(path.join(tmpdir(), 'launcher-secret-'));
 const modeOf = (file: string): number => statSync(file).mode & 0o777;

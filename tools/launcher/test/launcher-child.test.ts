@@ -69,7 +69,9 @@ describe('spawnLauncher', () => {
     expect(stopped).toEqual({ exit: { code: 0, signal: null }, alreadyExited: false, killed: false });
     expect(launcher.hasExited()).toBe(true);
     expect(process.listenerCount('exit')).toBe(exitListeners);
-    expect([...launcher.lines()].sort()).toEqual(['launcher | starting', 'postgres | listening', 'ready: http://127.0.0.1:1234', 'stopping'].sort());
+    expect([...launcher.lines()].sort()).toEqual(
+      ['launcher | starting', 'postgres | listening', 'ready: http://127.0.0.1:1234', 'stopping'].sort(),
+    );
   });
 
   it('when more lines come than it keeps, then lines() and tail() hold only the last ones', async () => {

@@ -35,10 +35,26 @@ const ONE_PROBLEM_CASES: ReadonlyArray<{ when: string; env: Record<string, strin
     problem: 'order and customer#1 would both listen on port 8091: choose distinct ports',
   },
   { when: 'OPERATOR_TOKEN is too short', env: { OPERATOR_TOKEN: 'too-short-a-secret' }, problem: OPERATOR_TOKEN_PROBLEM },
-  { when: 'OPERATOR_TOKEN holds whitespace', env: { OPERATOR_TOKEN: `${'a'.repeat(20)} ${'b'.repeat(20)}` }, problem: OPERATOR_TOKEN_PROBLEM },
-  { when: 'SIGNING_KEY_ENCRYPTION_KEY is 31 bytes', env: { SIGNING_KEY_ENCRYPTION_KEY: Buffer.alloc(31, 7).toString('base64url') }, problem: ENCRYPTION_KEY_PROBLEM },
-  { when: 'SIGNING_KEY_ENCRYPTION_KEY is hex', env: { SIGNING_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('hex') }, problem: ENCRYPTION_KEY_PROBLEM },
-  { when: 'SIGNING_KEY_ENCRYPTION_KEY is no key at all', env: { SIGNING_KEY_ENCRYPTION_KEY: 'not a key at all' }, problem: ENCRYPTION_KEY_PROBLEM },
+  {
+    when: 'OPERATOR_TOKEN holds whitespace',
+    env: { OPERATOR_TOKEN: `${'a'.repeat(20)} ${'b'.repeat(20)}` },
+    problem: OPERATOR_TOKEN_PROBLEM,
+  },
+  {
+    when: 'SIGNING_KEY_ENCRYPTION_KEY is 31 bytes',
+    env: { SIGNING_KEY_ENCRYPTION_KEY: Buffer.alloc(31, 7).toString('base64url') },
+    problem: ENCRYPTION_KEY_PROBLEM,
+  },
+  {
+    when: 'SIGNING_KEY_ENCRYPTION_KEY is hex',
+    env: { SIGNING_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('hex') },
+    problem: ENCRYPTION_KEY_PROBLEM,
+  },
+  {
+    when: 'SIGNING_KEY_ENCRYPTION_KEY is no key at all',
+    env: { SIGNING_KEY_ENCRYPTION_KEY: 'not a key at all' },
+    problem: ENCRYPTION_KEY_PROBLEM,
+  },
 ];
 
 /** Secrets the launcher takes for itself: a set value is kept in its field, and never forwarded as a service setting. */
@@ -52,13 +68,16 @@ describe('loadLauncherConfig', () => {
     expect(problemsOf(env)).toEqual([problem]);
   });
 
-  it.each(KEPT_SECRET_CASES)('when $variable is set, then it is taken, and it is never forwarded as a plain service setting', ({ variable, value, field }) => {
-    const config = loadOk({ [variable]: value });
+  it.each(KEPT_SECRET_CASES)(
+    'when $variable is set, then it is taken, and it is never forwarded as a plain service setting',
+    ({ variable, value, field }) => {
+      const config = loadOk({ [variable]: value });
 
-    expect(config[field]).toBe(value);
-    expect(config.forwardedEnv).toEqual({});
-    expect(loadOk({ [variable]: '' })[field]).toBeUndefined();
-  });
+      expect(config[field]).toBe(value);
+      expect(config.forwardedEnv).toEqual({});
+      expect(loadOk({ [variable]: '' })[field]).toBeUndefined();
+    },
+  );
 
   it('when the environment is empty, then the documented development defaults apply', () => {
     const config = loadOk({});
@@ -125,7 +144,7 @@ describe('loadLauncherConfig', () => {
     });
   });
 
-  it('when the gateway metrics port is another process\'s port, then the clash is refused', () => {
+  it("when the gateway metrics port is another process's port, then the clash is refused", () => {
     expect(problemsOf({ GATEWAY_METRICS_PORT: '8082' }).join('\n')).toMatch(/order and gateway metrics would both listen on port 8082/);
   });
 
@@ -190,7 +209,11 @@ describe('loadLauncherConfig', () => {
   });
 
   it('when the system runs in production mode without ADMIN_PASSWORD, or with the built-in one, then one problem line says which variable to set', () => {
-    const production = [{ POSTGRES_URL: 'postgres://u@127.0.0.1:5432' }, { BROKER_URL: 'amqp://guest:guest@127.0.0.1:5672' }, { REPLICAS: '2' }];
+    const production = [
+      { POSTGRES_URL: 'postgres://u@127.0.0.1:5432' },
+      { BROKER_URL: 'amqp://guest:guest@127.0.0.1:5672' },
+      { REPLICAS: '2' },
+    ];
     for (const env of production) {
       for (const password of [{}, { ADMIN_PASSWORD: 'admin-password-change-me' }]) {
         expect(problemsOf({ ...env, ...password }), JSON.stringify(env)).toEqual([
@@ -203,7 +226,9 @@ describe('loadLauncherConfig', () => {
   });
 
   it('when an unknown argument is passed, then it is reported', () => {
-    expect(problemsOf({}, ['--replica', '2'])).toContain('unknown argument "--replica" (the launcher accepts only --replicas N and --observe)');
+    expect(problemsOf({}, ['--replica', '2'])).toContain(
+      'unknown argument "--replica" (the launcher accepts only --replicas N and --observe)',
+    );
   });
 
   it('when --observe is not given, then no Prometheus is asked for and its defaults are 9095 and 15 s', () => {
@@ -211,13 +236,23 @@ describe('loadLauncherConfig', () => {
   });
 
   it('when --observe is given with Prometheus settings, then the config carries them, next to --replicas', () => {
-    const config = loadOk({ PROMETHEUS_PORT: '19095', PROMETHEUS_INTERVAL_SECONDS: '1', PROMETHEUS_BIN: '/opt/prometheus/prometheus', ADMIN_PASSWORD: 'a-long-secret' }, [
-      '--replicas',
-      '2',
-      '--observe',
-    ]);
+    const config = loadOk(
+      {
+        PROMETHEUS_PORT: '19095',
+        PROMETHEUS_INTERVAL_SECONDS: '1',
+        PROMETHEUS_BIN: '/opt/prometheus/prometheus',
+        ADMIN_PASSWORD: 'a-long-secret',
+      },
+      ['--replicas', '2', '--observe'],
+    );
 
-    expect(config).toMatchObject({ observe: true, replicas: 2, prometheusPort: 19095, prometheusIntervalSeconds: 1, prometheusBinary: '/opt/prometheus/prometheus' });
+    expect(config).toMatchObject({
+      observe: true,
+      replicas: 2,
+      prometheusPort: 19095,
+      prometheusIntervalSeconds: 1,
+      prometheusBinary: '/opt/prometheus/prometheus',
+    });
   });
 
   it('when --observe is given a value or the interval is not a whole number of seconds from 1 to 300, then one problem line each', () => {
@@ -226,19 +261,33 @@ describe('loadLauncherConfig', () => {
       'PROMETHEUS_PORT="99999" is invalid: must be an integer port between 1 and 65535',
       'PROMETHEUS_INTERVAL_SECONDS="0.5" is invalid: must be an integer between 1 and 300',
     ]);
-    expect(problemsOf({ PROMETHEUS_INTERVAL_SECONDS: '301' })).toEqual(['PROMETHEUS_INTERVAL_SECONDS="301" is invalid: must be an integer between 1 and 300']);
+    expect(problemsOf({ PROMETHEUS_INTERVAL_SECONDS: '301' })).toEqual([
+      'PROMETHEUS_INTERVAL_SECONDS="301" is invalid: must be an integer between 1 and 300',
+    ]);
   });
 
   it('when Prometheus would take the gateway metrics port, then the clash is refused only with --observe', () => {
-    expect(problemsOf({ PROMETHEUS_PORT: '9090' }, ['--observe'])).toEqual(['prometheus and gateway metrics would both listen on port 9090: choose distinct ports']);
+    expect(problemsOf({ PROMETHEUS_PORT: '9090' }, ['--observe'])).toEqual([
+      'prometheus and gateway metrics would both listen on port 9090: choose distinct ports',
+    ]);
     expect(loadOk({ PROMETHEUS_PORT: '9090' }).observe).toBe(false);
   });
 
   it('when service settings are set, then exactly those are forwarded, and only harmless parent variables are inherited', () => {
-    const serviceSettings = { RATE_LIMIT_MAX: '50', TOKEN_TTL_SECONDS: '900', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', PASSWORD_HASH_COST_LOG2: '18' };
+    const serviceSettings = {
+      RATE_LIMIT_MAX: '50',
+      TOKEN_TTL_SECONDS: '900',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
+      PASSWORD_HASH_COST_LOG2: '18',
+    };
     const harmless = { PATH: '/usr/bin', HOME: '/home/dev', LC_ALL: 'C.UTF-8' };
 
-    const config = loadOk({ ...serviceSettings, ...harmless, AWS_SECRET_ACCESS_KEY: 'do-not-leak', DATABASE_URL: 'postgres://elsewhere/db' });
+    const config = loadOk({
+      ...serviceSettings,
+      ...harmless,
+      AWS_SECRET_ACCESS_KEY: 'do-not-leak',
+      DATABASE_URL: 'postgres://elsewhere/db',
+    });
 
     expect(config.forwardedEnv).toEqual(serviceSettings);
     expect(config.inheritedEnv).toEqual(harmless);

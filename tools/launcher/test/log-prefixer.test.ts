@@ -2,7 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { createLogPrefixer, type LogPrefixerOptions } from '../src/log-prefixer.js';
 
-const LINE = JSON.stringify({ level: 'info', time: '2026-01-01T10:00:00.000Z', service: 'order', pid: 42, msg: 'order placed', orderId: 'o-1' });
+const LINE = JSON.stringify({
+  level: 'info',
+  time: '2026-01-01T10:00:00.000Z',
+  service: 'order',
+  pid: 42,
+  msg: 'order placed',
+  orderId: 'o-1',
+});
 
 const capture = (options: Omit<LogPrefixerOptions, 'write'>, name: string, lines: string[]): string => {
   let output = '';
@@ -17,7 +24,9 @@ describe('createLogPrefixer', () => {
   });
 
   it('when the format is json and a printed message holds a line break, then every line carries the prefix', () => {
-    expect(capture({ format: 'json', colour: false, nameWidth: 5 }, 'order', ['failed to spawn:\nENOENT'])).toBe('order | failed to spawn:\norder | ENOENT\n');
+    expect(capture({ format: 'json', colour: false, nameWidth: 5 }, 'order', ['failed to spawn:\nENOENT'])).toBe(
+      'order | failed to spawn:\norder | ENOENT\n',
+    );
   });
 
   it('when the format is pretty, then a pino line is rendered readably on one line', () => {
@@ -33,7 +42,12 @@ describe('createLogPrefixer', () => {
   });
 
   it('when a rendered record spans several lines, then every line carries the prefix', () => {
-    const error = JSON.stringify({ level: 'error', time: '2026-01-01T10:00:00.000Z', msg: 'boom', err: { message: 'x', stack: 'Error: x\n    at f' } });
+    const error = JSON.stringify({
+      level: 'error',
+      time: '2026-01-01T10:00:00.000Z',
+      msg: 'boom',
+      err: { message: 'x', stack: 'Error: x\n    at f' },
+    });
     const lines = capture({ format: 'pretty', colour: false, nameWidth: 7 }, 'account', [error]).trimEnd().split('\n');
 
     expect(lines.length).toBeGreaterThan(1);
@@ -49,11 +63,14 @@ describe('createLogPrefixer', () => {
     const script = [
       "import { createLogPrefixer } from './tools/launcher/src/log-prefixer.ts';",
       "const print = createLogPrefixer({ format: 'json', colour: false, nameWidth: 5 })('order');",
-      "print('{\"msg\":\"one\"}');",
-      "print('{\"msg\":\"two\"}');",
+      'print(\'{"msg":"one"}\');',
+      'print(\'{"msg":"two"}\');',
       'process.exit(3);',
     ].join('\n');
-    const child = spawnSync(process.execPath, ['--conditions=development', '--import', 'tsx', '--input-type=module', '--eval', script], { encoding: 'utf8', timeout: 60_000 });
+    const child = spawnSync(process.execPath, ['--conditions=development', '--import', 'tsx', '--input-type=module', '--eval', script], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
 
     expect(child.status, child.stderr).toBe(3);
     expect(child.stdout).toBe('order | {"msg":"one"}\norder | {"msg":"two"}\n');

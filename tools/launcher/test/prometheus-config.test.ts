@@ -3,16 +3,33 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatPrometheusConfig, prometheusFiles, RULE_FILES_GLOB, scrapeTargetsOf, targetGroupsOf, writePrometheusFiles } from '../src/prometheus-config.js';
+import {
+  formatPrometheusConfig,
+  prometheusFiles,
+  RULE_FILES_GLOB,
+  scrapeTargetsOf,
+  targetGroupsOf,
+  writePrometheusFiles,
+} from '../src/prometheus-config.js';
 import { planProcesses } from '../src/service-plan.js';
 import { aLauncherConfig } from './builders.js';
 
-const DATABASE_URLS = { customer: 'postgres://x/customer', order: 'postgres://x/order', account: 'postgres://x/account', orchestrator: 'postgres://x/orchestrator' };
+const DATABASE_URLS = {
+  customer: 'postgres://x/customer',
+  order: 'postgres://x/order',
+  account: 'postgres://x/account',
+  orchestrator: 'postgres://x/orchestrator',
+};
 const aKeyPair = (service: string) => ({ signingKey: `${service}-private`, publicKey: `${service}-public` });
 const SECRETS = {
   operatorToken: 'Kx9_-'.repeat(7),
   signingKeyEncryptionKey: 'K'.repeat(43),
-  messageKeys: { customer: aKeyPair('customer'), order: aKeyPair('order'), account: aKeyPair('account'), orchestrator: aKeyPair('orchestrator') },
+  messageKeys: {
+    customer: aKeyPair('customer'),
+    order: aKeyPair('order'),
+    account: aKeyPair('account'),
+    orchestrator: aKeyPair('orchestrator'),
+  },
 };
 
 const replicatedConfig = aLauncherConfig({ REPLICAS: '2', GATEWAY_METRICS_PORT: '9190' }, ['--observe']);
@@ -38,13 +55,14 @@ describe('Prometheus targets', () => {
 });
 
 describe('formatPrometheusConfig', () => {
-  const text = (intervalSeconds: number): string => formatPrometheusConfig({ intervalSeconds, ruleFilesGlob: '/repo/rules/*.yml', targetsFile: '/data/targets.json' });
+  const text = (intervalSeconds: number): string =>
+    formatPrometheusConfig({ intervalSeconds, ruleFilesGlob: '/repo/rules/*.yml', targetsFile: '/data/targets.json' });
 
   it('when the interval is 1 s, then scrapes and rule evaluations run every second and a scrape may take at most that', () => {
     expect(text(1)).toContain('  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n');
   });
 
-  it('when the interval is 15 s, then the scrape timeout stays at Prometheus\'s 10 s', () => {
+  it("when the interval is 15 s, then the scrape timeout stays at Prometheus's 10 s", () => {
     expect(text(15)).toContain('  scrape_interval: 15s\n  scrape_timeout: 10s\n  evaluation_interval: 15s\n');
   });
 
@@ -66,7 +84,7 @@ describe('writePrometheusFiles', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('when written, then the targets file holds every target and the config points at it and at the repository\'s rule files', async () => {
+  it("when written, then the targets file holds every target and the config points at it and at the repository's rule files", async () => {
     const files = prometheusFiles(dataDir);
     const groups: unknown = JSON.parse(await readFile(files.targetsFile, 'utf8'));
     const config = await readFile(files.configFile, 'utf8');
@@ -77,9 +95,12 @@ describe('writePrometheusFiles', () => {
     expect(files.storageDir.startsWith(dataDir)).toBe(true);
   });
 
-  it.skipIf(!promtoolInstalled && !process.env['CI'])('when written, then promtool accepts the config and its targets file (skipped without promtool outside CI)', () => {
-    const result = spawnSync('promtool', ['check', 'config', prometheusFiles(dataDir).configFile], { encoding: 'utf8' });
+  it.skipIf(!promtoolInstalled && !process.env['CI'])(
+    'when written, then promtool accepts the config and its targets file (skipped without promtool outside CI)',
+    () => {
+      const result = spawnSync('promtool', ['check', 'config', prometheusFiles(dataDir).configFile], { encoding: 'utf8' });
 
-    expect(result.status, `${result.stdout}\n${result.stderr}`).toBe(0);
-  });
+      expect(result.status, `${result.stdout}\n${result.stderr}`).toBe(0);
+    },
+  );
 });

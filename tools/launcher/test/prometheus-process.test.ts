@@ -40,7 +40,7 @@ describe('locatePrometheus', () => {
 });
 
 describe('prometheusArgs', () => {
-  it('when started, then Prometheus reads the launcher\'s config, keeps its data in DATA_DIR and listens on loopback only', () => {
+  it("when started, then Prometheus reads the launcher's config, keeps its data in DATA_DIR and listens on loopback only", () => {
     const files = prometheusFiles('/data');
 
     expect(prometheusArgs({ files, port: 9095 })).toEqual([

@@ -48,6 +48,8 @@ describe('waitUntilReady', () => {
     const url = await serviceAnswering(200);
     await new Promise((resolve) => servers.pop()?.close(resolve));
 
-    await expect(waitUntilReady([{ name: 'customer', url }], { intervalMs: 10, timeoutMs: 100 })).rejects.toThrow(/customer .*ECONNREFUSED/);
+    await expect(waitUntilReady([{ name: 'customer', url }], { intervalMs: 10, timeoutMs: 100 })).rejects.toThrow(
+      /customer .*ECONNREFUSED/,
+    );
   });
 });

@@ -13,7 +13,12 @@ const aKeyPair = (service: string) => ({ signingKey: `${service}-private-key`, p
 const SECRETS = {
   operatorToken: 'Kx9_-'.repeat(7),
   signingKeyEncryptionKey: 'K'.repeat(43),
-  messageKeys: { customer: aKeyPair('customer'), order: aKeyPair('order'), account: aKeyPair('account'), orchestrator: aKeyPair('orchestrator') },
+  messageKeys: {
+    customer: aKeyPair('customer'),
+    order: aKeyPair('order'),
+    account: aKeyPair('account'),
+    orchestrator: aKeyPair('orchestrator'),
+  },
 };
 
 describe('planProcesses', () => {
@@ -65,7 +70,8 @@ describe('planProcesses', () => {
 
   it('when planned, then every service replica gets the operator token, its own signing key and every public key, and the gateway none of them', () => {
     const specs = planProcesses(aLauncherConfig({ REPLICAS: '2' }), DATABASE_URLS, SECRETS);
-    const everyPublicKey = 'customer=customer-public-key,order=order-public-key,account=account-public-key,orchestrator=orchestrator-public-key';
+    const everyPublicKey =
+      'customer=customer-public-key,order=order-public-key,account=account-public-key,orchestrator=orchestrator-public-key';
 
     for (const spec of specs) {
       if (spec.service === 'gateway') {
@@ -81,17 +87,30 @@ describe('planProcesses', () => {
 
   it('when on a laptop with the built-in admin password (whatever the email), then only the customer service gets the development switch; in production mode nobody does', () => {
     const laptop = planProcesses(aLauncherConfig({}), DATABASE_URLS, SECRETS);
-    const production = planProcesses(aLauncherConfig({ POSTGRES_URL: 'postgres://u@127.0.0.1:5432', ADMIN_PASSWORD: 'a-long-secret' }), DATABASE_URLS, SECRETS);
+    const production = planProcesses(
+      aLauncherConfig({ POSTGRES_URL: 'postgres://u@127.0.0.1:5432', ADMIN_PASSWORD: 'a-long-secret' }),
+      DATABASE_URLS,
+      SECRETS,
+    );
     const ownPassword = planProcesses(aLauncherConfig({ ADMIN_PASSWORD: 'a-long-secret' }), DATABASE_URLS, SECRETS);
     const ownEmail = planProcesses(aLauncherConfig({ ADMIN_EMAIL: 'root@shop.test' }), DATABASE_URLS, SECRETS);
 
-    for (const spec of [...laptop, ...ownEmail]) expect(spec.env.UNSAFE_DEVELOPMENT_MODE, spec.name).toBe(spec.service === 'customer' ? 'true' : undefined);
+    for (const spec of [...laptop, ...ownEmail])
+      expect(spec.env.UNSAFE_DEVELOPMENT_MODE, spec.name).toBe(spec.service === 'customer' ? 'true' : undefined);
     for (const spec of [...production, ...ownPassword]) expect(spec.env.UNSAFE_DEVELOPMENT_MODE, spec.name).toBeUndefined();
   });
 
-  it('when a test suite asks for password hashes cheaper than OWASP\'s minimum, then only the customer service gets the development switch that allows them', () => {
-    const specs = planProcesses(aLauncherConfig({ POSTGRES_URL: 'postgres://u@127.0.0.1:5432', PASSWORD_HASH_COST_LOG2: '12' }), DATABASE_URLS, SECRETS);
-    const atMinimum = planProcesses(aLauncherConfig({ POSTGRES_URL: 'postgres://u@127.0.0.1:5432', PASSWORD_HASH_COST_LOG2: '17' }), DATABASE_URLS, SECRETS);
+  it("when a test suite asks for password hashes cheaper than OWASP's minimum, then only the customer service gets the development switch that allows them", () => {
+    const specs = planProcesses(
+      aLauncherConfig({ POSTGRES_URL: 'postgres://u@127.0.0.1:5432', PASSWORD_HASH_COST_LOG2: '12' }),
+      DATABASE_URLS,
+      SECRETS,
+    );
+    const atMinimum = planProcesses(
+      aLauncherConfig({ POSTGRES_URL: 'postgres://u@127.0.0.1:5432', PASSWORD_HASH_COST_LOG2: '17' }),
+      DATABASE_URLS,
+      SECRETS,
+    );
 
     for (const spec of specs) expect(spec.env.UNSAFE_DEVELOPMENT_MODE, spec.name).toBe(spec.service === 'customer' ? 'true' : undefined);
     for (const spec of atMinimum) expect(spec.env.UNSAFE_DEVELOPMENT_MODE, spec.name).toBeUndefined();
@@ -101,7 +120,9 @@ describe('planProcesses', () => {
     const specs = planProcesses(aLauncherConfig({ REPLICAS: '2' }), DATABASE_URLS, SECRETS);
 
     for (const spec of specs) {
-      expect(spec.env.SIGNING_KEY_ENCRYPTION_KEY, spec.name).toBe(spec.service === 'customer' ? SECRETS.signingKeyEncryptionKey : undefined);
+      expect(spec.env.SIGNING_KEY_ENCRYPTION_KEY, spec.name).toBe(
+        spec.service === 'customer' ? SECRETS.signingKeyEncryptionKey : undefined,
+      );
     }
   });
 
@@ -112,7 +133,13 @@ describe('planProcesses', () => {
   });
 
   it('when BROKER_URL and service settings are set, then they reach every process, and nothing else of the parent does', () => {
-    const config = aLauncherConfig({ BROKER_URL: 'amqp://127.0.0.1', BROKER_NAMESPACE: 'bench_1', RATE_LIMIT_MAX: '5', PATH: '/bin', SECRET: 'x' });
+    const config = aLauncherConfig({
+      BROKER_URL: 'amqp://127.0.0.1',
+      BROKER_NAMESPACE: 'bench_1',
+      RATE_LIMIT_MAX: '5',
+      PATH: '/bin',
+      SECRET: 'x',
+    });
     const specs = planProcesses(config, DATABASE_URLS, SECRETS);
 
     for (const spec of specs) {
@@ -122,11 +149,20 @@ describe('planProcesses', () => {
   });
 
   it('when REDIS_URL is set, then only the gateway gets it, with its metrics listener on loopback', () => {
-    const specs = planProcesses(aLauncherConfig({ REDIS_URL: 'redis://:pw@127.0.0.1:6379', RATE_LIMIT_REDIS_PREFIX: 'e2e:', GATEWAY_METRICS_PORT: '9190' }), DATABASE_URLS, SECRETS);
+    const specs = planProcesses(
+      aLauncherConfig({ REDIS_URL: 'redis://:pw@127.0.0.1:6379', RATE_LIMIT_REDIS_PREFIX: 'e2e:', GATEWAY_METRICS_PORT: '9190' }),
+      DATABASE_URLS,
+      SECRETS,
+    );
 
     for (const spec of specs) {
       if (spec.service === 'gateway') {
-        expect(spec.env).toMatchObject({ REDIS_URL: 'redis://:pw@127.0.0.1:6379', RATE_LIMIT_REDIS_PREFIX: 'e2e:', METRICS_PORT: '9190', METRICS_HOST: '127.0.0.1' });
+        expect(spec.env).toMatchObject({
+          REDIS_URL: 'redis://:pw@127.0.0.1:6379',
+          RATE_LIMIT_REDIS_PREFIX: 'e2e:',
+          METRICS_PORT: '9190',
+          METRICS_HOST: '127.0.0.1',
+        });
       } else {
         expect(spec.env.REDIS_URL, spec.name).toBeUndefined();
         expect(spec.env.METRICS_PORT, spec.name).toBeUndefined();

@@ -60,7 +60,9 @@ const promqlOfVariableQuery = (query: string): string | undefined => {
 /** Every PromQL expression a dashboard evaluates: panel targets and query variables. */
 export const dashboardExpressions = (dashboard: Dashboard): DashboardExpression[] => [
   ...panelsOf(dashboard).flatMap((panel) =>
-    (panel.targets ?? []).flatMap((target) => (target.expr ? [{ where: `panel ${panel.id} "${panel.title}" target ${target.refId}`, expr: target.expr }] : [])),
+    (panel.targets ?? []).flatMap((target) =>
+      target.expr ? [{ where: `panel ${panel.id} "${panel.title}" target ${target.refId}`, expr: target.expr }] : [],
+    ),
   ),
   ...(dashboard.templating?.list ?? []).flatMap((variable) => {
     const expr = variable.type === 'query' ? promqlOfVariableQuery(variableQuery(variable)) : undefined;
@@ -76,7 +78,9 @@ export interface DashboardRules {
 }
 
 const datasourceProblem = (where: string, datasource: DatasourceRef | undefined, uids: string[]): string[] =>
-  datasource?.uid === undefined || uids.includes(datasource.uid) ? [] : [`${where}: data source uid '${datasource.uid}' is not provisioned`];
+  datasource?.uid === undefined || uids.includes(datasource.uid)
+    ? []
+    : [`${where}: data source uid '${datasource.uid}' is not provisioned`];
 
 const panelProblems = (panel: Panel, rules: DashboardRules): string[] => {
   const where = `panel ${panel.id} "${panel.title}"`;
@@ -105,7 +109,9 @@ export const findDashboardProblems = (dashboard: Dashboard, rules: DashboardRule
     ...panels.filter((panel) => typeof panel.id !== 'number').map((panel) => `panel "${panel.title}": no id`),
     ...duplicates.map((id) => `panel id ${id} is used more than once`),
     ...panels.flatMap((panel) => panelProblems(panel, rules)),
-    ...(dashboard.templating?.list ?? []).flatMap((variable) => datasourceProblem(`variable ${variable.name}`, variable.datasource, rules.datasourceUids)),
+    ...(dashboard.templating?.list ?? []).flatMap((variable) =>
+      datasourceProblem(`variable ${variable.name}`, variable.datasource, rules.datasourceUids),
+    ),
     ...dashboardExpressions(dashboard).flatMap(({ where, expr }) =>
       metricNamesIn(expr)
         .filter((name) => !rules.isExposed(name))

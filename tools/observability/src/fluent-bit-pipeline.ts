@@ -15,7 +15,8 @@ export type LogRecord = Record<string, unknown>;
 export const readFluentBitConfig = (text: string): FluentBitConfig => {
   const config = parse(text) as Partial<FluentBitConfig> | null;
   const pipeline = config?.pipeline;
-  if (!pipeline || !Array.isArray(pipeline.inputs) || !Array.isArray(pipeline.outputs)) throw new Error('a Fluent Bit config has pipeline.inputs and pipeline.outputs');
+  if (!pipeline || !Array.isArray(pipeline.inputs) || !Array.isArray(pipeline.outputs))
+    throw new Error('a Fluent Bit config has pipeline.inputs and pipeline.outputs');
   for (const section of [...pipeline.inputs, ...(pipeline.filters ?? []), ...pipeline.outputs, ...(config.parsers ?? [])]) {
     if (typeof section.name !== 'string') throw new Error(`a section has no name: ${JSON.stringify(section)}`);
   }
@@ -27,7 +28,12 @@ const asList = (value: unknown): string[] => (value === undefined ? [] : Array.i
 
 /** Fluent Bit's tag match: `*` stands for any run of characters. */
 export const tagMatches = (pattern: string, tag: string): boolean =>
-  new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(tag);
+  new RegExp(
+    `^${pattern
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  ).test(tag);
 
 const parserNamed = (config: FluentBitConfig, name: unknown): Section => {
   const parser = (config.parsers ?? []).find((candidate) => candidate.name === name);
@@ -87,10 +93,11 @@ const parserFilter: Filter = (config, filter, record) => {
 
 /** `regex KEY REGEX`: keep records whose KEY matches; `exclude KEY REGEX`: drop them. */
 const grepFilter: Filter = (_config, filter, record) => {
-  const rules = (property: string) => asList(filter[property]).map((rule) => {
-    const [key = '', ...pattern] = rule.split(' ');
-    return { key, pattern: new RegExp(pattern.join(' ')) };
-  });
+  const rules = (property: string) =>
+    asList(filter[property]).map((rule) => {
+      const [key = '', ...pattern] = rule.split(' ');
+      return { key, pattern: new RegExp(pattern.join(' ')) };
+    });
   const test = ({ key, pattern }: { key: string; pattern: RegExp }) => record[key] !== undefined && pattern.test(String(record[key]));
   if (!rules('regex').every(test)) return undefined;
   if (rules('exclude').some(test)) return undefined;
@@ -100,7 +107,8 @@ const grepFilter: Filter = (_config, filter, record) => {
 const modifyFilter: Filter = (_config, filter, record) => {
   const result = { ...record };
   for (const key of asList(filter['remove'])) delete result[key];
-  for (const prefix of asList(filter['remove_wildcard'])) for (const key of Object.keys(result)) if (key.startsWith(prefix)) delete result[key];
+  for (const prefix of asList(filter['remove_wildcard']))
+    for (const key of Object.keys(result)) if (key.startsWith(prefix)) delete result[key];
   return result;
 };
 
@@ -122,7 +130,10 @@ export const runFilters = (config: FluentBitConfig, tag: string, record: LogReco
 export const ship = (config: FluentBitConfig, file: string, line: string): { outputs: Section[]; record: LogRecord | undefined } => {
   const input = config.pipeline.inputs[0]!;
   const { tag, record } = readByInput(config, input, file, line);
-  return { outputs: config.pipeline.outputs.filter((output) => tagMatches(String(output.match ?? '*'), tag)), record: runFilters(config, tag, record) };
+  return {
+    outputs: config.pipeline.outputs.filter((output) => tagMatches(String(output.match ?? '*'), tag)),
+    record: runFilters(config, tag, record),
+  };
 };
 
 /**
@@ -135,9 +146,13 @@ export const findPipelineProblems = (config: FluentBitConfig): string[] => {
   const parserNames = new Set((config.parsers ?? []).map((parser) => parser.name));
   return [
     ...config.pipeline.inputs.filter((input) => !input.tag).map((input) => `input ${input.name}: no tag`),
-    ...(config.pipeline.filters ?? []).filter((filter) => !matchesSomeInput(filter)).map((filter) => `filter ${filter.name}: matches no input`),
+    ...(config.pipeline.filters ?? [])
+      .filter((filter) => !matchesSomeInput(filter))
+      .map((filter) => `filter ${filter.name}: matches no input`),
     ...config.pipeline.outputs.filter((output) => !matchesSomeInput(output)).map((output) => `output ${output.name}: matches no input`),
-    ...tags.filter((tag) => !config.pipeline.outputs.some((output) => tagMatches(String(output.match ?? ''), tag))).map((tag) => `input tag ${tag}: no output`),
+    ...tags
+      .filter((tag) => !config.pipeline.outputs.some((output) => tagMatches(String(output.match ?? ''), tag)))
+      .map((tag) => `input tag ${tag}: no output`),
     ...[...config.pipeline.inputs, ...(config.pipeline.filters ?? [])]
       .filter((section) => section['parser'] !== undefined && !parserNames.has(String(section['parser'])))
       .map((section) => `${section.name}: parser '${String(section['parser'])}' is not defined`),

@@ -56,7 +56,11 @@ export const recordingRuleNames = (rulesDir: string): string[] =>
   });
 
 const sourceFilesOfRules = (dir: string): string[] =>
-  existsSync(dir) ? readdirSync(dir).filter((file) => /\.ya?ml$/.test(file)).map((file) => path.join(dir, file)) : [];
+  existsSync(dir)
+    ? readdirSync(dir)
+        .filter((file) => /\.ya?ml$/.test(file))
+        .map((file) => path.join(dir, file))
+    : [];
 
 /** Series Prometheus writes itself for every target and alert. */
 const PROMETHEUS_SERIES = ['up', 'scrape_duration_seconds', 'scrape_samples_scraped', 'scrape_series_added', 'ALERTS', 'ALERTS_FOR_STATE'];

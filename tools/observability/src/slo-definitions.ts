@@ -44,11 +44,18 @@ const text = (value: unknown, where: string): string => (typeof value === 'strin
 const checkSli = (sli: unknown, where: string): Slo['sli'] => {
   const { events, latency } = (sli ?? {}) as { events?: Record<string, unknown>; latency?: Record<string, unknown> };
   if (Boolean(events) === Boolean(latency)) return fail(`${where}.sli must have exactly one of events, latency`);
-  if (events) return { events: { errors: text(events['errors'], `${where}.sli.events.errors`), total: text(events['total'], `${where}.sli.events.total`) } };
+  if (events)
+    return {
+      events: { errors: text(events['errors'], `${where}.sli.events.errors`), total: text(events['total'], `${where}.sli.events.total`) },
+    };
   const threshold = latency!['thresholdSeconds'];
   if (typeof threshold !== 'number' || threshold <= 0) return fail(`${where}.sli.latency.thresholdSeconds must be a positive number`);
   return {
-    latency: { histogram: text(latency!['histogram'], `${where}.sli.latency.histogram`), matchers: text(latency!['matchers'] ?? '', `${where}.sli.latency.matchers`), thresholdSeconds: threshold },
+    latency: {
+      histogram: text(latency!['histogram'], `${where}.sli.latency.histogram`),
+      matchers: text(latency!['matchers'] ?? '', `${where}.sli.latency.matchers`),
+      thresholdSeconds: threshold,
+    },
   };
 };
 
@@ -60,8 +67,15 @@ const checkSlo = (raw: unknown, index: number): Slo => {
   const alertName = text(slo['alertName'], `${where}.alertName`);
   if (!/^[A-Z][A-Za-z0-9]*$/.test(alertName)) fail(`${where}.alertName '${alertName}' must be CamelCase`);
   const objective = slo['objective'];
-  if (typeof objective !== 'number' || objective <= 0 || objective >= 1) fail(`${where}.objective must be a ratio strictly between 0 and 1`);
-  return { name, alertName, objective: objective as number, description: text(slo['description'], `${where}.description`), sli: checkSli(slo['sli'], where) };
+  if (typeof objective !== 'number' || objective <= 0 || objective >= 1)
+    fail(`${where}.objective must be a ratio strictly between 0 and 1`);
+  return {
+    name,
+    alertName,
+    objective: objective as number,
+    description: text(slo['description'], `${where}.description`),
+    sli: checkSli(slo['sli'], where),
+  };
 };
 
 /** The SLOs of a slos.yaml text, checked: a malformed file fails generation with the field at fault. */

@@ -17,8 +17,22 @@ interface BurnWindow {
  * after the problem stops) burn faster than factor x the budget.
  */
 const BURN_ALERTS: { suffix: string; severity: 'page' | 'ticket'; windows: BurnWindow[] }[] = [
-  { suffix: 'BudgetBurnFast', severity: 'page', windows: [{ factor: 14.4, long: '1h', short: '5m' }, { factor: 6, long: '6h', short: '30m' }] },
-  { suffix: 'BudgetBurnSlow', severity: 'ticket', windows: [{ factor: 3, long: '1d', short: '2h' }, { factor: 1, long: '3d', short: '6h' }] },
+  {
+    suffix: 'BudgetBurnFast',
+    severity: 'page',
+    windows: [
+      { factor: 14.4, long: '1h', short: '5m' },
+      { factor: 6, long: '6h', short: '30m' },
+    ],
+  },
+  {
+    suffix: 'BudgetBurnSlow',
+    severity: 'ticket',
+    windows: [
+      { factor: 3, long: '1d', short: '2h' },
+      { factor: 1, long: '3d', short: '6h' },
+    ],
+  },
 ];
 
 // Rounded so 1 - 0.995 reads 0.005 in the rules, not 0.0050000000000000044.

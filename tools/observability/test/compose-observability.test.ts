@@ -12,20 +12,33 @@ interface ComposeService {
   environment?: Record<string, string>;
 }
 const COMPOSE_DIR = path.join(REPO_ROOT, 'deploy/compose');
-const compose = parse(readFileSync(path.join(COMPOSE_DIR, 'compose.yaml'), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
+const compose = parse(readFileSync(path.join(COMPOSE_DIR, 'compose.yaml'), 'utf8'), { merge: true }) as {
+  services: Record<string, ComposeService>;
+};
 const OWN_SERVICES = SYSTEM_SERVICES;
 const observability = Object.entries(compose.services).filter(([, service]) => service.profiles?.includes('observability'));
 
 /** `source:target[:mode]` mounts of files in the repository (named volumes and host paths excluded). */
 const repositoryMounts = (service: ComposeService): { source: string; target: string }[] =>
-  (service.volumes ?? []).filter((volume) => volume.startsWith('.')).map((volume) => {
-    const [source = '', target = ''] = volume.split(':');
-    return { source: path.resolve(COMPOSE_DIR, source), target };
-  });
+  (service.volumes ?? [])
+    .filter((volume) => volume.startsWith('.'))
+    .map((volume) => {
+      const [source = '', target = ''] = volume.split(':');
+      return { source: path.resolve(COMPOSE_DIR, source), target };
+    });
 
 describe('compose profile observability', () => {
-  it('when its services are listed, then every tool of the operator\'s side is there', () => {
-    expect(observability.map(([name]) => name).sort()).toEqual(['elasticsearch', 'fluent-bit', 'grafana', 'jaeger', 'kibana', 'kibana-setup', 'otel-collector', 'prometheus']);
+  it("when its services are listed, then every tool of the operator's side is there", () => {
+    expect(observability.map(([name]) => name).sort()).toEqual([
+      'elasticsearch',
+      'fluent-bit',
+      'grafana',
+      'jaeger',
+      'kibana',
+      'kibana-setup',
+      'otel-collector',
+      'prometheus',
+    ]);
   });
 
   it('when a tool mounts configuration, then it comes from deploy/observability and the file exists (once its part is in the tree)', () => {
@@ -41,8 +54,10 @@ describe('compose profile observability', () => {
     expect(existsSync(path.join(COMPOSE_DIR, 'observability'))).toBe(false);
   });
 
-  it('when Grafana\'s data sources are read, then each URL is a compose service on a port it listens on', () => {
-    const { datasources } = parse(readFileSync(path.join(OBSERVABILITY_DIR, 'grafana/provisioning/datasources.yaml'), 'utf8')) as { datasources: { url: string }[] };
+  it("when Grafana's data sources are read, then each URL is a compose service on a port it listens on", () => {
+    const { datasources } = parse(readFileSync(path.join(OBSERVABILITY_DIR, 'grafana/provisioning/datasources.yaml'), 'utf8')) as {
+      datasources: { url: string }[];
+    };
     const listening: Record<string, string> = { prometheus: '9090', jaeger: '16686', elasticsearch: '9200' };
     for (const { url } of datasources) {
       const { hostname, port } = new URL(url);
@@ -52,9 +67,12 @@ describe('compose profile observability', () => {
   });
 
   it('when the services start, then they take the collector endpoint from the environment, and the collector listens for OTLP', () => {
-    for (const name of OWN_SERVICES) expect(compose.services[name]!.environment!['OTEL_EXPORTER_OTLP_ENDPOINT']).toBe('${OTEL_EXPORTER_OTLP_ENDPOINT:-}');
+    for (const name of OWN_SERVICES)
+      expect(compose.services[name]!.environment!['OTEL_EXPORTER_OTLP_ENDPOINT']).toBe('${OTEL_EXPORTER_OTLP_ENDPOINT:-}');
     expect(compose.services['otel-collector']!.ports).toEqual(['127.0.0.1:4317:4317', '127.0.0.1:4318:4318']);
-    expect(readFileSync(path.join(COMPOSE_DIR, 'compose.yaml'), 'utf8')).toContain('OTEL_EXPORTER_OTLP_ENDPOINT=http://otel-collector:4318 docker compose');
+    expect(readFileSync(path.join(COMPOSE_DIR, 'compose.yaml'), 'utf8')).toContain(
+      'OTEL_EXPORTER_OTLP_ENDPOINT=http://otel-collector:4318 docker compose',
+    );
   });
 
   it('when a tool publishes a port, then only on the loopback address', () => {

@@ -32,10 +32,12 @@ describe.each(CONFIGS)('the Fluent Bit config for $name', ({ config, file, wrap 
     expect(findPipelineProblems(config)).toEqual([]);
     expect(config.pipeline.inputs.map((input) => input.name)).toEqual(['tail']);
     for (const filter of config.pipeline.filters ?? []) expect(SIMULATED_FILTERS).toContain(filter.name);
-    expect(config.pipeline.outputs).toEqual([expect.objectContaining({ name: 'es', index: 'ordering-logs', host: '${ELASTICSEARCH_HOST}', port: '${ELASTICSEARCH_PORT}' })]);
+    expect(config.pipeline.outputs).toEqual([
+      expect.objectContaining({ name: 'es', index: 'ordering-logs', host: '${ELASTICSEARCH_HOST}', port: '${ELASTICSEARCH_PORT}' }),
+    ]);
   });
 
-  it('when a service\'s request lines go through it, then they reach the output with the logger\'s fields at the top level, unchanged', () => {
+  it("when a service's request lines go through it, then they reach the output with the logger's fields at the top level, unchanged", () => {
     const requestLines = lines.filter((line) => line['reqId'] === 'req-1');
     expect(requestLines.map((line) => line['msg'])).toEqual(['thing handled', 'request completed']);
     for (const [index, line] of raw.entries()) {
@@ -51,10 +53,17 @@ describe.each(CONFIGS)('the Fluent Bit config for $name', ({ config, file, wrap 
     const logged = JSON.parse(handled) as Record<string, unknown>;
     const redacted = Object.keys(logged).filter((key) => logged[key] === '[redacted]');
     expect(redacted.sort()).toEqual(['accessToken', 'password', 'privateKey', 'token']);
-    const inClear = JSON.stringify({ ...logged, ...Object.fromEntries(redacted.map((key) => [key, SECRET])), authorization: `Bearer ${SECRET}`, headers: { cookie: SECRET } });
+    const inClear = JSON.stringify({
+      ...logged,
+      ...Object.fromEntries(redacted.map((key) => [key, SECRET])),
+      authorization: `Bearer ${SECRET}`,
+      headers: { cookie: SECRET },
+    });
     for (const line of [handled, inClear]) {
       const shipped = ship(config, file, wrap(line)).record!;
-      expect(Object.keys(shipped)).not.toEqual(expect.arrayContaining([expect.stringMatching(/^(password|token|accessToken|privateKey|authorization|headers)$/)]));
+      expect(Object.keys(shipped)).not.toEqual(
+        expect.arrayContaining([expect.stringMatching(/^(password|token|accessToken|privateKey|authorization|headers)$/)]),
+      );
       expect(JSON.stringify(shipped)).not.toContain(SECRET);
       expect(shipped['orderId']).toBe('o-1');
     }
@@ -70,8 +79,13 @@ describe.each(CONFIGS)('the Fluent Bit config for $name', ({ config, file, wrap 
 });
 
 describe('the Fluent Bit configs together', () => {
-  it('when a line that is not a service\'s reaches the compose pipeline, then it is dropped (the log store\'s own lines never loop back)', () => {
-    const elasticsearchLine = JSON.stringify({ '@timestamp': '2026-12-03T15:35:45.123Z', 'log.level': 'INFO', message: 'started', 'service.name': 'ES_ECS' });
+  it("when a line that is not a service's reaches the compose pipeline, then it is dropped (the log store's own lines never loop back)", () => {
+    const elasticsearchLine = JSON.stringify({
+      '@timestamp': '2026-12-03T15:35:45.123Z',
+      'log.level': 'INFO',
+      message: 'started',
+      'service.name': 'ES_ECS',
+    });
     expect(ship(compose, '/var/lib/docker/containers/e/e-json.log', asDockerJsonLine(elasticsearchLine)).record).toBeUndefined();
     expect(ship(compose, '/var/lib/docker/containers/e/e-json.log', asDockerJsonLine('plain text, not JSON')).record).toBeUndefined();
   });

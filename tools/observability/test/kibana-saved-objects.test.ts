@@ -18,7 +18,10 @@ const savedObjects = readFileSync(path.join(OBSERVABILITY_DIR, 'kibana/saved-obj
   .filter(Boolean)
   .map((line) => JSON.parse(line) as SavedObject);
 const dataView = savedObjects.find((object) => object.type === 'index-pattern')!;
-const fieldFormats = JSON.parse(String(dataView.attributes['fieldFormatMap'])) as Record<string, { id: string; params: { urlTemplate: string } }>;
+const fieldFormats = JSON.parse(String(dataView.attributes['fieldFormatMap'])) as Record<
+  string,
+  { id: string; params: { urlTemplate: string } }
+>;
 
 let loggedFields: string[];
 beforeAll(async () => {
@@ -42,7 +45,9 @@ describe('the Kibana saved objects', () => {
     const template = fieldFormats['traceId']!.params.urlTemplate;
     const [, port] = /^http:\/\/localhost:(\d+)\/trace\/\{\{value\}\}$/.exec(template) ?? [];
     expect(port).toBeDefined();
-    const compose = parse(readFileSync(path.join(REPO_ROOT, 'deploy/compose/compose.yaml'), 'utf8'), { merge: true }) as { services: Record<string, { ports?: string[] }> };
+    const compose = parse(readFileSync(path.join(REPO_ROOT, 'deploy/compose/compose.yaml'), 'utf8'), { merge: true }) as {
+      services: Record<string, { ports?: string[] }>;
+    };
     expect(compose.services['jaeger']!.ports).toContain(`127.0.0.1:${port}:16686`);
   });
 
@@ -50,7 +55,8 @@ describe('the Kibana saved objects', () => {
     const search = savedObjects.find((object) => object.type === 'search')!;
     expect(search.attributes['columns']).toEqual(expect.arrayContaining(['traceId']));
     for (const column of search.attributes['columns'] as string[]) expect(loggedFields).toContain(column);
-    for (const reference of search.references) expect(savedObjects.map((object) => `${object.type}/${object.id}`)).toContain(`${reference.type}/${reference.id}`);
+    for (const reference of search.references)
+      expect(savedObjects.map((object) => `${object.type}/${object.id}`)).toContain(`${reference.type}/${reference.id}`);
     expect(Object.keys(fieldFormats).every((field) => loggedFields.includes(field))).toBe(true);
   });
 
@@ -60,7 +66,9 @@ describe('the Kibana saved objects', () => {
     };
     const setup = compose.services['kibana-setup']!;
     expect(setup.volumes).toEqual(['../observability/kibana/saved-objects.ndjson:/saved-objects.ndjson:ro']);
-    expect(setup.command).toEqual(expect.arrayContaining(['http://kibana:5601/api/saved_objects/_import?overwrite=true', 'file=@/saved-objects.ndjson']));
+    expect(setup.command).toEqual(
+      expect.arrayContaining(['http://kibana:5601/api/saved_objects/_import?overwrite=true', 'file=@/saved-objects.ndjson']),
+    );
     expect(setup.depends_on).toEqual({ kibana: { condition: 'service_healthy' } });
   });
 });

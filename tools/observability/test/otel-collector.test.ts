@@ -40,7 +40,10 @@ const compose = parse(readFileSync(COMPOSE_FILE, 'utf8')) as { services: Record<
 let rendered: Manifest[] = [];
 
 beforeAll(() => {
-  const text = execFileSync('kubectl', ['kustomize', path.join(REPO_ROOT, 'deploy/k8s/overlays/dev')], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const text = execFileSync('kubectl', ['kustomize', path.join(REPO_ROOT, 'deploy/k8s/overlays/dev')], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   rendered = parseAllDocuments(text).map((document) => document.toJS() as Manifest);
 }, 180_000);
 
@@ -65,7 +68,11 @@ const exporterTargets = (): Array<{ exporter: string; endpoint: string }> => {
 
 const collectorEnv = (): Record<string, string> => {
   const deployment = rendered.find((m) => m.kind === 'Deployment' && m.metadata.name === 'otel-collector');
-  const containers = ((deployment?.spec?.['template'] as Data | undefined)?.['spec'] as { containers: Array<{ env?: Array<{ name: string; value: string }> }> } | undefined)?.containers ?? [];
+  const containers =
+    (
+      (deployment?.spec?.['template'] as Data | undefined)?.['spec'] as
+        { containers: Array<{ env?: Array<{ name: string; value: string }> }> } | undefined
+    )?.containers ?? [];
   return Object.fromEntries((containers[0]?.env ?? []).map((variable) => [variable.name, variable.value]));
 };
 
@@ -77,7 +84,9 @@ const resolvesInCluster = (host: string): boolean => {
 };
 
 const composeServiceMountingCollector = (): string | undefined =>
-  Object.entries(compose.services).find(([, service]) => JSON.stringify(service.volumes ?? []).includes('otel-collector/collector.yaml'))?.[0];
+  Object.entries(compose.services).find(([, service]) =>
+    JSON.stringify(service.volumes ?? []).includes('otel-collector/collector.yaml'),
+  )?.[0];
 
 describe('the OpenTelemetry Collector config', () => {
   it('when its pipelines are read, then every receiver, processor, exporter and extension they name is defined', () => {
@@ -86,17 +95,26 @@ describe('the OpenTelemetry Collector config', () => {
     const pipelines = Object.entries(config.service.pipelines);
     expect(pipelines.length).toBeGreaterThan(0);
     for (const [name, pipeline] of pipelines) {
-      for (const receiver of pipeline.receivers ?? []) expect([...defined(config.receivers), ...connectors], `${name}: receiver ${receiver}`).toContain(receiver);
-      for (const processor of pipeline.processors ?? []) expect(defined(config.processors), `${name}: processor ${processor}`).toContain(processor);
-      for (const exporter of pipeline.exporters ?? []) expect([...defined(config.exporters), ...connectors], `${name}: exporter ${exporter}`).toContain(exporter);
+      for (const receiver of pipeline.receivers ?? [])
+        expect([...defined(config.receivers), ...connectors], `${name}: receiver ${receiver}`).toContain(receiver);
+      for (const processor of pipeline.processors ?? [])
+        expect(defined(config.processors), `${name}: processor ${processor}`).toContain(processor);
+      for (const exporter of pipeline.exporters ?? [])
+        expect([...defined(config.exporters), ...connectors], `${name}: exporter ${exporter}`).toContain(exporter);
       expect(pipeline.receivers?.length, `${name} has no receiver`).toBeGreaterThan(0);
       expect(pipeline.exporters?.length, `${name} has no exporter`).toBeGreaterThan(0);
     }
     for (const extension of config.service.extensions ?? []) expect(defined(config.extensions)).toContain(extension);
     // A connector is used at both ends, or spans would pile up in it (or it would never produce).
     for (const connector of connectors) {
-      expect(pipelines.some(([, pipeline]) => pipeline.exporters?.includes(connector)), `${connector} as an exporter`).toBe(true);
-      expect(pipelines.some(([, pipeline]) => pipeline.receivers?.includes(connector)), `${connector} as a receiver`).toBe(true);
+      expect(
+        pipelines.some(([, pipeline]) => pipeline.exporters?.includes(connector)),
+        `${connector} as an exporter`,
+      ).toBe(true);
+      expect(
+        pipelines.some(([, pipeline]) => pipeline.receivers?.includes(connector)),
+        `${connector} as a receiver`,
+      ).toBe(true);
     }
   });
 
@@ -106,7 +124,8 @@ describe('the OpenTelemetry Collector config', () => {
     expect(receivers.otlp.protocols.http.endpoint).toMatch(/:4318$/);
     const pipelines = Object.values(config.service.pipelines);
     for (const pipeline of pipelines) {
-      if (pipeline.receivers?.includes('otlp') || pipeline.exporters?.includes('otlp/jaeger')) expect(pipeline.processors?.[0]).toBe('memory_limiter');
+      if (pipeline.receivers?.includes('otlp') || pipeline.exporters?.includes('otlp/jaeger'))
+        expect(pipeline.processors?.[0]).toBe('memory_limiter');
     }
     const toJaeger = pipelines.filter((pipeline) => pipeline.exporters?.includes('otlp/jaeger'));
     expect(toJaeger.length).toBe(1);
@@ -119,10 +138,17 @@ describe('the OpenTelemetry Collector config', () => {
     const byType = (type: string): Policy[] => sampling.policies.filter((policy) => policy.type === type);
     // Top-level policies are OR-ed: each of these alone keeps the trace.
     expect(byType('status_code').map((policy) => policy['status_code'])).toContainEqual({ status_codes: ['ERROR'] });
-    expect(byType('boolean_attribute').map((policy) => policy['boolean_attribute'])).toContainEqual({ key: 'ordering.saga.compensating', value: true });
+    expect(byType('boolean_attribute').map((policy) => policy['boolean_attribute'])).toContainEqual({
+      key: 'ordering.saga.compensating',
+      value: true,
+    });
     expect(byType('latency').map((policy) => (policy['latency'] as { threshold_ms: number }).threshold_ms)).toEqual([2000]);
-    expect(byType('probabilistic').map((policy) => (policy['probabilistic'] as { sampling_percentage: number }).sampling_percentage)).toEqual([10]);
-    expect(sampling.policies.every((policy) => ['status_code', 'boolean_attribute', 'latency', 'probabilistic'].includes(policy.type))).toBe(true);
+    expect(
+      byType('probabilistic').map((policy) => (policy['probabilistic'] as { sampling_percentage: number }).sampling_percentage),
+    ).toEqual([10]);
+    expect(
+      sampling.policies.every((policy) => ['status_code', 'boolean_attribute', 'latency', 'probabilistic'].includes(policy.type)),
+    ).toBe(true);
   });
 
   it('when compose runs it, then every exporter host it falls back to is a compose service', () => {
@@ -145,7 +171,9 @@ describe('the OpenTelemetry Collector config', () => {
       expect(value, `${variable} in the otel-collector Deployment`).toBeDefined();
       expect(resolvesInCluster(hostOf(value ?? '')), `${exporter}: ${value}`).toBe(true);
     }
-    const shared = rendered.find((m) => m.kind === 'ConfigMap' && m.metadata.name.startsWith('ordering-shared-')) as unknown as { data: Record<string, string> };
+    const shared = rendered.find((m) => m.kind === 'ConfigMap' && m.metadata.name.startsWith('ordering-shared-')) as unknown as {
+      data: Record<string, string>;
+    };
     expect(resolvesInCluster(hostOf(shared.data['OTEL_EXPORTER_OTLP_ENDPOINT'] ?? ''))).toBe(true);
   });
 });

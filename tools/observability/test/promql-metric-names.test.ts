@@ -3,21 +3,24 @@ import { metricNamesIn } from '../src/promql-metric-names.js';
 
 describe('metricNamesIn', () => {
   it('when an expression aggregates a histogram by labels, then only the bucket series is named', () => {
-    expect(metricNamesIn('histogram_quantile(0.99, sum by (le, route) (rate(http_server_request_duration_seconds_bucket{service=~"$service", status=~"5.."}[$__rate_interval])))')).toEqual([
-      'http_server_request_duration_seconds_bucket',
-    ]);
+    expect(
+      metricNamesIn(
+        'histogram_quantile(0.99, sum by (le, route) (rate(http_server_request_duration_seconds_bucket{service=~"$service", status=~"5.."}[$__rate_interval])))',
+      ),
+    ).toEqual(['http_server_request_duration_seconds_bucket']);
   });
 
   it('when a binary operation matches on labels, then both sides are named and the label lists are not', () => {
-    expect(metricNamesIn('slo:sli_error:ratio_rate1h{slo="checkout-success"} / on (slo) group_left (team) (1 - slo:objective:ratio)')).toEqual([
-      'slo:sli_error:ratio_rate1h',
-      'slo:objective:ratio',
-    ]);
+    expect(
+      metricNamesIn('slo:sli_error:ratio_rate1h{slo="checkout-success"} / on (slo) group_left (team) (1 - slo:objective:ratio)'),
+    ).toEqual(['slo:sli_error:ratio_rate1h', 'slo:objective:ratio']);
     expect(metricNamesIn('sum(rate(a_total[5m])) without (instance) > bool ignoring(job) b')).toEqual(['a_total', 'b']);
   });
 
   it('when strings, offsets, subqueries and variables appear, then none of them is taken for a metric', () => {
-    expect(metricNamesIn(`label_replace(max_over_time(up{job="x"}[1h:5m] offset 5m), "dst", "$1", "src", "(.*)") and ${'${service}'} < inf`)).toEqual(['up']);
+    expect(
+      metricNamesIn(`label_replace(max_over_time(up{job="x"}[1h:5m] offset 5m), "dst", "$1", "src", "(.*)") and ${'${service}'} < inf`),
+    ).toEqual(['up']);
     expect(metricNamesIn('changes(process_start_time_seconds[$__range]) @ start()')).toEqual(['process_start_time_seconds']);
   });
 

@@ -26,7 +26,12 @@ export const serviceLogLines = async (): Promise<{ raw: string[]; lines: Record<
     return { ok: true };
   });
   try {
-    const response = await app.inject({ method: 'POST', url: '/api/things', payload: {}, headers: { traceparent: `00-${TRACE_ID}-00f067aa0ba902b7-01`, 'x-request-id': 'req-1' } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/things',
+      payload: {},
+      headers: { traceparent: `00-${TRACE_ID}-00f067aa0ba902b7-01`, 'x-request-id': 'req-1' },
+    });
     if (response.statusCode !== 200) throw new Error(`the request failed: ${response.statusCode}`);
   } finally {
     await app.close();

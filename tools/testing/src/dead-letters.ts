@@ -7,7 +7,11 @@ export const listDeadLetters = (app: HttpServer, query = '') =>
   app.inject({ method: 'GET', url: `/internal/dead-letters${query}`, headers: { authorization: `Bearer ${TEST_OPERATOR_TOKEN}` } });
 
 /** The body 'not json' pushed to `consumer` was parked (202) and the operator's list shows it with its error. */
-export const expectParkedAsNotJson = async (app: HttpServer, response: { statusCode: number; json(): unknown }, consumer: string): Promise<void> => {
+export const expectParkedAsNotJson = async (
+  app: HttpServer,
+  response: { statusCode: number; json(): unknown },
+  consumer: string,
+): Promise<void> => {
   expect(response.statusCode).toBe(202);
   expect(response.json()).toEqual({ outcome: 'dead-lettered' });
   const listed = await listDeadLetters(app);

@@ -66,7 +66,9 @@ export const describeMessageSecurityConfig = ({ service, env, senders, readConfi
     it('when JWKS_URL is plain http to another host, then it is refused unless JWKS_OVER_PRIVATE_NETWORK=true or development mode vouches for the channel', () => {
       const JWKS_URL = 'http://customer:8081/.well-known/jwks.json';
 
-      expect(configProblemsOf(() => readConfig({ ...base, JWKS_URL }))).toEqual([expect.stringMatching(/^JWKS_URL="http:\/\/customer:8081\/.well-known\/jwks.json" is invalid: must be https/)]);
+      expect(configProblemsOf(() => readConfig({ ...base, JWKS_URL }))).toEqual([
+        expect.stringMatching(/^JWKS_URL="http:\/\/customer:8081\/.well-known\/jwks.json" is invalid: must be https/),
+      ]);
       expect(readConfig({ ...base, JWKS_URL, JWKS_OVER_PRIVATE_NETWORK: 'true' }).jwksUrl).toBe(JWKS_URL);
       expect(readConfig({ ...base, JWKS_URL, UNSAFE_DEVELOPMENT_MODE: 'true' }).jwksUrl).toBe(JWKS_URL);
     });

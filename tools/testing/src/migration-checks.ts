@@ -41,14 +41,17 @@ const shapeOf = async (pool: pg.Pool) => {
     columns: await query(`select table_name, column_name, data_type, is_nullable, column_default from information_schema.columns
                            where table_schema = 'public' order by table_name, column_name`),
     indexes: await query(`select tablename, indexname, indexdef from pg_indexes where schemaname = 'public' order by indexname`),
-    constraints: await query(`select conrelid::regclass::text as "table", conname, pg_get_constraintdef(oid) as definition from pg_constraint
+    constraints:
+      await query(`select conrelid::regclass::text as "table", conname, pg_get_constraintdef(oid) as definition from pg_constraint
                                where connamespace = 'public'::regnamespace order by conname`),
   };
 };
 
 /** How many rows every public table holds. */
 const rowCounts = async (pool: pg.Pool): Promise<Record<string, number>> => {
-  const tables = await pool.query<{ name: string }>(`select tablename as name from pg_tables where schemaname = 'public' order by tablename`);
+  const tables = await pool.query<{ name: string }>(
+    `select tablename as name from pg_tables where schemaname = 'public' order by tablename`,
+  );
   const counts: Record<string, number> = {};
   for (const { name } of tables.rows) counts[name] = Number((await pool.query(`select count(*) from "${name}"`)).rows[0].count);
   return counts;

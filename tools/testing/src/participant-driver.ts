@@ -47,7 +47,8 @@ export const driveParticipant = <Tx>({ handlers, transaction, pool }: Participan
     if (replies.length !== 1 || !reply) throw new Error(`expected exactly one reply to ${command.type}, found ${replies.length}`);
     const contract = contractOf(reply.type);
     if (contract?.kind !== 'reply') throw new Error(`the reply to ${command.type} has type ${reply.type}, which is not a reply contract`);
-    if (!Value.Check(contract.schema, reply.payload)) throw new Error(`the reply ${reply.type} breaks its contract: ${JSON.stringify(reply.payload)}`);
+    if (!Value.Check(contract.schema, reply.payload))
+      throw new Error(`the reply ${reply.type} breaks its contract: ${JSON.stringify(reply.payload)}`);
     return reply;
   };
 
@@ -61,5 +62,7 @@ export interface ParticipantDatabase<Tx> {
 }
 
 /** `driveParticipant` on a service's own database handle. */
-export const driveParticipantOn = <Tx>(database: ParticipantDatabase<NoInfer<Tx>>, handlers: readonly ParticipantHandler<Tx>[]): ParticipantDriver =>
-  driveParticipant({ handlers, transaction: (work) => database.db.transaction(work), pool: database.pool });
+export const driveParticipantOn = <Tx>(
+  database: ParticipantDatabase<NoInfer<Tx>>,
+  handlers: readonly ParticipantHandler<Tx>[],
+): ParticipantDriver => driveParticipant({ handlers, transaction: (work) => database.db.transaction(work), pool: database.pool });

@@ -39,8 +39,12 @@ export const testMessageSecurity = (service: string) => ({
  * What a deployment gives `service` in its environment, as its config reads it: its own key (base64 PKCS#8 DER),
  * every service's public key (`name=<base64 SPKI DER>,...`) and the operator token.
  */
-export const testMessageSecurityEnv = (service: string): { MESSAGE_SIGNING_KEY: string; MESSAGE_PUBLIC_KEYS: string; OPERATOR_TOKEN: string } => ({
+export const testMessageSecurityEnv = (
+  service: string,
+): { MESSAGE_SIGNING_KEY: string; MESSAGE_PUBLIC_KEYS: string; OPERATOR_TOKEN: string } => ({
   MESSAGE_SIGNING_KEY: testSigningKeyOf(service).export({ format: 'der', type: 'pkcs8' }).toString('base64'),
-  MESSAGE_PUBLIC_KEYS: [...testPublicKeys()].map(([name, key]) => `${name}=${key.export({ format: 'der', type: 'spki' }).toString('base64')}`).join(','),
+  MESSAGE_PUBLIC_KEYS: [...testPublicKeys()]
+    .map(([name, key]) => `${name}=${key.export({ format: 'der', type: 'spki' }).toString('base64')}`)
+    .join(','),
   OPERATOR_TOKEN: TEST_OPERATOR_TOKEN,
 });

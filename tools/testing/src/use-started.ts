@@ -65,7 +65,10 @@ export interface StartedInTests<Args extends unknown[], T> {
  * For tests that start their own (each with other settings): whatever a test started is stopped after it, even when
  * the test fails.
  */
-export const stoppedAfterEachTest = <Args extends unknown[], T>(start: (...args: Args) => Promise<T>, stop: Stop<T>): StartedInTests<Args, T> => {
+export const stoppedAfterEachTest = <Args extends unknown[], T>(
+  start: (...args: Args) => Promise<T>,
+  stop: Stop<T>,
+): StartedInTests<Args, T> => {
   const running: T[] = [];
   const stopAll = async (): Promise<void> => {
     await Promise.all(running.splice(0).map(stop));

@@ -48,9 +48,12 @@ describe('useStartedPerTest', () => {
 
 describe('stoppedAfterEachTest', () => {
   const stopped: number[] = [];
-  const { start, stopAll } = stoppedAfterEachTest(async (id: number) => ({ id }), async (started) => {
-    stopped.push(started.id);
-  });
+  const { start, stopAll } = stoppedAfterEachTest(
+    async (id: number) => ({ id }),
+    async (started) => {
+      stopped.push(started.id);
+    },
+  );
 
   it('when a test starts two, then both run during it', async () => {
     expect([(await start(1)).id, (await start(2)).id]).toEqual([1, 2]);

@@ -58,7 +58,9 @@ export const registerDeadLetterMetrics = (deps: DeadLetterMetricsDeps): void => 
   const { broker, service } = deps;
   const queues = broker ? consumerQueuesOf(service, broker.namespace) : [];
   const table = createScrapeSnapshot(() => readTable(deps.db, service), { what: 'dead letter metrics', logger: deps.logger });
-  const queued = broker ? createScrapeSnapshot(() => readQueues(broker, queues), { what: 'dead letter queue metrics', logger: deps.logger }) : undefined;
+  const queued = broker
+    ? createScrapeSnapshot(() => readQueues(broker, queues), { what: 'dead letter queue metrics', logger: deps.logger })
+    : undefined;
   new Gauge({
     name: 'dead_letters',
     help: 'Dead letters not yet replayed, by consuming queue and where they are parked',

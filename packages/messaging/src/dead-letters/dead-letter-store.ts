@@ -89,12 +89,7 @@ export const createDeadLetterStore = (db: SqlExecutor, consumer: string): DeadLe
     const rows = await db
       .select()
       .from(deadLetters)
-      .where(
-        and(
-          eq(deadLetters.consumer, consumer),
-          beforeCursor(deadLetters.deadAt, deadLetters.id, cursor),
-        ),
-      )
+      .where(and(eq(deadLetters.consumer, consumer), beforeCursor(deadLetters.deadAt, deadLetters.id, cursor)))
       .orderBy(desc(deadLetters.deadAt), desc(deadLetters.id))
       .limit(limit + 1);
     return toPage(
@@ -124,12 +119,7 @@ export const createDeadLetterStore = (db: SqlExecutor, consumer: string): DeadLe
     const rows = await db
       .select()
       .from(outboxMessages)
-      .where(
-        and(
-          eq(outboxMessages.status, 'DEAD'),
-          beforeCursor(outboxMessages.createdAt, outboxMessages.id, cursor),
-        ),
-      )
+      .where(and(eq(outboxMessages.status, 'DEAD'), beforeCursor(outboxMessages.createdAt, outboxMessages.id, cursor)))
       .orderBy(desc(outboxMessages.createdAt), desc(outboxMessages.id))
       .limit(limit + 1);
     return toPage(rows, limit, (row) => row);

@@ -8,7 +8,12 @@ export interface ReplayResult extends ConsumeResult {
 /** A dead letter of a body that was not JSON holds `{ raw }`: replay the text as it was received. */
 const originalBody = (letter: DeadLetter): unknown => {
   const message = letter.message as Record<string, unknown> | null;
-  const isRawText = letter.messageId === null && message !== null && typeof message === 'object' && Object.keys(message).length === 1 && typeof message['raw'] === 'string';
+  const isRawText =
+    letter.messageId === null &&
+    message !== null &&
+    typeof message === 'object' &&
+    Object.keys(message).length === 1 &&
+    typeof message['raw'] === 'string';
   return isRawText ? message['raw'] : message;
 };
 

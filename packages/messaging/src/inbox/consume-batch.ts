@@ -24,7 +24,10 @@ const admit = <Tx extends SqlExecutor>(context: ConsumerContext<Tx>, item: Batch
   return 'handler' in examined ? { message: envelope.value, handler: examined.handler, index } : undefined;
 };
 
-const handleTogether = async <Tx extends SqlExecutor>(context: ConsumerContext<Tx>, batch: Array<Admitted<Tx>>): Promise<Array<'processed' | 'duplicate'>> =>
+const handleTogether = async <Tx extends SqlExecutor>(
+  context: ConsumerContext<Tx>,
+  batch: Array<Admitted<Tx>>,
+): Promise<Array<'processed' | 'duplicate'>> =>
   context.runInTransaction(async (tx) => {
     const outcomes: Array<'processed' | 'duplicate'> = [];
     for (const { message, handler } of batch) {
@@ -51,7 +54,10 @@ const consumeTogether = async <Tx extends SqlExecutor>(
     together.forEach((entry, k) => {
       const outcome = outcomes[k] ?? 'processed';
       const { message } = entry;
-      const result = context.report.finish({ outcome, messageId: message.id, type: message.type }, { source: message.source, correlationId: message.correlationId, batch: together.length });
+      const result = context.report.finish(
+        { outcome, messageId: message.id, type: message.type },
+        { source: message.source, correlationId: message.correlationId, batch: together.length },
+      );
       context.report.countRedelivery(result, items[entry.index]?.options);
       results[entry.index] = result;
     });
@@ -62,7 +68,10 @@ const consumeTogether = async <Tx extends SqlExecutor>(
 };
 
 /** See {@link MessageConsumer.consumeBatch}. Never throws. */
-export const consumeBatch = async <Tx extends SqlExecutor>(context: ConsumerContext<Tx>, items: readonly BatchItem[]): Promise<ConsumeResult[]> => {
+export const consumeBatch = async <Tx extends SqlExecutor>(
+  context: ConsumerContext<Tx>,
+  items: readonly BatchItem[],
+): Promise<ConsumeResult[]> => {
   const together = items.flatMap((item, index) => admit(context, item, index) ?? []);
   const results: Array<ConsumeResult | undefined> = new Array<ConsumeResult | undefined>(items.length);
   if (together.length > 1) await consumeTogether(context, items, together, results);

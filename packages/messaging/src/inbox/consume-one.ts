@@ -6,11 +6,20 @@ import { identityOf, parseBody, storableBody } from './message-body.js';
 import { deadLetter } from './message-parking.js';
 import { checkEnvelope } from './message-validation.js';
 
-const consumeOrThrow = async <Tx extends SqlExecutor>(context: ConsumerContext<Tx>, raw: unknown, options: ConsumeOptions): Promise<ConsumeResult> => {
+const consumeOrThrow = async <Tx extends SqlExecutor>(
+  context: ConsumerContext<Tx>,
+  raw: unknown,
+  options: ConsumeOptions,
+): Promise<ConsumeResult> => {
   const replay = options.deadLetterId ? { deadLetterId: options.deadLetterId } : {};
   const parsed = parseBody(raw);
   if (!parsed.ok) {
-    return deadLetter(context, { messageId: null, messageType: null, message: storableBody(parsed), error: parsed.error, attempts: 1, ...replay }, parsed, options);
+    return deadLetter(
+      context,
+      { messageId: null, messageType: null, message: storableBody(parsed), error: parsed.error, attempts: 1, ...replay },
+      parsed,
+      options,
+    );
   }
   const invalid = (error: string): Promise<ConsumeResult> =>
     deadLetter(context, { ...identityOf(parsed.value), message: storableBody(parsed), error, attempts: 1, ...replay }, parsed, options);
@@ -28,19 +37,30 @@ const consumeOrThrow = async <Tx extends SqlExecutor>(context: ConsumerContext<T
   });
 };
 
-const consumeOnce = async <Tx extends SqlExecutor>(context: ConsumerContext<Tx>, raw: unknown, options: ConsumeOptions): Promise<ConsumeResult> => {
+const consumeOnce = async <Tx extends SqlExecutor>(
+  context: ConsumerContext<Tx>,
+  raw: unknown,
+  options: ConsumeOptions,
+): Promise<ConsumeResult> => {
   try {
     return await consumeOrThrow(context, raw, options);
   } catch (error) {
     // Even parking failed (the database is away): the sender keeps the message and resends it later.
     const parsed = parseBody(raw);
     const { messageId, messageType } = identityOf(parsed.ok ? parsed.value : undefined);
-    return context.report.finish({ outcome: 'retry', error: describeError(error), ...(messageId ? { messageId } : {}), ...(messageType ? { type: messageType } : {}) }, {});
+    return context.report.finish(
+      { outcome: 'retry', error: describeError(error), ...(messageId ? { messageId } : {}), ...(messageType ? { type: messageType } : {}) },
+      {},
+    );
   }
 };
 
 /** Consumes one message on its own. Never throws. */
-export const consumeOne = async <Tx extends SqlExecutor>(context: ConsumerContext<Tx>, raw: unknown, options: ConsumeOptions = {}): Promise<ConsumeResult> => {
+export const consumeOne = async <Tx extends SqlExecutor>(
+  context: ConsumerContext<Tx>,
+  raw: unknown,
+  options: ConsumeOptions = {},
+): Promise<ConsumeResult> => {
   const result = await consumeOnce(context, raw, options);
   context.report.countRedelivery(result, options);
   return result;

@@ -15,14 +15,18 @@ const labelOf = (type: string | null | undefined): string => (type && contractOf
 
 const logOutcome = (log: Logger, result: ConsumeResult, context: Record<string, unknown>): void => {
   const fields = { ...context, messageId: result.messageId, type: result.type, outcome: result.outcome };
-  if (result.outcome === 'dead-lettered') log.error({ ...fields, error: result.error, deadLetterId: result.deadLetterId }, 'message dead-lettered');
+  if (result.outcome === 'dead-lettered')
+    log.error({ ...fields, error: result.error, deadLetterId: result.deadLetterId }, 'message dead-lettered');
   else if (result.outcome === 'retry') log.warn({ ...fields, error: result.error }, 'message failed, the sender will retry it');
   else log.debug(fields, 'message consumed');
 };
 
 export const createConsumeReport = (metrics: ServiceMetrics, log: Logger, handledTypes: Iterable<string>): ConsumeReport => {
   const registry = metrics.registry;
-  const consumed = sharedCounter(registry, 'messages_consumed_total', 'Messages received by the consumer runtime, by outcome', ['type', 'outcome']);
+  const consumed = sharedCounter(registry, 'messages_consumed_total', 'Messages received by the consumer runtime, by outcome', [
+    'type',
+    'outcome',
+  ]);
   const redelivered = sharedCounter(
     registry,
     'messages_redelivered_total',

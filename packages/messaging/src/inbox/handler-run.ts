@@ -28,7 +28,10 @@ const runHandler = async <Tx extends SqlExecutor>(
       if (isConnectivityFailure(error)) {
         span.fail(error);
         // The database is away: not the message's fault, so the attempt is not counted.
-        return context.report.finish({ outcome: 'retry', messageId: envelope.id, type: envelope.type, error: describeError(error) }, logContext);
+        return context.report.finish(
+          { outcome: 'retry', messageId: envelope.id, type: envelope.type, error: describeError(error) },
+          logContext,
+        );
       }
       if (isTransactionCollision(error) && collisions < COLLISION_RETRIES) {
         await sleep(10 + Math.random() * 40 * (collisions + 1));

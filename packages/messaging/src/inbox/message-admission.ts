@@ -6,7 +6,8 @@ import type { MessageHandler } from './message-handler.js';
 
 /** Why this sender may not deliver this message, or undefined: the catalog states who may send each type. */
 const senderRefusal = (message: Envelope, sender: string | undefined): string | undefined => {
-  if (sender !== undefined && sender !== message.source) return `The message claims to come from '${message.source}' but is signed by '${sender}'`;
+  if (sender !== undefined && sender !== message.source)
+    return `The message claims to come from '${message.source}' but is signed by '${sender}'`;
   if (maySend(message.source, message.type)) return undefined;
   const allowed = MESSAGE_CATALOG[message.type]?.senders.join(', ') ?? 'nobody';
   return `'${message.source}' may not send ${message.type} (only ${allowed} may)`;
@@ -23,7 +24,9 @@ export const examineMessage = <Tx extends SqlExecutor>(
   const handler = handlers.get(message.type);
   const validatePayload = context.payloadValidators.get(message.type);
   if (!handler || !validatePayload) {
-    return { error: `'${service}' has no handler for message type '${message.type}' (handled: ${[...handlers.keys()].join(', ') || 'none'})` };
+    return {
+      error: `'${service}' has no handler for message type '${message.type}' (handled: ${[...handlers.keys()].join(', ') || 'none'})`,
+    };
   }
   const refusal = senderRefusal(message, options.sender);
   if (refusal) return { error: refusal };

@@ -5,7 +5,8 @@ export type ParsedBody = { ok: true; value: unknown; text: string | undefined } 
 
 export const parseBody = (raw: unknown): ParsedBody => {
   const text = typeof raw === 'string' ? raw : Buffer.isBuffer(raw) ? raw.toString('utf8') : undefined;
-  if (text === undefined) return raw === undefined || raw === null ? { ok: false, text: '', error: 'The message body is empty' } : { ok: true, value: raw, text };
+  if (text === undefined)
+    return raw === undefined || raw === null ? { ok: false, text: '', error: 'The message body is empty' } : { ok: true, value: raw, text };
   if (text.trim() === '') return { ok: false, text, error: 'The message body is empty' };
   try {
     return { ok: true, value: JSON.parse(text) as unknown, text };

@@ -4,7 +4,15 @@ import { consumeOne } from './consume-one.js';
 import type { MessageConsumer, MessageConsumerDeps } from './consume-types.js';
 import { createConsumerContext } from './consumer-context.js';
 
-export type { BatchItem, ConsumeOptions, ConsumeOutcome, ConsumeResult, MessageConsumer, MessageConsumerDeps, RunInTransaction } from './consume-types.js';
+export type {
+  BatchItem,
+  ConsumeOptions,
+  ConsumeOutcome,
+  ConsumeResult,
+  MessageConsumer,
+  MessageConsumerDeps,
+  RunInTransaction,
+} from './consume-types.js';
 
 /**
  * The receiving half of reliable messaging: validates a message against its contract, and runs its handler in

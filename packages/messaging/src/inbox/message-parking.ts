@@ -59,7 +59,9 @@ export const countFailure = async <Tx extends SqlExecutor>(
   // A message the database refuses can never succeed: park it now instead of looping through the retries.
   const permanent = isPermanentDataFailure(error);
   if (permanent || attempts >= context.maxAttempts) {
-    const reason = permanent ? `The handler failed with an error no retry can fix: ${lastError}` : `The handler failed ${attempts} times; last error: ${lastError}`;
+    const reason = permanent
+      ? `The handler failed with an error no retry can fix: ${lastError}`
+      : `The handler failed ${attempts} times; last error: ${lastError}`;
     const replay = options.deadLetterId ? { deadLetterId: options.deadLetterId } : {};
     const parked = { messageId: envelope.id, messageType: envelope.type, message: envelope, error: reason, attempts, ...replay };
     return deadLetter(context, parked, { ok: true, value: envelope, text: undefined }, options, logContext);

@@ -33,7 +33,9 @@ const payloadCheckOf = (type: string): PayloadCheck | undefined => {
   if (!contract) return undefined;
   const validate = ajv.compile(contract.schema);
   const check: PayloadCheck = (payload) =>
-    validate(payload) ? { valid: true, value: payload } : { valid: false, error: `The payload does not match the ${type} contract: ${problemsOf(validate, 'payload')}` };
+    validate(payload)
+      ? { valid: true, value: payload }
+      : { valid: false, error: `The payload does not match the ${type} contract: ${problemsOf(validate, 'payload')}` };
   compiledPayloadChecks.set(type, check);
   return check;
 };
@@ -56,7 +58,8 @@ export const checkMessage = (value: unknown, destination: string): Validation<En
   const envelope = checkEnvelope(value);
   if (!envelope.valid) return envelope;
   const message = envelope.value;
-  if (message.destination !== destination) return { valid: false, error: `The message is addressed to '${message.destination}', not '${destination}'` };
+  if (message.destination !== destination)
+    return { valid: false, error: `The message is addressed to '${message.destination}', not '${destination}'` };
   const payloadCheck = payloadCheckOf(message.type);
   if (!payloadCheck) return { valid: false, error: `'${message.type}' is not a message type of the catalog` };
   if (!maySend(message.source, message.type)) return { valid: false, error: `'${message.source}' may not send ${message.type}` };

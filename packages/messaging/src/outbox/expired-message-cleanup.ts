@@ -23,7 +23,11 @@ export interface CleanupResult {
 const olderThan = (ms: number) => sql`now() - make_interval(secs => ${ms / 1000})`;
 
 /** Deletes batch after batch until a batch comes back short (or `shouldStop` says so); returns how many went. */
-export const deleteInBatches = async (deleteBatch: () => Promise<number>, batchSize: number, shouldStop: () => boolean): Promise<number> => {
+export const deleteInBatches = async (
+  deleteBatch: () => Promise<number>,
+  batchSize: number,
+  shouldStop: () => boolean,
+): Promise<number> => {
   let total = 0;
   for (;;) {
     const deleted = await deleteBatch();
@@ -70,8 +74,16 @@ export const cleanupExpiredMessages = async (db: SqlExecutor, settings: CleanupS
     shouldStop,
   );
 
-  const inbox = await deleteInBatches(() => deleteExpiredRecords(db, inboxMessages, inboxMessages.receivedAt, settings.inboxRetentionMs, limit), limit, shouldStop);
-  const attempts = await deleteInBatches(() => deleteExpiredRecords(db, messageAttempts, messageAttempts.updatedAt, settings.inboxRetentionMs, limit), limit, shouldStop);
+  const inbox = await deleteInBatches(
+    () => deleteExpiredRecords(db, inboxMessages, inboxMessages.receivedAt, settings.inboxRetentionMs, limit),
+    limit,
+    shouldStop,
+  );
+  const attempts = await deleteInBatches(
+    () => deleteExpiredRecords(db, messageAttempts, messageAttempts.updatedAt, settings.inboxRetentionMs, limit),
+    limit,
+    shouldStop,
+  );
 
   return { outbox, inbox, attempts };
 };

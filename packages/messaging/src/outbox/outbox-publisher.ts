@@ -23,7 +23,8 @@ const takeFor = ({ state, batchLimit }: PublisherContext, destination: string): 
   return taken;
 };
 
-const hasSlotFor = ({ state, settings }: PublisherContext, row: OutboxRow): boolean => (state.inFlightTo.get(row.destination) ?? 0) < settings.perDestination;
+const hasSlotFor = ({ state, settings }: PublisherContext, row: OutboxRow): boolean =>
+  (state.inFlightTo.get(row.destination) ?? 0) < settings.perDestination;
 
 /** Starts publishes while there are free slots and rows that may use them. */
 const pump = (context: PublisherContext): void => {
@@ -35,7 +36,9 @@ const pump = (context: PublisherContext): void => {
     state.inFlight += 1;
     state.inFlightTo.set(next.destination, (state.inFlightTo.get(next.destination) ?? 0) + 1);
     const publishing =
-      rows.length > 1 && transport.publishBatch ? publishTogether(context, rows, transport.publishBatch.bind(transport)) : publishOne(context, rows[0] as OutboxRow);
+      rows.length > 1 && transport.publishBatch
+        ? publishTogether(context, rows, transport.publishBatch.bind(transport))
+        : publishOne(context, rows[0] as OutboxRow);
     void publishing.finally(() => {
       state.inFlight -= 1;
       state.inFlightTo.set(next.destination, (state.inFlightTo.get(next.destination) ?? 1) - 1);

@@ -65,7 +65,15 @@ export const createOutboxRelay = (deps: OutboxRelayDeps): OutboxRelay => {
         state.transportAway = false;
         pause.interrupt();
       });
-      log.info({ batchSize: settings.batchSize, concurrency: settings.concurrency, leaseMs: settings.leaseMs, pollIntervalMs: settings.pollIntervalMs }, 'outbox relay started');
+      log.info(
+        {
+          batchSize: settings.batchSize,
+          concurrency: settings.concurrency,
+          leaseMs: settings.leaseMs,
+          pollIntervalMs: settings.pollIntervalMs,
+        },
+        'outbox relay started',
+      );
     },
     sendCommitted(messages) {
       if (messages.length === 0 || state.stopping) return;

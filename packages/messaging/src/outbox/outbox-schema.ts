@@ -21,7 +21,11 @@ export const outboxMessages = pgTable(
     sentAt: timestamp('sent_at', { withTimezone: true, precision: 3 }),
   },
   (table) => [
-    index('outbox_messages_pending_idx').on(table.nextAttemptAt).where(sql`${table.status} = 'PENDING'`),
-    index('outbox_messages_sent_idx').on(table.sentAt).where(sql`${table.status} = 'SENT'`),
+    index('outbox_messages_pending_idx')
+      .on(table.nextAttemptAt)
+      .where(sql`${table.status} = 'PENDING'`),
+    index('outbox_messages_sent_idx')
+      .on(table.sentAt)
+      .where(sql`${table.status} = 'SENT'`),
   ],
 );

@@ -16,7 +16,9 @@ const isSignatureRefusal = (error: unknown): boolean => error instanceof Deliver
 const track = (context: PublisherContext, write: Promise<void>): void => {
   const { pendingWrites } = context.state;
   const tracked = write
-    .catch((error: unknown) => context.markFailures.warn({ err: error }, 'an outbox row could not be marked; it is published again after its lease'))
+    .catch((error: unknown) =>
+      context.markFailures.warn({ err: error }, 'an outbox row could not be marked; it is published again after its lease'),
+    )
     .finally(() => {
       pendingWrites.delete(tracked);
       settleIdle(context);
@@ -35,7 +37,10 @@ const markSentBatch = async ({ db, state, markFailures }: PublisherContext): Pro
         .where(and(inArray(outboxMessages.id, ids), eq(outboxMessages.status, 'PENDING')));
       markFailures.reset();
     } catch (error) {
-      markFailures.warn({ err: error, rows: ids.length }, 'sent outbox rows could not be marked SENT; they are published again after their lease');
+      markFailures.warn(
+        { err: error, rows: ids.length },
+        'sent outbox rows could not be marked SENT; they are published again after their lease',
+      );
     }
   }
 };
@@ -72,7 +77,10 @@ const markFailed = async (context: PublisherContext, row: OutboxRow, error: unkn
     .where(and(eq(outboxMessages.id, row.id), eq(outboxMessages.status, 'PENDING')));
   const fields = { destination: row.destination, type: row.messageType, attempts, error: lastError };
   if (isSignatureRefusal(error)) {
-    context.signatureRefusals.error(fields, 'a peer refused the signature of our messages: they stay pending, retried with backoff, until its MESSAGE_PUBLIC_KEYS holds our public key');
+    context.signatureRefusals.error(
+      fields,
+      'a peer refused the signature of our messages: they stay pending, retried with backoff, until its MESSAGE_PUBLIC_KEYS holds our public key',
+    );
   } else {
     context.publishFailures.warn(fields, 'outbox messages could not be published, will retry with backoff');
   }
@@ -80,7 +88,10 @@ const markFailed = async (context: PublisherContext, row: OutboxRow, error: unkn
 
 /** The outage is not the row's: same attempts, due again now, for the relay to send once the transport is back. */
 const handBack = async ({ db }: PublisherContext, row: OutboxRow): Promise<void> => {
-  await db.update(outboxMessages).set({ nextAttemptAt: sql`clock_timestamp()` }).where(and(eq(outboxMessages.id, row.id), eq(outboxMessages.status, 'PENDING')));
+  await db
+    .update(outboxMessages)
+    .set({ nextAttemptAt: sql`clock_timestamp()` })
+    .where(and(eq(outboxMessages.id, row.id), eq(outboxMessages.status, 'PENDING')));
 };
 
 /** Records what became of one row's publish: `error` undefined means delivered. */

@@ -72,7 +72,11 @@ export const createPublisherContext = (deps: OutboxPublisherDeps): PublisherCont
 });
 
 const isIdle = ({ state }: PublisherContext): boolean =>
-  state.queue.length === 0 && state.inFlight === 0 && state.sentIds.length === 0 && state.marking === undefined && state.pendingWrites.size === 0;
+  state.queue.length === 0 &&
+  state.inFlight === 0 &&
+  state.sentIds.length === 0 &&
+  state.marking === undefined &&
+  state.pendingWrites.size === 0;
 
 /** Resolves once every queued and in-flight publish, and the marks they wrote, are done. */
 export const whenIdle = (context: PublisherContext): Promise<void> => {

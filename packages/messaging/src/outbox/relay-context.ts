@@ -72,10 +72,22 @@ export const createRelayContext = (deps: RelayContextDeps): RelayContext => {
       backoff: settings.backoff,
     },
     onTransportUnavailable: (error) => {
-      if (!state.transportAway) transportOutage.warn({ error: describeError(error) }, 'transport unavailable, outbox messages stay pending until it is back');
+      if (!state.transportAway)
+        transportOutage.warn({ error: describeError(error) }, 'transport unavailable, outbox messages stay pending until it is back');
       state.transportAway = true;
     },
     onRoom: () => pause.wake(),
   });
-  return { db, transport, log, settings, publisher, pause, state, loopFailures: createRateLimitedLog(log), transportOutage, cleanupFailures: createRateLimitedLog(log, 60_000) };
+  return {
+    db,
+    transport,
+    log,
+    settings,
+    publisher,
+    pause,
+    state,
+    loopFailures: createRateLimitedLog(log),
+    transportOutage,
+    cleanupFailures: createRateLimitedLog(log, 60_000),
+  };
 };

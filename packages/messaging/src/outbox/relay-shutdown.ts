@@ -31,7 +31,9 @@ const flush = async (context: RelayContext): Promise<void> => {
   const { flushTimeoutMs } = context.settings;
   const deadline = Date.now() + flushTimeoutMs;
   await within(
-    drain(context, deadline).catch((error: unknown) => context.log.warn({ err: error }, 'final outbox flush failed; pending rows are published after restart')),
+    drain(context, deadline).catch((error: unknown) =>
+      context.log.warn({ err: error }, 'final outbox flush failed; pending rows are published after restart'),
+    ),
     flushTimeoutMs,
   );
 };
@@ -45,7 +47,8 @@ export const stopRelay = async (context: RelayContext): Promise<void> => {
   context.pause.interrupt();
   // Both phases are bounded, so a relay stuck on a hung peer or database cannot hold up the shutdown deadline.
   await within(Promise.all([state.loop, state.cleanup, context.publisher.idle()]), settings.flushTimeoutMs);
-  if (state.databaseFailing) log.warn('outbox relay stopped without a final flush: the database is unreachable; pending rows go out after restart');
+  if (state.databaseFailing)
+    log.warn('outbox relay stopped without a final flush: the database is unreachable; pending rows go out after restart');
   else if (state.running) await withoutTracing(() => flush(context));
   log.info('outbox relay stopped');
 };

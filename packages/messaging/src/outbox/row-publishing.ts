@@ -22,7 +22,11 @@ export const publishOne = async (context: PublisherContext, row: OutboxRow): Pro
 };
 
 /** One exchange for all of `rows` (one destination); each row still gets its own PRODUCER span in its own trace. */
-export const publishTogether = async (context: PublisherContext, rows: OutboxRow[], publishBatch: NonNullable<Transport['publishBatch']>): Promise<void> => {
+export const publishTogether = async (
+  context: PublisherContext,
+  rows: OutboxRow[],
+  publishBatch: NonNullable<Transport['publishBatch']>,
+): Promise<void> => {
   let sendBatch: () => void = () => undefined;
   const started = new Promise<void>((resolve) => (sendBatch = resolve));
   const results = started.then(() => publishBatch(rows.map((row) => row.envelope)));

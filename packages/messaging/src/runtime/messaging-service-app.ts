@@ -1,4 +1,12 @@
-import { createHttpServer, databaseReadiness, type HttpServer, type HttpServerOptions, type Logger, type ServiceMetrics, type TokenVerifier } from '@ordering/platform';
+import {
+  createHttpServer,
+  databaseReadiness,
+  type HttpServer,
+  type HttpServerOptions,
+  type Logger,
+  type ServiceMetrics,
+  type TokenVerifier,
+} from '@ordering/platform';
 import type { Messaging } from '../create-messaging.js';
 
 /** What every messaging service's `buildApp` receives; a service adds what is its own. */
@@ -12,14 +20,22 @@ export interface MessagingServiceDeps<Database, Tx = unknown> {
 }
 
 export interface MessagingServiceAppOptions extends Pick<HttpServerOptions, 'service' | 'trustProxy'> {
-  deps: Pick<MessagingServiceDeps<{ ping(): Promise<void> }>, 'logger' | 'metrics' | 'database'> & { messaging: Pick<Messaging, 'registerRoutes'> };
+  deps: Pick<MessagingServiceDeps<{ ping(): Promise<void> }>, 'logger' | 'metrics' | 'database'> & {
+    messaging: Pick<Messaging, 'registerRoutes'>;
+  };
   openapi: { title: string; description: string };
   /** The service's own routes; messaging's internal routes are registered after them. */
   registerRoutes: (app: HttpServer) => void;
 }
 
 /** A messaging service's HTTP app: ready while its database answers, serving its own routes and messaging's. */
-export const buildMessagingServiceApp = async ({ service, trustProxy, deps, openapi, registerRoutes }: MessagingServiceAppOptions): Promise<HttpServer> => {
+export const buildMessagingServiceApp = async ({
+  service,
+  trustProxy,
+  deps,
+  openapi,
+  registerRoutes,
+}: MessagingServiceAppOptions): Promise<HttpServer> => {
   const app = await createHttpServer({
     service,
     logger: deps.logger,

@@ -28,7 +28,8 @@ export interface MessagingSettings<Peer extends string = string> {
 }
 
 /** What every service with a database and messaging reads; its config.ts adds only its own settings. */
-export interface MessagingServiceConfig<Peer extends string = string> extends ServiceSettings, ServiceDatabaseSettings, MessagingSettings<Peer> {}
+export interface MessagingServiceConfig<Peer extends string = string>
+  extends ServiceSettings, ServiceDatabaseSettings, MessagingSettings<Peer> {}
 
 /**
  * The variables every messaging service shares: listener, logs and traces, database, broker, message security and
@@ -60,7 +61,10 @@ interface MessagingServiceValues {
 }
 
 /** Values parsed with `messagingServiceEnv`, as settings; throws a ConfigError for a bad peer list. */
-export const readMessagingServiceConfig = <Peer extends BackendService>(values: MessagingServiceValues & Readonly<Record<string, unknown>>, peers: readonly Peer[]): MessagingServiceConfig<Peer> => ({
+export const readMessagingServiceConfig = <Peer extends BackendService>(
+  values: MessagingServiceValues & Readonly<Record<string, unknown>>,
+  peers: readonly Peer[],
+): MessagingServiceConfig<Peer> => ({
   ...readServiceSettings(values),
   ...readDatabaseSettings(values),
   brokerUrl: values.BROKER_URL,

@@ -29,4 +29,3 @@ export const createRateLimitedLog = (logger: Logger, intervalMs = 10_000) => {
     },
   };
 };
-

@@ -9,7 +9,15 @@ export const sharedCounter = <L extends string>(registry: Registry, name: string
   return existing instanceof Counter ? (existing as Counter<L>) : new Counter({ name, help, labelNames, registers: [registry] });
 };
 
-export const sharedHistogram = <L extends string>(registry: Registry, name: string, help: string, labelNames: readonly L[], buckets: number[]): Histogram<L> => {
+export const sharedHistogram = <L extends string>(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: readonly L[],
+  buckets: number[],
+): Histogram<L> => {
   const existing = registry.getSingleMetric(name);
-  return existing instanceof Histogram ? (existing as Histogram<L>) : new Histogram({ name, help, labelNames, buckets, registers: [registry] });
+  return existing instanceof Histogram
+    ? (existing as Histogram<L>)
+    : new Histogram({ name, help, labelNames, buckets, registers: [registry] });
 };

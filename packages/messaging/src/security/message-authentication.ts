@@ -39,7 +39,8 @@ export const parsePublicKey = (encoded: string): KeyObject | undefined =>
   parseEd25519(encoded, (der) => createPublicKey({ key: der, format: 'der', type: 'spki' }));
 
 /** The base64 SPKI DER of a private key's public half: what peers put into their MESSAGE_PUBLIC_KEYS. */
-export const publicKeyOf = (signingKey: KeyObject): string => createPublicKey(signingKey).export({ format: 'der', type: 'spki' }).toString('base64');
+export const publicKeyOf = (signingKey: KeyObject): string =>
+  createPublicKey(signingKey).export({ format: 'der', type: 'spki' }).toString('base64');
 
 export interface MessageSigner {
   /** The headers that travel with this exact body; none when the service has no key (development mode only). */
@@ -54,10 +55,12 @@ export const createMessageSigner = (service: string, signingKey: KeyObject | und
   },
 });
 
-const operatorMac = (operatorToken: string, body: Buffer): Buffer => createHmac('sha256', operatorToken).update(OPERATOR_CONTEXT).update(body).digest();
+const operatorMac = (operatorToken: string, body: Buffer): Buffer =>
+  createHmac('sha256', operatorToken).update(OPERATOR_CONTEXT).update(body).digest();
 
 /** The header a dead-letter tool adds to a repaired message it replays through the broker. */
-export const operatorSignatureOf = (operatorToken: string, body: Buffer | string): string => operatorMac(operatorToken, toBuffer(body)).toString('base64url');
+export const operatorSignatureOf = (operatorToken: string, body: Buffer | string): string =>
+  operatorMac(operatorToken, toBuffer(body)).toString('base64url');
 
 /**
  * - `sender`: the signature proves the message comes from this service.

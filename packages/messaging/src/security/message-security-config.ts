@@ -37,13 +37,18 @@ const DEVELOPMENT_ONLY = 'only a developer machine may run without it, with UNSA
 const parsePublicKeys = (raw: string | undefined): { keys: Map<string, KeyObject>; problems: string[] } => {
   const keys = new Map<string, KeyObject>();
   const problems: string[] = [];
-  const entries = (raw ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  const entries = (raw ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
   for (const entry of entries) {
     const separator = entry.indexOf('=');
     const name = entry.slice(0, Math.max(separator, 0));
     const key = separator > 0 ? parsePublicKey(entry.slice(separator + 1)) : undefined;
     if (!SERVICE_NAME.test(name) || !key) {
-      problems.push(`MESSAGE_PUBLIC_KEYS is invalid: ${JSON.stringify(entry.slice(0, 60))} is not <service>=<base64 SPKI DER of an Ed25519 public key>`);
+      problems.push(
+        `MESSAGE_PUBLIC_KEYS is invalid: ${JSON.stringify(entry.slice(0, 60))} is not <service>=<base64 SPKI DER of an Ed25519 public key>`,
+      );
     } else if (keys.has(name)) {
       problems.push(`MESSAGE_PUBLIC_KEYS is invalid: ${name} is listed twice`);
     } else {
@@ -61,7 +66,9 @@ const signingKeyProblems = (values: SecurityValues): string[] => {
           `MESSAGE_SIGNING_KEY is required but not set: this service's own Ed25519 key, which signs every message it sends (base64 PKCS#8 DER: openssl genpkey -algorithm ed25519 -outform DER | base64 -w0); ${DEVELOPMENT_ONLY}`,
         ];
   }
-  return parseSigningKey(values.MESSAGE_SIGNING_KEY) ? [] : ['MESSAGE_SIGNING_KEY is invalid: must be an Ed25519 private key as base64 PKCS#8 DER (value not shown)'];
+  return parseSigningKey(values.MESSAGE_SIGNING_KEY)
+    ? []
+    : ['MESSAGE_SIGNING_KEY is invalid: must be an Ed25519 private key as base64 PKCS#8 DER (value not shown)'];
 };
 
 const publicKeyProblems = (service: string, values: SecurityValues): string[] => {
@@ -79,12 +86,18 @@ const publicKeyProblems = (service: string, values: SecurityValues): string[] =>
 const operatorTokenProblems = (values: SecurityValues): string[] =>
   values.OPERATOR_TOKEN !== undefined || values.UNSAFE_DEVELOPMENT_MODE
     ? []
-    : [`OPERATOR_TOKEN is required but not set: the bearer token of the /internal/* operator routes (32+ characters, e.g. openssl rand -base64 32); ${DEVELOPMENT_ONLY}`];
+    : [
+        `OPERATOR_TOKEN is required but not set: the bearer token of the /internal/* operator routes (32+ characters, e.g. openssl rand -base64 32); ${DEVELOPMENT_ONLY}`,
+      ];
 
 /** For `parseConfigChecked`: every problem with the message keys and the operator token, values never shown. */
 export const messageSecurityProblems =
   (service: string) =>
-  (values: SecurityValues): string[] => [...signingKeyProblems(values), ...publicKeyProblems(service, values), ...operatorTokenProblems(values)];
+  (values: SecurityValues): string[] => [
+    ...signingKeyProblems(values),
+    ...publicKeyProblems(service, values),
+    ...operatorTokenProblems(values),
+  ];
 
 /** The parsed keys; call after `messageSecurityProblems` found nothing. */
 export const readMessageSecurity = (values: SecurityValues): MessageSecurity => ({

@@ -3,7 +3,14 @@ import { MessageTypes } from '@ordering/contracts';
 import { CRAFTED_CURSORS } from '@ordering/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aDebitCommand, aDebitPayload } from '../builders.js';
-import { ledgerHandler, startService, startTestDatabase, testSignerOf, type RunningService, type TestDatabaseHandle } from '../messaging-harness.js';
+import {
+  ledgerHandler,
+  startService,
+  startTestDatabase,
+  testSignerOf,
+  type RunningService,
+  type TestDatabaseHandle,
+} from '../messaging-harness.js';
 
 let handle: TestDatabaseHandle;
 let service: RunningService;
@@ -20,7 +27,12 @@ afterAll(async () => {
 
 /** A push signed by the orchestrator: the signature covers the bytes, so even garbage gets past it to be parked. */
 const deliver = (body: string, contentType: string | undefined = 'application/json') =>
-  service.app.inject({ method: 'POST', url: '/internal/messages', payload: body, headers: { ...(contentType ? { 'content-type': contentType } : {}), ...testSignerOf().headersFor(body) } });
+  service.app.inject({
+    method: 'POST',
+    url: '/internal/messages',
+    payload: body,
+    headers: { ...(contentType ? { 'content-type': contentType } : {}), ...testSignerOf().headersFor(body) },
+  });
 
 const listDeadLetters = async (query = '') => {
   const response = await service.app.inject({ method: 'GET', url: `/internal/dead-letters${query}` });
@@ -54,12 +66,23 @@ describe('poison messages over HTTP', () => {
     ];
 
     expect(responses.map((r) => r.statusCode)).toEqual([202, 202, 202, 202, 202, 200]);
-    expect(responses.map((r) => r.json().outcome)).toEqual(['dead-lettered', 'dead-lettered', 'dead-lettered', 'dead-lettered', 'dead-lettered', 'processed']);
+    expect(responses.map((r) => r.json().outcome)).toEqual([
+      'dead-lettered',
+      'dead-lettered',
+      'dead-lettered',
+      'dead-lettered',
+      'dead-lettered',
+      'processed',
+    ]);
     expect(await ledgerRowsForOrder((good.payload as { orderId: string }).orderId)).toBe(1);
 
     const page = await listDeadLetters('?limit=100');
     const byMessageId = new Map(page.items.map((item) => [item['messageId'], item]));
-    expect(byMessageId.get(invalidPayload.id)).toMatchObject({ attempts: 1, messageType: MessageTypes.DebitAccount, message: invalidPayload });
+    expect(byMessageId.get(invalidPayload.id)).toMatchObject({
+      attempts: 1,
+      messageType: MessageTypes.DebitAccount,
+      message: invalidPayload,
+    });
     expect(byMessageId.get(invalidPayload.id)?.['error']).toMatch(/payload\.amount/);
     expect(byMessageId.get(unknownType.id)?.['error']).toMatch(/no handler for message type 'order\.ApproveOrder\.v1'/);
     expect(byMessageId.get(wrongDestination.id)?.['error']).toMatch(/addressed to 'order'/);
@@ -137,7 +160,9 @@ describe('poison messages over HTTP', () => {
   it('when a body that was not JSON is replayed with a repair, then the repaired envelope is processed', async () => {
     const good = aDebitCommand({}, aDebitPayload({ amount: 300 }));
     await deliver(JSON.stringify(good).slice(0, -1));
-    const letter = (await listDeadLetters('?limit=100')).items.find((item) => String((item['message'] as { raw?: string }).raw).includes(good.id));
+    const letter = (await listDeadLetters('?limit=100')).items.find((item) =>
+      String((item['message'] as { raw?: string }).raw).includes(good.id),
+    );
 
     const response = await replay(String(letter?.['id']), { message: good });
 
@@ -153,31 +178,50 @@ describe('poison messages over HTTP', () => {
         answers.push([path, what, response.statusCode, response.headers['content-type'], response.json().code]);
       }
     }
-    const expected = (path: string) => CRAFTED_CURSORS.map(([what]) => [path, what, 400, expect.stringContaining('application/problem+json'), 'VALIDATION_FAILED']);
+    const expected = (path: string) =>
+      CRAFTED_CURSORS.map(([what]) => [path, what, 400, expect.stringContaining('application/problem+json'), 'VALIDATION_FAILED']);
     expect(answers).toEqual([...expected('/internal/dead-letters'), ...expected('/internal/outbox/dead')]);
   });
 
   it.each([
-    ['a payload that breaks its contract', (good: Record<string, unknown>) => ({ ...good, payload: { ...(good['payload'] as object), amount: -1 } }), /payload\.amount/],
+    [
+      'a payload that breaks its contract',
+      (good: Record<string, unknown>) => ({ ...good, payload: { ...(good['payload'] as object), amount: -1 } }),
+      /payload\.amount/,
+    ],
     ['another destination', (good: Record<string, unknown>) => ({ ...good, destination: 'order' }), /addressed to 'order', not 'account'/],
-    ['a source that may not send its type', (good: Record<string, unknown>) => ({ ...good, source: 'order' }), /'order' may not send account\.DebitAccount\.v1/],
-    ['a type outside the catalog', (good: Record<string, unknown>) => ({ ...good, type: 'account.MintMoney.v1' }), /not a message type of the catalog/],
+    [
+      'a source that may not send its type',
+      (good: Record<string, unknown>) => ({ ...good, source: 'order' }),
+      /'order' may not send account\.DebitAccount\.v1/,
+    ],
+    [
+      'a type outside the catalog',
+      (good: Record<string, unknown>) => ({ ...good, type: 'account.MintMoney.v1' }),
+      /not a message type of the catalog/,
+    ],
     ['no envelope at all', () => ({ amount: 800 }), /not a valid envelope/],
-  ])('when a dead letter is replayed with a repair carrying %s, then it is refused 400 VALIDATION_FAILED and the dead letter is untouched', async (_case, repair, reason) => {
-    const broken = aDebitCommand({}, { amount: 0 });
-    await deliver(JSON.stringify(broken));
-    const letter = (await listDeadLetters('?limit=100')).items.find((item) => item['messageId'] === broken.id);
-    const before = (await service.app.inject({ method: 'GET', url: `/internal/dead-letters/${String(letter?.['id'])}` })).json();
-    const repaired = repair({ ...broken, payload: { ...(broken.payload as object), amount: 800 } });
+  ])(
+    'when a dead letter is replayed with a repair carrying %s, then it is refused 400 VALIDATION_FAILED and the dead letter is untouched',
+    async (_case, repair, reason) => {
+      const broken = aDebitCommand({}, { amount: 0 });
+      await deliver(JSON.stringify(broken));
+      const letter = (await listDeadLetters('?limit=100')).items.find((item) => item['messageId'] === broken.id);
+      const before = (await service.app.inject({ method: 'GET', url: `/internal/dead-letters/${String(letter?.['id'])}` })).json();
+      const repaired = repair({ ...broken, payload: { ...(broken.payload as object), amount: 800 } });
 
-    const response = await replay(String(letter?.['id']), { message: repaired });
+      const response = await replay(String(letter?.['id']), { message: repaired });
 
-    expect(response.statusCode).toBe(400);
-    expect(response.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'body.message', message: expect.stringMatching(reason) }] });
-    expect((await service.app.inject({ method: 'GET', url: `/internal/dead-letters/${String(letter?.['id'])}` })).json()).toEqual(before);
-    expect(await ledgerRowsForOrder((broken.payload as { orderId: string }).orderId)).toBe(0);
-    expect(await handle.count('select count(*) from inbox_messages where message_id = $1', [broken.id])).toBe(0);
-  });
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        errors: [{ path: 'body.message', message: expect.stringMatching(reason) }],
+      });
+      expect((await service.app.inject({ method: 'GET', url: `/internal/dead-letters/${String(letter?.['id'])}` })).json()).toEqual(before);
+      expect(await ledgerRowsForOrder((broken.payload as { orderId: string }).orderId)).toBe(0);
+      expect(await handle.count('select count(*) from inbox_messages where message_id = $1', [broken.id])).toBe(0);
+    },
+  );
 
   it('when an unknown dead letter is shown or replayed, then 404', async () => {
     const missing = randomUUID();

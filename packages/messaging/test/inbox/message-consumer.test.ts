@@ -14,7 +14,8 @@ afterAll(async () => {
 });
 
 const ledgerRowsFor = (messageId: string) => handle.count('select count(*) from ledger where message_id = $1', [messageId]);
-const attemptsFor = (messageId: string) => handle.count('select coalesce(max(attempts), 0) as count from message_attempts where message_id = $1', [messageId]);
+const attemptsFor = (messageId: string) =>
+  handle.count('select coalesce(max(attempts), 0) as count from message_attempts where message_id = $1', [messageId]);
 
 const pgError = (code: string, message: string): Error => Object.assign(new Error(message), { code });
 
@@ -52,7 +53,10 @@ describe('consumer runtime', () => {
 
     expect(outcomes).toEqual(['retry', 'retry', 'dead-lettered']);
     expect(handler.calls).toBe(3);
-    const letters = await handle.database.pool.query('select attempts, error, message_type, message from dead_letters where message_id = $1', [command.id]);
+    const letters = await handle.database.pool.query(
+      'select attempts, error, message_type, message from dead_letters where message_id = $1',
+      [command.id],
+    );
     expect(letters.rows).toHaveLength(1);
     expect(letters.rows[0]).toMatchObject({ attempts: 3, message_type: command.type, message: command });
     expect(letters.rows[0].error).toContain('the ledger is on fire');
@@ -101,7 +105,10 @@ describe('consumer runtime', () => {
 
   it('when a handler hits serialization failures and deadlocks, then they are retried in-process without counting an attempt', async () => {
     let failures = 0;
-    const handler = ledgerHandler({ failTimes: 2, failWith: () => pgError(failures++ === 0 ? '40001' : '40P01', 'could not serialize access') });
+    const handler = ledgerHandler({
+      failTimes: 2,
+      failWith: () => pgError(failures++ === 0 ? '40001' : '40P01', 'could not serialize access'),
+    });
     const consumer = createTestConsumer(handle, { handlers: [handler], maxAttempts: 1 });
     const command = aDebitCommand();
 
@@ -114,43 +121,56 @@ describe('consumer runtime', () => {
   });
 
   const deadLetterOf = async (messageId: string) =>
-    (await handle.database.pool.query<{ attempts: number; error: string }>('select attempts, error from dead_letters where message_id = $1', [messageId])).rows;
+    (
+      await handle.database.pool.query<{ attempts: number; error: string }>(
+        'select attempts, error from dead_letters where message_id = $1',
+        [messageId],
+      )
+    ).rows;
 
   it.each([
     ['the envelope id', (urn: string) => aDebitCommand({ id: urn })],
     ['the correlation id', (urn: string) => aDebitCommand({ correlationId: urn })],
     ['a payload id', (urn: string) => aDebitCommand({}, { orderId: urn })],
-  ])('when %s is a urn:uuid (valid for ajv-formats, refused by PostgreSQL), then it is dead-lettered on its first delivery', async (_case, build) => {
-    const handler = ledgerHandler();
-    const consumer = createTestConsumer(handle, { handlers: [handler], maxAttempts: 5 });
-    const command = build(`urn:uuid:${randomUUID()}`);
+  ])(
+    'when %s is a urn:uuid (valid for ajv-formats, refused by PostgreSQL), then it is dead-lettered on its first delivery',
+    async (_case, build) => {
+      const handler = ledgerHandler();
+      const consumer = createTestConsumer(handle, { handlers: [handler], maxAttempts: 5 });
+      const command = build(`urn:uuid:${randomUUID()}`);
 
-    const result = await consumer.consume(JSON.stringify(command));
+      const result = await consumer.consume(JSON.stringify(command));
 
-    expect(result.outcome).toBe('dead-lettered');
-    expect(result.error).toMatch(/must match pattern/);
-    expect(handler.calls).toBe(0);
-    const parked = await handle.database.pool.query<{ attempts: number }>('select attempts from dead_letters where id = $1', [result.deadLetterId]);
-    expect(parked.rows).toEqual([{ attempts: 1 }]);
-  });
+      expect(result.outcome).toBe('dead-lettered');
+      expect(result.error).toMatch(/must match pattern/);
+      expect(handler.calls).toBe(0);
+      const parked = await handle.database.pool.query<{ attempts: number }>('select attempts from dead_letters where id = $1', [
+        result.deadLetterId,
+      ]);
+      expect(parked.rows).toEqual([{ attempts: 1 }]);
+    },
+  );
 
   it.each([
     ['22P02 invalid text representation', "select 'not a number'::integer"],
     ['22008 a date that does not exist', "select '2026-02-30T00:00:00Z'::timestamptz"],
     ['22003 a number out of range', 'select 2147483648::integer'],
-  ])('when a handler fails with a PostgreSQL data exception (%s), then the message is dead-lettered at once, not retried', async (_case, query) => {
-    const handler = refusedDataHandler(query);
-    const consumer = createTestConsumer(handle, { handlers: [handler], maxAttempts: 5 });
-    const command = aDebitCommand();
+  ])(
+    'when a handler fails with a PostgreSQL data exception (%s), then the message is dead-lettered at once, not retried',
+    async (_case, query) => {
+      const handler = refusedDataHandler(query);
+      const consumer = createTestConsumer(handle, { handlers: [handler], maxAttempts: 5 });
+      const command = aDebitCommand();
 
-    const result = await consumer.consume(JSON.stringify(command));
+      const result = await consumer.consume(JSON.stringify(command));
 
-    expect(result.outcome).toBe('dead-lettered');
-    expect(handler.calls).toBe(1);
-    const [parked] = await deadLetterOf(command.id);
-    expect(parked?.attempts).toBe(1);
-    expect(parked?.error).toMatch(/no retry can fix/);
-  });
+      expect(result.outcome).toBe('dead-lettered');
+      expect(handler.calls).toBe(1);
+      const [parked] = await deadLetterOf(command.id);
+      expect(parked?.attempts).toBe(1);
+      expect(parked?.error).toMatch(/no retry can fix/);
+    },
+  );
 
   it('when a handler fails with an error that is not about the data, then it is still retried', async () => {
     const handler = ledgerHandler({ failTimes: 1, failWith: () => pgError('23505', 'duplicate key value violates unique constraint') });
@@ -165,6 +185,8 @@ describe('consumer runtime', () => {
   });
 
   it('when a handler is registered for a type outside the catalog, then creating the consumer fails loudly', () => {
-    expect(() => createTestConsumer(handle, { handlers: [{ type: 'account.Nonsense.v1', handle: async () => undefined }] })).toThrow(/not in the message catalog/);
+    expect(() => createTestConsumer(handle, { handlers: [{ type: 'account.Nonsense.v1', handle: async () => undefined }] })).toThrow(
+      /not in the message catalog/,
+    );
   });
 });

@@ -4,7 +4,17 @@ import { createHttpServer, createMetrics } from '@ordering/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeadLetterStore, createEnvelope, registerMessageRoutes, type MessageHandler } from '../../src/index.js';
 import * as schema from '../fixtures/schema.js';
-import { createTestConsumer, ledgerHandler, silentLogger, startService, startTestDatabase, testSignerOf, type RunningService, type TestDatabaseHandle, type TestTx } from '../messaging-harness.js';
+import {
+  createTestConsumer,
+  ledgerHandler,
+  silentLogger,
+  startService,
+  startTestDatabase,
+  testSignerOf,
+  type RunningService,
+  type TestDatabaseHandle,
+  type TestTx,
+} from '../messaging-harness.js';
 
 interface RefundPayload {
   customerId: string;
@@ -20,7 +30,13 @@ const refundHandler: MessageHandler<TestTx, RefundPayload> = {
 };
 
 const aRefund = (source = 'orchestrator'): Envelope<RefundPayload> =>
-  createEnvelope({ type: MessageTypes.RefundAccount, source, destination: 'account', correlationId: randomUUID(), payload: { customerId: randomUUID(), orderId: randomUUID() } });
+  createEnvelope({
+    type: MessageTypes.RefundAccount,
+    source,
+    destination: 'account',
+    correlationId: randomUUID(),
+    payload: { customerId: randomUUID(), orderId: randomUUID() },
+  });
 
 let handle: TestDatabaseHandle;
 let service: RunningService;
@@ -38,7 +54,11 @@ afterAll(async () => {
 /** Over the network, as a peer's transport pushes: the envelope as the raw body, with whatever headers it brings. */
 const push = (envelope: Envelope<unknown>, headers: (body: string) => Record<string, string>) => {
   const body = JSON.stringify(envelope);
-  return fetch(`${service.url}/internal/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers(body) }, body });
+  return fetch(`${service.url}/internal/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers(body) },
+    body,
+  });
 };
 
 const traces = async (messageId: string) => ({
@@ -73,7 +93,7 @@ describe('POST /internal/messages authenticates each push by its signature', () 
     expect(await deadLetterErrorOf(forged.id)).toBe("'order' may not send account.RefundAccount.v1 (only orchestrator may)");
   });
 
-  it("when the order service signs a refund whose envelope claims the orchestrator as its source, then it is parked, and no refund is applied", async () => {
+  it('when the order service signs a refund whose envelope claims the orchestrator as its source, then it is parked, and no refund is applied', async () => {
     const posing = aRefund('orchestrator');
 
     const response = await push(posing, (body) => testSignerOf('order').headersFor(body));
@@ -95,12 +115,21 @@ describe('POST /internal/messages authenticates each push by its signature', () 
 
   it('when the routes are registered without an intake (a broker carries the messages), then POST /internal/messages is 404', async () => {
     const app = await createHttpServer({ service: 'account', logger: silentLogger(), metrics: createMetrics('account'), readiness: [] });
-    registerMessageRoutes(app, { service: 'account', consumer: createTestConsumer(handle), deadLetters: createDeadLetterStore(handle.database.db, 'account') });
+    registerMessageRoutes(app, {
+      service: 'account',
+      consumer: createTestConsumer(handle),
+      deadLetters: createDeadLetterStore(handle.database.db, 'account'),
+    });
     const refund = aRefund();
     const body = JSON.stringify(refund);
 
     try {
-      const response = await app.inject({ method: 'POST', url: '/internal/messages', headers: { 'content-type': 'application/json', ...testSignerOf().headersFor(body) }, payload: body });
+      const response = await app.inject({
+        method: 'POST',
+        url: '/internal/messages',
+        headers: { 'content-type': 'application/json', ...testSignerOf().headersFor(body) },
+        payload: body,
+      });
 
       expect(response.statusCode).toBe(404);
       expect((await app.inject({ method: 'GET', url: '/internal/dead-letters' })).statusCode).toBe(200);

@@ -5,7 +5,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cleanupExpiredMessages, createOutboxRelay } from '../../src/index.js';
 import { someDebitCommands } from '../builders.js';
 import * as schema from '../fixtures/schema.js';
-import { eventually, recordingTransport, silentLogger, startTestDatabase, statusCounts, type TestDatabaseHandle } from '../messaging-harness.js';
+import {
+  eventually,
+  recordingTransport,
+  silentLogger,
+  startTestDatabase,
+  statusCounts,
+  type TestDatabaseHandle,
+} from '../messaging-harness.js';
 
 let handle: TestDatabaseHandle;
 
@@ -38,8 +45,14 @@ const insertOutboxRows = async (count: number, status: 'PENDING' | 'SENT' | 'DEA
 
 const insertInboxRows = async (count: number, age: string): Promise<void> => {
   for (let i = 0; i < count; i += 1) {
-    await handle.database.pool.query(`insert into inbox_messages (consumer, message_id, message_type, received_at) values ('account', $1, 'x', now() - $2::interval)`, [randomUUID(), age]);
-    await handle.database.pool.query(`insert into message_attempts (consumer, message_id, attempts, last_error, updated_at) values ('account', $1, 1, 'e', now() - $2::interval)`, [randomUUID(), age]);
+    await handle.database.pool.query(
+      `insert into inbox_messages (consumer, message_id, message_type, received_at) values ('account', $1, 'x', now() - $2::interval)`,
+      [randomUUID(), age],
+    );
+    await handle.database.pool.query(
+      `insert into message_attempts (consumer, message_id, attempts, last_error, updated_at) values ('account', $1, 1, 'e', now() - $2::interval)`,
+      [randomUUID(), age],
+    );
   }
 };
 
@@ -52,7 +65,11 @@ describe('outbox maintenance', () => {
     await insertInboxRows(12, '8 days');
     await insertInboxRows(2, '1 day');
 
-    const removed = await cleanupExpiredMessages(handle.database.db, { outboxRetentionMs: HOUR_MS, inboxRetentionMs: WEEK_MS, batchSize: 10 });
+    const removed = await cleanupExpiredMessages(handle.database.db, {
+      outboxRetentionMs: HOUR_MS,
+      inboxRetentionMs: WEEK_MS,
+      batchSize: 10,
+    });
 
     expect(removed).toEqual({ outbox: 25, inbox: 12, attempts: 12 });
     expect(await statusCounts(handle)).toEqual({ SENT: 3, PENDING: 2, DEAD: 2 });
@@ -89,7 +106,13 @@ describe('outbox maintenance', () => {
     await insertOutboxRows(2, 'DEAD', '1 hour');
     await insertOutboxRows(5, 'SENT', '3 hours');
     const metrics = createMetrics('orchestrator');
-    createOutboxRelay({ db: handle.database.db, transport: recordingTransport(), logger: silentLogger(), metrics, service: 'orchestrator' });
+    createOutboxRelay({
+      db: handle.database.db,
+      transport: recordingTransport(),
+      logger: silentLogger(),
+      metrics,
+      service: 'orchestrator',
+    });
 
     const scraped = await metrics.registry.getMetricsAsJSON();
     const value = (name: string) => scraped.find((metric) => metric.name === name)?.values[0]?.value;
@@ -102,7 +125,14 @@ describe('outbox maintenance', () => {
 
   it('when the relay publishes, then messages_published_total counts by type and the pending gauge drops to zero', async () => {
     const metrics = createMetrics('orchestrator');
-    const relay = createOutboxRelay({ db: handle.database.db, transport: recordingTransport(), logger: silentLogger(), metrics, service: 'orchestrator', options: { pollIntervalMs: 20 } });
+    const relay = createOutboxRelay({
+      db: handle.database.db,
+      transport: recordingTransport(),
+      logger: silentLogger(),
+      metrics,
+      service: 'orchestrator',
+      options: { pollIntervalMs: 20 },
+    });
     await handle.enqueue(someDebitCommands(4));
 
     relay.start();
@@ -119,7 +149,12 @@ describe('outbox maintenance', () => {
   });
 
   it('when the database cannot be queried during a scrape, then the scrape still succeeds', async () => {
-    const unreachable = connectDatabase({ url: `postgres://postgres@127.0.0.1:${await findFreePort()}/nowhere`, schema, logger: silentLogger(), applicationName: 'unreachable' });
+    const unreachable = connectDatabase({
+      url: `postgres://postgres@127.0.0.1:${await findFreePort()}/nowhere`,
+      schema,
+      logger: silentLogger(),
+      applicationName: 'unreachable',
+    });
     const metrics = createMetrics('orchestrator');
     createOutboxRelay({ db: unreachable.db, transport: recordingTransport(), logger: silentLogger(), metrics, service: 'orchestrator' });
 

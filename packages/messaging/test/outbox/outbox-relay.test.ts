@@ -138,7 +138,12 @@ describe('outbox relay', () => {
   it("when the receiver refuses the signature (401: it does not know the sender's key yet), then the row stays PENDING past maxAttempts, an error is logged, and it goes out once the key is configured", async () => {
     const handle = await aDatabase();
     const port = await findFreePort();
-    const refusing = await startService(handle, { service: 'account', handlers: [ledgerHandler()], port, intake: createMessageVerifier({ publicKeys: new Map() }) });
+    const refusing = await startService(handle, {
+      service: 'account',
+      handlers: [ledgerHandler()],
+      port,
+      intake: createMessageVerifier({ publicKeys: new Map() }),
+    });
     const transport = countingTransport(anHttpTransport({ account: [`http://127.0.0.1:${port}`] }));
     const { logger, lines } = capturingLogger();
     const aRelayLogging = () => aRelay(handle.database.db, transport, { ...FAST, maxAttempts: 3 }, { logger });
@@ -247,7 +252,13 @@ describe('outbox relay', () => {
     const port = await findFreePort();
     const { logger, lines } = capturingLogger('warn');
     const unreachable = track(
-      connectDatabase({ url: `postgres://postgres@127.0.0.1:${port}/nowhere`, schema, logger, maxConnections: 2, applicationName: 'unreachable' }),
+      connectDatabase({
+        url: `postgres://postgres@127.0.0.1:${port}/nowhere`,
+        schema,
+        logger,
+        maxConnections: 2,
+        applicationName: 'unreachable',
+      }),
       (d) => d.close(),
     );
     const db = countingDatabase(unreachable.db);
@@ -265,6 +276,8 @@ describe('outbox relay', () => {
     // The database backoff starts at 200 ms and wakes do not cut it short: a hot loop would make hundreds of attempts.
     expect(db.claims).toBeGreaterThanOrEqual(2);
     expect(db.claims).toBeLessThanOrEqual(1 + Math.floor(elapsedMs / 200));
-    expect(lines.filter((line) => line['msg'] === 'outbox relay pass failed, backing off' && line['databaseUnreachable'] === true)).toHaveLength(1);
+    expect(
+      lines.filter((line) => line['msg'] === 'outbox relay pass failed, backing off' && line['databaseUnreachable'] === true),
+    ).toHaveLength(1);
   });
 });

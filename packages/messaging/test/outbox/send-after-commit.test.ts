@@ -19,7 +19,11 @@ import {
 const { track, aDatabase, aReplicaPool, aReceiver, anHttpTransport, aRelay } = useTestResources();
 
 /** The orchestrator's messaging as its main.ts wires it, over a given transport; the sweep is slow unless a test says otherwise. */
-const aSender = (handle: TestDatabaseHandle, transport: Transport, relay: OutboxRelayOptions = { pollIntervalMs: 60_000 }): Messaging<TestTx> => {
+const aSender = (
+  handle: TestDatabaseHandle,
+  transport: Transport,
+  relay: OutboxRelayOptions = { pollIntervalMs: 60_000 },
+): Messaging<TestTx> => {
   const messaging = createMessaging({
     service: 'orchestrator',
     database: handle.database,
@@ -42,7 +46,8 @@ const aReplicaRelay = (handle: TestDatabaseHandle, transport: Transport, options
   return { relay, db };
 };
 
-const enqueueIn = (messaging: Messaging<TestTx>, envelopes: Envelope[]): Promise<void> => messaging.transaction((tx) => enqueueMessages(tx, envelopes));
+const enqueueIn = (messaging: Messaging<TestTx>, envelopes: Envelope[]): Promise<void> =>
+  messaging.transaction((tx) => enqueueMessages(tx, envelopes));
 
 const sentCount = (handle: TestDatabaseHandle, count: number) =>
   eventually(

@@ -3,7 +3,14 @@ import { TEST_OPERATOR_TOKEN as TOKEN } from '@ordering/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOperatorTokenCheck, operatorAuthorization } from '../../src/index.js';
 import { aDebitCommand } from '../builders.js';
-import { ledgerHandler, testSignerOf, startService, startTestDatabase, type RunningService, type TestDatabaseHandle } from '../messaging-harness.js';
+import {
+  ledgerHandler,
+  testSignerOf,
+  startService,
+  startTestDatabase,
+  type RunningService,
+  type TestDatabaseHandle,
+} from '../messaging-harness.js';
 
 /** Every way of not presenting the token: none, another token, the token with a wrong scheme or a suffix. */
 const REFUSED_HEADERS: ReadonlyArray<readonly [string, Record<string, string>]> = [
@@ -102,7 +109,10 @@ describe('the operator routes with an operator token', () => {
     expect((await inject('POST', `/internal/dead-letters/${letter.id}/replay`)).statusCode).toBe(401);
     expect((await inject('POST', `/internal/outbox/${row.id}/retry`)).statusCode).toBe(401);
 
-    expect((await inject('GET', `/internal/dead-letters/${letter.id}`, WITH_TOKEN)).json()).toMatchObject({ attempts: 1, replayedAt: null });
+    expect((await inject('GET', `/internal/dead-letters/${letter.id}`, WITH_TOKEN)).json()).toMatchObject({
+      attempts: 1,
+      replayedAt: null,
+    });
     expect(await handle.count("select count(*) from outbox_messages where status = 'DEAD' and id = $1", [row.id])).toBe(1);
     expect((await inject('POST', `/internal/outbox/${row.id}/retry`, WITH_TOKEN)).json()).toEqual({ id: row.id, status: 'PENDING' });
   });

@@ -8,5 +8,17 @@ export interface TestRelayWiring {
 }
 
 /** The orchestrator's outbox relay over `db` and `transport`: silent and with its own metrics unless the test says otherwise. */
-export const testRelay = (db: RelayDatabase, transport: Transport, options: OutboxRelayOptions = {}, wiring: TestRelayWiring = {}): OutboxRelay =>
-  createOutboxRelay({ db, transport, logger: wiring.logger ?? silentLogger(), metrics: wiring.metrics ?? createMetrics('orchestrator'), service: 'orchestrator', options });
+export const testRelay = (
+  db: RelayDatabase,
+  transport: Transport,
+  options: OutboxRelayOptions = {},
+  wiring: TestRelayWiring = {},
+): OutboxRelay =>
+  createOutboxRelay({
+    db,
+    transport,
+    logger: wiring.logger ?? silentLogger(),
+    metrics: wiring.metrics ?? createMetrics('orchestrator'),
+    service: 'orchestrator',
+    options,
+  });

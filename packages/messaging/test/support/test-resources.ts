@@ -1,8 +1,24 @@
 import { connectDatabase, type Database } from '@ordering/platform';
 import { afterEach } from 'vitest';
-import { createHttpTransport, type HttpTransportOptions, type OutboxRelay, type OutboxRelayOptions, type RelayDatabase, type Transport } from '../../src/index.js';
+import {
+  createHttpTransport,
+  type HttpTransportOptions,
+  type OutboxRelay,
+  type OutboxRelayOptions,
+  type RelayDatabase,
+  type Transport,
+} from '../../src/index.js';
 import * as schema from '../fixtures/schema.js';
-import { ledgerHandler, silentLogger, startService, startTestDatabase, testSignerOf, type RunningService, type TestDatabaseHandle, type TestSchema } from '../messaging-harness.js';
+import {
+  ledgerHandler,
+  silentLogger,
+  startService,
+  startTestDatabase,
+  testSignerOf,
+  type RunningService,
+  type TestDatabaseHandle,
+  type TestSchema,
+} from '../messaging-harness.js';
 import { testRelay, type TestRelayWiring } from './test-relay.js';
 
 type ServiceOptions = NonNullable<Parameters<typeof startService>[1]>;
@@ -35,8 +51,12 @@ export const useTestResources = (): TestResources => {
     track,
     aDatabase: async () => track(await startTestDatabase(), (h) => h.close()),
     aReplicaPool: (handle, maxConnections) =>
-      track(connectDatabase({ url: handle.testDatabase.url, schema, logger: silentLogger(), maxConnections, applicationName: 'replica-2' }), (d) => d.close()),
-    aReceiver: async (handle, options = {}) => track(await startService(handle, { service: 'account', handlers: [ledgerHandler()], ...options }), (s) => s.close()),
+      track(
+        connectDatabase({ url: handle.testDatabase.url, schema, logger: silentLogger(), maxConnections, applicationName: 'replica-2' }),
+        (d) => d.close(),
+      ),
+    aReceiver: async (handle, options = {}) =>
+      track(await startService(handle, { service: 'account', handlers: [ledgerHandler()], ...options }), (s) => s.close()),
     anHttpTransport: (peers, options = {}) => track(createHttpTransport({ peers, signer: testSignerOf(), ...options }), (t) => t.close()),
     aRelay: (db, transport, options, wiring) => track(testRelay(db, transport, options, wiring), (r) => r.stop()),
   };

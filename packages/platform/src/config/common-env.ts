@@ -62,14 +62,19 @@ const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
  * Whoever can answer JWKS_URL decides which tokens are valid, so the keys must come over a channel an attacker cannot
  * sit in: https, loopback, or a mesh with mutual TLS. Plain http anywhere else only in development mode.
  */
-export const jwksUrlProblems = (values: { JWKS_URL: string; JWKS_OVER_PRIVATE_NETWORK: boolean; UNSAFE_DEVELOPMENT_MODE: boolean }): string[] => {
+export const jwksUrlProblems = (values: {
+  JWKS_URL: string;
+  JWKS_OVER_PRIVATE_NETWORK: boolean;
+  UNSAFE_DEVELOPMENT_MODE: boolean;
+}): string[] => {
   let url: URL;
   try {
     url = new URL(values.JWKS_URL);
   } catch {
     return [`JWKS_URL=${JSON.stringify(values.JWKS_URL)} is invalid: not a URL`];
   }
-  if (url.protocol === 'https:' || LOOPBACK_HOSTS.test(url.hostname) || values.JWKS_OVER_PRIVATE_NETWORK || values.UNSAFE_DEVELOPMENT_MODE) return [];
+  if (url.protocol === 'https:' || LOOPBACK_HOSTS.test(url.hostname) || values.JWKS_OVER_PRIVATE_NETWORK || values.UNSAFE_DEVELOPMENT_MODE)
+    return [];
   return [
     `JWKS_URL=${JSON.stringify(values.JWKS_URL)} is invalid: must be https (or http to a loopback address); inside a mesh with mutual TLS or a compose network set JWKS_OVER_PRIVATE_NETWORK=true`,
   ];

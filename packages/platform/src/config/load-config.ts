@@ -35,9 +35,8 @@ const describeProblem = (error: ErrorObject, env: Record<string, string | undefi
 };
 
 /** One line per variable: a value that breaks several rules is still one problem to fix. */
-const firstProblemPerVariable = (errors: ErrorObject[]): ErrorObject[] => [
-  ...new Map(errors.map((error) => [variableOf(error), error] as const).reverse()).values(),
-].reverse();
+const firstProblemPerVariable = (errors: ErrorObject[]): ErrorObject[] =>
+  [...new Map(errors.map((error) => [variableOf(error), error] as const).reverse()).values()].reverse();
 
 /** Picks only the schema's variables out of the environment, so unrelated variables never leak in. */
 const pickDeclared = (schema: TObject, env: Record<string, string | undefined>): Record<string, string> => {

@@ -7,7 +7,9 @@ import { ConfigError } from './load-config.js';
  * base URLs; every entry is checked below, for a clear message.
  */
 export const peerEnv = (...peers: BackendService[]) =>
-  Object.fromEntries(peers.map((peer) => [peerUrlVariable(peer), Type.String({ minLength: 1, default: `http://127.0.0.1:${DEFAULT_PORTS[peer]}` })]));
+  Object.fromEntries(
+    peers.map((peer) => [peerUrlVariable(peer), Type.String({ minLength: 1, default: `http://127.0.0.1:${DEFAULT_PORTS[peer]}` })]),
+  );
 
 /** Returns the replica origins, or the reason the list is unusable. */
 const parseReplicaList = (raw: string): string[] | string => {
@@ -32,7 +34,10 @@ const parseReplicaList = (raw: string): string[] | string => {
 };
 
 /** The replica origins of each peer, from values parsed with `peerEnv`; throws one ConfigError listing every bad list. */
-export const readPeerUrls = <P extends BackendService>(values: Record<string, unknown>, peers: readonly P[]): Readonly<Record<P, string[]>> => {
+export const readPeerUrls = <P extends BackendService>(
+  values: Record<string, unknown>,
+  peers: readonly P[],
+): Readonly<Record<P, string[]>> => {
   const problems: string[] = [];
   const urls = {} as Record<P, string[]>;
   for (const peer of peers) {

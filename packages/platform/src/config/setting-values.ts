@@ -18,7 +18,9 @@ export const readSetting = (env: Env, name: string): string | undefined => {
 /** Digits only (no sign, point, exponent or spaces), within [min, max]. */
 export const checkInteger = (raw: string, min: number, max: number): Checked<number> => {
   const value = Number(raw);
-  return /^\d+$/.test(raw) && value >= min && value <= max ? { ok: true, value } : { ok: false, rule: `must be an integer between ${min} and ${max}` };
+  return /^\d+$/.test(raw) && value >= min && value <= max
+    ? { ok: true, value }
+    : { ok: false, rule: `must be an integer between ${min} and ${max}` };
 };
 
 export const checkPort = (raw: string): Checked<number> => {
@@ -27,7 +29,9 @@ export const checkPort = (raw: string): Checked<number> => {
 };
 
 export const checkOneOf = <T extends string>(raw: string, allowed: readonly T[]): Checked<T> =>
-  (allowed as readonly string[]).includes(raw) ? { ok: true, value: raw as T } : { ok: false, rule: `must be one of ${allowed.join(', ')}` };
+  (allowed as readonly string[]).includes(raw)
+    ? { ok: true, value: raw as T }
+    : { ok: false, rule: `must be one of ${allowed.join(', ')}` };
 
 /** An absolute URL whose protocol is one of `protocols` (with the colon, e.g. `amqp:`). */
 export const checkUrl = (raw: string, protocols: readonly string[]): Checked<string> => {
@@ -37,14 +41,17 @@ export const checkUrl = (raw: string, protocols: readonly string[]): Checked<str
   } catch {
     return { ok: false, rule: 'must be an absolute URL' };
   }
-  return protocols.includes(parsed.protocol) ? { ok: true, value: raw } : { ok: false, rule: `must start with ${protocols.map((p) => `${p}//`).join(' or ')}` };
+  return protocols.includes(parsed.protocol)
+    ? { ok: true, value: raw }
+    : { ok: false, rule: `must start with ${protocols.map((p) => `${p}//`).join(' or ')}` };
 };
 
 /** Never echo a password from a connection string into a terminal or CI log. */
 export const redactUrl = (raw: string): string => raw.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
 
 /** The line an operator reads for a bad environment variable: its name, the value it had, and the rule. */
-export const settingProblem = (name: string, shownValue: string, rule: string): string => `${name}=${JSON.stringify(shownValue)} is invalid: ${rule}`;
+export const settingProblem = (name: string, shownValue: string, rule: string): string =>
+  `${name}=${JSON.stringify(shownValue)} is invalid: ${rule}`;
 
 /** The line for a bad command-line flag: `--limit must be an integer between 1 and 1000, got "0"`. */
 export const flagProblem = (flag: string, raw: string, rule: string): string => `${flag} ${rule}, got ${JSON.stringify(raw)}`;

@@ -15,7 +15,8 @@ const CONNECTIVITY_CODES = new Set([
   '57P03', // cannot_connect_now (starting up, shutting down, recovering)
   '53300', // too_many_connections
 ]);
-const CONNECTIVITY_MESSAGE = /connection terminated|timeout exceeded when trying to connect|connection timeout|client has encountered a connection error|cannot use a pool after calling end|terminating connection/i;
+const CONNECTIVITY_MESSAGE =
+  /connection terminated|timeout exceeded when trying to connect|connection timeout|client has encountered a connection error|cannot use a pool after calling end|terminating connection/i;
 
 /** Two transactions collided; running the work again usually succeeds. */
 const COLLISION_CODES = new Set(['40001', '40P01']);

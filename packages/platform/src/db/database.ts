@@ -94,9 +94,7 @@ const countQueries = (client: pg.PoolClient, counter: Counter): void => {
  * A pool survives the database going away: broken idle clients are reported and discarded, and the
  * next query opens a fresh connection, so a restarted PostgreSQL heals without restarting the service.
  */
-export const connectDatabase = <TSchema extends Record<string, unknown>>(
-  settings: DatabaseSettings<TSchema>,
-): Database<TSchema> => {
+export const connectDatabase = <TSchema extends Record<string, unknown>>(settings: DatabaseSettings<TSchema>): Database<TSchema> => {
   const pool = new pg.Pool({
     connectionString: settings.url,
     max: settings.maxConnections ?? 10,

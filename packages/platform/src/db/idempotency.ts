@@ -67,7 +67,9 @@ const findStored = async (tx: SqlExecutor, scope: IdempotencyScope) => {
   const rows = await tx
     .select()
     .from(idempotencyKeys)
-    .where(and(eq(idempotencyKeys.customerId, scope.customerId), eq(idempotencyKeys.route, scope.route), eq(idempotencyKeys.key, scope.key)));
+    .where(
+      and(eq(idempotencyKeys.customerId, scope.customerId), eq(idempotencyKeys.route, scope.route), eq(idempotencyKeys.key, scope.key)),
+    );
   return rows[0];
 };
 
@@ -86,7 +88,9 @@ export const executeIdempotently = async <T>(
     await tx
       .update(idempotencyKeys)
       .set({ statusCode: result.statusCode, response: result.body as object })
-      .where(and(eq(idempotencyKeys.customerId, scope.customerId), eq(idempotencyKeys.route, scope.route), eq(idempotencyKeys.key, scope.key)));
+      .where(
+        and(eq(idempotencyKeys.customerId, scope.customerId), eq(idempotencyKeys.route, scope.route), eq(idempotencyKeys.key, scope.key)),
+      );
     return { ...result, replayed: false };
   }
   const stored = await findStored(tx, scope);

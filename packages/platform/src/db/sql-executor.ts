@@ -10,4 +10,6 @@ export type SqlExecutor<TSchema extends Record<string, unknown> = Record<string,
 >;
 
 /** The open transaction that `db.transaction(work)` hands to `work`: an executor that is inside one commit. */
-export type Transaction<TSchema extends Record<string, unknown> = Record<string, never>> = Parameters<Parameters<NodePgDatabase<TSchema>['transaction']>[0]>[0];
+export type Transaction<TSchema extends Record<string, unknown> = Record<string, never>> = Parameters<
+  Parameters<NodePgDatabase<TSchema>['transaction']>[0]
+>[0];

@@ -73,12 +73,9 @@ export const isAppError = (error: unknown): error is AppError => error instanceo
 export const validationFailed = (detail: string, errors?: FieldProblem[]): AppError =>
   new AppError('VALIDATION_FAILED', 400, { detail, errors: errors ?? [] });
 
-export const notFound = (detail = 'The requested resource does not exist'): AppError =>
-  new AppError('NOT_FOUND', 404, { detail });
+export const notFound = (detail = 'The requested resource does not exist'): AppError => new AppError('NOT_FOUND', 404, { detail });
 
 export const unauthenticated = (detail = 'A valid bearer token is required'): AppError =>
   new AppError('UNAUTHENTICATED', 401, { detail, headers: { 'www-authenticate': 'Bearer' } });
 
-export const forbidden = (detail = 'Your role does not allow this operation'): AppError =>
-  new AppError('FORBIDDEN', 403, { detail });
-
+export const forbidden = (detail = 'Your role does not allow this operation'): AppError => new AppError('FORBIDDEN', 403, { detail });

@@ -1,6 +1,13 @@
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import fastify, { LogController, type FastifyInstance, type FastifyBaseLogger, type RawServerDefault, type RawRequestDefaultExpression, type RawReplyDefaultExpression } from 'fastify';
+import fastify, {
+  LogController,
+  type FastifyInstance,
+  type FastifyBaseLogger,
+  type RawServerDefault,
+  type RawRequestDefaultExpression,
+  type RawReplyDefaultExpression,
+} from 'fastify';
 import type { Logger } from '../logging/logger.js';
 import type { ServiceMetrics } from '../metrics/metrics.js';
 import { registerErrorHandling } from './error-handler.js';
@@ -42,7 +49,12 @@ export interface ServerTimeouts {
  * 30 s for a 64 KiB body likewise. Keep-alive is 5 s: our callers (undici) read the `Keep-Alive: timeout=5` hint
  * and close an idle connection before we do, so a short idle time frees sockets without racing a reuse.
  */
-export const SERVER_TIMEOUTS: Readonly<ServerTimeouts> = Object.freeze({ headersMs: 10_000, requestMs: 30_000, idleSocketMs: 60_000, keepAliveMs: 5_000 });
+export const SERVER_TIMEOUTS: Readonly<ServerTimeouts> = Object.freeze({
+  headersMs: 10_000,
+  requestMs: 30_000,
+  idleSocketMs: 60_000,
+  keepAliveMs: 5_000,
+});
 
 /**
  * The public listener's keep-alive. Load balancers (AWS ALB, nginx and most ingresses) drop idle upstream
@@ -99,7 +111,10 @@ const registerRequestObservation = (app: FastifyInstance, metrics: ServiceMetric
     const elapsedMs = reply.elapsedTime;
     metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, elapsedMs / 1000);
     if (route !== '/healthz' && route !== '/readyz' && route !== '/metrics') {
-      request.log.info({ method: request.method, route, path: pathOf(request.url), status: reply.statusCode, durationMs: Math.round(elapsedMs * 10) / 10 }, 'request completed');
+      request.log.info(
+        { method: request.method, route, path: pathOf(request.url), status: reply.statusCode, durationMs: Math.round(elapsedMs * 10) / 10 },
+        'request completed',
+      );
     }
     done();
   });
@@ -138,7 +153,11 @@ export const createHttpServer = async (options: HttpServerOptions): Promise<Http
     keepAliveTimeout: timeouts.keepAliveMs,
     requestTimeout: timeouts.requestMs,
     // Fastify has no option for headersTimeout, and the check interval can only be given when the server is made.
-    http: { headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs, connectionsCheckingInterval: deadlineCheckIntervalOf(timeouts) },
+    http: {
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: timeouts.requestMs,
+      connectionsCheckingInterval: deadlineCheckIntervalOf(timeouts),
+    },
     ...(options.trustProxy ? { trustProxy: [...options.trustProxy] } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(compileValidator);

@@ -24,7 +24,10 @@ interface OpenedPart {
   stop: ShutdownStep | undefined;
 }
 
-const openPart = async <Value, Config>(part: ServicePart<Value, Config>, context: ServiceContext<Config>): Promise<{ value: Value; opened: OpenedPart }> => {
+const openPart = async <Value, Config>(
+  part: ServicePart<Value, Config>,
+  context: ServiceContext<Config>,
+): Promise<{ value: Value; opened: OpenedPart }> => {
   const value = await part.open(context);
   const { start, stop } = part;
   return {

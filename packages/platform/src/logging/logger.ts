@@ -30,7 +30,8 @@ const REDACTED_PATHS = [
 
 /** Drizzle writes the bound values into the message itself, as a line `params: a,b,c` after the SQL text. */
 const BOUND_VALUES_LINE = /\nparams: .*/g;
-const withoutBoundValues = (text: unknown): unknown => (typeof text === 'string' ? text.replace(BOUND_VALUES_LINE, '\nparams: [not logged]') : text);
+const withoutBoundValues = (text: unknown): unknown =>
+  typeof text === 'string' ? text.replace(BOUND_VALUES_LINE, '\nparams: [not logged]') : text;
 
 /**
  * Query errors from the ORM carry the statement's bound parameters (password hashes, keys, emails), both as a

@@ -48,7 +48,12 @@ const startNonRecordingSpan = (options: SpanOptions | undefined, parentContext: 
   if (isTracingSuppressed(parentContext)) return trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
   const parent = options?.root ? undefined : trace.getSpanContext(parentContext);
   if (parent && trace.isSpanContextValid(parent)) {
-    return trace.wrapSpanContext({ traceId: parent.traceId, spanId: newSpanId(), traceFlags: parent.traceFlags, ...(parent.traceState ? { traceState: parent.traceState } : {}) });
+    return trace.wrapSpanContext({
+      traceId: parent.traceId,
+      spanId: newSpanId(),
+      traceFlags: parent.traceFlags,
+      ...(parent.traceState ? { traceState: parent.traceState } : {}),
+    });
   }
   // Sampled, as the SDK's default sampler would mark it: a downstream service that does export keeps the trace.
   return trace.wrapSpanContext({ traceId: newTraceId(), spanId: newSpanId(), traceFlags: TraceFlags.SAMPLED });
@@ -75,7 +80,12 @@ class AsyncLocalStorageContext implements ContextManager {
     return this.storage.getStore() ?? ROOT_CONTEXT;
   }
 
-  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(scope: Context, fn: F, thisArg?: ThisParameterType<F>, ...args: A): ReturnType<F> {
+  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
+    scope: Context,
+    fn: F,
+    thisArg?: ThisParameterType<F>,
+    ...args: A
+  ): ReturnType<F> {
     const bound = thisArg === undefined ? fn : (fn.bind(thisArg) as F);
     return this.storage.run(scope, bound, ...args);
   }

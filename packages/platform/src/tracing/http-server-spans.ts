@@ -19,7 +19,12 @@ export const registerHttpServerSpans = (app: FastifyInstance, options: { service
     const span = tracer().startSpan(`${request.method} ${route}`, { kind: SpanKind.SERVER }, parent);
     // Without an exporter the span only carries ids (see correlation-only-tracing): nothing to fill in or end.
     if (span.isRecording()) {
-      span.setAttributes({ 'http.request.method': request.method, 'http.route': route, 'url.path': request.url.split('?')[0] ?? '', ...service });
+      span.setAttributes({
+        'http.request.method': request.method,
+        'http.route': route,
+        'url.path': request.url.split('?')[0] ?? '',
+        ...service,
+      });
       spans.set(request, span);
     }
     context.with(trace.setSpan(parent, span), done);

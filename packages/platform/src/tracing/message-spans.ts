@@ -1,4 +1,14 @@
-import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Link, type Span } from '@opentelemetry/api';
+import {
+  context,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Link,
+  type Span,
+} from '@opentelemetry/api';
 import { COMPENSATING_ATTRIBUTE, takeCompensationMark } from './compensation-mark.js';
 import { contextFromHeaders, tracer } from './trace-context.js';
 
@@ -82,10 +92,15 @@ const spanName = (operation: 'send' | 'process', message: TracedMessage): string
  * creator's span), not of whatever is active: a relay batch publishes messages of many traces. `work` runs with
  * the span active, so a transport that injects `currentTraceHeaders()` into its request carries this span.
  */
-export const inProducerSpan = <T>(message: TracedMessage, settings: MessageSpanSettings, work: (span: MessageSpan) => Promise<T>): Promise<T> => {
+export const inProducerSpan = <T>(
+  message: TracedMessage,
+  settings: MessageSpanSettings,
+  work: (span: MessageSpan) => Promise<T>,
+): Promise<T> => {
   const { compensating, context: parent } = takeCompensationMark(contextFromHeaders(message.headers ?? {}, ROOT_CONTEXT));
   const span = tracer().startSpan(spanName('send', message), { kind: SpanKind.PRODUCER }, parent);
-  if (span.isRecording()) span.setAttributes({ ...messageAttributes(message, settings, 'send'), ...(compensating ? { [COMPENSATING_ATTRIBUTE]: true } : {}) });
+  if (span.isRecording())
+    span.setAttributes({ ...messageAttributes(message, settings, 'send'), ...(compensating ? { [COMPENSATING_ATTRIBUTE]: true } : {}) });
   return runIn(span, parent, work);
 };
 
@@ -94,13 +109,19 @@ export const inProducerSpan = <T>(message: TracedMessage, settings: MessageSpanS
  * (its handler's SQL, the replies and next commands it creates) joins the trace that sent it. The span that
  * delivered it (e.g. the HTTP request of `POST /internal/messages`), if any, is kept as a link.
  */
-export const inConsumerSpan = <T>(message: TracedMessage, settings: MessageSpanSettings, work: (span: MessageSpan) => Promise<T>): Promise<T> => {
+export const inConsumerSpan = <T>(
+  message: TracedMessage,
+  settings: MessageSpanSettings,
+  work: (span: MessageSpan) => Promise<T>,
+): Promise<T> => {
   const active = context.active();
   const { compensating, context: parent } = takeCompensationMark(contextFromHeaders(message.headers ?? {}, active));
   const delivery = trace.getSpanContext(active);
   const parentSpan = trace.getSpanContext(parent);
   const links: Link[] =
-    delivery && trace.isSpanContextValid(delivery) && delivery.spanId !== parentSpan?.spanId ? [{ context: delivery, attributes: { 'ordering.link': 'delivery' } }] : [];
+    delivery && trace.isSpanContextValid(delivery) && delivery.spanId !== parentSpan?.spanId
+      ? [{ context: delivery, attributes: { 'ordering.link': 'delivery' } }]
+      : [];
   const span = tracer().startSpan(spanName('process', message), { kind: SpanKind.CONSUMER, links }, parent);
   if (span.isRecording()) {
     span.setAttributes({

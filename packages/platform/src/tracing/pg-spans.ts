@@ -5,7 +5,11 @@ import { tracer } from './trace-context.js';
 let installed = false;
 
 const queryTextOf = (config: unknown): string =>
-  typeof config === 'string' ? config : typeof (config as { text?: unknown })?.text === 'string' ? (config as { text: string }).text : 'query';
+  typeof config === 'string'
+    ? config
+    : typeof (config as { text?: unknown })?.text === 'string'
+      ? (config as { text: string }).text
+      : 'query';
 
 const operationOf = (text: string): string => text.trimStart().split(/\s+/, 1)[0]?.toUpperCase() ?? 'QUERY';
 

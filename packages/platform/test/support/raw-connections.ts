@@ -7,7 +7,10 @@ export const createRawConnections = () => {
   let app: HttpServer | undefined;
   const sockets: Socket[] = [];
 
-  const startServer = async (timeouts: Partial<ServerTimeouts>, addRoutes: (server: HttpServer) => void = () => undefined): Promise<number> => {
+  const startServer = async (
+    timeouts: Partial<ServerTimeouts>,
+    addRoutes: (server: HttpServer) => void = () => undefined,
+  ): Promise<number> => {
     const logger = createLogger({ service: 'test', level: 'silent', destination: new Writable({ write: (_c, _e, done) => done() }) });
     app = await createHttpServer({ service: 'test', logger, metrics: createMetrics('test'), readiness: [], timeouts });
     addRoutes(app);

@@ -12,7 +12,10 @@ export interface Action<Data> {
 }
 
 export const byOrder = (data: { orderId: string }) => ({ orderId: data.orderId });
-export const byCustomerAndOrder = (data: { orderId: string; customerId: string }) => ({ customerId: data.customerId, orderId: data.orderId });
+export const byCustomerAndOrder = (data: { orderId: string; customerId: string }) => ({
+  customerId: data.customerId,
+  orderId: data.orderId,
+});
 
 /** The builders for one saga's data type (fixed once, so each command's payload is typed against it). */
 export const stepsOf = <Data extends { total?: number }>() => ({

@@ -2,7 +2,15 @@ import { Writable } from 'node:stream';
 import type { Envelope } from '@ordering/contracts';
 import { MESSAGING_MIGRATIONS } from '@ordering/messaging';
 import { afterEach, beforeEach } from 'vitest';
-import { connectDatabase, createLogger, createMetrics, runMigrations, type Database, type Logger, type ServiceMetrics } from '@ordering/platform';
+import {
+  connectDatabase,
+  createLogger,
+  createMetrics,
+  runMigrations,
+  type Database,
+  type Logger,
+  type ServiceMetrics,
+} from '@ordering/platform';
 import { createTestDatabase, type TestDatabase } from '@ordering/testing';
 import { createSagaEngine, type SagaEngine, type SagaEngineOptions } from '../../src/index.js';
 import { SAGA_MIGRATIONS } from '../../src/saga-migrations.js';
@@ -183,7 +191,9 @@ export const createSagaTestBed = async (): Promise<SagaTestBed> => {
         return metricName === undefined || metricName === wanted;
       });
       return matches
-        .filter((value) => Object.entries(labels).every(([key, expected]) => String((value.labels as Record<string, unknown>)[key]) === expected))
+        .filter((value) =>
+          Object.entries(labels).every(([key, expected]) => String((value.labels as Record<string, unknown>)[key]) === expected),
+        )
         .reduce((sum, value) => sum + value.value, 0);
     },
     async statementsSent() {

@@ -109,7 +109,15 @@ export const createSimulatedParticipants = (db: AnyDatabase): SimulatedParticipa
         await tx
           .update(outboxMessages)
           .set({ status: 'SENT', sentAt: new Date() })
-          .where(and(eq(outboxMessages.status, 'PENDING'), inArray(outboxMessages.id, rows.map((row) => row.id))));
+          .where(
+            and(
+              eq(outboxMessages.status, 'PENDING'),
+              inArray(
+                outboxMessages.id,
+                rows.map((row) => row.id),
+              ),
+            ),
+          );
         const commands = rows.map((row) => row.envelope as Envelope);
         for (const command of commands) assertValid(command, 'command');
         taken.push(...commands);

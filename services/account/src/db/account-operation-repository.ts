@@ -16,7 +16,8 @@ const findOperationsStatement = prepareStatement<{ orderId: string }, AccountOpe
 );
 
 /** What was already recorded for an order (at most a DEBIT and a REFUND), with the balance after each entry. */
-export const findOperations = (tx: AccountExecutor, orderId: string): Promise<AccountOperation[]> => findOperationsStatement.run(tx, { orderId });
+export const findOperations = (tx: AccountExecutor, orderId: string): Promise<AccountOperation[]> =>
+  findOperationsStatement.run(tx, { orderId });
 
 /**
  * Records an operation's outcome in the caller's transaction, together with its ledger entry if any. The primary

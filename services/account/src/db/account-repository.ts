@@ -40,7 +40,8 @@ const lockAccountStatement = prepareStatement<{ customerId: string }, { customer
 export const lockOrOpenAccount = async (tx: AccountExecutor, customerId: string): Promise<void> => {
   if ((await lockAccountStatement.run(tx, { customerId })).length === 1) return;
   await ensureAccount(tx, customerId);
-  if ((await lockAccountStatement.run(tx, { customerId })).length === 0) throw new Error(`account ${customerId} is missing right after ensureAccount`);
+  if ((await lockAccountStatement.run(tx, { customerId })).length === 0)
+    throw new Error(`account ${customerId} is missing right after ensureAccount`);
 };
 
 export const findAccount = async (executor: AccountExecutor, customerId: string): Promise<Account | undefined> => {

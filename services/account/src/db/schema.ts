@@ -10,7 +10,9 @@ export const accounts = pgTable(
   {
     customerId: uuid('customer_id').primaryKey(),
     balance: bigint('balance', { mode: 'number' }).notNull().default(0),
-    currency: text('currency', { enum: [CURRENCY] }).notNull().default(CURRENCY),
+    currency: text('currency', { enum: [CURRENCY] })
+      .notNull()
+      .default(CURRENCY),
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
@@ -41,7 +43,9 @@ export const ledgerEntries = pgTable(
     // Serves the newest-first, keyset-paginated ledger of one customer; NULLS FIRST matches a plain ORDER BY ... DESC.
     index('ledger_entries_customer_recent_idx').on(table.customerId, table.createdAt.desc().nullsFirst(), table.id.desc().nullsFirst()),
     // The second guard behind account_operations: an order is debited at most once and refunded at most once.
-    uniqueIndex('ledger_entries_order_kind_key').on(table.orderId, table.kind).where(sql`${table.orderId} is not null`),
+    uniqueIndex('ledger_entries_order_kind_key')
+      .on(table.orderId, table.kind)
+      .where(sql`${table.orderId} is not null`),
   ],
 );
 
@@ -71,6 +75,9 @@ export const accountOperations = pgTable(
     // Money moved if and only if the operation succeeded, and only a failure has a reason.
     check('account_operations_entry_iff_succeeded', sql`(${table.outcome} = 'SUCCEEDED') = (${table.ledgerEntryId} is not null)`),
     check('account_operations_reason_iff_failed', sql`(${table.outcome} = 'FAILED') = (${table.reason} is not null)`),
-    check('account_operations_tombstone_is_a_refund', sql`${table.outcome} <> 'TOMBSTONE' or (${table.kind} = 'REFUND' and ${table.amount} = 0)`),
+    check(
+      'account_operations_tombstone_is_a_refund',
+      sql`${table.outcome} <> 'TOMBSTONE' or (${table.kind} = 'REFUND' and ${table.amount} = 0)`,
+    ),
   ],
 );

@@ -31,7 +31,8 @@ export interface AccountOperation {
   balanceAfter: number | null;
 }
 
-export type DebitDecision = { action: 'repeat'; operation: AccountOperation } | { action: 'refuse'; reason: typeof COMPENSATED } | { action: 'debit' };
+export type DebitDecision =
+  { action: 'repeat'; operation: AccountOperation } | { action: 'refuse'; reason: typeof COMPENSATED } | { action: 'debit' };
 
 /** What a DebitAccount does, given what was already recorded for its order. */
 export const decideDebit = (recorded: readonly AccountOperation[]): DebitDecision => {
@@ -42,9 +43,7 @@ export const decideDebit = (recorded: readonly AccountOperation[]): DebitDecisio
 };
 
 export type RefundDecision =
-  | { action: 'repeat'; operation: AccountOperation }
-  | { action: 'refund'; customerId: string; amount: number }
-  | { action: 'tombstone' };
+  { action: 'repeat'; operation: AccountOperation } | { action: 'refund'; customerId: string; amount: number } | { action: 'tombstone' };
 
 /** What a RefundAccount does: give back exactly what was debited for the order, or leave a tombstone if nothing was. */
 export const decideRefund = (recorded: readonly AccountOperation[]): RefundDecision => {
@@ -63,7 +62,8 @@ export interface Debited {
 
 /** The answer a recorded debit gives, the first time and every time after. */
 export const debitOutcome = (operation: AccountOperation): Result<Debited, string> => {
-  if (operation.outcome === 'SUCCEEDED' && operation.balanceAfter !== null) return ok({ amount: operation.amount, balanceAfter: operation.balanceAfter });
+  if (operation.outcome === 'SUCCEEDED' && operation.balanceAfter !== null)
+    return ok({ amount: operation.amount, balanceAfter: operation.balanceAfter });
   return fail(operation.reason ?? 'DEBIT_NOT_RECORDED');
 };
 
@@ -81,7 +81,15 @@ export const succeededOperation = (
   base: NewOperation,
   kind: OperationKind,
   entry: { id: string; amount: number; balanceAfter: number },
-): AccountOperation => ({ ...base, kind, outcome: 'SUCCEEDED', reason: null, amount: entry.amount, ledgerEntryId: entry.id, balanceAfter: entry.balanceAfter });
+): AccountOperation => ({
+  ...base,
+  kind,
+  outcome: 'SUCCEEDED',
+  reason: null,
+  amount: entry.amount,
+  ledgerEntryId: entry.id,
+  balanceAfter: entry.balanceAfter,
+});
 
 export const failedDebit = (base: NewOperation, amount: number, reason: string): AccountOperation => ({
   ...base,

@@ -18,8 +18,7 @@ export interface BalanceChange {
   orderId: string | null;
 }
 
-const isAmountWithin = (amount: number, max: number): boolean =>
-  Number.isSafeInteger(amount) && amount >= MIN_AMOUNT && amount <= max;
+const isAmountWithin = (amount: number, max: number): boolean => Number.isSafeInteger(amount) && amount >= MIN_AMOUNT && amount <= max;
 
 export const deposit = (amount: number): Result<BalanceChange, AmountFailure> =>
   isAmountWithin(amount, MAX_DEPOSIT) ? ok({ kind: 'DEPOSIT', amount, delta: amount, orderId: null }) : fail('AMOUNT_OUT_OF_RANGE');

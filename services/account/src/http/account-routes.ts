@@ -52,7 +52,13 @@ export const registerAccountRoutes = (app: HttpServer, { db, verifier }: Account
     '/api/accounts/me/entries',
     {
       onRequest: authenticate(verifier),
-      schema: { tags: TAGS, summary: "The caller's ledger, newest first", security: SECURITY, querystring: PageQuery, response: { 200: LedgerPage } },
+      schema: {
+        tags: TAGS,
+        summary: "The caller's ledger, newest first",
+        security: SECURITY,
+        querystring: PageQuery,
+        response: { 200: LedgerPage },
+      },
     },
     async (request) => {
       const entries = await listMyLedgerEntries(db, principalOf(request).customerId, request.query);

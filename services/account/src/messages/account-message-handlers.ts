@@ -16,14 +16,17 @@ export interface AccountMessageDeps {
 
 /** The account service's part in the sagas, and its subscription to new customers. */
 export const createAccountMessageHandlers = ({ logger }: AccountMessageDeps): MessageHandler<AccountTx>[] => [
-  ...participantCommandHandlers({ service: ACCOUNT_CONSUMER, logger, replyKey: 'orderId' }, {
-    [MessageTypes.DebitAccount]: {
-      // INSUFFICIENT_FUNDS is the customer's; COMPENSATED is a saga that timed out and gave up first.
-      unexpectedFailures: ['AMOUNT_OUT_OF_RANGE'],
-      run: (tx, command) => debitAccount(tx, command),
+  ...participantCommandHandlers(
+    { service: ACCOUNT_CONSUMER, logger, replyKey: 'orderId' },
+    {
+      [MessageTypes.DebitAccount]: {
+        // INSUFFICIENT_FUNDS is the customer's; COMPENSATED is a saga that timed out and gave up first.
+        unexpectedFailures: ['AMOUNT_OUT_OF_RANGE'],
+        run: (tx, command) => debitAccount(tx, command),
+      },
+      [MessageTypes.RefundAccount]: { unexpectedFailures: [], run: (tx, command) => refundAccount(tx, command) },
     },
-    [MessageTypes.RefundAccount]: { unexpectedFailures: [], run: (tx, command) => refundAccount(tx, command) },
-  }),
+  ),
   {
     type: MessageTypes.CustomerRegistered,
     handle: (tx, envelope) => openAccount(tx, payloadOf<typeof MessageTypes.CustomerRegistered>(envelope)),

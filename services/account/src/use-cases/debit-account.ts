@@ -16,7 +16,8 @@ export const debitAccount = async (tx: AccountExecutor, command: AccountMessages
   await lockOrOpenAccount(tx, customerId);
   const decision = decideDebit(await findOperations(tx, orderId));
   if (decision.action === 'repeat') return debitOutcome(decision.operation);
-  if (decision.action === 'refuse') return debitOutcome(await recordOperation(tx, failedDebit({ orderId, customerId }, amount, decision.reason)));
+  if (decision.action === 'refuse')
+    return debitOutcome(await recordOperation(tx, failedDebit({ orderId, customerId }, amount, decision.reason)));
 
   const change = debit(amount, orderId);
   if (!change.ok) return debitOutcome(await recordOperation(tx, failedDebit({ orderId, customerId }, amount, change.failure)));

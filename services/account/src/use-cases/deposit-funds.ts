@@ -50,15 +50,21 @@ const applyDeposit = async (tx: AccountExecutor, customerId: string, change: Bal
 export const depositFunds = async (db: AccountDb, command: DepositCommand): Promise<DepositReceipt> => {
   const change = deposit(command.amount);
   if (!change.ok) {
-    throw validationFailed('The amount is out of range', [{ path: 'body.amount', message: `must be an integer from ${MIN_AMOUNT} to ${MAX_DEPOSIT}` }]);
+    throw validationFailed('The amount is out of range', [
+      { path: 'body.amount', message: `must be an integer from ${MIN_AMOUNT} to ${MAX_DEPOSIT}` },
+    ]);
   }
   const { customerId, amount, idempotencyKey } = command;
   return db.transaction(async (tx) => {
     if (idempotencyKey === undefined) return { ...(await applyDeposit(tx, customerId, change.value)), replayed: false };
-    const result = await executeIdempotently(tx, { customerId, route: DEPOSIT_ROUTE, key: idempotencyKey, request: { amount } }, async () => ({
-      statusCode: 201,
-      body: toStored(await applyDeposit(tx, customerId, change.value)),
-    }));
+    const result = await executeIdempotently(
+      tx,
+      { customerId, route: DEPOSIT_ROUTE, key: idempotencyKey, request: { amount } },
+      async () => ({
+        statusCode: 201,
+        body: toStored(await applyDeposit(tx, customerId, change.value)),
+      }),
+    );
     return { ...fromStored(result.body), replayed: result.replayed };
   });
 };

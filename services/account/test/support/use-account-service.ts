@@ -11,4 +11,3 @@ export const useAccountParticipant = (): { service: AccountServiceUnderTest; par
   const participant = useStarted(async () => participantOf(service));
   return { service, participant };
 };
-

@@ -6,7 +6,6 @@ import { emailComparisonKey } from '../domain/registration-rules.js';
 import { customers } from './schema.js';
 import type { CustomerExecutor } from './customer-database.js';
 
-
 const EMAIL_INDEX = 'customers_email_lower_key';
 
 const publicColumns = {
@@ -47,7 +46,8 @@ export const insertCustomer = async (executor: CustomerExecutor, customer: NewCu
     const rows = await executor.insert(customers).values(customer).returning(publicColumns);
     return rows[0] as Customer;
   } catch (error) {
-    if (isUniqueViolation(error, EMAIL_INDEX)) throw new AppError(CustomerErrors.EMAIL_TAKEN, 409, { detail: 'This email is already registered' });
+    if (isUniqueViolation(error, EMAIL_INDEX))
+      throw new AppError(CustomerErrors.EMAIL_TAKEN, 409, { detail: 'This email is already registered' });
     throw error;
   }
 };
@@ -65,7 +65,12 @@ export const insertCustomerUnlessEmailTaken = async (executor: CustomerExecutor,
  * Swaps a password hash for a stronger one of the same password, only while the row still holds the hash that was
  * checked: a password changed meanwhile (e.g. by the admin bootstrap) is never overwritten with an older one.
  */
-export const replacePasswordHash = (executor: CustomerExecutor, customerId: string, checkedHash: string, newHash: string): Promise<unknown> =>
+export const replacePasswordHash = (
+  executor: CustomerExecutor,
+  customerId: string,
+  checkedHash: string,
+  newHash: string,
+): Promise<unknown> =>
   executor
     .update(customers)
     .set({ passwordHash: newHash })

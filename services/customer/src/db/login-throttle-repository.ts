@@ -17,7 +17,10 @@ const stateOf = (row: { failures: number; lastFailureAt: Date; lockedUntil: Date
 const matches = ({ scope, key }: ThrottleKey) => and(eq(loginThrottles.scope, scope), eq(loginThrottles.key, key));
 
 /** The stored state of each key, in the order given (undefined where no row exists). A plain read: no lock. */
-export const readThrottles = async (executor: CustomerExecutor, keys: readonly ThrottleKey[]): Promise<Array<ThrottleState | undefined>> => {
+export const readThrottles = async (
+  executor: CustomerExecutor,
+  keys: readonly ThrottleKey[],
+): Promise<Array<ThrottleState | undefined>> => {
   const rows = await executor
     .select()
     .from(loginThrottles)
@@ -44,7 +47,10 @@ export const lockThrottles = async (
   for (const key of ordered) {
     if (createMissing) {
       // A placeholder with no failures yet: the caller's update sets its real state in the same transaction.
-      await tx.insert(loginThrottles).values({ ...key, failures: 0, lastFailureAt: now }).onConflictDoNothing();
+      await tx
+        .insert(loginThrottles)
+        .values({ ...key, failures: 0, lastFailureAt: now })
+        .onConflictDoNothing();
     }
     const rows = await tx.select().from(loginThrottles).where(matches(key)).for('update');
     states.set(key, rows[0] ? stateOf(rows[0]) : undefined);

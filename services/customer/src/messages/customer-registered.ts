@@ -21,4 +21,5 @@ export const customerRegisteredEvents = (customer: Customer): Envelope<CustomerM
   );
 
 /** Call in the transaction that inserted the customer: the event exists if and only if the customer does. */
-export const publishCustomerRegistered = (tx: SqlExecutor, customer: Customer): Promise<void> => enqueueMessages(tx, customerRegisteredEvents(customer));
+export const publishCustomerRegistered = (tx: SqlExecutor, customer: Customer): Promise<void> =>
+  enqueueMessages(tx, customerRegisteredEvents(customer));

@@ -53,7 +53,12 @@ export const sealJwk = (jwk: JWK, encryptionKey: KeyObject, slot: SealedKeySlot)
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv(CIPHER, encryptionKey, iv, { authTagLength: TAG_BYTES }).setAAD(additionalDataOf(slot));
   const ciphertext = Buffer.concat([cipher.update(JSON.stringify(jwk), 'utf8'), cipher.final()]);
-  return { sealed: SEALING_SCHEME, iv: iv.toString('base64url'), ciphertext: ciphertext.toString('base64url'), tag: cipher.getAuthTag().toString('base64url') };
+  return {
+    sealed: SEALING_SCHEME,
+    iv: iv.toString('base64url'),
+    ciphertext: ciphertext.toString('base64url'),
+    tag: cipher.getAuthTag().toString('base64url'),
+  };
 };
 
 const decodeMember = (value: unknown, bytes?: number): Buffer => {

@@ -23,13 +23,23 @@ export type BootstrapOutcome = { outcome: 'created' } | { outcome: 'exists'; exi
  * changed, so a restart cannot reset a password the admin has since changed (or put back a leaked default), and
  * replicas racing each other converge through the email's unique index instead of failing.
  */
-export const bootstrapAdmin = async (database: CustomerDatabase, hasher: PasswordHasher, admin: AdminCredentials): Promise<BootstrapOutcome> => {
+export const bootstrapAdmin = async (
+  database: CustomerDatabase,
+  hasher: PasswordHasher,
+  admin: AdminCredentials,
+): Promise<BootstrapOutcome> => {
   const existing = await findCustomerWithCredentialsByEmail(database.db, admin.email);
   if (existing) return { outcome: 'exists', existingRole: existing.role };
 
   const passwordHash = await hasher.hash(admin.password);
   const created = await database.db.transaction(async (tx) => {
-    const inserted = await insertCustomerUnlessEmailTaken(tx, { id: randomUUID(), name: ADMIN_NAME, email: admin.email, passwordHash, role: 'admin' });
+    const inserted = await insertCustomerUnlessEmailTaken(tx, {
+      id: randomUUID(),
+      name: ADMIN_NAME,
+      email: admin.email,
+      passwordHash,
+      role: 'admin',
+    });
     // A new admin is a new customer like any other.
     if (inserted) await publishCustomerRegistered(tx, inserted);
     return inserted;

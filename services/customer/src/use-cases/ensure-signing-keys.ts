@@ -17,8 +17,10 @@ type SigningKeys = [StoredSigningKey, ...StoredSigningKey[]];
 const FIRST_GENERATION = 1;
 
 // Stored keys that do not open are a configuration problem: main.ts stops on them as on a bad variable (exit 78).
-const ENCRYPTION_KEY_MISSING = 'the signing key in the database is sealed, but SIGNING_KEY_ENCRYPTION_KEY is not set: set the key it was sealed with';
-const ENCRYPTION_KEY_WRONG = 'the signing key in the database was sealed with another SIGNING_KEY_ENCRYPTION_KEY: set the key it was sealed with';
+const ENCRYPTION_KEY_MISSING =
+  'the signing key in the database is sealed, but SIGNING_KEY_ENCRYPTION_KEY is not set: set the key it was sealed with';
+const ENCRYPTION_KEY_WRONG =
+  'the signing key in the database was sealed with another SIGNING_KEY_ENCRYPTION_KEY: set the key it was sealed with';
 
 const isPlain = (key: SigningKeyAtRest): key is StoredSigningKey => !isSealedJwk(key.privateJwk);
 
@@ -57,7 +59,12 @@ const sealPlainKeys = async (database: CustomerDatabase, keys: SigningKeyAtRest[
 };
 
 /** With an encryption key, no key stays plain; the rows are read again so every replica opens what was stored. */
-const sealedKeys = async (database: CustomerDatabase, keys: SigningKeyAtRest[], encryptionKey: KeyObject, logger: Logger | undefined): Promise<SigningKeyAtRest[]> => {
+const sealedKeys = async (
+  database: CustomerDatabase,
+  keys: SigningKeyAtRest[],
+  encryptionKey: KeyObject,
+  logger: Logger | undefined,
+): Promise<SigningKeyAtRest[]> => {
   if (!keys.some(isPlain)) return keys;
   const generations = await sealPlainKeys(database, keys, encryptionKey);
   if (generations.length > 0) logger?.info({ generations }, 'sealed the stored signing keys with SIGNING_KEY_ENCRYPTION_KEY');
@@ -69,11 +76,15 @@ const sealedKeys = async (database: CustomerDatabase, keys: SigningKeyAtRest[], 
  * private half rests sealed with SIGNING_KEY_ENCRYPTION_KEY when one is set (ADR 14). Returns every stored key,
  * opened, newest (the signing key) first; throws a ConfigError when a sealed key cannot be opened.
  */
-export const ensureSigningKeys = async (database: CustomerDatabase, { encryptionKey, logger }: SigningKeyOptions = {}): Promise<SigningKeys> => {
+export const ensureSigningKeys = async (
+  database: CustomerDatabase,
+  { encryptionKey, logger }: SigningKeyOptions = {},
+): Promise<SigningKeys> => {
   const stored = await listOrCreateKeys(database, encryptionKey);
   const atRest = encryptionKey === undefined ? stored : await sealedKeys(database, stored, encryptionKey, logger);
   const keys = atRest.map((key) => openKey(key, encryptionKey));
   if (keys.length === 0) throw new Error('no signing key after inserting one');
-  if (encryptionKey === undefined) logger?.warn('the token signing key is stored unencrypted in the database: set SIGNING_KEY_ENCRYPTION_KEY for anything shared');
+  if (encryptionKey === undefined)
+    logger?.warn('the token signing key is stored unencrypted in the database: set SIGNING_KEY_ENCRYPTION_KEY for anything shared');
   return keys as SigningKeys;
 };

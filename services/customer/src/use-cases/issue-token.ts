@@ -22,7 +22,8 @@ export interface IssueTokenDeps {
   logger: { warn(details: object, message: string): void };
 }
 
-const invalidCredentials = (): AppError => new AppError(CustomerErrors.INVALID_CREDENTIALS, 401, { detail: 'The email or password is incorrect' });
+const invalidCredentials = (): AppError =>
+  new AppError(CustomerErrors.INVALID_CREDENTIALS, 401, { detail: 'The email or password is incorrect' });
 
 /**
  * Replaces a hash made at an older, cheaper cost while the password is at hand. The login has already succeeded, so

@@ -45,7 +45,8 @@ export const refuseWhileLocked = async (database: CustomerDatabase, keys: readon
 export const countLoginFailure = (database: CustomerDatabase, keys: readonly ThrottleKey[], now: Date): Promise<void> =>
   database.db.transaction(async (tx) => {
     const states = await lockThrottles(tx, keys, { createMissing: true, now });
-    for (const [index, key] of keys.entries()) await saveThrottle(tx, key, recordFailure(states[index], now, LOGIN_THROTTLE_POLICIES[key.scope]));
+    for (const [index, key] of keys.entries())
+      await saveThrottle(tx, key, recordFailure(states[index], now, LOGIN_THROTTLE_POLICIES[key.scope]));
   });
 
 /**

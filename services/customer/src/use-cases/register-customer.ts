@@ -14,7 +14,11 @@ import type { PasswordHasher } from '../security/password-hashing.js';
  * CustomerRegistered joins the same transaction through the outbox, so the account service hears of exactly the
  * customers that exist; it is sent right after commit by `transaction` (messaging's).
  */
-export const registerCustomer = async (transaction: RunInTransaction<CustomerTx>, hasher: PasswordHasher, registration: Registration): Promise<Customer> => {
+export const registerCustomer = async (
+  transaction: RunInTransaction<CustomerTx>,
+  hasher: PasswordHasher,
+  registration: Registration,
+): Promise<Customer> => {
   const passwordHash = await hasher.hash(registration.password);
   return transaction(async (tx) => {
     const customer = await insertCustomer(tx, {

@@ -18,7 +18,10 @@ export const silentLogger = (): Logger => createLogger({ service: 'customer', le
 /** A logger at info level whose lines the test reads. */
 export const capturingLogger = (): { logger: Logger; lines: string[] } => {
   const lines: string[] = [];
-  return { logger: createLogger({ service: 'customer', level: 'info', destination: { write: (line: string) => void lines.push(line) } }), lines };
+  return {
+    logger: createLogger({ service: 'customer', level: 'info', destination: { write: (line: string) => void lines.push(line) } }),
+    lines,
+  };
 };
 
 export interface CustomerTestApp {

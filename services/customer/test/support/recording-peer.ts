@@ -5,7 +5,10 @@ import type { Envelope } from '@ordering/contracts';
 import { createMessageVerifier, type MessageAuthentication } from '@ordering/messaging';
 import { testPublicKeys, useStarted } from '@ordering/testing';
 
-/** A stand-in for the account service's `POST /internal/messages`: it records every delivery (and whose signature it bears) and acknowledges it. */
+/**
+ * A stand-in for the account service's `POST /internal/messages`: it records every delivery (and whose signature it bears) and
+ * acknowledges it.
+ */
 export interface RecordingPeer {
   url: string;
   received: { path: string | undefined; contentType: string | undefined; authentication: MessageAuthentication; envelope: Envelope }[];
@@ -25,7 +28,12 @@ export const startRecordingPeer = async (): Promise<RecordingPeer> => {
         return typeof value === 'string' ? value : undefined;
       };
       const authentication = verifier.verify(header, body);
-      received.push({ path: request.url, contentType: request.headers['content-type'], authentication, envelope: JSON.parse(body) as Envelope });
+      received.push({
+        path: request.url,
+        contentType: request.headers['content-type'],
+        authentication,
+        envelope: JSON.parse(body) as Envelope,
+      });
       response.writeHead(200, { 'content-type': 'application/json' }).end('{"outcome":"processed"}');
     });
   });

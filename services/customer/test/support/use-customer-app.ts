@@ -13,7 +13,10 @@ export interface CustomerAppUnderTest extends CustomerTestApp {
 export const useCustomerApp = (options: StartOptions | (() => StartOptions) = {}): CustomerAppUnderTest => {
   const testDatabase = useTestDatabase();
   return useStarted(
-    async () => ({ ...(await startCustomerApp(testDatabase.url, typeof options === 'function' ? options() : options)), databaseUrl: testDatabase.url }),
+    async () => ({
+      ...(await startCustomerApp(testDatabase.url, typeof options === 'function' ? options() : options)),
+      databaseUrl: testDatabase.url,
+    }),
     (service) => service.close(),
   );
 };

@@ -77,10 +77,7 @@ const planSchemaRenames = (service: string, schemas: JsonObject, merged: Record<
  * they may reference, the tags, and the bearer security scheme. On a clash the earlier service wins for a
  * path's operation, and a different schema under the same name is renamed in the later service's document.
  */
-export const mergeOpenApiDocuments = (
-  sources: readonly ServiceDocument[],
-  info: OpenApiDocument['info'],
-): OpenApiDocument => {
+export const mergeOpenApiDocuments = (sources: readonly ServiceDocument[], info: OpenApiDocument['info']): OpenApiDocument => {
   const merged: OpenApiDocument = {
     openapi: '3.1.0',
     info,

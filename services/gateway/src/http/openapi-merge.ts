@@ -7,7 +7,7 @@ const FETCH_TIMEOUT_MS = 3000;
 
 const API_INFO: OpenApiDocument['info'] = {
   title: 'Ordering API',
-  description: 'The public API of the ordering backend, served by the gateway. Generated from every service\'s own document.',
+  description: "The public API of the ordering backend, served by the gateway. Generated from every service's own document.",
   version: '0.1.0',
 };
 

@@ -13,7 +13,16 @@ export interface ProxyRoutesOptions {
 }
 
 /** Connection-level headers describe one hop; they are never relayed to the next one. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'transfer-encoding', 'upgrade', 'te', 'trailer']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authorization',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+]);
 
 /**
  * Also never forwarded: `expect: 100-continue` was already answered by this server, which holds the whole body;
@@ -36,7 +45,12 @@ const rawPath = (url: string): string => {
 
 /** Header names the client's `Connection` header declares hop-by-hop (RFC 9110 §7.6.1). */
 const connectionListed = (connection: string | undefined): string[] =>
-  connection ? connection.split(',').map((name) => name.trim().toLowerCase()).filter((name) => name !== '') : [];
+  connection
+    ? connection
+        .split(',')
+        .map((name) => name.trim().toLowerCase())
+        .filter((name) => name !== '')
+    : [];
 
 const appendForwardedFor = (existing: string | string[] | undefined, clientIp: string): string => {
   const previous = Array.isArray(existing) ? existing.join(', ') : existing;

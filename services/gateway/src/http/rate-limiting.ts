@@ -24,7 +24,11 @@ const clientKey = (request: FastifyRequest): string =>
  * process's own (right for a single gateway). Runs as an onRequest hook queued after the route's own onRequest
  * hooks, so the caller is identified first.
  */
-export const registerRateLimiting = async (scope: FastifyInstance, settings: RateLimitSettings, store: SharedRateLimitStore | undefined): Promise<void> => {
+export const registerRateLimiting = async (
+  scope: FastifyInstance,
+  settings: RateLimitSettings,
+  store: SharedRateLimitStore | undefined,
+): Promise<void> => {
   await scope.register(rateLimit, {
     global: true,
     hook: 'onRequest',

@@ -39,4 +39,7 @@ const EDGE_ACCESS: Readonly<Record<PublicRouteKey, EdgeAccess>> = {
 };
 
 /** Every public route, explicitly: the system map's route and upstream, with the edge's access rule. */
-export const ROUTE_TABLE: readonly GatewayRoute[] = PUBLIC_ROUTES.map((route) => ({ ...route, access: EDGE_ACCESS[publicRouteKey(route)] }));
+export const ROUTE_TABLE: readonly GatewayRoute[] = PUBLIC_ROUTES.map((route) => ({
+  ...route,
+  access: EDGE_ACCESS[publicRouteKey(route)],
+}));

@@ -30,7 +30,8 @@ const displayUrl = (url: string): string => {
   return `${parsed.protocol}//${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}`;
 };
 
-const metricOf = <M>(metrics: ServiceMetrics, name: string, create: () => M): M => (metrics.registry.getSingleMetric(name) as M | undefined) ?? create();
+const metricOf = <M>(metrics: ServiceMetrics, name: string, create: () => M): M =>
+  (metrics.registry.getSingleMetric(name) as M | undefined) ?? create();
 
 /**
  * Connects in the background and keeps reconnecting: the gateway starts, gets ready and serves whether or not Redis
@@ -39,11 +40,20 @@ const metricOf = <M>(metrics: ServiceMetrics, name: string, create: () => M): M 
  * then lets the request through uncounted. Fail open, because the whole API must not go down with a cache; the
  * brute-force protection of logins is kept in the customer database, not here.
  */
-export const connectSharedRateLimitStore = (settings: SharedStoreSettings, logger: Logger, metrics: ServiceMetrics): SharedRateLimitStore => {
+export const connectSharedRateLimitStore = (
+  settings: SharedStoreSettings,
+  logger: Logger,
+  metrics: ServiceMetrics,
+): SharedRateLimitStore => {
   const connected = metricOf(
     metrics,
     'rate_limit_store_connected',
-    () => new Gauge({ name: 'rate_limit_store_connected', help: '1 while the shared rate-limit store (Redis) is connected, else 0', registers: [metrics.registry] }),
+    () =>
+      new Gauge({
+        name: 'rate_limit_store_connected',
+        help: '1 while the shared rate-limit store (Redis) is connected, else 0',
+        registers: [metrics.registry],
+      }),
   );
   const bypassed = metricOf(
     metrics,
@@ -72,7 +82,10 @@ export const connectSharedRateLimitStore = (settings: SharedStoreSettings, logge
     const now = Date.now();
     if (now - lastWarningAt < WARNING_INTERVAL_MS) return;
     lastWarningAt = now;
-    logger.warn({ store: where, bypassedRequests: bypassedSinceWarning, ...fields }, 'rate-limit store unreachable: requests are served without the shared limit (fail open)');
+    logger.warn(
+      { store: where, bypassedRequests: bypassedSinceWarning, ...fields },
+      'rate-limit store unreachable: requests are served without the shared limit (fail open)',
+    );
     bypassedSinceWarning = 0;
   };
 

@@ -34,7 +34,8 @@ export interface TestUpstream {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const inChunks = (text: string, size = 16): string[] => Array.from({ length: Math.ceil(text.length / size) }, (_, index) => text.slice(index * size, (index + 1) * size));
+const inChunks = (text: string, size = 16): string[] =>
+  Array.from({ length: Math.ceil(text.length / size) }, (_, index) => text.slice(index * size, (index + 1) * size));
 
 /** Headers and a first part of the announced body go out; then the connection is dropped. */
 const breakOff = (reply: FastifyReply): FastifyReply => {
@@ -99,7 +100,11 @@ export const startUpstream = async (name: string): Promise<TestUpstream> => {
       headers: request.headers,
       bodyBase64: body ? body.toString('base64') : null,
     };
-    if (request.headers['x-test-chunked'] !== undefined) return reply.status(status).type('application/json').send(Readable.from(inChunks(JSON.stringify(echo))));
+    if (request.headers['x-test-chunked'] !== undefined)
+      return reply
+        .status(status)
+        .type('application/json')
+        .send(Readable.from(inChunks(JSON.stringify(echo))));
     return reply.status(status).send(echo);
   });
 

@@ -9,14 +9,20 @@ const forgetReceived = (gateway: GatewayHarness): void => {
 
 /** One gateway for the enclosing suite; every test starts with echo servers that have received nothing yet. */
 export const useGateway = (options: HarnessOptions = {}): GatewayHarness => {
-  const gateway = useStarted(() => startGateway(options), (started) => started.close());
+  const gateway = useStarted(
+    () => startGateway(options),
+    (started) => started.close(),
+  );
   beforeEach(() => forgetReceived(gateway));
   return gateway;
 };
 
 /** A fresh gateway for every test, for state (rate-limit counters, documents) no test may leave to the next. */
 export const useGatewayPerTest = (options: HarnessOptions = {}): GatewayHarness =>
-  useStartedPerTest(() => startGateway(options), (started) => started.close());
+  useStartedPerTest(
+    () => startGateway(options),
+    (started) => started.close(),
+  );
 
 /** For tests that start a gateway of their own settings: it is closed after each test. */
 export const useGatewayStarter = () => stoppedAfterEachTest(startGateway, (gateway) => gateway.close());

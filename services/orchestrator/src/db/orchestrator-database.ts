@@ -3,7 +3,12 @@ import * as schema from './schema.js';
 
 export type OrchestratorDatabase = Database<typeof schema>;
 
-export const connectOrchestratorDatabase = (url: string, poolSize: number, logger: Logger, metrics?: ServiceMetrics): OrchestratorDatabase =>
+export const connectOrchestratorDatabase = (
+  url: string,
+  poolSize: number,
+  logger: Logger,
+  metrics?: ServiceMetrics,
+): OrchestratorDatabase =>
   connectDatabase({ url, schema, logger, maxConnections: poolSize, applicationName: 'orchestrator', ...(metrics ? { metrics } : {}) });
 
 /** A transaction of the orchestrator database, as `messaging.transaction` hands it to its work. */

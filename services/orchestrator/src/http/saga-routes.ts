@@ -57,7 +57,11 @@ export const registerSagaRoutes = (app: HttpServer, routeDeps: SagaRouteDeps): v
       const principal = principalOf(request);
       const started = await startCheckout(deps, principal, request.body, request.headers['idempotency-key']);
       const wait = request.query.wait ?? 0;
-      if (wait === 0) return reply.status(started.statusCode === 200 ? 200 : 202).header('location', sagaLocation(started.saga)).send(started.saga);
+      if (wait === 0)
+        return reply
+          .status(started.statusCode === 200 ? 200 : 202)
+          .header('location', sagaLocation(started.saga))
+          .send(started.saga);
       return answer(reply, await awaitTerminalSaga(deps, principal, started.saga, wait), true);
     },
   );

@@ -8,10 +8,7 @@ export const SAGA_STATUSES = ['RUNNING', 'COMPENSATING', 'COMPLETED', 'ABORTED']
 export const CheckoutBody = Type.Object(
   {
     items: Type.Array(
-      Type.Object(
-        { menuItemId: Uuid, quantity: Type.Integer({ minimum: 1, maximum: 100 }) },
-        { additionalProperties: false },
-      ),
+      Type.Object({ menuItemId: Uuid, quantity: Type.Integer({ minimum: 1, maximum: 100 }) }, { additionalProperties: false }),
       { minItems: 1, maxItems: 20 },
     ),
   },
@@ -20,7 +17,9 @@ export const CheckoutBody = Type.Object(
 export type CheckoutBody = Static<typeof CheckoutBody>;
 
 export const WaitQuery = Type.Object({
-  wait: Type.Optional(Type.Integer({ minimum: 0, maximum: 30, description: 'Hold the request up to this many seconds until the saga is terminal' })),
+  wait: Type.Optional(
+    Type.Integer({ minimum: 0, maximum: 30, description: 'Hold the request up to this many seconds until the saga is terminal' }),
+  ),
 });
 
 export const IdempotencyHeaders = Type.Object({

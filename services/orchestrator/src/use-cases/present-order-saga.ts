@@ -5,7 +5,10 @@ import { Type, type Static } from 'typebox';
 const { sagaId, type, status, reason, steps, createdAt, updatedAt } = SagaJsonSchema.properties;
 
 /** The API's Saga resource (see docs/api.md): a saga's business key is its order id; its owner is not shown. */
-export const OrderSagaJsonSchema = Type.Object({ sagaId, type, orderId: Uuid, status, reason, steps, createdAt, updatedAt }, { additionalProperties: false });
+export const OrderSagaJsonSchema = Type.Object(
+  { sagaId, type, orderId: Uuid, status, reason, steps, createdAt, updatedAt },
+  { additionalProperties: false },
+);
 export type OrderSagaJson = Static<typeof OrderSagaJsonSchema>;
 
 export const presentOrderSaga = (view: SagaView, definition: SagaDefinition): OrderSagaJson => {

@@ -32,13 +32,23 @@ export const startCheckout = async (
     const begin = async () => {
       const orderId = randomUUID();
       const data: CheckoutData = { orderId, customerId: principal.customerId, items: request.items };
-      const view = await deps.engine.start(tx, { type: checkoutSaga.type, businessKey: orderId, ownerId: principal.customerId, data, headers: currentTraceHeaders() });
+      const view = await deps.engine.start(tx, {
+        type: checkoutSaga.type,
+        businessKey: orderId,
+        ownerId: principal.customerId,
+        data,
+        headers: currentTraceHeaders(),
+      });
       return { statusCode: 202, body: presentOrderSaga(view, checkoutSaga) };
     };
     if (!idempotencyKey) {
       const started = await begin();
       return { statusCode: started.statusCode, saga: started.body };
     }
-    const result = await executeIdempotently(tx, { customerId: principal.customerId, route: CHECKOUT_ROUTE, key: idempotencyKey, request }, begin);
+    const result = await executeIdempotently(
+      tx,
+      { customerId: principal.customerId, route: CHECKOUT_ROUTE, key: idempotencyKey, request },
+      begin,
+    );
     return { statusCode: result.statusCode, saga: result.body };
   });

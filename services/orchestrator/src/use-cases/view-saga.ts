@@ -10,7 +10,11 @@ const present = (engine: SagaEngine, view: SagaView): OrderSagaJson => {
 };
 
 /** The owner or an admin sees a saga; anyone else gets the same 404 as for a missing one. */
-export const viewSaga = async (deps: { database: OrchestratorDatabase; engine: SagaEngine }, principal: Principal, sagaId: string): Promise<OrderSagaJson> => {
+export const viewSaga = async (
+  deps: { database: OrchestratorDatabase; engine: SagaEngine },
+  principal: Principal,
+  sagaId: string,
+): Promise<OrderSagaJson> => {
   const view = await findSaga(deps.database.db, sagaId);
   if (!view || (principal.role !== 'admin' && view.saga.ownerId !== principal.customerId)) throw notFound('No such saga');
   return present(deps.engine, view);

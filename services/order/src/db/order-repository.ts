@@ -126,11 +126,7 @@ export const createOrderRepository = ({ db }: Pick<OrderDatabase, 'db'>): OrderR
     findMenuItems: (ids) => findMenuItemsWith(db, ids),
 
     async listMenu() {
-      const rows = await db
-        .select()
-        .from(menuItems)
-        .where(eq(menuItems.available, true))
-        .orderBy(asc(menuItems.kind), asc(menuItems.name));
+      const rows = await db.select().from(menuItems).where(eq(menuItems.available, true)).orderBy(asc(menuItems.kind), asc(menuItems.name));
       return rows.map(toMenuItem);
     },
   };

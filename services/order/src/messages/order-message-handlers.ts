@@ -20,19 +20,22 @@ export interface OrderMessageDeps {
 
 /** The order service's part in the checkout and cancel-order sagas: one handler per command it owns. */
 export const createOrderMessageHandlers = ({ logger }: OrderMessageDeps): MessageHandler<OrderTx>[] =>
-  participantCommandHandlers({ service: ORDER_CONSUMER, logger, replyKey: 'orderId' }, {
-    [MessageTypes.CreatePendingOrder]: {
-      // UNKNOWN_MENU_ITEM is the customer's; a tombstone's reason is a saga that gave up first.
-      unexpectedFailures: [ORDER_ID_CONFLICT],
-      run: (tx, command) => createPendingOrder(tx, command),
+  participantCommandHandlers(
+    { service: ORDER_CONSUMER, logger, replyKey: 'orderId' },
+    {
+      [MessageTypes.CreatePendingOrder]: {
+        // UNKNOWN_MENU_ITEM is the customer's; a tombstone's reason is a saga that gave up first.
+        unexpectedFailures: [ORDER_ID_CONFLICT],
+        run: (tx, command) => createPendingOrder(tx, command),
+      },
+      [MessageTypes.ApproveOrder]: { unexpectedFailures: 'all', run: (tx, command) => approveOrder(tx, command) },
+      [MessageTypes.RejectOrder]: { unexpectedFailures: 'all', run: (tx, command) => rejectOrder(tx, command) },
+      [MessageTypes.BeginCancel]: {
+        // NOT_FOUND and ORDER_NOT_CANCELLABLE answer what the customer asked for.
+        unexpectedFailures: [],
+        run: (tx, command) => beginCancel(tx, command),
+      },
+      [MessageTypes.ConfirmCancel]: { unexpectedFailures: 'all', run: (tx, command) => confirmCancel(tx, command) },
+      [MessageTypes.UndoCancel]: { unexpectedFailures: 'all', run: (tx, command) => undoCancel(tx, command) },
     },
-    [MessageTypes.ApproveOrder]: { unexpectedFailures: 'all', run: (tx, command) => approveOrder(tx, command) },
-    [MessageTypes.RejectOrder]: { unexpectedFailures: 'all', run: (tx, command) => rejectOrder(tx, command) },
-    [MessageTypes.BeginCancel]: {
-      // NOT_FOUND and ORDER_NOT_CANCELLABLE answer what the customer asked for.
-      unexpectedFailures: [],
-      run: (tx, command) => beginCancel(tx, command),
-    },
-    [MessageTypes.ConfirmCancel]: { unexpectedFailures: 'all', run: (tx, command) => confirmCancel(tx, command) },
-    [MessageTypes.UndoCancel]: { unexpectedFailures: 'all', run: (tx, command) => undoCancel(tx, command) },
-  });
+  );

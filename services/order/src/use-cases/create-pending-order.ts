@@ -21,9 +21,17 @@ const withCurrency = (outcome: StepOutcome<{ total: number }>): CreationOutcome 
  * id has neither yet and returns what it has otherwise. The lock makes copies of this command and a RejectOrder for
  * the same id queue, so the second statement sees what they committed.
  */
-export const createPendingOrder = async (tx: OrderExecutor, command: OrderMessages.CreatePendingOrder, now = new Date()): Promise<CreationOutcome> => {
+export const createPendingOrder = async (
+  tx: OrderExecutor,
+  command: OrderMessages.CreatePendingOrder,
+  now = new Date(),
+): Promise<CreationOutcome> => {
   const { orderId, customerId, items } = command;
-  const menu = await lockOrderIdReadingMenu(tx, orderId, items.map((item) => item.menuItemId));
+  const menu = await lockOrderIdReadingMenu(
+    tx,
+    orderId,
+    items.map((item) => item.menuItemId),
+  );
   const priced = priceOrder(menu, items);
   // A repeat is answered as the first time (the statement then wrote nothing).
   if (!priced.ok) {

@@ -26,7 +26,9 @@ export const participantOf = (service: OrderServiceUnderTest, logger: Logger = s
       return result.rows[0];
     },
     async tombstoneOf(orderId) {
-      const result = await pool.query<{ cause: string; reason: string }>('select cause, reason from order_tombstones where order_id = $1', [orderId]);
+      const result = await pool.query<{ cause: string; reason: string }>('select cause, reason from order_tombstones where order_id = $1', [
+        orderId,
+      ]);
       return result.rows[0];
     },
   };

@@ -4,10 +4,15 @@ import { startOrderService, type OrderServiceUnderTest, type OrderServiceOptions
 
 /** The order service for the enclosing suite: started before its tests on a database of its own, closed after them. */
 export const useOrderService = (options: OrderServiceOptions = {}): OrderServiceUnderTest =>
-  useStarted(() => startOrderService(options), (service) => service.close());
+  useStarted(
+    () => startOrderService(options),
+    (service) => service.close(),
+  );
 
 /** The service, and the saga participant inside it driven as the orchestrator drives it. */
-export const useOrderParticipant = (options: OrderServiceOptions = {}): { service: OrderServiceUnderTest; participant: OrderParticipant } => {
+export const useOrderParticipant = (
+  options: OrderServiceOptions = {},
+): { service: OrderServiceUnderTest; participant: OrderParticipant } => {
   const service = useOrderService(options);
   const participant = useStarted(async () => participantOf(service));
   return { service, participant };

@@ -27,7 +27,10 @@ export const DEAD_LETTER_HEADERS = {
 /** On normal and retry deliveries: how many times the message has been delivered so far (absent = first). */
 export const ATTEMPTS_HEADER = 'x-attempts';
 
-/** The dead-letter id a replayed copy carries: its consumer gives it a fresh round of attempts, and parks it under that id again if it fails. */
+/**
+ * The dead-letter id a replayed copy carries: its consumer gives it a fresh round of attempts, and parks it under that id again if it
+ * fails.
+ */
 export const REPLAYED_FROM_HEADER = 'x-replayed-from';
 
 /**
@@ -47,7 +50,10 @@ const consumerQueue = (namespace: string, service: string, kind: ConsumerQueue['
   return Object.freeze({ queue, retry: `${queue}.retry`, dlq: `${queue}.dlq`, service, kind });
 };
 
-/** The queues `service` consumes: `${ns}.${service}.commands` always; `${ns}.${service}.events` when it subscribes to an event in the catalog. */
+/**
+ * The queues `service` consumes: `${ns}.${service}.commands` always; `${ns}.${service}.events` when it subscribes to an event in the
+ * catalog.
+ */
 export const consumerQueuesOf = (service: string, namespace: string = DEFAULT_NAMESPACE): ConsumerQueue[] => [
   consumerQueue(namespace, service, 'commands'),
   ...(subscribedEventsOf(service).length > 0 ? [consumerQueue(namespace, service, 'events')] : []),

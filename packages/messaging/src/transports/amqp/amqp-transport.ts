@@ -49,7 +49,9 @@ export const createAmqpTransport = (options: AmqpTransportOptions): Transport =>
   let current: ConfirmPublisher | undefined;
 
   const stopPublishing = connection.onConnected(async (model) => {
-    const publisher = createConfirmPublisher(await model.createConfirmChannel(), (error) => log.warn({ err: error }, 'the broker closed the publish channel'));
+    const publisher = createConfirmPublisher(await model.createConfirmChannel(), (error) =>
+      log.warn({ err: error }, 'the broker closed the publish channel'),
+    );
     publisher.channel.once('close', () => {
       if (current !== publisher) return;
       current = undefined;

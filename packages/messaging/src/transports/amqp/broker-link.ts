@@ -56,7 +56,11 @@ const DEFAULT_BACKOFF: BackoffSettings = { baseMs: 200, maxMs: 5_000 };
 const brokerConnectedGauge = (metrics: ServiceMetrics): Gauge => {
   const existing = metrics.registry.getSingleMetric('broker_connected');
   if (existing instanceof Gauge) return existing;
-  return new Gauge({ name: 'broker_connected', help: '1 while the message broker connection is up and its topology declared, else 0', registers: [metrics.registry] });
+  return new Gauge({
+    name: 'broker_connected',
+    help: '1 while the message broker connection is up and its topology declared, else 0',
+    registers: [metrics.registry],
+  });
 };
 
 export const createBrokerLink = (options: BrokerConnectionOptions): BrokerLink => {

@@ -31,7 +31,11 @@ export const createConfirmPublisher = (channel: ConfirmChannel, onFailure: (erro
   });
   channel.on('return', (message) => {
     const id = message.properties.messageId as string | undefined;
-    if (id) returned.set(id, `unroutable: no queue is bound to '${message.fields.exchange || '(default exchange)'}' with key '${message.fields.routingKey}'`);
+    if (id)
+      returned.set(
+        id,
+        `unroutable: no queue is bound to '${message.fields.exchange || '(default exchange)'}' with key '${message.fields.routingKey}'`,
+      );
   });
   channel.once('close', () => {
     state.closed = true;
@@ -42,7 +46,8 @@ export const createConfirmPublisher = (channel: ConfirmChannel, onFailure: (erro
     returned.delete(messageId);
     if (!error) return unroutable ? new PublishRejectedError(messageId, unroutable) : undefined;
     const nacked = error instanceof Error && error.message === 'message nacked';
-    if (!nacked && !state.failure) return new TransportUnavailableError('rabbitmq', 'the connection was lost before the broker confirmed the message');
+    if (!nacked && !state.failure)
+      return new TransportUnavailableError('rabbitmq', 'the connection was lost before the broker confirmed the message');
     return new PublishRejectedError(messageId, state.failure?.message ?? 'the broker nacked it');
   };
 

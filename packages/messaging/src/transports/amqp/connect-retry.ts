@@ -16,7 +16,8 @@ const reportConnected = (link: BrokerLink): void => {
   link.setConnected(true);
   link.attemptFailures.reset();
   if (downSince === undefined) log.info({ namespace }, 'connected to the broker, topology declared');
-  else log.info({ namespace, downForMs: Date.now() - downSince }, 'broker connection restored, topology declared and consumers resubscribed');
+  else
+    log.info({ namespace, downForMs: Date.now() - downSince }, 'broker connection restored, topology declared and consumers resubscribed');
   notifyAvailable(link);
 };
 

@@ -37,9 +37,18 @@ export const listQueuedDeadLetters = async (
   });
 };
 
-export const findQueuedDeadLetter = async (brokerUrl: string, id: string, options: DeadLetterQueueOptions = {}): Promise<QueuedDeadLetter | undefined> =>
+export const findQueuedDeadLetter = async (
+  brokerUrl: string,
+  id: string,
+  options: DeadLetterQueueOptions = {},
+): Promise<QueuedDeadLetter | undefined> =>
   withConnection(brokerUrl, (connection) =>
-    withLocated(() => connection.createChannel(), id, options, async (_channel, located) => toDeadLetter(located.consumerQueue, located.message)),
+    withLocated(
+      () => connection.createChannel(),
+      id,
+      options,
+      async (_channel, located) => toDeadLetter(located.consumerQueue, located.message),
+    ),
   );
 
 /**
@@ -52,8 +61,14 @@ export const replayQueuedDeadLetter = async (
   id: string,
   options: DeadLetterQueueOptions & { message?: unknown; operatorToken?: string | undefined } = {},
 ): Promise<ReplayedDeadLetter | undefined> => {
-  if (options.message !== undefined && !isRepairedMessage(options.message)) throw new TypeError('A repaired message must be a JSON object (an envelope)');
+  if (options.message !== undefined && !isRepairedMessage(options.message))
+    throw new TypeError('A repaired message must be a JSON object (an envelope)');
   return withConnection(brokerUrl, (connection) =>
-    withLocated(() => connection.createConfirmChannel(), id, options, (channel, located) => replayCopy(channel, id, located, options.message, options.operatorToken)),
+    withLocated(
+      () => connection.createConfirmChannel(),
+      id,
+      options,
+      (channel, located) => replayCopy(channel, id, located, options.message, options.operatorToken),
+    ),
   );
 };

@@ -42,7 +42,11 @@ const publishConfirmed = (channel: ConfirmChannel, queue: string, content: Buffe
 /** The original's own signature still fits its untouched body: a replay keeps it, so its sender stays proven. */
 const originalSignature = (message: Message): Record<string, unknown> => {
   const headers = headersOf(message);
-  return Object.fromEntries([SENDER_HEADER, SIGNATURE_HEADER, OPERATOR_SIGNATURE_HEADER].filter((name) => headers[name] !== undefined).map((name) => [name, headers[name]]));
+  return Object.fromEntries(
+    [SENDER_HEADER, SIGNATURE_HEADER, OPERATOR_SIGNATURE_HEADER]
+      .filter((name) => headers[name] !== undefined)
+      .map((name) => [name, headers[name]]),
+  );
 };
 
 /** A repaired body has no sender's signature: the operator vouches for it, with the operator token. */
@@ -62,7 +66,13 @@ export class RepairedMessageRefusedError extends Error {
   }
 }
 
-export const replayCopy = async (channel: ConfirmChannel, id: string, located: Located, repaired: unknown, operatorToken: string | undefined): Promise<ReplayedDeadLetter> => {
+export const replayCopy = async (
+  channel: ConfirmChannel,
+  id: string,
+  located: Located,
+  repaired: unknown,
+  operatorToken: string | undefined,
+): Promise<ReplayedDeadLetter> => {
   const { message, consumerQueue } = located;
   const body = repaired === undefined ? parseBody(message.content) : repaired;
   const content = repaired === undefined ? message.content : Buffer.from(JSON.stringify(repaired));

@@ -21,7 +21,10 @@ const headerReaderOf =
   };
 
 /** Who the signature says sent it; or, for a delivery it does not vouch for, why it is parked without being read. */
-export const authenticationOf = (verifier: MessageVerifier, message: ConsumeMessage): Pick<ConsumeOptions, 'sender' | 'unauthenticated'> => {
+export const authenticationOf = (
+  verifier: MessageVerifier,
+  message: ConsumeMessage,
+): Pick<ConsumeOptions, 'sender' | 'unauthenticated'> => {
   const authentication = verifier.verify(headerReaderOf(message), message.content);
   return authentication.ok ? consumeOptionsOf(authentication.value) : { unauthenticated: authentication.failure };
 };

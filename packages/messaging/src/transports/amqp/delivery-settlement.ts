@@ -20,7 +20,11 @@ export const settleDelivery = (log: Logger, subscription: Subscription, message:
 };
 
 /** Parks a copy of the delivery in its queue's DLQ, the error and attempts in headers; resolves with the dead letter's id. */
-export const parkInDeadLetterQueue = async (subscription: Subscription, message: ConsumeMessage, parked: ParkedMessage): Promise<string> => {
+export const parkInDeadLetterQueue = async (
+  subscription: Subscription,
+  message: ConsumeMessage,
+  parked: ParkedMessage,
+): Promise<string> => {
   // A replay that fails again keeps the id the operator already knows it by.
   const id = parked.deadLetterId ?? randomUUID();
   const headers = {

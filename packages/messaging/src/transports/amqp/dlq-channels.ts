@@ -23,7 +23,10 @@ export const closeQuietly = (channel: Channel): Promise<void> => channel.close()
  * Opens a fresh channel on one DLQ and checks it passively (never declares it: its arguments belong to the
  * topology). A DLQ that does not exist yet closes that channel with 404; it simply holds nothing.
  */
-export const openQueue = async <C extends Channel>(open: () => Promise<C>, queue: string): Promise<{ channel: C; depth: number } | undefined> => {
+export const openQueue = async <C extends Channel>(
+  open: () => Promise<C>,
+  queue: string,
+): Promise<{ channel: C; depth: number } | undefined> => {
   const channel = await open();
   channel.on('error', () => {});
   try {
@@ -37,7 +40,12 @@ export const openQueue = async <C extends Channel>(open: () => Promise<C>, queue
 };
 
 /** `basic.get` without auto-ack until the queue is empty or `limit` messages are held (unacked) on the channel. */
-export const getUpTo = async (channel: Channel, queue: string, limit: number, stop?: (message: GetMessage) => boolean): Promise<GetMessage[]> => {
+export const getUpTo = async (
+  channel: Channel,
+  queue: string,
+  limit: number,
+  stop?: (message: GetMessage) => boolean,
+): Promise<GetMessage[]> => {
   const held: GetMessage[] = [];
   while (held.length < limit) {
     const message = await channel.get(queue, { noAck: false });

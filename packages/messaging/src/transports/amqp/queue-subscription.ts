@@ -8,13 +8,16 @@ const subscribe = async (context: AmqpConsumerContext, model: ChannelModel, queu
   const { log, state, connection } = context;
   const subscription: Subscription = {
     queue,
-    publisher: createConfirmPublisher(await model.createConfirmChannel(), (error) => log.warn({ err: error, queue: queue.queue }, 'the broker closed a consumer channel')),
+    publisher: createConfirmPublisher(await model.createConfirmChannel(), (error) =>
+      log.warn({ err: error, queue: queue.queue }, 'the broker closed a consumer channel'),
+    ),
     consumerTag: undefined,
   };
   subscription.publisher.channel.once('close', () => {
     state.subscriptions.delete(subscription);
     // A channel-level failure leaves the connection up without this subscription: start over on a fresh one.
-    if (subscription.publisher.failure && !state.stopping) connection.recycle(`the consumer channel of ${queue.queue} was closed by the broker`);
+    if (subscription.publisher.failure && !state.stopping)
+      connection.recycle(`the consumer channel of ${queue.queue} was closed by the broker`);
   });
   state.subscriptions.add(subscription);
   await subscription.publisher.channel.prefetch(context.prefetch);

@@ -25,7 +25,16 @@ const OK = new Set([200]);
  * or on a kept-alive socket the receiver had just closed: the next replica gets the message. Resending is safe
  * in any case, the receiver's inbox drops duplicates.
  */
-const TRY_NEXT_REPLICA = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET']);
+const TRY_NEXT_REPLICA = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNRESET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_SOCKET',
+]);
 
 const isUnreachable = (error: unknown): boolean => errorCodes(error).some((code) => TRY_NEXT_REPLICA.has(code));
 
@@ -54,7 +63,14 @@ export const createHttpTransport = (options: HttpTransportOptions): Transport =>
   });
   const nextReplica = new Map<string, number>();
   /** POSTs `body` to `path`; resolves with the answer's text when its status is one of `accepted`. */
-  const post = async (destination: string, url: string, path: string, body: string, headers: Record<string, string>, accepted: ReadonlySet<number>): Promise<string> => {
+  const post = async (
+    destination: string,
+    url: string,
+    path: string,
+    body: string,
+    headers: Record<string, string>,
+    accepted: ReadonlySet<number>,
+  ): Promise<string> => {
     const response = await request(`${url}${path}`, {
       method: 'POST',
       dispatcher: agent,
@@ -99,8 +115,10 @@ export const createHttpTransport = (options: HttpTransportOptions): Transport =>
 
   /** What one message's outcome in a batch means for its sender: delivered, or the error a push alone would have met. */
   const errorOf = (destination: string, url: string, outcome: BatchOutcome): unknown => {
-    if (outcome === 'retry') return new DeliveryFailedError(destination, url, 503, 'the receiver could not take this message of the batch now');
-    if (outcome === 'unauthenticated') return new DeliveryFailedError(destination, url, 401, 'the receiver refused the signature of this message of the batch');
+    if (outcome === 'retry')
+      return new DeliveryFailedError(destination, url, 503, 'the receiver could not take this message of the batch now');
+    if (outcome === 'unauthenticated')
+      return new DeliveryFailedError(destination, url, 401, 'the receiver refused the signature of this message of the batch');
     return undefined;
   };
 
@@ -118,13 +136,26 @@ export const createHttpTransport = (options: HttpTransportOptions): Transport =>
         return await toSomeReplica(destination, async (url) => {
           const text = await post(destination, url, MESSAGE_BATCH_PATH, encodeBatch(messages), {}, OK);
           const outcomes = decodeBatchOutcomes(text, envelopes.length);
-          if (!outcomes) throw new DeliveryFailedError(destination, url, 200, `the receiver's answer to a batch is not understood: ${text.slice(0, MAX_ERROR_BODY)}`);
+          if (!outcomes)
+            throw new DeliveryFailedError(
+              destination,
+              url,
+              200,
+              `the receiver's answer to a batch is not understood: ${text.slice(0, MAX_ERROR_BODY)}`,
+            );
           return outcomes.map((outcome) => errorOf(destination, url, outcome));
         });
       } catch (error) {
         // A receiver from before batches (404): each message goes on its own, as it always did.
         if (!(error instanceof DeliveryFailedError && error.statusCode === 404)) throw error;
-        return Promise.all(envelopes.map((envelope) => publish(envelope).then(() => undefined, (failure: unknown) => failure)));
+        return Promise.all(
+          envelopes.map((envelope) =>
+            publish(envelope).then(
+              () => undefined,
+              (failure: unknown) => failure,
+            ),
+          ),
+        );
       }
     },
     async close() {

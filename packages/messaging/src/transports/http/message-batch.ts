@@ -47,7 +47,9 @@ export const decodeBatchOutcomes = (text: string, count: number): BatchOutcome[]
     const parsed: unknown = JSON.parse(text);
     if (!isRecord(parsed) || !Array.isArray(parsed['outcomes'])) return undefined;
     const outcomes: unknown[] = parsed['outcomes'];
-    return outcomes.length === count && outcomes.every((outcome) => OUTCOMES.has(outcome as BatchOutcome)) ? (outcomes as BatchOutcome[]) : undefined;
+    return outcomes.length === count && outcomes.every((outcome) => OUTCOMES.has(outcome as BatchOutcome))
+      ? (outcomes as BatchOutcome[])
+      : undefined;
   } catch {
     return undefined;
   }

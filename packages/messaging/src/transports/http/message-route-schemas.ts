@@ -33,7 +33,10 @@ export type DeadLetterResource = Static<typeof DeadLetterSchema>;
 
 /** Optional: without a body (Fastify validates a missing body as null) the stored message is replayed. */
 export const ReplayBody = Type.Union([
-  Type.Object({ message: Type.Unknown({ description: 'A repaired envelope to consume instead of the stored message' }) }, { additionalProperties: false }),
+  Type.Object(
+    { message: Type.Unknown({ description: 'A repaired envelope to consume instead of the stored message' }) },
+    { additionalProperties: false },
+  ),
   Type.Null(),
 ]);
 

@@ -99,7 +99,8 @@ const registerInboundRoute = (app: HttpServer, consumer: MessageConsumer, verifi
     });
     scope.post(MESSAGE_BATCH_PATH, { schema: HIDDEN_FROM_OPENAPI }, async (request, reply) => {
       const messages = decodeBatch(typeof request.body === 'string' ? request.body : '');
-      if (!messages) throw validationFailed('The body is not a message batch: {"messages": [{"headers": {...}, "body": "..."}], 1 to 64 of them');
+      if (!messages)
+        throw validationFailed('The body is not a message batch: {"messages": [{"headers": {...}, "body": "..."}], 1 to 64 of them');
       // Each message is authenticated on its own, exactly as if it had been pushed alone.
       const checks = messages.map((message) => verifier.verify((name) => message.headers[name], message.body));
       const accepted = messages.flatMap((message, index) => {
@@ -118,7 +119,14 @@ const registerInboundRoute = (app: HttpServer, consumer: MessageConsumer, verifi
 const registerDeadLetterRoutes = (app: HttpServer, deps: MessageRoutesDeps): void => {
   app.get(
     '/internal/dead-letters',
-    { schema: { tags: TAGS, summary: 'List dead letters, newest first (cluster-internal)', querystring: PageQuery, response: { 200: DeadLetterPage } } },
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'List dead letters, newest first (cluster-internal)',
+        querystring: PageQuery,
+        response: { 200: DeadLetterPage },
+      },
+    },
     async (request) => {
       const page = await deps.deadLetters.list(pageRequestOf(request.query));
       return { items: page.items.map(presentDeadLetter), nextCursor: page.nextCursor };
@@ -169,7 +177,14 @@ const registerDeadLetterRoutes = (app: HttpServer, deps: MessageRoutesDeps): voi
 const registerOutboxRoutes = (app: HttpServer, deps: MessageRoutesDeps): void => {
   app.get(
     '/internal/outbox/dead',
-    { schema: { tags: TAGS, summary: 'List outbox messages that could not be delivered (cluster-internal)', querystring: PageQuery, response: { 200: DeadOutboxPage } } },
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'List outbox messages that could not be delivered (cluster-internal)',
+        querystring: PageQuery,
+        response: { 200: DeadOutboxPage },
+      },
+    },
     async (request) => {
       const page = await deps.deadLetters.listDeadOutbox(pageRequestOf(request.query));
       return { items: page.items.map(presentDeadOutbox), nextCursor: page.nextCursor };
@@ -178,7 +193,14 @@ const registerOutboxRoutes = (app: HttpServer, deps: MessageRoutesDeps): void =>
 
   app.post(
     '/internal/outbox/:id/retry',
-    { schema: { tags: TAGS, summary: 'Make a DEAD outbox message PENDING again (cluster-internal)', params: IdParams, response: { 200: RetriedOutboxMessage } } },
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Make a DEAD outbox message PENDING again (cluster-internal)',
+        params: IdParams,
+        response: { 200: RetriedOutboxMessage },
+      },
+    },
     async (request) => {
       if (!(await deps.deadLetters.retryDeadOutbox(request.params.id))) throw notFound('No DEAD outbox message with this id');
       deps.relay?.wake();
@@ -194,7 +216,8 @@ const registerOutboxRoutes = (app: HttpServer, deps: MessageRoutesDeps): void =>
 const requireOperatorToken = (scope: HttpServer, token: string): void => {
   const accepts = createOperatorTokenCheck(token);
   scope.addHook('onRequest', async (request) => {
-    if (!accepts(request.headers.authorization)) throw unauthenticated('The operator routes require Authorization: Bearer <OPERATOR_TOKEN>');
+    if (!accepts(request.headers.authorization))
+      throw unauthenticated('The operator routes require Authorization: Bearer <OPERATOR_TOKEN>');
   });
 };
 

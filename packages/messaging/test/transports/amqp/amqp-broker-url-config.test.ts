@@ -11,7 +11,9 @@ describe('BROKER_URL and BROKER_NAMESPACE (brokerEnv)', () => {
   });
 
   it('when BROKER_URL is an amqp or amqps URL, then it is taken as it is', () => {
-    expect(parseConfig(BrokerSchema, { BROKER_URL: 'amqp://guest:guest@127.0.0.1:5672' }).BROKER_URL).toBe('amqp://guest:guest@127.0.0.1:5672');
+    expect(parseConfig(BrokerSchema, { BROKER_URL: 'amqp://guest:guest@127.0.0.1:5672' }).BROKER_URL).toBe(
+      'amqp://guest:guest@127.0.0.1:5672',
+    );
     expect(parseConfig(BrokerSchema, { BROKER_URL: 'amqps://broker.example/prod' }).BROKER_URL).toBe('amqps://broker.example/prod');
   });
 
@@ -35,14 +37,17 @@ describe('BROKER_URL and BROKER_NAMESPACE (brokerEnv)', () => {
     expect(parseConfig(BrokerSchema, { BROKER_NAMESPACE: 'bench_1f2e-a' }).BROKER_NAMESPACE).toBe('bench_1f2e-a');
   });
 
-  it.each(['Ordering', 'ordering.prod', '1st', 'a'.repeat(41), 'two words'])('when BROKER_NAMESPACE is %j, then there is one problem line naming it', (value) => {
-    try {
-      parseConfig(BrokerSchema, { BROKER_NAMESPACE: value });
-      expect.unreachable();
-    } catch (error) {
-      const problems = (error as ConfigError).problems;
-      expect(problems).toHaveLength(1);
-      expect(problems[0]).toMatch(/^BROKER_NAMESPACE=.* is invalid/);
-    }
-  });
+  it.each(['Ordering', 'ordering.prod', '1st', 'a'.repeat(41), 'two words'])(
+    'when BROKER_NAMESPACE is %j, then there is one problem line naming it',
+    (value) => {
+      try {
+        parseConfig(BrokerSchema, { BROKER_NAMESPACE: value });
+        expect.unreachable();
+      } catch (error) {
+        const problems = (error as ConfigError).problems;
+        expect(problems).toHaveLength(1);
+        expect(problems[0]).toMatch(/^BROKER_NAMESPACE=.* is invalid/);
+      }
+    },
+  );
 });

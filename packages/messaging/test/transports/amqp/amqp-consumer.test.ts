@@ -3,7 +3,15 @@ import { randomUUID } from 'node:crypto';
 import type { GetMessage } from 'amqplib';
 import type { Envelope } from '@ordering/contracts';
 import { TEST_OPERATOR_TOKEN } from '@ordering/testing';
-import { DEAD_LETTER_HEADERS, OPERATOR_SIGNATURE_HEADER, operatorSignatureOf, REPLAYED_FROM_HEADER, replayQueuedDeadLetter, SENDER_HEADER, SIGNATURE_HEADER } from '../../../src/index.js';
+import {
+  DEAD_LETTER_HEADERS,
+  OPERATOR_SIGNATURE_HEADER,
+  operatorSignatureOf,
+  REPLAYED_FROM_HEADER,
+  replayQueuedDeadLetter,
+  SENDER_HEADER,
+  SIGNATURE_HEADER,
+} from '../../../src/index.js';
 import { aDebitCommand } from '../../builders.js';
 import {
   consumedCount,
@@ -17,7 +25,16 @@ import {
   useTestNamespace,
   type AmqpNode,
 } from './broker-harness.js';
-import { eventually, ledgerHandler, metricValue, outboxRowsOf, refusedDataHandler, startTestDatabase, testSignerOf, type TestDatabaseHandle } from '../../messaging-harness.js';
+import {
+  eventually,
+  ledgerHandler,
+  metricValue,
+  outboxRowsOf,
+  refusedDataHandler,
+  startTestDatabase,
+  testSignerOf,
+  type TestDatabaseHandle,
+} from '../../messaging-harness.js';
 
 /** A bound, not an expectation: on a loaded 2-core machine the retry round trips of an outage can take a while. */
 const OUTAGE_BOUND_MS = 45_000;
@@ -51,14 +68,28 @@ describe.skipIf(!TEST_BROKER_URL)('amqp consumer', { timeout: 90_000 }, () => {
    * Straight onto the queue, as anyone holding the broker's credentials can; signed by the orchestrator unless the test
    * says otherwise: the headers are all the consumer has to go on, and it verifies them before it reads the body.
    */
-  const publishCommand = (command: Envelope<unknown>, headers = (body: string): Record<string, string> => testSignerOf().headersFor(body)): string => {
+  const publishCommand = (
+    command: Envelope<unknown>,
+    headers = (body: string): Record<string, string> => testSignerOf().headersFor(body),
+  ): string => {
     const body = JSON.stringify(command);
-    publishRaw(broker.admin.channel, commands, body, { messageId: command.id, type: command.type, contentType: 'application/json', headers: headers(body) });
+    publishRaw(broker.admin.channel, commands, body, {
+      messageId: command.id,
+      type: command.type,
+      contentType: 'application/json',
+      headers: headers(body),
+    });
     return body;
   };
 
   /** Waits until the DLQ holds exactly one message, and takes it off. */
-  const parkedOne = async (): Promise<GetMessage> => (await eventually(() => drainQueue(broker.admin.channel, dlq), (messages) => messages.length === 1))[0]!;
+  const parkedOne = async (): Promise<GetMessage> =>
+    (
+      await eventually(
+        () => drainQueue(broker.admin.channel, dlq),
+        (messages) => messages.length === 1,
+      )
+    )[0]!;
 
   it('when the relay publishes a command, then the consumer applies it once; the same envelope published again is acked as a duplicate', async () => {
     node = await startAmqpNode(handle, { namespace });
@@ -66,11 +97,20 @@ describe.skipIf(!TEST_BROKER_URL)('amqp consumer', { timeout: 90_000 }, () => {
 
     await handle.enqueue([command]);
     node.messaging.wake();
-    await eventually(() => ledgerCountFor(handle, command.id), (count) => count === 1);
-    await eventually(async () => (await outboxRowsOf(handle)).map((row) => row.status), (statuses) => statuses.every((s) => s === 'SENT'));
+    await eventually(
+      () => ledgerCountFor(handle, command.id),
+      (count) => count === 1,
+    );
+    await eventually(
+      async () => (await outboxRowsOf(handle)).map((row) => row.status),
+      (statuses) => statuses.every((s) => s === 'SENT'),
+    );
 
     await node.messaging.transport.publish(command);
-    await eventually(() => consumedCount(node!.metrics, 'duplicate'), (count) => count === 1);
+    await eventually(
+      () => consumedCount(node!.metrics, 'duplicate'),
+      (count) => count === 1,
+    );
     await node.stop();
     node = undefined;
 
@@ -82,30 +122,48 @@ describe.skipIf(!TEST_BROKER_URL)('amqp consumer', { timeout: 90_000 }, () => {
   it.each([
     ['a body that is not JSON', () => Buffer.from('{"this is": not json'), /not valid JSON/],
     ['a payload that breaks its schema', () => Buffer.from(JSON.stringify(aDebitCommand({}, { amount: -5 }))), /amount/],
-    ['a message addressed to another service', () => Buffer.from(JSON.stringify(aDebitCommand({ destination: 'order' }))), /addressed to 'order'/],
-    ['a urn:uuid envelope id (PostgreSQL refuses it)', () => Buffer.from(JSON.stringify(aDebitCommand({ id: `urn:uuid:${randomUUID()}` }))), /envelope\.id: must match pattern/],
-    ['a urn:uuid id in the payload', () => Buffer.from(JSON.stringify(aDebitCommand({}, { orderId: `urn:uuid:${randomUUID()}` }))), /payload\.orderId: must match pattern/],
-  ])('when %s is published straight to the queue, then it is parked in the DLQ with its error, and the consumer keeps working', async (_case, body, error) => {
-    node = await startAmqpNode(handle, { namespace });
-    const poison = body();
+    [
+      'a message addressed to another service',
+      () => Buffer.from(JSON.stringify(aDebitCommand({ destination: 'order' }))),
+      /addressed to 'order'/,
+    ],
+    [
+      'a urn:uuid envelope id (PostgreSQL refuses it)',
+      () => Buffer.from(JSON.stringify(aDebitCommand({ id: `urn:uuid:${randomUUID()}` }))),
+      /envelope\.id: must match pattern/,
+    ],
+    [
+      'a urn:uuid id in the payload',
+      () => Buffer.from(JSON.stringify(aDebitCommand({}, { orderId: `urn:uuid:${randomUUID()}` }))),
+      /payload\.orderId: must match pattern/,
+    ],
+  ])(
+    'when %s is published straight to the queue, then it is parked in the DLQ with its error, and the consumer keeps working',
+    async (_case, body, error) => {
+      node = await startAmqpNode(handle, { namespace });
+      const poison = body();
 
-    // Signed: the signature covers any bytes, so the consumer gets to read the poison and name what is wrong with it.
-    publishRaw(broker.admin.channel, commands, poison, { headers: testSignerOf().headersFor(poison) });
-    const parked = await parkedOne();
+      // Signed: the signature covers any bytes, so the consumer gets to read the poison and name what is wrong with it.
+      publishRaw(broker.admin.channel, commands, poison, { headers: testSignerOf().headersFor(poison) });
+      const parked = await parkedOne();
 
-    expect(parked?.content.equals(poison)).toBe(true);
-    expect(headerOf(parked, DEAD_LETTER_HEADERS.error)).toMatch(error);
-    expect(headerOf(parked, DEAD_LETTER_HEADERS.attempts)).toBe(1);
-    expect(headerOf(parked, DEAD_LETTER_HEADERS.id)).toMatch(UUID);
-    expect(headerOf(parked, DEAD_LETTER_HEADERS.originalQueue)).toBe(commands);
-    expect(new Date(String(headerOf(parked, DEAD_LETTER_HEADERS.deadAt))).getTime()).not.toBeNaN();
-    // In AMQP mode dead letters live in the DLQ, not in the service's table.
-    expect(await handle.count('select count(*) from dead_letters')).toBe(0);
+      expect(parked?.content.equals(poison)).toBe(true);
+      expect(headerOf(parked, DEAD_LETTER_HEADERS.error)).toMatch(error);
+      expect(headerOf(parked, DEAD_LETTER_HEADERS.attempts)).toBe(1);
+      expect(headerOf(parked, DEAD_LETTER_HEADERS.id)).toMatch(UUID);
+      expect(headerOf(parked, DEAD_LETTER_HEADERS.originalQueue)).toBe(commands);
+      expect(new Date(String(headerOf(parked, DEAD_LETTER_HEADERS.deadAt))).getTime()).not.toBeNaN();
+      // In AMQP mode dead letters live in the DLQ, not in the service's table.
+      expect(await handle.count('select count(*) from dead_letters')).toBe(0);
 
-    const healthy = aDebitCommand();
-    publishCommand(healthy);
-    await eventually(() => ledgerCountFor(handle, healthy.id), (count) => count === 1);
-  });
+      const healthy = aDebitCommand();
+      publishCommand(healthy);
+      await eventually(
+        () => ledgerCountFor(handle, healthy.id),
+        (count) => count === 1,
+      );
+    },
+  );
 
   it('when a message is parked in the DLQ, then dead_letters counts it under its consuming queue until it leaves the DLQ', async () => {
     node = await startAmqpNode(handle, { namespace });
@@ -131,7 +189,11 @@ describe.skipIf(!TEST_BROKER_URL)('amqp consumer', { timeout: 90_000 }, () => {
     node = await startAmqpNode(handle, { namespace });
 
     const parked = await parkedOne();
-    for (const command of healthy) await eventually(() => ledgerCountFor(handle, command.id), (count) => count === 1);
+    for (const command of healthy)
+      await eventually(
+        () => ledgerCountFor(handle, command.id),
+        (count) => count === 1,
+      );
     await node.stop();
     node = undefined;
 
@@ -195,7 +257,10 @@ describe.skipIf(!TEST_BROKER_URL)('amqp consumer', { timeout: 90_000 }, () => {
     replay(parked);
 
     // Without a fresh round the replay's first failure (the handler's third) would park it again at once.
-    await eventually(() => ledgerCountFor(handle, command.id), (count) => count === 1);
+    await eventually(
+      () => ledgerCountFor(handle, command.id),
+      (count) => count === 1,
+    );
     expect(handler.calls).toBe(4);
     expect(await drainQueue(broker.admin.channel, dlq)).toHaveLength(0);
   });
@@ -214,51 +279,73 @@ describe.skipIf(!TEST_BROKER_URL)('amqp consumer', { timeout: 90_000 }, () => {
     expect(headerOf(parkedAgain, DEAD_LETTER_HEADERS.attempts)).toBe(2);
   });
 
-  it('when the database is unavailable while a message is handled, then it is not acked as processed, is retried, and is processed once the database is back', async () => {
-    const proxy = await startTcpProxy(handle.testDatabase.url);
-    try {
-      node = await startAmqpNode(handle, { namespace, databaseUrl: proxy.urlFor(handle.testDatabase.url) });
-      const command = aDebitCommand();
-      proxy.cut();
+  it(
+    'when the database is unavailable while a message is handled, then it is not acked as processed, is retried, and is processed once the database is back',
+    async () => {
+      const proxy = await startTcpProxy(handle.testDatabase.url);
+      try {
+        node = await startAmqpNode(handle, { namespace, databaseUrl: proxy.urlFor(handle.testDatabase.url) });
+        const command = aDebitCommand();
+        proxy.cut();
 
-      await node.messaging.transport.publish(command);
-      // Two retry outcomes mean the message came back through the retry queue at least once.
-      await eventually(() => consumedCount(node!.metrics, 'retry'), (count) => count >= 2, OUTAGE_BOUND_MS);
-      expect(await ledgerCountFor(handle, command.id)).toBe(0);
+        await node.messaging.transport.publish(command);
+        // Two retry outcomes mean the message came back through the retry queue at least once.
+        await eventually(
+          () => consumedCount(node!.metrics, 'retry'),
+          (count) => count >= 2,
+          OUTAGE_BOUND_MS,
+        );
+        expect(await ledgerCountFor(handle, command.id)).toBe(0);
 
-      proxy.restore();
-      // The consumer counts its outcome only after its commit returns, which can be after the row is visible here.
-      await eventually(() => consumedCount(node!.metrics, 'processed'), (count) => count === 1, OUTAGE_BOUND_MS);
-      expect(await ledgerCountFor(handle, command.id)).toBe(1);
-      // The outage was not the message's fault: no attempt was counted against it, nothing was parked.
-      expect(await handle.count('select count(*) from message_attempts where message_id = $1', [command.id])).toBe(0);
-      expect(await drainQueue(broker.admin.channel, dlq)).toHaveLength(0);
-    } finally {
-      await node?.stop();
-      node = undefined;
-      await proxy.close();
-    }
-  }, 3 * OUTAGE_BOUND_MS);
+        proxy.restore();
+        // The consumer counts its outcome only after its commit returns, which can be after the row is visible here.
+        await eventually(
+          () => consumedCount(node!.metrics, 'processed'),
+          (count) => count === 1,
+          OUTAGE_BOUND_MS,
+        );
+        expect(await ledgerCountFor(handle, command.id)).toBe(1);
+        // The outage was not the message's fault: no attempt was counted against it, nothing was parked.
+        expect(await handle.count('select count(*) from message_attempts where message_id = $1', [command.id])).toBe(0);
+        expect(await drainQueue(broker.admin.channel, dlq)).toHaveLength(0);
+      } finally {
+        await node?.stop();
+        node = undefined;
+        await proxy.close();
+      }
+    },
+    3 * OUTAGE_BOUND_MS,
+  );
 
   describe('authentication', () => {
-
     it.each([
       ['unsigned', () => ({}), /unauthenticated: the message is not signed/],
-      ["signed with a key that is not the claimed sender's", (body: string) => ({ ...testSignerOf('impostor').headersFor(body), [SENDER_HEADER]: 'orchestrator' }), /unauthenticated: the signature is not orchestrator's/],
-      ['carrying an operator signature made with another token', (body: string) => ({ [OPERATOR_SIGNATURE_HEADER]: operatorSignatureOf(`${TEST_OPERATOR_TOKEN}x`, body) }), /unauthenticated: the operator signature does not match/],
-    ])('when a delivery comes %s, then it lands in the DLQ as unauthenticated, unread, and has no effect', async (_case, headers, error) => {
-      node = await startAmqpNode(handle, { namespace });
-      const command = aDebitCommand();
+      [
+        "signed with a key that is not the claimed sender's",
+        (body: string) => ({ ...testSignerOf('impostor').headersFor(body), [SENDER_HEADER]: 'orchestrator' }),
+        /unauthenticated: the signature is not orchestrator's/,
+      ],
+      [
+        'carrying an operator signature made with another token',
+        (body: string) => ({ [OPERATOR_SIGNATURE_HEADER]: operatorSignatureOf(`${TEST_OPERATOR_TOKEN}x`, body) }),
+        /unauthenticated: the operator signature does not match/,
+      ],
+    ])(
+      'when a delivery comes %s, then it lands in the DLQ as unauthenticated, unread, and has no effect',
+      async (_case, headers, error) => {
+        node = await startAmqpNode(handle, { namespace });
+        const command = aDebitCommand();
 
-      const body = publishCommand(command, headers);
-      const parked = await parkedOne();
+        const body = publishCommand(command, headers);
+        const parked = await parkedOne();
 
-      expect(parked.content.toString('utf8')).toBe(body);
-      expect(headerOf(parked, DEAD_LETTER_HEADERS.error)).toMatch(error);
-      expect(headerOf(parked, DEAD_LETTER_HEADERS.attempts)).toBe(1);
-      expect(await ledgerCountFor(handle, command.id)).toBe(0);
-      expect(await handle.count('select count(*) from inbox_messages where message_id = $1', [command.id])).toBe(0);
-    });
+        expect(parked.content.toString('utf8')).toBe(body);
+        expect(headerOf(parked, DEAD_LETTER_HEADERS.error)).toMatch(error);
+        expect(headerOf(parked, DEAD_LETTER_HEADERS.attempts)).toBe(1);
+        expect(await ledgerCountFor(handle, command.id)).toBe(0);
+        expect(await handle.count('select count(*) from inbox_messages where message_id = $1', [command.id])).toBe(0);
+      },
+    );
 
     it('when a delivery is signed by the orchestrator, then it is processed', async () => {
       node = await startAmqpNode(handle, { namespace });
@@ -266,8 +353,14 @@ describe.skipIf(!TEST_BROKER_URL)('amqp consumer', { timeout: 90_000 }, () => {
 
       publishCommand(command);
 
-      await eventually(() => ledgerCountFor(handle, command.id), (count) => count === 1);
-      await eventually(() => consumedCount(node!.metrics, 'processed'), (count) => count >= 1);
+      await eventually(
+        () => ledgerCountFor(handle, command.id),
+        (count) => count === 1,
+      );
+      await eventually(
+        () => consumedCount(node!.metrics, 'processed'),
+        (count) => count >= 1,
+      );
       expect(await drainQueue(broker.admin.channel, dlq)).toHaveLength(0);
     });
 
@@ -282,7 +375,10 @@ describe.skipIf(!TEST_BROKER_URL)('amqp consumer', { timeout: 90_000 }, () => {
 
       await replayQueuedDeadLetter(TEST_BROKER_URL, String(headerOf(parked, DEAD_LETTER_HEADERS.id)), { namespace });
 
-      await eventually(() => ledgerCountFor(handle, command.id), (count) => count === 1);
+      await eventually(
+        () => ledgerCountFor(handle, command.id),
+        (count) => count === 1,
+      );
       expect(await drainQueue(broker.admin.channel, dlq)).toHaveLength(0);
     });
 
@@ -300,7 +396,10 @@ describe.skipIf(!TEST_BROKER_URL)('amqp consumer', { timeout: 90_000 }, () => {
 
       await replayQueuedDeadLetter(TEST_BROKER_URL, id, { namespace, message: repaired, operatorToken: TEST_OPERATOR_TOKEN });
 
-      await eventually(() => ledgerCountFor(handle, broken.id), (count) => count === 1);
+      await eventually(
+        () => ledgerCountFor(handle, broken.id),
+        (count) => count === 1,
+      );
       expect(await drainQueue(broker.admin.channel, dlq)).toHaveLength(0);
     });
   });

@@ -15,7 +15,16 @@ import {
   type AmqpNode,
   type TcpProxy,
 } from './broker-harness.js';
-import { capturingLogger, eventually, metricValue, outboxRowsOf, startTestDatabase, statusCounts, type TestDatabaseHandle, type TestTx } from '../../messaging-harness.js';
+import {
+  capturingLogger,
+  eventually,
+  metricValue,
+  outboxRowsOf,
+  startTestDatabase,
+  statusCounts,
+  type TestDatabaseHandle,
+  type TestTx,
+} from '../../messaging-harness.js';
 
 /**
  * A debit handler whose first run waits for `release()`: then it throws (`firstFails`), or it had already written
@@ -85,16 +94,25 @@ describe.skipIf(!TEST_BROKER_URL)('amqp recovery', { timeout: 90_000 }, () => {
     // What an HTTP request does: commit to the outbox and wake the relay. It succeeds while the broker is away.
     await handle.enqueue([command]);
     node.messaging.wake();
-    await eventually(async () => lines.some((line) => line['msg'] === 'transport unavailable, outbox messages stay pending until it is back'), Boolean);
+    await eventually(
+      async () => lines.some((line) => line['msg'] === 'transport unavailable, outbox messages stay pending until it is back'),
+      Boolean,
+    );
     await sleep(300); // a few more relay passes: none may count an attempt
 
     expect(await outboxRowsOf(handle)).toEqual([expect.objectContaining({ status: 'PENDING', attempts: 0, lastError: null })]);
     expect(await brokerConnectedGauge(node.metrics)).toBe(0);
 
     proxy.restore();
-    await eventually(() => ledgerCountFor(handle, command.id), (count) => count === 1);
+    await eventually(
+      () => ledgerCountFor(handle, command.id),
+      (count) => count === 1,
+    );
     // The relay marks the row after the broker's confirm, which can come after the consumer has already committed.
-    await eventually(() => outboxRowsOf(handle), (rows) => rows.every((row) => row.status === 'SENT'));
+    await eventually(
+      () => outboxRowsOf(handle),
+      (rows) => rows.every((row) => row.status === 'SENT'),
+    );
     expect(await outboxRowsOf(handle)).toEqual([expect.objectContaining({ status: 'SENT', attempts: 0 })]);
     expect(await brokerConnectedGauge(node.metrics)).toBe(1);
   });
@@ -105,7 +123,9 @@ describe.skipIf(!TEST_BROKER_URL)('amqp recovery', { timeout: 90_000 }, () => {
       type: 'account.DebitAccount.v1',
       async handle(tx: TestTx, envelope: Envelope<DebitPayload>) {
         await sleep(5);
-        await tx.insert(schema.ledger).values({ messageId: envelope.id, orderId: envelope.payload.orderId, amount: envelope.payload.amount });
+        await tx
+          .insert(schema.ledger)
+          .values({ messageId: envelope.id, orderId: envelope.payload.orderId, amount: envelope.payload.amount });
       },
     };
     node = await startAmqpNode(handle, { namespace, brokerUrl: proxy.urlFor(TEST_BROKER_URL), logger, handlers: [slowLedger] });
@@ -119,7 +139,10 @@ describe.skipIf(!TEST_BROKER_URL)('amqp recovery', { timeout: 90_000 }, () => {
     proxy.restore();
 
     await eventually(distinctApplied, (count) => count === batch.length, 20_000);
-    await eventually(() => statusCounts(handle), (counts) => counts['SENT'] === batch.length);
+    await eventually(
+      () => statusCounts(handle),
+      (counts) => counts['SENT'] === batch.length,
+    );
     expect(await ledgerRows()).toBe(batch.length);
     expect(lines.some((line) => line['msg'] === 'broker connection lost, reconnecting with backoff')).toBe(true);
     expect(lines.some((line) => line['msg'] === 'broker connection restored, topology declared and consumers resubscribed')).toBe(true);
@@ -131,13 +154,22 @@ describe.skipIf(!TEST_BROKER_URL)('amqp recovery', { timeout: 90_000 }, () => {
     const command = aDebitCommand();
 
     await node.messaging.transport.publish(command);
-    await eventually(async () => gated.calls(), (count) => count === 1);
+    await eventually(
+      async () => gated.calls(),
+      (count) => count === 1,
+    );
     expect(await metricValue(node.metrics, 'messages_redelivered_total')).toBe(0);
     await dropConnectionBriefly(); // the broker requeues the unacked delivery and marks it redelivered
     gated.release();
 
-    await eventually(() => ledgerCountFor(handle, command.id), (count) => count === 1);
-    await eventually(() => metricValue(node!.metrics, 'messages_redelivered_total', { type: 'account.DebitAccount.v1' }), (count) => count === 1);
+    await eventually(
+      () => ledgerCountFor(handle, command.id),
+      (count) => count === 1,
+    );
+    await eventually(
+      () => metricValue(node!.metrics, 'messages_redelivered_total', { type: 'account.DebitAccount.v1' }),
+      (count) => count === 1,
+    );
     expect(await consumedCount(node.metrics, 'duplicate')).toBe(0);
   });
 
@@ -147,13 +179,22 @@ describe.skipIf(!TEST_BROKER_URL)('amqp recovery', { timeout: 90_000 }, () => {
     const command = aDebitCommand();
 
     await node.messaging.transport.publish(command);
-    await eventually(async () => gated.calls(), (count) => count === 1);
+    await eventually(
+      async () => gated.calls(),
+      (count) => count === 1,
+    );
     await dropConnectionBriefly(); // the channel the delivery came on is gone; the broker requeues the unacked delivery
     gated.release(); // the first handler commits now and tries to ack on its dead channel
 
-    await eventually(() => consumedCount(node!.metrics, 'duplicate'), (count) => count === 1);
+    await eventually(
+      () => consumedCount(node!.metrics, 'duplicate'),
+      (count) => count === 1,
+    );
     // The first delivery counts its outcome once its commit returns, which can be after the duplicate was seen.
-    await eventually(() => consumedCount(node!.metrics, 'processed'), (count) => count === 1);
+    await eventually(
+      () => consumedCount(node!.metrics, 'processed'),
+      (count) => count === 1,
+    );
     expect(await ledgerCountFor(handle, command.id)).toBe(1);
     // A duplicate that the broker also flagged redelivered is one redelivery, not two.
     expect(await metricValue(node.metrics, 'messages_redelivered_total')).toBe(1);

@@ -19,7 +19,15 @@ import {
   type Transport,
 } from '../../../src/index.js';
 import { aDebitCommand } from '../../builders.js';
-import { brokerRefusal, deleteTestTopology, drainQueue, openAdminChannel, randomNamespace, TEST_BROKER_URL, type AdminChannel } from './broker-harness.js';
+import {
+  brokerRefusal,
+  deleteTestTopology,
+  drainQueue,
+  openAdminChannel,
+  randomNamespace,
+  TEST_BROKER_URL,
+  type AdminChannel,
+} from './broker-harness.js';
 import { eventually, silentLogger, testSignerOf } from '../../messaging-harness.js';
 
 describe('amqp topology (pure)', () => {
@@ -35,7 +43,15 @@ describe('amqp topology (pure)', () => {
 
   it('when every queue is listed, then each of the four messaging services has its commands queue', () => {
     const queues = allConsumerQueues('ns').map((q) => q.queue);
-    expect(queues).toEqual(expect.arrayContaining(['ns.customer.commands', 'ns.order.commands', 'ns.account.commands', 'ns.orchestrator.commands', 'ns.account.events']));
+    expect(queues).toEqual(
+      expect.arrayContaining([
+        'ns.customer.commands',
+        'ns.order.commands',
+        'ns.account.commands',
+        'ns.orchestrator.commands',
+        'ns.account.events',
+      ]),
+    );
     expect(queues).toHaveLength(5);
   });
 });
@@ -51,7 +67,10 @@ describe.skipIf(!TEST_BROKER_URL)('amqp topology on RabbitMQ', () => {
     broker = createBrokerConnection({ url: TEST_BROKER_URL, service: 'orchestrator', logger: silentLogger(), namespace });
     transport = createAmqpTransport({ connection: broker, logger: silentLogger(), signer: testSignerOf('orchestrator') });
     broker.start();
-    await eventually(async () => broker.isConnected(), (connected) => connected);
+    await eventually(
+      async () => broker.isConnected(),
+      (connected) => connected,
+    );
   });
 
   afterAll(async () => {
@@ -66,7 +85,8 @@ describe.skipIf(!TEST_BROKER_URL)('amqp topology on RabbitMQ', () => {
     await declareTopology(admin.channel, namespace);
 
     for (const consumer of allConsumerQueues(namespace)) {
-      for (const queue of [consumer.queue, consumer.retry, consumer.dlq]) expect(await brokerRefusal(admin, (ch) => ch.checkQueue(queue))).toBeUndefined();
+      for (const queue of [consumer.queue, consumer.retry, consumer.dlq])
+        expect(await brokerRefusal(admin, (ch) => ch.checkQueue(queue))).toBeUndefined();
     }
     expect(await brokerRefusal(admin, (ch) => ch.checkExchange(commandExchangeOf(namespace)))).toBeUndefined();
     expect(await brokerRefusal(admin, (ch) => ch.checkExchange(eventExchangeOf(namespace)))).toBeUndefined();
@@ -89,18 +109,24 @@ describe.skipIf(!TEST_BROKER_URL)('amqp topology on RabbitMQ', () => {
       'x-overflow': 'reject-publish',
     };
     expect(await brokerRefusal(admin, (ch) => ch.assertQueue(retry, { durable: true, arguments: exact }))).toBeUndefined();
-    expect(await brokerRefusal(admin, (ch) => ch.assertQueue(retry, { durable: true, arguments: { ...exact, 'x-message-ttl': RETRY_DELAY_MS + 1 } }))).toMatch(
-      /PRECONDITION_FAILED.*x-message-ttl/,
-    );
-    expect(await brokerRefusal(admin, (ch) => ch.assertQueue(retry, { durable: true, arguments: { ...exact, 'x-dead-letter-strategy': 'at-most-once' } }))).toMatch(
-      /PRECONDITION_FAILED.*x-dead-letter-strategy/,
-    );
+    expect(
+      await brokerRefusal(admin, (ch) =>
+        ch.assertQueue(retry, { durable: true, arguments: { ...exact, 'x-message-ttl': RETRY_DELAY_MS + 1 } }),
+      ),
+    ).toMatch(/PRECONDITION_FAILED.*x-message-ttl/);
+    expect(
+      await brokerRefusal(admin, (ch) =>
+        ch.assertQueue(retry, { durable: true, arguments: { ...exact, 'x-dead-letter-strategy': 'at-most-once' } }),
+      ),
+    ).toMatch(/PRECONDITION_FAILED.*x-dead-letter-strategy/);
   });
 
   it('when a DLQ is re-declared as a quorum queue, then the broker refuses: it is a classic queue', async () => {
     const dlq = `${namespace}.order.commands.dlq`;
     expect(await brokerRefusal(admin, (ch) => ch.assertQueue(dlq, { durable: true }))).toBeUndefined();
-    expect(await brokerRefusal(admin, (ch) => ch.assertQueue(dlq, { durable: true, arguments: { 'x-queue-type': 'quorum' } }))).toMatch(/PRECONDITION_FAILED/);
+    expect(await brokerRefusal(admin, (ch) => ch.assertQueue(dlq, { durable: true, arguments: { 'x-queue-type': 'quorum' } }))).toMatch(
+      /PRECONDITION_FAILED/,
+    );
   });
 
   it("when a command is published, then it lands only in its destination commands queue, persistent, with its id, type, trace header and the sender's signature of its body", async () => {
@@ -122,7 +148,10 @@ describe.skipIf(!TEST_BROKER_URL)('amqp topology on RabbitMQ', () => {
       const value: unknown = delivered?.properties.headers?.[name];
       return Buffer.isBuffer(value) ? value.toString('utf8') : typeof value === 'string' ? value : undefined;
     };
-    expect(createMessageVerifier({ publicKeys: testPublicKeys() }).verify(header, delivered!.content)).toEqual({ ok: true, value: { via: 'signature', sender: 'orchestrator' } });
+    expect(createMessageVerifier({ publicKeys: testPublicKeys() }).verify(header, delivered!.content)).toEqual({
+      ok: true,
+      value: { via: 'signature', sender: 'orchestrator' },
+    });
     expect(await drainQueue(admin.channel, `${namespace}.order.commands`)).toHaveLength(0);
   });
 
@@ -159,7 +188,8 @@ describe.skipIf(!TEST_BROKER_URL)('amqp topology on RabbitMQ', () => {
     expect(await drainQueue(admin.channel, `${other}.account.commands`)).toHaveLength(0);
     expect((await drainQueue(admin.channel, `${namespace}.account.commands`)).map((m) => m.properties.messageId)).toEqual([command.id]);
     await deleteTopology(admin.channel, other);
-    for (const consumer of allConsumerQueues(other)) expect(await brokerRefusal(admin, (ch) => ch.checkQueue(consumer.queue))).toMatch(/NOT_FOUND/);
+    for (const consumer of allConsumerQueues(other))
+      expect(await brokerRefusal(admin, (ch) => ch.checkQueue(consumer.queue))).toMatch(/NOT_FOUND/);
     expect(await brokerRefusal(admin, (ch) => ch.checkExchange(commandExchangeOf(other)))).toMatch(/NOT_FOUND/);
     expect(await brokerRefusal(admin, (ch) => ch.checkQueue(`${namespace}.account.commands`))).toBeUndefined();
   });

@@ -14,7 +14,15 @@ import {
   type Transport,
 } from '../../../src/index.js';
 import * as schema from '../../fixtures/schema.js';
-import { eventually, ledgerHandler, silentLogger, testSignerOf, type TestDatabaseHandle, type TestSchema, type TestTx } from '../../messaging-harness.js';
+import {
+  eventually,
+  ledgerHandler,
+  silentLogger,
+  testSignerOf,
+  type TestDatabaseHandle,
+  type TestSchema,
+  type TestTx,
+} from '../../messaging-harness.js';
 
 /** Set by CI's second pass (and by hand): amqp://guest:guest@127.0.0.1:5672. The AMQP suites skip without it. */
 export const TEST_BROKER_URL = process.env.TEST_BROKER_URL ?? '';
@@ -152,7 +160,6 @@ export const startTcpProxy = async (url: string): Promise<TcpProxy> => {
   };
 };
 
-
 export interface AmqpNode {
   messaging: Messaging;
   metrics: ServiceMetrics;
@@ -228,7 +235,11 @@ export const startAmqpNode = async (handle: TestDatabaseHandle, options: AmqpNod
   });
   signingAs?.bind(messaging);
   messaging.start();
-  if (options.awaitConnection ?? true) await eventually(async () => messaging.broker?.isConnected() ?? false, (connected) => connected);
+  if (options.awaitConnection ?? true)
+    await eventually(
+      async () => messaging.broker?.isConnected() ?? false,
+      (connected) => connected,
+    );
   return {
     messaging,
     metrics,

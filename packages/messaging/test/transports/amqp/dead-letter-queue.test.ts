@@ -75,7 +75,8 @@ const depthOf = async (queue: string): Promise<number> => (await channel.checkQu
 /** Everything in a queue, consumed (the consumer queues here have no consumer but the test). */
 const drain = async (queue: string): Promise<amqp.GetMessage[]> => {
   const messages: amqp.GetMessage[] = [];
-  for (let message = await channel.get(queue, { noAck: true }); message !== false; message = await channel.get(queue, { noAck: true })) messages.push(message);
+  for (let message = await channel.get(queue, { noAck: true }); message !== false; message = await channel.get(queue, { noAck: true }))
+    messages.push(message);
   return messages;
 };
 
@@ -109,7 +110,11 @@ describe.skipIf(!brokerUrl)('dead-letter queues on RabbitMQ', () => {
     const older = aDebitCommand();
     const olderId = await parkEnvelope(accountCommands, older, { deadAt: '2030-01-01T00:00:00.000Z', attempts: 5 });
     const newerId = await parkEnvelope(accountCommands, aDebitCommand(), { deadAt: '2030-01-01T00:00:02.000Z', attempts: 3 });
-    const garbageId = await park(orderCommands, 'plain text, not JSON at all', { error: 'The message body is not valid JSON', attempts: 1, deadAt: '2030-01-01T00:00:01.000Z' });
+    const garbageId = await park(orderCommands, 'plain text, not JSON at all', {
+      error: 'The message body is not valid JSON',
+      attempts: 1,
+      deadAt: '2030-01-01T00:00:01.000Z',
+    });
 
     const first = await listQueuedDeadLetters(brokerUrl, { namespace });
     const second = await listQueuedDeadLetters(brokerUrl, { namespace });
@@ -128,7 +133,13 @@ describe.skipIf(!brokerUrl)('dead-letter queues on RabbitMQ', () => {
       deadAt: '2030-01-01T00:00:00.000Z',
       message: older,
     });
-    expect(first[1]).toMatchObject({ service: 'order', messageId: null, messageType: null, attempts: 1, message: { raw: 'plain text, not JSON at all' } });
+    expect(first[1]).toMatchObject({
+      service: 'order',
+      messageId: null,
+      messageType: null,
+      attempts: 1,
+      message: { raw: 'plain text, not JSON at all' },
+    });
     expect(await depthOf(accountCommands.dlq)).toBe(2);
     expect(await depthOf(orderCommands.dlq)).toBe(1);
     const stillQueued = await listQueuedDeadLetters(brokerUrl, { namespace, service: 'account' });
@@ -166,7 +177,10 @@ describe.skipIf(!brokerUrl)('dead-letter queues on RabbitMQ', () => {
     expect((await findQueuedDeadLetter(brokerUrl, first, { namespace }))?.message).toEqual({ raw: '\ufffd\ufffd\u0000' });
     const ids = (await listQueuedDeadLetters(brokerUrl, { namespace, service: 'account' })).map((letter) => letter.id);
     expect(ids.sort()).toEqual([second, third].sort());
-    expect((await drain(accountCommands.dlq)).map((message) => message.properties.headers?.[DEAD_LETTER_HEADERS.id])).toEqual([second, third]);
+    expect((await drain(accountCommands.dlq)).map((message) => message.properties.headers?.[DEAD_LETTER_HEADERS.id])).toEqual([
+      second,
+      third,
+    ]);
   });
 
   it('when the original is replayed, then the consumer queue gets the same body without attempts and marked as a replay, and the DLQ no longer has it', async () => {
@@ -180,7 +194,12 @@ describe.skipIf(!brokerUrl)('dead-letter queues on RabbitMQ', () => {
     const [delivered, ...more] = await drain(accountCommands.queue);
     expect(more).toEqual([]);
     expect(delivered?.content.toString()).toBe(JSON.stringify(envelope));
-    expect(delivered?.properties).toMatchObject({ messageId: envelope.id, type: envelope.type, contentType: 'application/json', deliveryMode: 2 });
+    expect(delivered?.properties).toMatchObject({
+      messageId: envelope.id,
+      type: envelope.type,
+      contentType: 'application/json',
+      deliveryMode: 2,
+    });
     // x-delivery-count is the quorum queue's own; nothing else of the dead letter's headers travels along.
     const { 'x-delivery-count': _byTheQuorumQueue, ...headers } = delivered?.properties.headers ?? {};
     expect(headers).toEqual({ [REPLAYED_FROM_HEADER]: id, traceparent: envelope.headers.traceparent });
@@ -236,8 +255,12 @@ describe.skipIf(!brokerUrl)('dead-letter queues on RabbitMQ', () => {
 
     await expect(replayQueuedDeadLetter(brokerUrl, id, { namespace, message: repaired })).rejects.toThrow(/OPERATOR_TOKEN/);
     await expect(replayQueuedDeadLetter(brokerUrl, id, { ...withToken, message: broken })).rejects.toThrow(RepairedMessageRefusedError);
-    await expect(replayQueuedDeadLetter(brokerUrl, id, { ...withToken, message: { ...repaired, destination: 'order' } })).rejects.toThrow(/addressed to 'order'/);
-    await expect(replayQueuedDeadLetter(brokerUrl, id, { ...withToken, message: { ...repaired, source: 'order' } })).rejects.toThrow(/'order' may not send/);
+    await expect(replayQueuedDeadLetter(brokerUrl, id, { ...withToken, message: { ...repaired, destination: 'order' } })).rejects.toThrow(
+      /addressed to 'order'/,
+    );
+    await expect(replayQueuedDeadLetter(brokerUrl, id, { ...withToken, message: { ...repaired, source: 'order' } })).rejects.toThrow(
+      /'order' may not send/,
+    );
 
     expect(await depthOf(accountCommands.queue)).toBe(0);
     expect((await listQueuedDeadLetters(brokerUrl, { namespace })).map((letter) => letter.id)).toEqual([id]);

@@ -2,9 +2,23 @@ import { randomUUID } from 'node:crypto';
 import { createMetrics } from '@ordering/platform';
 import { findFreePort, testSigningKeyOf } from '@ordering/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpTransport, createMessageSigner, DeliveryFailedError, UnknownDestinationError, type Transport } from '../../../src/index.js';
+import {
+  createHttpTransport,
+  createMessageSigner,
+  DeliveryFailedError,
+  UnknownDestinationError,
+  type Transport,
+} from '../../../src/index.js';
 import { aDebitCommand, someDebitCommands } from '../../builders.js';
-import { ledgerHandler, refusedDataHandler, startService, startTestDatabase, testSignerOf, type RunningService, type TestDatabaseHandle } from '../../messaging-harness.js';
+import {
+  ledgerHandler,
+  refusedDataHandler,
+  startService,
+  startTestDatabase,
+  testSignerOf,
+  type RunningService,
+  type TestDatabaseHandle,
+} from '../../messaging-harness.js';
 
 let handle: TestDatabaseHandle;
 let replicaA: RunningService;
@@ -70,7 +84,9 @@ describe('HTTP transport', () => {
   });
 
   const deadLetterAttempts = async (where: string, value: string): Promise<number[]> =>
-    (await handle.database.pool.query<{ attempts: number }>(`select attempts from dead_letters where ${where} = $1`, [value])).rows.map((row) => row.attempts);
+    (await handle.database.pool.query<{ attempts: number }>(`select attempts from dead_letters where ${where} = $1`, [value])).rows.map(
+      (row) => row.attempts,
+    );
 
   it('when a message carries a urn:uuid id, then its first delivery parks it (202) with one attempt instead of looping through retries', async () => {
     const transport = aTransport({ account: [replicaA.url] });

@@ -5,7 +5,15 @@ import { createMessageConsumer, encodeBatch, MESSAGE_BATCH_PATH, type MessageHan
 import { aDebitCommand, someDebitCommands, type DebitPayload } from '../../builders.js';
 import * as schema from '../../fixtures/schema.js';
 import { useTestResources } from '../../support/test-resources.js';
-import { eventually, ledgerHandler, silentLogger, statusCounts, testSignerOf, type TestDatabaseHandle, type TestTx } from '../../messaging-harness.js';
+import {
+  eventually,
+  ledgerHandler,
+  silentLogger,
+  statusCounts,
+  testSignerOf,
+  type TestDatabaseHandle,
+  type TestTx,
+} from '../../messaging-harness.js';
 
 const { aDatabase, aReceiver, anHttpTransport, aRelay } = useTestResources();
 
@@ -73,7 +81,11 @@ describe('message batches', () => {
     const [seen, fresh] = someDebitCommands(2) as [Envelope<unknown>, Envelope<unknown>];
     await consumer.consume(JSON.stringify(seen), { sender: 'orchestrator' });
 
-    const results = await consumer.consumeBatch([signed(seen), { raw: '{"not": "an envelope"}', options: { sender: 'orchestrator' } }, signed(fresh)]);
+    const results = await consumer.consumeBatch([
+      signed(seen),
+      { raw: '{"not": "an envelope"}', options: { sender: 'orchestrator' } },
+      signed(fresh),
+    ]);
 
     expect(results.map((result) => result.outcome)).toEqual(['duplicate', 'dead-lettered', 'processed']);
     expect(await handle.count('select count(*) from ledger')).toBe(2);
@@ -109,7 +121,11 @@ describe('message batches', () => {
     const tooLong = encodeBatch(Array.from({ length: 65 }, () => ({ headers: {}, body: JSON.stringify(aDebitCommand()) })));
 
     for (const body of ['garbage', '{"messages": []}', '{"messages": [{"headers": {}, "body": 42}]}', tooLong]) {
-      const response = await fetch(`${receiver.url}${MESSAGE_BATCH_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const response = await fetch(`${receiver.url}${MESSAGE_BATCH_PATH}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
       expect(response.status).toBe(400);
       expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     }
