@@ -53,12 +53,12 @@ describe('starting a saga', () => {
     const broken = defineSaga<{ orderId: string }>({
       type: 'broken',
       participantsReplyTo: 'orchestrator',
-      // @ts-expect-error the compiler refuses this payload too; the engine's check is for what types cannot see (JSON data)
       steps: [
         {
           name: 'approve',
           kind: 'retriable',
           participant: 'order',
+          // @ts-expect-error the compiler refuses this payload too; the engine's check is for what types cannot see (JSON data)
           command: { type: MessageTypes.ApproveOrder, payload: () => ({ orderId: 42 }) },
         },
       ],
