@@ -24,6 +24,24 @@ import {
 const { track, aDatabase, aReplicaPool, aReceiver, anHttpTransport, aRelay } = useTestResources();
 const aTransport = (url: string): Transport => anHttpTransport({ account: [url] }, { timeoutMs: 2_000 });
 
+/** Holds every publish through the gated transports until each of `parties` has tried one. */
+const barrierOf = (parties: number) => {
+  const arrived = new Set<string>();
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return {
+    gate: (name: string, transport: Transport): Transport => ({
+      ...transport,
+      async publish(envelope) {
+        arrived.add(name);
+        if (arrived.size === parties) open();
+        await opened;
+        return transport.publish(envelope);
+      },
+    }),
+  };
+};
+
 const FAST: OutboxRelayOptions = { pollIntervalMs: 50, backoff: { baseMs: 20, maxMs: 100 } };
 
 const allSent = (handle: TestDatabaseHandle, count: number) =>
@@ -58,11 +76,14 @@ describe('outbox relay', () => {
     const secondPool = aReplicaPool(handle, 5);
     const first = recordingTransport({ delayMs: 2 });
     const second = recordingTransport({ delayMs: 2 });
-    const options = { ...FAST, batchSize: 20, concurrency: 4 };
+    // A relay holds at most 24 rows (4 in flight, 20 queued) and publishes none until both hold some: on a loaded
+    // machine the replica that connects first can no longer drain the table before the other claims (stop 18's CI).
+    const bothPublishing = barrierOf(2);
+    const options = { ...FAST, batchSize: 20, concurrency: 4, maxQueued: 20 };
     await handle.enqueue(someDebitCommands(300));
 
-    aRelay(handle.database.db, first, options).start();
-    aRelay(secondPool.db, second, options).start();
+    aRelay(handle.database.db, bothPublishing.gate('first', first), options).start();
+    aRelay(secondPool.db, bothPublishing.gate('second', second), options).start();
     await allSent(handle, 300);
 
     const delivered = [...first.delivered, ...second.delivered].map((envelope) => envelope.id);
