@@ -42,6 +42,17 @@ export interface PublicRoute {
   readonly upstream: BackendService;
 }
 
+/** The path under which a service serves its own dead letters to admins (both transports), through the gateway. */
+export const deadLetterAdminPath = <S extends BackendService>(service: S) => `/api/admin/${service}/dead-letters` as const;
+
+/** Each service holds only its own dead letters, so each answers for them at a path of its own. */
+const deadLetterAdminRoutes = <S extends BackendService>(service: S) =>
+  [
+    { method: 'GET', url: deadLetterAdminPath(service), upstream: service },
+    { method: 'GET', url: `${deadLetterAdminPath(service)}/:transport/:id`, upstream: service },
+    { method: 'POST', url: `${deadLetterAdminPath(service)}/:transport/:id/replay`, upstream: service },
+  ] as const;
+
 /**
  * Every public route and the service that serves it. The gateway adds who may pass the edge (its route table); a
  * route missing here is a 404 at the edge.
@@ -63,6 +74,14 @@ export const PUBLIC_ROUTES = [
   { method: 'GET', url: '/api/checkout/:sagaId', upstream: 'orchestrator' },
   { method: 'POST', url: '/api/orders/:id/cancel', upstream: 'orchestrator' },
   { method: 'GET', url: '/api/admin/sagas', upstream: 'orchestrator' },
+  { method: 'GET', url: '/api/admin/sagas/counts', upstream: 'orchestrator' },
+  { method: 'GET', url: '/api/admin/sagas/:sagaId', upstream: 'orchestrator' },
+  { method: 'POST', url: '/api/admin/sagas/:sagaId/repairs', upstream: 'orchestrator' },
+
+  ...deadLetterAdminRoutes('customer'),
+  ...deadLetterAdminRoutes('order'),
+  ...deadLetterAdminRoutes('account'),
+  ...deadLetterAdminRoutes('orchestrator'),
 ] as const satisfies readonly PublicRoute[];
 
 /** `POST /api/checkout`: the key by which the gateway states each route's edge access. */

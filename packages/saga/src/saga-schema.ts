@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { DIRECTIONS, SAGA_STATUSES, STEP_STATUSES } from './saga-state-machine.js';
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
@@ -39,6 +39,13 @@ export const sagas = pgTable(
     index('sagas_created_idx').on(table.createdAt.desc(), table.id.desc()),
     index('sagas_status_created_idx').on(table.status, table.createdAt.desc(), table.id.desc()),
     index('sagas_type_created_idx').on(table.type, table.createdAt.desc(), table.id.desc()),
+    // The admin console's filters and search (owner, business key and reason never change on a HOT update path:
+    // owner and key are written once, reason only changes together with status).
+    index('sagas_owner_created_idx').on(table.ownerId, table.createdAt.desc(), table.id.desc()),
+    index('sagas_business_key_idx').on(table.businessKey),
+    index('sagas_reason_created_idx')
+      .on(table.reason, table.createdAt.desc(), table.id.desc())
+      .where(sql`${table.reason} is not null`),
     // The retention pass looks for sagas finished before a cutoff; running sagas have no finished_at and stay out.
     index('sagas_finished_idx')
       .on(table.finishedAt)
@@ -94,5 +101,44 @@ export const sagaCommands = pgTable(
   ],
 );
 
+/** What happened to a saga, in order: its start, each reply and passed deadline it acted on, and each operator repair. */
+export const SAGA_HISTORY_EVENTS = ['started', 'reply', 'deadline', 'repair'] as const;
+export type SagaHistoryEvent = (typeof SAGA_HISTORY_EVENTS)[number];
+
+/**
+ * The saga's history, one row per transition, written in the transaction that applies it: the timeline an operator
+ * reads, and the audit record (who, when, why) of every repair.
+ */
+export const sagaHistory = pgTable(
+  'saga_history',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    sagaId: uuid('saga_id')
+      .notNull()
+      .references(() => sagas.id, { onDelete: 'cascade' }),
+    at: timestamptz('at').notNull().defaultNow(),
+    event: text('event', { enum: SAGA_HISTORY_EVENTS }).notNull(),
+    /** The step the reply, deadline or repair was about. */
+    stepIndex: integer('step_index'),
+    direction: text('direction', { enum: DIRECTIONS }),
+    /** A reply's SUCCEEDED or FAILED; a repair's action (`retry-now`, `force-compensation`, `mark-compensated`). */
+    outcome: text('outcome'),
+    /** The reply's message id (for a reply). */
+    messageId: uuid('message_id'),
+    /** A failed reply's reason, or the operator's why for a repair. */
+    reason: text('reason'),
+    /** Who repaired: the admin's subject (customer id). Null for everything the engine did by itself. */
+    actor: text('actor'),
+    statusBefore: text('status_before', { enum: SAGA_STATUSES }).notNull(),
+    statusAfter: text('status_after', { enum: SAGA_STATUSES }).notNull(),
+    /** The state machine's note for the transition (`advanced`, `resent`, `timed-out`, ...). */
+    note: text('note'),
+  },
+  (table) => [
+    index('saga_history_saga_idx').on(table.sagaId, table.id),
+    check('saga_history_event_known', sql`${table.event} in (${oneOf(SAGA_HISTORY_EVENTS)})`),
+  ],
+);
+
 /** Re-export these from the owning service's Drizzle schema (one by one, so drizzle-kit sees them) to migrate them. */
-export const sagaTables = { sagas, sagaSteps, sagaCommands };
+export const sagaTables = { sagas, sagaSteps, sagaCommands, sagaHistory };

@@ -13,6 +13,8 @@ export interface GatewayRoute {
   access: EdgeAccess;
 }
 
+const ADMINS_ONLY: EdgeAccess = { roles: ['admin'] };
+
 /**
  * Who may pass the edge on each public route of the system map. Anything not in the map (including every service's
  * `/internal/*`, `/.well-known/*` and `/metrics`) is a 404 at the edge, before any token is looked at. Role rules
@@ -35,7 +37,23 @@ const EDGE_ACCESS: Readonly<Record<PublicRouteKey, EdgeAccess>> = {
   'POST /api/checkout': 'authenticated',
   'GET /api/checkout/:sagaId': 'authenticated',
   'POST /api/orders/:id/cancel': 'authenticated',
-  'GET /api/admin/sagas': { roles: ['admin'] },
+  'GET /api/admin/sagas': ADMINS_ONLY,
+  'GET /api/admin/sagas/counts': ADMINS_ONLY,
+  'GET /api/admin/sagas/:sagaId': ADMINS_ONLY,
+  'POST /api/admin/sagas/:sagaId/repairs': ADMINS_ONLY,
+
+  'GET /api/admin/customer/dead-letters': ADMINS_ONLY,
+  'GET /api/admin/customer/dead-letters/:transport/:id': ADMINS_ONLY,
+  'POST /api/admin/customer/dead-letters/:transport/:id/replay': ADMINS_ONLY,
+  'GET /api/admin/order/dead-letters': ADMINS_ONLY,
+  'GET /api/admin/order/dead-letters/:transport/:id': ADMINS_ONLY,
+  'POST /api/admin/order/dead-letters/:transport/:id/replay': ADMINS_ONLY,
+  'GET /api/admin/account/dead-letters': ADMINS_ONLY,
+  'GET /api/admin/account/dead-letters/:transport/:id': ADMINS_ONLY,
+  'POST /api/admin/account/dead-letters/:transport/:id/replay': ADMINS_ONLY,
+  'GET /api/admin/orchestrator/dead-letters': ADMINS_ONLY,
+  'GET /api/admin/orchestrator/dead-letters/:transport/:id': ADMINS_ONLY,
+  'POST /api/admin/orchestrator/dead-letters/:transport/:id/replay': ADMINS_ONLY,
 };
 
 /** Every public route, explicitly: the system map's route and upstream, with the edge's access rule. */
