@@ -15,3 +15,4 @@ export * from './saga-finished-signal.js';
 export * from './participant-command-handler.js';
 export * from './participant-reply-key.js';
 export * from './prepared-statement.js';
+export * from './saga-repairs.js';
