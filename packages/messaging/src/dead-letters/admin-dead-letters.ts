@@ -2,7 +2,7 @@ import { checkMessage } from '../inbox/message-validation.js';
 import type { MessageConsumer } from '../inbox/message-consumer.js';
 import type { DeadLetterItem, DeadLetterReplayResult, DeadLetterTransport } from './dead-letter-admin-schemas.js';
 import { itemOfQueued, itemOfRow, newestFirst } from './dead-letter-items.js';
-import { HTTP_DEAD_LETTERS } from './dead-letter-metrics.js';
+import { BROKER_DEAD_LETTERS, HTTP_DEAD_LETTERS } from './dead-letter-metrics.js';
 import type { DeadLetterStore, PageOf } from './dead-letter-store.js';
 import { refusedRepair, type QueuedDeadLetters } from './queued-dead-letters.js';
 import { replayDeadLetter } from './replay-dead-letter.js';
@@ -25,7 +25,7 @@ export interface DeadLetterListing {
 const emptyPage: PageOf<DeadLetterItem> = { items: [], nextCursor: null };
 
 const listTable = async (deps: AdminDeadLettersDeps, listing: DeadLetterListing): Promise<PageOf<DeadLetterItem>> => {
-  if (listing.transport !== undefined && listing.transport !== HTTP_DEAD_LETTERS) return emptyPage;
+  if (listing.transport === BROKER_DEAD_LETTERS) return emptyPage;
   const page = await deps.deadLetters.list({
     limit: listing.limit,
     includeReplayed: listing.includeReplayed,

@@ -231,6 +231,42 @@ describe('admin dead-letter routes over HTTP', { timeout: 60_000 }, () => {
   });
 });
 
+describe('admin dead-letter routes while the broker is away', () => {
+  it('when the service runs on a broker it cannot reach, then its DLQs are a 503 problem and its table is still listed', async () => {
+    const handle = await startTestDatabase();
+    const tokens = await createTestTokens();
+    // Never started: the broker is never dialled, as if it were down.
+    const messaging = createMessaging({
+      service: 'account',
+      database: handle.database,
+      peers: {},
+      brokerUrl: 'amqp://guest:guest@127.0.0.1:1',
+      handlers: [],
+      logger: silentLogger(),
+      metrics: createMetrics('account'),
+      security: testMessageSecurity('account'),
+    });
+    const app = await buildAccountApp(handle, messaging, tokens);
+    const headers = await asAdmin(tokens);
+    try {
+      const both = await app.inject({ method: 'GET', url: PATH, headers });
+      const shown = await app.inject({ method: 'GET', url: `${PATH}/rabbitmq/${'0f'.repeat(16)}`, headers });
+      const table = await app.inject({ method: 'GET', url: `${PATH}?transport=http`, headers });
+
+      for (const unavailable of [both, shown]) {
+        expect(unavailable.statusCode).toBe(503);
+        expect(unavailable.json()).toMatchObject({ code: 'SERVICE_UNAVAILABLE', detail: expect.stringMatching(/RabbitMQ/) });
+      }
+      expect(table.statusCode).toBe(200);
+      expect(table.json()).toEqual({ items: [], nextCursor: null });
+    } finally {
+      await app.close();
+      await messaging.stop();
+      await handle.close();
+    }
+  });
+});
+
 describe.skipIf(!TEST_BROKER_URL)('admin dead-letter routes on RabbitMQ', { timeout: 90_000 }, () => {
   const broker = useTestNamespace();
   const { namespace, commands } = broker;
