@@ -1,10 +1,12 @@
-import type { Logger, HttpServer, ServiceMetrics, Transaction } from '@ordering/platform';
+import type { Logger, HttpServer, ServiceMetrics, TokenVerifier, Transaction } from '@ordering/platform';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { createAmqpConsumer, type AmqpConsumer } from './transports/amqp/amqp-consumer.js';
 import { createAmqpTransport } from './transports/amqp/amqp-transport.js';
 import { createBrokerConnection, type BrokerConnection } from './transports/amqp/broker-connection.js';
+import { registerAdminDeadLetterRoutes } from './dead-letters/admin-dead-letter-routes.js';
 import { registerDeadLetterMetrics } from './dead-letters/dead-letter-metrics.js';
 import { createDeadLetterStore, type DeadLetterStore } from './dead-letters/dead-letter-store.js';
+import { createQueuedDeadLetters } from './dead-letters/queued-dead-letters.js';
 import { createHttpTransport } from './transports/http/http-transport.js';
 import { createMessageSigner, createMessageVerifier } from './security/message-authentication.js';
 import { createMessageConsumer, type MessageConsumer } from './inbox/message-consumer.js';
@@ -54,6 +56,8 @@ export interface Messaging<Tx = unknown> {
   deadLetters: DeadLetterStore;
   /** Registers `POST /internal/messages` and the dead-letter and outbox operator routes. */
   registerRoutes(app: HttpServer): void;
+  /** Registers the admins' dead-letter routes (`/api/admin/<service>/dead-letters`, both transports), behind `verifier`. */
+  registerAdminRoutes(app: HttpServer, verifier: TokenVerifier): void;
   start(): void;
   /** The RabbitMQ connection when `brokerUrl` is set. */
   broker?: BrokerConnection;
@@ -168,6 +172,14 @@ export const createMessaging = <TSchema extends Record<string, unknown>>(
         intake: broker
           ? undefined
           : createMessageVerifier({ publicKeys: security.publicKeys, acceptUnsigned: security.unsafeDevelopmentMode }),
+      }),
+    registerAdminRoutes: (app, verifier) =>
+      registerAdminDeadLetterRoutes(app, {
+        service: options.service,
+        consumer,
+        deadLetters,
+        verifier,
+        queued: broker ? createQueuedDeadLetters({ broker, service: options.service, operatorToken: security.operatorToken }) : undefined,
       }),
     start() {
       relay.start();

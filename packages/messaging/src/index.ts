@@ -17,6 +17,10 @@ export { checkMessage } from './inbox/message-validation.js';
 export * from './dead-letters/dead-letter-store.js';
 export * from './dead-letters/dead-letter-metrics.js';
 export * from './dead-letters/replay-dead-letter.js';
+export * from './dead-letters/dead-letter-admin-schemas.js';
+export * from './dead-letters/admin-dead-letters.js';
+export * from './dead-letters/admin-dead-letter-routes.js';
+export * from './dead-letters/queued-dead-letters.js';
 
 export * from './security/operator-token.js';
 export * from './security/message-authentication.js';

@@ -4,7 +4,7 @@ import { useCustomerApp } from './support/use-customer-app.js';
 describe('GET /docs/json', () => {
   const service = useCustomerApp();
 
-  it('when the API document is read, then every public route is described and only /me asks for a bearer token', async () => {
+  it('when the API document is read, then every public route is described and only /me and the admin routes ask for a bearer token', async () => {
     const response = await service.app.inject({ method: 'GET', url: '/docs/json' });
 
     expect(response.statusCode).toBe(200);
@@ -13,12 +13,20 @@ describe('GET /docs/json', () => {
       Object.keys(paths)
         .filter((path) => path.startsWith('/api/'))
         .sort(),
-    ).toEqual(['/api/auth/token', '/api/customers', '/api/customers/me']);
+    ).toEqual([
+      '/api/admin/customer/dead-letters',
+      '/api/admin/customer/dead-letters/{transport}/{id}',
+      '/api/admin/customer/dead-letters/{transport}/{id}/replay',
+      '/api/auth/token',
+      '/api/customers',
+      '/api/customers/me',
+    ]);
     expect(paths['/api/customers'].post).toMatchObject({ tags: ['customers'], summary: expect.any(String) });
     expect(paths['/api/customers'].post.responses).toHaveProperty('201');
     expect(paths['/api/auth/token'].post).toMatchObject({ tags: ['auth'], summary: expect.any(String) });
     expect(paths['/api/auth/token'].post.security).toBeUndefined();
     expect(paths['/api/customers/me'].get).toMatchObject({ security: [{ bearerAuth: [] }] });
+    expect(paths['/api/admin/customer/dead-letters'].get).toMatchObject({ tags: ['admin'], security: [{ bearerAuth: [] }] });
   });
 
   it('when the API document is read, then the messaging operator routes are tagged internal and the message intake is hidden', async () => {

@@ -18,8 +18,8 @@ export interface PageOf<T> {
 
 /** What is parked in both directions: messages this service could not consume, and ones it could not deliver. */
 export interface DeadLetterStore {
-  /** Newest first. */
-  list(page: PageRequest): Promise<PageOf<DeadLetter>>;
+  /** Newest first; replayed ones too unless `includeReplayed` is false. */
+  list(page: PageRequest & { includeReplayed?: boolean }): Promise<PageOf<DeadLetter>>;
   find(id: string): Promise<DeadLetter | undefined>;
   /** Keeps the first replay time when replayed again. */
   markReplayed(id: string): Promise<void>;
@@ -85,11 +85,17 @@ export const parkMessage = async (db: SqlExecutor, parked: ParkedMessage): Promi
 };
 
 export const createDeadLetterStore = (db: SqlExecutor, consumer: string): DeadLetterStore => ({
-  async list({ limit, cursor }) {
+  async list({ limit, cursor, includeReplayed = true }) {
     const rows = await db
       .select()
       .from(deadLetters)
-      .where(and(eq(deadLetters.consumer, consumer), beforeCursor(deadLetters.deadAt, deadLetters.id, cursor)))
+      .where(
+        and(
+          eq(deadLetters.consumer, consumer),
+          includeReplayed ? undefined : isNull(deadLetters.replayedAt),
+          beforeCursor(deadLetters.deadAt, deadLetters.id, cursor),
+        ),
+      )
       .orderBy(desc(deadLetters.deadAt), desc(deadLetters.id))
       .limit(limit + 1);
     return toPage(

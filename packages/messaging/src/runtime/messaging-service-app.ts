@@ -20,15 +20,18 @@ export interface MessagingServiceDeps<Database, Tx = unknown> {
 }
 
 export interface MessagingServiceAppOptions extends Pick<HttpServerOptions, 'service' | 'trustProxy'> {
-  deps: Pick<MessagingServiceDeps<{ ping(): Promise<void> }>, 'logger' | 'metrics' | 'database'> & {
-    messaging: Pick<Messaging, 'registerRoutes'>;
+  deps: Pick<MessagingServiceDeps<{ ping(): Promise<void> }>, 'logger' | 'metrics' | 'database' | 'verifier'> & {
+    messaging: Pick<Messaging, 'registerRoutes' | 'registerAdminRoutes'>;
   };
   openapi: { title: string; description: string };
-  /** The service's own routes; messaging's internal routes are registered after them. */
+  /** The service's own routes; messaging's internal and admin dead-letter routes are registered after them. */
   registerRoutes: (app: HttpServer) => void;
 }
 
-/** A messaging service's HTTP app: ready while its database answers, serving its own routes and messaging's. */
+/**
+ * A messaging service's HTTP app: ready while its database answers, serving its own routes and messaging's (the
+ * internal ones, and the admins' dead-letter routes behind the user token `deps.verifier` checks).
+ */
 export const buildMessagingServiceApp = async ({
   service,
   trustProxy,
@@ -46,5 +49,6 @@ export const buildMessagingServiceApp = async ({
   });
   registerRoutes(app);
   deps.messaging.registerRoutes(app);
+  deps.messaging.registerAdminRoutes(app, deps.verifier);
   return app;
 };
