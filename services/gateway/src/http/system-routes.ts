@@ -18,7 +18,12 @@ export interface SystemRoutesOptions {
 
 const iso = (at: number): string => new Date(at).toISOString();
 
-const presentReplica = ({ url, latest, messagesPerSecond, throughput }: SampledReplica): SystemView['services'][number]['replicas'][number] => ({
+const presentReplica = ({
+  url,
+  latest,
+  messagesPerSecond,
+  throughput,
+}: SampledReplica): SystemView['services'][number]['replicas'][number] => ({
   url,
   ready: latest.ready,
   outboxBacklog: latest.outboxBacklog,

@@ -68,9 +68,11 @@ export const startMetricsReplica = async (): Promise<MetricsReplica> => {
  * A replica that accepts connections and never answers, as a SIGSTOPped process does (the kernel still completes
  * the handshake). Its sockets are destroyed on close.
  */
-export const startHangingReplica = async (): Promise<{ url: string; close(): Promise<void> }> => {
+export const startHangingReplica = async (): Promise<{ url: string; accepted: number; close(): Promise<void> }> => {
   const sockets = new Set<Socket>();
+  let accepted = 0;
   const server = createServer((socket) => {
+    accepted += 1;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -79,6 +81,9 @@ export const startHangingReplica = async (): Promise<{ url: string; close(): Pro
   if (address === null || typeof address === 'string') throw new Error('no port');
   return {
     url: `http://127.0.0.1:${address.port}`,
+    get accepted() {
+      return accepted;
+    },
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
