@@ -5,7 +5,7 @@ import type { Dispatcher } from 'undici';
 import { UPSTREAM_NAMES, type UpstreamName } from '../domain/upstreams.js';
 import { ROUTE_TABLE } from './route-table.js';
 import { createSystemSampler, type SampledReplica, type SampledSystem } from './system-sampler.js';
-import { SystemViewSchema, type SystemView } from './system-schemas.js';
+import { SystemViewSchema, type ReplicaView, type SystemView } from './system-schemas.js';
 import type { UpstreamPool } from './upstream-pool.js';
 
 export const SYSTEM_PATH = '/api/admin/system';
@@ -18,12 +18,7 @@ export interface SystemRoutesOptions {
 
 const iso = (at: number): string => new Date(at).toISOString();
 
-const presentReplica = ({
-  url,
-  latest,
-  messagesPerSecond,
-  throughput,
-}: SampledReplica): SystemView['services'][number]['replicas'][number] => ({
+const presentReplica = ({ url, latest, messagesPerSecond, throughput }: SampledReplica): ReplicaView => ({
   url,
   ready: latest.ready,
   outboxBacklog: latest.outboxBacklog,

@@ -23,6 +23,8 @@ const ReplicaSchema = Type.Object(
   { additionalProperties: false },
 );
 
+export type ReplicaView = Static<typeof ReplicaSchema>;
+
 export const SystemViewSchema = Type.Object(
   {
     sampledAt: Timestamp,
