@@ -16,6 +16,8 @@ import { registerProxyRoutes } from './http/proxy-routes.js';
 import { registerRateLimiting } from './http/rate-limiting.js';
 import { connectSharedRateLimitStore } from './http/shared-rate-limit-store.js';
 import { ROUTE_TABLE } from './http/route-table.js';
+import { withSystemDocs } from './http/system-openapi.js';
+import { registerSystemRoutes } from './http/system-routes.js';
 import { createUpstreamPool, type UpstreamPool } from './http/upstream-pool.js';
 import { upstreamReadiness } from './http/upstream-readiness.js';
 
@@ -61,7 +63,8 @@ export const buildApp = async (deps: GatewayDeps): Promise<HttpServer> => {
   await app.register(async (edge) => {
     await registerRateLimiting(edge, deps.config.rateLimit, sharedStore);
     registerProxyRoutes(edge, { routes: ROUTE_TABLE, pools, verifier: deps.verifier });
-    await registerDocsRoutes(edge, createOpenApiDocuments(Object.values(pools), client, deps.logger));
+    registerSystemRoutes(edge, { pools, client, verifier: deps.verifier });
+    await registerDocsRoutes(edge, withSystemDocs(createOpenApiDocuments(Object.values(pools), client, deps.logger)));
   });
   return app;
 };
