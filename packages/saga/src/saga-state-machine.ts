@@ -1,7 +1,7 @@
 /**
  * The life of one saga instance as a pure function: given where the saga stands and what just happened (a reply,
- * a passed deadline or an operator's repair), decide what it becomes and which command to send. No I/O, no clock, no randomness: the
- * engine loads the state, asks here, and writes the answer in one transaction.
+ * a passed deadline or an operator's repair), decide what it becomes and which command to send. No I/O, no clock,
+ * no randomness: the engine loads the state, asks here, and writes the answer in one transaction.
  */
 
 import { FORCED_COMPENSATION_REASON, legalRepairs, type RepairAction } from './saga-repairs.js';
@@ -56,7 +56,7 @@ export type Decision =
       send: CommandToSend | null;
       /** When to look at the saga again if nothing arrives, in ms from now; null once terminal. */
       deadlineInMs: number | null;
-      /** Why this transition happened, for logs and the saga's history: a failed reply that will be resent, a timeout, a repair, ... */
+      /** Why this transition happened, for logs and the saga's history: a failed reply to resend, a timeout, a repair, ... */
       note:
         | 'advanced'
         | 'completed'
@@ -181,19 +181,19 @@ const onCompensationSuccess = (state: SagaState, policy: RetryPolicy): Transitio
   return compensateOrAbort(state, policy, state.reason ?? TIMEOUT_REASON, [{ stepIndex: undone, status: 'COMPENSATED' }], undone - 1);
 };
 
+/** The running step FAILED and undone along with the DONE steps before it: after its last timeout, or by an operator. */
+const giveUp = (state: SagaState, policy: RetryPolicy, reason: string): Transition => {
+  const step = state.currentStep;
+  // The step never answered but may still have run, so it is undone too (participants' tombstones make that safe).
+  return compensateOrAbort(state, policy, reason, [{ stepIndex: step, status: 'FAILED' }], step, step);
+};
+
 const onDeadline = (state: SagaState, policy: RetryPolicy): Transition => {
   if (state.status === 'COMPENSATING') return resend(state, policy, 'COMPENSATION');
   const step = state.currentStep;
   const mayGiveUp = state.steps[step]?.kind === 'compensatable';
   if (!mayGiveUp || state.stepAttempt < policy.maxForwardAttempts) return resend(state, policy, 'FORWARD');
-  // The silent step may still have run, so it is undone too (participants' tombstones make that safe).
-  return { ...compensateOrAbort(state, policy, TIMEOUT_REASON, [{ stepIndex: step, status: 'FAILED' }], step, step), note: 'timed-out' };
-};
-
-/** The step given up as if it had timed out after its last attempt, with the operator's reason. */
-const forceCompensation = (state: SagaState, policy: RetryPolicy): Transition => {
-  const step = state.currentStep;
-  return compensateOrAbort(state, policy, FORCED_COMPENSATION_REASON, [{ stepIndex: step, status: 'FAILED' }], step, step);
+  return { ...giveUp(state, policy, TIMEOUT_REASON), note: 'timed-out' };
 };
 
 /** An operator's repair: refused unless legalRepairs() allows it in this state (a finished saga allows none). */
@@ -203,7 +203,7 @@ const onRepair = (state: SagaState, policy: RetryPolicy, action: RepairAction): 
     case 'retry-now':
       return { ...resend(state, policy, expectedDirection(state.status) ?? 'FORWARD'), note: 'retried-by-operator' };
     case 'force-compensation':
-      return { ...forceCompensation(state, policy), note: 'forced-compensation' };
+      return { ...giveUp(state, policy, FORCED_COMPENSATION_REASON), note: 'forced-compensation' };
     case 'mark-compensated':
       return { ...onCompensationSuccess(state, policy), note: 'marked-compensated' };
   }
