@@ -66,9 +66,10 @@ const insertSagaStatement = prepareStatement<
 );
 
 /**
- * A new saga, its step rows, the record of its first command and its `started` history row, in one statement. The caller built every row, so
- * nothing is read back: the returned view is what was written. With `oneActivePerKey`, nothing is written and the
- * result is undefined when a saga of the type that has not ABORTED already holds the business key.
+ * A new saga, its step rows, the record of its first command and its `started` history row, in one statement. The
+ * caller built every row, so nothing is read back: the returned view is what was written. With `oneActivePerKey`,
+ * nothing is written and the result is undefined when a saga of the type that has not ABORTED already holds the
+ * business key.
  */
 export const insertSaga = async (
   tx: SqlExecutor,
