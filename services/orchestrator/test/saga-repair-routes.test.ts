@@ -152,4 +152,14 @@ describe('POST /api/admin/sagas/{sagaId}/repairs', () => {
       ['reply', 'SUCCEEDED'],
     ]);
   });
+
+  it('when the OpenAPI document is read, then the repair route is in it for admins, with its body', async () => {
+    const document = (await orchestrator.app.inject({ method: 'GET', url: '/docs/json' })).json();
+    const operation = document.paths['/api/admin/sagas/{sagaId}/repairs']?.post;
+    expect(operation).toMatchObject({ tags: ['admin'], security: [{ bearerAuth: [] }] });
+    expect(operation.requestBody.content['application/json'].schema).toMatchObject({
+      required: ['action', 'reason'],
+      properties: { reason: { minLength: 3, maxLength: 500 } },
+    });
+  });
 });
