@@ -6,17 +6,19 @@ import type { SagaDefinition, SucceededReply } from './saga-definition.js';
 import type { SagaEngineContext } from './saga-engine-context.js';
 import { SagaVersionConflictError } from './saga-errors.js';
 import type { SagaRecord } from './saga-records.js';
-import { writeTransition, type StepChange } from './saga-writes.js';
+import { writeTransition, type HistoryEntry, type StepChange } from './saga-writes.js';
 import { isTerminal, type SagaState, type StepStatus, type Transition } from './saga-state-machine.js';
 import { traceTransition } from './saga-tracing.js';
 import { observeTransition, type SettledStep } from './transition-observations.js';
 
-/** What caused a transition: a reply (its success payload folds into the data) or a passed deadline. */
+/** What caused a transition: a reply (its success payload folds into the data), a passed deadline or a repair. */
 export interface TransitionCause {
   reply?: SucceededReply;
   causationId: string | null;
   headers: Envelope['headers'];
   settled?: SettledStep;
+  /** The saga_history row the transition leaves, written with it. */
+  history: HistoryEntry;
 }
 
 export type ApplyTransition = (
@@ -62,7 +64,10 @@ const stepChangesOf = (transition: Transition): StepChange[] => {
   return [...changes.values()];
 };
 
-/** Writes one transition: the saga row (version-checked), the step history, the next command and its outbox row, all in `tx`. */
+/**
+ * Writes one transition: the saga row (version-checked), the step rows, the next command, the saga_history row and
+ * the command's outbox row, all in `tx`.
+ */
 export const createTransitionApplier =
   (context: SagaEngineContext): ApplyTransition =>
   async (tx, saga, definition, transition, cause) => {
@@ -98,6 +103,7 @@ export const createTransitionApplier =
       steps: stepChangesOf(transition),
       command: transition.send && envelope ? { ...transition.send, messageId: envelope.id, traceHeaders: envelope.headers } : null,
       finishing,
+      history: { ...cause.history, statusBefore: saga.status, note: transition.note },
     });
     if (!written) throw new SagaVersionConflictError(saga.id, saga.version);
     if (envelope) await enqueueMessages(tx, [envelope]);

@@ -6,7 +6,7 @@ import { claimDueSagas } from './saga-locks.js';
 import { latestCommandTraceHeaders, loadSteps } from './saga-reads.js';
 import type { SagaDatabase, SagaRecord } from './saga-records.js';
 import { updateSaga } from './saga-writes.js';
-import { decide, type Transition } from './saga-state-machine.js';
+import { decide, expectedDirection, type Transition } from './saga-state-machine.js';
 import type { SettledStep } from './transition-observations.js';
 
 export interface SweepResult {
@@ -52,6 +52,15 @@ const onDeadline = async (
     causationId: null,
     headers: await latestCommandTraceHeaders(tx, saga.id),
     ...(settled ? { settled } : {}),
+    history: {
+      event: 'deadline',
+      stepIndex: saga.currentStep,
+      direction: expectedDirection(saga.status),
+      outcome: null,
+      messageId: null,
+      reason: null,
+      actor: null,
+    },
   });
   return decision.note;
 };

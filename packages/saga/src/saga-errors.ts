@@ -1,3 +1,6 @@
+import { REPAIR_RULES, type RepairAction } from './saga-repairs.js';
+import type { SagaStatus } from './saga-vocabulary.js';
+
 /**
  * The one shape of the engine's errors: the class name tells the case apart (in logs and with instanceof), and
  * its fields (copied onto the error, declared by each subclass) say which saga, type or key it concerns.
@@ -35,5 +38,38 @@ export class SagaVersionConflictError extends SagaError<{ sagaId: string; expect
   declare readonly expectedVersion: number;
   constructor(sagaId: string, expectedVersion: number) {
     super({ sagaId, expectedVersion }, `saga ${sagaId} is no longer at version ${expectedVersion}`);
+  }
+}
+
+/** No saga has this id (or the id is not a UUID, which no saga has): a coded not-found for the API to map. */
+export class SagaNotFoundError extends SagaError<{ sagaId: string }> {
+  readonly code = 'NOT_FOUND';
+  declare readonly sagaId: string;
+  constructor(sagaId: string) {
+    super({ sagaId }, `no saga ${sagaId}`);
+  }
+}
+
+/**
+ * An operator asked for a repair the saga's state does not allow (REPAIR_RULES); nothing was changed. The message
+ * names the saga's status and the repairs it does allow, for the operator who asked.
+ */
+export class SagaRepairNotAllowedError extends SagaError<{
+  sagaId: string;
+  action: RepairAction;
+  sagaStatus: SagaStatus;
+  legalRepairs: RepairAction[];
+}> {
+  readonly code = 'REPAIR_NOT_ALLOWED';
+  declare readonly sagaId: string;
+  declare readonly action: RepairAction;
+  declare readonly sagaStatus: SagaStatus;
+  declare readonly legalRepairs: RepairAction[];
+  constructor(sagaId: string, action: RepairAction, sagaStatus: SagaStatus, legalRepairs: RepairAction[]) {
+    super(
+      { sagaId, action, sagaStatus, legalRepairs },
+      `saga ${sagaId} is ${sagaStatus}: ${action} is allowed ${REPAIR_RULES[action]}; ` +
+        `repairs allowed now: ${legalRepairs.length > 0 ? legalRepairs.join(', ') : 'none'}`,
+    );
   }
 }

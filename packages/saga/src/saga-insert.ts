@@ -56,14 +56,20 @@ const insertSagaStatement = prepareStatement<
     select ${sql.placeholder('messageId')}::uuid, saga.id, ${sql.placeholder('commandStep')}::int, ${sql.placeholder('direction')},
            ${sql.placeholder('attempt')}::int, ${sql.placeholder('at')}::timestamptz, ${sql.placeholder('traceHeaders')}::jsonb
       from saga
+  ), history as (
+    insert into saga_history (saga_id, at, event, step_index, direction, status_before, status_after)
+    select saga.id, ${sql.placeholder('at')}::timestamptz, 'started', ${sql.placeholder('commandStep')}::int, ${sql.placeholder('direction')},
+           ${sql.placeholder('status')}, ${sql.placeholder('status')}
+      from saga
   )
   select id from saga`,
 );
 
 /**
- * A new saga, its step rows and the record of its first command, in one statement. The caller built every row, so
- * nothing is read back: the returned view is what was written. With `oneActivePerKey`, nothing is written and the
- * result is undefined when a saga of the type that has not ABORTED already holds the business key.
+ * A new saga, its step rows, the record of its first command and its `started` history row, in one statement. The
+ * caller built every row, so nothing is read back: the returned view is what was written. With `oneActivePerKey`,
+ * nothing is written and the result is undefined when a saga of the type that has not ABORTED already holds the
+ * business key.
  */
 export const insertSaga = async (
   tx: SqlExecutor,

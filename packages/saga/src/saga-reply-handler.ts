@@ -82,6 +82,15 @@ const createReplyHandler =
       causationId: envelope.id,
       headers: envelope.headers,
       ...(settled ? { settled } : {}),
+      history: {
+        event: 'reply',
+        stepIndex: command.stepIndex,
+        direction: command.direction,
+        outcome: outcome.outcome,
+        messageId: envelope.id,
+        reason: outcome.outcome === 'FAILED' ? outcome.reason : null,
+        actor: null,
+      },
     });
   };
 

@@ -1,9 +1,10 @@
 /**
- * The life of one saga instance as a pure function: given where the saga stands and what just happened (a reply
- * or a passed deadline), decide what it becomes and which command to send. No I/O, no clock, no randomness: the
- * engine loads the state, asks here, and writes the answer in one transaction.
+ * The life of one saga instance as a pure function: given where the saga stands and what just happened (a reply,
+ * a passed deadline or an operator's repair), decide what it becomes and which command to send. No I/O, no clock,
+ * no randomness: the engine loads the state, asks here, and writes the answer in one transaction.
  */
 
+import { FORCED_COMPENSATION_REASON, legalRepairs, type RepairAction } from './saga-repairs.js';
 import { TIMEOUT_REASON, type Direction, type SagaStatus, type StepKind, type StepStatus } from './saga-vocabulary.js';
 
 // Re-exported: the package's users and its other files import the vocabulary from the state machine.
@@ -22,7 +23,8 @@ export interface SagaState {
 export type SagaEvent =
   | { kind: 'reply'; stepIndex: number; direction: Direction; outcome: 'SUCCEEDED' }
   | { kind: 'reply'; stepIndex: number; direction: Direction; outcome: 'FAILED'; reason: string }
-  | { kind: 'deadline' };
+  | { kind: 'deadline' }
+  | { kind: 'repair'; action: RepairAction };
 
 export interface RetryPolicy {
   /** How long to wait for the reply to a first send. */
@@ -41,7 +43,7 @@ export interface CommandToSend {
 }
 
 export type Decision =
-  | { kind: 'ignore'; why: 'terminal' | 'stale' }
+  | { kind: 'ignore'; why: 'terminal' | 'stale' | 'illegal-repair' }
   | {
       kind: 'transition';
       status: SagaStatus;
@@ -54,8 +56,18 @@ export type Decision =
       send: CommandToSend | null;
       /** When to look at the saga again if nothing arrives, in ms from now; null once terminal. */
       deadlineInMs: number | null;
-      /** Why this transition happened, for logs: a failed reply that will be resent, a timeout, ... */
-      note: 'advanced' | 'completed' | 'compensating' | 'aborted' | 'retry-after-failure' | 'resent' | 'timed-out';
+      /** Why this transition happened, for logs and the saga's history: a failed reply to resend, a timeout, a repair, ... */
+      note:
+        | 'advanced'
+        | 'completed'
+        | 'compensating'
+        | 'aborted'
+        | 'retry-after-failure'
+        | 'resent'
+        | 'timed-out'
+        | 'retried-by-operator'
+        | 'forced-compensation'
+        | 'marked-compensated';
     };
 
 export type Transition = Extract<Decision, { kind: 'transition' }>;
@@ -169,17 +181,37 @@ const onCompensationSuccess = (state: SagaState, policy: RetryPolicy): Transitio
   return compensateOrAbort(state, policy, state.reason ?? TIMEOUT_REASON, [{ stepIndex: undone, status: 'COMPENSATED' }], undone - 1);
 };
 
+/** The running step FAILED and undone along with the DONE steps before it: after its last timeout, or by an operator. */
+const giveUp = (state: SagaState, policy: RetryPolicy, reason: string): Transition => {
+  const step = state.currentStep;
+  // The step never answered but may still have run, so it is undone too (participants' tombstones make that safe).
+  return compensateOrAbort(state, policy, reason, [{ stepIndex: step, status: 'FAILED' }], step, step);
+};
+
 const onDeadline = (state: SagaState, policy: RetryPolicy): Transition => {
   if (state.status === 'COMPENSATING') return resend(state, policy, 'COMPENSATION');
   const step = state.currentStep;
   const mayGiveUp = state.steps[step]?.kind === 'compensatable';
   if (!mayGiveUp || state.stepAttempt < policy.maxForwardAttempts) return resend(state, policy, 'FORWARD');
-  // The silent step may still have run, so it is undone too (participants' tombstones make that safe).
-  return { ...compensateOrAbort(state, policy, TIMEOUT_REASON, [{ stepIndex: step, status: 'FAILED' }], step, step), note: 'timed-out' };
+  return { ...giveUp(state, policy, TIMEOUT_REASON), note: 'timed-out' };
 };
 
-/** Decides what a reply or a passed deadline does to a saga. */
+/** An operator's repair: refused unless legalRepairs() allows it in this state (a finished saga allows none). */
+const onRepair = (state: SagaState, policy: RetryPolicy, action: RepairAction): Decision => {
+  if (!legalRepairs(state).includes(action)) return { kind: 'ignore', why: 'illegal-repair' };
+  switch (action) {
+    case 'retry-now':
+      return { ...resend(state, policy, expectedDirection(state.status) ?? 'FORWARD'), note: 'retried-by-operator' };
+    case 'force-compensation':
+      return { ...giveUp(state, policy, FORCED_COMPENSATION_REASON), note: 'forced-compensation' };
+    case 'mark-compensated':
+      return { ...onCompensationSuccess(state, policy), note: 'marked-compensated' };
+  }
+};
+
+/** Decides what a reply, a passed deadline or an operator's repair does to a saga. */
 export const decide = (state: SagaState, event: SagaEvent, policy: RetryPolicy): Decision => {
+  if (event.kind === 'repair') return onRepair(state, policy, event.action);
   if (isTerminal(state.status)) return { kind: 'ignore', why: 'terminal' };
   if (event.kind === 'deadline') return onDeadline(state, policy);
   // A reply only counts for the command the saga is waiting for; anything else is late or a duplicate.

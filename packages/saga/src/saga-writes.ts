@@ -4,7 +4,7 @@ import type { SqlExecutor } from '@ordering/platform';
 import { prepareStatement } from './prepared-statement.js';
 import { SAGA_FINISHED_CHANNEL } from './saga-finished-signal.js';
 import type { SagaChanges } from './saga-records.js';
-import { sagas } from './saga-schema.js';
+import { sagas, type SagaHistoryEvent } from './saga-schema.js';
 import type { Direction, SagaStatus, StepStatus } from './saga-state-machine.js';
 
 /**
@@ -37,6 +37,22 @@ export interface SentCommand {
   traceHeaders: Envelope['headers'];
 }
 
+/** What caused a transition, as its saga_history row records it (statuses and note come from the transition). */
+export interface HistoryEntry {
+  event: Exclude<SagaHistoryEvent, 'started'>;
+  /** The step the reply, deadline or repair was about. */
+  stepIndex: number | null;
+  direction: Direction | null;
+  /** A reply's SUCCEEDED or FAILED; a repair's action. */
+  outcome: string | null;
+  /** The reply's message id. */
+  messageId: string | null;
+  /** A failed reply's reason, or the operator's why. */
+  reason: string | null;
+  /** The operator who repaired; null for what the engine did by itself. */
+  actor: string | null;
+}
+
 export interface TransitionWrite {
   sagaId: string;
   expectedVersion: number;
@@ -45,6 +61,7 @@ export interface TransitionWrite {
   command: SentCommand | null;
   /** The saga becomes terminal: signal it on commit (a `?wait` request answers now instead of at its next poll). */
   finishing: boolean;
+  history: HistoryEntry & { statusBefore: SagaStatus; note: string };
 }
 
 const writeTransitionStatement = prepareStatement<
@@ -70,6 +87,15 @@ const writeTransitionStatement = prepareStatement<
     traceHeaders: string | null;
     finishing: boolean;
     channel: string;
+    historyEvent: string;
+    historyStep: number | null;
+    historyDirection: Direction | null;
+    historyOutcome: string | null;
+    historyMessageId: string | null;
+    historyReason: string | null;
+    historyActor: string | null;
+    statusBefore: SagaStatus;
+    note: string;
   },
   { id: string }
 >(
@@ -96,6 +122,13 @@ const writeTransitionStatement = prepareStatement<
            ${sql.placeholder('attempt')}::int, ${sql.placeholder('at')}::timestamptz, ${sql.placeholder('traceHeaders')}::jsonb
       from saga
      where ${sql.placeholder('messageId')}::uuid is not null
+  ), history as (
+    insert into saga_history (saga_id, at, event, step_index, direction, outcome, message_id, reason, actor, status_before, status_after, note)
+    select saga.id, ${sql.placeholder('at')}::timestamptz, ${sql.placeholder('historyEvent')}, ${sql.placeholder('historyStep')}::int,
+           ${sql.placeholder('historyDirection')}, ${sql.placeholder('historyOutcome')}, ${sql.placeholder('historyMessageId')}::uuid,
+           ${sql.placeholder('historyReason')}, ${sql.placeholder('historyActor')}, ${sql.placeholder('statusBefore')}, ${sql.placeholder('status')},
+           ${sql.placeholder('note')}
+      from saga
   )
   select saga.id, case when ${sql.placeholder('finishing')}::boolean then pg_notify(${sql.placeholder('channel')}, saga.id::text) end as signalled
     from saga`,
@@ -103,12 +136,12 @@ const writeTransitionStatement = prepareStatement<
 
 /**
  * Writes one transition in one statement: the saga row (only at the version the caller read, bumping it), its step
- * rows, the record of the command it sends, and the saga-finished signal. Returns false, having changed nothing,
+ * rows, the record of the command it sends, its saga_history row, and the saga-finished signal. Returns false, having changed nothing,
  * when the saga is no longer at that version. Each step row is updated once (a new status and a send on one step
  * are one change), since a statement cannot update one row twice.
  */
 export const writeTransition = async (tx: SqlExecutor, write: TransitionWrite): Promise<boolean> => {
-  const { changes, command } = write;
+  const { changes, command, history } = write;
   const rows = await writeTransitionStatement.run(tx, {
     sagaId: write.sagaId,
     expectedVersion: write.expectedVersion,
@@ -131,6 +164,15 @@ export const writeTransition = async (tx: SqlExecutor, write: TransitionWrite): 
     traceHeaders: command ? JSON.stringify(command.traceHeaders) : null,
     finishing: write.finishing,
     channel: SAGA_FINISHED_CHANNEL,
+    historyEvent: history.event,
+    historyStep: history.stepIndex,
+    historyDirection: history.direction,
+    historyOutcome: history.outcome,
+    historyMessageId: history.messageId,
+    historyReason: history.reason,
+    historyActor: history.actor,
+    statusBefore: history.statusBefore,
+    note: history.note,
   });
   return rows.length === 1;
 };

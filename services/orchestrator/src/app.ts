@@ -2,6 +2,7 @@ import { buildMessagingServiceApp, type MessagingServiceDeps } from '@ordering/m
 import type { HttpServer } from '@ordering/platform';
 import type { SagaEngine } from '@ordering/saga';
 import type { OrchestratorDatabase, OrchestratorTx } from './db/orchestrator-database.js';
+import { registerSagaRepairRoutes } from './http/saga-repair-routes.js';
 import { registerSagaRoutes } from './http/saga-routes.js';
 
 export interface OrchestratorDeps extends MessagingServiceDeps<OrchestratorDatabase, OrchestratorTx> {
@@ -13,11 +14,13 @@ export const buildApp = (deps: OrchestratorDeps): Promise<HttpServer> =>
     service: 'orchestrator',
     deps,
     openapi: { title: 'Orchestrator service', description: 'Checkout and cancel-order sagas' },
-    registerRoutes: (app) =>
+    registerRoutes: (app) => {
       registerSagaRoutes(app, {
         database: deps.database,
         engine: deps.engine,
         verifier: deps.verifier,
         transaction: deps.messaging.transaction,
-      }),
+      });
+      registerSagaRepairRoutes(app, { engine: deps.engine, verifier: deps.verifier, transaction: deps.messaging.transaction });
+    },
   });
