@@ -49,7 +49,10 @@ type TimelineRow = SagaRow & {
   history: Dated<SagaHistoryEntry, 'at'>[] | null;
 };
 
-/** One statement: an operator's page is one round trip, however long the saga's history. */
+/**
+ * One statement: an operator's page is one round trip, however long the saga's history. Commands sent in the same
+ * millisecond are ordered as the engine can only have sent them: forward steps upwards, then compensations downwards.
+ */
 const loadTimelineStatement = prepareStatement<{ sagaId: string }, TimelineRow>(
   'saga_timeline',
   sql`select ${sagaColumns('saga')},
@@ -59,7 +62,9 @@ const loadTimelineStatement = prepareStatement<{ sagaId: string }, TimelineRow>(
                 from saga_steps step where step.saga_id = saga.id) as steps,
              (select json_agg(json_build_object('messageId', command.message_id, 'stepIndex', command.step_index, 'direction', command.direction,
                                                 'attempt', command.attempt, 'sentAt', command.sent_at, 'traceparent', command.trace_headers->>'traceparent')
-                              order by command.sent_at, command.attempt, command.message_id)
+                              order by command.sent_at, command.direction = 'COMPENSATION',
+                                       case when command.direction = 'FORWARD' then command.step_index else -command.step_index end,
+                                       command.attempt)
                 from saga_commands command where command.saga_id = saga.id) as commands,
              (select json_agg(json_build_object('id', entry.id, 'at', entry.at, 'event', entry.event, 'stepIndex', entry.step_index,
                                                 'direction', entry.direction, 'outcome', entry.outcome, 'messageId', entry.message_id,
