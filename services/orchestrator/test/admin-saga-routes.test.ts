@@ -286,3 +286,17 @@ describe('who may read the console', () => {
     },
   );
 });
+
+describe('the admin saga routes in the API document', () => {
+  it('when /docs/json is read, then each route is tagged admin, summarised and asks for a bearer token', async () => {
+    const { paths } = (await orchestrator.app.inject({ method: 'GET', url: '/docs/json' })).json();
+    for (const path of ['/api/admin/sagas', '/api/admin/sagas/counts', '/api/admin/sagas/{sagaId}']) {
+      expect(paths[path]?.get).toMatchObject({ tags: ['admin'], summary: expect.any(String), security: [{ bearerAuth: [] }] });
+      expect(paths[path].get.responses).toHaveProperty('200');
+    }
+    const filters = paths['/api/admin/sagas'].get.parameters.map((parameter: { name: string }) => parameter.name);
+    expect(filters).toEqual(
+      expect.arrayContaining(['limit', 'cursor', 'status', 'type', 'reason', 'customerId', 'olderThanSeconds', 'newerThanSeconds', 'q']),
+    );
+  });
+});

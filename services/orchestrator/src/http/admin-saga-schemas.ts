@@ -1,4 +1,4 @@
-import { Uuid } from '@ordering/contracts';
+import { UUID_PATTERN, Uuid } from '@ordering/contracts';
 import { PageQuery } from '@ordering/platform';
 import { Type, type Static } from 'typebox';
 import { SAGA_STATUSES, SAGA_TYPES } from './saga-schemas.js';
@@ -15,7 +15,9 @@ export const AdminSagaFilters = Type.Object({
   customerId: Type.Optional(Uuid),
   olderThanSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_AGE_SECONDS, description: 'Created at least this long ago' })),
   newerThanSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_AGE_SECONDS, description: 'Created within this long' })),
-  q: Type.Optional(Type.String({ ...Uuid, description: 'The saga whose id, order id or customer id is this UUID' })),
+  q: Type.Optional(
+    Type.String({ format: 'uuid', pattern: UUID_PATTERN, description: 'The saga whose id, order id or customer id is this UUID' }),
+  ),
 });
 export type AdminSagaFilters = Static<typeof AdminSagaFilters>;
 

@@ -1,8 +1,7 @@
 import { Uuid } from '@ordering/contracts';
-import { SagaTimelineJsonSchema, SagaTimelineSagaSchema, type SagaTimelineJson, type SagaView } from '@ordering/saga';
+import { SagaTimelineJsonSchema, SagaTimelineSagaSchema, type SagaDefinition, type SagaTimelineJson, type SagaView } from '@ordering/saga';
 import { Type, type Static } from 'typebox';
 import { OrderSagaJsonSchema, presentOrderSaga } from './present-order-saga.js';
-import type { SagaDefinition } from '@ordering/saga';
 
 /** The public Saga plus its owner: an admin sees whose saga it is. */
 export const AdminSagaJsonSchema = Type.Object({ ...OrderSagaJsonSchema.properties, customerId: Uuid }, { additionalProperties: false });
