@@ -16,3 +16,6 @@ export * from './participant-command-handler.js';
 export * from './participant-reply-key.js';
 export * from './prepared-statement.js';
 export * from './saga-repairs.js';
+export * from './saga-counts.js';
+export * from './saga-timeline.js';
+export * from './present-saga-timeline.js';

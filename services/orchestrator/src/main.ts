@@ -21,6 +21,14 @@ await startService({
       stop: (sweeper) => sweeper.stop(),
     });
     registerSagaGauges({ db: database.db, metrics, logger, definitions: SAGA_DEFINITIONS });
-    return buildApp({ logger, metrics, database, verifier: createJwksTokenVerifier(config.jwksUrl), engine, messaging });
+    return buildApp({
+      logger,
+      metrics,
+      database,
+      verifier: createJwksTokenVerifier(config.jwksUrl),
+      engine,
+      messaging,
+      tracingUiUrl: config.tracingUiUrl,
+    });
   },
 });

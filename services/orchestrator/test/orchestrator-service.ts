@@ -24,7 +24,7 @@ export interface OrchestratorUnderTest {
 }
 
 /** The real orchestrator (routes, engine, consumer) on a fresh database; participants are played by the test. */
-export const startOrchestrator = async (): Promise<OrchestratorUnderTest> => {
+export const startOrchestrator = async (options: { tracingUiUrl?: string } = {}): Promise<OrchestratorUnderTest> => {
   const testDatabase = await createTestDatabase();
   const logger = createLogger({ service: 'orchestrator', level: 'silent' });
   const metrics = createMetrics('orchestrator');
@@ -42,7 +42,7 @@ export const startOrchestrator = async (): Promise<OrchestratorUnderTest> => {
     security: testMessageSecurity('orchestrator'),
   });
   const tokens = await createTestTokens();
-  const app = await buildApp({ logger, metrics, database, verifier: tokens.verifier, engine, messaging });
+  const app = await buildApp({ logger, metrics, database, verifier: tokens.verifier, engine, messaging, ...options });
 
   const reply: OrchestratorUnderTest['reply'] = async (participant, payload) => {
     const [row] = await database.db

@@ -120,6 +120,15 @@ describe('POST /api/admin/sagas/{sagaId}/repairs', () => {
     const marked = (await repair(sagaId, { action: 'mark-compensated', reason: 'rejected by hand' })).json();
     expect(marked).toMatchObject({ saga: { status: 'ABORTED', reason: 'COMPENSATION_FORCED' }, legalRepairs: [] });
     expect(marked.saga.steps.map((step: { status: string }) => step.status)).toEqual(['COMPENSATED', 'PENDING', 'PENDING']);
+    // The answer is the saga's timeline: the repair is already in its history, with who and why.
+    expect(marked.history.at(-1)).toMatchObject({
+      event: 'repair',
+      outcome: 'mark-compensated',
+      actor: adminId,
+      reason: 'rejected by hand',
+      statusBefore: 'COMPENSATING',
+      statusAfter: 'ABORTED',
+    });
     expect((await orchestrator.get(`/api/checkout/${sagaId}`, customer)).json()).toMatchObject({
       status: 'ABORTED',
       reason: 'COMPENSATION_FORCED',

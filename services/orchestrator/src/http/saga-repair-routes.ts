@@ -1,13 +1,14 @@
 import { authenticate, principalOf, type HttpServer, type TokenVerifier } from '@ordering/platform';
-import { REPAIR_ACTIONS, type SagaEngine } from '@ordering/saga';
+import { REPAIR_ACTIONS } from '@ordering/saga';
 import type { RunInTransaction } from '@ordering/messaging';
 import { Type } from 'typebox';
 import type { OrchestratorTx } from '../db/orchestrator-database.js';
-import { RepairedSagaJsonSchema, repairSaga } from '../use-cases/repair-saga.js';
+import { AdminSagaTimelineSchema } from '../use-cases/present-admin-saga.js';
+import { repairSaga } from '../use-cases/repair-saga.js';
+import type { SagaTimelineDeps } from '../use-cases/view-saga-timeline.js';
 import { SagaParams } from './saga-schemas.js';
 
-export interface SagaRepairRouteDeps {
-  engine: SagaEngine;
+export interface SagaRepairRouteDeps extends SagaTimelineDeps {
   verifier: TokenVerifier;
   /** Messaging's transaction: a command the repair sends leaves right after its commit. */
   transaction: RunInTransaction<OrchestratorTx>;
@@ -36,7 +37,7 @@ export const registerSagaRepairRoutes = (app: HttpServer, deps: SagaRepairRouteD
         security: [{ bearerAuth: [] }],
         params: SagaParams,
         body: RepairBody,
-        response: { 200: RepairedSagaJsonSchema },
+        response: { 200: AdminSagaTimelineSchema },
       },
     },
     async (request) => repairSaga(deps, principalOf(request), request.params.sagaId, request.body),

@@ -1,4 +1,4 @@
-import { authenticate, Page, principalOf, type HttpServer, type TokenVerifier } from '@ordering/platform';
+import { authenticate, principalOf, type HttpServer, type TokenVerifier } from '@ordering/platform';
 import { createSagaFinishedListener, type SagaEngine, type SagaFinishedListener } from '@ordering/saga';
 import type { FastifyReply } from 'fastify';
 import type { RunInTransaction } from '@ordering/messaging';
@@ -6,8 +6,8 @@ import type { OrchestratorDatabase, OrchestratorTx } from '../db/orchestrator-da
 import { OrderSagaJsonSchema, type OrderSagaJson } from '../use-cases/present-order-saga.js';
 import { startCancellation } from '../use-cases/start-cancellation.js';
 import { startCheckout } from '../use-cases/start-checkout.js';
-import { awaitTerminalSaga, isTerminal, listAllSagas, viewSaga } from '../use-cases/view-saga.js';
-import { AdminSagasQuery, CheckoutBody, IdempotencyHeaders, OrderParams, SagaParams, WaitQuery } from './saga-schemas.js';
+import { awaitTerminalSaga, isTerminal, viewSaga } from '../use-cases/view-saga.js';
+import { CheckoutBody, IdempotencyHeaders, OrderParams, SagaParams, WaitQuery } from './saga-schemas.js';
 
 export interface SagaRouteDeps {
   database: OrchestratorDatabase;
@@ -100,26 +100,5 @@ export const registerSagaRoutes = (app: HttpServer, routeDeps: SagaRouteDeps): v
       const wait = request.query.wait ?? 0;
       return wait === 0 ? answer(reply, saga, false) : answer(reply, await awaitTerminalSaga(deps, principal, saga, wait), true);
     },
-  );
-
-  app.get(
-    '/api/admin/sagas',
-    {
-      onRequest: authenticate(deps.verifier, ['admin']),
-      schema: {
-        tags: ['admin'],
-        summary: 'List every saga newest first, optionally by status and type (admins only)',
-        security: [{ bearerAuth: [] }],
-        querystring: AdminSagasQuery,
-        response: { 200: Page(OrderSagaJsonSchema) },
-      },
-    },
-    async (request) =>
-      listAllSagas(deps, {
-        limit: request.query.limit,
-        ...(request.query.cursor ? { cursor: request.query.cursor } : {}),
-        ...(request.query.status ? { status: request.query.status } : {}),
-        ...(request.query.type ? { type: request.query.type } : {}),
-      }),
   );
 };

@@ -1,5 +1,4 @@
 import { Uuid } from '@ordering/contracts';
-import { PageQuery } from '@ordering/platform';
 import { Type, type Static } from 'typebox';
 
 export const SAGA_TYPES = ['checkout', 'cancel-order'] as const;
@@ -32,10 +31,4 @@ export const SagaParams = Type.Object({
 
 export const OrderParams = Type.Object({
   id: Uuid,
-});
-
-export const AdminSagasQuery = Type.Object({
-  ...PageQuery.properties,
-  status: Type.Optional(Type.Enum(SAGA_STATUSES)),
-  type: Type.Optional(Type.Enum(SAGA_TYPES)),
 });

@@ -1,43 +1,16 @@
 import { AppError, notFound, type Principal } from '@ordering/platform';
-import {
-  REPAIR_ACTIONS,
-  SagaNotFoundError,
-  SagaRepairNotAllowedError,
-  type RepairAction,
-  type SagaEngine,
-  type SagaView,
-} from '@ordering/saga';
+import { SagaNotFoundError, SagaRepairNotAllowedError, type RepairAction } from '@ordering/saga';
 import type { RunInTransaction } from '@ordering/messaging';
-import { Type, type Static } from 'typebox';
 import type { OrchestratorTx } from '../db/orchestrator-database.js';
 import { OrchestratorErrors } from '../domain/orchestrator-errors.js';
-import { OrderSagaJsonSchema, presentOrderSaga } from './present-order-saga.js';
+import type { AdminSagaTimeline } from './present-admin-saga.js';
+import { viewSagaTimeline, type SagaTimelineDeps } from './view-saga-timeline.js';
 
 export interface RepairRequest {
   action: RepairAction;
   /** The operator's why, kept in the saga's history. */
   reason: string;
 }
-
-/** The console's AdminSaga: the API's Saga and its owner. */
-export const AdminSagaJsonSchema = Type.Object(
-  { ...OrderSagaJsonSchema.properties, customerId: Type.String() },
-  { additionalProperties: false },
-);
-export type AdminSagaJson = Static<typeof AdminSagaJsonSchema>;
-
-/** The saga after a repair and the repairs it allows now: the `saga` and `legalRepairs` parts of the SagaTimeline. */
-export const RepairedSagaJsonSchema = Type.Object(
-  { saga: AdminSagaJsonSchema, legalRepairs: Type.Array(Type.Enum(REPAIR_ACTIONS)) },
-  { additionalProperties: false },
-);
-export type RepairedSagaJson = Static<typeof RepairedSagaJsonSchema>;
-
-const presentRepaired = (engine: SagaEngine, view: SagaView): RepairedSagaJson => {
-  const definition = engine.definitionOf(view.saga.type);
-  if (!definition) throw new Error(`no definition for saga type ${view.saga.type}`);
-  return { saga: { ...presentOrderSaga(view, definition), customerId: view.saga.ownerId }, legalRepairs: engine.legalRepairsOf(view) };
-};
 
 /** The engine's refusals as the API's problems: nothing was changed in either case. */
 const asAppError = (error: unknown): unknown => {
@@ -52,17 +25,18 @@ const asAppError = (error: unknown): unknown => {
  * sends (again) leaves right after the commit instead of at the relay's next poll.
  */
 export const repairSaga = async (
-  deps: { transaction: RunInTransaction<OrchestratorTx>; engine: SagaEngine },
+  deps: SagaTimelineDeps & { transaction: RunInTransaction<OrchestratorTx> },
   principal: Principal,
   sagaId: string,
   request: RepairRequest,
-): Promise<RepairedSagaJson> => {
+): Promise<AdminSagaTimeline> => {
   try {
-    const view = await deps.transaction((tx) =>
+    await deps.transaction((tx) =>
       deps.engine.repair(tx, { sagaId, action: request.action, actor: principal.customerId, why: request.reason }),
     );
-    return presentRepaired(deps.engine, view);
   } catch (error) {
     throw asAppError(error);
   }
+  // Read after the commit: the timeline shows the repair's history row and the command it sent.
+  return viewSagaTimeline(deps, sagaId);
 };

@@ -1,5 +1,5 @@
 import { notFound, type Principal } from '@ordering/platform';
-import { findSaga, listSagas, type SagaEngine, type SagaFinishedListener, type SagaListQuery, type SagaView } from '@ordering/saga';
+import { findSaga, type SagaEngine, type SagaFinishedListener, type SagaView } from '@ordering/saga';
 import type { OrchestratorDatabase } from '../db/orchestrator-database.js';
 import { presentOrderSaga, type OrderSagaJson } from './present-order-saga.js';
 
@@ -18,11 +18,6 @@ export const viewSaga = async (
   const view = await findSaga(deps.database.db, sagaId);
   if (!view || (principal.role !== 'admin' && view.saga.ownerId !== principal.customerId)) throw notFound('No such saga');
   return present(deps.engine, view);
-};
-
-export const listAllSagas = async (deps: { database: OrchestratorDatabase; engine: SagaEngine }, query: SagaListQuery) => {
-  const page = await listSagas(deps.database.db, query);
-  return { items: page.items.map((view) => present(deps.engine, view)), nextCursor: page.nextCursor };
 };
 
 const TERMINAL = new Set(['COMPLETED', 'ABORTED']);
