@@ -9,6 +9,7 @@ import {
 import { Agent } from 'undici';
 import type { GatewayConfig } from './config.js';
 import { UPSTREAM_NAMES, type UpstreamName } from './domain/upstreams.js';
+import { registerConsoleRoutes } from './http/console-routes.js';
 import { registerDocsRoutes } from './http/docs-routes.js';
 import { createOpenApiDocuments } from './http/openapi-merge.js';
 import { acceptAnyBodyAsBytes } from './http/pass-through-body.js';
@@ -23,7 +24,7 @@ export interface GatewayDeps {
   logger: Logger;
   metrics: ServiceMetrics;
   verifier: TokenVerifier;
-  config: Pick<GatewayConfig, 'upstreams' | 'rateLimit' | 'upstreamTimeoutMs'>;
+  config: Pick<GatewayConfig, 'upstreams' | 'rateLimit' | 'upstreamTimeoutMs' | 'consoleDir'>;
 }
 
 /** Enough for every client of a busy replica to have its own kept-alive connection (held `?wait` requests too). */
@@ -62,6 +63,7 @@ export const buildApp = async (deps: GatewayDeps): Promise<HttpServer> => {
     await registerRateLimiting(edge, deps.config.rateLimit, sharedStore);
     registerProxyRoutes(edge, { routes: ROUTE_TABLE, pools, verifier: deps.verifier });
     await registerDocsRoutes(edge, createOpenApiDocuments(Object.values(pools), client, deps.logger));
+    await registerConsoleRoutes(edge, deps.config.consoleDir);
   });
   return app;
 };
