@@ -47,7 +47,7 @@ export interface GatewayConfig extends ServiceSettings {
   consoleDir: string;
 }
 
-const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../console/dist/', import.meta.url));
+export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../console/dist/', import.meta.url));
 
 export const readConfig = (env: Record<string, string | undefined> = process.env): GatewayConfig => {
   const values = parseConfigChecked(GatewayEnv, env, jwksUrlProblems);
