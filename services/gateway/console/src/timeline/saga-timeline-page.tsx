@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { ApiProblem, type ApiClient } from '../api/api-client.js';
+import type { ApiClient } from '../api/api-client.js';
 import type { SagaTimeline } from '../api/admin-types.js';
 import { Link } from '../shell/link.js';
 import { problemText } from '../ui/problem-text.js';
@@ -18,7 +18,6 @@ export function SagaTimelinePage({ api, sagaId }: { api: ApiClient; sagaId: stri
   // A repair answers with the timeline after it: shown at once, until the next poll brings a newer one.
   const [repaired, setRepaired] = useState<SagaTimeline | undefined>();
   const timeline = newest(polled.data, repaired);
-  const missing = polled.error instanceof ApiProblem && (polled.error.status === 404 || polled.error.status === 400);
 
   return (
     <>
@@ -31,7 +30,7 @@ export function SagaTimelinePage({ api, sagaId }: { api: ApiClient; sagaId: stri
       </div>
       {polled.error && (
         <p role="alert" className="error-text">
-          {missing ? 'No saga has this id.' : problemText(polled.error)}
+          {problemText(polled.error)}
         </p>
       )}
       {!timeline && !polled.error && <p className="muted">Loading…</p>}
