@@ -55,17 +55,17 @@ const sendIndex = async (reply: FastifyReply, root: string): Promise<FastifyRepl
  */
 export const registerConsoleRoutes = async (scope: FastifyInstance, consoleDir: string): Promise<void> => {
   const root = resolve(consoleDir);
-  await scope.register(async (console) => {
-    await console.register(fastifyStatic, { serve: false, cacheControl: false, dotfiles: 'deny' });
-    console.addHook('onRequest', async (_request, reply) => {
+  await scope.register(async (files) => {
+    await files.register(fastifyStatic, { serve: false, cacheControl: false, dotfiles: 'deny' });
+    files.addHook('onRequest', async (_request, reply) => {
       reply.headers(SECURITY_HEADERS);
     });
 
     // The server ignores trailing slashes, so this one route is both `/console` and `/console/`.
-    console.get('/console', async (request, reply) =>
+    files.get('/console', async (request, reply) =>
       request.url.startsWith(CONSOLE_PREFIX) ? sendIndex(reply, root) : reply.redirect(CONSOLE_PREFIX, 301),
     );
-    console.get<{ Params: { '*': string } }>(`${CONSOLE_PREFIX}*`, async (request, reply) => {
+    files.get<{ Params: { '*': string } }>(`${CONSOLE_PREFIX}*`, async (request, reply) => {
       const relative = request.params['*'];
       const file = await existingFile(root, relative);
       if (file && file !== 'index.html')

@@ -7,7 +7,7 @@ export function SagaCommands({ commands }: { commands: readonly TimelineCommand[
       <h2 id="commands-heading">Commands</h2>
       <div className="table-scroll">
         <table className="data-table">
-          <caption className="visually-hidden">Commands sent, oldest first</caption>
+          <caption className="visually-hidden">Commands</caption>
           <thead>
             <tr>
               <th scope="col">Step</th>
