@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
@@ -40,16 +40,35 @@ const outputOf = (error: unknown): string => {
 };
 
 /**
+ * Puts a finished build in place of `dist` with renames, so that launchers started together (tests, the bench) never
+ * serve or build into a half-written directory: when another launcher's build got there first, it is the same build
+ * of the same sources, and this one is dropped.
+ */
+const swapInto = async (staging: string, dist: string): Promise<void> => {
+  const retired = `${staging}-retired`;
+  await rename(dist, retired).catch(() => undefined);
+  await rename(staging, dist).catch(() => undefined);
+  await Promise.all([rm(retired, { recursive: true, force: true }), rm(staging, { recursive: true, force: true })]);
+};
+
+/**
  * Before the services start, so the gateway serves a console that matches its sources with no extra step. A failed
  * build stops the launcher with the build's own error.
  */
 export const ensureConsoleBuilt = async (repoRoot: string, say: (line: string) => void): Promise<void> => {
-  const { builtAtMs, sourcesModifiedMs } = await consoleTimes(path.join(repoRoot, CONSOLE_DIR));
+  const consoleDir = path.join(repoRoot, CONSOLE_DIR);
+  const { builtAtMs, sourcesModifiedMs } = await consoleTimes(consoleDir);
   if (!isConsoleStale(builtAtMs, sourcesModifiedMs)) return;
   say('building the console...');
+  // Under node_modules: on the repository's file system (renames stay atomic), and ignored by git and the linters.
+  const staging = path.join(repoRoot, 'node_modules', '.cache', `ordering-console-${process.pid}`);
+  await mkdir(path.dirname(staging), { recursive: true });
   try {
-    await run('npm', ['run', 'build:console', '--silent', '-w', '@ordering/gateway'], { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024 });
+    const args = ['run', 'build:console', '--silent', '-w', '@ordering/gateway', '--', '--outDir', staging, '--emptyOutDir'];
+    await run('npm', args, { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024 });
   } catch (error) {
+    await rm(staging, { recursive: true, force: true });
     throw new Error(`the console build failed:\n${outputOf(error)}`);
   }
+  await swapInto(staging, path.join(consoleDir, 'dist'));
 };
