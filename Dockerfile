@@ -22,8 +22,9 @@ WORKDIR /app
 COPY --from=manifests /manifests/ ./
 RUN npm ci --no-audit --no-fund --ignore-scripts
 
-# Compiles every package and service with tsc (dist/), then gathers what runs: each workspace's package.json and
-# dist/ (the exports' default condition points at dist/), and the SQL migrations, which tsc does not copy: a package's
+# Compiles every package and service with tsc (dist/) and builds the console (Vite, services/gateway/console/dist),
+# then gathers what runs: each workspace's package.json and dist/ (the exports' default condition points at dist/),
+# the gateway's built console (static files, ADR 25), and the SQL migrations, which tsc does not copy: a package's
 # own (packages/<name>/migrations, its package.json "files", ADR 23) and a service's, read from src/db/migrations.
 FROM dependencies AS build
 COPY tsconfig.base.json tsconfig.build.json ./
@@ -33,6 +34,7 @@ RUN npm run build \
  && for dir in packages/* services/*; do \
       mkdir -p "/out/${dir}" && cp -r "${dir}/package.json" "${dir}/dist" "/out/${dir}/"; \
       if [ -d "${dir}/migrations" ]; then cp -r "${dir}/migrations" "/out/${dir}/"; fi; \
+      if [ -d "${dir}/console/dist" ]; then mkdir -p "/out/${dir}/console" && cp -r "${dir}/console/dist" "/out/${dir}/console/"; fi; \
       if [ -d "${dir}/src/db/migrations" ]; then mkdir -p "/out/${dir}/src/db" && cp -r "${dir}/src/db/migrations" "/out/${dir}/src/db/"; fi; \
     done \
  && find /out \( -name '*.d.ts' -o -name '*.d.ts.map' -o -name '*.tsbuildinfo' \) -delete

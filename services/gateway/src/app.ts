@@ -7,8 +7,9 @@ import {
   type TokenVerifier,
 } from '@ordering/platform';
 import { Agent } from 'undici';
-import type { GatewayConfig } from './config.js';
+import { DEFAULT_CONSOLE_DIR, type GatewayConfig } from './config.js';
 import { UPSTREAM_NAMES, type UpstreamName } from './domain/upstreams.js';
+import { registerConsoleRoutes } from './http/console-routes.js';
 import { registerDocsRoutes } from './http/docs-routes.js';
 import { createOpenApiDocuments } from './http/openapi-merge.js';
 import { acceptAnyBodyAsBytes } from './http/pass-through-body.js';
@@ -25,7 +26,7 @@ export interface GatewayDeps {
   logger: Logger;
   metrics: ServiceMetrics;
   verifier: TokenVerifier;
-  config: Pick<GatewayConfig, 'upstreams' | 'rateLimit' | 'upstreamTimeoutMs'>;
+  config: Pick<GatewayConfig, 'upstreams' | 'rateLimit' | 'upstreamTimeoutMs'> & Partial<Pick<GatewayConfig, 'consoleDir'>>;
 }
 
 /** Enough for every client of a busy replica to have its own kept-alive connection (held `?wait` requests too). */
@@ -65,6 +66,7 @@ export const buildApp = async (deps: GatewayDeps): Promise<HttpServer> => {
     registerProxyRoutes(edge, { routes: ROUTE_TABLE, pools, verifier: deps.verifier });
     registerSystemRoutes(edge, { pools, client, verifier: deps.verifier });
     await registerDocsRoutes(edge, withSystemDocs(createOpenApiDocuments(Object.values(pools), client, deps.logger)));
+    await registerConsoleRoutes(edge, deps.config.consoleDir ?? DEFAULT_CONSOLE_DIR);
   });
   return app;
 };

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { DEFAULT_PORTS, GATEWAY_METRICS_PORT } from '@ordering/contracts';
 import {
   developmentModeEnv,
@@ -30,6 +31,8 @@ const GatewayEnv = Type.Object({
   // The public port never serves /metrics; Prometheus scrapes this listener (0.0.0.0 so it can reach a pod).
   METRICS_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: GATEWAY_METRICS_PORT }),
   METRICS_HOST: Type.String({ minLength: 1, default: '0.0.0.0' }),
+  // The built console (npm run build); unset: the console/dist next to the gateway's src (or dist) directory.
+  CONSOLE_DIR: Type.Optional(Type.String({ minLength: 1 })),
 });
 
 export interface GatewayConfig extends ServiceSettings {
@@ -40,7 +43,11 @@ export interface GatewayConfig extends ServiceSettings {
   upstreamTimeoutMs: number;
   /** The separate listener for `/metrics`. */
   metrics: { port: number; host: string };
+  /** The directory the gateway serves `/console/` from (absent: `/console/` answers 503). */
+  consoleDir: string;
 }
+
+export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../console/dist/', import.meta.url));
 
 export const readConfig = (env: Record<string, string | undefined> = process.env): GatewayConfig => {
   const values = parseConfigChecked(GatewayEnv, env, jwksUrlProblems);
@@ -57,5 +64,6 @@ export const readConfig = (env: Record<string, string | undefined> = process.env
     }),
     upstreamTimeoutMs: values.UPSTREAM_TIMEOUT_MS,
     metrics: Object.freeze({ port: values.METRICS_PORT, host: values.METRICS_HOST }),
+    consoleDir: values.CONSOLE_DIR ?? DEFAULT_CONSOLE_DIR,
   });
 };

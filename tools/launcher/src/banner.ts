@@ -56,6 +56,7 @@ export const formatBanner = (
     `  postgres       ${database}`,
     `  transport      ${transportOf(config)}`,
     `  API docs       http://localhost:${config.gatewayPort}/docs`,
+    `  console        http://localhost:${config.gatewayPort}/console/ (sign in as the admin below)`,
     `  metrics        http://127.0.0.1:${config.gatewayMetricsPort}/metrics (gateway; each service on its own port)`,
     ...prometheusLines(config, prometheusUrl),
     `  admin          ${config.adminEmail} / ${adminPassword}${defaultsHint}`,

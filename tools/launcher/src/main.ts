@@ -4,6 +4,7 @@ import { batchedStdout } from '@ordering/platform';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatBanner, redactPassword } from './banner.js';
+import { ensureConsoleBuilt } from './console-build.js';
 import { claimDataDir } from './data-dir-claim.js';
 import { ensureKeptSecret, KEPT_SECRETS } from './kept-secret.js';
 import { ensureMessageKeys } from './message-keys.js';
@@ -242,6 +243,8 @@ process.on('uncaughtException', fail);
 process.on('unhandledRejection', fail);
 
 const start = async (): Promise<void> => {
+  await ensureConsoleBuilt(repoRoot, say);
+  if (shuttingDown) return;
   await mkdir(config.dataDir, { recursive: true });
   await claimDataDir(stateFile, say);
   stateFileOwnership = 'owned';

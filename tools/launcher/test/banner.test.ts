@@ -19,6 +19,12 @@ describe('formatBanner', () => {
     expect(line).toBe('  transport      RabbitMQ amqp://guest:***@rabbit:5672 (namespace bench_1)');
   });
 
+  it('when the banner is printed, then it says where the admin console is', () => {
+    const lines = formatBanner(aLauncherConfig({ GATEWAY_PORT: '18080' }), [], 'postgres://x', 'state');
+
+    expect(lines).toContain('  console        http://localhost:18080/console/ (sign in as the admin below)');
+  });
+
   it('when the banner is printed, then it says where the gateway metrics are scraped', () => {
     const lines = formatBanner(aLauncherConfig({ GATEWAY_METRICS_PORT: '9190' }), [], 'postgres://x', 'state');
 
