@@ -17,6 +17,10 @@ export interface GraphEdge {
   path: string;
   labelX: number;
   labelY: number;
+  /** Which way the label grows from (labelX, labelY), away from the edge it names. */
+  labelAnchor: 'start' | 'middle' | 'end';
+  /** Where the label's lines sit from labelY: 'above' ends there, 'below' starts there, 'center' straddles it. */
+  labelAlign: 'above' | 'center' | 'below';
 }
 
 export interface GraphLayout {
@@ -27,47 +31,81 @@ export interface GraphLayout {
 }
 
 export const GATEWAY = 'gateway';
-export const GRAPH_WIDTH = 760;
+export const GRAPH_WIDTH = 900;
 export const GRAPH_HEIGHT = 520;
-const RADIUS = 200;
+const CENTER_X = 400;
+const RADIUS_X = 290;
+const RADIUS_Y = 200;
 const NODE_CLEARANCE = 34;
 const BEND = 28;
+const LABEL_GAP = 6;
 
 const round = (value: number): number => Math.round(value * 10) / 10;
 
 /** Stroke width for a message rate: thin when idle, thicker (logarithmically, capped) as more messages pass. */
 export const edgeWidth = (perSecond: number | null): number => round(1.5 + Math.min(6, Math.log2(1 + Math.max(0, perSecond ?? 0))));
 
+/** The service most flows touch (the first of them on a tie), or undefined when there are no flows. */
+export const hubOf = (names: readonly string[], flows: readonly MessageFlow[]): string | undefined => {
+  const degree = (name: string): number =>
+    new Set(flows.filter((f) => f.from === name || f.to === name).map((f) => `${f.from}>${f.to}`)).size;
+  return names.reduce<string | undefined>(
+    (best, name) => (degree(name) > (best === undefined ? 0 : degree(best)) ? name : best),
+    undefined,
+  );
+};
+
 /**
- * Gateway on the left of a ring, the services round it in their given order (then any other flow endpoint, by name):
- * on a convex ring no edge runs through a node, and the same input always gives the same picture.
+ * The ring's order: the services as given (then any other flow endpoint, by name), with the hub moved to the middle
+ * so that its many edges go to its neighbours on the ring instead of across it.
  */
-export const placeNodes = (services: readonly string[], flows: readonly MessageFlow[]): GraphNode[] => {
+export const ringOrder = (services: readonly string[], flows: readonly MessageFlow[]): string[] => {
   const extra = [...new Set(flows.flatMap((flow) => [flow.from, flow.to]))]
     .filter((name) => name !== GATEWAY && !services.includes(name))
     .sort();
-  const names = [GATEWAY, ...services.filter((name) => name !== GATEWAY), ...extra];
+  const names = [...services.filter((name) => name !== GATEWAY), ...extra];
+  const hub = hubOf(names, flows);
+  if (hub === undefined) return names;
+  const others = names.filter((name) => name !== hub);
+  const middle = Math.floor(names.length / 2);
+  return [...others.slice(0, middle), hub, ...others.slice(middle)];
+};
+
+/**
+ * Gateway on the left of a ring, the services round it (ringOrder): on a convex ring no edge runs through a node,
+ * and the same input always gives the same picture.
+ */
+export const placeNodes = (services: readonly string[], flows: readonly MessageFlow[]): GraphNode[] => {
+  const names = [GATEWAY, ...ringOrder(services, flows)];
   const step = (2 * Math.PI) / names.length;
   return names.map((id, index) => ({
     id,
-    x: round(GRAPH_WIDTH / 2 + RADIUS * 1.45 * Math.cos(Math.PI + index * step)),
-    y: round(GRAPH_HEIGHT / 2 + RADIUS * Math.sin(Math.PI + index * step)),
+    x: round(CENTER_X + RADIUS_X * Math.cos(Math.PI + index * step)),
+    y: round(GRAPH_HEIGHT / 2 + RADIUS_Y * Math.sin(Math.PI + index * step)),
   }));
 };
 
-const curve = (from: GraphNode, to: GraphNode): Pick<GraphEdge, 'path' | 'labelX' | 'labelY'> => {
+type Curve = Pick<GraphEdge, 'path' | 'labelX' | 'labelY' | 'labelAnchor' | 'labelAlign'>;
+
+/** `inward` bends the curve towards the ring's middle, away from the nodes round it (for an edge with no way back). */
+const curve = (from: GraphNode, to: GraphNode, inward = false): Curve => {
   const dx = to.x - from.x;
   const dy = to.y - from.y;
   const length = Math.hypot(dx, dy) || 1;
   const [ux, uy] = [dx / length, dy / length];
-  const [nx, ny] = [-uy, ux];
+  const outward = (GRAPH_HEIGHT / 2 - (from.y + to.y) / 2) * ux - (CENTER_X - (from.x + to.x) / 2) * uy < 0;
+  const side = inward && outward ? -1 : 1;
+  const [nx, ny] = [-uy * side, ux * side];
   const start = { x: from.x + ux * NODE_CLEARANCE, y: from.y + uy * NODE_CLEARANCE };
   const end = { x: to.x - ux * NODE_CLEARANCE, y: to.y - uy * NODE_CLEARANCE };
   const control = { x: (from.x + to.x) / 2 + nx * BEND * 2, y: (from.y + to.y) / 2 + ny * BEND * 2 };
   return {
     path: `M ${round(start.x)} ${round(start.y)} Q ${round(control.x)} ${round(control.y)} ${round(end.x)} ${round(end.y)}`,
-    labelX: round((start.x + 2 * control.x + end.x) / 4),
-    labelY: round((start.y + 2 * control.y + end.y) / 4),
+    // The label starts just outside the curve's apex and grows away from it, so A->B and B->A labels never meet.
+    labelX: round((start.x + 2 * control.x + end.x) / 4 + nx * LABEL_GAP),
+    labelY: round((start.y + 2 * control.y + end.y) / 4 + ny * LABEL_GAP),
+    labelAnchor: Math.abs(nx) < 0.5 ? 'middle' : nx > 0 ? 'start' : 'end',
+    labelAlign: Math.abs(nx) >= 0.5 ? 'center' : ny > 0 ? 'below' : 'above',
   };
 };
 
@@ -103,7 +141,7 @@ export const layoutGraph = (
           to: group.to,
           labels: [...group.types].sort(),
           width,
-          ...curve(from, to),
+          ...curve(from, to, !grouped.has(`${group.to}->${group.from}`)),
         },
       ];
     });

@@ -1,10 +1,18 @@
 import { useId } from 'react';
 import { formatRate } from './format-rate.js';
-import { GATEWAY, type GraphLayout } from './graph-layout.js';
+import { GATEWAY, type GraphEdge, type GraphLayout } from './graph-layout.js';
 
 const NODE_WIDTH = 116;
 const NODE_HEIGHT = 44;
 const LINE_HEIGHT = 12;
+
+/** The first line's baseline, so that the block of lines sits above, across or below labelY. */
+const labelTop = (edge: GraphEdge): number => {
+  const block = (edge.labels.length - 1) * LINE_HEIGHT;
+  if (edge.labelAlign === 'above') return edge.labelY - block;
+  if (edge.labelAlign === 'below') return edge.labelY + LINE_HEIGHT - 2;
+  return edge.labelY - block / 2 + 4;
+};
 
 /** Who sends what to whom: nodes on a ring, routes dashed, message flows solid and thicker with throughput. */
 export function SystemGraph({ layout, rates }: { layout: GraphLayout; rates: Readonly<Record<string, number | null>> }) {
@@ -19,7 +27,16 @@ export function SystemGraph({ layout, rates }: { layout: GraphLayout; rates: Rea
         preserveAspectRatio="xMidYMid meet"
       >
         <defs>
-          <marker id={arrowId} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+          <marker
+            id={arrowId}
+            viewBox="0 0 10 10"
+            refX="9"
+            refY="5"
+            markerUnits="userSpaceOnUse"
+            markerWidth="12"
+            markerHeight="12"
+            orient="auto-start-reverse"
+          >
             <path d="M 0 0 L 10 5 L 0 10 z" className="graph-arrow" />
           </marker>
         </defs>
@@ -37,8 +54,8 @@ export function SystemGraph({ layout, rates }: { layout: GraphLayout; rates: Rea
             key={edge.id}
             className={`graph-label graph-label-${edge.kind}`}
             x={edge.labelX}
-            y={edge.labelY - ((edge.labels.length - 1) * LINE_HEIGHT) / 2}
-            textAnchor="middle"
+            y={labelTop(edge)}
+            textAnchor={edge.labelAnchor}
           >
             {edge.labels.map((label, index) => (
               <tspan key={label} x={edge.labelX} dy={index === 0 ? 0 : LINE_HEIGHT}>
