@@ -39,6 +39,9 @@ export function DeadLetterDetail({ api, item, onClose, onReplayed }: DeadLetterD
   const askRepaired = (): void => {
     const parsed = parseEnvelope(text);
     setInvalid(parsed.ok ? null : parsed.error);
+    // One alert at a time: an earlier replay's outcome is not about this text.
+    setResult(null);
+    setFailure(null);
     if (parsed.ok) setPending({ kind: 'repaired', message: parsed.message });
   };
 
