@@ -9,6 +9,8 @@ const STATIC_CHECKS = [
   'tools/observability/test/**/*.test.ts',
   'tools/containers/test/**/*.test.ts',
   'packages/contracts/test/**/*.test.ts',
+  // The console's pure parts (envelope parsing, graph layout, formatting): no DOM, no database.
+  'services/gateway/console/test/**/*.test.ts',
 ];
 
 export default defineConfig({
