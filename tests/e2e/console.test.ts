@@ -324,7 +324,7 @@ describe('the saga console in a browser', () => {
 /** Waiting on the account: RUNNING, its current step the debit, and that step compensatable by force. */
 const isWaitingOnDebit = (timeline: SagaTimeline): boolean =>
   timeline.saga.status === 'RUNNING' &&
-  timeline.steps[timeline.saga.currentStep]?.name === 'debitAccount' &&
+  timeline.steps.find((step) => step.index === timeline.saga.currentStep)?.name === 'debitAccount' &&
   timeline.legalRepairs.includes('force-compensation');
 
 /** What a replay answers: a table letter is processed on the spot, a broker letter goes back to its queue. */
