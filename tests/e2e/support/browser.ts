@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
@@ -43,6 +44,19 @@ export const launchChromium = async (): Promise<Browser> => {
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
 };
 
+/** What each open page showed when a test failed, next to the test's output: the first thing to look at. */
+const saveFailureScreenshots = async (contexts: readonly BrowserContext[], testName: string): Promise<void> => {
+  const pages = contexts.flatMap((browserContext) => browserContext.pages());
+  const directory = await mkdtemp(path.join(os.tmpdir(), 'console-e2e-failure-'));
+  for (const [index, page] of pages.entries()) {
+    const file = path.join(directory, `page-${index + 1}.png`);
+    await page.screenshot({ path: file, fullPage: true }).then(
+      () => console.error(`the page at ${page.url()} when "${testName}" failed: ${file}`),
+      (error: unknown) => console.error(`no screenshot of ${page.url()}: ${String(error)}`),
+    );
+  }
+};
+
 export interface SuiteBrowser {
   /** The started browser; throws a clear error when beforeAll could not start it. */
   readonly browser: () => Browser;
@@ -66,7 +80,8 @@ export const useBrowserPerSuite = (): SuiteBrowser => {
       console.error(`\n--- the browser ---\n${[...open, ...pageLog.slice(-60)].join('\n')}\n`);
     });
   });
-  afterEach(async () => {
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail') await saveFailureScreenshots(contexts, context.task.name);
     const closing = contexts;
     contexts = [];
     pageLog = [];
