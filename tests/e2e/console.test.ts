@@ -180,7 +180,8 @@ describe('the saga console in a browser', () => {
 
       await consoleNav(page).getByRole('link', { name: 'Dead letters', exact: true }).click();
       await page.getByRole('heading', { name: 'Dead letters', exact: true }).waitFor({ state: 'visible' });
-      await page.getByLabel('Service', { exact: true }).selectOption('account');
+      // A select inside its label is named with its options too ("Serviceall..."): match the label's start.
+      await page.getByRole('combobox', { name: /^Service/ }).selectOption('account');
       const open = page.getByRole('button', { name: `Open dead letter ${letter.id}`, exact: true });
       await open.click({ timeout: LIVE_TIMEOUT_MS });
       const opened = page.getByRole('region', { name: `Dead letter ${letter.id}`, exact: true });
