@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { edgeWidth, GATEWAY, GRAPH_HEIGHT, GRAPH_WIDTH, layoutGraph, placeNodes, ringOrder } from '../src/system/graph-layout.js';
-import type { MessageFlow, RouteCount } from '../src/system/system-types.js';
+import type { MessageFlow, RouteFanOut } from '../src/api/admin-types.js';
 
 const SERVICES = ['customer', 'order', 'account', 'orchestrator'];
 const FLOWS: MessageFlow[] = [
@@ -11,7 +11,7 @@ const FLOWS: MessageFlow[] = [
   { type: 'account.DebitAccountReply.v1', from: 'account', to: 'orchestrator' },
   { type: 'customer.CustomerRegistered.v1', from: 'customer', to: 'account' },
 ];
-const ROUTES: RouteCount[] = SERVICES.map((to) => ({ from: 'gateway', to, routes: 3 }));
+const ROUTES: RouteFanOut[] = SERVICES.map((to) => ({ from: 'gateway', to, routes: 3 }));
 
 describe('graph layout', () => {
   it('when laid out, then the gateway is the leftmost node and every node is inside the picture', () => {

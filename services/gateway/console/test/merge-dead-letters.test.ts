@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DeadLetterItem } from '../src/dead-letters/dead-letter-types.js';
+import type { DeadLetterItem } from '../src/api/admin-types.js';
 import { deadLetterKey, mergeNewestFirst } from '../src/dead-letters/merge-dead-letters.js';
 
 const letter = (service: string, id: string, deadAt: string | null, transport: 'http' | 'rabbitmq' = 'http'): DeadLetterItem => ({

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { ApiProblem, type ApiClient } from '../api/api-client.js';
 import { ConfirmDialog } from '../ui/confirm-dialog.js';
-import type { DeadLetterItem, ReplayResult } from './dead-letter-types.js';
+import type { DeadLetterItem, ReplayResult } from '../api/admin-types.js';
 import { EnvelopeEditor } from './envelope-editor.js';
 import { formatTime } from './format-time.js';
 import { replayDeadLetter } from './load-dead-letters.js';

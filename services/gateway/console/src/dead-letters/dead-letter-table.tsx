@@ -1,5 +1,5 @@
 import { deadLetterKey } from './merge-dead-letters.js';
-import type { DeadLetterItem } from './dead-letter-types.js';
+import type { DeadLetterItem } from '../api/admin-types.js';
 import { formatTime } from './format-time.js';
 
 export interface DeadLetterTableProps {

@@ -3,15 +3,15 @@ import type { ApiClient } from '../api/api-client.js';
 import { usePolling } from '../ui/use-polling.js';
 import { DeadLetterDetail } from './dead-letter-detail.js';
 import { DeadLetterTable } from './dead-letter-table.js';
-import { DEAD_LETTER_SERVICES, type DeadLetterItem, type DeadLetterService } from './dead-letter-types.js';
+import { SERVICE_NAMES, type DeadLetterItem, type ServiceName } from '../api/admin-types.js';
 import './dead-letters.css';
 import { loadFirstPages, loadServicePage, type ServiceLetters } from './load-dead-letters.js';
 import { deadLetterKey, mergeNewestFirst } from './merge-dead-letters.js';
 
-type ServiceFilter = 'all' | DeadLetterService;
+type ServiceFilter = 'all' | ServiceName;
 
 /** Pages fetched with "Load more", per service, after the polled first page. */
-type MorePages = Partial<Record<DeadLetterService, { items: DeadLetterItem[]; nextCursor: string | null }>>;
+type MorePages = Partial<Record<ServiceName, { items: DeadLetterItem[]; nextCursor: string | null }>>;
 
 const POLL_MS = 5_000;
 
@@ -24,10 +24,10 @@ export function DeadLettersPage({ api }: { api: ApiClient }) {
   const [filter, setFilter] = useState<ServiceFilter>('all');
   const [showReplayed, setShowReplayed] = useState(false);
   const [more, setMore] = useState<MorePages>({});
-  const [moreLoading, setMoreLoading] = useState<DeadLetterService | null>(null);
+  const [moreLoading, setMoreLoading] = useState<ServiceName | null>(null);
   const [moreError, setMoreError] = useState<string | null>(null);
   const [selected, setSelected] = useState<DeadLetterItem | null>(null);
-  const services: readonly DeadLetterService[] = filter === 'all' ? DEAD_LETTER_SERVICES : [filter];
+  const services: readonly ServiceName[] = filter === 'all' ? SERVICE_NAMES : [filter];
   const polling = usePolling(() => loadFirstPages(api, services, showReplayed), POLL_MS, [api, filter, showReplayed]);
 
   const perService = (polling.data ?? []).filter((letters) => services.includes(letters.service)).map((letters) => withMore(letters, more));
@@ -68,7 +68,7 @@ export function DeadLettersPage({ api }: { api: ApiClient }) {
           <span>Service</span>
           <select value={filter} onChange={(event) => changeFilters({ filter: event.target.value as ServiceFilter })}>
             <option value="all">all</option>
-            {DEAD_LETTER_SERVICES.map((service) => (
+            {SERVICE_NAMES.map((service) => (
               <option key={service} value={service}>
                 {service}
               </option>

@@ -1,4 +1,4 @@
-import type { DeadLetterItem } from './dead-letter-types.js';
+import type { DeadLetterItem } from '../api/admin-types.js';
 
 /** A dead letter is unique by where it lives: the same id may exist on both transports or in two services. */
 export const deadLetterKey = (item: Pick<DeadLetterItem, 'service' | 'transport' | 'id'>): string =>

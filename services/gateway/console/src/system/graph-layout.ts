@@ -1,4 +1,4 @@
-import type { MessageFlow, RouteCount } from './system-types.js';
+import type { MessageFlow, RouteFanOut } from '../api/admin-types.js';
 
 export interface GraphNode {
   id: string;
@@ -113,7 +113,7 @@ const curve = (from: GraphNode, to: GraphNode, inward = false): Curve => {
 export const layoutGraph = (
   services: readonly string[],
   flows: readonly MessageFlow[],
-  routes: readonly RouteCount[],
+  routes: readonly RouteFanOut[],
   ratesByService: Readonly<Record<string, number | null>>,
 ): GraphLayout => {
   const nodes = placeNodes(services, flows);

@@ -1,9 +1,9 @@
 import { formatCount, formatRate } from './format-rate.js';
 import { Sparkline } from './sparkline.js';
-import type { ReplicaStatus, ServiceStatus } from './system-types.js';
+import type { ReplicaHealth, ServiceHealth } from '../api/admin-types.js';
 
 /** One service and each of its replicas, as the gateway last sampled them. */
-export function ReplicaCard({ service }: { service: ServiceStatus }) {
+export function ReplicaCard({ service }: { service: ServiceHealth }) {
   return (
     <section className="card service-card" aria-labelledby={`service-${service.name}`}>
       <h2 id={`service-${service.name}`}>{service.name}</h2>
@@ -17,7 +17,7 @@ export function ReplicaCard({ service }: { service: ServiceStatus }) {
   );
 }
 
-function Replica({ replica }: { replica: ReplicaStatus }) {
+function Replica({ replica }: { replica: ReplicaHealth }) {
   return (
     <li className="replica">
       <div className="replica-head">

@@ -1,4 +1,4 @@
-import type { ThroughputSample } from './system-types.js';
+import type { ThroughputSample } from '../api/admin-types.js';
 import { sparklinePoints } from './sparkline-points.js';
 
 const WIDTH = 120;

@@ -5,7 +5,7 @@ import { totalRate } from './format-rate.js';
 import { layoutGraph } from './graph-layout.js';
 import { ReplicaCard } from './replica-card.js';
 import { SystemGraph } from './system-graph.js';
-import type { SystemSnapshot } from './system-types.js';
+import type { SystemSnapshot } from '../api/admin-types.js';
 import './system.css';
 
 const POLL_MS = 5_000;
